@@ -1,0 +1,206 @@
+/**
+ * Resources the rules judge, how they are named, and the shape of their state snapshots
+ * (AWS-API-shaped, so a snapshot can be built from real API output). Pure: no AWS SDK here.
+ */
+import { z } from 'zod';
+
+export type ResourceKind = 'lambda-function' | 'lambda-layer-version';
+
+export interface FunctionRef {
+  readonly kind: 'lambda-function';
+  readonly account: string;
+  readonly region: string;
+  /** The bare function name (never an ARN). */
+  readonly functionName: string;
+  /** Version or alias; absent for the unqualified function. */
+  readonly qualifier?: string | undefined;
+}
+
+export interface LayerVersionRef {
+  readonly kind: 'lambda-layer-version';
+  readonly account: string;
+  readonly region: string;
+  readonly layerName: string;
+  readonly version: number;
+}
+
+export type ResourceRef = FunctionRef | LayerVersionRef;
+
+/** ARN partition for a region (`aws`, `aws-cn`, `aws-us-gov`). */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+export function functionArn(ref: FunctionRef): string {
+  const base = `arn:${partitionOf(ref.region)}:lambda:${ref.region}:${ref.account}:function:${ref.functionName}`;
+  return ref.qualifier === undefined ? base : `${base}:${ref.qualifier}`;
+}
+
+export function layerArn(ref: Pick<LayerVersionRef, 'account' | 'region' | 'layerName'>): string {
+  return `arn:${partitionOf(ref.region)}:lambda:${ref.region}:${ref.account}:layer:${ref.layerName}`;
+}
+
+export function layerVersionArn(ref: LayerVersionRef): string {
+  return `${layerArn(ref)}:${ref.version}`;
+}
+
+/** The ARN of any resource reference. */
+export function resourceArn(ref: ResourceRef): string {
+  switch (ref.kind) {
+    case 'lambda-function':
+      return functionArn(ref);
+    case 'lambda-layer-version':
+      return layerVersionArn(ref);
+  }
+}
+
+/** A stable string key for a resource reference. */
+export function resourceKey(ref: ResourceRef): string {
+  return resourceArn(ref);
+}
+
+const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9_$-]+))?$/;
+const PARTIAL_FUNCTION_ARN = /^(\d{12}):function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9_$-]+))?$/;
+const FUNCTION_NAME = /^([A-Za-z0-9_-]+)(?::([A-Za-z0-9_$-]+))?$/;
+
+/**
+ * Resolves Lambda's `FunctionName` parameter — a name, a full ARN or a partial ARN, each
+ * optionally qualified — to a reference. The event's account and region fill what is missing.
+ * Returns null for a value that is none of these.
+ */
+export function parseFunctionName(value: string, account: string, region: string, qualifier?: string): FunctionRef | null {
+  const full = FUNCTION_ARN.exec(value);
+  if (full) {
+    return { kind: 'lambda-function', region: full[1] ?? region, account: full[2] ?? account, functionName: full[3] ?? '', qualifier: full[4] ?? qualifier };
+  }
+  const partial = PARTIAL_FUNCTION_ARN.exec(value);
+  if (partial) {
+    return { kind: 'lambda-function', region, account: partial[1] ?? account, functionName: partial[2] ?? '', qualifier: partial[3] ?? qualifier };
+  }
+  const name = FUNCTION_NAME.exec(value);
+  if (name) {
+    return { kind: 'lambda-function', region, account, functionName: name[1] ?? '', qualifier: name[2] ?? qualifier };
+  }
+  return null;
+}
+
+const LAYER_ARN = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):layer:([A-Za-z0-9_-]+)(?::(\d+))?$/;
+
+/** Resolves a layer name or layer (version) ARN plus an optional version number to a reference. */
+export function parseLayerVersion(value: string, version: number | undefined, account: string, region: string): LayerVersionRef | null {
+  const arn = LAYER_ARN.exec(value);
+  if (arn) {
+    const v = arn[4] === undefined ? version : Number(arn[4]);
+    if (v === undefined || !Number.isInteger(v)) return null;
+    return { kind: 'lambda-layer-version', region: arn[1] ?? region, account: arn[2] ?? account, layerName: arn[3] ?? '', version: v };
+  }
+  if (/^[A-Za-z0-9_-]+$/.test(value) && version !== undefined && Number.isInteger(version)) {
+    return { kind: 'lambda-layer-version', region, account, layerName: value, version };
+  }
+  return null;
+}
+
+// ── Snapshots ────────────────────────────────────────────────────────────────────────────
+
+const conditionBlock = z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string()), z.boolean(), z.number()])));
+const stringOrList = z.union([z.string(), z.array(z.string())]);
+const principal = z.union([z.literal('*'), z.record(z.string(), stringOrList)]);
+
+export const PolicyStatementSchema = z.looseObject({
+  Sid: z.string().optional(),
+  Effect: z.enum(['Allow', 'Deny']),
+  Principal: principal.optional(),
+  NotPrincipal: principal.optional(),
+  Action: stringOrList.optional(),
+  NotAction: stringOrList.optional(),
+  Resource: stringOrList.optional(),
+  NotResource: stringOrList.optional(),
+  Condition: conditionBlock.optional(),
+});
+
+export const PolicyDocumentSchema = z.looseObject({
+  Version: z.string().optional(),
+  Id: z.string().optional(),
+  Statement: z.union([PolicyStatementSchema, z.array(PolicyStatementSchema)]),
+});
+
+export type PolicyStatement = z.infer<typeof PolicyStatementSchema>;
+export type PolicyDocument = z.infer<typeof PolicyDocumentSchema>;
+
+/** The subset of `GetFunctionConfiguration` output the rules read; other fields are kept. */
+export const FunctionConfigurationSchema = z.looseObject({
+  FunctionName: z.string().optional(),
+  FunctionArn: z.string().optional(),
+  Runtime: z.string().optional(),
+  Role: z.string().optional(),
+  Handler: z.string().optional(),
+  Version: z.string().optional(),
+  LastModified: z.string().optional(),
+  KMSKeyArn: z.string().optional(),
+  PackageType: z.string().optional(),
+  Environment: z
+    .looseObject({
+      Variables: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
+  Layers: z.array(z.looseObject({ Arn: z.string(), CodeSize: z.number().optional() })).optional(),
+  VpcConfig: z
+    .looseObject({
+      SubnetIds: z.array(z.string()).optional(),
+      SecurityGroupIds: z.array(z.string()).optional(),
+      VpcId: z.string().optional(),
+    })
+    .optional(),
+});
+export type FunctionConfiguration = z.infer<typeof FunctionConfigurationSchema>;
+
+/** The subset of `GetFunctionUrlConfig` output the rules read. */
+export const FunctionUrlConfigSchema = z.looseObject({
+  FunctionUrl: z.string().optional(),
+  FunctionArn: z.string().optional(),
+  AuthType: z.enum(['NONE', 'AWS_IAM']),
+  InvokeMode: z.string().optional(),
+  Cors: z.unknown().optional(),
+  CreationTime: z.string().optional(),
+  LastModifiedTime: z.string().optional(),
+});
+export type FunctionUrlConfig = z.infer<typeof FunctionUrlConfigSchema>;
+
+/** Parts of a function's state that a rule can ask for; the reader fetches only those asked. */
+export type FunctionStatePart = 'configuration' | 'policy' | 'urlConfig' | 'tags';
+
+/**
+ * The current state of a function. A part is `undefined` when it was not read, `null` when AWS
+ * says it does not exist (no policy, no URL config, function gone).
+ */
+export interface FunctionSnapshot {
+  readonly kind: 'lambda-function';
+  readonly ref: FunctionRef;
+  readonly arn: string;
+  readonly configuration?: FunctionConfiguration | null;
+  readonly policy?: PolicyDocument | null;
+  readonly urlConfig?: FunctionUrlConfig | null;
+  readonly tags?: Readonly<Record<string, string>> | null;
+}
+
+export interface LayerVersionSnapshot {
+  readonly kind: 'lambda-layer-version';
+  readonly ref: LayerVersionRef;
+  readonly arn: string;
+  /** The layer version's resource policy; null when it has none (or the version is gone). */
+  readonly policy: PolicyDocument | null;
+}
+
+export type ResourceSnapshot = FunctionSnapshot | LayerVersionSnapshot;
+
+export interface SnapshotByKind {
+  'lambda-function': FunctionSnapshot;
+  'lambda-layer-version': LayerVersionSnapshot;
+}
+
+/** Parses the JSON text of a resource policy (as `GetPolicy` returns it). */
+export function parsePolicyText(text: string): PolicyDocument {
+  return PolicyDocumentSchema.parse(JSON.parse(text));
+}

@@ -1,0 +1,8 @@
+/** How the engine learns the current state of a resource: an interface, with AWS and in-memory implementations. */
+import type { FunctionRef, FunctionSnapshot, FunctionStatePart, LayerVersionRef, LayerVersionSnapshot } from './resources';
+
+export interface StateReader {
+  /** Reads only the parts asked for; a part AWS reports missing is `null`. */
+  readFunction(ref: FunctionRef, parts: readonly FunctionStatePart[]): Promise<FunctionSnapshot>;
+  readLayerVersion(ref: LayerVersionRef): Promise<LayerVersionSnapshot>;
+}

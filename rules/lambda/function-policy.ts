@@ -1,0 +1,36 @@
+/** What the function resource-policy rules share: their triggers, the removal plan, attribution. */
+import { functionArn, type FunctionSnapshot, type PolicyStatement } from '../../functions/shared/state/resources';
+import type { RemediationPlan, RuleContext, Trigger } from '../rule';
+
+/** Events after which a function's resource policy may have changed. */
+export const FUNCTION_POLICY_TRIGGERS: readonly Trigger[] = [
+  { eventSource: 'lambda.amazonaws.com', eventNames: ['AddPermission', 'CreateFunction', 'CreateFunctionUrlConfig', 'UpdateFunctionUrlConfig'] },
+];
+
+/** Lambda actions a function policy can grant that matter for exposure. */
+export const FUNCTION_ACTIONS = ['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl', 'lambda:GetFunction', 'lambda:UpdateFunctionCode'] as const;
+
+/** The plan that removes exactly one statement (by `Sid`) from the function's policy. */
+export function removeStatementPlan(state: FunctionSnapshot, statement: PolicyStatement): RemediationPlan | null {
+  if (statement.Sid === undefined || statement.Sid === '') return null;
+  const params: Record<string, string> = { functionName: functionArn({ ...state.ref, qualifier: undefined }), statementId: statement.Sid };
+  if (state.ref.qualifier !== undefined) params.qualifier = state.ref.qualifier;
+  return {
+    action: 'remove-function-permission',
+    params,
+    description: `lambda:RemovePermission removes statement "${statement.Sid}" only; the rest of the policy stays. Re-add it with lambda:AddPermission if it was intended.`,
+  };
+}
+
+/** "added by <arn> (AddPermission)" when the event added this statement, else who triggered the check. */
+export function attribution(context: RuleContext, sid: string | undefined): string {
+  const event = context.event;
+  if (event === undefined) return 'found by a scan';
+  const who = event.actor.arn ?? event.actor.type;
+  const addedHere = sid !== undefined && event.requestParameters.statementId === sid;
+  return addedHere ? `added by ${who} (${event.eventName})` : `present after ${event.eventName} by ${who}`;
+}
+
+export function statementLabel(statement: PolicyStatement): string {
+  return statement.Sid === undefined ? 'a statement without Sid' : `statement "${statement.Sid}"`;
+}

@@ -1,0 +1,105 @@
+/**
+ * The rule model: metadata, triggers, a pure evaluation of a resource's current state, and a
+ * remediation plan as data. Rules make no AWS call; the executor runs the plans.
+ */
+import type { Mode, WardenConfig } from '../functions/shared/config/config';
+import type { ResourceKind, SnapshotByKind, FunctionStatePart } from '../functions/shared/state/resources';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+
+/** What starts an evaluation: an event source and the bare (unversioned) event names. */
+export interface Trigger {
+  readonly eventSource: string;
+  readonly eventNames: readonly string[];
+}
+
+/** Names of the remediation actions; each is implemented (with its IAM permissions) by the executor. */
+export type ActionName = 'remove-function-permission' | 'set-function-url-auth-iam' | 'remove-layer-version-permission';
+
+/** A remediation as data: which action, with which parameters, and what it does in plain words. */
+export interface RemediationPlan {
+  readonly action: ActionName;
+  readonly params: Readonly<Record<string, string | number>>;
+  /** One sentence: what the action changes and how to undo it. */
+  readonly description: string;
+}
+
+/** Who made the change and how, from the event's `userIdentity`. */
+export interface Actor {
+  readonly type: string;
+  readonly arn: string | undefined;
+  readonly accountId: string | undefined;
+  readonly sourceIPAddress: string | undefined;
+  readonly userAgent: string | undefined;
+}
+
+/** What a rule may know besides the state: the configuration, the clock and the triggering event. */
+export interface RuleContext {
+  readonly config: WardenConfig;
+  readonly now: Date;
+  /** Absent in a scan of existing resources. */
+  readonly event?: {
+    readonly eventName: string;
+    readonly eventTime: string;
+    readonly actor: Actor;
+    readonly requestParameters: Readonly<Record<string, unknown>>;
+  };
+}
+
+/** One problem a rule found on a resource. */
+export interface RuleFinding {
+  /** Distinguishes findings of one rule on one resource (for example the statement id); part of the finding id. */
+  readonly key: string;
+  /** One or two sentences for a Slack reader: what is wrong, on what, added by whom. */
+  readonly summary: string;
+  /** Structured facts for renderers (statement, principals …). Never secret values. */
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly remediation: RemediationPlan | null;
+}
+
+export type RuleResult =
+  | { readonly status: 'not-applicable'; readonly reason: string }
+  | { readonly status: 'compliant' }
+  | { readonly status: 'non-compliant'; readonly findings: readonly RuleFinding[] };
+
+export interface RuleMetadata<K extends ResourceKind = ResourceKind> {
+  /** Kebab-case, equal to the file name. */
+  readonly id: string;
+  /** The bad condition, stated plainly. */
+  readonly title: string;
+  readonly severity: Severity;
+  readonly defaultMode: Mode;
+  readonly resourceType: K;
+  readonly triggers: readonly Trigger[];
+  /** Parts of the function state the rule reads (functions only). */
+  readonly reads: K extends 'lambda-function' ? readonly FunctionStatePart[] : readonly never[];
+  /** Why it is dangerous, in one or two sentences for a Slack reader. */
+  readonly rationale: string;
+  readonly references: readonly string[];
+  readonly falsePositives: readonly string[];
+  /** The remediation action this rule's plans use, or null for alert-only rules. */
+  readonly remediationAction: ActionName | null;
+}
+
+export interface Rule<K extends ResourceKind = ResourceKind> extends RuleMetadata<K> {
+  evaluate(state: SnapshotByKind[K], context: RuleContext): RuleResult;
+}
+
+/** Declares a rule, keeping its resource type's snapshot type for `evaluate`. */
+export function defineRule<K extends ResourceKind>(rule: Rule<K>): Rule<K> {
+  return rule;
+}
+
+export const compliant: RuleResult = { status: 'compliant' };
+
+export function notApplicable(reason: string): RuleResult {
+  return { status: 'not-applicable', reason };
+}
+
+export function nonCompliant(findings: readonly RuleFinding[]): RuleResult {
+  return findings.length === 0 ? compliant : { status: 'non-compliant', findings };
+}
+
+/** A rule of any resource type, as the catalog holds them. */
+export type AnyRule = { [K in ResourceKind]: Rule<K> }[ResourceKind];
