@@ -82,12 +82,14 @@ function isRestrictiveValue(key: string, value: string): boolean {
   if (/^[*?]*$/.test(value)) return false;
   if (key === 'aws:sourcearn' || key === 'aws:principalarn') {
     const parts = value.split(':');
-    if (parts.length < 6) return !/^[*?]*$/.test(value);
+    // Not a whole ARN: with a wildcard (`arn:aws:*`) it can match any ARN under StringLike.
+    if (parts.length < 6) return !/[*?]/.test(value);
     const accountPart = parts[4] ?? '';
     const resourcePart = parts.slice(5).join(':');
     if (/^\d{12}$/.test(accountPart)) return true;
-    // A principal ARN with a wildcard account can be matched by anyone who creates that role name.
-    return key === 'aws:sourcearn' && resourcePart.replace(/[*?/:]/g, '').length > 0;
+    // A wildcard account can be matched by anyone who creates a resource or role of that name in
+    // their own account. Only an empty account part (S3: bucket names are global) is pinned by the resource.
+    return key === 'aws:sourcearn' && accountPart === '' && resourcePart.replace(/[*?/:]/g, '').length > 0;
   }
   return true;
 }

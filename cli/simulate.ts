@@ -1,0 +1,146 @@
+/**
+ * `warden simulate`: replays CloudTrail events, in order, into the in-memory account and runs the
+ * bot on each in dry-run — the same engine and state reader as deployed, with the real Lambda SDK
+ * client answered by the in-memory account.
+ */
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { WardenConfig } from '../functions/shared/config/config';
+import { Engine, type Finding } from '../functions/shared/engine/engine';
+import { InvalidEventError } from '../functions/shared/errors';
+import { parseCloudTrailEvent } from '../functions/shared/event/cloudtrail-event';
+import { LambdaStateReader } from '../functions/shared/aws/lambda-state-reader';
+import { describePlan } from '../functions/shared/remediation/actions';
+import type { AnyRule } from '../rules/rule';
+import { InMemoryAccount } from '../sim/in-memory-account';
+import { installLambdaMock, type LambdaMockHandle } from '../sim/lambda-mock';
+import type { StateFile } from '../sim/state-file';
+
+/** What the bot did with one event. */
+export interface SimulationRecord {
+  readonly file: string;
+  readonly eventId: string | null;
+  readonly eventName: string | null;
+  readonly ignored: string | null;
+  readonly error: string | null;
+  readonly findings: readonly Finding[];
+}
+
+export interface SimulatorOptions {
+  readonly rules: readonly AnyRule[];
+  readonly config: WardenConfig;
+  readonly state?: StateFile;
+  readonly now?: () => Date;
+}
+
+function field(value: unknown, ...path: string[]): string | null {
+  let node = value;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null) return null;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return typeof node === 'string' ? node : null;
+}
+
+/**
+ * @example
+ * const simulator = new Simulator({ rules: RULES, config });
+ * const record = await simulator.run(event, 'examples/events/01-public-invoke-permission.json');
+ * simulator.dispose();
+ */
+export class Simulator {
+  readonly account: InMemoryAccount;
+  private readonly engine: Engine;
+  /** The SDK mock answering from {@link account}; its call log counts the AWS calls made. */
+  readonly lambda: LambdaMockHandle;
+  private readonly clients = new Map<string, LambdaClient>();
+
+  constructor(options: SimulatorOptions) {
+    this.account = options.state === undefined ? new InMemoryAccount() : InMemoryAccount.fromStateFile(options.state);
+    this.lambda = installLambdaMock(this.account, mockClient(LambdaClient));
+    const reader = new LambdaStateReader((account, region) => this.clientFor(account, region));
+    this.engine = new Engine({ rules: options.rules, config: options.config, reader, ...(options.now ? { now: options.now } : {}) });
+  }
+
+  private clientFor(account: string, region: string): LambdaClient {
+    const key = `${account}/${region}`;
+    let client = this.clients.get(key);
+    if (client === undefined) {
+      client = new LambdaClient({ region });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  /** Applies one event to the in-memory account, then evaluates it. Invalid input changes nothing. */
+  async run(input: unknown, file: string): Promise<SimulationRecord> {
+    const eventId = field(input, 'detail', 'eventID');
+    const eventName = field(input, 'detail', 'eventName');
+    try {
+      const event = parseCloudTrailEvent(input);
+      this.account.replay(event);
+      const result = await this.engine.evaluateParsed(event);
+      return { file, eventId: result.eventId, eventName: result.eventName, ignored: result.ignored, error: null, findings: result.findings };
+    } catch (e: unknown) {
+      if (e instanceof InvalidEventError) return { file, eventId, eventName, ignored: null, error: e.message, findings: [] };
+      throw e;
+    }
+  }
+
+  /** Restores the real Lambda client (the mock is process-wide). */
+  dispose(): void {
+    this.lambda.mock.restore();
+  }
+}
+
+/** The `--json` line for one event: exactly the documented shape. */
+export function toJsonRecord(record: SimulationRecord): Record<string, unknown> {
+  return {
+    file: record.file,
+    eventId: record.eventId,
+    eventName: record.eventName,
+    ignored: record.ignored,
+    error: record.error,
+    findings: record.findings.map((f) => ({
+      ruleId: f.ruleId,
+      severity: f.severity,
+      resource: f.resource,
+      summary: f.summary,
+      mode: f.mode,
+      remediation: f.remediation === null ? null : { action: f.remediation.action, params: f.remediation.params },
+    })),
+  };
+}
+
+const WHAT_MODE_DOES = {
+  auto: 'would revert at once',
+  approve: 'would ask an approver in Slack, then',
+  alert: 'would alert only',
+} as const;
+
+/** A readable rendering for a security engineer. */
+export function renderRecordText(record: SimulationRecord, dryRun: boolean): string {
+  const head = `${record.file}  ${record.eventName ?? '(no event name)'}  ${record.eventId ?? ''}`.trimEnd();
+  if (record.error !== null) return `${head}\n  ✖ invalid event: ${record.error}`;
+  if (record.ignored !== null) return `${head}\n  – ignored: ${record.ignored}`;
+  if (record.findings.length === 0) return `${head}\n  ✓ no finding`;
+  const lines = [head];
+  for (const f of record.findings) {
+    lines.push(`  ✖ ${f.severity.toUpperCase()}  ${f.ruleId}  ${f.resource}`);
+    lines.push(`    ${f.title}`);
+    lines.push(`    What: ${f.summary}`);
+    lines.push(`    Why:  ${f.rationale}`);
+    if (f.actor) {
+      const from = [f.actor.sourceIPAddress && `from ${f.actor.sourceIPAddress}`, f.actor.userAgent && `with ${f.actor.userAgent}`].filter(Boolean).join(' ');
+      lines.push(`    Who:  ${f.actor.type} ${f.actor.arn ?? ''} ${from}`.trimEnd());
+    }
+    const plan = f.remediation;
+    if (plan === null) lines.push(`    Plan (${f.mode}): alert only, no automatic change`);
+    else {
+      const verb = f.mode === 'alert' ? 'would alert only; the fix would be' : WHAT_MODE_DOES[f.mode];
+      lines.push(`    Plan (${f.mode}${dryRun ? ', dry-run' : ''}): ${verb} ${describePlan(plan.action, plan.params)}`);
+      lines.push(`          ${plan.description}`);
+    }
+  }
+  return lines.join('\n');
+}

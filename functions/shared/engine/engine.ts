@@ -1,0 +1,186 @@
+/**
+ * The rule engine: intake → the resources an event touches → their current state → every rule
+ * whose trigger matches → findings with stable ids. It makes no change; it only reads state.
+ */
+import { createHash } from 'node:crypto';
+import type { AnyRule, RuleContext, RuleFinding, RemediationPlan, Severity, Actor } from '../../../rules/rule';
+import { resolveMode, type Mode, type WardenConfig } from '../config/config';
+import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
+import { normalizeEventName } from '../event/event-names';
+import { actorOf, ignoreReason } from '../event/intake';
+import { resourceArn, type FunctionStatePart, type ResourceRef, type ResourceSnapshot } from '../state/resources';
+import type { StateReader } from '../state/state-reader';
+import { resourcesOf } from './event-resources';
+
+/** A rule's finding on one resource, ready for the responder and the notifier. */
+export interface Finding {
+  /** Stable: the same rule, resource and key always give the same id (duplicate events collapse). */
+  readonly id: string;
+  readonly ruleId: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly mode: Mode;
+  readonly resource: string;
+  readonly account: string;
+  readonly region: string;
+  readonly summary: string;
+  readonly rationale: string;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly remediation: RemediationPlan | null;
+  /** Who made the change (absent for scans). */
+  readonly actor?: Actor;
+  readonly eventId?: string;
+  readonly eventName?: string;
+  readonly eventTime?: string;
+}
+
+export interface EvaluationResult {
+  readonly eventId: string;
+  readonly eventName: string;
+  /** Why the event was ignored before any rule ran, or null. */
+  readonly ignored: string | null;
+  /** The resources evaluated (ARNs). */
+  readonly resources: readonly string[];
+  readonly findings: readonly Finding[];
+}
+
+export interface EngineOptions {
+  readonly rules: readonly AnyRule[];
+  readonly config: WardenConfig;
+  readonly reader: StateReader;
+  /** The clock; injectable in tests. */
+  readonly now?: () => Date;
+}
+
+/** A finding id: `wf-` and 20 hex digits of SHA-256 over rule, resource and key. */
+export function findingId(ruleId: string, resource: string, key: string): string {
+  return `wf-${createHash('sha256').update(`${ruleId}\u0000${resource}\u0000${key}`).digest('hex').slice(0, 20)}`;
+}
+
+function triggerKey(eventSource: string, bareName: string): string {
+  return `${eventSource}\u0000${bareName}`;
+}
+
+/**
+ * @example
+ * const engine = new Engine({ rules: RULES, config, reader: new LambdaStateReader(clientFor) });
+ * const result = await engine.evaluateEvent(eventBridgeEvent);
+ * for (const finding of result.findings) console.log(finding.ruleId, finding.summary);
+ */
+export class Engine {
+  private readonly byTrigger = new Map<string, AnyRule[]>();
+  private readonly now: () => Date;
+
+  constructor(private readonly options: EngineOptions) {
+    this.now = options.now ?? (() => new Date());
+    for (const rule of options.rules) {
+      for (const trigger of rule.triggers) {
+        for (const name of trigger.eventNames) {
+          const key = triggerKey(trigger.eventSource, name);
+          const list = this.byTrigger.get(key) ?? [];
+          list.push(rule);
+          this.byTrigger.set(key, list);
+        }
+      }
+    }
+  }
+
+  /** The rules an event's source and (normalised) name trigger. */
+  rulesFor(eventSource: string, eventName: string): readonly AnyRule[] {
+    return this.byTrigger.get(triggerKey(eventSource, normalizeEventName(eventName))) ?? [];
+  }
+
+  /**
+   * Evaluates one EventBridge CloudTrail event on the current state of the resources it names.
+   * @throws InvalidEventError when the input is not a valid event (nothing is read or changed).
+   */
+  async evaluateEvent(input: unknown): Promise<EvaluationResult> {
+    const event = parseCloudTrailEvent(input);
+    return this.evaluateParsed(event);
+  }
+
+  /** As {@link evaluateEvent}, for an event already validated. */
+  async evaluateParsed(event: CloudTrailEvent): Promise<EvaluationResult> {
+    const { detail } = event;
+    const base = { eventId: detail.eventID, eventName: detail.eventName };
+    const ignored = ignoreReason(detail, this.options.config.remediatorRoleName);
+    if (ignored !== null) return { ...base, ignored, resources: [], findings: [] };
+    const rules = this.rulesFor(detail.eventSource, detail.eventName);
+    if (rules.length === 0) {
+      return { ...base, ignored: `no rule watches ${detail.eventSource} ${normalizeEventName(detail.eventName)}`, resources: [], findings: [] };
+    }
+    const refs = resourcesOf(event);
+    if (refs.length === 0) return { ...base, ignored: 'the event names no resource the rules judge', resources: [], findings: [] };
+
+    const actor = actorOf(detail);
+    const context: RuleContext = {
+      config: this.options.config,
+      now: this.now(),
+      event: { eventName: detail.eventName, eventTime: detail.eventTime, actor, requestParameters: detail.requestParameters ?? {} },
+    };
+    const findings: Finding[] = [];
+    for (const ref of refs) {
+      const applicable = rules.filter((rule) => rule.resourceType === ref.kind);
+      const snapshot = await this.read(ref, applicable);
+      for (const rule of applicable) {
+        for (const finding of evaluateRule(rule, snapshot, context)) {
+          findings.push(this.toFinding(rule, ref, finding, { actor, eventId: detail.eventID, eventName: detail.eventName, eventTime: detail.eventTime }));
+        }
+      }
+    }
+    return { ...base, ignored: null, resources: refs.map(resourceArn), findings };
+  }
+
+  /** Evaluates every rule of the resource's type on its current state (a scan: no event). */
+  async evaluateResource(ref: ResourceRef): Promise<readonly Finding[]> {
+    const applicable = this.options.rules.filter((rule) => rule.resourceType === ref.kind);
+    const snapshot = await this.read(ref, applicable);
+    const context: RuleContext = { config: this.options.config, now: this.now() };
+    return applicable.flatMap((rule) => evaluateRule(rule, snapshot, context).map((f) => this.toFinding(rule, ref, f, {})));
+  }
+
+  private async read(ref: ResourceRef, rules: readonly AnyRule[]): Promise<ResourceSnapshot> {
+    switch (ref.kind) {
+      case 'lambda-function': {
+        const parts = new Set<FunctionStatePart>();
+        for (const rule of rules) if (rule.resourceType === 'lambda-function') for (const part of rule.reads) parts.add(part);
+        return this.options.reader.readFunction(ref, [...parts]);
+      }
+      case 'lambda-layer-version':
+        return this.options.reader.readLayerVersion(ref);
+    }
+  }
+
+  private toFinding(
+    rule: AnyRule,
+    ref: ResourceRef,
+    finding: RuleFinding,
+    origin: { actor?: Actor; eventId?: string; eventName?: string; eventTime?: string },
+  ): Finding {
+    const resource = resourceArn(ref);
+    return {
+      id: findingId(rule.id, resource, finding.key),
+      ruleId: rule.id,
+      title: rule.title,
+      severity: rule.severity,
+      mode: resolveMode(this.options.config, rule.id, rule.defaultMode),
+      resource,
+      account: ref.account,
+      region: ref.region,
+      summary: finding.summary,
+      rationale: rule.rationale,
+      details: finding.details,
+      remediation: finding.remediation,
+      ...origin,
+    };
+  }
+}
+
+/** Runs one rule on a snapshot of its resource type; a snapshot of another type yields nothing. */
+function evaluateRule(rule: AnyRule, snapshot: ResourceSnapshot, context: RuleContext): readonly RuleFinding[] {
+  let result;
+  if (rule.resourceType === 'lambda-function' && snapshot.kind === 'lambda-function') result = rule.evaluate(snapshot, context);
+  else if (rule.resourceType === 'lambda-layer-version' && snapshot.kind === 'lambda-layer-version') result = rule.evaluate(snapshot, context);
+  else return [];
+  return result.status === 'non-compliant' ? result.findings : [];
+}

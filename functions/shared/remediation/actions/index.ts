@@ -1,0 +1,30 @@
+/** The registry of remediation actions: one per `ActionName`, so a missing one fails type-checking. */
+import type { ActionName } from '../../../../rules/rule';
+import type { RemediationAction } from '../action';
+import { removeFunctionPermission } from './remove-function-permission';
+import { removeLayerVersionPermission } from './remove-layer-version-permission';
+import { setFunctionUrlAuthIam } from './set-function-url-auth-iam';
+
+type AnyAction = RemediationAction<never> & { describe(params: never): string };
+
+export const ACTIONS: { readonly [N in ActionName]: RemediationAction<never> } = {
+  'remove-function-permission': removeFunctionPermission as AnyAction,
+  'set-function-url-auth-iam': setFunctionUrlAuthIam as AnyAction,
+  'remove-layer-version-permission': removeLayerVersionPermission as AnyAction,
+};
+
+/** The IAM permissions of one action. */
+export function permissionsOf(name: ActionName): readonly string[] {
+  return ACTIONS[name].permissions;
+}
+
+/** The union of every action's declared permissions, sorted: the remediator role's actions. */
+export function allDeclaredPermissions(): readonly string[] {
+  return [...new Set(Object.values(ACTIONS).flatMap((a) => a.permissions))].sort();
+}
+
+/** Renders a plan as the exact API call, validating its parameters with the action's schema. */
+export function describePlan(name: ActionName, params: unknown): string {
+  const action = ACTIONS[name] as unknown as RemediationAction<unknown>;
+  return action.describe(action.paramsSchema.parse(params));
+}

@@ -1,0 +1,49 @@
+/** Removes one statement (by Sid) from a function's resource policy, guarded by the policy's revision id. */
+import { GetPolicyCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
+import { z } from 'zod';
+import { statementsOf } from '../../policy/resource-policy';
+import { parsePolicyText } from '../../state/resources';
+import { defineAction, formatCall, isNotFound, type ActionClients } from '../action';
+
+const Params = z.strictObject({
+  functionName: z.string().startsWith('arn:'),
+  qualifier: z.string().optional(),
+  statementId: z.string().min(1),
+});
+type Params = z.infer<typeof Params>;
+
+async function currentPolicy(clients: ActionClients, params: Params): Promise<{ sids: string[]; revisionId: string | undefined }> {
+  try {
+    const out = await clients.lambda.send(new GetPolicyCommand({ FunctionName: params.functionName, Qualifier: params.qualifier }));
+    const sids = out.Policy === undefined ? [] : statementsOf(parsePolicyText(out.Policy)).flatMap((s) => (s.Sid === undefined ? [] : [s.Sid]));
+    return { sids, revisionId: out.RevisionId };
+  } catch (e: unknown) {
+    if (isNotFound(e)) return { sids: [], revisionId: undefined };
+    throw e;
+  }
+}
+
+export const removeFunctionPermission = defineAction<Params>({
+  name: 'remove-function-permission',
+  permissions: ['lambda:GetPolicy', 'lambda:RemovePermission'],
+  paramsSchema: Params,
+  describe: (p) => formatCall('lambda:RemovePermission', { FunctionName: p.functionName, Qualifier: p.qualifier, StatementId: p.statementId }),
+  async execute(clients, params) {
+    try {
+      const before = await currentPolicy(clients, params);
+      if (!before.sids.includes(params.statementId)) {
+        return { status: 'already-compliant', detail: `statement "${params.statementId}" is no longer in the policy` };
+      }
+      await clients.lambda.send(
+        new RemovePermissionCommand({ FunctionName: params.functionName, Qualifier: params.qualifier, StatementId: params.statementId, RevisionId: before.revisionId }),
+      );
+      const verified = await this.verify(clients, params);
+      return { status: 'remediated', verified, detail: `removed statement "${params.statementId}"` };
+    } catch (e: unknown) {
+      return { status: 'failed', detail: e instanceof Error ? `${e.name}: ${e.message}` : 'unknown error', error: e };
+    }
+  },
+  async verify(clients, params) {
+    return !(await currentPolicy(clients, params)).sids.includes(params.statementId);
+  },
+});

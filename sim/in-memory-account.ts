@@ -1,0 +1,152 @@
+/**
+ * A stateful stand-in for AWS across accounts and regions (its Lambda part for now): seeded from
+ * a state file, changed by replayed CloudTrail events and by SDK commands through the mock.
+ */
+import type { CloudTrailEvent } from '../functions/shared/event/cloudtrail-event';
+import { layerVersionArn, parseLayerVersion, type FunctionRef, type ResourceRef } from '../functions/shared/state/resources';
+import type { StateReader } from '../functions/shared/state/state-reader';
+import { InMemoryLambda } from './in-memory-lambda';
+import { InMemoryStateReader } from './in-memory-state-reader';
+import { applyLambdaEvent, ensureLambdaResources, type ApplyOutcome } from './lambda-cloudtrail';
+import { parseStateFile, type StateFile, type StateFunction, type StateLayerVersion } from './state-file';
+
+export type { ApplyOutcome } from './lambda-cloudtrail';
+
+export interface InMemoryAccountOptions {
+  /** The account of bare names in SDK commands (default `123456789012`). */
+  readonly defaultAccount?: string;
+  /** Used when nothing else names a region (default `us-east-1`). */
+  readonly defaultRegion?: string;
+  /** The clock for timestamps of SDK-made changes (replayed events use their `eventTime`). */
+  readonly clock?: () => Date;
+}
+
+/** What `replay` did: the resources it had to create first, and the outcome of the event. */
+export interface ReplayOutcome extends ApplyOutcome {
+  readonly created: readonly ResourceRef[];
+}
+
+/**
+ * @example
+ * const account = InMemoryAccount.fromStateFile(await loadStateFile('state.json'));
+ * account.replay(event);                       // ensureResourcesFor + applyEvent
+ * const lambda = installLambdaMock(account);   // the SDK now answers from `account`
+ * const snapshot = await account.reader().readFunction(ref, ['policy']);
+ */
+export class InMemoryAccount {
+  readonly lambda: InMemoryLambda;
+  readonly defaultAccount: string;
+  readonly defaultRegion: string;
+
+  constructor(options: InMemoryAccountOptions = {}) {
+    this.lambda = new InMemoryLambda(options.clock);
+    this.defaultAccount = options.defaultAccount ?? '123456789012';
+    this.defaultRegion = options.defaultRegion ?? 'us-east-1';
+  }
+
+  /**
+   * An account seeded from a state file (already parsed, or raw JSON to validate).
+   * @throws InvalidStateError naming the offending field.
+   */
+  static fromStateFile(state: unknown, options: InMemoryAccountOptions = {}): InMemoryAccount {
+    return new InMemoryAccount(options).seed(parseStateFile(state));
+  }
+
+  /** Adds the functions and layer versions of a (validated) state file, exactly as written. */
+  seed(state: StateFile): this {
+    for (const entry of state.functions) this.seedFunction(entry);
+    for (const entry of state.layers) this.seedLayerVersion(entry);
+    return this;
+  }
+
+  private seedFunction(entry: StateFunction): void {
+    const key = { account: entry.Account, region: entry.Region, functionName: entry.Configuration.FunctionName };
+    const ref: FunctionRef = { kind: 'lambda-function', ...key };
+    this.lambda.createFunction(key, entry.Configuration, entry.Tags, { withDefaults: false });
+    this.lambda.setPolicy(ref, entry.Policy);
+    this.lambda.setUrlConfig(ref, entry.UrlConfig);
+    if (entry.ReservedConcurrentExecutions !== undefined) this.lambda.putFunctionConcurrency(key, entry.ReservedConcurrentExecutions);
+    for (const [qualifier, state] of Object.entries(entry.Qualifiers ?? {})) {
+      if (/^\d+$/.test(qualifier)) this.lambda.publishVersion(key, qualifier);
+      else this.lambda.putAlias(key, qualifier, state.FunctionVersion);
+      const qualified = { ...ref, qualifier };
+      this.lambda.setPolicy(qualified, state.Policy);
+      this.lambda.setUrlConfig(qualified, state.UrlConfig);
+    }
+  }
+
+  private seedLayerVersion(entry: StateLayerVersion): void {
+    const ref = parseLayerVersion(entry.LayerVersionArn, undefined, entry.Account, entry.Region);
+    if (ref === null) return;
+    this.lambda.publishLayerVersion(ref, {}, ref.version);
+    this.lambda.setLayerVersionPolicy(ref, entry.Policy);
+  }
+
+  /** The current state in the state file's shape (seeding from it gives the same state). */
+  toStateFile(): StateFile {
+    const functions = this.lambda.functionKeys().map((key): StateFunction => {
+      const ref: FunctionRef = { kind: 'lambda-function', ...key };
+      const configuration = this.lambda.getFunctionConfiguration(ref);
+      const qualifiers = this.lambda.qualifiersOf(key);
+      const reserved = this.lambda.getReservedConcurrency(key);
+      return {
+        Account: key.account,
+        Region: key.region,
+        Configuration: { ...configuration, FunctionName: key.functionName },
+        Policy: this.lambda.policyDocument(ref),
+        UrlConfig: this.lambda.urlConfig(ref),
+        Tags: this.lambda.listTags(key),
+        ...(reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved }),
+        ...(qualifiers.length === 0
+          ? {}
+          : {
+              Qualifiers: Object.fromEntries(
+                qualifiers.map((qualifier) => {
+                  const qualified = { ...ref, qualifier };
+                  const version = this.lambda.getFunctionConfiguration(qualified).Version;
+                  return [
+                    qualifier,
+                    {
+                      ...(/^\d+$/.test(qualifier) || version === undefined ? {} : { FunctionVersion: version }),
+                      Policy: this.lambda.policyDocument(qualified),
+                      UrlConfig: this.lambda.urlConfig(qualified),
+                    },
+                  ];
+                }),
+              ),
+            }),
+      };
+    });
+    const layers = this.lambda.layerVersionRefs().map(
+      (ref): StateLayerVersion => ({ Account: ref.account, Region: ref.region, LayerVersionArn: layerVersionArn(ref), Policy: this.lambda.layerPolicyDocument(ref) }),
+    );
+    return { functions, layers };
+  }
+
+  /**
+   * Applies a CloudTrail event as AWS did. Failed calls (`errorCode`), unknown events and events
+   * about resources the account does not hold change nothing; the outcome says why.
+   */
+  applyEvent(event: CloudTrailEvent): ApplyOutcome {
+    return applyLambdaEvent(this.lambda, event);
+  }
+
+  /**
+   * Creates the function (version, alias) or layer version an event is about, with a default
+   * configuration, when the account does not hold it. Returns what it created.
+   */
+  ensureResourcesFor(event: CloudTrailEvent): ResourceRef[] {
+    return ensureLambdaResources(this.lambda, event);
+  }
+
+  /** `ensureResourcesFor` then `applyEvent`: replays one event on its own. */
+  replay(event: CloudTrailEvent): ReplayOutcome {
+    const created = this.ensureResourcesFor(event);
+    return { ...this.applyEvent(event), created };
+  }
+
+  /** A `StateReader` over this account's state, without the SDK. */
+  reader(): StateReader {
+    return new InMemoryStateReader(this.lambda);
+  }
+}

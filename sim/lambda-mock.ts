@@ -1,0 +1,252 @@
+/**
+ * Answers `@aws-sdk/client-lambda` commands from the in-memory account through
+ * `aws-sdk-client-mock`, so the real client code runs unchanged against simulated state.
+ */
+import {
+  AddLayerVersionPermissionCommand,
+  AddPermissionCommand,
+  DeleteFunctionConcurrencyCommand,
+  DeleteFunctionUrlConfigCommand,
+  GetFunctionCommand,
+  GetFunctionConfigurationCommand,
+  GetFunctionUrlConfigCommand,
+  GetLayerVersionPolicyCommand,
+  GetPolicyCommand,
+  InvalidParameterValueException,
+  LambdaClient,
+  ListTagsCommand,
+  PutFunctionConcurrencyCommand,
+  RemoveLayerVersionPermissionCommand,
+  RemovePermissionCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateFunctionConfigurationCommand,
+  UpdateFunctionUrlConfigCommand,
+  type LambdaClientResolvedConfig,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+} from '@aws-sdk/client-lambda';
+import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
+import { parseFunctionName, parseLayerVersion, type FunctionRef, type LayerVersionRef } from '../functions/shared/state/resources';
+import type { InMemoryAccount } from './in-memory-account';
+import { configurationPatchFromInput } from './in-memory-lambda';
+
+/** The stub `mockClient(LambdaClient)` returns. */
+export type LambdaMock = AwsStub<ServiceInputTypes, ServiceOutputTypes, LambdaClientResolvedConfig>;
+
+/** One command the code under test sent. */
+export interface LambdaCall {
+  /** The API name without `Command`: `GetPolicy`, `RemovePermission` … */
+  readonly command: string;
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
+export interface LambdaMockOptions {
+  /** The account of bare function and layer names (default: the in-memory account's default). */
+  readonly defaultAccount?: string;
+  /** Runs before each command; throw (or delay) here to inject throttling, latency or failures. */
+  readonly onCommand?: (command: string, input: Readonly<Record<string, unknown>>) => void | Promise<void>;
+}
+
+export interface LambdaMockHandle {
+  readonly mock: LambdaMock;
+  /** Every command received, in order (including those `onCommand` failed). */
+  readonly calls: readonly LambdaCall[];
+  /** The calls of one command. */
+  callsOf(command: string): readonly LambdaCall[];
+  clearCalls(): void;
+}
+
+interface Context {
+  readonly account: string;
+  region(): Promise<string>;
+}
+
+type ClientGetter = () => { config: LambdaClientResolvedConfig };
+
+function invalid(message: string): InvalidParameterValueException {
+  return new InvalidParameterValueException({ message, $metadata: {}, Type: 'User' });
+}
+
+async function functionRefOf(name: string | undefined, qualifier: string | undefined, context: Context): Promise<FunctionRef> {
+  if (name === undefined || name === '') throw invalid('FunctionName is required');
+  const region = name.startsWith('arn:') ? '' : await context.region();
+  const ref = parseFunctionName(name, context.account, region, qualifier === '' ? undefined : qualifier);
+  if (ref === null) throw invalid(`1 validation error detected: Value '${name}' at 'functionName' failed to satisfy constraint`);
+  return ref;
+}
+
+async function layerRefOf(name: string | undefined, version: number | undefined, context: Context): Promise<LayerVersionRef> {
+  if (name === undefined || name === '') throw invalid('LayerName is required');
+  const region = name.startsWith('arn:') ? '' : await context.region();
+  const ref = parseLayerVersion(name, version, context.account, region);
+  if (ref === null) throw invalid(`1 validation error detected: Value '${name}' at 'layerName' failed to satisfy constraint`);
+  return ref;
+}
+
+/**
+ * Registers `callsFake` handlers answering Lambda commands from `account`.
+ * Function and layer names may be full ARNs (their account and region are used), partial ARNs or
+ * bare names (the client's region and `defaultAccount`). Errors are the SDK's exception classes.
+ * @example
+ * const lambda = installLambdaMock(account);
+ * const reader = new LambdaStateReader(() => new LambdaClient({ region: 'us-east-1' }));
+ * await reader.readFunction(ref, ['policy']);
+ * lambda.mock.restore();
+ */
+export function installLambdaMock(account: InMemoryAccount, mock: LambdaMock = mockClient(LambdaClient), options: LambdaMockOptions = {}): LambdaMockHandle {
+  const calls: LambdaCall[] = [];
+  const store = account.lambda;
+  const defaultAccount = options.defaultAccount ?? account.defaultAccount;
+
+  function handler<I extends object, O>(command: string, answer: (input: I, context: Context) => O | Promise<O>) {
+    return async (input: I, getClient: ClientGetter): Promise<O> => {
+      const recorded = structuredClone(input) as Readonly<Record<string, unknown>>;
+      calls.push({ command, input: recorded });
+      await options.onCommand?.(command, recorded);
+      const context: Context = { account: defaultAccount, region: () => getClient().config.region() };
+      return answer(input, context);
+    };
+  }
+
+  mock.on(GetFunctionConfigurationCommand).callsFake(
+    handler('GetFunctionConfiguration', async (input: { FunctionName?: string; Qualifier?: string }, c) =>
+      store.getFunctionConfiguration(await functionRefOf(input.FunctionName, input.Qualifier, c)),
+    ),
+  );
+  mock.on(GetFunctionCommand).callsFake(
+    handler('GetFunction', async (input: { FunctionName?: string; Qualifier?: string }, c) => store.getFunction(await functionRefOf(input.FunctionName, input.Qualifier, c))),
+  );
+  mock.on(GetPolicyCommand).callsFake(
+    handler('GetPolicy', async (input: { FunctionName?: string; Qualifier?: string }, c) => store.getPolicy(await functionRefOf(input.FunctionName, input.Qualifier, c))),
+  );
+  mock.on(GetFunctionUrlConfigCommand).callsFake(
+    handler('GetFunctionUrlConfig', async (input: { FunctionName?: string; Qualifier?: string }, c) =>
+      store.getFunctionUrlConfig(await functionRefOf(input.FunctionName, input.Qualifier, c)),
+    ),
+  );
+  mock.on(ListTagsCommand).callsFake(
+    handler('ListTags', async (input: { Resource?: string }, c) => {
+      const ref = await functionRefOf(input.Resource, undefined, c);
+      return { Tags: store.listTags(ref) };
+    }),
+  );
+  mock.on(AddPermissionCommand).callsFake(
+    handler(
+      'AddPermission',
+      async (
+        input: {
+          FunctionName?: string;
+          Qualifier?: string;
+          StatementId?: string;
+          Action?: string;
+          Principal?: string;
+          SourceArn?: string;
+          SourceAccount?: string;
+          EventSourceToken?: string;
+          PrincipalOrgID?: string;
+          FunctionUrlAuthType?: string;
+          RevisionId?: string;
+        },
+        c,
+      ) => {
+        const ref = await functionRefOf(input.FunctionName, input.Qualifier, c);
+        if (input.StatementId === undefined || input.Action === undefined || input.Principal === undefined) {
+          throw invalid('StatementId, Action and Principal are required');
+        }
+        const statement = store.addPermission(ref, { ...input, StatementId: input.StatementId, Action: input.Action, Principal: input.Principal });
+        return { Statement: JSON.stringify(statement) };
+      },
+    ),
+  );
+  mock.on(RemovePermissionCommand).callsFake(
+    handler('RemovePermission', async (input: { FunctionName?: string; Qualifier?: string; StatementId?: string; RevisionId?: string }, c) => {
+      const ref = await functionRefOf(input.FunctionName, input.Qualifier, c);
+      if (input.StatementId === undefined) throw invalid('StatementId is required');
+      store.removePermission(ref, input.StatementId, input.RevisionId);
+      return {};
+    }),
+  );
+  mock.on(UpdateFunctionUrlConfigCommand).callsFake(
+    handler('UpdateFunctionUrlConfig', async (input: { FunctionName?: string; Qualifier?: string; AuthType?: string; Cors?: unknown; InvokeMode?: string }, c) => {
+      const ref = await functionRefOf(input.FunctionName, input.Qualifier, c);
+      return store.updateFunctionUrlConfig(ref, { AuthType: input.AuthType, Cors: input.Cors, InvokeMode: input.InvokeMode });
+    }),
+  );
+  mock.on(DeleteFunctionUrlConfigCommand).callsFake(
+    handler('DeleteFunctionUrlConfig', async (input: { FunctionName?: string; Qualifier?: string }, c) => {
+      store.deleteFunctionUrlConfig(await functionRefOf(input.FunctionName, input.Qualifier, c));
+      return {};
+    }),
+  );
+  mock.on(GetLayerVersionPolicyCommand).callsFake(
+    handler('GetLayerVersionPolicy', async (input: { LayerName?: string; VersionNumber?: number }, c) =>
+      store.getLayerVersionPolicy(await layerRefOf(input.LayerName, input.VersionNumber, c)),
+    ),
+  );
+  mock.on(AddLayerVersionPermissionCommand).callsFake(
+    handler(
+      'AddLayerVersionPermission',
+      async (
+        input: { LayerName?: string; VersionNumber?: number; StatementId?: string; Action?: string; Principal?: string; OrganizationId?: string; RevisionId?: string },
+        c,
+      ) => {
+        const ref = await layerRefOf(input.LayerName, input.VersionNumber, c);
+        if (input.StatementId === undefined || input.Action === undefined || input.Principal === undefined) {
+          throw invalid('StatementId, Action and Principal are required');
+        }
+        const out = store.addLayerVersionPermission(ref, { ...input, StatementId: input.StatementId, Action: input.Action, Principal: input.Principal });
+        return { Statement: JSON.stringify(out.Statement), RevisionId: out.RevisionId };
+      },
+    ),
+  );
+  mock.on(RemoveLayerVersionPermissionCommand).callsFake(
+    handler('RemoveLayerVersionPermission', async (input: { LayerName?: string; VersionNumber?: number; StatementId?: string; RevisionId?: string }, c) => {
+      const ref = await layerRefOf(input.LayerName, input.VersionNumber, c);
+      if (input.StatementId === undefined) throw invalid('StatementId is required');
+      store.removeLayerVersionPermission(ref, input.StatementId, input.RevisionId);
+      return {};
+    }),
+  );
+  mock.on(UpdateFunctionConfigurationCommand).callsFake(
+    handler('UpdateFunctionConfiguration', async (input: Record<string, unknown> & { FunctionName?: string; RevisionId?: string }, c) => {
+      const ref = await functionRefOf(input.FunctionName, undefined, c);
+      const existing = store.getFunctionConfiguration({ ...ref, qualifier: undefined });
+      return store.updateFunctionConfiguration(ref, configurationPatchFromInput(input, existing), input.RevisionId);
+    }),
+  );
+  mock.on(PutFunctionConcurrencyCommand).callsFake(
+    handler('PutFunctionConcurrency', async (input: { FunctionName?: string; ReservedConcurrentExecutions?: number }, c) => {
+      const ref = await functionRefOf(input.FunctionName, undefined, c);
+      if (input.ReservedConcurrentExecutions === undefined) throw invalid('ReservedConcurrentExecutions is required');
+      return { ReservedConcurrentExecutions: store.putFunctionConcurrency(ref, input.ReservedConcurrentExecutions) };
+    }),
+  );
+  mock.on(DeleteFunctionConcurrencyCommand).callsFake(
+    handler('DeleteFunctionConcurrency', async (input: { FunctionName?: string }, c) => {
+      store.deleteFunctionConcurrency(await functionRefOf(input.FunctionName, undefined, c));
+      return {};
+    }),
+  );
+  mock.on(TagResourceCommand).callsFake(
+    handler('TagResource', async (input: { Resource?: string; Tags?: Record<string, string> }, c) => {
+      store.tagResource(await functionRefOf(input.Resource, undefined, c), input.Tags ?? {});
+      return {};
+    }),
+  );
+  mock.on(UntagResourceCommand).callsFake(
+    handler('UntagResource', async (input: { Resource?: string; TagKeys?: string[] }, c) => {
+      store.untagResource(await functionRefOf(input.Resource, undefined, c), input.TagKeys ?? []);
+      return {};
+    }),
+  );
+
+  return {
+    mock,
+    calls,
+    callsOf: (command) => calls.filter((call) => call.command === command),
+    clearCalls: () => {
+      calls.length = 0;
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ModeSchema } from '../../functions/shared/config/config';
+import { eventNameSpellings, normalizeEventName } from '../../functions/shared/event/event-names';
+import { RULES } from '../../rules';
+import { SEVERITIES, type AnyRule } from '../../rules/rule';
+
+const RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
+
+const TriggerSchema = z
+  .strictObject({
+    eventSource: z.string().regex(/^[a-z0-9-]+\.amazonaws\.com$/),
+    eventNames: z.array(z.string().min(1)).min(1),
+  })
+  .superRefine((trigger, ctx) => {
+    for (const name of trigger.eventNames) {
+      if (normalizeEventName(name) !== name) ctx.addIssue({ code: 'custom', message: `${name} is not a bare event name` });
+      try {
+        eventNameSpellings(trigger.eventSource, name);
+      } catch (e: unknown) {
+        ctx.addIssue({ code: 'custom', message: e instanceof Error ? e.message : String(e) });
+      }
+    }
+  });
+
+const RuleMetadataSchema = z.looseObject({
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be kebab-case'),
+  title: z.string().min(10).refine((t) => !/^ensure\b/i.test(t), 'states the bad condition, not "Ensure …"'),
+  severity: z.enum(SEVERITIES as [string, ...string[]]),
+  defaultMode: ModeSchema,
+  resourceType: z.enum(['lambda-function', 'lambda-layer-version']),
+  triggers: z.array(TriggerSchema).min(1),
+  reads: z.array(z.enum(['configuration', 'policy', 'urlConfig', 'tags'])),
+  rationale: z.string().trim().min(1).max(300),
+  references: z.array(z.url({ protocol: /^https$/ })).min(1),
+  falsePositives: z.array(z.string().min(1)),
+  remediationAction: z.enum(['remove-function-permission', 'set-function-url-auth-iam', 'remove-layer-version-permission']).nullable(),
+  evaluate: z.function(),
+});
+
+function ruleFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return ruleFiles(path);
+    return entry.name.endsWith('.ts') && readFileSync(path, 'utf8').includes('defineRule(') && entry.name !== 'rule.ts' ? [path] : [];
+  });
+}
+
+function isRule(value: unknown): value is AnyRule {
+  return typeof value === 'object' && value !== null && 'id' in value && 'evaluate' in value && 'triggers' in value;
+}
+
+describe('rule catalog', () => {
+  it.each(RULES.map((rule) => [rule.id, rule] as const))('%s has complete, valid metadata', (_id, rule) => {
+    const result = RuleMetadataSchema.safeParse(rule);
+    expect(result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([]);
+  });
+
+  it.each(RULES.filter((rule) => rule.resourceType === 'lambda-layer-version').map((rule) => [rule.id, rule] as const))(
+    '%s reads no function part',
+    (_id, rule) => {
+      expect(rule.reads).toEqual([]);
+    },
+  );
+
+  it('lists every rule file under rules/, under its file name', async () => {
+    const files = ruleFiles(RULES_DIR);
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const module = (await import(file)) as Record<string, unknown>;
+      const defined = Object.values(module).filter(isRule);
+      const name = relative(RULES_DIR, file);
+      expect({ file: name, ids: defined.map((rule) => rule.id) }).toEqual({ file: name, ids: [basename(file, '.ts')] });
+      expect({ file: name, listed: RULES.some((rule) => rule === defined[0]) }).toEqual({ file: name, listed: true });
+    }
+    expect(RULES).toHaveLength(files.length);
+  });
+
+  it('has no duplicate ids', () => {
+    const ids = RULES.map((rule) => rule.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('pins each rule’s severity and default mode', () => {
+    expect(Object.fromEntries(RULES.map((rule) => [rule.id, `${rule.severity} ${rule.defaultMode}`]))).toEqual({
+      'function-public-access': 'critical auto',
+      'function-service-principal-unrestricted': 'high approve',
+      'function-cross-account-principal': 'high approve',
+      'function-url-public': 'high approve',
+      'layer-version-public': 'high auto',
+    });
+  });
+});

@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../functions/shared/config/config';
+import { Engine } from '../../functions/shared/engine/engine';
+import { parseCloudTrailEvent, type CloudTrailEvent } from '../../functions/shared/event/cloudtrail-event';
+import { normalizeEventName } from '../../functions/shared/event/event-names';
+import {
+  functionArn,
+  layerVersionArn,
+  parsePolicyText,
+  type FunctionRef,
+  type FunctionUrlConfig,
+  type LayerVersionRef,
+  type PolicyStatement,
+} from '../../functions/shared/state/resources';
+import type { StateReader } from '../../functions/shared/state/state-reader';
+import { RULES } from '../../rules';
+import { policyDocument } from '../fixtures/resource-policies';
+
+const EVENTS_DIR = new URL('../../examples/events/', import.meta.url);
+const config = parseConfigText(readFileSync(new URL('../../examples/warden.config.yaml', import.meta.url), 'utf8'), 'examples/warden.config.yaml');
+
+/** Resource state as the scenario's own events leave it (each scenario starts from nothing). */
+class ScenarioState implements StateReader {
+  private readonly statements = new Map<string, PolicyStatement[]>();
+  private readonly urls = new Map<string, FunctionUrlConfig>();
+
+  apply(event: CloudTrailEvent): void {
+    const { requestParameters: request, responseElements: response, errorCode } = event.detail;
+    if (errorCode !== undefined || response == null) return;
+    const name = normalizeEventName(event.detail.eventName);
+    if (name === 'AddPermission' || name === 'AddLayerVersionPermission') {
+      const added = parsePolicyText(JSON.stringify({ Statement: JSON.parse(String(response.statement)) as unknown })).Statement;
+      const resource = String((Array.isArray(added) ? added[0] : added)?.Resource);
+      this.statements.set(resource, [...(this.statements.get(resource) ?? []), ...(Array.isArray(added) ? added : [added])]);
+    }
+    if (name === 'CreateFunctionUrlConfig' || name === 'UpdateFunctionUrlConfig') {
+      this.urls.set(String(response.functionArn), { FunctionUrl: String(response.functionUrl), AuthType: request?.authType === 'NONE' ? 'NONE' : 'AWS_IAM' });
+    }
+  }
+
+  readFunction(ref: FunctionRef) {
+    const arn = functionArn(ref);
+    const statements = this.statements.get(arn);
+    return Promise.resolve({ kind: 'lambda-function' as const, ref, arn, policy: statements ? policyDocument(...statements) : null, urlConfig: this.urls.get(arn) ?? null });
+  }
+
+  readLayerVersion(ref: LayerVersionRef) {
+    const arn = layerVersionArn(ref);
+    const statements = this.statements.get(arn);
+    return Promise.resolve({ kind: 'lambda-layer-version' as const, ref, arn, policy: statements ? policyDocument(...statements) : null });
+  }
+}
+
+/** Per event of the file: the rule ids that fire, or why the event is ignored. */
+const EXPECTED: Record<string, unknown[]> = {
+  '01-public-invoke-permission.json': [['function-public-access']],
+  '02-s3-permission-without-source-arn.json': [['function-service-principal-unrestricted']],
+  '03-cross-account-invoke-permission.json': [['function-cross-account-principal']],
+  '04-function-url-auth-none.json': [['function-url-public'], ['function-public-access']],
+  '05-public-layer-permission.json': [['layer-version-public']],
+  '06-s3-permission-with-source-arn.json': [[]],
+  '07-function-url-aws-iam.json': [[]],
+  '08-org-account-invoke-permission.json': [[]],
+  '09-failed-add-permission.json': [expect.stringMatching(/^failed call \(AccessDenied\)/)],
+  '10-remediator-own-action.json': [expect.stringMatching(/own action/)],
+  '11-layer-permission-for-organization.json': [[]],
+};
+
+describe('example events', () => {
+  it('has an expectation for every file in examples/events', () => {
+    expect(readdirSync(EVENTS_DIR).filter((f) => f.endsWith('.json')).sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it.each(Object.entries(EXPECTED))('%s gives the expected findings', async (file, expected) => {
+    const raw = JSON.parse(readFileSync(new URL(file, EVENTS_DIR), 'utf8')) as unknown;
+    const events = (Array.isArray(raw) ? raw : [raw]).map(parseCloudTrailEvent);
+    const state = new ScenarioState();
+    const engine = new Engine({ rules: RULES, config, reader: state });
+    const outcomes: unknown[] = [];
+    for (const event of events) {
+      expect([event.account, event.region]).toEqual([event.detail.recipientAccountId, event.detail.awsRegion]);
+      state.apply(event);
+      const result = await engine.evaluateParsed(event);
+      outcomes.push(result.ignored ?? result.findings.map((f) => f.ruleId));
+    }
+    expect(outcomes).toEqual(expected);
+  });
+});
