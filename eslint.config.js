@@ -40,6 +40,8 @@ export default tseslint.config(
       ...vitest.configs.recommended.rules,
       'vitest/no-focused-tests': 'error',
       'vitest/no-disabled-tests': 'error',
+      // fast-check's fc.assert fails the test when a property fails.
+      'vitest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', 'fc.assert', 'check'] }],
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },

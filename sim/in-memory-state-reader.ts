@@ -7,7 +7,6 @@ import {
   layerVersionArn,
   FunctionConfigurationSchema,
   FunctionUrlConfigSchema,
-  PolicyDocumentSchema,
   type FunctionRef,
   type FunctionSnapshot,
   type FunctionStatePart,
@@ -33,10 +32,8 @@ export class InMemoryStateReader implements StateReader {
       ref,
       arn: functionArn(ref),
       configuration: part('configuration', exists, () => FunctionConfigurationSchema.parse(this.lambda.getFunctionConfiguration(ref))),
-      policy: part('policy', exists, () => {
-        const document = this.lambda.policyDocument(ref);
-        return document === null ? null : PolicyDocumentSchema.parse(document);
-      }),
+      // Documents were validated when they entered the account (state file, event, SDK command).
+      policy: part('policy', exists, () => this.lambda.policyDocument(ref)),
       urlConfig: part('urlConfig', exists, () => {
         const config = this.lambda.urlConfig(ref);
         return config === null ? null : FunctionUrlConfigSchema.parse(config);
@@ -51,7 +48,7 @@ export class InMemoryStateReader implements StateReader {
       kind: 'lambda-layer-version',
       ref,
       arn: layerVersionArn(ref),
-      policy: document === null ? null : PolicyDocumentSchema.parse(document),
+      policy: document,
     });
   }
 }

@@ -47,14 +47,25 @@ export function principalsOf(statement: PolicyStatement): Principals {
   return { anyone, accounts: [...new Set(accounts)], services: [...asList(principal.Service)] };
 }
 
+const wildcardCache = new Map<string, RegExp>();
+
+/** An IAM wildcard pattern (`*`, `?`) as an anchored regular expression, compiled once. */
+function wildcardRegex(pattern: string): RegExp {
+  let regex = wildcardCache.get(pattern);
+  if (regex === undefined) {
+    regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    if (wildcardCache.size < 10_000) wildcardCache.set(pattern, regex);
+  }
+  return regex;
+}
+
 /** Does the statement's action list cover this action (`lambda:*`, `*`, `lambda:Invoke*`)? */
 export function actionCovers(patterns: readonly string[], action: string): boolean {
   const target = action.toLowerCase();
   return patterns.some((pattern) => {
     const p = pattern.toLowerCase();
     if (!p.includes('*') && !p.includes('?')) return p === target;
-    const regex = new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-    return regex.test(target);
+    return wildcardRegex(p).test(target);
   });
 }
 

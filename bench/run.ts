@@ -1,0 +1,118 @@
+/**
+ * `npm run bench`: engine throughput and p99 latency on a mix of matching and non-matching events
+ * with state in memory, and AWS API calls per event through the real Lambda client.
+ * Medians over several runs: these machines are noisy.
+ */
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { LambdaStateReader } from '../functions/shared/aws/lambda-state-reader';
+import { Engine } from '../functions/shared/engine/engine';
+import { parseCloudTrailEvent, type CloudTrailEvent } from '../functions/shared/event/cloudtrail-event';
+import { RULES } from '../rules';
+import { InMemoryAccount } from '../sim/in-memory-account';
+import { installLambdaMock } from '../sim/lambda-mock';
+import { addLayerVersionPermissionEvent, addPermissionEvent, cloudTrailEvent, createFunctionUrlConfigEvent, identities, lambdaEvent } from '../test/fixtures/cloudtrail';
+import { TEST_CONFIG } from '../test/fixtures/rule-context';
+import { median, percentile, round } from './stats';
+
+const FUNCTIONS = 1_000;
+const EVENTS = 20_000;
+const RUNS = 5;
+
+/** Half the events match a rule (public, benign, URL and layer grants); half do not (other calls, failures, the bot's own). */
+function eventMix(): unknown[] {
+  const events: unknown[] = [];
+  for (let i = 0; i < EVENTS; i += 1) {
+    const functionName = `fn-${String(i % FUNCTIONS)}`;
+    const kind = i % 10;
+    let event: CloudTrailEvent;
+    if (kind === 0) event = addPermissionEvent({ functionName, statementId: `open-${String(i)}`, principal: '*' });
+    else if (kind === 1) event = addPermissionEvent({ functionName, statementId: `s3-${String(i)}`, principal: 's3.amazonaws.com', sourceAccount: '111122223333', sourceArn: 'arn:aws:s3:::bucket' });
+    else if (kind === 2) event = createFunctionUrlConfigEvent({ functionName, authType: i % 20 === 2 ? 'NONE' : 'AWS_IAM' });
+    else if (kind === 3) event = addLayerVersionPermissionEvent({ statementId: `org-${String(i)}`, principal: '*', organizationId: 'o-a1b2c3d4e5' });
+    else if (kind === 4) event = addPermissionEvent({ functionName, statementId: `x-${String(i)}`, principal: '444455556666' });
+    else if (kind === 5) event = lambdaEvent('PutFunctionConcurrency', { functionName, reservedConcurrentExecutions: 5 });
+    else if (kind === 6) event = addPermissionEvent({ functionName, statementId: 'denied', principal: '*' }, { errorCode: 'AccessDenied' });
+    else if (kind === 7) event = addPermissionEvent({ functionName, statementId: 'own', principal: '*' }, { identity: identities.remediator() });
+    else if (kind === 8) event = cloudTrailEvent('s3.amazonaws.com', 'PutBucketPolicy', { bucketName: 'b' });
+    else event = lambdaEvent('TagResource', { resource: `arn:aws:lambda:us-east-1:111122223333:function:${functionName}`, tags: { team: 'x' } });
+    events.push(JSON.parse(JSON.stringify(event)) as unknown);
+  }
+  return events;
+}
+
+/** An account holding each function with a two-statement policy (one benign, one public). */
+function seededAccount(): InMemoryAccount {
+  const account = new InMemoryAccount({ defaultAccount: '111122223333' });
+  for (let i = 0; i < FUNCTIONS; i += 1) {
+    const functionName = `fn-${String(i)}`;
+    account.replay(addPermissionEvent({ functionName, statementId: 'apigw', principal: 'apigateway.amazonaws.com', sourceArn: 'arn:aws:execute-api:us-east-1:111122223333:abc/*' }));
+    if (i % 3 === 0) account.replay(addPermissionEvent({ functionName, statementId: 'open', principal: '*' }));
+  }
+  account.replay(addLayerVersionPermissionEvent({ statementId: 'org', principal: '*', organizationId: 'o-a1b2c3d4e5' }));
+  return account;
+}
+
+async function engineRun(engine: Engine, events: readonly unknown[]): Promise<{ perSecond: number; p50: number; p99: number; findings: number }> {
+  const times: number[] = [];
+  let findings = 0;
+  const start = performance.now();
+  for (const event of events) {
+    const t0 = performance.now();
+    const result = await engine.evaluateEvent(event);
+    times.push(performance.now() - t0);
+    findings += result.findings.length;
+  }
+  const elapsed = performance.now() - start;
+  times.sort((a, b) => a - b);
+  return { perSecond: (events.length / elapsed) * 1000, p50: percentile(times, 50), p99: percentile(times, 99), findings };
+}
+
+async function main(): Promise<void> {
+  const events = eventMix();
+  const account = seededAccount();
+  const direct = new Engine({ rules: RULES, config: TEST_CONFIG, reader: account.reader() });
+  await engineRun(direct, events.slice(0, 2_000));
+  const runs = [];
+  for (let r = 0; r < RUNS; r += 1) runs.push(await engineRun(direct, events));
+
+  const handle = installLambdaMock(account, mockClient(LambdaClient));
+  const client = new LambdaClient({ region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+  const viaSdk = new Engine({ rules: RULES, config: TEST_CONFIG, reader: new LambdaStateReader(() => client) });
+  const sample = events.slice(0, 5_000);
+  handle.clearCalls();
+  const sdkRun = await engineRun(viaSdk, sample);
+  const evaluated = sample.filter((e) => {
+    const { detail } = parseCloudTrailEvent(e);
+    return detail.errorCode === undefined && detail.userIdentity.type !== 'AssumedRole' && viaSdk.rulesFor(detail.eventSource, detail.eventName).length > 0;
+  }).length;
+  const calls = handle.calls.length;
+  handle.mock.restore();
+
+  const report = {
+    date: new Date().toISOString().slice(0, 10),
+    machine: `${cpus()[0]?.model ?? 'unknown CPU'} × ${String(cpus().length)}, Node ${process.version}`,
+    engine: {
+      events: EVENTS,
+      functions: FUNCTIONS,
+      runs: RUNS,
+      eventsPerSecondMedian: Math.round(median(runs.map((r) => r.perSecond))),
+      p50MsMedian: round(median(runs.map((r) => r.p50)), 4),
+      p99MsMedian: round(median(runs.map((r) => r.p99)), 4),
+      findingsPerRun: runs[0]?.findings,
+    },
+    sdkPath: {
+      events: sample.length,
+      eventsPerSecond: Math.round(sdkRun.perSecond),
+      p99Ms: round(sdkRun.p99, 4),
+      awsCallsTotal: calls,
+      awsCallsPerEvent: round(calls / sample.length, 3),
+      awsCallsPerEvaluatedEvent: round(calls / evaluated, 3),
+    },
+  };
+  console.log(JSON.stringify(report, null, 2));
+}
+
+await main();
