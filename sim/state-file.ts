@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InvalidStateError } from '../functions/shared/errors';
+import { describeIssues } from '../functions/shared/validation';
 import {
   FunctionConfigurationSchema,
   FunctionUrlConfigSchema,
@@ -83,10 +84,6 @@ export type StateFileInput = z.input<typeof StateFileSchema>;
 export type StateFunction = z.output<typeof StateFunctionSchema>;
 export type StateLayerVersion = z.output<typeof StateLayerVersionSchema>;
 
-function describePath(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? '(state file)' : path.map(String).join('.');
-}
-
 /**
  * Validates a parsed state file.
  * @throws InvalidStateError naming every missing or malformed field (`functions.0.Configuration.FunctionName: …`).
@@ -94,8 +91,7 @@ function describePath(path: readonly PropertyKey[]): string {
 export function parseStateFile(input: unknown): StateFile {
   const result = StateFileSchema.safeParse(input);
   if (result.success) return result.data;
-  const reasons = result.error.issues.map((issue) => `${describePath(issue.path)}: ${issue.message}`);
-  throw new InvalidStateError(`Invalid state file: ${reasons.join('; ')}`, { cause: result.error });
+  throw new InvalidStateError(`Invalid state file: ${describeIssues(result.error, '(state file)')}`, { cause: result.error });
 }
 
 /**

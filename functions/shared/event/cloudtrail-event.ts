@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { InvalidEventError } from '../errors';
+import { describeIssues, issuePath } from '../validation';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 
@@ -69,10 +70,6 @@ export type UserIdentity = z.infer<typeof UserIdentitySchema>;
 export type CloudTrailDetail = z.infer<typeof CloudTrailDetailSchema>;
 export type CloudTrailEvent = z.infer<typeof CloudTrailEventSchema>;
 
-function describePath(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? '(event)' : path.map(String).join('.');
-}
-
 /**
  * Validates an EventBridge CloudTrail event.
  * @throws InvalidEventError naming every missing or malformed field.
@@ -80,9 +77,8 @@ function describePath(path: readonly PropertyKey[]): string {
 export function parseCloudTrailEvent(input: unknown): CloudTrailEvent {
   const result = CloudTrailEventSchema.safeParse(input);
   if (result.success) return result.data;
-  const fields = result.error.issues.map((issue) => describePath(issue.path));
-  const reasons = result.error.issues.map((issue) => `${describePath(issue.path)}: ${issue.message}`);
-  throw new InvalidEventError(`Invalid CloudTrail event: ${reasons.join('; ')}`, fields, { cause: result.error });
+  const fields = result.error.issues.map((issue) => issuePath(issue.path, '(event)'));
+  throw new InvalidEventError(`Invalid CloudTrail event: ${describeIssues(result.error, '(event)')}`, fields, { cause: result.error });
 }
 
 /**

@@ -5,6 +5,8 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { z } from 'zod';
 import type { ActionName } from '../../../rules/rule';
+import { statementsOf } from '../policy/resource-policy';
+import { parsePolicyText } from '../state/resources';
 
 /** SDK clients for the target account and region (credentials of the remediator role there). */
 export interface ActionClients {
@@ -36,6 +38,17 @@ export function defineAction<P>(action: RemediationAction<P>): RemediationAction
 /** True for the SDK's "does not exist" errors. */
 export function isNotFound(e: unknown): boolean {
   return e instanceof Error && e.name === 'ResourceNotFoundException';
+}
+
+/** The outcome of an action whose AWS call failed, with the error kept for the report. */
+export function failedOutcome(e: unknown): ActionOutcome {
+  return { status: 'failed', detail: e instanceof Error ? `${e.name}: ${e.message}` : 'unknown error', error: e };
+}
+
+/** The statement ids of a resource policy as `GetPolicy`/`GetLayerVersionPolicy` return it (JSON text). */
+export function statementIdsOf(policyText: string | undefined): string[] {
+  if (policyText === undefined) return [];
+  return statementsOf(parsePolicyText(policyText)).flatMap((s) => (s.Sid === undefined ? [] : [s.Sid]));
 }
 
 /** A compact `Name=value` rendering of API parameters for messages. */

@@ -1,9 +1,7 @@
 /** Removes one statement (by Sid) from a function's resource policy, guarded by the policy's revision id. */
 import { GetPolicyCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
-import { statementsOf } from '../../policy/resource-policy';
-import { parsePolicyText } from '../../state/resources';
-import { defineAction, formatCall, isNotFound, type ActionClients } from '../action';
+import { defineAction, failedOutcome, formatCall, isNotFound, statementIdsOf, type ActionClients } from '../action';
 
 const Params = z.strictObject({
   functionName: z.string().startsWith('arn:'),
@@ -15,8 +13,7 @@ type Params = z.infer<typeof Params>;
 async function currentPolicy(clients: ActionClients, params: Params): Promise<{ sids: string[]; revisionId: string | undefined }> {
   try {
     const out = await clients.lambda.send(new GetPolicyCommand({ FunctionName: params.functionName, Qualifier: params.qualifier }));
-    const sids = out.Policy === undefined ? [] : statementsOf(parsePolicyText(out.Policy)).flatMap((s) => (s.Sid === undefined ? [] : [s.Sid]));
-    return { sids, revisionId: out.RevisionId };
+    return { sids: statementIdsOf(out.Policy), revisionId: out.RevisionId };
   } catch (e: unknown) {
     if (isNotFound(e)) return { sids: [], revisionId: undefined };
     throw e;
@@ -40,7 +37,7 @@ export const removeFunctionPermission = defineAction<Params>({
       const verified = await this.verify(clients, params);
       return { status: 'remediated', verified, detail: `removed statement "${params.statementId}"` };
     } catch (e: unknown) {
-      return { status: 'failed', detail: e instanceof Error ? `${e.name}: ${e.message}` : 'unknown error', error: e };
+      return failedOutcome(e);
     }
   },
   async verify(clients, params) {

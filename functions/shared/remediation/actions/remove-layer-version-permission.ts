@@ -1,9 +1,7 @@
 /** Removes one statement (by Sid) from a layer version's resource policy, guarded by its revision id. */
 import { GetLayerVersionPolicyCommand, RemoveLayerVersionPermissionCommand } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
-import { statementsOf } from '../../policy/resource-policy';
-import { parsePolicyText } from '../../state/resources';
-import { defineAction, formatCall, isNotFound, type ActionClients } from '../action';
+import { defineAction, failedOutcome, formatCall, isNotFound, statementIdsOf, type ActionClients } from '../action';
 
 const Params = z.strictObject({
   layerName: z.string().min(1),
@@ -15,8 +13,7 @@ type Params = z.infer<typeof Params>;
 async function currentPolicy(clients: ActionClients, params: Params): Promise<{ sids: string[]; revisionId: string | undefined }> {
   try {
     const out = await clients.lambda.send(new GetLayerVersionPolicyCommand({ LayerName: params.layerName, VersionNumber: params.versionNumber }));
-    const sids = out.Policy === undefined ? [] : statementsOf(parsePolicyText(out.Policy)).flatMap((s) => (s.Sid === undefined ? [] : [s.Sid]));
-    return { sids, revisionId: out.RevisionId };
+    return { sids: statementIdsOf(out.Policy), revisionId: out.RevisionId };
   } catch (e: unknown) {
     if (isNotFound(e)) return { sids: [], revisionId: undefined };
     throw e;
@@ -46,7 +43,7 @@ export const removeLayerVersionPermission = defineAction<Params>({
       const verified = await this.verify(clients, params);
       return { status: 'remediated', verified, detail: `removed statement "${params.statementId}"` };
     } catch (e: unknown) {
-      return { status: 'failed', detail: e instanceof Error ? `${e.name}: ${e.message}` : 'unknown error', error: e };
+      return failedOutcome(e);
     }
   },
   async verify(clients, params) {

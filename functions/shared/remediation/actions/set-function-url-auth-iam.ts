@@ -1,7 +1,7 @@
 /** Switches a function URL's auth type from NONE to AWS_IAM (the URL stays; unsigned callers get 403). */
 import { GetFunctionUrlConfigCommand, UpdateFunctionUrlConfigCommand } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
-import { defineAction, formatCall, isNotFound, type ActionClients } from '../action';
+import { defineAction, failedOutcome, formatCall, isNotFound, type ActionClients } from '../action';
 
 const Params = z.strictObject({
   functionName: z.string().startsWith('arn:'),
@@ -35,7 +35,7 @@ export const setFunctionUrlAuthIam = defineAction<Params>({
       const verified = await this.verify(clients, params);
       return { status: 'remediated', verified, detail: 'function URL auth type set to AWS_IAM' };
     } catch (e: unknown) {
-      return { status: 'failed', detail: e instanceof Error ? `${e.name}: ${e.message}` : 'unknown error', error: e };
+      return failedOutcome(e);
     }
   },
   async verify(clients, params) {
