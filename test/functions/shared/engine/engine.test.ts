@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LambdaStateReader } from '../../../../functions/shared/aws/lambda-state-reader';
 import { parseConfig } from '../../../../functions/shared/config/config';
+import type { BaselineKeeper } from '../../../../functions/shared/baseline/baseline-keeper';
 import { Engine, findingId } from '../../../../functions/shared/engine/engine';
 import { InvalidEventError } from '../../../../functions/shared/errors';
 import { RULES } from '../../../../rules';
@@ -131,7 +132,7 @@ describe('Engine', () => {
   it.each([
     ['a failed call', addPermissionEvent({ statementId: 'open', principal: '*' }, { errorCode: 'AccessDenied' }), /^failed call \(AccessDenied\)/],
     ["the bot's own call", addPermissionEvent({ statementId: 'open', principal: '*' }, { identity: identities.remediator() }), /bot's own action/],
-    ['an event no rule watches', lambdaEvent('PutFunctionConcurrency', { functionName: 'orders-api', reservedConcurrentExecutions: 5 }), /^no rule watches lambda.amazonaws.com PutFunctionConcurrency$/],
+    ['an event no rule watches', lambdaEvent('PublishVersion', { functionName: 'orders-api' }), /^no rule watches lambda.amazonaws.com PublishVersion$/],
     ['another service', cloudTrailEvent('s3.amazonaws.com', 'PutBucketPolicy', { bucketName: 'b' }), /^no rule watches s3.amazonaws.com PutBucketPolicy$/],
     ['an event without a function name', lambdaEvent('AddPermission', { statementId: 'x' }), /names no resource/],
   ])('ignores %s and reads nothing', async (_label, event, reason) => {
@@ -169,5 +170,31 @@ describe('Engine', () => {
     expect(findings.map((f) => f.ruleId)).toEqual(['function-public-access']);
     expect(findings[0]?.actor).toBeUndefined();
     expect(findings[0]?.summary).toContain('found by a scan');
+  });
+
+  it('captures a baseline only when every rule found the resource compliant, and attaches it before the rules run', async () => {
+    const account = new InMemoryAccount({ defaultAccount: ACCOUNT });
+    const captured: string[] = [];
+    const attached: string[] = [];
+    const baselines: BaselineKeeper = {
+      attach: (snapshot) => {
+        attached.push(snapshot.arn);
+        return Promise.resolve(snapshot);
+      },
+      capture: (snapshot) => {
+        captured.push(snapshot.arn);
+        return Promise.resolve();
+      },
+    };
+    const engine = new Engine({ rules: RULES, config: TEST_CONFIG, reader: account.reader(), now: () => TEST_NOW, baselines });
+    const benign = addPermissionEvent({ statementId: 'sibling', principal: ORG_ACCOUNT });
+    account.replay(benign);
+    await engine.evaluateEvent(benign);
+    expect(captured).toEqual([FUNCTION_ARN]);
+    const bad = addPermissionEvent({ statementId: 'open', principal: '*' });
+    account.replay(bad);
+    await engine.evaluateEvent(bad);
+    expect(captured).toEqual([FUNCTION_ARN]);
+    expect(attached).toEqual([FUNCTION_ARN, FUNCTION_ARN]);
   });
 });
