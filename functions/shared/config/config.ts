@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { InvalidConfigError } from '../errors';
+import { describeIssues } from '../validation';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 export const ModeSchema = z.enum(['alert', 'approve', 'auto']);
@@ -35,6 +36,31 @@ export const WardenConfigSchema = z.strictObject({
     .default('WardenRemediator'),
   dryRun: z.boolean().default(true),
   rules: z.record(z.string(), RuleOverrideSchema).default({}),
+  /** Per-account overrides (win over OU and rule); `ou` places the account in an OU of `ous`. */
+  accounts: z
+    .record(accountId, z.strictObject({ ou: z.string().regex(/^ou-[a-z0-9]+-[a-z0-9]+$/, 'must be an OU id such as "ou-ab12-cd34ef56"').optional(), rules: z.record(z.string(), RuleOverrideSchema).default({}) }))
+    .default({}),
+  /** Per-OU overrides (win over the rule's); `accounts` lists the OU's member accounts. */
+  ous: z.record(z.string(), z.strictObject({ accounts: z.array(accountId).default([]), rules: z.record(z.string(), RuleOverrideSchema).default({}) })).default({}),
+  /** Resources never remediated: ARN patterns (`*`, `?`), each for all rules or the listed ones. */
+  exemptions: z
+    .strictObject({
+      resources: z.array(z.strictObject({ arn: z.string().min(1), rules: z.array(z.string()).optional(), reason: z.string().optional() })).default([]),
+    })
+    .default({ resources: [] }),
+  /** The bot's own resources: never remediated, every change reported. Default: names starting with `stackPrefix`. */
+  selfProtection: z
+    .strictObject({
+      stackPrefix: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must be a CloudFormation stack name prefix').default('Warden'),
+      resources: z.array(z.string().min(1)).default([]),
+    })
+    .default({ stackPrefix: 'Warden', resources: [] }),
+  /** Pending approvals expire after this many hours. */
+  approvalExpiryHours: z.number().positive().max(24 * 30).default(24),
+  /** More than `maxRemediations` automatic remediations within `windowMinutes` switch `auto` to `approve`. */
+  circuitBreaker: z
+    .strictObject({ maxRemediations: z.number().int().positive().default(10), windowMinutes: z.number().int().positive().default(15) })
+    .default({ maxRemediations: 10, windowMinutes: 15 }),
 });
 
 export type WardenConfig = z.infer<typeof WardenConfigSchema>;
@@ -49,11 +75,7 @@ export const DEFAULT_CONFIG: WardenConfig = WardenConfigSchema.parse({});
 export function parseConfig(input: unknown, origin = 'configuration'): WardenConfig {
   const result = WardenConfigSchema.safeParse(input ?? {});
   if (result.success) return result.data;
-  const reasons = result.error.issues.map((issue) => {
-    const path = issue.path.length === 0 ? '(top level)' : issue.path.map(String).join('.');
-    return `${path}: ${issue.message}`;
-  });
-  throw new InvalidConfigError(`Invalid ${origin}: ${reasons.join('; ')}`, { cause: result.error });
+  throw new InvalidConfigError(`Invalid ${origin}: ${describeIssues(result.error, '(top level)')}`, { cause: result.error });
 }
 
 /** Parses configuration text (YAML, of which JSON is a subset). */
@@ -67,9 +89,26 @@ export function parseConfigText(text: string, origin = 'configuration'): WardenC
   return parseConfig(data, origin);
 }
 
-/** The mode a rule runs in for an account: the config override, else the rule's default. */
-export function resolveMode(config: WardenConfig, ruleId: string, defaultMode: Mode): Mode {
+/**
+ * The mode a rule runs in for an account. Precedence: account override > OU override > rule
+ * override > the rule's default. Without `account`, only the rule override applies.
+ */
+export function resolveMode(config: WardenConfig, ruleId: string, defaultMode: Mode, account?: string): Mode {
+  if (account !== undefined) {
+    const accountMode = config.accounts[account]?.rules[ruleId]?.mode;
+    if (accountMode !== undefined) return accountMode;
+    const ou = ouOf(config, account);
+    const ouMode = ou === undefined ? undefined : config.ous[ou]?.rules[ruleId]?.mode;
+    if (ouMode !== undefined) return ouMode;
+  }
   return config.rules[ruleId]?.mode ?? defaultMode;
+}
+
+/** The OU an account belongs to by the config: its own `ou`, else the OU listing it. */
+export function ouOf(config: WardenConfig, account: string): string | undefined {
+  const own = config.accounts[account]?.ou;
+  if (own !== undefined) return own;
+  return Object.entries(config.ous).find(([, ou]) => ou.accounts.includes(account))?.[0];
 }
 
 /** Accounts the bot treats as "ours": the organization's members. */

@@ -10,6 +10,7 @@ import { normalizeEventName } from '../event/event-names';
 import { actorOf, ignoreReason } from '../event/intake';
 import { resourceArn, type FunctionStatePart, type ResourceRef, type ResourceSnapshot } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
+import type { BaselineKeeper } from '../baseline/baseline-keeper';
 import { resourcesOf } from './event-resources';
 
 /** A rule's finding on one resource, ready for the responder and the notifier. */
@@ -42,6 +43,8 @@ export interface EvaluationResult {
   /** The resources evaluated (ARNs). */
   readonly resources: readonly string[];
   readonly findings: readonly Finding[];
+  /** Tags of the functions evaluated, by resource ARN (when read: see `EngineOptions.alwaysRead`); null when the function is gone. */
+  readonly resourceTags?: Readonly<Record<string, Readonly<Record<string, string>> | null>>;
 }
 
 export interface EngineOptions {
@@ -50,6 +53,10 @@ export interface EngineOptions {
   readonly reader: StateReader;
   /** The clock; injectable in tests. */
   readonly now?: () => Date;
+  /** Attaches last-known-good baselines before the rules run and captures new ones when all are compliant. */
+  readonly baselines?: BaselineKeeper;
+  /** Function state parts read whatever the rules ask (the executor needs `tags` for exemptions). */
+  readonly alwaysRead?: readonly FunctionStatePart[];
 }
 
 /** A finding id: `wf-` and 20 hex digits of SHA-256 over rule, resource and key. */
@@ -119,16 +126,19 @@ export class Engine {
       event: { eventName: detail.eventName, eventTime: detail.eventTime, actor, requestParameters: detail.requestParameters ?? {} },
     };
     const findings: Finding[] = [];
+    const resourceTags: Record<string, Readonly<Record<string, string>> | null> = {};
     for (const ref of refs) {
       const applicable = rules.filter((rule) => rule.resourceType === ref.kind);
       const snapshot = await this.read(ref, applicable);
-      for (const rule of applicable) {
-        for (const finding of evaluateRule(rule, snapshot, context)) {
+      const results = await this.judge(snapshot, applicable, context);
+      if (snapshot.kind === 'lambda-function' && snapshot.tags !== undefined) resourceTags[snapshot.arn] = snapshot.tags;
+      for (const [rule, found] of results) {
+        for (const finding of found) {
           findings.push(this.toFinding(rule, ref, finding, { actor, eventId: detail.eventID, eventName: detail.eventName, eventTime: detail.eventTime }));
         }
       }
     }
-    return { ...base, ignored: null, resources: refs.map(resourceArn), findings };
+    return { ...base, ignored: null, resources: refs.map(resourceArn), findings, resourceTags };
   }
 
   /** Evaluates every rule of the resource's type on its current state (a scan: no event). */
@@ -136,19 +146,31 @@ export class Engine {
     const applicable = this.options.rules.filter((rule) => rule.resourceType === ref.kind);
     const snapshot = await this.read(ref, applicable);
     const context: RuleContext = { config: this.options.config, now: this.now() };
-    return applicable.flatMap((rule) => evaluateRule(rule, snapshot, context).map((f) => this.toFinding(rule, ref, f, {})));
+    const results = await this.judge(snapshot, applicable, context);
+    return results.flatMap(([rule, found]) => found.map((f) => this.toFinding(rule, ref, f, {})));
   }
 
   private async read(ref: ResourceRef, rules: readonly AnyRule[]): Promise<ResourceSnapshot> {
     switch (ref.kind) {
       case 'lambda-function': {
-        const parts = new Set<FunctionStatePart>();
+        const parts = new Set<FunctionStatePart>(this.options.alwaysRead ?? []);
         for (const rule of rules) if (rule.resourceType === 'lambda-function') for (const part of rule.reads) parts.add(part);
-        return this.options.reader.readFunction(ref, [...parts]);
+        return this.withBaseline(await this.options.reader.readFunction(ref, [...parts]));
       }
       case 'lambda-layer-version':
-        return this.options.reader.readLayerVersion(ref);
+        return this.withBaseline(await this.options.reader.readLayerVersion(ref));
     }
+  }
+
+  /** Runs the rules on a snapshot; when none finds anything, the snapshot becomes the last-known-good baseline. */
+  private async judge(snapshot: ResourceSnapshot, rules: readonly AnyRule[], context: RuleContext): Promise<(readonly [AnyRule, readonly RuleFinding[]])[]> {
+    const results = rules.map((rule) => [rule, evaluateRule(rule, snapshot, context)] as const);
+    if (results.every(([, found]) => found.length === 0)) await this.options.baselines?.capture(snapshot, context.now);
+    return results;
+  }
+
+  private async withBaseline<S extends ResourceSnapshot>(snapshot: S): Promise<S> {
+    return this.options.baselines === undefined ? snapshot : this.options.baselines.attach(snapshot);
   }
 
   private toFinding(
@@ -163,7 +185,7 @@ export class Engine {
       ruleId: rule.id,
       title: rule.title,
       severity: rule.severity,
-      mode: resolveMode(this.options.config, rule.id, rule.defaultMode),
+      mode: resolveMode(this.options.config, rule.id, rule.defaultMode, ref.account),
       resource,
       account: ref.account,
       region: ref.region,
