@@ -16,6 +16,7 @@ import { installLambdaMock } from '../sim/lambda-mock';
 import { addLayerVersionPermissionEvent, addPermissionEvent, cloudTrailEvent, createFunctionUrlConfigEvent, identities, lambdaEvent } from '../test/fixtures/cloudtrail';
 import { TEST_CONFIG } from '../test/fixtures/rule-context';
 import { median, percentile, round } from './stats';
+import { responderBench } from './responder-calls';
 
 const FUNCTIONS = 1_000;
 const EVENTS = 20_000;
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
       awsCallsPerEvent: round(calls / sample.length, 3),
       awsCallsPerEvaluatedEvent: round(calls / evaluated, 3),
     },
+    responder: await responderBench(),
   };
   console.log(JSON.stringify(report, null, 2));
 }

@@ -14,7 +14,7 @@ import { renderRecordText, Simulator, toJsonRecord } from './simulate';
 import { loadStateFile } from '../sim/state-file';
 
 const USAGE = `Usage:
-  warden simulate [--state FILE] [--config FILE] [--json] EVENT.json…
+  warden simulate [--state FILE] [--config FILE] [--json] [--apply] EVENT.json…
   warden rules [--json | --markdown]`;
 
 export interface Io {
@@ -28,7 +28,7 @@ async function simulate(args: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { state: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { state: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean', default: false }, apply: { type: 'boolean', default: false } },
   });
   if (positionals.length === 0) {
     io.err(`warden simulate: no event file given\n${USAGE}`);
@@ -36,7 +36,7 @@ async function simulate(args: readonly string[], io: Io): Promise<number> {
   }
   const config = await loadConfigFile(values.config);
   const state = values.state === undefined ? undefined : await loadStateFile(values.state);
-  const simulator = new Simulator({ rules: RULES, config, ...(state ? { state } : {}) });
+  const simulator = new Simulator({ rules: RULES, config, apply: values.apply, ...(state ? { state } : {}) });
   let invalid = false;
   try {
     for (const file of positionals) {
@@ -44,10 +44,10 @@ async function simulate(args: readonly string[], io: Io): Promise<number> {
       const records =
         loaded.error === null
           ? await sequential(loaded.events, (event) => simulator.run(event, file))
-          : [{ file, eventId: null, eventName: null, ignored: null, error: loaded.error, findings: [] }];
+          : [{ file, eventId: null, eventName: null, ignored: null, error: loaded.error, findings: [], outcomes: [] }];
       for (const record of records) {
         if (record.error !== null) invalid = true;
-        io.out(values.json ? JSON.stringify(toJsonRecord(record)) : `${renderRecordText(record, config.dryRun)}\n`);
+        io.out(values.json ? JSON.stringify(toJsonRecord(record)) : `${renderRecordText(record, !values.apply)}\n`);
       }
     }
   } finally {

@@ -11,6 +11,12 @@ import { InvalidEventError } from '../functions/shared/errors';
 import { parseCloudTrailEvent } from '../functions/shared/event/cloudtrail-event';
 import { LambdaStateReader } from '../functions/shared/aws/lambda-state-reader';
 import { describePlan } from '../functions/shared/remediation/actions';
+import { Executor } from '../functions/shared/executor/executor';
+import { tagsFromReader } from '../functions/shared/executor/resource-tags';
+import type { ExecutionOutcome } from '../functions/shared/executor/outcome';
+import { Responder } from '../functions/shared/responder/responder';
+import { RecordingSink } from '../functions/shared/responder/warden-events';
+import { InMemoryStateStore } from '../functions/shared/store/in-memory-state-store';
 import type { AnyRule } from '../rules/rule';
 import { InMemoryAccount } from '../sim/in-memory-account';
 import { installLambdaMock, type LambdaMockHandle } from '../sim/lambda-mock';
@@ -24,6 +30,8 @@ export interface SimulationRecord {
   readonly ignored: string | null;
   readonly error: string | null;
   readonly findings: readonly Finding[];
+  /** What the executor did with each finding, in the same order. */
+  readonly outcomes: readonly ExecutionOutcome[];
 }
 
 export interface SimulatorOptions {
@@ -31,6 +39,8 @@ export interface SimulatorOptions {
   readonly config: WardenConfig;
   readonly state?: StateFile;
   readonly now?: () => Date;
+  /** Let the bot change the in-memory account (auto mode executes; approve stays pending). Default: dry-run. */
+  readonly apply?: boolean;
 }
 
 function field(value: unknown, ...path: string[]): string | null {
@@ -51,6 +61,11 @@ function field(value: unknown, ...path: string[]): string | null {
 export class Simulator {
   readonly account: InMemoryAccount;
   private readonly engine: Engine;
+  private readonly responder: Responder;
+  /** The Warden events the bot would put on its bus. */
+  readonly sink = new RecordingSink();
+  /** Findings, pending approvals and circuit-breaker counters of this run. */
+  readonly store = new InMemoryStateStore();
   /** The SDK mock answering from {@link account}; its call log counts the AWS calls made. */
   readonly lambda: LambdaMockHandle;
   private readonly clients = new Map<string, LambdaClient>();
@@ -60,6 +75,15 @@ export class Simulator {
     this.lambda = installLambdaMock(this.account, mockClient(LambdaClient));
     const reader = new LambdaStateReader((account, region) => this.clientFor(account, region));
     this.engine = new Engine({ rules: options.rules, config: options.config, reader, ...(options.now ? { now: options.now } : {}) });
+    const config = { ...options.config, dryRun: options.apply !== true };
+    const now = options.now ? { now: options.now } : {};
+    const executor = new Executor({ config, store: this.store, clientsFor: (account, region) => ({ lambda: this.clientFor(account, region) }), tagsOf: tagsFromReader(reader), ...now });
+    this.responder = new Responder({ rules: options.rules, config, reader, executor, sink: this.sink, ...now });
+  }
+
+  /** Evaluates an event on the current state without running the executor. */
+  evaluate(input: unknown): ReturnType<Engine['evaluateEvent']> {
+    return this.engine.evaluateEvent(input);
   }
 
   private clientFor(account: string, region: string): LambdaClient {
@@ -79,10 +103,10 @@ export class Simulator {
     try {
       const event = parseCloudTrailEvent(input);
       this.account.replay(event);
-      const result = await this.engine.evaluateParsed(event);
-      return { file, eventId: result.eventId, eventName: result.eventName, ignored: result.ignored, error: null, findings: result.findings };
+      const result = await this.responder.handleParsed(event);
+      return { file, eventId: result.eventId, eventName: result.eventName, ignored: result.ignored, error: null, findings: result.findings, outcomes: result.outcomes };
     } catch (e: unknown) {
-      if (e instanceof InvalidEventError) return { file, eventId, eventName, ignored: null, error: e.message, findings: [] };
+      if (e instanceof InvalidEventError) return { file, eventId, eventName, ignored: null, error: e.message, findings: [], outcomes: [] };
       throw e;
     }
   }
@@ -109,6 +133,17 @@ export function toJsonRecord(record: SimulationRecord): Record<string, unknown> 
       mode: f.mode,
       remediation: f.remediation === null ? null : { action: f.remediation.action, params: f.remediation.params },
     })),
+    outcomes: record.outcomes.map((o) => ({
+      ruleId: o.ruleId,
+      resource: o.resource,
+      status: o.status,
+      effectiveMode: o.effectiveMode,
+      dryRun: o.dryRun,
+      call: o.plan?.call ?? null,
+      detail: o.detail,
+      ...(o.verified === undefined ? {} : { verified: o.verified }),
+      ...(o.approval === undefined ? {} : { approval: o.approval }),
+    })),
   };
 }
 
@@ -125,7 +160,7 @@ export function renderRecordText(record: SimulationRecord, dryRun: boolean): str
   if (record.ignored !== null) return `${head}\n  – ignored: ${record.ignored}`;
   if (record.findings.length === 0) return `${head}\n  ✓ no finding`;
   const lines = [head];
-  for (const f of record.findings) {
+  for (const [index, f] of record.findings.entries()) {
     lines.push(`  ✖ ${f.severity.toUpperCase()}  ${f.ruleId}  ${f.resource}`);
     lines.push(`    ${f.title}`);
     lines.push(`    What: ${f.summary}`);
@@ -141,6 +176,8 @@ export function renderRecordText(record: SimulationRecord, dryRun: boolean): str
       lines.push(`    Plan (${f.mode}${dryRun ? ', dry-run' : ''}): ${verb} ${describePlan(plan.action, plan.params)}`);
       lines.push(`          ${plan.description}`);
     }
+    const outcome = record.outcomes[index];
+    if (outcome !== undefined) lines.push(`    Outcome: ${outcome.status}${outcome.verified === true ? ' (verified)' : ''}: ${outcome.detail}`);
   }
   return lines.join('\n');
 }

@@ -15,7 +15,7 @@ export interface Trigger {
 }
 
 /** Names of the remediation actions; each is implemented (with its IAM permissions) by the executor. */
-export type ActionName = 'remove-function-permission' | 'set-function-url-auth-iam' | 'remove-layer-version-permission';
+export type ActionName = 'remove-function-permission' | 'set-function-url-auth-iam' | 'remove-layer-version-permission' | 'start-trail-logging';
 
 /** A remediation as data: which action, with which parameters, and what it does in plain words. */
 export interface RemediationPlan {

@@ -34,7 +34,7 @@ function tempFile(name: string, content: string): string {
   return file;
 }
 
-const JSON_KEYS = ['file', 'eventId', 'eventName', 'ignored', 'error', 'findings'];
+const JSON_KEYS = ['file', 'eventId', 'eventName', 'ignored', 'error', 'findings', 'outcomes'];
 const FINDING_KEYS = ['ruleId', 'severity', 'resource', 'summary', 'mode', 'remediation'];
 
 describe('warden simulate --json', () => {

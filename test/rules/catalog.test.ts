@@ -31,13 +31,13 @@ const RuleMetadataSchema = z.looseObject({
   title: z.string().min(10).refine((t) => !/^ensure\b/i.test(t), 'states the bad condition, not "Ensure …"'),
   severity: z.enum(SEVERITIES as [string, ...string[]]),
   defaultMode: ModeSchema,
-  resourceType: z.enum(['lambda-function', 'lambda-layer-version']),
+  resourceType: z.enum(['lambda-function', 'lambda-layer-version', 'cloudtrail-trail', 'events-rule']),
   triggers: z.array(TriggerSchema).min(1),
   reads: z.array(z.enum(['configuration', 'policy', 'urlConfig', 'tags'])),
   rationale: z.string().trim().min(1).max(300),
   references: z.array(z.url({ protocol: /^https$/ })).min(1),
   falsePositives: z.array(z.string().min(1)),
-  remediationAction: z.enum(['remove-function-permission', 'set-function-url-auth-iam', 'remove-layer-version-permission']).nullable(),
+  remediationAction: z.enum(['remove-function-permission', 'set-function-url-auth-iam', 'remove-layer-version-permission', 'start-trail-logging']).nullable(),
   evaluate: z.function(),
 });
 
@@ -91,6 +91,10 @@ describe('rule catalog', () => {
       'function-cross-account-principal': 'high approve',
       'function-url-public': 'high approve',
       'layer-version-public': 'high auto',
+      'function-exemption-tag-changed': 'medium alert',
+      'warden-function-changed': 'high alert',
+      'trail-logging-stopped': 'critical auto',
+      'warden-forwarding-rule-changed': 'critical alert',
     });
   });
 });

@@ -28,6 +28,15 @@ import {
 } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
 
+/** The IAM actions this reader calls: part of the remediator role (a test checks the commands it sends). */
+export const LAMBDA_READ_PERMISSIONS = [
+  'lambda:GetFunctionConfiguration',
+  'lambda:GetPolicy',
+  'lambda:GetFunctionUrlConfig',
+  'lambda:ListTags',
+  'lambda:GetLayerVersionPolicy',
+] as const;
+
 /** Gives the Lambda client to use for an account and region (credentials for that account). */
 export type LambdaClientProvider = (account: string, region: string) => LambdaClient | Promise<LambdaClient>;
 

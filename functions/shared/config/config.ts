@@ -61,6 +61,19 @@ export const WardenConfigSchema = z.strictObject({
   circuitBreaker: z
     .strictObject({ maxRemediations: z.number().int().positive().default(10), windowMinutes: z.number().int().positive().default(15) })
     .default({ maxRemediations: 10, windowMinutes: 15 }),
+  /** Where and how the CDK app deploys (read by `infra/`, ignored by the functions). */
+  deployment: z
+    .strictObject({
+      /** The security (delegated administrator) account's region for the central stack. */
+      homeRegion: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as "eu-west-1"').default('us-east-1'),
+      /** Regions watched in every member account; IAM events arrive in us-east-1 only, so it is always watched. */
+      regions: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as "eu-west-1"')).min(1).default(['us-east-1']),
+      /** Organizational units (or the root `r-…`) the member StackSet deploys to. */
+      memberOus: z.array(z.string().regex(/^(ou-[a-z0-9]+-[a-z0-9]+|r-[a-z0-9]+)$/, 'must be an OU id ("ou-ab12-cd34ef56") or the root id ("r-ab12")')).default([]),
+      /** Days CloudWatch keeps the bot's own logs. */
+      logRetentionDays: z.number().int().positive().default(90),
+    })
+    .default({ homeRegion: 'us-east-1', regions: ['us-east-1'], memberOus: [], logRetentionDays: 90 }),
 });
 
 export type WardenConfig = z.infer<typeof WardenConfigSchema>;

@@ -159,6 +159,10 @@ export class Engine {
       }
       case 'lambda-layer-version':
         return this.withBaseline(await this.options.reader.readLayerVersion(ref));
+      case 'cloudtrail-trail':
+        return (await this.options.reader.readTrail?.(ref)) ?? { kind: 'cloudtrail-trail', ref, arn: resourceArn(ref) };
+      case 'events-rule':
+        return { kind: 'events-rule', ref, arn: resourceArn(ref) };
     }
   }
 
@@ -203,6 +207,8 @@ function evaluateRule(rule: AnyRule, snapshot: ResourceSnapshot, context: RuleCo
   let result;
   if (rule.resourceType === 'lambda-function' && snapshot.kind === 'lambda-function') result = rule.evaluate(snapshot, context);
   else if (rule.resourceType === 'lambda-layer-version' && snapshot.kind === 'lambda-layer-version') result = rule.evaluate(snapshot, context);
+  else if (rule.resourceType === 'cloudtrail-trail' && snapshot.kind === 'cloudtrail-trail') result = rule.evaluate(snapshot, context);
+  else if (rule.resourceType === 'events-rule' && snapshot.kind === 'events-rule') result = rule.evaluate(snapshot, context);
   else return [];
   return result.status === 'non-compliant' ? result.findings : [];
 }

@@ -1,7 +1,7 @@
 /** Maps a CloudTrail event to the resources it touches (the engine then reads their current state). */
 import type { CloudTrailEvent } from '../event/cloudtrail-event';
 import { normalizeEventName } from '../event/event-names';
-import { parseFunctionName, parseLayerVersion, type ResourceRef } from '../state/resources';
+import { parseFunctionName, parseLayerVersion, parseTrailName, type ResourceRef } from '../state/resources';
 
 function stringParam(params: Readonly<Record<string, unknown>> | null | undefined, name: string): string | undefined {
   const value = params?.[name];
@@ -22,6 +22,18 @@ const UNQUALIFIED_EVENTS = new Set(['CreateFunction', 'UpdateFunctionConfigurati
 /** The resources an event names; empty when it names none the rules know. */
 export function resourcesOf(event: CloudTrailEvent): ResourceRef[] {
   const { detail } = event;
+  if (detail.eventSource === 'cloudtrail.amazonaws.com') {
+    const name = stringParam(detail.requestParameters, 'name') ?? stringParam(detail.requestParameters, 'trailName');
+    const ref = name === undefined ? null : parseTrailName(name, detail.recipientAccountId ?? event.account, detail.awsRegion);
+    return ref ? [ref] : [];
+  }
+  if (detail.eventSource === 'events.amazonaws.com') {
+    const ruleName = stringParam(detail.requestParameters, 'name') ?? stringParam(detail.requestParameters, 'rule');
+    if (ruleName === undefined || !/^[\w.-]{1,64}$/.test(ruleName)) return [];
+    const bus = stringParam(detail.requestParameters, 'eventBusName') ?? 'default';
+    const busName = bus.startsWith('arn:') ? (bus.split('/').pop() ?? 'default') : bus;
+    return [{ kind: 'events-rule', account: detail.recipientAccountId ?? event.account, region: detail.awsRegion, eventBusName: busName, ruleName }];
+  }
   if (detail.eventSource !== 'lambda.amazonaws.com') return [];
   const name = normalizeEventName(detail.eventName);
   const request = detail.requestParameters;

@@ -2,6 +2,7 @@
  * The remediation action contract: each action declares the IAM actions it calls, validates its
  * parameters, performs the plan with the real SDK clients and re-reads the state to verify it.
  */
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { z } from 'zod';
 import type { ActionName } from '../../../rules/rule';
@@ -11,6 +12,8 @@ import { parsePolicyText } from '../state/resources';
 /** SDK clients for the target account and region (credentials of the remediator role there). */
 export interface ActionClients {
   readonly lambda: LambdaClient;
+  /** For the CloudTrail actions (`start-trail-logging`). */
+  readonly cloudtrail?: CloudTrailClient;
 }
 
 export type ActionOutcome =

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export type ResourceKind = 'lambda-function' | 'lambda-layer-version';
+export type ResourceKind = 'lambda-function' | 'lambda-layer-version' | 'cloudtrail-trail' | 'events-rule';
 
 export interface FunctionRef {
   readonly kind: 'lambda-function';
@@ -24,7 +24,26 @@ export interface LayerVersionRef {
   readonly version: number;
 }
 
-export type ResourceRef = FunctionRef | LayerVersionRef;
+/** A CloudTrail trail, named by its home region and owner account (from its ARN). */
+export interface TrailRef {
+  readonly kind: 'cloudtrail-trail';
+  /** The account that owns the trail (for an organization trail: the management account). */
+  readonly account: string;
+  /** The trail's home region (where StartLogging must be called). */
+  readonly region: string;
+  readonly trailName: string;
+}
+
+/** An EventBridge rule on an event bus (`default` unless named). */
+export interface EventRuleRef {
+  readonly kind: 'events-rule';
+  readonly account: string;
+  readonly region: string;
+  readonly eventBusName: string;
+  readonly ruleName: string;
+}
+
+export type ResourceRef = FunctionRef | LayerVersionRef | TrailRef | EventRuleRef;
 
 /** ARN partition for a region (`aws`, `aws-cn`, `aws-us-gov`). */
 export function partitionOf(region: string): string {
@@ -53,7 +72,31 @@ export function resourceArn(ref: ResourceRef): string {
       return functionArn(ref);
     case 'lambda-layer-version':
       return layerVersionArn(ref);
+    case 'cloudtrail-trail':
+      return trailArn(ref);
+    case 'events-rule':
+      return eventRuleArn(ref);
   }
+}
+
+/** `…:rule/<name>` on the default bus, `…:rule/<bus>/<name>` on another. */
+export function eventRuleArn(ref: Pick<EventRuleRef, 'account' | 'region' | 'eventBusName' | 'ruleName'>): string {
+  const bus = ref.eventBusName === 'default' ? '' : `${ref.eventBusName}/`;
+  return `arn:${partitionOf(ref.region)}:events:${ref.region}:${ref.account}:rule/${bus}${ref.ruleName}`;
+}
+
+export function trailArn(ref: Pick<TrailRef, 'account' | 'region' | 'trailName'>): string {
+  return `arn:${partitionOf(ref.region)}:cloudtrail:${ref.region}:${ref.account}:trail/${ref.trailName}`;
+}
+
+const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):(\d{12}):trail\/([\w.-]+)$/;
+
+/** Resolves CloudTrail's `name` parameter (a trail name or ARN); a bare name is in the event's account and region. */
+export function parseTrailName(value: string, account: string, region: string): TrailRef | null {
+  const arn = TRAIL_ARN.exec(value);
+  if (arn) return { kind: 'cloudtrail-trail', region: arn[1] ?? region, account: arn[2] ?? account, trailName: arn[3] ?? '' };
+  if (/^[\w.-]{3,128}$/.test(value)) return { kind: 'cloudtrail-trail', region, account, trailName: value };
+  return null;
 }
 
 /** A stable string key for a resource reference. */
@@ -193,11 +236,34 @@ export interface LayerVersionSnapshot {
   readonly policy: PolicyDocument | null;
 }
 
-export type ResourceSnapshot = FunctionSnapshot | LayerVersionSnapshot;
+/**
+ * The current state of a trail; `undefined` fields were not read (no trail reader), `trail` is
+ * null when the trail no longer exists.
+ */
+export interface TrailSnapshot {
+  readonly kind: 'cloudtrail-trail';
+  readonly ref: TrailRef;
+  readonly arn: string;
+  readonly trail?: { readonly homeRegion: string; readonly isOrganizationTrail: boolean; readonly isMultiRegionTrail: boolean } | null;
+  readonly isLogging?: boolean | null;
+  /** True when the event selectors record management events (write or all). */
+  readonly recordsManagementEvents?: boolean | null;
+}
+
+/** An EventBridge rule: the rules about it judge the change itself, so nothing is read. */
+export interface EventRuleSnapshot {
+  readonly kind: 'events-rule';
+  readonly ref: EventRuleRef;
+  readonly arn: string;
+}
+
+export type ResourceSnapshot = FunctionSnapshot | LayerVersionSnapshot | TrailSnapshot | EventRuleSnapshot;
 
 export interface SnapshotByKind {
   'lambda-function': FunctionSnapshot;
   'lambda-layer-version': LayerVersionSnapshot;
+  'cloudtrail-trail': TrailSnapshot;
+  'events-rule': EventRuleSnapshot;
 }
 
 /** Parses the JSON text of a resource policy (as `GetPolicy` returns it). */

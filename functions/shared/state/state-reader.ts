@@ -1,8 +1,10 @@
 /** How the engine learns the current state of a resource: an interface, with AWS and in-memory implementations. */
-import type { FunctionRef, FunctionSnapshot, FunctionStatePart, LayerVersionRef, LayerVersionSnapshot } from './resources';
+import type { FunctionRef, FunctionSnapshot, FunctionStatePart, LayerVersionRef, LayerVersionSnapshot, TrailRef, TrailSnapshot } from './resources';
 
 export interface StateReader {
   /** Reads only the parts asked for; a part AWS reports missing is `null`. */
   readFunction(ref: FunctionRef, parts: readonly FunctionStatePart[]): Promise<FunctionSnapshot>;
   readLayerVersion(ref: LayerVersionRef): Promise<LayerVersionSnapshot>;
+  /** Reads a trail's configuration, status and event selectors; readers without it leave the trail unread. */
+  readTrail?(ref: TrailRef): Promise<TrailSnapshot>;
 }

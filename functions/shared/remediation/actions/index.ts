@@ -4,6 +4,7 @@ import type { RemediationAction } from '../action';
 import { removeFunctionPermission } from './remove-function-permission';
 import { removeLayerVersionPermission } from './remove-layer-version-permission';
 import { setFunctionUrlAuthIam } from './set-function-url-auth-iam';
+import { startTrailLogging } from './start-trail-logging';
 
 type AnyAction = RemediationAction<never> & { describe(params: never): string };
 
@@ -11,6 +12,7 @@ export const ACTIONS: { readonly [N in ActionName]: RemediationAction<never> } =
   'remove-function-permission': removeFunctionPermission as AnyAction,
   'set-function-url-auth-iam': setFunctionUrlAuthIam as AnyAction,
   'remove-layer-version-permission': removeLayerVersionPermission as AnyAction,
+  'start-trail-logging': startTrailLogging as AnyAction,
 };
 
 /** The IAM permissions of one action. */

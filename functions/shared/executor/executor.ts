@@ -1,0 +1,226 @@
+/**
+ * The remediation executor: the one place where findings turn into changes. Claims the finding
+ * (idempotency), applies exemptions and self-protection, then by mode alerts, creates a pending
+ * approval, or — within the circuit breaker's budget and unless in dry-run — executes and verifies.
+ */
+import { createHash } from 'node:crypto';
+import type { RemediationPlan } from '../../../rules/rule';
+import type { WardenConfig } from '../config/config';
+import type { Finding } from '../engine/engine';
+import { AccountNotInOrganizationError } from '../aws/credentials';
+import type { ActionClients, ActionOutcome, RemediationAction } from '../remediation/action';
+import { ACTIONS } from '../remediation/actions';
+import type { StateStore } from '../store/state-store';
+import { exemptionFor } from './exemptions';
+import type { TagsOf } from './resource-tags';
+import type { ExecutionOutcome } from './outcome';
+
+export const CIRCUIT_BREAKER_COUNTER = 'auto-remediations';
+
+export interface ExecutorOptions {
+  readonly config: WardenConfig;
+  readonly store: StateStore;
+  /**
+   * Clients for the finding's account and region.
+   * @throws AccountNotInOrganizationError for an account outside the organization.
+   */
+  readonly clientsFor: (account: string, region: string, findingId: string) => ActionClients | Promise<ActionClients>;
+  readonly now?: () => Date;
+  /** How long a claim protects a finding from other deliveries (default 900 s, the Lambda maximum). */
+  readonly leaseSeconds?: number;
+  /** Reads the resource's tags when the event's evaluation did not (only for findings that plan a change). */
+  readonly tagsOf?: TagsOf;
+}
+
+export interface FindingContext {
+  readonly eventId: string;
+  /** The resource's tags, when read (for `warden:exempt`). */
+  readonly tags?: Readonly<Record<string, string>> | null;
+}
+
+/** The pending approval id of a finding raised by an event: opaque, stable, not guessable from outside. */
+export function approvalId(findingId: string, eventId: string): string {
+  return `wa-${createHash('sha256').update(`${findingId}\u0000${eventId}`).digest('hex').slice(0, 24)}`;
+}
+
+function errorSummary(e: unknown): { name: string; message: string } {
+  return e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: 'unknown error' };
+}
+
+/**
+ * @example
+ * const executor = new Executor({ config, store, clientsFor: (a, r, id) => clients.actionClients(a, r, id) });
+ * const outcome = await executor.handle(finding, { eventId, tags });
+ * if (outcome.status !== 'duplicate') await publish(finding, outcome);
+ */
+export class Executor {
+  private readonly now: () => Date;
+
+  constructor(private readonly options: ExecutorOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Handles one finding of one event exactly once across deliveries. `publish` runs before the
+   * claim is completed; if it (or anything) throws, the claim is released and the error rethrown,
+   * so a retried delivery does the work again.
+   */
+  async handle(finding: Finding, context: FindingContext, publish?: (outcome: ExecutionOutcome) => Promise<void>): Promise<ExecutionOutcome> {
+    const claim = await this.options.store.claimFinding({ finding, eventId: context.eventId, now: this.now(), leaseSeconds: this.options.leaseSeconds ?? 900 });
+    if (!claim.claimed) {
+      return this.outcome(finding, context.eventId, { status: 'duplicate', detail: `already ${claim.record?.status === 'done' ? 'handled' : 'being handled'} by another delivery` });
+    }
+    try {
+      const outcome = await this.decide(finding, context);
+      await publish?.(outcome);
+      await this.options.store.completeFinding({ findingId: finding.id, eventId: context.eventId, owner: claim.owner, outcome, now: this.now() });
+      return outcome;
+    } catch (e: unknown) {
+      await this.options.store.releaseFinding({ findingId: finding.id, eventId: context.eventId, owner: claim.owner });
+      throw e;
+    }
+  }
+
+  private async decide(finding: Finding, context: FindingContext): Promise<ExecutionOutcome> {
+    const { config } = this.options;
+    const plan = finding.remediation;
+    if (plan === null || finding.mode === 'alert') {
+      return this.outcome(finding, context.eventId, { status: 'alerted', detail: plan === null ? 'alert only: the rule plans no change' : 'alert only (mode alert)' });
+    }
+    // Exemptions stop changes, never reports: the finding is still emitted with this outcome.
+    const tags = context.tags !== undefined ? context.tags : await this.options.tagsOf?.(finding);
+    const exemption = exemptionFor(config, { ruleId: finding.ruleId, resource: finding.resource, tags }, this.now());
+    if (exemption !== null) {
+      return this.outcome(finding, context.eventId, { status: 'exempt', detail: `not remediated: ${exemption.reason}`, exemption: { kind: exemption.kind, reason: exemption.reason } });
+    }
+    const invalid = this.invalidPlan(plan);
+    if (invalid !== null) return this.outcome(finding, context.eventId, { status: 'failed', detail: invalid, error: { name: 'InvalidPlan', message: invalid } });
+    if (!config.organization.accounts.includes(finding.account)) {
+      return this.outcome(finding, context.eventId, { status: 'refused', detail: `account ${finding.account} is not in the organization: nothing is done there` });
+    }
+
+    if (config.dryRun) {
+      const would = finding.mode === 'auto' ? 'would run' : 'would ask an approver to run';
+      return this.outcome(finding, context.eventId, { status: 'dry-run', detail: `dry-run: ${would} ${this.describe(plan)}` });
+    }
+    if (finding.mode === 'approve') return this.pendingApproval(finding, context.eventId, plan, 'approve', undefined);
+
+    const breaker = await this.takeBudget();
+    if (breaker !== null) return this.pendingApproval(finding, context.eventId, plan, 'approve', breaker);
+    return this.runPlan(finding, context.eventId, plan);
+  }
+
+  /**
+   * Executes a plan now (auto mode, or an approved approval) and verifies it; never throws for AWS
+   * errors. Under the global dry-run it changes nothing and says what it would have done.
+   */
+  async runPlan(finding: Finding, eventId: string, plan: RemediationPlan): Promise<ExecutionOutcome> {
+    if (this.options.config.dryRun) return this.outcome(finding, eventId, { status: 'dry-run', detail: `dry-run: would run ${this.describe(plan)}` });
+    const action = ACTIONS[plan.action] as unknown as RemediationAction<unknown>;
+    const parsed = action.paramsSchema.safeParse(plan.params);
+    if (!parsed.success) {
+      const message = `the plan's parameters do not fit ${plan.action}: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`;
+      return this.outcome(finding, eventId, { status: 'failed', detail: message, error: { name: 'InvalidPlan', message } });
+    }
+    let clients: ActionClients;
+    try {
+      clients = await this.options.clientsFor(finding.account, finding.region, finding.id);
+    } catch (e: unknown) {
+      if (e instanceof AccountNotInOrganizationError) return this.outcome(finding, eventId, { status: 'refused', detail: e.message });
+      return this.outcome(finding, eventId, { status: 'failed', detail: `no credentials for account ${finding.account}`, error: errorSummary(e) });
+    }
+    let result: ActionOutcome;
+    try {
+      result = await action.execute(clients, parsed.data);
+    } catch (e: unknown) {
+      result = { status: 'failed', detail: e instanceof Error ? `${e.name}: ${e.message}` : 'unknown error', error: e };
+    }
+    switch (result.status) {
+      case 'remediated':
+        return this.outcome(finding, eventId, { status: 'remediated', detail: result.verified ? result.detail : `${result.detail}, but the change did not hold on re-reading`, verified: result.verified });
+      case 'already-compliant':
+        return this.outcome(finding, eventId, { status: 'already-compliant', detail: result.detail });
+      case 'failed':
+        return this.outcome(finding, eventId, { status: 'failed', detail: result.detail, error: errorSummary(result.error) });
+    }
+  }
+
+  private invalidPlan(plan: RemediationPlan): string | null {
+    const action = ACTIONS[plan.action] as unknown as RemediationAction<unknown> | undefined;
+    if (action === undefined) return `no remediation action named ${plan.action}`;
+    const parsed = action.paramsSchema.safeParse(plan.params);
+    return parsed.success ? null : `the plan's parameters do not fit ${plan.action}: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`;
+  }
+
+  private describe(plan: RemediationPlan): string {
+    const action = ACTIONS[plan.action] as unknown as RemediationAction<unknown>;
+    return action.describe(action.paramsSchema.parse(plan.params));
+  }
+
+  /** Null when an automatic remediation may run; else the open breaker (after raising the alert once per window). */
+  private async takeBudget(): Promise<NonNullable<ExecutionOutcome['circuitBreaker']> | null> {
+    const { maxRemediations, windowMinutes } = this.options.config.circuitBreaker;
+    const windowMs = windowMinutes * 60_000;
+    const windowStart = new Date(Math.floor(this.now().getTime() / windowMs) * windowMs);
+    const taken = await this.options.store.incrementCounter({ name: CIRCUIT_BREAKER_COUNTER, windowStart, windowSeconds: windowMinutes * 60, limit: maxRemediations });
+    if (taken.allowed) return null;
+    const justTripped = await this.options.store.markCounterTripped({ name: CIRCUIT_BREAKER_COUNTER, windowStart });
+    return { justTripped, limit: maxRemediations, windowMinutes, windowStart: windowStart.toISOString() };
+  }
+
+  private async pendingApproval(
+    finding: Finding,
+    eventId: string,
+    plan: RemediationPlan,
+    effectiveMode: 'approve',
+    breaker: ExecutionOutcome['circuitBreaker'],
+  ): Promise<ExecutionOutcome> {
+    const id = approvalId(finding.id, eventId);
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + this.options.config.approvalExpiryHours * 3_600_000).toISOString();
+    await this.options.store.createApproval({ id, findingId: finding.id, eventId, finding, plan, createdAt: now.toISOString(), expiresAt });
+    const why =
+      breaker === undefined
+        ? 'waiting for an approver'
+        : `circuit breaker open (more than ${String(breaker.limit)} automatic remediations within ${String(breaker.windowMinutes)} minutes): waiting for an approver`;
+    return this.outcome(finding, eventId, {
+      status: 'pending-approval',
+      effectiveMode,
+      detail: `${why} to run ${this.describe(plan)}`,
+      approval: { id, expiresAt },
+      ...(breaker === undefined ? {} : { circuitBreaker: breaker }),
+    });
+  }
+
+  private outcome(
+    finding: Finding,
+    eventId: string,
+    fields: Pick<ExecutionOutcome, 'status' | 'detail'> & Partial<Omit<ExecutionOutcome, 'status' | 'detail'>>,
+  ): ExecutionOutcome {
+    const plan = finding.remediation;
+    let described: ExecutionOutcome['plan'] = null;
+    if (plan !== null) {
+      let call: string;
+      try {
+        call = this.describe(plan);
+      } catch {
+        call = plan.action;
+      }
+      described = { action: plan.action, call, description: plan.description };
+    }
+    return {
+      findingId: finding.id,
+      eventId,
+      ruleId: finding.ruleId,
+      resource: finding.resource,
+      account: finding.account,
+      region: finding.region,
+      mode: finding.mode,
+      effectiveMode: finding.mode,
+      dryRun: this.options.config.dryRun,
+      plan: described,
+      at: this.now().toISOString(),
+      ...fields,
+    };
+  }
+}

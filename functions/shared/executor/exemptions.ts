@@ -1,0 +1,67 @@
+/**
+ * Why a finding must not be remediated: the bot's own resources (self-protection), the config's
+ * allow-list of ARN patterns, or a `warden:exempt` tag (rule ids, optional `warden:exempt-until`).
+ */
+import type { WardenConfig } from '../config/config';
+import { arnMatches, unqualifiedArn } from './arn-pattern';
+
+export const EXEMPT_TAG = 'warden:exempt';
+export const EXEMPT_UNTIL_TAG = 'warden:exempt-until';
+
+/** The ARN patterns of the bot's own resources: the configured ones plus names starting with the stack prefix. */
+export function protectedResourcePatterns(config: WardenConfig): readonly string[] {
+  const prefix = config.selfProtection.stackPrefix;
+  return [
+    ...config.selfProtection.resources,
+    `arn:*:lambda:*:*:function:${prefix}*`,
+    `arn:*:iam::*:role/${prefix}*`,
+    `arn:*:iam::*:role/*/${prefix}*`,
+    `arn:*:iam::*:role/${config.remediatorRoleName}`,
+    `arn:*:events:*:*:rule/${prefix}*`,
+    `arn:*:events:*:*:rule/*/${prefix}*`,
+    `arn:*:events:*:*:event-bus/${prefix}*`,
+    `arn:*:dynamodb:*:*:table/${prefix}*`,
+    `arn:*:sqs:*:*:${prefix}*`,
+    `arn:*:sns:*:*:${prefix}*`,
+  ];
+}
+
+/** True when the resource is one of the bot's own (a qualified function counts as its function). */
+export function isProtectedResource(config: WardenConfig, arn: string): boolean {
+  const plain = unqualifiedArn(arn);
+  return protectedResourcePatterns(config).some((pattern) => arnMatches(pattern, arn) || arnMatches(pattern, plain));
+}
+
+export type Exemption =
+  | { readonly kind: 'self-protection'; readonly reason: string }
+  | { readonly kind: 'allow-list'; readonly reason: string }
+  | { readonly kind: 'tag'; readonly reason: string; readonly until: string | null };
+
+/** Parses `warden:exempt` (comma- or space-separated rule ids, `*` for all) with its optional expiry. */
+export function tagExemption(tags: Readonly<Record<string, string>> | null | undefined, ruleId: string, now: Date): Exemption | null {
+  const value = tags?.[EXEMPT_TAG];
+  if (value === undefined) return null;
+  const rules = value.split(/[\s,]+/).filter((r) => r !== '');
+  if (!rules.includes(ruleId) && !rules.includes('*')) return null;
+  const untilText = tags?.[EXEMPT_UNTIL_TAG];
+  if (untilText === undefined || untilText.trim() === '') return { kind: 'tag', reason: `tag ${EXEMPT_TAG}=${value}`, until: null };
+  const until = Date.parse(untilText);
+  // An unparsable date exempts nothing: a typo must not silently exempt a resource forever.
+  if (Number.isNaN(until) || until <= now.getTime()) return null;
+  return { kind: 'tag', reason: `tag ${EXEMPT_TAG}=${value} until ${new Date(until).toISOString()}`, until: new Date(until).toISOString() };
+}
+
+/** The first exemption that applies to a rule on a resource, or null. */
+export function exemptionFor(
+  config: WardenConfig,
+  input: { readonly ruleId: string; readonly resource: string; readonly tags?: Readonly<Record<string, string>> | null | undefined },
+  now: Date,
+): Exemption | null {
+  if (isProtectedResource(config, input.resource)) return { kind: 'self-protection', reason: 'the resource belongs to Lambda Warden itself' };
+  const plain = unqualifiedArn(input.resource);
+  const listed = config.exemptions.resources.find(
+    (entry) => (arnMatches(entry.arn, input.resource) || arnMatches(entry.arn, plain)) && (entry.rules === undefined || entry.rules.includes(input.ruleId)),
+  );
+  if (listed !== undefined) return { kind: 'allow-list', reason: `allow-listed by ${listed.arn}${listed.reason === undefined ? '' : ` (${listed.reason})`}` };
+  return tagExemption(input.tags, input.ruleId, now);
+}

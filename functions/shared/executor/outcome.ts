@@ -1,0 +1,51 @@
+/** What the executor did with a finding: the record stored, logged and put on the bus as "Warden Remediation". */
+import type { ActionName } from '../../../rules/rule';
+import type { Mode } from '../config/config';
+
+export type ExecutionStatus =
+  /** mode alert: reported only. */
+  | 'alerted'
+  /** mode approve (or auto with the circuit breaker open): a pending approval was created. */
+  | 'pending-approval'
+  /** global dry-run: nothing changed; `plan.call` says what would have been done. */
+  | 'dry-run'
+  /** self-protection, config allow-list or `warden:exempt` tag. */
+  | 'exempt'
+  | 'remediated'
+  /** the state changed since the event: nothing was done. */
+  | 'already-compliant'
+  | 'failed'
+  /** the account is outside the organization: no credentials were requested. */
+  | 'refused'
+  /** the same event's finding is being or was handled by another delivery: nothing done, nothing emitted. */
+  | 'duplicate';
+
+export interface ExecutionOutcome {
+  readonly findingId: string;
+  readonly eventId: string;
+  readonly ruleId: string;
+  readonly resource: string;
+  readonly account: string;
+  readonly region: string;
+  /** The mode the finding asked for (config precedence applied). */
+  readonly mode: Mode;
+  /** The mode acted upon (`approve` when the circuit breaker is open). */
+  readonly effectiveMode: Mode;
+  readonly status: ExecutionStatus;
+  readonly dryRun: boolean;
+  readonly plan: { readonly action: ActionName; readonly call: string; readonly description: string } | null;
+  /** One sentence for people. */
+  readonly detail: string;
+  readonly verified?: boolean;
+  /** The AWS error of a failed action: name and message only. */
+  readonly error?: { readonly name: string; readonly message: string };
+  readonly approval?: { readonly id: string; readonly expiresAt: string };
+  readonly exemption?: { readonly kind: string; readonly reason: string };
+  readonly circuitBreaker?: { readonly justTripped: boolean; readonly limit: number; readonly windowMinutes: number; readonly windowStart: string };
+  readonly at: string;
+}
+
+/** True when an API call was attempted against the account. */
+export function actionAttempted(outcome: ExecutionOutcome): boolean {
+  return outcome.status === 'remediated' || outcome.status === 'already-compliant' || outcome.status === 'failed';
+}

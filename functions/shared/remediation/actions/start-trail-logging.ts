@@ -1,0 +1,45 @@
+/** Turns CloudTrail logging back on for a trail (in its home region, in the account that owns it). */
+import { GetTrailStatusCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { z } from 'zod';
+import { defineAction, formatCall, isNotFound, type ActionClients } from '../action';
+
+const Params = z.strictObject({
+  trailArn: z.string().regex(/^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[\w.-]+$/, 'must be a trail ARN'),
+});
+type Params = z.infer<typeof Params>;
+
+function cloudtrailOf(clients: ActionClients): NonNullable<ActionClients['cloudtrail']> {
+  if (clients.cloudtrail === undefined) throw new Error('start-trail-logging needs a CloudTrail client');
+  return clients.cloudtrail;
+}
+
+/** null when the trail no longer exists. */
+async function isLogging(clients: ActionClients, params: Params): Promise<boolean | null> {
+  try {
+    return (await cloudtrailOf(clients).send(new GetTrailStatusCommand({ Name: params.trailArn }))).IsLogging ?? false;
+  } catch (e: unknown) {
+    if (isNotFound(e) || (e instanceof Error && e.name === 'TrailNotFoundException')) return null;
+    throw e;
+  }
+}
+
+export const startTrailLogging = defineAction<Params>({
+  name: 'start-trail-logging',
+  permissions: ['cloudtrail:GetTrailStatus', 'cloudtrail:StartLogging'],
+  paramsSchema: Params,
+  describe: (p) => formatCall('cloudtrail:StartLogging', { Name: p.trailArn }),
+  async execute(clients, params) {
+    try {
+      const before = await isLogging(clients, params);
+      if (before !== false) return { status: 'already-compliant', detail: before === null ? 'the trail no longer exists' : 'the trail is logging again' };
+      await cloudtrailOf(clients).send(new StartLoggingCommand({ Name: params.trailArn }));
+      const verified = await this.verify(clients, params);
+      return { status: 'remediated', verified, detail: 'trail logging started' };
+    } catch (e: unknown) {
+      return { status: 'failed', detail: e instanceof Error ? `${e.name}: ${e.message}` : 'unknown error', error: e };
+    }
+  },
+  async verify(clients, params) {
+    return (await isLogging(clients, params)) === true;
+  },
+});

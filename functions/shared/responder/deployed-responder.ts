@@ -1,0 +1,39 @@
+/** Wires the deployed responder from its environment: STS, per-account clients, DynamoDB store, EventBridge sink. */
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { RULES } from '../../../rules';
+import { AccountClients, clientConfig } from '../aws/clients';
+import { CloudTrailStateReader, withTrailReader } from '../aws/cloudtrail-state-reader';
+import { CrossAccountCredentials } from '../aws/credentials';
+import { LambdaStateReader } from '../aws/lambda-state-reader';
+import { parseConfigText } from '../config/config';
+import type { ResponderEnv } from '../env';
+import { Executor } from '../executor/executor';
+import { tagsFromReader } from '../executor/resource-tags';
+import { powertoolsTelemetry, tracer } from '../observability';
+import { DynamoDbStateStore } from '../store/dynamodb-state-store';
+import { Responder } from './responder';
+import { EventBridgeSink } from './warden-events';
+
+/** Builds the responder the Lambda handler runs (once per container). */
+export function createDeployedResponder(env: ResponderEnv): Responder {
+  const config = parseConfigText(env.configJson, 'WARDEN_CONFIG');
+  const own = <C extends object>(client: C): C => tracer.captureAWSv3Client(client);
+  const credentials = new CrossAccountCredentials({ sts: own(new STSClient(clientConfig(env.region))), config });
+  const clients = new AccountClients({ credentials, onClient: (client) => tracer.captureAWSv3Client(client) });
+  const store = new DynamoDbStateStore(
+    DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } }),
+    env.tableName,
+  );
+  const reader = withTrailReader(
+    new LambdaStateReader((account, region) => clients.client(LambdaClient, account, region)),
+    new CloudTrailStateReader((account, region) => clients.client(CloudTrailClient, account, region)),
+  );
+  const executor = new Executor({ config, store, clientsFor: (account, region, findingId) => clients.actionClients(account, region, findingId), tagsOf: tagsFromReader(reader) });
+  const sink = new EventBridgeSink(own(new EventBridgeClient(clientConfig(env.region))), env.eventBusName);
+  return new Responder({ rules: RULES, config, reader, executor, sink, telemetry: powertoolsTelemetry });
+}

@@ -1,0 +1,240 @@
+/**
+ * The deployed `StateStore`: one DynamoDB table (`pk`, `sk` strings; TTL attribute `ttl`) written
+ * through `@aws-sdk/lib-dynamodb`, every transition guarded by a `ConditionExpression`.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Finding } from '../engine/engine';
+import {
+  refusalReason,
+  StateStoreError,
+  toJson,
+  type ApprovalRecord,
+  type ClaimResult,
+  type CounterResult,
+  type DecisionResult,
+  type FindingRecord,
+  type StateStore,
+} from './state-store';
+
+const DAY = 24 * 3600;
+/** Finding records are kept 90 days; approvals 30 days past their expiry (the audit trail lives on the bus). */
+const FINDING_RETENTION_SECONDS = 90 * DAY;
+const APPROVAL_RETENTION_SECONDS = 30 * DAY;
+
+function isConditionFailure(e: unknown): boolean {
+  return e instanceof ConditionalCheckFailedException || (e instanceof Error && e.name === 'ConditionalCheckFailedException');
+}
+
+/** The item without the table's own attributes. */
+function withoutKeys(item: Record<string, unknown>, drop: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).filter(([key]) => !drop.includes(key)));
+}
+
+function epochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}
+
+export const keys = {
+  finding: (findingId: string, eventId: string) => ({ pk: `FINDING#${findingId}`, sk: `EVENT#${eventId}` }),
+  approval: (id: string) => ({ pk: `APPROVAL#${id}`, sk: 'APPROVAL' }),
+  counter: (name: string, windowStart: Date) => ({ pk: `COUNTER#${name}`, sk: `WINDOW#${windowStart.toISOString()}` }),
+};
+
+/**
+ * @example
+ * const store = new DynamoDbStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region })), env.tableName);
+ * const claim = await store.claimFinding({ finding, eventId, now: new Date(), leaseSeconds: 900 });
+ */
+export class DynamoDbStateStore implements StateStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private async conditional(write: () => Promise<unknown>, what: string): Promise<boolean> {
+    try {
+      await write();
+      return true;
+    } catch (e: unknown) {
+      if (isConditionFailure(e)) return false;
+      throw new StateStoreError(`${what} failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
+    }
+  }
+
+  private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | null> {
+    try {
+      const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+      return out.Item ?? null;
+    } catch (e: unknown) {
+      throw new StateStoreError(`Reading ${key.pk} failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
+    }
+  }
+
+  async claimFinding(input: { finding: Finding; eventId: string; now: Date; leaseSeconds: number }): Promise<ClaimResult> {
+    const owner = randomUUID();
+    const key = keys.finding(input.finding.id, input.eventId);
+    const item = {
+      ...key,
+      findingId: input.finding.id,
+      eventId: input.eventId,
+      status: 'in-progress',
+      owner,
+      leaseUntil: new Date(input.now.getTime() + input.leaseSeconds * 1000).toISOString(),
+      createdAt: input.now.toISOString(),
+      finding: toJson(input.finding),
+      ttl: epochSeconds(input.now) + FINDING_RETENTION_SECONDS,
+    };
+    const claimed = await this.conditional(
+      () =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND #leaseUntil < :now)',
+            ExpressionAttributeNames: { '#status': 'status', '#leaseUntil': 'leaseUntil' },
+            ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': input.now.toISOString() },
+          }),
+        ),
+      `Claiming finding ${input.finding.id}`,
+    );
+    if (claimed) return { claimed: true, owner };
+    return { claimed: false, record: await this.getFinding(input.finding.id, input.eventId) };
+  }
+
+  async completeFinding(input: { findingId: string; eventId: string; owner: string; outcome: unknown; now: Date }): Promise<void> {
+    await this.conditional(
+      () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.finding(input.findingId, input.eventId),
+            UpdateExpression: 'SET #status = :done, #outcome = :outcome, #completedAt = :now',
+            ConditionExpression: '#status = :inProgress AND #owner = :owner',
+            ExpressionAttributeNames: { '#status': 'status', '#outcome': 'outcome', '#completedAt': 'completedAt', '#owner': 'owner' },
+            ExpressionAttributeValues: { ':done': 'done', ':inProgress': 'in-progress', ':owner': input.owner, ':outcome': toJson(input.outcome), ':now': input.now.toISOString() },
+          }),
+        ),
+      `Completing finding ${input.findingId}`,
+    );
+  }
+
+  async releaseFinding(input: { findingId: string; eventId: string; owner: string }): Promise<void> {
+    await this.conditional(
+      () =>
+        this.client.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: keys.finding(input.findingId, input.eventId),
+            ConditionExpression: '#status = :inProgress AND #owner = :owner',
+            ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+            ExpressionAttributeValues: { ':inProgress': 'in-progress', ':owner': input.owner },
+          }),
+        ),
+      `Releasing finding ${input.findingId}`,
+    );
+  }
+
+  async getFinding(findingId: string, eventId: string): Promise<FindingRecord | null> {
+    const item = await this.get(keys.finding(findingId, eventId));
+    if (item === null) return null;
+    return withoutKeys(item, ['pk', 'sk', 'ttl', 'completedAt']) as unknown as FindingRecord;
+  }
+
+  async createApproval(record: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>): Promise<boolean> {
+    return this.conditional(
+      () =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...keys.approval(record.id), ...toJson(record), status: 'pending', ttl: epochSeconds(new Date(record.expiresAt)) + APPROVAL_RETENTION_SECONDS },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      `Creating approval ${record.id}`,
+    );
+  }
+
+  async getApproval(id: string): Promise<ApprovalRecord | null> {
+    const item = await this.get(keys.approval(id));
+    if (item === null) return null;
+    return withoutKeys(item, ['pk', 'sk', 'ttl']) as unknown as ApprovalRecord;
+  }
+
+  async decideApproval(input: { id: string; decision: 'approved' | 'rejected'; by: string; now: Date }): Promise<DecisionResult> {
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.approval(input.id),
+          UpdateExpression: 'SET #status = :decision, #decidedBy = :by, #decidedAt = :now',
+          ConditionExpression: '#status = :pending AND #expiresAt > :now',
+          ExpressionAttributeNames: { '#status': 'status', '#decidedBy': 'decidedBy', '#decidedAt': 'decidedAt', '#expiresAt': 'expiresAt' },
+          ExpressionAttributeValues: { ':decision': input.decision, ':by': input.by, ':now': input.now.toISOString(), ':pending': 'pending' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { ok: true, record: withoutKeys(out.Attributes ?? {}, ['pk', 'sk', 'ttl']) as unknown as ApprovalRecord };
+    } catch (e: unknown) {
+      if (!isConditionFailure(e)) throw new StateStoreError(`Deciding approval ${input.id} failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
+      const record = await this.getApproval(input.id);
+      return { ok: false, reason: refusalReason(record, input.now), record };
+    }
+  }
+
+  async expireApproval(input: { id: string; now: Date }): Promise<boolean> {
+    return this.conditional(
+      () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.approval(input.id),
+            UpdateExpression: 'SET #status = :expired',
+            ConditionExpression: '#status = :pending AND #expiresAt <= :now',
+            ExpressionAttributeNames: { '#status': 'status', '#expiresAt': 'expiresAt' },
+            ExpressionAttributeValues: { ':expired': 'expired', ':pending': 'pending', ':now': input.now.toISOString() },
+          }),
+        ),
+      `Expiring approval ${input.id}`,
+    );
+  }
+
+  async incrementCounter(input: { name: string; windowStart: Date; windowSeconds: number; limit: number }): Promise<CounterResult> {
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.counter(input.name, input.windowStart),
+          UpdateExpression: 'SET #ttl = if_not_exists(#ttl, :ttl) ADD #count :one',
+          ConditionExpression: 'attribute_not_exists(pk) OR #count < :limit',
+          ExpressionAttributeNames: { '#ttl': 'ttl', '#count': 'count' },
+          ExpressionAttributeValues: { ':one': 1, ':limit': input.limit, ':ttl': epochSeconds(input.windowStart) + input.windowSeconds + DAY },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      const count: unknown = out.Attributes?.count;
+      return { allowed: true, count: typeof count === 'number' ? count : input.limit };
+    } catch (e: unknown) {
+      if (isConditionFailure(e)) return { allowed: false, count: input.limit };
+      throw new StateStoreError(`Counting ${input.name} failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
+    }
+  }
+
+  async markCounterTripped(input: { name: string; windowStart: Date }): Promise<boolean> {
+    return this.conditional(
+      () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.counter(input.name, input.windowStart),
+            UpdateExpression: 'SET #tripped = :true',
+            ConditionExpression: 'attribute_not_exists(#tripped)',
+            ExpressionAttributeNames: { '#tripped': 'tripped' },
+            ExpressionAttributeValues: { ':true': true },
+          }),
+        ),
+      `Tripping ${input.name}`,
+    );
+  }
+}

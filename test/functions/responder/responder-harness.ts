@@ -1,0 +1,115 @@
+/**
+ * The responder wired as deployed — real Lambda, STS and EventBridge clients behind
+ * aws-sdk-client-mock, the Lambda ones answered by the in-memory account — with an in-memory store.
+ */
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { AccountClients } from '../../../functions/shared/aws/clients';
+import { CloudTrailStateReader, withTrailReader } from '../../../functions/shared/aws/cloudtrail-state-reader';
+import { CrossAccountCredentials } from '../../../functions/shared/aws/credentials';
+import { LambdaStateReader } from '../../../functions/shared/aws/lambda-state-reader';
+import { parseConfig, type WardenConfig } from '../../../functions/shared/config/config';
+import { Executor } from '../../../functions/shared/executor/executor';
+import { tagsFromReader } from '../../../functions/shared/executor/resource-tags';
+import { Responder } from '../../../functions/shared/responder/responder';
+import { EventBridgeSink } from '../../../functions/shared/responder/warden-events';
+import { InMemoryStateStore } from '../../../functions/shared/store/in-memory-state-store';
+import { RULES } from '../../../rules';
+import { InMemoryAccount } from '../../../sim/in-memory-account';
+import { InMemoryCloudTrail, installCloudTrailMock, type CloudTrailCall } from '../../../sim/in-memory-cloudtrail';
+import { installLambdaMock, type LambdaMockHandle } from '../../../sim/lambda-mock';
+import { ACCOUNT, ALLOWED_ACCOUNT, ORG_ACCOUNT, ORG_ID, REGION } from '../../fixtures/accounts';
+
+export const BUS = 'WardenBus';
+export const HARNESS_NOW = new Date('2025-03-14T09:30:00Z');
+
+/** A config for the organization of the fixtures, enforcing (dry-run off) unless overridden. */
+export function harnessConfig(overrides: Record<string, unknown> = {}): WardenConfig {
+  return parseConfig({ organization: { id: ORG_ID, accounts: [ACCOUNT, ORG_ACCOUNT] }, allowList: { accounts: [ALLOWED_ACCOUNT] }, dryRun: false, ...overrides });
+}
+
+export interface EmittedEvent {
+  readonly detailType: string;
+  readonly source: string;
+  readonly bus: string;
+  readonly detail: Record<string, unknown>;
+  readonly raw: string;
+}
+
+export interface Harness {
+  readonly account: InMemoryAccount;
+  readonly lambda: LambdaMockHandle;
+  readonly cloudtrail: InMemoryCloudTrail;
+  readonly cloudtrailCalls: readonly CloudTrailCall[];
+  readonly store: InMemoryStateStore;
+  readonly responder: Responder;
+  readonly config: WardenConfig;
+  /** AssumeRole requests made. */
+  readonly assumeRoles: { RoleArn?: string; RoleSessionName?: string }[];
+  readonly events: EmittedEvent[];
+  eventsOf(detailType: string): EmittedEvent[];
+  /** Moves the clock. */
+  advance(ms: number): void;
+  dispose(): void;
+}
+
+export function createHarness(options: { config?: WardenConfig; onCommand?: (command: string, input: Readonly<Record<string, unknown>>) => void | Promise<void> } = {}): Harness {
+  const config = options.config ?? harnessConfig();
+  let now = HARNESS_NOW.getTime();
+  const clock = (): Date => new Date(now);
+  const account = new InMemoryAccount({ defaultAccount: ACCOUNT, defaultRegion: REGION, clock });
+  const lambda = installLambdaMock(account, mockClient(LambdaClient), options.onCommand ? { onCommand: options.onCommand } : {});
+
+  const assumeRoles: Harness['assumeRoles'] = [];
+  const sts = mockClient(STSClient);
+  sts.on(AssumeRoleCommand).callsFake((input: { RoleArn?: string; RoleSessionName?: string }) => {
+    assumeRoles.push({ RoleArn: input.RoleArn, RoleSessionName: input.RoleSessionName });
+    return { Credentials: { AccessKeyId: 'ASIAFAKEFAKEFAKE', SecretAccessKey: 'not-a-secret', SessionToken: 'token', Expiration: new Date(now + 3_600_000) } };
+  });
+
+  const events: EmittedEvent[] = [];
+  const eventBridge = mockClient(EventBridgeClient);
+  eventBridge.on(PutEventsCommand).callsFake((input: { Entries?: PutEventsRequestEntry[] }) => {
+    for (const entry of input.Entries ?? []) {
+      events.push({ detailType: entry.DetailType ?? '', source: entry.Source ?? '', bus: entry.EventBusName ?? '', detail: JSON.parse(entry.Detail ?? '{}') as Record<string, unknown>, raw: entry.Detail ?? '' });
+    }
+    return { FailedEntryCount: 0, Entries: (input.Entries ?? []).map((_, i) => ({ EventId: `ev-${String(events.length + i)}` })) };
+  });
+
+  const credentials = new CrossAccountCredentials({ sts: new STSClient({ region: REGION }), config, now: clock });
+  const clients = new AccountClients({ credentials });
+  const store = new InMemoryStateStore();
+  const cloudtrail = new InMemoryCloudTrail();
+  const trailMock = installCloudTrailMock(cloudtrail, ACCOUNT);
+  const reader = withTrailReader(
+    new LambdaStateReader((a, r) => clients.client(LambdaClient, a, r)),
+    new CloudTrailStateReader((a, r) => clients.client(CloudTrailClient, a, r)),
+  );
+  const executor = new Executor({ config, store, clientsFor: (a, r, id) => clients.actionClients(a, r, id), tagsOf: tagsFromReader(reader), now: clock });
+  const sink = new EventBridgeSink(new EventBridgeClient({ region: REGION }), BUS);
+  const responder = new Responder({ rules: RULES, config, reader, executor, sink, now: clock });
+  return {
+    account,
+    lambda,
+    cloudtrail,
+    cloudtrailCalls: trailMock.calls,
+    store,
+    responder,
+    config,
+    assumeRoles,
+    events,
+    eventsOf: (detailType) => events.filter((e) => e.detailType === detailType),
+    advance: (ms) => {
+      now += ms;
+    },
+    dispose: () => {
+      lambda.mock.restore();
+      trailMock.mock.restore();
+      sts.restore();
+      eventBridge.restore();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ActionName } from '../../../../rules/rule';
+import type { RemediationAction } from '../../../../functions/shared/remediation/action';
+import { ACTIONS } from '../../../../functions/shared/remediation/actions';
+import { InMemoryAccount } from '../../../../sim/in-memory-account';
+import { InMemoryCloudTrail, installCloudTrailMock } from '../../../../sim/in-memory-cloudtrail';
+import { installLambdaMock, type LambdaMockHandle } from '../../../../sim/lambda-mock';
+import { ACCOUNT, FUNCTION_ARN, LAYER_ARN, LAYER_VERSION, REGION } from '../../../fixtures/accounts';
+import { addLayerVersionPermissionEvent, addPermissionEvent, createFunctionUrlConfigEvent } from '../../../fixtures/cloudtrail';
+
+/** The IAM action a Lambda SDK command needs: `RemovePermission` → `lambda:RemovePermission`. */
+function lambdaPermission(command: string): string {
+  return `lambda:${command}`;
+}
+
+/** For each action: a state where it has work to do, and its parameters. */
+const SCENARIOS: Partial<Record<ActionName, { seed: (account: InMemoryAccount) => void; params: Record<string, unknown> }>> = {
+  'remove-function-permission': {
+    seed: (account) => account.replay(addPermissionEvent({ statementId: 'open', principal: '*' })),
+    params: { functionName: FUNCTION_ARN, statementId: 'open' },
+  },
+  'set-function-url-auth-iam': {
+    seed: (account) => account.replay(createFunctionUrlConfigEvent({ authType: 'NONE' })),
+    params: { functionName: FUNCTION_ARN, authType: 'AWS_IAM' },
+  },
+  'remove-layer-version-permission': {
+    seed: (account) => account.replay(addLayerVersionPermissionEvent({ statementId: 'everyone', principal: '*' })),
+    params: { layerName: LAYER_ARN, versionNumber: LAYER_VERSION, statementId: 'everyone' },
+  },
+};
+
+let lambda: LambdaMockHandle | undefined;
+afterEach(() => {
+  lambda?.mock.restore();
+});
+
+describe('remediation actions under the SDK mock', () => {
+  it.each(Object.entries(SCENARIOS))('%s sends only commands its declared permissions cover', async (name, scenario) => {
+    const account = new InMemoryAccount({ defaultAccount: ACCOUNT, defaultRegion: REGION });
+    scenario.seed(account);
+    lambda = installLambdaMock(account, mockClient(LambdaClient));
+    const action = ACTIONS[name as ActionName] as unknown as RemediationAction<unknown>;
+    const clients = { lambda: new LambdaClient({ region: REGION }) };
+    const params = action.paramsSchema.parse(scenario.params);
+    const first = await action.execute(clients, params);
+    expect(first.status).toBe('remediated');
+    const second = await action.execute(clients, params);
+    expect(second.status).toBe('already-compliant');
+    const sent = [...new Set(lambda.calls.map((call) => lambdaPermission(call.command)))];
+    expect(sent.filter((permission) => !action.permissions.includes(permission))).toEqual([]);
+    // One read, one write, one verifying read for the remediation; one read when already compliant.
+    expect(lambda.calls).toHaveLength(4);
+  });
+
+  it('start-trail-logging sends only commands its declared permissions cover', async () => {
+    const cloudtrail = new InMemoryCloudTrail();
+    const ref = { kind: 'cloudtrail-trail', account: ACCOUNT, region: REGION, trailName: 'management' } as const;
+    cloudtrail.createTrail(ref, { isLogging: false });
+    const trailMock = installCloudTrailMock(cloudtrail, ACCOUNT);
+    try {
+      const action = ACTIONS['start-trail-logging'] as unknown as RemediationAction<unknown>;
+      const clients = { lambda: new LambdaClient({ region: REGION }), cloudtrail: new CloudTrailClient({ region: REGION }) };
+      const params = action.paramsSchema.parse({ trailArn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/management` });
+      expect((await action.execute(clients, params)).status).toBe('remediated');
+      expect((await action.execute(clients, params)).status).toBe('already-compliant');
+      const sent = [...new Set(trailMock.calls.map((call) => `cloudtrail:${call.command}`))];
+      expect(sent.filter((permission) => !action.permissions.includes(permission))).toEqual([]);
+      expect(trailMock.calls).toHaveLength(4);
+      expect(cloudtrail.trail(ref)?.isLogging).toBe(true);
+    } finally {
+      trailMock.mock.restore();
+    }
+  });
+
+  it('maps a command to its IAM action and catches an undeclared one', () => {
+    const declared = ACTIONS['remove-function-permission'].permissions;
+    expect(declared.includes(lambdaPermission('RemovePermission'))).toBe(true);
+    expect(declared.includes(lambdaPermission('DeleteFunction'))).toBe(false);
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../../functions/shared/config/config';
+import type { Finding } from '../../../../functions/shared/engine/engine';
+import { Executor } from '../../../../functions/shared/executor/executor';
+import { InMemoryStateStore } from '../../../../functions/shared/store/in-memory-state-store';
+import { ACCOUNT, FOREIGN_ACCOUNT, FUNCTION_ARN, REGION } from '../../../fixtures/accounts';
+
+const NOW = new Date('2025-03-14T09:30:00Z');
+
+function finding(overrides: Partial<Finding> = {}): Finding {
+  return {
+    id: 'wf-1',
+    ruleId: 'function-public-access',
+    title: 't',
+    severity: 'critical',
+    mode: 'auto',
+    resource: FUNCTION_ARN,
+    account: ACCOUNT,
+    region: REGION,
+    summary: 's',
+    rationale: 'r',
+    details: {},
+    remediation: { action: 'remove-function-permission', params: { functionName: FUNCTION_ARN, statementId: 'open' }, description: 'd' },
+    ...overrides,
+  };
+}
+
+function executor(config: Record<string, unknown> = {}) {
+  const store = new InMemoryStateStore();
+  const calls: string[] = [];
+  const ex = new Executor({
+    config: parseConfig({ organization: { accounts: [ACCOUNT] }, dryRun: false, ...config }),
+    store,
+    clientsFor: (account) => {
+      calls.push(account);
+      throw new Error('no AWS in this test');
+    },
+    now: () => NOW,
+  });
+  return { ex, store, calls };
+}
+
+describe('Executor', () => {
+  it('fails a plan whose parameters do not fit the action, without asking for credentials', async () => {
+    const { ex, calls } = executor();
+    const outcome = await ex.handle(finding({ remediation: { action: 'remove-function-permission', params: { functionName: 'orders-api' }, description: 'd' } }), { eventId: 'e' });
+    expect(outcome).toMatchObject({ status: 'failed', error: { name: 'InvalidPlan' } });
+    expect(outcome.detail).toMatch(/functionName/);
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses a finding in an account outside the organization', async () => {
+    const { ex, calls } = executor();
+    expect((await ex.handle(finding({ account: FOREIGN_ACCOUNT }), { eventId: 'e' })).status).toBe('refused');
+    expect(calls).toEqual([]);
+  });
+
+  it('uses the configured approval expiry', async () => {
+    const { ex, store } = executor({ approvalExpiryHours: 2 });
+    const outcome = await ex.handle(finding({ mode: 'approve' }), { eventId: 'e' });
+    expect(outcome.approval?.expiresAt).toBe('2025-03-14T11:30:00.000Z');
+    expect((await store.getApproval(outcome.approval?.id ?? ''))?.status).toBe('pending');
+  });
+
+  it('runs no approved plan under dry-run', async () => {
+    const { ex, calls } = executor({ dryRun: true });
+    const f = finding();
+    const outcome = await ex.runPlan(f, 'e', f.remediation!);
+    expect(outcome.status).toBe('dry-run');
+    expect(calls).toEqual([]);
+  });
+
+  it('reports a credentials failure as a failed outcome and stores it', async () => {
+    const { ex, store, calls } = executor();
+    const outcome = await ex.handle(finding(), { eventId: 'e' });
+    expect(outcome).toMatchObject({ status: 'failed', error: { message: 'no AWS in this test' } });
+    expect(calls).toEqual([ACCOUNT]);
+    expect((await store.getFinding('wf-1', 'e'))?.status).toBe('done');
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * A tiny DynamoDB table behind `aws-sdk-client-mock` for `DynamoDBDocumentClient`: Put/Get/Update/Delete
+ * with the condition and update expressions the state store uses, evaluated for real, so the
+ * store's conditional writes are tested, not only the calls it makes.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+
+type Item = Record<string, unknown>;
+type Names = Record<string, string> | undefined;
+type Values = Record<string, unknown> | undefined;
+
+function tokenize(expression: string): string[] {
+  return expression.match(/attribute_not_exists|attribute_exists|if_not_exists|<=|>=|<>|[=<>(),]|[#:]?[\w.-]+/g) ?? [];
+}
+
+function attributeName(token: string, names: Names): string {
+  if (token.startsWith('#')) {
+    const name = names?.[token];
+    if (name === undefined) throw new Error(`unknown name ${token}`);
+    return name;
+  }
+  return token;
+}
+
+function operandValue(token: string, item: Item | undefined, names: Names, values: Values): unknown {
+  if (token.startsWith(':')) {
+    if (values === undefined || !(token in values)) throw new Error(`unknown value ${token}`);
+    return values[token];
+  }
+  return item?.[attributeName(token, names)];
+}
+
+function compare(op: string, a: unknown, b: unknown): boolean {
+  if (a === undefined || b === undefined) return op === '<>' ? a !== b : false;
+  if (typeof a !== typeof b) return op === '<>';
+  const x = a as string | number;
+  const y = b as string | number;
+  switch (op) {
+    case '=':
+      return x === y;
+    case '<>':
+      return x !== y;
+    case '<':
+      return x < y;
+    case '<=':
+      return x <= y;
+    case '>':
+      return x > y;
+    case '>=':
+      return x >= y;
+    default:
+      throw new Error(`unknown operator ${op}`);
+  }
+}
+
+/** Evaluates `OR` of `AND` of terms: `attribute_(not_)exists(x)`, `(…)`, `a <op> b`. */
+export function evaluateCondition(expression: string, item: Item | undefined, names: Names, values: Values): boolean {
+  const tokens = tokenize(expression);
+  let i = 0;
+  const next = (): string => {
+    const token = tokens[i++];
+    if (token === undefined) throw new Error(`unexpected end of ${expression}`);
+    return token;
+  };
+  function term(): boolean {
+    const token = next();
+    if (token === '(') {
+      const value = or();
+      if (next() !== ')') throw new Error('expected )');
+      return value;
+    }
+    if (token === 'attribute_exists' || token === 'attribute_not_exists') {
+      next();
+      const name = attributeName(next(), names);
+      next();
+      const exists = item !== undefined && item[name] !== undefined;
+      return token === 'attribute_exists' ? exists : !exists;
+    }
+    const op = next();
+    return compare(op, operandValue(token, item, names, values), operandValue(next(), item, names, values));
+  }
+  function and(): boolean {
+    let value = term();
+    while (tokens[i] === 'AND') {
+      i += 1;
+      value = term() && value;
+    }
+    return value;
+  }
+  function or(): boolean {
+    let value = and();
+    while (tokens[i] === 'OR') {
+      i += 1;
+      value = and() || value;
+    }
+    return value;
+  }
+  const result = or();
+  if (i !== tokens.length) throw new Error(`trailing tokens in ${expression}`);
+  return result;
+}
+
+/** Applies `SET a = :v, b = if_not_exists(b, :w)` and `ADD c :n` clauses. */
+export function applyUpdate(expression: string, item: Item, names: Names, values: Values): Item {
+  const out = { ...item };
+  const clauses = expression.split(/\b(?=SET |ADD |REMOVE )/);
+  for (const clause of clauses) {
+    const [keyword, ...rest] = clause.trim().split(/\s+/);
+    const body = rest.join(' ');
+    for (const part of body.split(/,(?![^(]*\))/).map((p) => p.trim()).filter(Boolean)) {
+      if (keyword === 'SET') {
+        const ifNotExists = /^([#\w]+)\s*=\s*if_not_exists\(\s*([#\w]+)\s*,\s*(:\w+)\s*\)$/.exec(part);
+        if (ifNotExists) {
+          const name = attributeName(ifNotExists[1]!, names);
+          if (out[attributeName(ifNotExists[2]!, names)] === undefined) out[name] = operandValue(ifNotExists[3]!, out, names, values);
+          continue;
+        }
+        const set = /^([#\w]+)\s*=\s*(:\w+)$/.exec(part);
+        if (!set) throw new Error(`unsupported SET ${part}`);
+        out[attributeName(set[1]!, names)] = operandValue(set[2]!, out, names, values);
+      } else if (keyword === 'ADD') {
+        const [name, value] = part.split(/\s+/);
+        const key = attributeName(name!, names);
+        out[key] = ((out[key] as number | undefined) ?? 0) + (operandValue(value!, out, names, values) as number);
+      } else if (keyword === 'REMOVE') {
+        out[attributeName(part, names)] = undefined;
+      } else throw new Error(`unsupported clause ${clause}`);
+    }
+  }
+  return out;
+}
+
+function conditionFailed(): ConditionalCheckFailedException {
+  return new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+}
+
+export interface FakeTable {
+  readonly items: Map<string, Item>;
+  /** Every command's name and input, in order. */
+  readonly calls: { command: string; input: Record<string, unknown> }[];
+  restore(): void;
+}
+
+/** Installs the fake table behind every `DynamoDBDocumentClient`. */
+export function installDynamoDbFake(): FakeTable {
+  const items = new Map<string, Item>();
+  const calls: FakeTable['calls'] = [];
+  const mock = mockClient(DynamoDBDocumentClient);
+  const keyOf = (key: Record<string, unknown> | undefined): string => `${String(key?.pk)}\u0000${String(key?.sk)}`;
+  // Each handler runs synchronously between awaits, like DynamoDB's per-item atomicity.
+  mock.on(PutCommand).callsFake((input: { Item: Item; ConditionExpression?: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values }) => {
+    calls.push({ command: 'Put', input });
+    const key = keyOf(input.Item);
+    if (input.ConditionExpression !== undefined && !evaluateCondition(input.ConditionExpression, items.get(key), input.ExpressionAttributeNames, input.ExpressionAttributeValues)) {
+      throw conditionFailed();
+    }
+    items.set(key, structuredClone(input.Item));
+    return {};
+  });
+  mock.on(GetCommand).callsFake((input: { Key: Item }) => {
+    calls.push({ command: 'Get', input });
+    const item = items.get(keyOf(input.Key));
+    return item === undefined ? {} : { Item: structuredClone(item) };
+  });
+  mock.on(DeleteCommand).callsFake((input: { Key: Item; ConditionExpression?: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values }) => {
+    calls.push({ command: 'Delete', input });
+    const key = keyOf(input.Key);
+    if (input.ConditionExpression !== undefined && !evaluateCondition(input.ConditionExpression, items.get(key), input.ExpressionAttributeNames, input.ExpressionAttributeValues)) {
+      throw conditionFailed();
+    }
+    items.delete(key);
+    return {};
+  });
+  mock.on(UpdateCommand).callsFake(
+    (input: { Key: Item; UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values; ReturnValues?: string }) => {
+      calls.push({ command: 'Update', input });
+      const key = keyOf(input.Key);
+      const existing = items.get(key);
+      if (input.ConditionExpression !== undefined && !evaluateCondition(input.ConditionExpression, existing, input.ExpressionAttributeNames, input.ExpressionAttributeValues)) {
+        throw conditionFailed();
+      }
+      const updated = applyUpdate(input.UpdateExpression, existing ?? { ...input.Key }, input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+      items.set(key, updated);
+      if (input.ReturnValues === 'ALL_NEW') return { Attributes: structuredClone(updated) };
+      if (input.ReturnValues === 'UPDATED_NEW') {
+        const changed = Object.fromEntries(Object.entries(updated).filter(([k, v]) => existing?.[k] !== v));
+        return { Attributes: changed };
+      }
+      return {};
+    },
+  );
+  return {
+    items,
+    calls,
+    restore: () => {
+      mock.restore();
+    },
+  };
+}

@@ -1,0 +1,185 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Finding } from '../../../../functions/shared/engine/engine';
+import { DynamoDbStateStore } from '../../../../functions/shared/store/dynamodb-state-store';
+import { InMemoryStateStore } from '../../../../functions/shared/store/in-memory-state-store';
+import type { StateStore } from '../../../../functions/shared/store/state-store';
+import { FUNCTION_ARN } from '../../../fixtures/accounts';
+import { installDynamoDbFake, type FakeTable } from './dynamodb-fake';
+
+const NOW = new Date('2025-03-14T09:30:00Z');
+const later = (seconds: number): Date => new Date(NOW.getTime() + seconds * 1000);
+
+const FINDING: Finding = {
+  id: 'wf-0123456789abcdef0123',
+  ruleId: 'function-public-access',
+  title: 'Function policy allows anyone to invoke',
+  severity: 'critical',
+  mode: 'approve',
+  resource: FUNCTION_ARN,
+  account: '111122223333',
+  region: 'us-east-1',
+  summary: 'public',
+  rationale: 'why',
+  details: {},
+  remediation: { action: 'remove-function-permission', params: { functionName: FUNCTION_ARN, statementId: 'open' }, description: 'removes it' },
+};
+
+const approval = (id = 'wa-1', expiresAt = later(3600)) => ({
+  id,
+  findingId: FINDING.id,
+  eventId: 'e-1',
+  finding: FINDING,
+  plan: FINDING.remediation!,
+  createdAt: NOW.toISOString(),
+  expiresAt: expiresAt.toISOString(),
+});
+
+type Factory = () => { store: StateStore; table?: FakeTable; dispose: () => void };
+
+const STORES: [string, Factory][] = [
+  ['InMemoryStateStore', () => ({ store: new InMemoryStateStore(), dispose: () => undefined })],
+  [
+    'DynamoDbStateStore',
+    () => {
+      const table = installDynamoDbFake();
+      const store = new DynamoDbStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'warden-state');
+      return {
+        store,
+        table,
+        dispose: () => {
+          table.restore();
+        },
+      };
+    },
+  ],
+];
+
+describe.each(STORES)('%s (state store contract)', (_name, factory) => {
+  let store: StateStore;
+  let dispose: () => void;
+  beforeEach(() => {
+    ({ store, dispose } = factory());
+  });
+  afterEach(() => {
+    dispose();
+  });
+
+  it('grants exactly one of ten concurrent claims on an (event, finding)', async () => {
+    const claims = await Promise.all(Array.from({ length: 10 }, () => store.claimFinding({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 900 })));
+    expect(claims.filter((c) => c.claimed)).toHaveLength(1);
+    const refused = claims.find((c) => !c.claimed);
+    expect(refused?.claimed === false ? refused.record?.status : null).toBe('in-progress');
+  });
+
+  it('keys the claim on the event: another event of the same finding is claimed anew', async () => {
+    expect((await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 900 })).claimed).toBe(true);
+    expect((await store.claimFinding({ finding: FINDING, eventId: 'e-2', now: NOW, leaseSeconds: 900 })).claimed).toBe(true);
+  });
+
+  it('completes a claim once and keeps the outcome; a done record is never claimed again', async () => {
+    const claim = await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60 });
+    if (!claim.claimed) throw new Error('not claimed');
+    await store.completeFinding({ findingId: FINDING.id, eventId: 'e-1', owner: claim.owner, outcome: { status: 'remediated' }, now: NOW });
+    const record = await store.getFinding(FINDING.id, 'e-1');
+    expect(record?.status).toBe('done');
+    expect(record?.outcome).toEqual({ status: 'remediated' });
+    expect(record?.finding.id).toBe(FINDING.id);
+    expect((await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: later(3600), leaseSeconds: 60 })).claimed).toBe(false);
+  });
+
+  it('lets a retry take over a claim whose lease ran out, and not before', async () => {
+    const first = await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60 });
+    expect((await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: later(59), leaseSeconds: 60 })).claimed).toBe(false);
+    const second = await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: later(61), leaseSeconds: 60 });
+    expect(second.claimed).toBe(true);
+    if (!first.claimed) throw new Error('not claimed');
+    await store.completeFinding({ findingId: FINDING.id, eventId: 'e-1', owner: first.owner, outcome: 'stale', now: later(62) });
+    expect((await store.getFinding(FINDING.id, 'e-1'))?.status).toBe('in-progress');
+  });
+
+  it('releases a claim only for its owner', async () => {
+    const claim = await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60 });
+    if (!claim.claimed) throw new Error('not claimed');
+    await store.releaseFinding({ findingId: FINDING.id, eventId: 'e-1', owner: 'somebody-else' });
+    expect(await store.getFinding(FINDING.id, 'e-1')).not.toBeNull();
+    await store.releaseFinding({ findingId: FINDING.id, eventId: 'e-1', owner: claim.owner });
+    expect(await store.getFinding(FINDING.id, 'e-1')).toBeNull();
+  });
+
+  it('creates an approval once, pending', async () => {
+    expect(await store.createApproval(approval())).toBe(true);
+    expect(await store.createApproval(approval())).toBe(false);
+    expect((await store.getApproval('wa-1'))?.status).toBe('pending');
+    expect(await store.getApproval('wa-unknown')).toBeNull();
+  });
+
+  it('moves a pending approval to approved exactly once under twenty concurrent decisions', async () => {
+    await store.createApproval(approval());
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.decideApproval({ id: 'wa-1', decision: i % 2 === 0 ? 'approved' : 'rejected', by: `U${String(i)}`, now: NOW })),
+    );
+    const winners = results.flatMap((r) => (r.ok ? [r.record] : []));
+    expect(winners).toHaveLength(1);
+    expect(results.flatMap((r) => (r.ok ? [] : [r.reason]))).toEqual(Array.from({ length: 19 }, () => 'already-decided'));
+    const stored = await store.getApproval('wa-1');
+    expect(stored?.status).toBe(winners[0]?.status);
+    expect(stored?.decidedBy).toBe(winners[0]?.decidedBy);
+  });
+
+  it.each([
+    ['an expired approval', 'wa-1', later(3600), 'expired', 'pending'],
+    ['an unknown approval', 'wa-x', NOW, 'not-found', 'pending'],
+  ] as const)('refuses to decide %s and changes nothing', async (_label, id, now, reason, status) => {
+    await store.createApproval(approval());
+    const result = await store.decideApproval({ id, decision: 'approved', by: 'U1', now });
+    expect(result.ok ? null : result.reason).toBe(reason);
+    expect((await store.getApproval('wa-1'))?.status).toBe(status);
+  });
+
+  it('expires a pending approval only once its expiry has passed', async () => {
+    await store.createApproval(approval());
+    expect(await store.expireApproval({ id: 'wa-1', now: later(3599) })).toBe(false);
+    expect(await store.expireApproval({ id: 'wa-1', now: later(3600) })).toBe(true);
+    expect((await store.getApproval('wa-1'))?.status).toBe('expired');
+    expect(await store.expireApproval({ id: 'wa-1', now: later(7200) })).toBe(false);
+    const late = await store.decideApproval({ id: 'wa-1', decision: 'approved', by: 'U1', now: later(10) });
+    expect(late.ok ? null : late.reason).toBe('expired');
+  });
+
+  it('counts up to the limit per window, concurrently, and trips once', async () => {
+    const window = { name: 'auto', windowStart: NOW, windowSeconds: 900, limit: 10 };
+    const results = await Promise.all(Array.from({ length: 15 }, () => store.incrementCounter(window)));
+    expect(results.filter((r) => r.allowed)).toHaveLength(10);
+    expect(results.filter((r) => r.allowed).map((r) => r.count).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const trips = await Promise.all(Array.from({ length: 5 }, () => store.markCounterTripped({ name: 'auto', windowStart: NOW })));
+    expect(trips.filter(Boolean)).toHaveLength(1);
+    expect((await store.incrementCounter({ ...window, windowStart: later(900) })).allowed).toBe(true);
+  });
+});
+
+describe('DynamoDbStateStore', () => {
+  let table: FakeTable;
+  beforeEach(() => {
+    table = installDynamoDbFake();
+  });
+  afterEach(() => {
+    table.restore();
+  });
+
+  it('writes one table with pk/sk keys, a TTL attribute and conditional writes only', async () => {
+    const store = new DynamoDbStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'warden-state');
+    await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 900 });
+    await store.createApproval(approval());
+    await store.incrementCounter({ name: 'auto', windowStart: NOW, windowSeconds: 900, limit: 10 });
+    expect([...table.items.keys()].map((k) => k.split('\u0000'))).toEqual([
+      [`FINDING#${FINDING.id}`, 'EVENT#e-1'],
+      ['APPROVAL#wa-1', 'APPROVAL'],
+      ['COUNTER#auto', `WINDOW#${NOW.toISOString()}`],
+    ]);
+    for (const item of table.items.values()) expect(typeof item.ttl).toBe('number');
+    const writes = table.calls.filter((c) => c.command !== 'Get');
+    expect(writes.every((c) => typeof c.input.ConditionExpression === 'string' && c.input.TableName === 'warden-state')).toBe(true);
+  });
+});
