@@ -1,6 +1,7 @@
 /** Reads the Warden configuration file (YAML or JSON) for the CLI. */
 import { readFile } from 'node:fs/promises';
-import { DEFAULT_CONFIG, parseConfigText, type WardenConfig } from '../functions/shared/config/config';
+import { DEFAULT_CONFIG, type WardenConfig } from '../functions/shared/config/config';
+import { parseConfigText } from '../functions/shared/config/config-file';
 import { InvalidConfigError } from '../functions/shared/errors';
 
 /** The configuration in `file`, or the defaults (dry-run, no organization) when no file is given. */

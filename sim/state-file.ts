@@ -3,7 +3,7 @@
  * in-memory account starts with, in API shapes. Fields are only ever added, never renamed.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidStateError } from '../functions/shared/errors';
 import { describeIssues } from '../functions/shared/validation';
 import {

@@ -1,5 +1,5 @@
 /** How validation failures are worded: every zod issue as `path.to.field: what is wrong`. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** The dotted path of an issue, or `whole` for the top level. */
 export function issuePath(path: readonly PropertyKey[], whole: string): string {

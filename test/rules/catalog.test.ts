@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ModeSchema } from '../../functions/shared/config/config';
 import { eventNameSpellings, normalizeEventName } from '../../functions/shared/event/event-names';
 import { RULES } from '../../rules';

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConfigText } from '../../functions/shared/config/config';
+import { parseConfigText } from '../../functions/shared/config/config-file';
 import { Engine } from '../../functions/shared/engine/engine';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../../functions/shared/event/cloudtrail-event';
 import { normalizeEventName } from '../../functions/shared/event/event-names';

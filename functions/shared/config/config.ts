@@ -2,8 +2,7 @@
  * The Warden configuration (`warden.config.yaml` or JSON), validated at the edge.
  * Field names are a contract: extend them, never rename them.
  */
-import { z } from 'zod';
-import { parse as parseYaml } from 'yaml';
+import * as z from 'zod';
 import { InvalidConfigError } from '../errors';
 import { describeIssues } from '../validation';
 
@@ -91,13 +90,16 @@ export function parseConfig(input: unknown, origin = 'configuration'): WardenCon
   throw new InvalidConfigError(`Invalid ${origin}: ${describeIssues(result.error, '(top level)')}`, { cause: result.error });
 }
 
-/** Parses configuration text (YAML, of which JSON is a subset). */
-export function parseConfigText(text: string, origin = 'configuration'): WardenConfig {
+/**
+ * Parses the configuration as JSON text (the form the functions get it in, `WARDEN_CONFIG`);
+ * YAML files are read by `config-file.ts`, which keeps the YAML parser out of the functions' bundles.
+ */
+export function parseConfigJson(text: string, origin = 'configuration'): WardenConfig {
   let data: unknown;
   try {
-    data = parseYaml(text);
+    data = JSON.parse(text);
   } catch (e: unknown) {
-    throw new InvalidConfigError(`${origin} is not valid YAML or JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new InvalidConfigError(`${origin} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   return parseConfig(data, origin);
 }

@@ -3,7 +3,7 @@
  * ("AWS API Call via CloudTrail"). Unknown fields are kept; missing required ones raise
  * an `InvalidEventError` naming the field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidEventError } from '../errors';
 import { describeIssues, issuePath } from '../validation';
 

@@ -2,7 +2,7 @@
  * IAM policy documents (identity and trust policies): parsing from an object, JSON text or
  * URL-encoded JSON text into one canonical form with lists everywhere. Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { WardenError } from '../errors';
 
 /** A policy document is not valid JSON or not shaped like an IAM policy. */

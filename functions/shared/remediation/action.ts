@@ -4,7 +4,7 @@
  */
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ActionName } from '../../../rules/rule';
 import { statementsOf } from '../policy/resource-policy';
 import { parsePolicyText } from '../state/resources';

@@ -10,7 +10,7 @@ import { AccountClients, clientConfig } from '../aws/clients';
 import { CloudTrailStateReader, withTrailReader } from '../aws/cloudtrail-state-reader';
 import { CrossAccountCredentials } from '../aws/credentials';
 import { LambdaStateReader } from '../aws/lambda-state-reader';
-import { parseConfigText } from '../config/config';
+import { parseConfigJson } from '../config/config';
 import type { ResponderEnv } from '../env';
 import { Executor } from '../executor/executor';
 import { tagsFromReader } from '../executor/resource-tags';
@@ -21,7 +21,7 @@ import { EventBridgeSink } from './warden-events';
 
 /** Builds the responder the Lambda handler runs (once per container). */
 export function createDeployedResponder(env: ResponderEnv): Responder {
-  const config = parseConfigText(env.configJson, 'WARDEN_CONFIG');
+  const config = parseConfigJson(env.configJson, 'WARDEN_CONFIG');
   const own = <C extends object>(client: C): C => tracer.captureAWSv3Client(client);
   const credentials = new CrossAccountCredentials({ sts: own(new STSClient(clientConfig(env.region))), config });
   const clients = new AccountClients({ credentials, onClient: (client) => tracer.captureAWSv3Client(client) });

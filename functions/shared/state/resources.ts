@@ -2,7 +2,7 @@
  * Resources the rules judge, how they are named, and the shape of their state snapshots
  * (AWS-API-shaped, so a snapshot can be built from real API output). Pure: no AWS SDK here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export type ResourceKind = 'lambda-function' | 'lambda-layer-version' | 'cloudtrail-trail' | 'events-rule';
 

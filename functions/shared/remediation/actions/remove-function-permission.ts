@@ -1,6 +1,6 @@
 /** Removes one statement (by Sid) from a function's resource policy, guarded by the policy's revision id. */
 import { GetPolicyCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAction, failedOutcome, formatCall, isNotFound, statementIdsOf, type ActionClients } from '../action';
 
 const Params = z.strictObject({

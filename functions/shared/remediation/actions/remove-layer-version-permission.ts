@@ -1,6 +1,6 @@
 /** Removes one statement (by Sid) from a layer version's resource policy, guarded by its revision id. */
 import { GetLayerVersionPolicyCommand, RemoveLayerVersionPermissionCommand } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAction, failedOutcome, formatCall, isNotFound, statementIdsOf, type ActionClients } from '../action';
 
 const Params = z.strictObject({

@@ -1,6 +1,6 @@
 /** Switches a function URL's auth type from NONE to AWS_IAM (the URL stays; unsigned callers get 403). */
 import { GetFunctionUrlConfigCommand, UpdateFunctionUrlConfigCommand } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAction, failedOutcome, formatCall, isNotFound, type ActionClients } from '../action';
 
 const Params = z.strictObject({

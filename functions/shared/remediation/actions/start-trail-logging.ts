@@ -1,6 +1,6 @@
 /** Turns CloudTrail logging back on for a trail (in its home region, in the account that owns it). */
 import { GetTrailStatusCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAction, formatCall, isNotFound, type ActionClients } from '../action';
 
 const Params = z.strictObject({
