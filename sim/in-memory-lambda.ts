@@ -114,8 +114,12 @@ export function lambdaTimestamp(date: Date): string {
   return date.toISOString().replace('Z', '+0000');
 }
 
-function documentOf(policy: StoredPolicy): PolicyDocument {
-  const document: PolicyDocument = { Statement: structuredClone(policy.statements) };
+/**
+ * A policy document over the stored statements. `copy: false` shares the statement objects (they
+ * are replaced, never mutated, when the policy changes): for readers that only look, such as rules.
+ */
+function documentOf(policy: StoredPolicy, copy = true): PolicyDocument {
+  const document: PolicyDocument = { Statement: copy ? structuredClone(policy.statements) : [...policy.statements] };
   return { ...(policy.version === undefined ? {} : { Version: policy.version }), ...(policy.id === undefined ? {} : { Id: policy.id }), ...document };
 }
 
@@ -354,6 +358,18 @@ export class InMemoryLambda {
 
   // ── Resource policies ─────────────────────────────────────────────────────────────────
 
+  /** The revision id GetPolicy would return with the policy (undefined when there is none). */
+  policyRevisionId(ref: FunctionRef): string | undefined {
+    if (!this.hasQualified(ref)) return undefined;
+    const { state, qualifier } = this.requireQualified(ref);
+    return state.policies.get(qualifier)?.statements.length ? this.revisionOf(state, qualifier) : undefined;
+  }
+
+  /** The revision id GetLayerVersionPolicy would return (undefined when there is no policy). */
+  layerPolicyRevisionId(ref: LayerVersionRef): string | undefined {
+    return this.layerPolicyDocument(ref) === null ? undefined : this.requireLayerVersion(ref).revisionId;
+  }
+
   getPolicy(ref: FunctionRef): PolicyOutput {
     const { state, qualifier } = this.requireQualified(ref);
     const policy = state.policies.get(qualifier);
@@ -362,10 +378,10 @@ export class InMemoryLambda {
   }
 
   /** The policy document, or null when the function has none. */
-  policyDocument(ref: FunctionRef): PolicyDocument | null {
+  policyDocument(ref: FunctionRef, options: { readonly copy?: boolean } = {}): PolicyDocument | null {
     const { state, qualifier } = this.requireQualified(ref);
     const policy = state.policies.get(qualifier);
-    return policy === undefined || policy.statements.length === 0 ? null : documentOf(policy);
+    return policy === undefined || policy.statements.length === 0 ? null : documentOf(policy, options.copy ?? true);
   }
 
   /**
@@ -570,10 +586,10 @@ export class InMemoryLambda {
   }
 
   /** The layer version's policy document, or null when it has none or does not exist. */
-  layerPolicyDocument(ref: LayerVersionRef): PolicyDocument | null {
+  layerPolicyDocument(ref: LayerVersionRef, options: { readonly copy?: boolean } = {}): PolicyDocument | null {
     const state = this.layerVersions.get(layerVersionArn(ref));
     if (state?.policy == null || state.policy.statements.length === 0) return null;
-    return documentOf(state.policy);
+    return documentOf(state.policy, options.copy ?? true);
   }
 
   addLayerVersionPermission(

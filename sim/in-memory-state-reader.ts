@@ -16,6 +16,10 @@ import {
 import type { StateReader } from '../functions/shared/state/state-reader';
 import type { InMemoryLambda } from './in-memory-lambda';
 
+function revision(policyRevisionId: string | undefined): { policyRevisionId?: string } {
+  return policyRevisionId === undefined ? {} : { policyRevisionId };
+}
+
 export class InMemoryStateReader implements StateReader {
   constructor(private readonly lambda: InMemoryLambda) {}
 
@@ -33,22 +37,24 @@ export class InMemoryStateReader implements StateReader {
       arn: functionArn(ref),
       configuration: part('configuration', exists, () => FunctionConfigurationSchema.parse(this.lambda.getFunctionConfiguration(ref))),
       // Documents were validated when they entered the account (state file, event, SDK command).
-      policy: part('policy', exists, () => this.lambda.policyDocument(ref)),
+      policy: part('policy', exists, () => this.lambda.policyDocument(ref, { copy: false })),
       urlConfig: part('urlConfig', exists, () => {
         const config = this.lambda.urlConfig(ref);
         return config === null ? null : FunctionUrlConfigSchema.parse(config);
       }),
       tags: part('tags', this.lambda.hasFunction(unqualified), () => this.lambda.listTags(unqualified)),
+      ...(wanted.has('policy') ? revision(this.lambda.policyRevisionId(ref)) : {}),
     });
   }
 
   readLayerVersion(ref: LayerVersionRef): Promise<LayerVersionSnapshot> {
-    const document = this.lambda.layerPolicyDocument(ref);
+    const document = this.lambda.layerPolicyDocument(ref, { copy: false });
     return Promise.resolve({
       kind: 'lambda-layer-version',
       ref,
       arn: layerVersionArn(ref),
       policy: document,
+      ...revision(this.lambda.layerPolicyRevisionId(ref)),
     });
   }
 }

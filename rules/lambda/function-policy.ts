@@ -15,6 +15,7 @@ export function removeStatementPlan(state: FunctionSnapshot, statement: PolicySt
   if (statement.Sid === undefined || statement.Sid === '') return null;
   const params: Record<string, string> = { functionName: functionArn({ ...state.ref, qualifier: undefined }), statementId: statement.Sid };
   if (state.ref.qualifier !== undefined) params.qualifier = state.ref.qualifier;
+  if (state.policyRevisionId !== undefined) params.revisionId = state.policyRevisionId;
   return {
     action: 'remove-function-permission',
     params,

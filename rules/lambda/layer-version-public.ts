@@ -42,7 +42,12 @@ export const layerVersionPublic = defineRule({
             ? null
             : {
                 action: 'remove-layer-version-permission',
-                params: { layerName: layerArn(state.ref), versionNumber: state.ref.version, statementId: sid },
+                params: {
+                  layerName: layerArn(state.ref),
+                  versionNumber: state.ref.version,
+                  statementId: sid,
+                  ...(state.policyRevisionId === undefined ? {} : { revisionId: state.policyRevisionId }),
+                },
                 description: `lambda:RemoveLayerVersionPermission removes statement "${sid}" only. Re-add it with lambda:AddLayerVersionPermission if it was intended.`,
               },
       });

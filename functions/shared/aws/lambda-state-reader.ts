@@ -72,6 +72,7 @@ export class LambdaStateReader implements StateReader {
     const unqualified = functionArn({ ...ref, qualifier: undefined });
     const qualifier = ref.qualifier;
     const wanted = new Set(parts);
+    let policyRevisionId: string | undefined;
     const [configuration, policy, urlConfig, tags] = await Promise.all([
       wanted.has('configuration')
         ? orNullIfMissing(`the configuration of ${arn}`, async () =>
@@ -81,6 +82,7 @@ export class LambdaStateReader implements StateReader {
       wanted.has('policy')
         ? orNullIfMissing(`the policy of ${arn}`, async () => {
             const out = await client.send(new GetPolicyCommand({ FunctionName: unqualified, Qualifier: qualifier }));
+            policyRevisionId = out.RevisionId;
             return policyOrNull(out.Policy, arn);
           })
         : undefined,
@@ -93,16 +95,18 @@ export class LambdaStateReader implements StateReader {
         ? orNullIfMissing(`the tags of ${arn}`, async () => (await client.send(new ListTagsCommand({ Resource: unqualified }))).Tags ?? {})
         : undefined,
     ]);
-    return { kind: 'lambda-function', ref, arn, configuration, policy, urlConfig, tags };
+    return { kind: 'lambda-function', ref, arn, configuration, policy, urlConfig, tags, ...(policyRevisionId === undefined ? {} : { policyRevisionId }) };
   }
 
   async readLayerVersion(ref: LayerVersionRef): Promise<LayerVersionSnapshot> {
     const client = await this.clientFor(ref.account, ref.region);
     const arn = layerVersionArn(ref);
+    let policyRevisionId: string | undefined;
     const policy = await orNullIfMissing(`the policy of ${arn}`, async () => {
       const out = await client.send(new GetLayerVersionPolicyCommand({ LayerName: layerArn(ref), VersionNumber: ref.version }));
+      policyRevisionId = out.RevisionId;
       return policyOrNull(out.Policy, arn);
     });
-    return { kind: 'lambda-layer-version', ref, arn, policy: policy ?? null };
+    return { kind: 'lambda-layer-version', ref, arn, policy: policy ?? null, ...(policyRevisionId === undefined ? {} : { policyRevisionId }) };
   }
 }

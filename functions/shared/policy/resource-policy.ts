@@ -121,6 +121,17 @@ export interface CallerRestriction {
  * do not restrict the caller. Returns null when nothing restricts.
  */
 export function callerRestriction(statement: PolicyStatement): CallerRestriction | null {
+  const known = restrictionCache.get(statement);
+  if (known !== undefined) return known;
+  const restriction = computeCallerRestriction(statement);
+  restrictionCache.set(statement, restriction);
+  return restriction;
+}
+
+/** Several rules judge the same statement objects of one snapshot: analyse each once. */
+const restrictionCache = new WeakMap<PolicyStatement, CallerRestriction | null>();
+
+function computeCallerRestriction(statement: PolicyStatement): CallerRestriction | null {
   const condition = statement.Condition;
   if (condition === undefined) return null;
   const keys = new Set<string>();

@@ -54,6 +54,33 @@ export function statementIdsOf(policyText: string | undefined): string[] {
   return statementsOf(parsePolicyText(policyText)).flatMap((s) => (s.Sid === undefined ? [] : [s.Sid]));
 }
 
+/**
+ * Removes one policy statement with the fewest calls. With the revision id the engine read, the
+ * removal goes straight out guarded by it: the policy is exactly as it was judged, or Lambda
+ * refuses (`PreconditionFailedException`). On refusal, or without a revision id, the policy is
+ * re-read first, and a statement no longer there is left alone.
+ */
+export async function removeStatementGuarded(input: {
+  readonly statementId: string;
+  readonly revisionId: string | undefined;
+  readonly read: () => Promise<{ sids: readonly string[]; revisionId: string | undefined }>;
+  readonly remove: (revisionId: string | undefined) => Promise<void>;
+}): Promise<'removed' | 'absent'> {
+  if (input.revisionId !== undefined) {
+    try {
+      await input.remove(input.revisionId);
+      return 'removed';
+    } catch (e: unknown) {
+      if (isNotFound(e)) return 'absent';
+      if (!(e instanceof Error && e.name === 'PreconditionFailedException')) throw e;
+    }
+  }
+  const before = await input.read();
+  if (!before.sids.includes(input.statementId)) return 'absent';
+  await input.remove(before.revisionId);
+  return 'removed';
+}
+
 /** A compact `Name=value` rendering of API parameters for messages. */
 export function formatCall(api: string, params: Readonly<Record<string, unknown>>): string {
   const args = Object.entries(params)

@@ -226,6 +226,8 @@ export interface FunctionSnapshot {
   readonly policy?: PolicyDocument | null;
   readonly urlConfig?: FunctionUrlConfig | null;
   readonly tags?: Readonly<Record<string, string>> | null;
+  /** The `RevisionId` GetPolicy returned with `policy`: a plan guarded by it acts only on the state that was judged. */
+  readonly policyRevisionId?: string;
 }
 
 export interface LayerVersionSnapshot {
@@ -234,6 +236,8 @@ export interface LayerVersionSnapshot {
   readonly arn: string;
   /** The layer version's resource policy; null when it has none (or the version is gone). */
   readonly policy: PolicyDocument | null;
+  /** The `RevisionId` GetLayerVersionPolicy returned with `policy`. */
+  readonly policyRevisionId?: string;
 }
 
 /**

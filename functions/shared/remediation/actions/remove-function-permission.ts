@@ -1,12 +1,14 @@
 /** Removes one statement (by Sid) from a function's resource policy, guarded by the policy's revision id. */
 import { GetPolicyCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
-import { defineAction, failedOutcome, formatCall, isNotFound, statementIdsOf, type ActionClients } from '../action';
+import { defineAction, failedOutcome, formatCall, isNotFound, removeStatementGuarded, statementIdsOf, type ActionClients } from '../action';
 
 const Params = z.strictObject({
   functionName: z.string().startsWith('arn:'),
   qualifier: z.string().optional(),
   statementId: z.string().min(1),
+  /** The policy revision the finding was judged on; absent in older plans. */
+  revisionId: z.string().min(1).optional(),
 });
 type Params = z.infer<typeof Params>;
 
@@ -27,13 +29,17 @@ export const removeFunctionPermission = defineAction<Params>({
   describe: (p) => formatCall('lambda:RemovePermission', { FunctionName: p.functionName, Qualifier: p.qualifier, StatementId: p.statementId }),
   async execute(clients, params) {
     try {
-      const before = await currentPolicy(clients, params);
-      if (!before.sids.includes(params.statementId)) {
-        return { status: 'already-compliant', detail: `statement "${params.statementId}" is no longer in the policy` };
-      }
-      await clients.lambda.send(
-        new RemovePermissionCommand({ FunctionName: params.functionName, Qualifier: params.qualifier, StatementId: params.statementId, RevisionId: before.revisionId }),
-      );
+      const result = await removeStatementGuarded({
+        statementId: params.statementId,
+        revisionId: params.revisionId,
+        read: () => currentPolicy(clients, params),
+        remove: async (revisionId) => {
+          await clients.lambda.send(
+            new RemovePermissionCommand({ FunctionName: params.functionName, Qualifier: params.qualifier, StatementId: params.statementId, RevisionId: revisionId }),
+          );
+        },
+      });
+      if (result === 'absent') return { status: 'already-compliant', detail: `statement "${params.statementId}" is no longer in the policy` };
       const verified = await this.verify(clients, params);
       return { status: 'remediated', verified, detail: `removed statement "${params.statementId}"` };
     } catch (e: unknown) {

@@ -1,12 +1,14 @@
 /** Removes one statement (by Sid) from a layer version's resource policy, guarded by its revision id. */
 import { GetLayerVersionPolicyCommand, RemoveLayerVersionPermissionCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
-import { defineAction, failedOutcome, formatCall, isNotFound, statementIdsOf, type ActionClients } from '../action';
+import { defineAction, failedOutcome, formatCall, isNotFound, removeStatementGuarded, statementIdsOf, type ActionClients } from '../action';
 
 const Params = z.strictObject({
   layerName: z.string().min(1),
   versionNumber: z.number().int().positive(),
   statementId: z.string().min(1),
+  /** The layer policy revision the finding was judged on; absent in older plans. */
+  revisionId: z.string().min(1).optional(),
 });
 type Params = z.infer<typeof Params>;
 
@@ -28,18 +30,17 @@ export const removeLayerVersionPermission = defineAction<Params>({
     formatCall('lambda:RemoveLayerVersionPermission', { LayerName: p.layerName, VersionNumber: p.versionNumber, StatementId: p.statementId }),
   async execute(clients, params) {
     try {
-      const before = await currentPolicy(clients, params);
-      if (!before.sids.includes(params.statementId)) {
-        return { status: 'already-compliant', detail: `statement "${params.statementId}" is no longer in the layer version policy` };
-      }
-      await clients.lambda.send(
-        new RemoveLayerVersionPermissionCommand({
-          LayerName: params.layerName,
-          VersionNumber: params.versionNumber,
-          StatementId: params.statementId,
-          RevisionId: before.revisionId,
-        }),
-      );
+      const result = await removeStatementGuarded({
+        statementId: params.statementId,
+        revisionId: params.revisionId,
+        read: () => currentPolicy(clients, params),
+        remove: async (revisionId) => {
+          await clients.lambda.send(
+            new RemoveLayerVersionPermissionCommand({ LayerName: params.layerName, VersionNumber: params.versionNumber, StatementId: params.statementId, RevisionId: revisionId }),
+          );
+        },
+      });
+      if (result === 'absent') return { status: 'already-compliant', detail: `statement "${params.statementId}" is no longer in the layer version policy` };
       const verified = await this.verify(clients, params);
       return { status: 'remediated', verified, detail: `removed statement "${params.statementId}"` };
     } catch (e: unknown) {
