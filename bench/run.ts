@@ -16,11 +16,15 @@ import { installLambdaMock } from '../sim/lambda-mock';
 import { addLayerVersionPermissionEvent, addPermissionEvent, cloudTrailEvent, createFunctionUrlConfigEvent, identities, lambdaEvent } from '../test/fixtures/cloudtrail';
 import { TEST_CONFIG } from '../test/fixtures/rule-context';
 import { median, percentile, round } from './stats';
-import { responderBench } from './responder-calls';
+import { baselineKeeperByKind, InMemoryBaselineStore } from '../functions/shared/baseline/baseline-keeper';
+import { createBaselineKey, FunctionBaselineKeeper } from '../functions/shared/baseline/function-baseline';
+import { createFunctionEvent, updateFunctionCodeEvent, updateFunctionConfigurationEvent } from '../test/fixtures/function-configuration';
 
 const FUNCTIONS = 1_000;
 const EVENTS = 20_000;
 const RUNS = 5;
+/** Configuration events added to the mix (one in eleven). */
+const CONFIG_EVENTS = 2_000;
 
 /** Half the events match a rule (public, benign, URL and layer grants); half do not (other calls, failures, the bot's own). */
 function eventMix(): unknown[] {
@@ -41,6 +45,18 @@ function eventMix(): unknown[] {
     else event = lambdaEvent('TagResource', { resource: `arn:aws:lambda:us-east-1:111122223333:function:${functionName}`, tags: { team: 'x' } });
     events.push(JSON.parse(JSON.stringify(event)) as unknown);
   }
+  // Configuration changes (issue #3): updates with a redacted environment, code updates, creates.
+  for (let i = 0; i < CONFIG_EVENTS; i += 1) {
+    const functionName = `fn-${String(i % FUNCTIONS)}`;
+    const kind = i % 3;
+    const event =
+      kind === 0
+        ? updateFunctionConfigurationEvent({ functionName, setsEnvironment: true }, { eventTime: `2025-03-14T10:${String(i % 60).padStart(2, '0')}:00Z` })
+        : kind === 1
+          ? updateFunctionCodeEvent(functionName)
+          : createFunctionEvent({ functionName: `new-${String(i)}`, runtime: i % 2 === 0 ? 'python3.8' : 'nodejs22.x' });
+    events.splice(i * 10 + 5, 0, JSON.parse(JSON.stringify(event)) as unknown);
+  }
   return events;
 }
 
@@ -51,6 +67,9 @@ function seededAccount(): InMemoryAccount {
     const functionName = `fn-${String(i)}`;
     account.replay(addPermissionEvent({ functionName, statementId: 'apigw', principal: 'apigateway.amazonaws.com', sourceArn: 'arn:aws:execute-api:us-east-1:111122223333:abc/*' }));
     if (i % 3 === 0) account.replay(addPermissionEvent({ functionName, statementId: 'open', principal: '*' }));
+    const variables: Record<string, string> = { LOG_LEVEL: 'info', TABLE_NAME: `orders-${String(i)}`, REQUEST_NAMESPACE: '3f0c9a52-8d1e-4b7a-9c3e-5a1f2b6d7e80' };
+    if (i % 5 === 0) variables.DATABASE_URL = `postgres://app:Zq8tLw2vN5pRm${String(i)}@db.internal:5432/app`;
+    account.lambda.updateFunctionConfiguration({ account: '111122223333', region: 'us-east-1', functionName }, { Environment: { Variables: variables } });
   }
   account.replay(addLayerVersionPermissionEvent({ statementId: 'org', principal: '*', organizationId: 'o-a1b2c3d4e5' }));
   return account;
@@ -74,7 +93,8 @@ async function engineRun(engine: Engine, events: readonly unknown[]): Promise<{ 
 async function main(): Promise<void> {
   const events = eventMix();
   const account = seededAccount();
-  const direct = new Engine({ rules: RULES, config: TEST_CONFIG, reader: account.reader() });
+  const baselines = baselineKeeperByKind({ 'lambda-function': new FunctionBaselineKeeper({ store: new InMemoryBaselineStore(), key: createBaselineKey() }) });
+  const direct = new Engine({ rules: RULES, config: TEST_CONFIG, reader: account.reader(), baselines });
   await engineRun(direct, events.slice(0, 2_000));
   const runs = [];
   for (let r = 0; r < RUNS; r += 1) runs.push(await engineRun(direct, events));
@@ -97,6 +117,7 @@ async function main(): Promise<void> {
     machine: `${cpus()[0]?.model ?? 'unknown CPU'} × ${String(cpus().length)}, Node ${process.version}`,
     engine: {
       events: EVENTS,
+      configurationEvents: CONFIG_EVENTS,
       functions: FUNCTIONS,
       runs: RUNS,
       eventsPerSecondMedian: Math.round(median(runs.map((r) => r.perSecond))),
@@ -112,7 +133,9 @@ async function main(): Promise<void> {
       awsCallsPerEvent: round(calls / sample.length, 3),
       awsCallsPerEvaluatedEvent: round(calls / evaluated, 3),
     },
-    responder: await responderBench(),
+    iam: await (await import('./iam-events')).iamBench(),
+    // Loaded only now: the responder path brings the X-Ray SDK, whose async hooks tax every promise.
+    responder: await (await import('./responder-calls')).responderBench(),
   };
   console.log(JSON.stringify(report, null, 2));
 }

@@ -23,8 +23,9 @@ export function listRules(rules: readonly AnyRule[]): RuleListing[] {
     defaultMode: rule.defaultMode,
     resourceType: rule.resourceType,
     triggers: rule.triggers.map((t) => ({ eventSource: t.eventSource, eventNames: t.eventNames.flatMap((n) => eventNameSpellings(t.eventSource, n)) })),
-    remediation: rule.remediationAction,
-    permissions: rule.remediationAction === null ? [] : permissionsOf(rule.remediationAction),
+    remediation: rule.remediationAction === null ? null : [rule.remediationAction, ...(rule.alternativeActions ?? [])].join(' or '),
+    permissions:
+      rule.remediationAction === null ? [] : [...new Set([rule.remediationAction, ...(rule.alternativeActions ?? [])].flatMap((action) => permissionsOf(action)))],
   }));
 }
 

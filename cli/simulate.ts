@@ -10,6 +10,11 @@ import { Engine, type Finding } from '../functions/shared/engine/engine';
 import { InvalidEventError } from '../functions/shared/errors';
 import { parseCloudTrailEvent } from '../functions/shared/event/cloudtrail-event';
 import { LambdaStateReader } from '../functions/shared/aws/lambda-state-reader';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { IamStateReader, withRoleReader } from '../functions/shared/aws/iam-state-reader';
+import { RoleBaselineKeeper } from '../functions/shared/baseline/role-baseline';
+import type { BaselineKeeper } from '../functions/shared/baseline/baseline-keeper';
+import { installIamMock, type IamMockHandle } from '../sim/iam-mock';
 import { describePlan } from '../functions/shared/remediation/actions';
 import { Executor } from '../functions/shared/executor/executor';
 import { tagsFromReader } from '../functions/shared/executor/resource-tags';
@@ -17,6 +22,8 @@ import type { ExecutionOutcome } from '../functions/shared/executor/outcome';
 import { Responder } from '../functions/shared/responder/responder';
 import { RecordingSink } from '../functions/shared/responder/warden-events';
 import { InMemoryStateStore } from '../functions/shared/store/in-memory-state-store';
+import { baselineKeeperByKind, InMemoryBaselineStore } from '../functions/shared/baseline/baseline-keeper';
+import { createBaselineKey, FunctionBaselineKeeper } from '../functions/shared/baseline/function-baseline';
 import type { AnyRule } from '../rules/rule';
 import { InMemoryAccount } from '../sim/in-memory-account';
 import { installLambdaMock, type LambdaMockHandle } from '../sim/lambda-mock';
@@ -69,21 +76,43 @@ export class Simulator {
   /** The SDK mock answering from {@link account}; its call log counts the AWS calls made. */
   readonly lambda: LambdaMockHandle;
   private readonly clients = new Map<string, LambdaClient>();
+  /** Last-known-good function baselines of this run (variable values only as keyed hashes, under a per-process key). */
+  readonly baselineStore = new InMemoryBaselineStore();
+  private readonly baselines: BaselineKeeper;
+  /** The IAM SDK mock answering from {@link account} (issue #4). */
+  readonly iam: IamMockHandle;
+  private readonly iamClients = new Map<string, IAMClient>();
 
   constructor(options: SimulatorOptions) {
     this.account = options.state === undefined ? new InMemoryAccount() : InMemoryAccount.fromStateFile(options.state);
     this.lambda = installLambdaMock(this.account, mockClient(LambdaClient));
-    const reader = new LambdaStateReader((account, region) => this.clientFor(account, region));
-    this.engine = new Engine({ rules: options.rules, config: options.config, reader, ...(options.now ? { now: options.now } : {}) });
+    this.iam = installIamMock(this.account, mockClient(IAMClient), { accountOf: (client) => [...this.iamClients].find(([, c]) => c === client)?.[0] });
+    this.baselines = baselineKeeperByKind({
+      'lambda-function': new FunctionBaselineKeeper({ store: this.baselineStore, key: createBaselineKey() }),
+      'iam-role': new RoleBaselineKeeper({ store: this.baselineStore, config: options.config }),
+    });
+    const roles = new IamStateReader((account) => this.iamClientFor(account), { lambdaFor: (account, region) => this.clientFor(account, region), functionRegions: options.config.deployment.regions });
+    const reader = withRoleReader(new LambdaStateReader((account, region) => this.clientFor(account, region)), roles);
+    this.engine = new Engine({ rules: options.rules, config: options.config, reader, baselines: this.baselines, ...(options.now ? { now: options.now } : {}) });
     const config = { ...options.config, dryRun: options.apply !== true };
     const now = options.now ? { now: options.now } : {};
-    const executor = new Executor({ config, store: this.store, clientsFor: (account, region) => ({ lambda: this.clientFor(account, region) }), tagsOf: tagsFromReader(reader), ...now });
-    this.responder = new Responder({ rules: options.rules, config, reader, executor, sink: this.sink, ...now });
+    const executor = new Executor({ config, store: this.store, clientsFor: (account, region) => ({ lambda: this.clientFor(account, region), iam: this.iamClientFor(account) }), tagsOf: tagsFromReader(reader), ...now });
+    this.responder = new Responder({ rules: options.rules, config, reader, executor, sink: this.sink, baselines: this.baselines, ...now });
   }
 
   /** Evaluates an event on the current state without running the executor. */
   evaluate(input: unknown): ReturnType<Engine['evaluateEvent']> {
     return this.engine.evaluateEvent(input);
+  }
+
+  /** One IAM client per account: IAM calls name roles without their account. */
+  private iamClientFor(account: string): IAMClient {
+    let client = this.iamClients.get(account);
+    if (client === undefined) {
+      client = new IAMClient({ region: 'us-east-1' });
+      this.iamClients.set(account, client);
+    }
+    return client;
   }
 
   private clientFor(account: string, region: string): LambdaClient {
@@ -114,6 +143,7 @@ export class Simulator {
   /** Restores the real Lambda client (the mock is process-wide). */
   dispose(): void {
     this.lambda.mock.restore();
+    this.iam.mock.restore();
   }
 }
 

@@ -1,5 +1,10 @@
 /** The rule catalog: an explicit list, statically imported so the bundler sees every rule. */
 import type { AnyRule } from './rule';
+import { executionRoleAdminAccess } from './iam/execution-role-admin-access';
+import { executionRolePrivilegeEscalation } from './iam/execution-role-privilege-escalation';
+import { executionRoleTrustOpened } from './iam/execution-role-trust-opened';
+import { executionRoleLoggingRemoved } from './iam/execution-role-logging-removed';
+import { executionRoleShared } from './iam/execution-role-shared';
 import { functionCrossAccountPrincipal } from './lambda/function-cross-account-principal';
 import { functionPublicAccess } from './lambda/function-public-access';
 import { functionServicePrincipalUnrestricted } from './lambda/function-service-principal-unrestricted';
@@ -9,6 +14,13 @@ import { functionExemptionTagChanged } from './lambda/function-exemption-tag-cha
 import { wardenFunctionChanged } from './lambda/warden-function-changed';
 import { trailLoggingStopped } from './trail/trail-logging-stopped';
 import { wardenForwardingRuleChanged } from './events/warden-forwarding-rule-changed';
+import { functionEnvPlaintextSecret } from './lambda/function-env-plaintext-secret';
+import { functionEnvKmsKeyRemoved } from './lambda/function-env-kms-key-removed';
+import { functionRuntimeDeprecated } from './lambda/function-runtime-deprecated';
+import { functionLayerOutsideOrg } from './lambda/function-layer-outside-org';
+import { functionCodeChangedByUnexpectedPrincipal } from './lambda/function-code-changed-by-unexpected-principal';
+import { functionExecutionRoleSwapped } from './lambda/function-execution-role-swapped';
+import { functionLeftVpc } from './lambda/function-left-vpc';
 
 export const RULES: readonly AnyRule[] = [
   functionPublicAccess,
@@ -20,4 +32,16 @@ export const RULES: readonly AnyRule[] = [
   wardenFunctionChanged,
   trailLoggingStopped,
   wardenForwardingRuleChanged,
+  functionEnvPlaintextSecret,
+  functionEnvKmsKeyRemoved,
+  functionRuntimeDeprecated,
+  functionLayerOutsideOrg,
+  functionCodeChangedByUnexpectedPrincipal,
+  functionExecutionRoleSwapped,
+  functionLeftVpc,
+  executionRoleAdminAccess,
+  executionRolePrivilegeEscalation,
+  executionRoleTrustOpened,
+  executionRoleLoggingRemoved,
+  executionRoleShared,
 ];

@@ -15,7 +15,14 @@ export interface Trigger {
 }
 
 /** Names of the remediation actions; each is implemented (with its IAM permissions) by the executor. */
-export type ActionName = 'remove-function-permission' | 'set-function-url-auth-iam' | 'remove-layer-version-permission' | 'start-trail-logging';
+export type ActionName = 'remove-function-permission' | 'set-function-url-auth-iam' | 'remove-layer-version-permission' | 'start-trail-logging'
+  | 'remove-function-env-variables'
+  | 'restore-function-layers'
+  | 'delete-role-policy'
+  | 'restore-role-policy'
+  | 'detach-role-policy'
+  | 'set-default-policy-version'
+  | 'restore-trust-policy';
 
 /** A remediation as data: which action, with which parameters, and what it does in plain words. */
 export interface RemediationPlan {
@@ -32,6 +39,8 @@ export interface Actor {
   readonly accountId: string | undefined;
   readonly sourceIPAddress: string | undefined;
   readonly userAgent: string | undefined;
+  /** For a role session: the role's ARN with its path (`userIdentity.sessionContext.sessionIssuer.arn`). */
+  readonly sessionIssuerArn?: string | undefined;
 }
 
 /** What a rule may know besides the state: the configuration, the clock and the triggering event. */
@@ -56,6 +65,11 @@ export interface RuleFinding {
   /** Structured facts for renderers (statement, principals …). Never secret values. */
   readonly details: Readonly<Record<string, unknown>>;
   readonly remediation: RemediationPlan | null;
+  /**
+   * Replaces the rule's default mode for this finding only (for example `approve` when no
+   * baseline exists to restore); per-rule, OU and account overrides in the config still win.
+   */
+  readonly modeOverride?: Mode;
 }
 
 export type RuleResult =
@@ -80,6 +94,8 @@ export interface RuleMetadata<K extends ResourceKind = ResourceKind> {
   readonly falsePositives: readonly string[];
   /** The remediation action this rule's plans use, or null for alert-only rules. */
   readonly remediationAction: ActionName | null;
+  /** Other actions this rule's plans may use instead, by the finding (their permissions join the remediator role). */
+  readonly alternativeActions?: readonly ActionName[];
 }
 
 export interface Rule<K extends ResourceKind = ResourceKind> extends RuleMetadata<K> {

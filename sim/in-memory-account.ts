@@ -8,7 +8,9 @@ import type { StateReader } from '../functions/shared/state/state-reader';
 import { InMemoryLambda } from './in-memory-lambda';
 import { InMemoryStateReader } from './in-memory-state-reader';
 import { applyLambdaEvent, ensureLambdaResources, type ApplyOutcome } from './lambda-cloudtrail';
-import { parseStateFile, type StateFile, type StateFunction, type StateLayerVersion } from './state-file';
+import { parseStateFile, type StateFile, type StateFunction, type StateLayerVersion, type StatePolicy, type StateRole } from './state-file';
+import { InMemoryIam } from './in-memory-iam';
+import { applyIamEvent, ensureIamResources, IAM_SOURCE } from './iam-cloudtrail';
 
 export type { ApplyOutcome } from './lambda-cloudtrail';
 
@@ -35,11 +37,14 @@ export interface ReplayOutcome extends ApplyOutcome {
  */
 export class InMemoryAccount {
   readonly lambda: InMemoryLambda;
+  /** IAM roles and managed policies (issue #4). */
+  readonly iam: InMemoryIam;
   readonly defaultAccount: string;
   readonly defaultRegion: string;
 
   constructor(options: InMemoryAccountOptions = {}) {
     this.lambda = new InMemoryLambda(options.clock);
+    this.iam = new InMemoryIam(options.clock);
     this.defaultAccount = options.defaultAccount ?? '123456789012';
     this.defaultRegion = options.defaultRegion ?? 'us-east-1';
   }
@@ -56,7 +61,20 @@ export class InMemoryAccount {
   seed(state: StateFile): this {
     for (const entry of state.functions) this.seedFunction(entry);
     for (const entry of state.layers) this.seedLayerVersion(entry);
+    for (const entry of state.policies) this.iam.seedPolicy(entry.Arn, entry.DefaultVersionId, entry.Versions);
+    for (const entry of state.roles) this.seedRole(entry);
     return this;
+  }
+
+  private seedRole(entry: StateRole): void {
+    const { Role } = entry;
+    this.iam.createRole(entry.Account, Role.RoleName, {
+      path: Role.Path ?? '/',
+      trust: Role.AssumeRolePolicyDocument,
+      ...(Role.Description === undefined ? {} : { description: Role.Description }),
+    });
+    for (const [name, document] of Object.entries(entry.InlinePolicies)) this.iam.putRolePolicy(entry.Account, Role.RoleName, name, document);
+    for (const arn of entry.AttachedPolicies) this.iam.attachRolePolicy(entry.Account, Role.RoleName, arn);
   }
 
   private seedFunction(entry: StateFunction): void {
@@ -120,7 +138,29 @@ export class InMemoryAccount {
     const layers = this.lambda.layerVersionRefs().map(
       (ref): StateLayerVersion => ({ Account: ref.account, Region: ref.region, LayerVersionArn: layerVersionArn(ref), Policy: this.lambda.layerPolicyDocument(ref) }),
     );
-    return { functions, layers };
+    const roles = this.iam.allRoles().map(
+      (role): StateRole => ({
+        Account: role.account,
+        Role: {
+          RoleName: role.roleName,
+          Path: role.path,
+          Arn: this.iam.roleArn(role),
+          ...(role.description === undefined ? {} : { Description: role.description }),
+          AssumeRolePolicyDocument: JSON.parse(role.trust.text) as Record<string, unknown>,
+        },
+        InlinePolicies: Object.fromEntries([...role.inline.entries()].map(([name, document]) => [name, JSON.parse(document.text) as Record<string, unknown>])),
+        AttachedPolicies: [...role.attached],
+      }),
+    );
+    const policies = this.iam.customerPolicies().map(
+      (policy): StatePolicy => ({
+        Account: /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(policy.arn)?.[1] ?? this.defaultAccount,
+        Arn: policy.arn,
+        DefaultVersionId: policy.defaultVersionId,
+        Versions: Object.fromEntries([...policy.versions.entries()].map(([id, v]) => [id, JSON.parse(v.document.text) as Record<string, unknown>])),
+      }),
+    );
+    return { functions, layers, roles, policies };
   }
 
   /**
@@ -128,6 +168,7 @@ export class InMemoryAccount {
    * about resources the account does not hold change nothing; the outcome says why.
    */
   applyEvent(event: CloudTrailEvent): ApplyOutcome {
+    if (event.detail.eventSource === IAM_SOURCE) return applyIamEvent(this.iam, event);
     return applyLambdaEvent(this.lambda, event);
   }
 
@@ -136,6 +177,7 @@ export class InMemoryAccount {
    * configuration, when the account does not hold it. Returns what it created.
    */
   ensureResourcesFor(event: CloudTrailEvent): ResourceRef[] {
+    if (event.detail.eventSource === IAM_SOURCE) return ensureIamResources(this.iam, event);
     return ensureLambdaResources(this.lambda, event);
   }
 
@@ -147,6 +189,6 @@ export class InMemoryAccount {
 
   /** A `StateReader` over this account's state, without the SDK. */
   reader(): StateReader {
-    return new InMemoryStateReader(this.lambda);
+    return new InMemoryStateReader(this.lambda, this.iam);
   }
 }

@@ -527,6 +527,15 @@ export class InMemoryLambda {
     this.requireFunction(key).reservedConcurrency = undefined;
   }
 
+  /** The unqualified ARNs of the account's functions whose execution role is `roleArn`, without copying any state (issue #4). */
+  functionsWithRole(account: string, roleArn: string): string[] {
+    const found: string[] = [];
+    for (const state of this.functions.values()) {
+      if (state.key.account === account && state.configuration.Role === roleArn) found.push(unqualifiedArn(state.key));
+    }
+    return found.sort();
+  }
+
   /** Every function's unqualified key, in insertion order. */
   functionKeys(): readonly FunctionKey[] {
     return [...this.functions.values()].map((s) => ({ ...s.key }));

@@ -15,13 +15,56 @@ import {
 } from '../functions/shared/state/resources';
 import type { StateReader } from '../functions/shared/state/state-reader';
 import type { InMemoryLambda } from './in-memory-lambda';
+import { isLambdaExecutionRole } from '../functions/shared/iam/execution-role';
+import { roleArn, type RoleRef, type RoleSnapshot } from '../functions/shared/state/resources';
+import type { InMemoryIam } from './in-memory-iam';
 
 function revision(policyRevisionId: string | undefined): { policyRevisionId?: string } {
   return policyRevisionId === undefined ? {} : { policyRevisionId };
 }
 
 export class InMemoryStateReader implements StateReader {
-  constructor(private readonly lambda: InMemoryLambda) {}
+  constructor(
+    private readonly lambda: InMemoryLambda,
+    /** Without it, roles are not read (the engine sees them unread). */
+    private readonly iam?: InMemoryIam,
+  ) {}
+
+  /** A role as `IamStateReader` would read it, with the functions of the account that run as it. */
+  readRole(ref: RoleRef): Promise<RoleSnapshot> {
+    const iam = this.iam;
+    if (iam === undefined || !iam.hasRole(ref.account, ref.roleName)) {
+      return Promise.resolve({ kind: 'iam-role', ref, arn: roleArn(ref), ...(iam === undefined ? {} : { role: null, inlinePolicies: {}, attachedPolicies: [], usedByFunctions: [] }) });
+    }
+    const role = iam.role(ref.account, ref.roleName);
+    const arn = iam.roleArn(role);
+    return Promise.resolve({
+      kind: 'iam-role',
+      ref,
+      arn,
+      role: { RoleName: role.roleName, RoleId: role.roleId, Arn: arn, Path: role.path, CreateDate: role.createDate.toISOString(), Description: role.description, AssumeRolePolicyDocument: role.trust.parsed },
+      inlinePolicies: Object.fromEntries([...role.inline.entries()].map(([name, document]) => [name, document.parsed])),
+      attachedPolicies: role.attached.map((policyArn) => {
+        const policy = iam.policy(policyArn);
+        return { arn: policyArn, defaultVersionId: policy.defaultVersionId, document: iam.defaultDocument(policyArn).parsed };
+      }),
+      usedByFunctions: this.functionsUsing(ref.account, arn),
+    });
+  }
+
+  rolesWithPolicy(account: string, region: string, policyArn: string): Promise<readonly RoleRef[]> {
+    const iam = this.iam;
+    if (iam === undefined || !iam.hasPolicy(policyArn)) return Promise.resolve([]);
+    const roles = iam.rolesWithPolicy(account, policyArn).filter((role) => {
+      const description = { RoleName: role.roleName, Arn: iam.roleArn(role), Path: role.path, AssumeRolePolicyDocument: role.trust.parsed };
+      return isLambdaExecutionRole(description, undefined) || isLambdaExecutionRole(description, this.functionsUsing(account, description.Arn));
+    });
+    return Promise.resolve(roles.map((role): RoleRef => ({ kind: 'iam-role', account, region, roleName: role.roleName })));
+  }
+
+  private functionsUsing(account: string, arn: string): string[] {
+    return this.lambda.functionsWithRole(account, arn);
+  }
 
   readFunction(ref: FunctionRef, parts: readonly FunctionStatePart[]): Promise<FunctionSnapshot> {
     const wanted = new Set(parts);

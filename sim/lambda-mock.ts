@@ -14,6 +14,7 @@ import {
   GetPolicyCommand,
   InvalidParameterValueException,
   LambdaClient,
+  ListFunctionsCommand,
   ListTagsCommand,
   PutFunctionConcurrencyCommand,
   RemoveLayerVersionPermissionCommand,
@@ -124,6 +125,17 @@ export function installLambdaMock(account: InMemoryAccount, mock: LambdaMock = m
     handler('GetFunctionUrlConfig', async (input: { FunctionName?: string; Qualifier?: string }, c) =>
       store.getFunctionUrlConfig(await functionRefOf(input.FunctionName, input.Qualifier, c)),
     ),
+  );
+  mock.on(ListFunctionsCommand).callsFake(
+    handler('ListFunctions', async (_input: { Marker?: string }, c) => {
+      const region = await c.region();
+      const Functions = store
+        .functionKeys()
+        // Every account's functions in the region: a client's account is not in its input (callers filter by ARN).
+        .filter((key) => key.region === region)
+        .map((key) => store.getFunctionConfiguration({ kind: 'lambda-function', ...key }));
+      return { Functions };
+    }),
   );
   mock.on(ListTagsCommand).callsFake(
     handler('ListTags', async (input: { Resource?: string }, c) => {

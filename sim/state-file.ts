@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
 import { InvalidStateError } from '../functions/shared/errors';
 import { describeIssues } from '../functions/shared/validation';
+import { InvalidPolicyError, parseIamPolicyDocument } from '../functions/shared/policy/iam-policy';
 import {
   FunctionConfigurationSchema,
   FunctionUrlConfigSchema,
@@ -49,10 +50,46 @@ export const StateLayerVersionSchema = z.strictObject({
   Policy: PolicyDocumentSchema.nullable().default(null),
 });
 
+/** A policy document written as a JSON object; it must be a valid IAM policy. */
+const IamDocument = z.record(z.string(), z.unknown()).superRefine((value, context) => {
+  try {
+    parseIamPolicyDocument(value);
+  } catch (e: unknown) {
+    if (!(e instanceof InvalidPolicyError)) throw e;
+    context.addIssue({ code: 'custom', message: e.issues.length > 0 ? e.issues.join('; ') : e.message });
+  }
+});
+const ManagedPolicyArn = z.string().regex(/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]+$/, 'must be a managed policy ARN');
+
+/** An IAM role (issue #4): `GetRole`'s Role with the trust policy as a JSON object, its inline documents and attached policy ARNs. */
+export const StateRoleSchema = z.strictObject({
+  Account: AccountId,
+  Role: z.looseObject({
+    RoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name'),
+    Path: z.string().regex(/^\/([\w+=,.@-]+\/)*$/, 'must be an IAM path such as / or /service-role/').optional(),
+    Arn: z.string().optional(),
+    Description: z.string().optional(),
+    AssumeRolePolicyDocument: IamDocument,
+  }),
+  InlinePolicies: z.record(z.string(), IamDocument).default({}),
+  /** Managed policy ARNs: AWS managed ones are known, customer managed ones must be in `policies`. */
+  AttachedPolicies: z.array(ManagedPolicyArn).default([]),
+});
+
+/** A customer managed policy with its versions (`v1` …) and default version. */
+export const StatePolicySchema = z.strictObject({
+  Account: AccountId,
+  Arn: ManagedPolicyArn,
+  DefaultVersionId: z.string().regex(/^v[1-9]\d*$/, 'must be a version id such as v1'),
+  Versions: z.record(z.string().regex(/^v[1-9]\d*$/, 'must be a version id such as v1'), IamDocument),
+});
+
 export const StateFileSchema = z
   .looseObject({
     functions: z.array(StateFunctionSchema).default([]),
     layers: z.array(StateLayerVersionSchema).default([]),
+    roles: z.array(StateRoleSchema).default([]),
+    policies: z.array(StatePolicySchema).default([]),
   })
   .superRefine((state, context) => {
     const seen = new Map<string, number>();
@@ -71,6 +108,10 @@ export const StateFileSchema = z
         }
       }
     });
+    state.policies.forEach((entry, index) => {
+      if (!(entry.DefaultVersionId in entry.Versions)) context.addIssue({ code: 'custom', path: ['policies', index, 'DefaultVersionId'], message: 'must be one of Versions' });
+      if (Object.keys(entry.Versions).length > 5) context.addIssue({ code: 'custom', path: ['policies', index, 'Versions'], message: 'a managed policy has at most 5 versions' });
+    });
     state.layers.forEach((entry, index) => {
       const ref = parseLayerVersion(entry.LayerVersionArn, undefined, entry.Account, entry.Region);
       if (ref !== null && (ref.account !== entry.Account || ref.region !== entry.Region)) {
@@ -83,6 +124,8 @@ export type StateFile = z.output<typeof StateFileSchema>;
 export type StateFileInput = z.input<typeof StateFileSchema>;
 export type StateFunction = z.output<typeof StateFunctionSchema>;
 export type StateLayerVersion = z.output<typeof StateLayerVersionSchema>;
+export type StateRole = z.output<typeof StateRoleSchema>;
+export type StatePolicy = z.output<typeof StatePolicySchema>;
 
 /**
  * Validates a parsed state file.

@@ -31,13 +31,13 @@ const RuleMetadataSchema = z.looseObject({
   title: z.string().min(10).refine((t) => !/^ensure\b/i.test(t), 'states the bad condition, not "Ensure …"'),
   severity: z.enum(SEVERITIES as [string, ...string[]]),
   defaultMode: ModeSchema,
-  resourceType: z.enum(['lambda-function', 'lambda-layer-version', 'cloudtrail-trail', 'events-rule']),
+  resourceType: z.enum(['lambda-function', 'lambda-layer-version', 'cloudtrail-trail', 'events-rule', 'iam-role']),
   triggers: z.array(TriggerSchema).min(1),
   reads: z.array(z.enum(['configuration', 'policy', 'urlConfig', 'tags'])),
   rationale: z.string().trim().min(1).max(300),
   references: z.array(z.url({ protocol: /^https$/ })).min(1),
   falsePositives: z.array(z.string().min(1)),
-  remediationAction: z.enum(['remove-function-permission', 'set-function-url-auth-iam', 'remove-layer-version-permission', 'start-trail-logging']).nullable(),
+  remediationAction: z.enum(['remove-function-permission', 'set-function-url-auth-iam', 'remove-layer-version-permission', 'start-trail-logging', 'remove-function-env-variables', 'restore-function-layers', 'delete-role-policy', 'restore-role-policy', 'detach-role-policy', 'set-default-policy-version', 'restore-trust-policy']).nullable(),
   evaluate: z.function(),
 });
 
@@ -95,6 +95,18 @@ describe('rule catalog', () => {
       'warden-function-changed': 'high alert',
       'trail-logging-stopped': 'critical auto',
       'warden-forwarding-rule-changed': 'critical alert',
+      'function-env-plaintext-secret': 'high approve',
+      'function-env-kms-key-removed': 'medium alert',
+      'function-runtime-deprecated': 'medium alert',
+      'function-layer-outside-org': 'high approve',
+      'function-code-changed-by-unexpected-principal': 'high alert',
+      'function-execution-role-swapped': 'high alert',
+      'function-left-vpc': 'medium alert',
+      'execution-role-admin-access': 'critical approve',
+      'execution-role-privilege-escalation': 'high approve',
+      'execution-role-trust-opened': 'critical auto',
+      'execution-role-logging-removed': 'medium alert',
+      'execution-role-shared': 'low alert',
     });
   });
 });

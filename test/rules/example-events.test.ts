@@ -65,6 +65,21 @@ const EXPECTED: Record<string, unknown[]> = {
   '09-failed-add-permission.json': [expect.stringMatching(/^failed call \(AccessDenied\)/)],
   '10-remediator-own-action.json': [expect.stringMatching(/own action/)],
   '11-layer-permission-for-organization.json': [[]],
+  // Configuration scenarios: this reader models no function configuration (CloudTrail redacts the environment);
+  // their findings are asserted through `warden simulate` with examples/state.json in test/cli/configuration-examples.test.ts.
+  // Execution-role scenarios: this reader reads no IAM role; their findings are asserted through `warden simulate`
+  // with examples/state.json in test/cli/execution-role-examples.test.ts.
+  '21-role-inline-admin-policy.json': [[]],
+  '22-role-privilege-escalation-url-encoded.json': [[]],
+  '23-role-trust-opened-to-foreign-account.json': [[]],
+  '24-role-logging-removed.json': [[]],
+  '25-role-policy-version-service-admin.json': ['the event names no resource the rules judge'],
+  '26-role-basic-execution-attached.json': [[]],
+  '27-role-conditioned-passrole.json': [[]],
+  '28-role-shared-by-new-function.json': [[]],
+  '31-env-plaintext-secret.json': [[]],
+  '32-layer-outside-org.json': [[]],
+  '33-deprecated-runtime.json': [[]],
 };
 
 describe('example events', () => {

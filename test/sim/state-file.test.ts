@@ -68,7 +68,7 @@ describe('state file', () => {
     });
 
     it('accepts an empty file', () => {
-      expect(InMemoryAccount.fromStateFile({}).toStateFile()).toEqual({ functions: [], layers: [] });
+      expect(InMemoryAccount.fromStateFile({}).toStateFile()).toEqual({ functions: [], layers: [], roles: [], policies: [] });
     });
   });
 
@@ -121,7 +121,11 @@ describe('state file', () => {
     });
 
     it('lets other sections through for other parts of the account', () => {
-      expect(parseStateFile({ roles: [{ RoleName: 'x' }] })).toMatchObject({ functions: [], layers: [], roles: [{ RoleName: 'x' }] });
+      expect(parseStateFile({ buckets: [{ Name: 'x' }] })).toMatchObject({ functions: [], layers: [], buckets: [{ Name: 'x' }] });
+    });
+
+    it('validates the roles section (issue #4) in GetRole’s shape', () => {
+      expect(() => parseStateFile({ roles: [{ RoleName: 'x' }] })).toThrow(/roles\.0\.Account/);
     });
   });
 

@@ -5,9 +5,11 @@
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { IAMClient } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ActionClients } from '../remediation/action';
 import { roleSessionName, type CrossAccountCredentials } from './credentials';
+import { iamRegionFor } from '../state/resources';
 
 /** Attempts per call (the first and retries), with the SDK's adaptive retry mode. */
 export const MAX_ATTEMPTS = 5;
@@ -63,7 +65,11 @@ export class AccountClients {
 
   /** The clients a remediation action gets for its target account and region. */
   async actionClients(account: string, region: string, findingId?: string): Promise<ActionClients> {
-    const [lambda, cloudtrail] = await Promise.all([this.client(LambdaClient, account, region, findingId), this.client(CloudTrailClient, account, region, findingId)]);
-    return { lambda, cloudtrail };
+    const [lambda, cloudtrail, iam] = await Promise.all([
+      this.client(LambdaClient, account, region, findingId),
+      this.client(CloudTrailClient, account, region, findingId),
+      this.client(IAMClient, account, iamRegionFor(region), findingId),
+    ]);
+    return { lambda, cloudtrail, iam };
   }
 }

@@ -19,17 +19,19 @@ export interface BaselineStore {
   put(resourceArn: string, baseline: unknown): Promise<void>;
 }
 
-/** A `BaselineStore` in a Map (tests, `warden simulate`). */
+/**
+ * A `BaselineStore` in a Map (tests, `warden simulate`). Values are kept frozen, as given: the
+ * keepers build a new baseline object for every change, so nothing is copied on the hot path.
+ */
 export class InMemoryBaselineStore implements BaselineStore {
-  private readonly items = new Map<string, string>();
+  private readonly items = new Map<string, unknown>();
 
   get(resourceArn: string): Promise<unknown> {
-    const text = this.items.get(resourceArn);
-    return Promise.resolve(text === undefined ? null : (JSON.parse(text) as unknown));
+    return Promise.resolve(this.items.get(resourceArn) ?? null);
   }
 
   put(resourceArn: string, baseline: unknown): Promise<void> {
-    this.items.set(resourceArn, JSON.stringify(baseline));
+    this.items.set(resourceArn, Object.freeze(baseline));
     return Promise.resolve();
   }
 

@@ -73,6 +73,14 @@ export const WardenConfigSchema = z.strictObject({
       logRetentionDays: z.number().int().positive().default(90),
     })
     .default({ homeRegion: 'us-east-1', regions: ['us-east-1'], memberOus: [], logRetentionDays: 90 }),
+  /** A runtime whose deprecation date is at most this many days away is reported as soon deprecated. */
+  runtimeDeprecationWarningDays: z.number().int().nonnegative().max(3650).default(90),
+  /** Roles allowed to change function code (`UpdateFunctionCode`): role names or role ARNs, `*` and `?` allowed. */
+  deployerRoles: z.array(z.string().min(1)).default([]),
+  /** Accounts whose functions must run in a VPC. */
+  requireVpc: z.strictObject({ accounts: z.array(accountId).default([]) }).default({ accounts: [] }),
+  /** Accounts outside the organization whose layers functions may use (for example AWS-published layers). */
+  layerAllowList: z.strictObject({ accounts: z.array(accountId).default([]) }).default({ accounts: [] }),
 });
 
 export type WardenConfig = z.infer<typeof WardenConfigSchema>;

@@ -11,7 +11,7 @@ import { actorOf, ignoreReason } from '../event/intake';
 import { resourceArn, type FunctionStatePart, type ResourceRef, type ResourceSnapshot } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
-import { resourcesOf } from './event-resources';
+import { resourcesWithRoles } from './event-resources';
 
 /** A rule's finding on one resource, ready for the responder and the notifier. */
 export interface Finding {
@@ -116,7 +116,7 @@ export class Engine {
     if (rules.length === 0) {
       return { ...base, ignored: `no rule watches ${detail.eventSource} ${normalizeEventName(detail.eventName)}`, resources: [], findings: [] };
     }
-    const refs = resourcesOf(event);
+    const refs = await resourcesWithRoles(event, this.options.reader, rules);
     if (refs.length === 0) return { ...base, ignored: 'the event names no resource the rules judge', resources: [], findings: [] };
 
     const actor = actorOf(detail);
@@ -163,6 +163,8 @@ export class Engine {
         return (await this.options.reader.readTrail?.(ref)) ?? { kind: 'cloudtrail-trail', ref, arn: resourceArn(ref) };
       case 'events-rule':
         return { kind: 'events-rule', ref, arn: resourceArn(ref) };
+      case 'iam-role':
+        return this.withBaseline((await this.options.reader.readRole?.(ref)) ?? { kind: 'iam-role', ref, arn: resourceArn(ref) });
     }
   }
 
@@ -189,7 +191,7 @@ export class Engine {
       ruleId: rule.id,
       title: rule.title,
       severity: rule.severity,
-      mode: resolveMode(this.options.config, rule.id, rule.defaultMode, ref.account),
+      mode: resolveMode(this.options.config, rule.id, finding.modeOverride ?? rule.defaultMode, ref.account),
       resource,
       account: ref.account,
       region: ref.region,
@@ -209,6 +211,7 @@ function evaluateRule(rule: AnyRule, snapshot: ResourceSnapshot, context: RuleCo
   else if (rule.resourceType === 'lambda-layer-version' && snapshot.kind === 'lambda-layer-version') result = rule.evaluate(snapshot, context);
   else if (rule.resourceType === 'cloudtrail-trail' && snapshot.kind === 'cloudtrail-trail') result = rule.evaluate(snapshot, context);
   else if (rule.resourceType === 'events-rule' && snapshot.kind === 'events-rule') result = rule.evaluate(snapshot, context);
+  else if (rule.resourceType === 'iam-role' && snapshot.kind === 'iam-role') result = rule.evaluate(snapshot, context);
   else return [];
   return result.status === 'non-compliant' ? result.findings : [];
 }

@@ -1,7 +1,9 @@
 /** Maps a CloudTrail event to the resources it touches (the engine then reads their current state). */
 import type { CloudTrailEvent } from '../event/cloudtrail-event';
 import { normalizeEventName } from '../event/event-names';
-import { parseFunctionName, parseLayerVersion, parseTrailName, type ResourceRef } from '../state/resources';
+import type { AnyRule } from '../../../rules/rule';
+import { parseFunctionName, parseLayerVersion, parseRoleName, parseTrailName, type ResourceRef, type RoleRef } from '../state/resources';
+import type { StateReader } from '../state/state-reader';
 
 function stringParam(params: Readonly<Record<string, unknown>> | null | undefined, name: string): string | undefined {
   const value = params?.[name];
@@ -19,6 +21,12 @@ const LAYER_EVENTS = new Set(['AddLayerVersionPermission', 'RemoveLayerVersionPe
 /** Events whose change applies to the unqualified function whatever qualifier they carry. */
 const UNQUALIFIED_EVENTS = new Set(['CreateFunction', 'UpdateFunctionConfiguration', 'UpdateFunctionCode', 'TagResource', 'UntagResource']);
 
+const IAM_SOURCE = 'iam.amazonaws.com';
+/** IAM events that name the role they change (`requestParameters.roleName`). */
+const ROLE_EVENTS: ReadonlySet<string> = new Set(['PutRolePolicy', 'DeleteRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'UpdateAssumeRolePolicy']);
+/** Lambda events whose `role` parameter names the function's execution role. */
+const ROLE_SETTING_EVENTS: ReadonlySet<string> = new Set(['CreateFunction', 'UpdateFunctionConfiguration']);
+
 /** The resources an event names; empty when it names none the rules know. */
 export function resourcesOf(event: CloudTrailEvent): ResourceRef[] {
   const { detail } = event;
@@ -33,6 +41,11 @@ export function resourcesOf(event: CloudTrailEvent): ResourceRef[] {
     const bus = stringParam(detail.requestParameters, 'eventBusName') ?? 'default';
     const busName = bus.startsWith('arn:') ? (bus.split('/').pop() ?? 'default') : bus;
     return [{ kind: 'events-rule', account: detail.recipientAccountId ?? event.account, region: detail.awsRegion, eventBusName: busName, ruleName }];
+  }
+  if (detail.eventSource === IAM_SOURCE) {
+    const roleName = ROLE_EVENTS.has(detail.eventName) ? stringParam(detail.requestParameters, 'roleName') : undefined;
+    const ref = roleName === undefined ? null : parseRoleName(roleName, detail.recipientAccountId ?? event.account, detail.awsRegion);
+    return ref ? [ref] : [];
   }
   if (detail.eventSource !== 'lambda.amazonaws.com') return [];
   const name = normalizeEventName(detail.eventName);
@@ -55,4 +68,33 @@ export function resourcesOf(event: CloudTrailEvent): ResourceRef[] {
   const ref = parseFunctionName(functionName, account, region, qualifier);
   if (ref === null) return [];
   return [UNQUALIFIED_EVENTS.has(name) ? { ...ref, qualifier: undefined } : ref];
+}
+
+/**
+ * `resourcesOf`, plus the execution roles an event reaches without naming them — only when one of
+ * the triggered `rules` judges roles: the roles a managed policy is attached to for
+ * `CreatePolicyVersion` (with `setAsDefault`) and `SetDefaultPolicyVersion` (through
+ * `reader.rolesWithPolicy`), and the role in a Lambda `CreateFunction` / `UpdateFunctionConfiguration`.
+ * Role references carry no path, as in every other event, so finding ids do not depend on the event.
+ */
+export async function resourcesWithRoles(event: CloudTrailEvent, reader: StateReader, rules: readonly AnyRule[]): Promise<ResourceRef[]> {
+  const refs = resourcesOf(event);
+  const { detail } = event;
+  if (detail.eventSource !== IAM_SOURCE && !ROLE_SETTING_EVENTS.has(normalizeEventName(detail.eventName))) return refs;
+  if (!rules.some((rule) => rule.resourceType === 'iam-role')) return refs.filter((ref) => ref.kind !== 'iam-role');
+  const account = detail.recipientAccountId ?? event.account;
+  const request = detail.requestParameters;
+  if (detail.eventSource === IAM_SOURCE) {
+    const policyArn = stringParam(request, 'policyArn');
+    const setsDefault = detail.eventName === 'SetDefaultPolicyVersion' || (detail.eventName === 'CreatePolicyVersion' && (request?.setAsDefault === true || request?.setAsDefault === 'true'));
+    if (policyArn === undefined || !setsDefault || reader.rolesWithPolicy === undefined) return refs;
+    const roles = await reader.rolesWithPolicy(account, detail.awsRegion, policyArn);
+    return [...refs, ...roles.map((role): RoleRef => ({ kind: 'iam-role', account: role.account, region: role.region, roleName: role.roleName }))];
+  }
+  if (detail.eventSource === 'lambda.amazonaws.com' && ROLE_SETTING_EVENTS.has(normalizeEventName(detail.eventName))) {
+    const role = stringParam(request, 'role');
+    const ref = role === undefined ? null : parseRoleName(role, account, detail.awsRegion);
+    if (ref !== null) return [...refs, { kind: 'iam-role', account: ref.account, region: ref.region, roleName: ref.roleName }];
+  }
+  return refs;
 }

@@ -39,5 +39,6 @@ export function actorOf(detail: CloudTrailDetail): Actor {
     accountId: identity.accountId,
     sourceIPAddress: detail.sourceIPAddress,
     userAgent: detail.userAgent,
+    ...(identity.sessionContext?.sessionIssuer?.arn === undefined ? {} : { sessionIssuerArn: identity.sessionContext.sessionIssuer.arn }),
   };
 }

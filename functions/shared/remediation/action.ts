@@ -3,6 +3,7 @@
  * parameters, performs the plan with the real SDK clients and re-reads the state to verify it.
  */
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type * as z from 'zod';
 import type { ActionName } from '../../../rules/rule';
@@ -14,6 +15,8 @@ export interface ActionClients {
   readonly lambda: LambdaClient;
   /** For the CloudTrail actions (`start-trail-logging`). */
   readonly cloudtrail?: CloudTrailClient;
+  /** For the execution-role actions (issue #4); IAM is global, the client is for the partition's IAM region. */
+  readonly iam?: IAMClient;
 }
 
 export type ActionOutcome =

@@ -3,6 +3,8 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { IamStateReader, withRoleReader } from '../aws/iam-state-reader';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RULES } from '../../../rules';
@@ -29,9 +31,15 @@ export function createDeployedResponder(env: ResponderEnv): Responder {
     DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } }),
     env.tableName,
   );
-  const reader = withTrailReader(
-    new LambdaStateReader((account, region) => clients.client(LambdaClient, account, region)),
-    new CloudTrailStateReader((account, region) => clients.client(CloudTrailClient, account, region)),
+  const reader = withRoleReader(
+    withTrailReader(
+      new LambdaStateReader((account, region) => clients.client(LambdaClient, account, region)),
+      new CloudTrailStateReader((account, region) => clients.client(CloudTrailClient, account, region)),
+    ),
+    new IamStateReader((account, region) => clients.client(IAMClient, account, region), {
+      lambdaFor: (account, region) => clients.client(LambdaClient, account, region),
+      functionRegions: config.deployment.regions,
+    }),
   );
   const executor = new Executor({ config, store, clientsFor: (account, region, findingId) => clients.actionClients(account, region, findingId), tagsOf: tagsFromReader(reader) });
   const sink = new EventBridgeSink(own(new EventBridgeClient(clientConfig(env.region))), env.eventBusName);

@@ -12,6 +12,7 @@ import type { Executor } from '../executor/executor';
 import { actionAttempted, type ExecutionOutcome } from '../executor/outcome';
 import { silentTelemetry, type Telemetry } from '../observability';
 import type { StateReader } from '../state/state-reader';
+import type { BaselineKeeper } from '../baseline/baseline-keeper';
 import { circuitBreakerEvent, findingEvent, remediationEvent, type EventSink, type WardenEvent } from './warden-events';
 
 export interface ResponderOptions {
@@ -22,6 +23,8 @@ export interface ResponderOptions {
   readonly sink: EventSink;
   readonly telemetry?: Telemetry;
   readonly now?: () => Date;
+  /** Last-known-good baselines, handed to the engine (see `EngineOptions.baselines`). */
+  readonly baselines?: BaselineKeeper;
 }
 
 /** What the responder did with one event. */
@@ -65,7 +68,13 @@ export class Responder {
   constructor(private readonly options: ResponderOptions) {
     this.telemetry = options.telemetry ?? silentTelemetry;
     // Tags are read by the executor only for findings that plan a change (see `ExecutorOptions.tagsOf`).
-    this.engine = new Engine({ rules: options.rules, config: options.config, reader: options.reader, ...(options.now ? { now: options.now } : {}) });
+    this.engine = new Engine({
+      rules: options.rules,
+      config: options.config,
+      reader: options.reader,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.baselines ? { baselines: options.baselines } : {}),
+    });
   }
 
   /**

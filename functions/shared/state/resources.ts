@@ -3,8 +3,11 @@
  * (AWS-API-shaped, so a snapshot can be built from real API output). Pure: no AWS SDK here.
  */
 import * as z from 'zod';
+import type { AttachedFunctionBaseline } from '../baseline/function-baseline';
+import type { RoleBaseline } from '../baseline/role-baseline';
+import type { IamPolicyDocument } from '../policy/iam-policy';
 
-export type ResourceKind = 'lambda-function' | 'lambda-layer-version' | 'cloudtrail-trail' | 'events-rule';
+export type ResourceKind = 'lambda-function' | 'lambda-layer-version' | 'cloudtrail-trail' | 'events-rule' | 'iam-role';
 
 export interface FunctionRef {
   readonly kind: 'lambda-function';
@@ -43,7 +46,20 @@ export interface EventRuleRef {
   readonly ruleName: string;
 }
 
-export type ResourceRef = FunctionRef | LayerVersionRef | TrailRef | EventRuleRef;
+/**
+ * An IAM role (issue #4). IAM is global: `region` is where its API is called and its events arrive
+ * (`us-east-1` in the `aws` partition); the role's ARN carries no region.
+ */
+export interface RoleRef {
+  readonly kind: 'iam-role';
+  readonly account: string;
+  readonly region: string;
+  readonly roleName: string;
+  /** The role's path (`/`, `/service-role/`), when known: events name roles without it. */
+  readonly path?: string | undefined;
+}
+
+export type ResourceRef = FunctionRef | LayerVersionRef | TrailRef | EventRuleRef | RoleRef;
 
 /** ARN partition for a region (`aws`, `aws-cn`, `aws-us-gov`). */
 export function partitionOf(region: string): string {
@@ -76,7 +92,33 @@ export function resourceArn(ref: ResourceRef): string {
       return trailArn(ref);
     case 'events-rule':
       return eventRuleArn(ref);
+    case 'iam-role':
+      return roleArn(ref);
   }
+}
+
+/** The region IAM's API and events use in a region's partition (IAM is global). */
+export function iamRegionFor(region: string): string {
+  const partition = partitionOf(region);
+  if (partition === 'aws-cn') return 'cn-north-1';
+  if (partition === 'aws-us-gov') return 'us-gov-west-1';
+  return 'us-east-1';
+}
+
+/** `arn:aws:iam::<account>:role/<path><name>`; the path defaults to `/`. */
+export function roleArn(ref: Pick<RoleRef, 'account' | 'region' | 'roleName' | 'path'>): string {
+  return `arn:${partitionOf(ref.region)}:iam::${ref.account}:role${ref.path ?? '/'}${ref.roleName}`;
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role(\/(?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/** Resolves a role name or role ARN (with its path) to a reference; null for anything else. */
+export function parseRoleName(value: string, account: string, region: string): RoleRef | null {
+  const arn = ROLE_ARN.exec(value);
+  if (arn) return { kind: 'iam-role', account: arn[1] ?? account, region: iamRegionFor(region), roleName: arn[3] ?? '', path: arn[2] ?? '/' };
+  if (ROLE_NAME.test(value)) return { kind: 'iam-role', account, region: iamRegionFor(region), roleName: value };
+  return null;
 }
 
 /** `…:rule/<name>` on the default bus, `…:rule/<bus>/<name>` on another. */
@@ -228,6 +270,8 @@ export interface FunctionSnapshot {
   readonly tags?: Readonly<Record<string, string>> | null;
   /** The `RevisionId` GetPolicy returned with `policy`: a plan guarded by it acts only on the state that was judged. */
   readonly policyRevisionId?: string;
+  /** The last-known-good baseline a keeper attached (null: none saved yet; absent: no keeper). */
+  readonly lastKnownGood?: AttachedFunctionBaseline | null;
 }
 
 export interface LayerVersionSnapshot {
@@ -261,13 +305,52 @@ export interface EventRuleSnapshot {
   readonly arn: string;
 }
 
-export type ResourceSnapshot = FunctionSnapshot | LayerVersionSnapshot | TrailSnapshot | EventRuleSnapshot;
+/** A role as `GetRole` returns it, with the trust policy parsed (canonical form). */
+export interface RoleDescription {
+  readonly RoleName: string;
+  readonly RoleId?: string | undefined;
+  readonly Arn: string;
+  readonly Path: string;
+  readonly CreateDate?: string | undefined;
+  readonly Description?: string | undefined;
+  readonly AssumeRolePolicyDocument: IamPolicyDocument;
+  readonly PermissionsBoundaryArn?: string | undefined;
+}
+
+/** A managed policy attached to a role, with its default version's document. */
+export interface AttachedRolePolicy {
+  readonly arn: string;
+  readonly defaultVersionId: string;
+  readonly document: IamPolicyDocument;
+}
+
+/**
+ * The current state of an IAM role (issue #4). `role` is null when the role does not exist; the
+ * other parts are then empty. `usedByFunctions` is absent when the reader cannot list functions.
+ */
+export interface RoleSnapshot {
+  readonly kind: 'iam-role';
+  readonly ref: RoleRef;
+  /** The role's ARN with its real path once read. */
+  readonly arn: string;
+  /** Undefined: not read (the reader has no IAM access). */
+  readonly role?: RoleDescription | null;
+  readonly inlinePolicies?: Readonly<Record<string, IamPolicyDocument>>;
+  readonly attachedPolicies?: readonly AttachedRolePolicy[];
+  /** ARNs of the account's functions whose execution role this is. */
+  readonly usedByFunctions?: readonly string[];
+  /** The last-known-good baseline a keeper attached (null: none saved yet; absent: no keeper). */
+  readonly lastKnownGood?: RoleBaseline | null;
+}
+
+export type ResourceSnapshot = FunctionSnapshot | LayerVersionSnapshot | TrailSnapshot | EventRuleSnapshot | RoleSnapshot;
 
 export interface SnapshotByKind {
   'lambda-function': FunctionSnapshot;
   'lambda-layer-version': LayerVersionSnapshot;
   'cloudtrail-trail': TrailSnapshot;
   'events-rule': EventRuleSnapshot;
+  'iam-role': RoleSnapshot;
 }
 
 /** Parses the JSON text of a resource policy (as `GetPolicy` returns it). */

@@ -1,5 +1,5 @@
 /** How the engine learns the current state of a resource: an interface, with AWS and in-memory implementations. */
-import type { FunctionRef, FunctionSnapshot, FunctionStatePart, LayerVersionRef, LayerVersionSnapshot, TrailRef, TrailSnapshot } from './resources';
+import type { FunctionRef, FunctionSnapshot, FunctionStatePart, LayerVersionRef, LayerVersionSnapshot, RoleRef, RoleSnapshot, TrailRef, TrailSnapshot } from './resources';
 
 export interface StateReader {
   /** Reads only the parts asked for; a part AWS reports missing is `null`. */
@@ -7,4 +7,11 @@ export interface StateReader {
   readLayerVersion(ref: LayerVersionRef): Promise<LayerVersionSnapshot>;
   /** Reads a trail's configuration, status and event selectors; readers without it leave the trail unread. */
   readTrail?(ref: TrailRef): Promise<TrailSnapshot>;
+  /** Reads an IAM role: trust policy, inline and attached policies, the functions using it (issue #4). */
+  readRole?(ref: RoleRef): Promise<RoleSnapshot>;
+  /**
+   * The Lambda execution roles of an account to which a managed policy is attached (for
+   * `CreatePolicyVersion` / `SetDefaultPolicyVersion`); readers without IAM access return none.
+   */
+  rolesWithPolicy?(account: string, region: string, policyArn: string): Promise<readonly RoleRef[]>;
 }

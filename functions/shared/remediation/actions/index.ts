@@ -5,6 +5,13 @@ import { removeFunctionPermission } from './remove-function-permission';
 import { removeLayerVersionPermission } from './remove-layer-version-permission';
 import { setFunctionUrlAuthIam } from './set-function-url-auth-iam';
 import { startTrailLogging } from './start-trail-logging';
+import { removeFunctionEnvVariables } from './remove-function-env-variables';
+import { restoreFunctionLayers } from './restore-function-layers';
+import { deleteRolePolicy } from './delete-role-policy';
+import { restoreRolePolicy } from './restore-role-policy';
+import { detachRolePolicy } from './detach-role-policy';
+import { setDefaultPolicyVersion } from './set-default-policy-version';
+import { restoreTrustPolicy } from './restore-trust-policy';
 
 type AnyAction = RemediationAction<never> & { describe(params: never): string };
 
@@ -13,6 +20,13 @@ export const ACTIONS: { readonly [N in ActionName]: RemediationAction<never> } =
   'set-function-url-auth-iam': setFunctionUrlAuthIam as AnyAction,
   'remove-layer-version-permission': removeLayerVersionPermission as AnyAction,
   'start-trail-logging': startTrailLogging as AnyAction,
+  'remove-function-env-variables': removeFunctionEnvVariables as AnyAction,
+  'restore-function-layers': restoreFunctionLayers as AnyAction,
+  'delete-role-policy': deleteRolePolicy as AnyAction,
+  'restore-role-policy': restoreRolePolicy as AnyAction,
+  'detach-role-policy': detachRolePolicy as AnyAction,
+  'set-default-policy-version': setDefaultPolicyVersion as AnyAction,
+  'restore-trust-policy': restoreTrustPolicy as AnyAction,
 };
 
 /** The IAM permissions of one action. */

@@ -1,0 +1,152 @@
+/**
+ * The last-known-good baseline of a Lambda function: what a true revert needs, with environment
+ * variables kept as names and keyed hashes (HMAC-SHA256) of their values — never the values.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import * as z from 'zod';
+import type { FunctionConfiguration, FunctionSnapshot } from '../state/resources';
+import type { BaselineStore, KindBaselineKeeper } from './baseline-keeper';
+
+const captured = <T extends z.ZodType>(value: T) => z.strictObject({ value, capturedAt: z.string() });
+
+const VpcBaselineSchema = z.strictObject({
+  subnetIds: z.array(z.string()),
+  securityGroupIds: z.array(z.string()),
+  vpcId: z.string().nullable(),
+});
+
+/** The stored form of a function baseline; each part carries when it was captured. */
+export const FunctionBaselineSchema = z.strictObject({
+  /** Variable name → `hmac-sha256:<base64url>` of name and value under the keeper's key. */
+  environment: captured(z.record(z.string(), z.string())).optional(),
+  kmsKeyArn: captured(z.string().nullable()).optional(),
+  layers: captured(z.array(z.string())).optional(),
+  role: captured(z.string().nullable()).optional(),
+  runtime: captured(z.string().nullable()).optional(),
+  vpcConfig: captured(VpcBaselineSchema.nullable()).optional(),
+  urlAuthType: captured(z.enum(['NONE', 'AWS_IAM']).nullable()).optional(),
+  /** The resource policy as JSON text (parse it with `parsePolicyText` when restoring), or null. */
+  policy: captured(z.string().nullable()).optional(),
+});
+export type FunctionBaseline = z.infer<typeof FunctionBaselineSchema>;
+export type VpcBaseline = z.infer<typeof VpcBaselineSchema>;
+
+/** A baseline as rules see it: the stored parts, plus which current variables still hash as in the baseline. */
+export type AttachedFunctionBaseline = FunctionBaseline & {
+  /** Names of current variables whose value is the baseline's (computed on attach, never stored). */
+  readonly unchangedVariables?: readonly string[];
+};
+
+/** A random 256-bit HMAC key for one process (the CLI, tests); deployed, the key comes from Secrets Manager. */
+export function createBaselineKey(): Buffer {
+  return randomBytes(32);
+}
+
+/** The keyed hash of one variable; the name is bound in, so equal values under different names differ. */
+export function hashVariable(key: Uint8Array, name: string, value: string): string {
+  return `hmac-sha256:${createHmac('sha256', key).update(name).update('\u0000').update(value).digest('base64url')}`;
+}
+
+/** The subnets, security groups and VPC of a configuration; null when the function runs outside a VPC. */
+export function vpcOf(configuration: FunctionConfiguration): VpcBaseline | null {
+  const vpc = configuration.VpcConfig;
+  const subnetIds = [...(vpc?.SubnetIds ?? [])].sort();
+  if (vpc === undefined || subnetIds.length === 0) return null;
+  return { subnetIds, securityGroupIds: [...(vpc.SecurityGroupIds ?? [])].sort(), vpcId: vpc.VpcId === undefined || vpc.VpcId === '' ? null : vpc.VpcId };
+}
+
+/** The layer version ARNs of a configuration, in order. */
+export function layersOf(configuration: FunctionConfiguration): string[] {
+  return (configuration.Layers ?? []).map((layer) => layer.Arn);
+}
+
+export interface FunctionBaselineKeeperOptions {
+  readonly store: BaselineStore;
+  /** The HMAC key for variable values: keep it secret and stable, or every baseline looks changed. */
+  readonly key: Uint8Array;
+}
+
+/**
+ * Keeps function baselines in a {@link BaselineStore}, keyed by the snapshot's ARN. `capture`
+ * merges only the parts that were read (each with its own `capturedAt`); a function that no longer
+ * exists is not captured.
+ *
+ * @example
+ * const keeper = new FunctionBaselineKeeper({ store: new InMemoryBaselineStore(), key: createBaselineKey() });
+ * const engine = new Engine({ rules: RULES, config, reader, baselines: baselineKeeperByKind({ 'lambda-function': keeper }) });
+ */
+export class FunctionBaselineKeeper implements KindBaselineKeeper<FunctionSnapshot> {
+  /** Hashes computed on attach, reused on capture of the same configuration (an HMAC costs microseconds each). */
+  private readonly hashCache = new WeakMap<FunctionConfiguration, Record<string, string>>();
+
+  constructor(private readonly options: FunctionBaselineKeeperOptions) {}
+
+  private hashesOf(configuration: FunctionConfiguration): Record<string, string> {
+    let hashes = this.hashCache.get(configuration);
+    if (hashes === undefined) {
+      hashes = Object.fromEntries(
+        Object.entries(configuration.Environment?.Variables ?? {}).map(([name, value]) => [name, hashVariable(this.options.key, name, value)]),
+      );
+      this.hashCache.set(configuration, hashes);
+    }
+    return hashes;
+  }
+
+  async attach(snapshot: FunctionSnapshot): Promise<FunctionSnapshot> {
+    const baseline = await this.load(snapshot.arn);
+    if (baseline === null) return { ...snapshot, lastKnownGood: null };
+    const configuration = snapshot.configuration;
+    const hashes = baseline.environment?.value;
+    if (configuration?.Environment?.Variables === undefined || hashes === undefined) return { ...snapshot, lastKnownGood: baseline };
+    const unchangedVariables = Object.entries(this.hashesOf(configuration))
+      .filter(([name, hash]) => hashes[name] === hash)
+      .map(([name]) => name);
+    return { ...snapshot, lastKnownGood: { ...baseline, unchangedVariables } };
+  }
+
+  async capture(snapshot: FunctionSnapshot, now: Date): Promise<void> {
+    if (snapshot.configuration === null) return;
+    const capturedAt = now.toISOString();
+    const previous = snapshot.lastKnownGood === undefined ? await this.load(snapshot.arn) : snapshot.lastKnownGood;
+    const stored = storedPartsOf(previous);
+    const next: { -readonly [P in keyof FunctionBaseline]: FunctionBaseline[P] } = { ...stored };
+    const configuration = snapshot.configuration;
+    if (configuration !== undefined) {
+      next.environment = { value: this.hashesOf(configuration), capturedAt };
+      next.kmsKeyArn = { value: emptyToNull(configuration.KMSKeyArn), capturedAt };
+      next.layers = { value: layersOf(configuration), capturedAt };
+      next.role = { value: emptyToNull(configuration.Role), capturedAt };
+      next.runtime = { value: emptyToNull(configuration.Runtime), capturedAt };
+      next.vpcConfig = { value: vpcOf(configuration), capturedAt };
+    }
+    if (snapshot.urlConfig !== undefined) next.urlAuthType = { value: snapshot.urlConfig?.AuthType ?? null, capturedAt };
+    if (snapshot.policy !== undefined) next.policy = { value: snapshot.policy === null ? null : JSON.stringify(snapshot.policy), capturedAt };
+    // An unchanged baseline is not written again (a write per compliant event would cost a DynamoDB write each).
+    if (sameValues(stored, next)) return;
+    await this.options.store.put(snapshot.arn, next);
+  }
+
+  private async load(arn: string): Promise<FunctionBaseline | null> {
+    const stored = await this.options.store.get(arn);
+    if (stored === null || stored === undefined) return null;
+    const parsed = FunctionBaselineSchema.safeParse(stored);
+    // An unreadable baseline (an older format) is treated as none: the next compliant evaluation replaces it.
+    return parsed.success ? parsed.data : null;
+  }
+}
+
+/** True when both baselines hold the same values, whenever each part was captured. */
+function sameValues(a: FunctionBaseline, b: FunctionBaseline): boolean {
+  const values = (baseline: FunctionBaseline): string =>
+    JSON.stringify(Object.entries(baseline).sort(([x], [y]) => x.localeCompare(y)).map(([part, entry]) => [part, (entry as { value: unknown }).value]));
+  return values(a) === values(b);
+}
+
+function emptyToNull(value: string | undefined): string | null {
+  return value === undefined || value === '' ? null : value;
+}
+
+function storedPartsOf(baseline: AttachedFunctionBaseline | null): FunctionBaseline {
+  if (baseline === null) return {};
+  return Object.fromEntries(Object.entries(baseline).filter(([part]) => part !== 'unchangedVariables'));
+}

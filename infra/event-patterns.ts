@@ -1,0 +1,48 @@
+/**
+ * The EventBridge patterns of the member accounts' forwarding rules, generated from the rule
+ * catalog: adding a rule file is the whole change. IAM's events reach EventBridge in us-east-1 only.
+ */
+import { CLOUDTRAIL_DETAIL_TYPE } from '../functions/shared/event/cloudtrail-event';
+import { eventNameSpellings } from '../functions/shared/event/event-names';
+import type { AnyRule } from '../rules/rule';
+
+/** Global services whose CloudTrail events EventBridge delivers in us-east-1 only. */
+export const GLOBAL_EVENT_SOURCES: ReadonlySet<string> = new Set(['iam.amazonaws.com', 'sts.amazonaws.com', 'organizations.amazonaws.com']);
+
+export interface ForwardingPattern {
+  readonly source: readonly string[];
+  readonly 'detail-type': readonly string[];
+  readonly detail: { readonly eventSource: readonly string[]; readonly eventName: readonly string[] };
+}
+
+/** `lambda.amazonaws.com` → `aws.lambda`. */
+export function eventBridgeSource(eventSource: string): string {
+  return `aws.${eventSource.replace(/\.amazonaws\.com$/, '')}`;
+}
+
+/** Every (event source → event names, all spellings) the catalog triggers on. */
+export function triggerIndex(rules: readonly AnyRule[]): ReadonlyMap<string, readonly string[]> {
+  const index = new Map<string, Set<string>>();
+  for (const rule of rules) {
+    for (const trigger of rule.triggers) {
+      const names = index.get(trigger.eventSource) ?? new Set<string>();
+      for (const name of trigger.eventNames) for (const spelling of eventNameSpellings(trigger.eventSource, name)) names.add(spelling);
+      index.set(trigger.eventSource, names);
+    }
+  }
+  return new Map([...index.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([source, names]) => [source, [...names].sort()]));
+}
+
+/**
+ * One pattern per event source: regional sources for every region, global ones (IAM) only where
+ * `global` is true (us-east-1).
+ */
+export function forwardingPatterns(rules: readonly AnyRule[], options: { readonly global: boolean }): ForwardingPattern[] {
+  return [...triggerIndex(rules).entries()]
+    .filter(([eventSource]) => GLOBAL_EVENT_SOURCES.has(eventSource) === options.global)
+    .map(([eventSource, eventNames]) => ({
+      source: [eventBridgeSource(eventSource)],
+      'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
+      detail: { eventSource: [eventSource], eventName: eventNames },
+    }));
+}

@@ -1,0 +1,124 @@
+/**
+ * What every member account runs (deployed by a service-managed StackSet in every configured
+ * region, and as a plain stack in the management account): the forwarding rules whose patterns
+ * come from the rule catalog, and — once per account, in the home region — the remediator role.
+ */
+import { CfnCondition, CfnParameter, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { WardenConfig } from '../functions/shared/config/config';
+import type { AnyRule } from '../rules/rule';
+import { forwardingPatterns, type ForwardingPattern } from './event-patterns';
+import { actionsByService, remediatorActions } from './remediator-permissions';
+
+export interface MemberStackProps extends StackProps {
+  readonly config: WardenConfig;
+  readonly rules: readonly AnyRule[];
+}
+
+/** Resource ARNs per service: as narrow as the actions allow (list calls take `*`). */
+function resourcesFor(service: string): string[] {
+  const partition = '${AWS::Partition}';
+  const account = '${AWS::AccountId}';
+  switch (service) {
+    case 'lambda':
+      return [Fn.sub(`arn:${partition}:lambda:*:${account}:function:*`), Fn.sub(`arn:${partition}:lambda:*:${account}:layer:*`)];
+    case 'iam':
+      return [Fn.sub(`arn:${partition}:iam::${account}:role/*`), Fn.sub(`arn:${partition}:iam::${account}:policy/*`), Fn.sub(`arn:${partition}:iam::aws:policy/*`)];
+    case 'cloudtrail':
+      return [Fn.sub(`arn:${partition}:cloudtrail:*:${account}:trail/*`)];
+    default:
+      return ['*'];
+  }
+}
+
+export class MemberStack extends Stack {
+  constructor(scope: Construct, id: string, props: MemberStackProps) {
+    super(scope, id, props);
+    const { config, rules } = props;
+    const busArn = new CfnParameter(this, 'WardenEventBusArn', { type: 'String', description: 'ARN of the central Warden event bus' });
+    const responderRoleArn = new CfnParameter(this, 'ResponderRoleArn', { type: 'String', description: 'ARN of the responder function role in the security account' });
+
+    const isHomeRegion = new CfnCondition(this, 'IsHomeRegion', { expression: Fn.conditionEquals(Stack.of(this).region, config.deployment.homeRegion) });
+    const isUsEast1 = new CfnCondition(this, 'IsUsEast1', { expression: Fn.conditionEquals(Stack.of(this).region, 'us-east-1') });
+
+    const forwarder = new iam.Role(this, 'ForwarderRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      description: 'Lets EventBridge forward CloudTrail events to the central Warden bus',
+    });
+    forwarder.addToPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [busArn.valueAsString] }));
+
+    // Events the central bus did not accept (throttling, a policy mistake) wait here for 14 days.
+    const undelivered = new sqs.Queue(this, 'Undelivered', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+
+    const addRules = (patterns: readonly ForwardingPattern[], condition?: CfnCondition): void => {
+      for (const pattern of patterns) {
+        const service = pattern.source[0]?.replace(/^aws\./, '') ?? 'unknown';
+        const rule = new events.CfnRule(this, `Forward-${service}`, {
+          name: `warden-forward-${service}`,
+          description: `Lambda Warden: forward ${service} changes the rule catalog watches`,
+          eventPattern: pattern,
+          state: 'ENABLED',
+          targets: [
+            {
+              id: 'WardenBus',
+              arn: busArn.valueAsString,
+              roleArn: forwarder.roleArn,
+              deadLetterConfig: { arn: undelivered.queueArn },
+              retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 },
+            },
+          ],
+        });
+        if (condition !== undefined) rule.cfnOptions.condition = condition;
+      }
+    };
+    // One statement for every forwarding rule (the IAM one exists in us-east-1 only, so no reference to it).
+    undelivered.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [undelivered.queueArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnLike: { 'aws:SourceArn': Fn.sub('arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/warden-forward-*') },
+        },
+      }),
+    );
+    addRules(forwardingPatterns(rules, { global: false }));
+    addRules(forwardingPatterns(rules, { global: true }), isUsEast1);
+
+    const remediator = new iam.CfnRole(this, 'RemediatorRole', {
+      roleName: config.remediatorRoleName,
+      description: 'Lambda Warden remediator: permissions generated from the declared remediation actions',
+      maxSessionDuration: 3600,
+      assumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: responderRoleArn.valueAsString },
+            Action: 'sts:AssumeRole',
+            ...(config.organization.id === undefined ? {} : { Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organization.id } } }),
+          },
+        ],
+      },
+      policies: [
+        {
+          policyName: 'WardenRemediation',
+          policyDocument: {
+            Version: '2012-10-17',
+            Statement: [...actionsByService(remediatorActions()).entries()].map(([service, actions]) => ({
+              Sid: `Warden${service.replace(/[^A-Za-z0-9]/g, '')}`,
+              Effect: 'Allow',
+              Action: [...actions],
+              Resource: resourcesFor(service),
+            })),
+          },
+        },
+      ],
+    });
+    remediator.cfnOptions.condition = isHomeRegion;
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The remediator role's permissions, generated from the code: the IAM actions each remediation
+ * action declares plus those the state readers call. No wildcard action, ever.
+ */
+import { LAMBDA_READ_PERMISSIONS } from '../functions/shared/aws/lambda-state-reader';
+import { IAM_READ_PERMISSIONS } from '../functions/shared/aws/iam-state-reader';
+import { allDeclaredPermissions } from '../functions/shared/remediation/actions';
+
+/** The sorted union of every declared permission: exactly the remediator role's actions. */
+export function remediatorActions(): string[] {
+  return [...new Set([...allDeclaredPermissions(), ...LAMBDA_READ_PERMISSIONS, ...IAM_READ_PERMISSIONS])].sort();
+}
+
+/** Actions grouped by service prefix (`lambda`, `iam`, …), for one policy statement per service. */
+export function actionsByService(actions: readonly string[]): ReadonlyMap<string, readonly string[]> {
+  const byService = new Map<string, string[]>();
+  for (const action of actions) {
+    const service = action.split(':')[0] ?? action;
+    byService.set(service, [...(byService.get(service) ?? []), action]);
+  }
+  return byService;
+}

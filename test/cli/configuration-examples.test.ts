@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { main, type Io } from '../../cli/main';
+
+async function simulateJson(file: string): Promise<{ ruleId: string; remediation: unknown }[]> {
+  const out: string[] = [];
+  const io: Io = { out: (line) => out.push(line), err: (line) => out.push(line) };
+  expect(await main(['simulate', '--state', 'examples/state.json', '--config', 'examples/warden.config.yaml', '--json', file], io)).toBe(0);
+  return out.flatMap((line) => (JSON.parse(line) as { findings: { ruleId: string; remediation: unknown }[] }).findings);
+}
+
+describe('configuration examples', () => {
+  it.each([
+    ['31-env-plaintext-secret.json', 'function-env-plaintext-secret', { action: 'remove-function-env-variables', params: { functionName: 'arn:aws:lambda:us-east-1:111122223333:function:billing-worker', variableNames: 'DATABASE_URL' } }],
+    [
+      '32-layer-outside-org.json',
+      'function-layer-outside-org',
+      {
+        action: 'restore-function-layers',
+        params: {
+          functionName: 'arn:aws:lambda:us-east-1:111122223333:function:image-resizer',
+          layers: 'arn:aws:lambda:us-east-1:111122223333:layer:sharp-libvips:4',
+          foreignLayers: 'arn:aws:lambda:us-east-1:444455556666:layer:perf-monitor:1',
+        },
+      },
+    ],
+    ['33-deprecated-runtime.json', 'function-runtime-deprecated', null],
+  ])('%s gives a %s finding with the expected plan', async (file, ruleId, remediation) => {
+    expect(await simulateJson(`examples/events/${file}`)).toEqual([{ ruleId, remediation }].map((f) => expect.objectContaining(f) as unknown));
+  });
+});

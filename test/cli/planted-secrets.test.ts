@@ -1,0 +1,205 @@
+/**
+ * 50 distinct plaintext secrets planted in functions' environments: no path of the bot (simulate
+ * text and JSON, applied remediations, Warden events, logs at debug level, baselines) shows any
+ * 8-character fragment of any of them.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main, type Io } from '../../cli/main';
+import { Simulator, toJsonRecord, renderRecordText } from '../../cli/simulate';
+import { LambdaStateReader } from '../../functions/shared/aws/lambda-state-reader';
+import { baselineKeeperByKind, InMemoryBaselineStore } from '../../functions/shared/baseline/baseline-keeper';
+import { createBaselineKey, FunctionBaselineKeeper } from '../../functions/shared/baseline/function-baseline';
+import { parseConfig } from '../../functions/shared/config/config';
+import { Executor } from '../../functions/shared/executor/executor';
+import { logger, powertoolsTelemetry } from '../../functions/shared/observability';
+import { Responder } from '../../functions/shared/responder/responder';
+import { RecordingSink } from '../../functions/shared/responder/warden-events';
+import { detectPlaintextSecrets } from '../../functions/shared/secrets/env-secret-detector';
+import { containsSecretFragment } from '../../functions/shared/secrets/secret-fragment';
+import { InMemoryStateStore } from '../../functions/shared/store/in-memory-state-store';
+import { RULES } from '../../rules';
+import { InMemoryAccount } from '../../sim/in-memory-account';
+import { installLambdaMock } from '../../sim/lambda-mock';
+import { parseStateFile, type StateFile } from '../../sim/state-file';
+import { ACCOUNT, FOREIGN_ACCOUNT, ORG_ACCOUNT, ORG_ID, REGION } from '../fixtures/accounts';
+import { assumedRole } from '../fixtures/cloudtrail';
+import { updateFunctionCodeEvent, updateFunctionConfigurationEvent } from '../fixtures/function-configuration';
+import { LABELLED_ENV_VARS } from '../functions/shared/secrets/labelled-env-vars';
+
+const FUNCTIONS = 10;
+const PER_FUNCTION = 5;
+
+/**
+ * The first 50 distinct labelled secrets the detector reports on their own and that share no
+ * 8-character fragment with what the bot prints about functions holding no secret at all (URL
+ * schemes and webhook hosts such as `https://` or `services` are not evidence of a leak).
+ */
+function plant(publicText: string): { name: string; value: string }[] {
+  const seen = new Set<string>();
+  const picked: { name: string; value: string }[] = [];
+  for (const v of LABELLED_ENV_VARS) {
+    if (v.expected === null || v.value.length < 8 || seen.has(v.value)) continue;
+    if (detectPlaintextSecrets({ [v.name]: v.value }).length !== 1 || containsSecretFragment(publicText, [v.value])) continue;
+    seen.add(v.value);
+    picked.push({ name: v.name, value: v.value });
+    if (picked.length === FUNCTIONS * PER_FUNCTION) break;
+  }
+  return picked;
+}
+
+const functionName = (i: number): string => `planted-${String(i)}`;
+
+function stateFile(PLANTED: readonly { name: string; value: string }[]): StateFile {
+  return parseStateFile({
+    functions: Array.from({ length: FUNCTIONS }, (_, i) => ({
+      Account: ACCOUNT,
+      Region: REGION,
+      Configuration: {
+        FunctionName: functionName(i),
+        Runtime: 'nodejs22.x',
+        Role: `arn:aws:iam::${ACCOUNT}:role/${functionName(i)}-role`,
+        Handler: 'index.handler',
+        Environment: {
+          Variables: {
+            LOG_LEVEL: 'info',
+            TABLE_NAME: `orders-${String(i)}`,
+            ...Object.fromEntries(PLANTED.slice(i * PER_FUNCTION, (i + 1) * PER_FUNCTION).map((p, j) => [`${p.name}_${String(j)}`, p.value])),
+          },
+        },
+      },
+    })),
+  });
+}
+
+/** Every configuration path: updates with a redacted environment, code updates by a non-deployer, a foreign layer, a runtime change. */
+function events() {
+  const intruder = assumedRole('contractor-admin', 'laptop');
+  return Array.from({ length: FUNCTIONS }, (_, i) => {
+    const name = functionName(i);
+    const time = `2025-03-14T1${String(i % 10)}:00:00Z`;
+    if (i % 3 === 0) return updateFunctionConfigurationEvent({ functionName: name, setsEnvironment: true }, { eventTime: time });
+    if (i % 3 === 1) return updateFunctionCodeEvent(name, { identity: intruder, eventTime: time });
+    return updateFunctionConfigurationEvent({ functionName: name, setsEnvironment: true, layers: [`arn:aws:lambda:${REGION}:${FOREIGN_ACCOUNT}:layer:x:1`], runtime: 'python3.8' }, { eventTime: time });
+  });
+}
+
+const CONFIG = {
+  organization: { id: ORG_ID, accounts: [ACCOUNT, ORG_ACCOUNT] },
+  deployerRoles: ['GitHubActionsDeploy'],
+  requireVpc: { accounts: [ORG_ACCOUNT] },
+  rules: { 'function-env-plaintext-secret': { mode: 'auto' } },
+};
+
+let captured: string[] = [];
+beforeEach(() => {
+  captured = [];
+  const keep = (chunk: unknown): boolean => {
+    captured.push(String(chunk));
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(keep);
+  vi.spyOn(process.stderr, 'write').mockImplementation(keep);
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void captured.push(args.map(String).join(' ')));
+  logger.setLogLevel('DEBUG');
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function cli(argv: readonly string[]): Promise<string> {
+  const lines: string[] = [];
+  const io: Io = { out: (line) => lines.push(line), err: (line) => lines.push(line) };
+  const status = await main(argv, io);
+  expect(status).toBe(0);
+  return lines.join('\n');
+}
+
+/** Runs every path on a state and returns all the text the bot produced (outputs, events, baselines, logs). */
+async function everythingPrinted(state: StateFile): Promise<{ text: string; accountAfter: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-planted-'));
+  const statePath = join(dir, 'state.json');
+  const configPath = join(dir, 'warden.config.json');
+  const eventPaths = events().map((event, i) => {
+    const path = join(dir, `${String(i).padStart(2, '0')}.json`);
+    writeFileSync(path, JSON.stringify(event));
+    return path;
+  });
+  writeFileSync(statePath, JSON.stringify(state));
+  writeFileSync(configPath, JSON.stringify(CONFIG));
+  const outputs: string[] = [];
+  const logStart = captured.length;
+
+  // The CLI: text, JSON, and both with the remediations applied.
+  for (const flags of [[], ['--json'], ['--json', '--apply'], ['--apply']]) {
+    outputs.push(await cli(['simulate', '--state', statePath, '--config', configPath, ...flags, ...eventPaths]));
+  }
+
+  // The simulator's findings, plans, outcomes, Warden events and baselines, with and without the secret rule.
+  const config = parseConfig(CONFIG);
+  for (const rules of [RULES, RULES.filter((r) => r.id !== 'function-env-plaintext-secret')]) {
+    const simulator = new Simulator({ rules, config, state, apply: true });
+    try {
+      for (const [i, event] of events().entries()) {
+        const record = await simulator.run(event, `event-${String(i)}`);
+        outputs.push(JSON.stringify(record), JSON.stringify(toJsonRecord(record)), renderRecordText(record, false));
+      }
+      // A second round: remediated functions are compliant now, so their baselines are captured.
+      for (const event of events()) outputs.push(JSON.stringify(await simulator.run(event, 'again')));
+      expect(simulator.baselineStore.dump()).not.toBe('[]');
+      outputs.push(JSON.stringify(simulator.sink.events), simulator.baselineStore.dump());
+    } finally {
+      simulator.dispose();
+    }
+  }
+
+  // The deployed responder's path with Powertools logging at debug level.
+  const account = InMemoryAccount.fromStateFile(state);
+  const lambda = installLambdaMock(account, mockClient(LambdaClient));
+  try {
+    const client = new LambdaClient({ region: REGION });
+    const baselineStore = new InMemoryBaselineStore();
+    const sink = new RecordingSink();
+    const live = { ...config, dryRun: false };
+    const responder = new Responder({
+      rules: RULES,
+      config: live,
+      reader: new LambdaStateReader(() => client),
+      executor: new Executor({ config: live, store: new InMemoryStateStore(), clientsFor: () => ({ lambda: client }) }),
+      sink,
+      telemetry: powertoolsTelemetry,
+      baselines: baselineKeeperByKind({ 'lambda-function': new FunctionBaselineKeeper({ store: baselineStore, key: createBaselineKey() }) }),
+    });
+    for (const event of events()) {
+      account.replay(event);
+      outputs.push(JSON.stringify(await responder.handleParsed(event)));
+    }
+    outputs.push(JSON.stringify(sink.events), baselineStore.dump());
+  } finally {
+    lambda.mock.restore();
+  }
+  return { text: [...outputs, ...captured.slice(logStart)].join('\n'), accountAfter: JSON.stringify(account.toStateFile()) };
+}
+
+describe('planted secrets', () => {
+  it('never shows a fragment of any of 50 planted secrets on any path', async () => {
+    const control = await everythingPrinted(stateFile([]));
+    const planted = plant(control.text);
+    const values = planted.map((p) => p.value);
+    expect(new Set(values).size).toBe(FUNCTIONS * PER_FUNCTION);
+    const state = stateFile(planted);
+    expect(containsSecretFragment(JSON.stringify(state), values)).toBe(true);
+
+    const { text, accountAfter } = await everythingPrinted(state);
+    expect(text).toContain('function-env-plaintext-secret');
+    expect(text).toContain('remove-function-env-variables');
+    expect(captured.length).toBeGreaterThan(0);
+    expect(containsSecretFragment(text, values)).toBe(false);
+    // The auto-mode plans removed every planted secret from the account itself.
+    expect(containsSecretFragment(accountAfter, values)).toBe(false);
+  });
+});

@@ -1,0 +1,113 @@
+import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RULES } from '../../rules';
+import { memberTemplate } from '../../infra/central-stack';
+import { parseDeployConfig, type DeployConfig } from '../../infra/deploy-config';
+import { forwardingPatterns, triggerIndex } from '../../infra/event-patterns';
+import { MemberStack } from '../../infra/member-stack';
+import { applyNagSuppressions } from '../../infra/nag-suppressions';
+import { remediatorActions } from '../../infra/remediator-permissions';
+
+const config: DeployConfig = parseDeployConfig(readFileSync('warden.config.example.yaml', 'utf8'), 'example');
+
+let member: Template;
+let memberStack: Stack;
+
+beforeAll(() => {
+  const app = new App();
+  memberStack = new MemberStack(app, 'WardenManagementAccount', { config, rules: RULES });
+  applyNagSuppressions(memberStack);
+  Aspects.of(app).add(new AwsSolutionsChecks());
+  Aspects.of(app).add(new ServerlessChecks());
+  member = Template.fromStack(memberStack);
+}, 120_000);
+
+type Statement = { Action?: string | string[]; Effect?: string; Resource?: unknown; Condition?: unknown };
+
+function statementsOf(template: Template): Statement[] {
+  const found: Statement[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (typeof node === 'object' && node !== null) {
+      const record = node as Record<string, unknown>;
+      if (Array.isArray(record.Statement)) found.push(...(record.Statement as Statement[]));
+      Object.values(record).forEach(visit);
+    }
+  };
+  visit(template.toJSON());
+  return found;
+}
+
+const actionsOf = (s: Statement): string[] => (s.Action === undefined ? [] : typeof s.Action === 'string' ? [s.Action] : s.Action);
+
+describe('member template', () => {
+  it('forwards exactly the catalog triggers, IAM only in us-east-1', () => {
+    const rules = Object.values(member.findResources('AWS::Events::Rule')) as { Properties: { EventPattern: { detail: { eventSource: string[]; eventName: string[] } } }; Condition?: string }[];
+    const forwarded = new Map<string, string[]>();
+    const conditions = new Map<string, string | undefined>();
+    for (const rule of rules) {
+      const { eventSource, eventName } = rule.Properties.EventPattern.detail;
+      forwarded.set(eventSource[0] ?? '', [...eventName].sort());
+      conditions.set(eventSource[0] ?? '', rule.Condition);
+    }
+    const expectedConditions = new Map([...conditions.keys()].map((source) => [source, source === 'iam.amazonaws.com' ? 'IsUsEast1' : undefined]));
+    expect(conditions).toEqual(expectedConditions);
+    expect(conditions.get('iam.amazonaws.com')).toBe('IsUsEast1');
+    expect(forwarded).toEqual(new Map([...triggerIndex(RULES).entries()].map(([source, names]) => [source, [...names]])));
+    expect(forwarded.get('lambda.amazonaws.com')).toContain('AddPermission20150331v2');
+  });
+
+  it('generates a pattern that matches a real event of each trigger and nothing else', () => {
+    const patterns = [...forwardingPatterns(RULES, { global: false }), ...forwardingPatterns(RULES, { global: true })];
+    const names = patterns.flatMap((p) => p.detail.eventName);
+    expect(names).not.toContain('CreateFunctionUrlConfigX');
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('grants the remediator exactly the union of declared permissions, trusted only by the responder in the organization', () => {
+    const role = Object.values(member.findResources('AWS::IAM::Role', { Properties: { RoleName: 'WardenRemediator' } }))[0] as {
+      Properties: { AssumeRolePolicyDocument: { Statement: Statement[] }; Policies: { PolicyDocument: { Statement: Statement[] } }[] };
+      Condition: string;
+    };
+    expect(role.Condition).toBe('IsHomeRegion');
+    const granted = role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement.flatMap(actionsOf)).sort();
+    expect(granted).toEqual(remediatorActions());
+    const trust = role.Properties.AssumeRolePolicyDocument.Statement;
+    expect(trust).toHaveLength(1);
+    expect(trust[0]?.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } });
+    expect(JSON.stringify(trust)).toContain('ResponderRoleArn');
+  });
+
+  it('is the template the StackSet deploys', () => {
+    const deployed = JSON.parse(memberTemplate(config, RULES)) as Record<string, unknown>;
+    const tested = member.toJSON();
+    for (const section of ['Parameters', 'Conditions', 'Resources']) expect(deployed[section]).toEqual(tested[section]);
+  });
+});
+
+describe('member stack', () => {
+  it('has no statement allowing "*" or "service:*" actions', () => {
+    const wildcard = statementsOf(member).filter((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a === '*' || a.endsWith(':*')));
+    expect(wildcard).toEqual([]);
+  });
+
+  it('has no unsuppressed cdk-nag finding (AwsSolutions and Serverless packs)', () => {
+    const errors = Annotations.fromStack(memberStack).findError('*', Match.stringLikeRegexp('(AwsSolutions|Serverless)-.*'));
+    const warnings = Annotations.fromStack(memberStack).findWarning('*', Match.stringLikeRegexp('(AwsSolutions|Serverless)-.*'));
+    expect([...errors, ...warnings].map((a) => `${a.id}: ${JSON.stringify(a.entry.data).slice(0, 120)}`)).toEqual([]);
+  });
+});
+
+describe('deployment configuration', () => {
+  it.each([
+    ['organization:\n  accounts: []\n', /organization\.id: required to deploy/],
+    ['organization:\n  id: o-a1b2c3d4e5\ndeployment:\n  regions: [eu-west-1]\n', /deployment\.regions: must include deployment\.homeRegion/],
+    ['organization:\n  id: o-a1b2c3d4e5\ndeployment:\n  regions: [moon-1]\n', /deployment\.regions\.0: must be an AWS region/],
+    ['organization:\n  id: o-a1b2c3d4e5\ndeploymnt: {}\n', /Unrecognized key.*deploymnt/],
+  ])('rejects %j naming the field', (text, message) => {
+    expect(() => parseDeployConfig(text, 'test config')).toThrow(message);
+  });
+});
