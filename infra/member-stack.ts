@@ -3,7 +3,7 @@
  * region, and as a plain stack in the management account): the forwarding rules whose patterns
  * come from the rule catalog, and — once per account, in the home region — the remediator role.
  */
-import { CfnCondition, CfnParameter, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { App, CfnCondition, CfnParameter, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -121,4 +121,11 @@ export class MemberStack extends Stack {
     });
     remediator.cfnOptions.condition = isHomeRegion;
   }
+}
+
+/** The member template as JSON, synthesized on its own (it holds no asset): the StackSet's template body. */
+export function memberTemplate(config: WardenConfig, rules: readonly AnyRule[]): string {
+  const app = new App();
+  const stack = new MemberStack(app, 'WardenMember', { config, rules });
+  return JSON.stringify(app.synth().getStackArtifact(stack.artifactId).template);
 }

@@ -4,10 +4,9 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../../rules';
-import { memberTemplate } from '../../infra/central-stack';
 import { parseDeployConfig, type DeployConfig } from '../../infra/deploy-config';
 import { forwardingPatterns, triggerIndex } from '../../infra/event-patterns';
-import { MemberStack } from '../../infra/member-stack';
+import { MemberStack, memberTemplate } from '../../infra/member-stack';
 import { applyNagSuppressions } from '../../infra/nag-suppressions';
 import { remediatorActions } from '../../infra/remediator-permissions';
 
