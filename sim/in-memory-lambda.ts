@@ -529,12 +529,20 @@ export class InMemoryLambda {
 
   /** The unqualified ARNs of the account's functions whose execution role is `roleArn`, without copying any state (issue #4). */
   functionsWithRole(account: string, roleArn: string): string[] {
-    const found: string[] = [];
-    for (const state of this.functions.values()) {
-      if (state.key.account === account && state.configuration.Role === roleArn) found.push(unqualifiedArn(state.key));
+    // Every change draws a new revision id or changes the number of functions: the index is rebuilt then.
+    const generation = `${String(this.revisions)}/${String(this.functions.size)}`;
+    if (this.roleIndex?.generation !== generation) {
+      const byRole = new Map<string, string[]>();
+      for (const state of this.functions.values()) {
+        const key = `${state.key.account}|${String(state.configuration.Role)}`;
+        byRole.set(key, [...(byRole.get(key) ?? []), unqualifiedArn(state.key)]);
+      }
+      this.roleIndex = { generation, byRole };
     }
-    return found.sort();
+    return [...(this.roleIndex.byRole.get(`${account}|${roleArn}`) ?? [])].sort();
   }
+
+  private roleIndex: { readonly generation: string; readonly byRole: ReadonlyMap<string, string[]> } | undefined;
 
   /** Every function's unqualified key, in insertion order. */
   functionKeys(): readonly FunctionKey[] {
