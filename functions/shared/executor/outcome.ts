@@ -40,6 +40,8 @@ export interface ExecutionOutcome {
   /** The AWS error of a failed action: name and message only. */
   readonly error?: { readonly name: string; readonly message: string };
   readonly approval?: { readonly id: string; readonly expiresAt: string };
+  /** After an automatic revert: the record behind the Slack "Restore" button (puts the change back, exempts 30 days). */
+  readonly restore?: { readonly id: string; readonly expiresAt: string };
   readonly exemption?: { readonly kind: string; readonly reason: string };
   readonly circuitBreaker?: { readonly justTripped: boolean; readonly limit: number; readonly windowMinutes: number; readonly windowStart: string };
   readonly at: string;

@@ -4,12 +4,13 @@
  * breaker). Details are findings and outcomes, which carry no secret value by construction.
  */
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { DecisionDetail } from '../approval/decision';
 import type { Finding } from '../engine/engine';
 import { WardenError } from '../errors';
 import type { ExecutionOutcome } from '../executor/outcome';
 
 export const EVENT_SOURCE = 'lambda-warden';
-export const DETAIL_TYPES = { finding: 'Warden Finding', remediation: 'Warden Remediation', alert: 'Warden Alert' } as const;
+export const DETAIL_TYPES = { finding: 'Warden Finding', remediation: 'Warden Remediation', alert: 'Warden Alert', decision: 'Warden Decision' } as const;
 export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
 
 export interface WardenEvent {
@@ -34,6 +35,11 @@ export function findingEvent(finding: Finding, outcome: ExecutionOutcome): Warde
 /** "Warden Remediation": the outcome of an API call attempted on a resource. */
 export function remediationEvent(outcome: ExecutionOutcome): WardenEvent {
   return { detailType: DETAIL_TYPES.remediation, detail: { ...outcome }, resources: [outcome.resource] };
+}
+
+/** "Warden Decision": an approver's choice from Slack (or an expiry); approved plans are run by the responder. */
+export function decisionEvent(detail: DecisionDetail): WardenEvent {
+  return { detailType: DETAIL_TYPES.decision, detail: { ...detail }, resources: [detail.resource] };
 }
 
 /** "Warden Alert": the circuit breaker opened (severity critical). */
