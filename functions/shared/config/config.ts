@@ -7,6 +7,7 @@ import { InvalidConfigError } from '../errors';
 import { describeIssues } from '../validation';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const slackChannel = z.string().regex(/^[CDG][A-Z0-9]{2,}$/, 'must be a Slack channel id such as "C012ABCDEF"');
 export const ModeSchema = z.enum(['alert', 'approve', 'auto']);
 export type Mode = z.infer<typeof ModeSchema>;
 
@@ -73,6 +74,28 @@ export const WardenConfigSchema = z.strictObject({
       logRetentionDays: z.number().int().positive().default(90),
     })
     .default({ homeRegion: 'us-east-1', regions: ['us-east-1'], memberOus: [], logRetentionDays: 90 }),
+  /** Slack: where alerts go, who may approve, and when a burst becomes one digest. */
+  slack: z
+    .strictObject({
+      /** Channel id (`C…`) for everything not routed elsewhere. */
+      defaultChannel: slackChannel.optional(),
+      /** Channel per severity (wins over `defaultChannel`). */
+      channelsBySeverity: z.partialRecord(z.enum(['critical', 'high', 'medium', 'low', 'info']), slackChannel).default({}),
+      /** Channel per account (wins over severity). */
+      channelsByAccount: z.record(accountId, slackChannel).default({}),
+      /** Who may press Approve / Reject / Quarantine / Restore: Slack user ids and/or members of user groups. */
+      approvers: z
+        .strictObject({
+          userIds: z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as "U012ABCDEF"')).default([]),
+          userGroups: z.array(z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id such as "S012ABCDEF"')).default([]),
+        })
+        .default({ userIds: [], userGroups: [] }),
+      /** More than `maxFindings` findings from one principal within `windowSeconds` are posted as one digest. */
+      digest: z
+        .strictObject({ maxFindings: z.number().int().positive().default(5), windowSeconds: z.number().int().positive().default(60) })
+        .default({ maxFindings: 5, windowSeconds: 60 }),
+    })
+    .default({ channelsBySeverity: {}, channelsByAccount: {}, approvers: { userIds: [], userGroups: [] }, digest: { maxFindings: 5, windowSeconds: 60 } }),
   /** A runtime whose deprecation date is at most this many days away is reported as soon deprecated. */
   runtimeDeprecationWarningDays: z.number().int().nonnegative().max(3650).default(90),
   /** Roles allowed to change function code (`UpdateFunctionCode`): role names or role ARNs, `*` and `?` allowed. */
