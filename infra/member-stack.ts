@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { WardenConfig } from '../functions/shared/config/config';
 import type { AnyRule } from '../rules/rule';
 import { forwardingPatterns, type ForwardingPattern } from './event-patterns';
+import { suppressMemberFindings } from './nag-suppressions';
 import { actionsByService, remediatorActions } from './remediator-permissions';
 
 export interface MemberStackProps extends StackProps {
@@ -139,6 +140,7 @@ export function memberTemplate(config: WardenConfig, rules: readonly AnyRule[]):
   try {
     const app = new App({ outdir });
     const stack = new MemberStack(app, 'WardenMember', { config, rules });
+    suppressMemberFindings(stack);
     return JSON.stringify(app.synth().getStackArtifact(stack.artifactId).template);
   } finally {
     rmSync(outdir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import type { AnyRule } from '../rules/rule';
 import { CentralStack } from './central-stack';
 import type { DeployConfig } from './deploy-config';
 import { MemberStack } from './member-stack';
-import { applyNagSuppressions } from './nag-suppressions';
+import { suppressCentralFindings, suppressMemberFindings } from './nag-suppressions';
 
 export interface WardenApp {
   readonly app: App;
@@ -29,8 +29,8 @@ export function buildWardenApp(config: DeployConfig, options: { readonly rules?:
   const central = new CentralStack(app, 'WardenCentral', { config, rules, env: { region: config.deployment.homeRegion } });
   // Region-agnostic, like the StackSet's instances: deploy it to each watched region of the management account.
   const management = new MemberStack(app, 'WardenManagementAccount', { config, rules });
-  applyNagSuppressions(central);
-  applyNagSuppressions(management);
+  suppressCentralFindings(central);
+  suppressMemberFindings(management);
   Aspects.of(app).add(new AwsSolutionsChecks());
   Aspects.of(app).add(new ServerlessChecks());
   return { app, central, management };
