@@ -3,7 +3,7 @@
  * region, and as a plain stack in the management account): the forwarding rules whose patterns
  * come from the rule catalog, and — once per account, in the home region — the remediator role.
  */
-import { App, CfnCondition, CfnParameter, Duration, Fn, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { App, CfnCondition, CfnParameter, DefaultStackSynthesizer, Duration, Fn, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -40,7 +40,8 @@ function resourcesFor(service: string): string[] {
 
 export class MemberStack extends Stack {
   constructor(scope: Construct, id: string, props: MemberStackProps) {
-    super(scope, id, props);
+    // Member accounts are not CDK-bootstrapped: no bootstrap version parameter (an SSM lookup that would fail there).
+    super(scope, id, { synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }), ...props });
     const { config, rules } = props;
     const busArn = new CfnParameter(this, 'WardenEventBusArn', { type: 'String', description: 'ARN of the central Warden event bus' });
     const responderRoleArn = new CfnParameter(this, 'ResponderRoleArn', { type: 'String', description: 'ARN of the responder function role in the security account' });
