@@ -11,7 +11,9 @@ import { loadDeployConfig } from './deploy-config';
 import { buildWardenApp } from './warden-app';
 
 try {
-  buildWardenApp(loadDeployConfig().config).app.synth();
+  const { config, file } = loadDeployConfig();
+  if (file === 'warden.config.example.yaml') console.error('warden: no warden.config.yaml, synthesizing the example configuration (copy and edit it before deploying)');
+  buildWardenApp(config).app.synth();
 } catch (e: unknown) {
   if (e instanceof WardenError) {
     console.error(`warden: ${e.message}`);
