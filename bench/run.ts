@@ -136,8 +136,10 @@ async function main(): Promise<void> {
     iam: await (await import('./iam-events')).iamBench(),
     // Loaded only now: the responder path brings the X-Ray SDK, whose async hooks tax every promise.
     responder: await (await import('./responder-calls')).responderBench(),
+    bundles: await (await import('./bundles')).bundleBench(),
   };
   console.log(JSON.stringify(report, null, 2));
+  for (const line of (await import('./bundles')).describeBundles(report.bundles)) console.error(line);
 }
 
 await main();

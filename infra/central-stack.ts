@@ -4,6 +4,7 @@
  * SNS topic, the Slack secrets, alarms, and the member StackSet that covers every account.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
@@ -17,20 +18,31 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { WardenConfig } from '../functions/shared/config/config';
 import { CLOUDTRAIL_DETAIL_TYPE } from '../functions/shared/event/cloudtrail-event';
+import { DETAIL_TYPES, EVENT_SOURCE } from '../functions/shared/responder/warden-events';
 import type { AnyRule } from '../rules/rule';
+import type { DeployConfig } from './deploy-config';
+import { eventBridgeSource, triggerIndex } from './event-patterns';
 import { memberTemplate } from './member-stack';
 import { retentionDays, WardenFunction } from './warden-function';
 
 export interface CentralStackProps extends StackProps {
-  readonly config: WardenConfig & { readonly organization: { readonly id: string } };
+  readonly config: DeployConfig;
   readonly rules: readonly AnyRule[];
 }
 
-/** The detail-types and source of what the responder emits (and the notifier consumes). */
-export const WARDEN_EVENT_SOURCE = 'lambda-warden';
-export const WARDEN_DETAIL_TYPES = ['Warden Finding', 'Warden Remediation'] as const;
+/** The Warden events the notifier turns into Slack messages and SNS notifications. */
+export const NOTIFIED_DETAIL_TYPES = [DETAIL_TYPES.finding, DETAIL_TYPES.remediation, DETAIL_TYPES.decision, DETAIL_TYPES.alert] as const;
+
+/** The Warden event bus's name in the security account. */
+export const WARDEN_BUS_NAME = 'warden';
+
+/** The DynamoDB calls each function's state-store code makes (the responder alone deletes). */
+const TABLE_ACTIONS = {
+  responder: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  notifier: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  approval: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+} as const;
 
 export class CentralStack extends Stack {
   readonly bus: events.EventBus;
@@ -38,6 +50,10 @@ export class CentralStack extends Stack {
   readonly notifier: WardenFunction;
   readonly approval: WardenFunction;
   readonly table: dynamodb.Table;
+  readonly topic: sns.Topic;
+  readonly slackToken: secretsmanager.Secret;
+  readonly slackSigningSecret: secretsmanager.Secret;
+  readonly api: apigwv2.HttpApi;
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
     super(scope, id, props);
@@ -45,16 +61,7 @@ export class CentralStack extends Stack {
     const orgId = config.organization.id;
     const logRetentionDays = config.deployment.logRetentionDays;
 
-    this.bus = new events.EventBus(this, 'Bus', { eventBusName: 'warden' });
-    this.bus.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'OrganizationCloudTrailEventsOnly',
-        principals: [new iam.AnyPrincipal()],
-        actions: ['events:PutEvents'],
-        resources: [this.bus.eventBusArn],
-        conditions: { StringEquals: { 'aws:PrincipalOrgID': orgId, 'events:detail-type': CLOUDTRAIL_DETAIL_TYPE } },
-      }),
-    );
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: WARDEN_BUS_NAME, description: 'Lambda Warden: CloudTrail events from the organization and the bot\'s own events' });
 
     this.table = new dynamodb.Table(this, 'State', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
@@ -66,56 +73,60 @@ export class CentralStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const topic = new sns.Topic(this, 'Alerts', { masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'), enforceSSL: true });
-    const slackToken = new secretsmanager.Secret(this, 'SlackBotToken', { description: 'Slack bot token (xoxb-…): set it after deploy' });
-    const slackSigningSecret = new secretsmanager.Secret(this, 'SlackSigningSecret', { description: 'Slack app signing secret: set it after deploy' });
+    this.topic = new sns.Topic(this, 'Alerts', { masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'), enforceSSL: true });
+    // CloudFormation cannot create a secret without a value: each starts as a random placeholder that
+    // is in no template and works nowhere (Slack refuses the token, no signature verifies) until the
+    // operator puts the real value (README: "Fill the Slack secrets").
+    this.slackToken = new secretsmanager.Secret(this, 'SlackBotToken', {
+      description: 'Lambda Warden: Slack bot token (xoxb-...). Put the real value after deploy.',
+      generateSecretString: { excludePunctuation: true, passwordLength: 32 },
+    });
+    this.slackSigningSecret = new secretsmanager.Secret(this, 'SlackSigningSecret', {
+      description: 'Lambda Warden: Slack app signing secret. Put the real value after deploy.',
+      generateSecretString: { excludePunctuation: true, passwordLength: 32 },
+    });
 
-    const runtimeConfig = JSON.stringify({ ...config, deployment: undefined });
-    const common = { logRetentionDays };
+    // The functions get the configuration as JSON (deployment included: the responder reads its regions).
+    const runtimeConfig = JSON.stringify(config);
     this.responder = new WardenFunction(this, 'Responder', {
-      ...common,
       name: 'responder',
+      logRetentionDays,
       timeout: Duration.seconds(60),
       reservedConcurrency: 20,
       environment: { WARDEN_EVENT_BUS_NAME: this.bus.eventBusName, WARDEN_TABLE_NAME: this.table.tableName, WARDEN_CONFIG: runtimeConfig },
     });
     this.notifier = new WardenFunction(this, 'Notifier', {
-      ...common,
       name: 'notifier',
+      logRetentionDays,
       timeout: Duration.seconds(30),
       reservedConcurrency: 5,
       environment: {
         WARDEN_TABLE_NAME: this.table.tableName,
-        WARDEN_TOPIC_ARN: topic.topicArn,
-        WARDEN_SLACK_TOKEN_SECRET_ARN: slackToken.secretArn,
+        WARDEN_TOPIC_ARN: this.topic.topicArn,
+        WARDEN_SLACK_TOKEN_SECRET_ARN: this.slackToken.secretArn,
         WARDEN_CONFIG: runtimeConfig,
       },
     });
+    // Slack wants an answer within 3 seconds: more memory is more CPU for the cold start.
     this.approval = new WardenFunction(this, 'Approval', {
-      ...common,
       name: 'approval',
-      timeout: Duration.seconds(30),
+      logRetentionDays,
+      timeout: Duration.seconds(10),
+      memorySize: 1024,
       reservedConcurrency: 5,
       environment: {
         WARDEN_TABLE_NAME: this.table.tableName,
         WARDEN_EVENT_BUS_NAME: this.bus.eventBusName,
-        WARDEN_SLACK_TOKEN_SECRET_ARN: slackToken.secretArn,
-        WARDEN_SLACK_SIGNING_SECRET_ARN: slackSigningSecret.secretArn,
+        WARDEN_SLACK_TOKEN_SECRET_ARN: this.slackToken.secretArn,
+        WARDEN_SLACK_SIGNING_SECRET_ARN: this.slackSigningSecret.secretArn,
         WARDEN_CONFIG: runtimeConfig,
       },
     });
 
-    // Grants: only what each function's code calls.
-    this.grantTable(this.responder.role, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
-    this.grantTable(this.notifier.role, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    this.grantTable(this.approval.role, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    this.bus.grantPutEventsTo(this.responder.role);
-    this.bus.grantPutEventsTo(this.approval.role);
-    topic.grantPublish(this.notifier.role);
-    slackToken.grantRead(this.notifier.role);
-    slackToken.grantRead(this.approval.role);
-    slackSigningSecret.grantRead(this.approval.role);
-    this.responder.role.addToPolicy(
+    // Each role holds only what its function's code calls (the construct adds logs, X-Ray and its DLQ).
+    this.allow(this.responder, 'StateStore', TABLE_ACTIONS.responder, [this.table.tableArn]);
+    this.allow(this.responder, 'PutWardenEvents', ['events:PutEvents'], [this.bus.eventBusArn]);
+    this.responder.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'AssumeTheRemediatorRoleInOrganizationAccounts',
         actions: ['sts:AssumeRole'],
@@ -123,29 +134,36 @@ export class CentralStack extends Stack {
         conditions: { StringEquals: { 'aws:ResourceOrgID': orgId } },
       }),
     );
+    this.allow(this.notifier, 'StateStore', TABLE_ACTIONS.notifier, [this.table.tableArn]);
+    this.allow(this.notifier, 'PublishAlerts', ['sns:Publish'], [this.topic.topicArn]);
+    this.allow(this.notifier, 'ReadSlackToken', ['secretsmanager:GetSecretValue'], [this.slackToken.secretArn]);
+    this.allow(this.approval, 'StateStore', TABLE_ACTIONS.approval, [this.table.tableArn]);
+    this.allow(this.approval, 'PutWardenEvents', ['events:PutEvents'], [this.bus.eventBusArn]);
+    this.allow(this.approval, 'ReadSlackSecrets', ['secretsmanager:GetSecretValue'], [this.slackToken.secretArn, this.slackSigningSecret.secretArn]);
+
+    this.setBusPolicy(orgId, rules);
 
     new events.Rule(this, 'ToResponder', {
       eventBus: this.bus,
       description: 'CloudTrail events forwarded by member accounts',
-      eventPattern: { detailType: [CLOUDTRAIL_DETAIL_TYPE] },
+      eventPattern: { source: forwardedSources(rules), detailType: [CLOUDTRAIL_DETAIL_TYPE] },
+      targets: [new targets.LambdaFunction(this.responder.fn, { deadLetterQueue: this.responder.deadLetterQueue, retryAttempts: 4 })],
+    });
+    new events.Rule(this, 'DecisionsToResponder', {
+      eventBus: this.bus,
+      description: 'Approvers\' decisions from Slack: the responder runs approved plans (re-read from the state store)',
+      eventPattern: { source: [EVENT_SOURCE], detailType: [DETAIL_TYPES.decision] },
       targets: [new targets.LambdaFunction(this.responder.fn, { deadLetterQueue: this.responder.deadLetterQueue, retryAttempts: 4 })],
     });
     new events.Rule(this, 'ToNotifier', {
       eventBus: this.bus,
-      description: 'Warden findings and remediation outcomes',
-      eventPattern: { source: [WARDEN_EVENT_SOURCE], detailType: [...WARDEN_DETAIL_TYPES] },
+      description: 'Warden findings, remediations, decisions and alerts',
+      eventPattern: { source: [EVENT_SOURCE], detailType: [...NOTIFIED_DETAIL_TYPES] },
       targets: [new targets.LambdaFunction(this.notifier.fn, { deadLetterQueue: this.notifier.deadLetterQueue, retryAttempts: 4 })],
     });
 
-    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: retentionDays(logRetentionDays), removalPolicy: RemovalPolicy.RETAIN });
-    const api = new apigwv2.HttpApi(this, 'SlackApi', { description: 'Slack interactivity endpoint (signature verified in the function)', createDefaultStage: false });
-    api.addRoutes({ path: '/slack/interactions', methods: [apigwv2.HttpMethod.POST], integration: new integrations.HttpLambdaIntegration('Approval', this.approval.fn) });
-    const stage = new apigwv2.HttpStage(this, 'SlackApiStage', {
-      httpApi: api,
-      autoDeploy: true,
-      throttle: { rateLimit: 10, burstLimit: 20 },
-      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs) },
-    });
+    const { api, stage } = this.slackApi(logRetentionDays);
+    this.api = api;
 
     for (const fn of [this.responder, this.notifier, this.approval]) this.alarms(fn);
 
@@ -166,26 +184,104 @@ export class CentralStack extends Stack {
       templateBody: memberTemplate(config, rules),
     });
 
-    new CfnOutput(this, 'SlackInteractivityUrl', { value: `${stage.url}slack/interactions` });
-    new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn });
-    new CfnOutput(this, 'ResponderRoleArn', { value: this.responder.role.roleArn });
-    new CfnOutput(this, 'SlackBotTokenSecretArn', { value: slackToken.secretArn });
-    new CfnOutput(this, 'SlackSigningSecretArn', { value: slackSigningSecret.secretArn });
+    new CfnOutput(this, 'SlackInteractivityUrl', { value: `${stage.url}slack/interactions`, description: 'Slack app > Interactivity > Request URL' });
+    new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn, description: 'Parameter WardenEventBusArn of the management account stack' });
+    new CfnOutput(this, 'ResponderRoleArn', { value: this.responder.role.roleArn, description: 'Parameter ResponderRoleArn of the management account stack' });
+    new CfnOutput(this, 'SlackBotTokenSecretArn', { value: this.slackToken.secretArn });
+    new CfnOutput(this, 'SlackSigningSecretArn', { value: this.slackSigningSecret.secretArn });
+    new CfnOutput(this, 'AlertsTopicArn', { value: this.topic.topicArn });
   }
 
-  private grantTable(role: iam.IRole, actions: readonly string[]): void {
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: [this.table.tableArn] }));
+  /**
+   * The bus's resource policy. Member accounts may put only CloudTrail events of the services the
+   * catalog watches (sources starting with `aws.` cannot be put by hand, only forwarded by a rule).
+   * The functions' own PutEvents come from this account and need no statement here (their identity
+   * policies allow them); the two denials keep every other principal, in any account, from putting
+   * a Warden event — a forged "Warden Decision" must never reach the responder.
+   */
+  private setBusPolicy(orgId: string, rules: readonly AnyRule[]): void {
+    const emitters = [this.responder.role.roleArn, this.approval.role.roleArn];
+    // The bus's own ARN, spelled out: a reference to its Arn attribute from its own policy is a cycle.
+    const busArn = this.formatArn({ service: 'events', resource: 'event-bus', resourceName: WARDEN_BUS_NAME });
+    const cfnBus = this.bus.node.defaultChild as events.CfnEventBus;
+    cfnBus.policy = new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'OrganizationCloudTrailEventsOnly',
+          principals: [new iam.AnyPrincipal()],
+          actions: ['events:PutEvents'],
+          resources: [busArn],
+          conditions: {
+            StringEquals: { 'aws:PrincipalOrgID': orgId, 'events:detail-type': CLOUDTRAIL_DETAIL_TYPE, 'events:source': forwardedSources(rules) },
+          },
+        }),
+        new iam.PolicyStatement({
+          sid: 'WardenSourceOnlyFromWardenFunctions',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['events:PutEvents'],
+          resources: [busArn],
+          conditions: { StringEquals: { 'events:source': EVENT_SOURCE }, ArnNotEquals: { 'aws:PrincipalArn': emitters } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'WardenDetailTypesOnlyFromWardenFunctions',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['events:PutEvents'],
+          resources: [busArn],
+          conditions: { StringEquals: { 'events:detail-type': Object.values(DETAIL_TYPES) }, ArnNotEquals: { 'aws:PrincipalArn': emitters } },
+        }),
+      ],
+    }).toJSON() as unknown;
+  }
+
+  /** The Slack interactivity endpoint: an HTTP API (throttled, JSON access logs) in front of the approval function. */
+  private slackApi(logRetentionDays: number): { api: apigwv2.HttpApi; stage: apigwv2.HttpStage } {
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: retentionDays(logRetentionDays), removalPolicy: RemovalPolicy.RETAIN });
+    const api = new apigwv2.HttpApi(this, 'SlackApi', { description: 'Lambda Warden: Slack interactivity endpoint (Slack signature verified in the function)', createDefaultStage: false });
+    api.addRoutes({ path: '/slack/interactions', methods: [apigwv2.HttpMethod.POST], integration: new integrations.HttpLambdaIntegration('Approval', this.approval.fn) });
+    const stage = new apigwv2.HttpStage(this, 'SlackApiStage', {
+      httpApi: api,
+      autoDeploy: true,
+      throttle: { rateLimit: 10, burstLimit: 20 },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        format: apigw.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            integrationStatus: '$context.integrationStatus',
+            integrationLatency: '$context.integrationLatency',
+          }),
+        ),
+      },
+    });
+    return { api, stage };
+  }
+
+  private allow(fn: WardenFunction, sid: string, actions: readonly string[], resources: readonly string[]): void {
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions: [...actions], resources: [...resources] }));
   }
 
   private alarms(fn: WardenFunction): void {
     const id = fn.node.id;
-    new cloudwatch.Alarm(this, `${id}Errors`, { metric: fn.fn.metricErrors({ period: Duration.minutes(5) }), threshold: 1, evaluationPeriods: 1, alarmDescription: `Lambda Warden ${id} failed` });
-    new cloudwatch.Alarm(this, `${id}Throttles`, { metric: fn.fn.metricThrottles({ period: Duration.minutes(5) }), threshold: 1, evaluationPeriods: 1, alarmDescription: `Lambda Warden ${id} was throttled` });
+    const period = Duration.minutes(5);
+    const common = { threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
+    new cloudwatch.Alarm(this, `${id}Errors`, { ...common, metric: fn.fn.metricErrors({ period }), alarmDescription: `Lambda Warden ${id} failed` });
+    new cloudwatch.Alarm(this, `${id}Throttles`, { ...common, metric: fn.fn.metricThrottles({ period }), alarmDescription: `Lambda Warden ${id} was throttled` });
     new cloudwatch.Alarm(this, `${id}DeadLetters`, {
-      metric: fn.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
+      ...common,
+      metric: fn.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period }),
       alarmDescription: `Lambda Warden ${id} has events in its dead-letter queue`,
     });
   }
+}
+
+/** The EventBridge sources of the services the catalog watches (`aws.lambda`, `aws.iam`, …). */
+export function forwardedSources(rules: readonly AnyRule[]): string[] {
+  return [...triggerIndex(rules).keys()].map(eventBridgeSource).sort();
 }

@@ -3,14 +3,18 @@
  * region, and as a plain stack in the management account): the forwarding rules whose patterns
  * come from the rule catalog, and — once per account, in the home region — the remediator role.
  */
-import { App, CfnCondition, CfnParameter, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { App, CfnCondition, CfnParameter, DefaultStackSynthesizer, Duration, Fn, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { WardenConfig } from '../functions/shared/config/config';
 import type { AnyRule } from '../rules/rule';
 import { forwardingPatterns, type ForwardingPattern } from './event-patterns';
+import { suppressMemberFindings } from './nag-suppressions';
 import { actionsByService, remediatorActions } from './remediator-permissions';
 
 export interface MemberStackProps extends StackProps {
@@ -36,13 +40,18 @@ function resourcesFor(service: string): string[] {
 
 export class MemberStack extends Stack {
   constructor(scope: Construct, id: string, props: MemberStackProps) {
-    super(scope, id, props);
+    // Member accounts are not CDK-bootstrapped: no bootstrap version parameter (an SSM lookup that would fail there).
+    super(scope, id, { synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }), ...props });
     const { config, rules } = props;
     const busArn = new CfnParameter(this, 'WardenEventBusArn', { type: 'String', description: 'ARN of the central Warden event bus' });
     const responderRoleArn = new CfnParameter(this, 'ResponderRoleArn', { type: 'String', description: 'ARN of the responder function role in the security account' });
 
     const isHomeRegion = new CfnCondition(this, 'IsHomeRegion', { expression: Fn.conditionEquals(Stack.of(this).region, config.deployment.homeRegion) });
     const isUsEast1 = new CfnCondition(this, 'IsUsEast1', { expression: Fn.conditionEquals(Stack.of(this).region, 'us-east-1') });
+    Validations.of(this).acknowledge({
+      id: 'CloudFormation-Validate::W9053',
+      reason: 'Two conditions by meaning (the remediator role lives in the home region; IAM events arrive in us-east-1): they coincide when the home region is us-east-1.',
+    });
 
     const forwarder = new iam.Role(this, 'ForwarderRole', {
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
@@ -123,9 +132,18 @@ export class MemberStack extends Stack {
   }
 }
 
-/** The member template as JSON, synthesized on its own (it holds no asset): the StackSet's template body. */
+/**
+ * The member template as JSON, synthesized on its own (it holds no asset) in a directory of its
+ * own, so it never lands in the caller's `cdk.out`: the StackSet's template body.
+ */
 export function memberTemplate(config: WardenConfig, rules: readonly AnyRule[]): string {
-  const app = new App();
-  const stack = new MemberStack(app, 'WardenMember', { config, rules });
-  return JSON.stringify(app.synth().getStackArtifact(stack.artifactId).template);
+  const outdir = mkdtempSync(join(tmpdir(), 'warden-member-'));
+  try {
+    const app = new App({ outdir });
+    const stack = new MemberStack(app, 'WardenMember', { config, rules });
+    suppressMemberFindings(stack);
+    return JSON.stringify(app.synth().getStackArtifact(stack.artifactId).template);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }

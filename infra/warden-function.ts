@@ -1,9 +1,9 @@
 /**
- * `WardenFunction`: every function of the bot with the same defaults — its own role, nodejs22.x on
+ * `WardenFunction`: every function of the bot with the same defaults — its own role, nodejs24.x on
  * arm64, esbuild bundling on this machine (never Docker), source maps, X-Ray tracing, a dead-letter
  * queue, reserved concurrency and log retention.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -23,7 +23,29 @@ export function retentionDays(days: number): logs.RetentionDays {
 }
 
 /** The runtime the bot's own functions deploy on (nodejs20.x is deprecated and flagged by the bot's own rule). */
-export const WARDEN_RUNTIME = lambda.Runtime.NODEJS_22_X;
+export const WARDEN_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/**
+ * How every function is bundled: ESM, minified, with source maps, for the runtime's Node version.
+ * `npm run bench` bundles with the same options to report sizes and load times.
+ */
+export const WARDEN_BUNDLING = {
+  format: nodejs.OutputFormat.ESM,
+  minify: true,
+  sourceMap: true,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  // ESM bundles need `require` for the CommonJS dependencies they inline.
+  banner: "import { createRequire as __wardenCreateRequire } from 'node:module'; const require = __wardenCreateRequire(import.meta.url);",
+} as const;
+
+/** Lambda's limit on the total size of a function's environment variables (names and values). */
+export const ENVIRONMENT_LIMIT_BYTES = 4096;
+
+/** A value's size; a reference resolved at deploy time (a table name, an ARN) counts as 128 bytes. */
+function valueBytes(value: string): number {
+  return Token.isUnresolved(value) ? 128 : Buffer.byteLength(value);
+}
 
 export interface WardenFunctionProps {
   /** `functions/<name>/handler.ts` is the entry point. */
@@ -44,6 +66,13 @@ export class WardenFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: WardenFunctionProps) {
     super(scope, id);
+    const environment = { ...props.environment, NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: `warden-${props.name}` };
+    const size = Object.entries(environment).reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + valueBytes(value), 0);
+    if (size > ENVIRONMENT_LIMIT_BYTES) {
+      throw new InvalidConfigError(
+        `The ${props.name} function's environment would be ${String(size)} bytes, over Lambda's ${String(ENVIRONMENT_LIMIT_BYTES)}: the configuration (WARDEN_CONFIG) is too large — shorten lists such as organization.accounts`,
+      );
+    }
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Lambda Warden ${props.name}: only what its code calls`,
@@ -71,18 +100,13 @@ export class WardenFunction extends Construct {
       logGroup,
       deadLetterQueueEnabled: true,
       deadLetterQueue: this.deadLetterQueue,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: `warden-${props.name}` },
+      environment,
       depsLockFilePath: join(ROOT, 'package-lock.json'),
       projectRoot: ROOT,
       bundling: {
+        ...WARDEN_BUNDLING,
+        mainFields: [...WARDEN_BUNDLING.mainFields],
         forceDockerBundling: false,
-        format: nodejs.OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        // ESM bundles need `require` for the CommonJS dependencies they inline.
-        banner: "import { createRequire as __wardenCreateRequire } from 'node:module'; const require = __wardenCreateRequire(import.meta.url);",
         externalModules: [],
       },
     });

@@ -7,7 +7,7 @@ import { RULES } from '../../rules';
 import { parseDeployConfig, type DeployConfig } from '../../infra/deploy-config';
 import { forwardingPatterns, triggerIndex } from '../../infra/event-patterns';
 import { MemberStack, memberTemplate } from '../../infra/member-stack';
-import { applyNagSuppressions } from '../../infra/nag-suppressions';
+import { suppressMemberFindings } from '../../infra/nag-suppressions';
 import { remediatorActions } from '../../infra/remediator-permissions';
 
 const config: DeployConfig = parseDeployConfig(readFileSync('warden.config.example.yaml', 'utf8'), 'example');
@@ -18,7 +18,7 @@ let memberStack: Stack;
 beforeAll(() => {
   const app = new App();
   memberStack = new MemberStack(app, 'WardenManagementAccount', { config, rules: RULES });
-  applyNagSuppressions(memberStack);
+  suppressMemberFindings(memberStack);
   Aspects.of(app).add(new AwsSolutionsChecks());
   Aspects.of(app).add(new ServerlessChecks());
   member = Template.fromStack(memberStack);

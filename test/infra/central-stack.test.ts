@@ -1,0 +1,278 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLOUDTRAIL_DETAIL_TYPE } from '../../functions/shared/event/cloudtrail-event';
+import { DETAIL_TYPES } from '../../functions/shared/responder/warden-events';
+import { RULES } from '../../rules';
+import { forwardedSources, type CentralStack } from '../../infra/central-stack';
+import { parseDeployConfig, type DeployConfig } from '../../infra/deploy-config';
+import { triggerIndex } from '../../infra/event-patterns';
+import { buildWardenApp } from '../../infra/warden-app';
+import { actionsOf, roleStatements, wildcardStatements, type CfnTemplate, type Statement } from '../support/cfn-template';
+
+const config: DeployConfig = parseDeployConfig(readFileSync('warden.config.example.yaml', 'utf8'), 'example');
+
+let stack: CentralStack;
+let template: Template;
+let json: CfnTemplate;
+let managementJson: CfnTemplate;
+
+/** Bundling is proven by test/infra/app.test.ts; here it is skipped to keep the run short. */
+beforeAll(() => {
+  const built = buildWardenApp(config, { appProps: { context: { 'aws:cdk:bundling-stacks': [] } } });
+  stack = built.central;
+  template = Template.fromStack(stack);
+  json = template.toJSON() as CfnTemplate;
+  managementJson = Template.fromStack(built.management).toJSON() as CfnTemplate;
+}, 180_000);
+
+const logicalId = (construct: IConstruct): string => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const ref = (construct: IConstruct): unknown => ({ Ref: logicalId(construct) });
+const arnOf = (construct: IConstruct): unknown => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
+
+function functions(): [string, CentralStack['responder']][] {
+  return [
+    ['responder', stack.responder],
+    ['notifier', stack.notifier],
+    ['approval', stack.approval],
+  ];
+}
+
+describe('event bus', () => {
+  it('accepts from the organization only CloudTrail events of the catalog\'s sources, and Warden events only from the Warden functions', () => {
+    const bus = json.Resources[logicalId(stack.bus)];
+    const statements = (bus?.Properties?.Policy as { Statement: Statement[] }).Statement;
+    expect(statements.map((s) => [s.Sid, s.Effect, s.Action, s.Principal])).toEqual([
+      ['OrganizationCloudTrailEventsOnly', 'Allow', 'events:PutEvents', { AWS: '*' }],
+      ['WardenSourceOnlyFromWardenFunctions', 'Deny', 'events:PutEvents', { AWS: '*' }],
+      ['WardenDetailTypesOnlyFromWardenFunctions', 'Deny', 'events:PutEvents', { AWS: '*' }],
+    ]);
+    expect(statements[0]?.Condition).toEqual({
+      StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': CLOUDTRAIL_DETAIL_TYPE, 'events:source': ['aws.cloudtrail', 'aws.events', 'aws.iam', 'aws.lambda'] },
+    });
+    expect(forwardedSources(RULES)).toHaveLength(triggerIndex(RULES).size);
+    const emitters = { 'aws:PrincipalArn': [arnOf(stack.responder.role), arnOf(stack.approval.role)] };
+    expect(statements[1]?.Condition).toEqual({ StringEquals: { 'events:source': 'lambda-warden' }, ArnNotEquals: emitters });
+    expect(statements[2]?.Condition).toEqual({ StringEquals: { 'events:detail-type': Object.values(DETAIL_TYPES) }, ArnNotEquals: emitters });
+    expect(Object.values(DETAIL_TYPES)).toContain('Warden Decision');
+    template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+  });
+
+  it('routes CloudTrail events and decisions to the responder, Warden events to the notifier, each with a DLQ and retries', () => {
+    const rules = template.findResources('AWS::Events::Rule');
+    const routes = Object.values(rules).map((r) => {
+      const props = r.Properties as { EventPattern: unknown; Targets: { Arn: unknown; DeadLetterConfig: { Arn: unknown }; RetryPolicy: unknown }[] };
+      expect(props.Targets).toHaveLength(1);
+      return { pattern: props.EventPattern, target: props.Targets[0]?.Arn, dlq: props.Targets[0]?.DeadLetterConfig.Arn, retry: props.Targets[0]?.RetryPolicy };
+    });
+    const retry = { MaximumRetryAttempts: 4 };
+    expect(routes).toEqual([
+      { pattern: { source: forwardedSources(RULES), 'detail-type': [CLOUDTRAIL_DETAIL_TYPE] }, target: arnOf(stack.responder.fn), dlq: arnOf(stack.responder.deadLetterQueue), retry },
+      { pattern: { source: ['lambda-warden'], 'detail-type': ['Warden Decision'] }, target: arnOf(stack.responder.fn), dlq: arnOf(stack.responder.deadLetterQueue), retry },
+      {
+        pattern: { source: ['lambda-warden'], 'detail-type': ['Warden Finding', 'Warden Remediation', 'Warden Decision', 'Warden Alert'] },
+        target: arnOf(stack.notifier.fn),
+        dlq: arnOf(stack.notifier.deadLetterQueue),
+        retry,
+      },
+    ]);
+  });
+});
+
+describe('functions', () => {
+  it.each(['responder', 'notifier', 'approval'] as const)('%s has its own role, DLQ, reserved concurrency, log retention, tracing, nodejs24.x on arm64', (name) => {
+    const fn = functions().find(([n]) => n === name)?.[1];
+    if (fn === undefined) throw new Error(name);
+    const props = json.Resources[logicalId(fn.fn)]?.Properties ?? {};
+    expect(props.Runtime).toBe('nodejs24.x');
+    expect(props.Architectures).toEqual(['arm64']);
+    expect(props.Role).toEqual(arnOf(fn.role));
+    expect(props.DeadLetterConfig).toEqual({ TargetArn: arnOf(fn.deadLetterQueue) });
+    expect(props.ReservedConcurrentExecutions).toEqual(expect.any(Number));
+    expect(props.TracingConfig).toEqual({ Mode: 'Active' });
+    expect(props.LoggingConfig).toEqual({ LogGroup: ref(fn.node.findChild('Logs')) });
+    expect(json.Resources[logicalId(fn.node.findChild('Logs'))]?.Properties?.RetentionInDays).toBe(90);
+    const trust = json.Resources[logicalId(fn.role)]?.Properties?.AssumeRolePolicyDocument as { Statement: Statement[] };
+    expect(trust.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }]);
+    expect(json.Resources[logicalId(fn.role)]?.Properties?.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('never shares a role, a queue or a log group', () => {
+    const used = functions().map(([, fn]) => json.Resources[logicalId(fn.fn)]?.Properties ?? {});
+    for (const key of ['Role', 'DeadLetterConfig', 'LoggingConfig']) expect(new Set(used.map((p) => JSON.stringify(p[key]))).size).toBe(3);
+    template.resourceCountIs('AWS::IAM::Role', 3);
+  });
+
+  it('gives each function exactly the environment its code reads', () => {
+    const names = Object.fromEntries(
+      functions().map(([name, fn]) => [name, Object.keys((json.Resources[logicalId(fn.fn)]?.Properties?.Environment as { Variables: object }).Variables).sort()]),
+    );
+    const platform = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'];
+    expect(names).toEqual({
+      responder: ['WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', ...platform].sort(),
+      notifier: ['WARDEN_CONFIG', 'WARDEN_SLACK_TOKEN_SECRET_ARN', 'WARDEN_TABLE_NAME', 'WARDEN_TOPIC_ARN', ...platform].sort(),
+      approval: ['WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_SLACK_SIGNING_SECRET_ARN', 'WARDEN_SLACK_TOKEN_SECRET_ARN', 'WARDEN_TABLE_NAME', ...platform].sort(),
+    });
+    const variables = (json.Resources[logicalId(stack.notifier.fn)]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.WARDEN_SLACK_TOKEN_SECRET_ARN).toEqual(ref(stack.slackToken));
+    expect(JSON.parse(String(variables.WARDEN_CONFIG))).toEqual(JSON.parse(JSON.stringify(config)));
+  });
+});
+
+describe('roles', () => {
+  /** [sorted actions, resource] of every statement of the role. */
+  const grants = (fn: CentralStack['responder']): [string[], unknown][] =>
+    roleStatements(json, logicalId(fn.role))
+      .map((s): [string[], unknown] => [[...actionsOf(s)].sort(), s.Resource])
+      .sort((a, b) => (a[0][0] ?? '').localeCompare(b[0][0] ?? ''));
+  const platform = (fn: CentralStack['responder']): [string[], unknown][] => [
+    [['logs:CreateLogStream', 'logs:PutLogEvents'], arnOf(fn.node.findChild('Logs'))],
+    [['sqs:SendMessage'], arnOf(fn.deadLetterQueue)],
+    [['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], '*'],
+  ];
+  const sorted = (list: [string[], unknown][]): [string[], unknown][] => [...list].sort((a, b) => (a[0][0] ?? '').localeCompare(b[0][0] ?? ''));
+
+  it('grants the responder the state store, the bus and the remediator role, and nothing else', () => {
+    expect(grants(stack.responder)).toEqual(
+      sorted([
+        ...platform(stack.responder),
+        [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
+        [['events:PutEvents'], arnOf(stack.bus)],
+        [['sts:AssumeRole'], { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/WardenRemediator']] }],
+      ]),
+    );
+  });
+
+  it('lets the responder assume only the remediator role name, only in organization accounts', () => {
+    const sts = roleStatements(json, logicalId(stack.responder.role)).filter((s) => actionsOf(s).some((a) => a.startsWith('sts:')));
+    expect(sts).toHaveLength(1);
+    expect(sts[0]?.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } });
+  });
+
+  it('grants the notifier the state store (no delete), the topic and the bot token', () => {
+    expect(grants(stack.notifier)).toEqual(
+      sorted([
+        ...platform(stack.notifier),
+        [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
+        [['secretsmanager:GetSecretValue'], ref(stack.slackToken)],
+        [['sns:Publish'], ref(stack.topic)],
+      ]),
+    );
+  });
+
+  it('grants the approval function the state store (no delete), the bus and both Slack secrets, and no cross-account access', () => {
+    expect(grants(stack.approval)).toEqual(
+      sorted([
+        ...platform(stack.approval),
+        [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
+        [['events:PutEvents'], arnOf(stack.bus)],
+        [['secretsmanager:GetSecretValue'], [ref(stack.slackToken), ref(stack.slackSigningSecret)]],
+      ]),
+    );
+  });
+
+  it('has no statement allowing "*" or "service:*" in the central, management or StackSet templates', () => {
+    const stackSet = Object.values(template.findResources('AWS::CloudFormation::StackSet'))[0] as { Properties: { TemplateBody: string } };
+    const body = JSON.parse(stackSet.Properties.TemplateBody) as unknown;
+    expect(wildcardStatements(body).length + wildcardStatements(json).length + wildcardStatements(managementJson).length).toBe(0);
+    // The check sees statements in all three: it would see a wildcard if there were one.
+    expect(JSON.stringify(body)).toContain('lambda:RemovePermission');
+    expect(wildcardStatements({ Statement: [{ Effect: 'Allow', Action: 'lambda:*' }] })).toHaveLength(1);
+  });
+});
+
+describe('storage, notifications, secrets, alarms, API', () => {
+  it('encrypts the state table, keeps point-in-time recovery, expires records by ttl, and retains it', () => {
+    expect(Object.keys(template.findResources('AWS::DynamoDB::Table'))).toHaveLength(1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        BillingMode: 'PAY_PER_REQUEST',
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('encrypts the SNS topic and refuses plain HTTP', () => {
+    expect(Object.keys(template.findResources('AWS::SNS::Topic'))).toHaveLength(1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':alias/aws/sns'])]) }) });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('creates the Slack secrets with no value in the template', () => {
+    const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret')) as { Properties: Record<string, unknown> }[];
+    expect(secrets).toHaveLength(2);
+    for (const secret of secrets) {
+      expect(secret.Properties.SecretString).toBeUndefined();
+      expect(secret.Properties.GenerateSecretString).toEqual({ ExcludePunctuation: true, PasswordLength: 32 });
+    }
+    expect(JSON.stringify(json)).not.toMatch(/xox[abp]-\d/);
+  });
+
+  it('alarms on errors, throttles and dead letters of each function', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => {
+      const p = a.Properties as { MetricName: string; Namespace: string; Dimensions: { Value: unknown }[]; Threshold: number };
+      return [p.Namespace, p.MetricName, p.Dimensions[0]?.Value, p.Threshold];
+    });
+    const expected = functions().flatMap(([, fn]) => [
+      ['AWS/Lambda', 'Errors', ref(fn.fn), 1],
+      ['AWS/Lambda', 'Throttles', ref(fn.fn), 1],
+      ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [logicalId(fn.deadLetterQueue), 'QueueName'] }, 1],
+    ]);
+    expect(alarms).toEqual(expected);
+  });
+
+  it('throttles the Slack endpoint, logs it as JSON, and routes only POST /slack/interactions to the approval function', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as { Properties: { DefaultRouteSettings: unknown; AccessLogSettings: { Format: string } } };
+    expect(stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    expect(Object.keys(JSON.parse(stage.Properties.AccessLogSettings.Format) as object)).toContain('requestId');
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r.Properties as { RouteKey: string }).RouteKey);
+    expect(routes).toEqual(['POST /slack/interactions']);
+    template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'apigateway.amazonaws.com', FunctionName: arnOf(stack.approval.fn) });
+  });
+
+  it('gives the StackSet a template that needs no CDK bootstrap in member accounts', () => {
+    const stackSet = Object.values(template.findResources('AWS::CloudFormation::StackSet'))[0] as { Properties: { TemplateBody: string } };
+    const body = JSON.parse(stackSet.Properties.TemplateBody) as { Parameters: object; Rules?: object };
+    expect(Object.keys(body.Parameters).sort()).toEqual(['ResponderRoleArn', 'WardenEventBusArn']);
+    expect(body.Rules).toBeUndefined();
+    expect(stackSet.Properties.TemplateBody).not.toContain('cdk-bootstrap');
+  });
+
+  it('deploys the member template to the configured OUs and regions with automatic deployment', () => {
+    expect(Object.keys(template.findResources('AWS::CloudFormation::StackSet'))).toHaveLength(1);
+    template.hasResourceProperties('AWS::CloudFormation::StackSet', {
+      PermissionModel: 'SERVICE_MANAGED',
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      CallAs: 'DELEGATED_ADMIN',
+      StackInstancesGroup: [{ DeploymentTargets: { OrganizationalUnitIds: ['r-ab12'] }, Regions: ['us-east-1', 'eu-west-1'] }],
+      Parameters: [
+        { ParameterKey: 'WardenEventBusArn', ParameterValue: arnOf(stack.bus) },
+        { ParameterKey: 'ResponderRoleArn', ParameterValue: arnOf(stack.responder.role) },
+      ],
+    });
+  });
+});
+
+describe('central stack', () => {
+  it('has no unsuppressed cdk-nag finding (AwsSolutions and Serverless packs)', () => {
+    const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('(AwsSolutions|Serverless)-.*'));
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('(AwsSolutions|Serverless)-.*'));
+    expect([...errors, ...warnings].map((a) => `${a.id}: ${JSON.stringify(a.entry.data).slice(0, 160)}`)).toEqual([]);
+  });
+
+  it('gives every suppression a reason', () => {
+    const suppressions = Object.values(json.Resources).flatMap((r) => {
+      const metadata = (r as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata;
+      return metadata?.cdk_nag?.rules_to_suppress ?? [];
+    });
+    expect(suppressions.length).toBeGreaterThan(0);
+    expect(suppressions.filter((s) => s.reason.length < 40)).toEqual([]);
+  });
+});
