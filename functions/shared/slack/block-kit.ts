@@ -152,10 +152,11 @@ export function contentBlocks(content: MessageContent, actions: ActionsBlock | n
   return { text: fitText(content.summary, SLACK_LIMITS.messageText), blocks: kept };
 }
 
-/** A short message (thread replies, digests, alerts): a title line and lines. */
+/** A short message (thread replies, digests, alerts): the title and each line in its own section, so one long line cannot push out the others. */
 export function simpleMessage(title: string, lines: readonly Line[], fallback: string): SlackMessage {
+  const [first, ...rest] = lines;
   return {
     text: fitText(fallback, SLACK_LIMITS.messageText),
-    blocks: [section(`*${escapeMrkdwn(title)}*${lines.length > 0 ? '\n' : ''}${lines.map(mrkdwnLine).join('\n')}`)],
+    blocks: [section(`*${escapeMrkdwn(title)}*${first === undefined ? '' : `\n${mrkdwnLine(first)}`}`), ...rest.slice(0, SLACK_LIMITS.blocks - 1).map((line) => section(mrkdwnLine(line)))],
   };
 }

@@ -127,7 +127,8 @@ export function actionLines(finding: Finding, outcome: ExecutionOutcome): Line[]
   if (outcome.circuitBreaker !== undefined) {
     lines.push([text(`Circuit breaker open: more than ${String(outcome.circuitBreaker.limit)} automatic remediations within ${String(outcome.circuitBreaker.windowMinutes)} minutes, so this waits for an approver.`)]);
   }
-  lines.push([text(outcome.detail)]);
+  // The outcome's sentence repeats the call for dry-run, alerts and pending approvals; elsewhere it says what happened.
+  if (outcome.status !== 'dry-run' && outcome.status !== 'alerted' && outcome.status !== 'pending-approval') lines.push([text(outcome.detail)]);
   if (finding.remediation !== null) lines.push([text(finding.remediation.description)]);
   return lines;
 }

@@ -79,7 +79,8 @@ export interface DigestInput {
   readonly postedAlone: number;
 }
 
-const DIGEST_LISTED = 20;
+/** Rules and resources listed by name in a digest; the rest are counted. */
+const DIGEST_LISTED = 10;
 
 function listed(values: readonly string[]): Line {
   const shown = values.slice(0, DIGEST_LISTED);
