@@ -149,14 +149,15 @@ export function contentBlocks(content: MessageContent, actions: ActionsBlock | n
   const reserved = actions === null ? 0 : 1;
   const kept = blocks.slice(0, SLACK_LIMITS.blocks - reserved);
   if (actions !== null) kept.push(actions);
-  return { text: fitText(content.summary, SLACK_LIMITS.messageText), blocks: kept };
+  // `text` is mrkdwn too (notifications, fallbacks): escaped like the blocks, so no `<!channel>` gets through.
+  return { text: fitText(escapeMrkdwn(content.summary), SLACK_LIMITS.messageText), blocks: kept };
 }
 
 /** A short message (thread replies, digests, alerts): the title and each line in its own section, so one long line cannot push out the others. */
 export function simpleMessage(title: string, lines: readonly Line[], fallback: string): SlackMessage {
   const [first, ...rest] = lines;
   return {
-    text: fitText(fallback, SLACK_LIMITS.messageText),
+    text: fitText(escapeMrkdwn(fallback), SLACK_LIMITS.messageText),
     blocks: [section(`*${escapeMrkdwn(title)}*${first === undefined ? '' : `\n${mrkdwnLine(first)}`}`), ...rest.slice(0, SLACK_LIMITS.blocks - 1).map((line) => section(mrkdwnLine(line)))],
   };
 }
