@@ -47,7 +47,7 @@ async function simulate(args: readonly string[], io: Io): Promise<number> {
           : [{ file, eventId: null, eventName: null, ignored: null, error: loaded.error, findings: [], outcomes: [] }];
       for (const record of records) {
         if (record.error !== null) invalid = true;
-        io.out(values.json ? JSON.stringify(toJsonRecord(record)) : `${renderRecordText(record, !values.apply)}\n`);
+        io.out(values.json ? JSON.stringify(toJsonRecord(record)) : `${renderRecordText(record, !values.apply, config.slack)}\n`);
       }
     }
   } finally {

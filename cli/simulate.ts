@@ -28,6 +28,8 @@ import type { AnyRule } from '../rules/rule';
 import { InMemoryAccount } from '../sim/in-memory-account';
 import { installLambdaMock, type LambdaMockHandle } from '../sim/lambda-mock';
 import type { StateFile } from '../sim/state-file';
+import { channelFor } from '../functions/shared/notifier/routing';
+import { findingText } from '../functions/shared/slack/warden-messages';
 
 /** What the bot did with one event. */
 export interface SimulationRecord {
@@ -183,8 +185,8 @@ const WHAT_MODE_DOES = {
   alert: 'would alert only',
 } as const;
 
-/** A readable rendering for a security engineer. */
-export function renderRecordText(record: SimulationRecord, dryRun: boolean): string {
+/** A readable rendering for a security engineer; with the `slack` configuration, each Slack message that would be posted too. */
+export function renderRecordText(record: SimulationRecord, dryRun: boolean, slack?: WardenConfig['slack']): string {
   const head = `${record.file}  ${record.eventName ?? '(no event name)'}  ${record.eventId ?? ''}`.trimEnd();
   if (record.error !== null) return `${head}\n  ✖ invalid event: ${record.error}`;
   if (record.ignored !== null) return `${head}\n  – ignored: ${record.ignored}`;
@@ -208,6 +210,14 @@ export function renderRecordText(record: SimulationRecord, dryRun: boolean): str
     }
     const outcome = record.outcomes[index];
     if (outcome !== undefined) lines.push(`    Outcome: ${outcome.status}${outcome.verified === true ? ' (verified)' : ''}: ${outcome.detail}`);
+    if (outcome !== undefined && slack !== undefined) lines.push(...slackMessageLines(f, outcome, slack));
   }
   return lines.join('\n');
+}
+
+/** The Slack message the notifier would post for a finding, as text (the notifier may fold it into a digest). */
+function slackMessageLines(finding: Finding, outcome: ExecutionOutcome, slack: WardenConfig['slack']): string[] {
+  if (outcome.status === 'duplicate') return [];
+  const channel = channelFor(slack, { account: finding.account, severity: finding.severity });
+  return [`    Slack message${channel === null ? ' (no channel configured: SNS only)' : ` to ${channel}`}:`, findingText(finding, outcome, { indent: '    │ ' })];
 }

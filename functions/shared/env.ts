@@ -29,3 +29,28 @@ export function readResponderEnv(env: NodeJS.ProcessEnv = process.env): Responde
     configJson: requireEnv('WARDEN_CONFIG', env),
   };
 }
+
+export interface NotifierEnv {
+  readonly region: string;
+  readonly tableName: string;
+  readonly topicArn: string;
+  /** ARN of the Secrets Manager secret holding the Slack bot token (the token itself is never in the environment). */
+  readonly slackTokenSecretArn: string;
+  /** The Warden configuration as JSON (validated by `parseConfig`). */
+  readonly configJson: string;
+  /** Optional override of `https://slack.com/api/` (`WARDEN_SLACK_API_URL`, checked by `parseSlackApiUrl`). */
+  readonly slackApiUrl?: string;
+}
+
+/** The notifier's environment. @throws MissingEnvironmentError naming the first missing variable. */
+export function readNotifierEnv(env: NodeJS.ProcessEnv = process.env): NotifierEnv {
+  const slackApiUrl = env.WARDEN_SLACK_API_URL?.trim();
+  return {
+    region: requireEnv('AWS_REGION', env),
+    tableName: requireEnv('WARDEN_TABLE_NAME', env),
+    topicArn: requireEnv('WARDEN_TOPIC_ARN', env),
+    slackTokenSecretArn: requireEnv('WARDEN_SLACK_TOKEN_SECRET_ARN', env),
+    configJson: requireEnv('WARDEN_CONFIG', env),
+    ...(slackApiUrl === undefined || slackApiUrl === '' ? {} : { slackApiUrl }),
+  };
+}

@@ -14,14 +14,21 @@ import {
   type ClaimResult,
   type CounterResult,
   type DecisionResult,
+  type DigestWindow,
   type FindingRecord,
+  type NotificationClaim,
+  type NotifiedMessage,
   type StateStore,
 } from './state-store';
+import type { DecisionDetail } from '../approval/decision';
+import type { ExecutionOutcome } from '../executor/outcome';
 
 const DAY = 24 * 3600;
 /** Finding records are kept 90 days; approvals 30 days past their expiry (the audit trail lives on the bus). */
 const FINDING_RETENTION_SECONDS = 90 * DAY;
 const APPROVAL_RETENTION_SECONDS = 30 * DAY;
+/** Notification claims and message locations are kept as long as findings (follow-ups can come days later). */
+const NOTIFICATION_RETENTION_SECONDS = 90 * DAY;
 
 function isConditionFailure(e: unknown): boolean {
   return e instanceof ConditionalCheckFailedException || (e instanceof Error && e.name === 'ConditionalCheckFailedException');
@@ -40,7 +47,15 @@ export const keys = {
   finding: (findingId: string, eventId: string) => ({ pk: `FINDING#${findingId}`, sk: `EVENT#${eventId}` }),
   approval: (id: string) => ({ pk: `APPROVAL#${id}`, sk: 'APPROVAL' }),
   counter: (name: string, windowStart: Date) => ({ pk: `COUNTER#${name}`, sk: `WINDOW#${windowStart.toISOString()}` }),
+  notification: (key: string) => ({ pk: `NOTIFY#${key}`, sk: 'NOTIFY' }),
+  message: (findingId: string, eventId: string) => ({ pk: `MESSAGE#${findingId}`, sk: `EVENT#${eventId}` }),
+  messageByRecord: (recordId: string) => ({ pk: `MESSAGEREF#${recordId}`, sk: 'MESSAGEREF' }),
+  digest: (principal: string, channel: string, windowStart: Date) => ({ pk: `DIGEST#${principal}#${channel}`, sk: `WINDOW#${windowStart.toISOString()}` }),
 };
+
+function stringSet(value: unknown): string[] {
+  return value instanceof Set ? [...(value as Set<unknown>)].filter((v): v is string => typeof v === 'string').sort() : [];
+}
 
 /**
  * @example
@@ -235,6 +250,169 @@ export class DynamoDbStateStore implements StateStore {
           }),
         ),
       `Tripping ${input.name}`,
+    );
+  }
+
+  // ── Notifier (issue #6, Slack messages) ──
+
+  async claimNotification(input: { key: string; now: Date; leaseSeconds: number }): Promise<NotificationClaim> {
+    const owner = randomUUID();
+    const claimed = await this.conditional(
+      () =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...keys.notification(input.key),
+              status: 'in-progress',
+              owner,
+              leaseUntil: new Date(input.now.getTime() + input.leaseSeconds * 1000).toISOString(),
+              ttl: epochSeconds(input.now) + NOTIFICATION_RETENTION_SECONDS,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND #leaseUntil < :now)',
+            ExpressionAttributeNames: { '#status': 'status', '#leaseUntil': 'leaseUntil' },
+            ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': input.now.toISOString() },
+          }),
+        ),
+      'Claiming a notification',
+    );
+    if (claimed) return { claimed: true, owner };
+    const item = await this.get(keys.notification(input.key));
+    return { claimed: false, status: item?.status === 'done' ? 'done' : 'in-progress' };
+  }
+
+  async completeNotification(input: { key: string; owner: string; now: Date }): Promise<void> {
+    await this.conditional(
+      () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.notification(input.key),
+            UpdateExpression: 'SET #status = :done, #completedAt = :now',
+            ConditionExpression: '#status = :inProgress AND #owner = :owner',
+            ExpressionAttributeNames: { '#status': 'status', '#completedAt': 'completedAt', '#owner': 'owner' },
+            ExpressionAttributeValues: { ':done': 'done', ':inProgress': 'in-progress', ':owner': input.owner, ':now': input.now.toISOString() },
+          }),
+        ),
+      'Completing a notification',
+    );
+  }
+
+  /** An UpdateItem (not a delete: the notifier's role has no DeleteItem) that ends the lease at once. */
+  async releaseNotification(input: { key: string; owner: string }): Promise<void> {
+    await this.conditional(
+      () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.notification(input.key),
+            UpdateExpression: 'SET #leaseUntil = :epoch',
+            ConditionExpression: '#status = :inProgress AND #owner = :owner',
+            ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner', '#leaseUntil': 'leaseUntil' },
+            ExpressionAttributeValues: { ':inProgress': 'in-progress', ':owner': input.owner, ':epoch': new Date(0).toISOString() },
+          }),
+        ),
+      'Releasing a notification',
+    );
+  }
+
+  async putNotifiedMessage(record: NotifiedMessage): Promise<void> {
+    const ttl = epochSeconds(new Date(record.postedAt)) + NOTIFICATION_RETENTION_SECONDS;
+    const writes = [
+      { ...keys.message(record.findingId, record.eventId), ...toJson(record), ttl },
+      ...record.recordIds.map((id) => ({ ...keys.messageByRecord(id), findingId: record.findingId, eventId: record.eventId, ttl })),
+    ];
+    for (const item of writes) {
+      try {
+        await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+      } catch (e: unknown) {
+        throw new StateStoreError(`Storing the message of finding ${record.findingId} failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
+      }
+    }
+  }
+
+  async getNotifiedMessage(findingId: string, eventId: string): Promise<NotifiedMessage | null> {
+    const item = await this.get(keys.message(findingId, eventId));
+    return item === null ? null : (withoutKeys(item, ['pk', 'sk', 'ttl']) as unknown as NotifiedMessage);
+  }
+
+  async getNotifiedMessageByRecord(recordId: string): Promise<NotifiedMessage | null> {
+    const ref = await this.get(keys.messageByRecord(recordId));
+    if (ref === null || typeof ref.findingId !== 'string' || typeof ref.eventId !== 'string') return null;
+    return this.getNotifiedMessage(ref.findingId, ref.eventId);
+  }
+
+  async updateNotifiedMessage(input: { findingId: string; eventId: string; decision?: DecisionDetail; latest?: ExecutionOutcome; now: Date }): Promise<NotifiedMessage | null> {
+    const sets: string[] = ['#updatedAt = :now'];
+    const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
+    const values: Record<string, unknown> = { ':now': input.now.toISOString() };
+    if (input.decision !== undefined) {
+      sets.push('#decision = :decision');
+      names['#decision'] = 'decision';
+      values[':decision'] = toJson(input.decision);
+    }
+    if (input.latest !== undefined) {
+      sets.push('#latest = :latest');
+      names['#latest'] = 'latest';
+      values[':latest'] = toJson(input.latest);
+    }
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.message(input.findingId, input.eventId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return withoutKeys(out.Attributes ?? {}, ['pk', 'sk', 'ttl', 'updatedAt']) as unknown as NotifiedMessage;
+    } catch (e: unknown) {
+      if (isConditionFailure(e)) return null;
+      throw new StateStoreError(`Updating the message of finding ${input.findingId} failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
+    }
+  }
+
+  async addToDigest(input: { principal: string; channel: string; windowStart: Date; windowSeconds: number; ruleId: string; resource: string }): Promise<DigestWindow> {
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.digest(input.principal, input.channel, input.windowStart),
+          UpdateExpression: 'SET #ttl = if_not_exists(#ttl, :ttl) ADD #count :one, #rules :rule, #resources :resource',
+          ExpressionAttributeNames: { '#ttl': 'ttl', '#count': 'count', '#rules': 'rules', '#resources': 'resources' },
+          ExpressionAttributeValues: { ':one': 1, ':rule': new Set([input.ruleId]), ':resource': new Set([input.resource]), ':ttl': epochSeconds(input.windowStart) + input.windowSeconds + DAY },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const item = out.Attributes ?? {};
+      return {
+        count: typeof item.count === 'number' ? item.count : 1,
+        rules: stringSet(item.rules),
+        resources: stringSet(item.resources),
+        ...(typeof item.ts === 'string' ? { ts: item.ts } : {}),
+      };
+    } catch (e: unknown) {
+      throw new StateStoreError(`Counting the digest of a principal failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
+    }
+  }
+
+  async setDigestMessage(input: { principal: string; channel: string; windowStart: Date; ts: string }): Promise<boolean> {
+    return this.conditional(
+      () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.digest(input.principal, input.channel, input.windowStart),
+            UpdateExpression: 'SET #ts = :ts',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#ts)',
+            ExpressionAttributeNames: { '#ts': 'ts' },
+            ExpressionAttributeValues: { ':ts': input.ts },
+          }),
+        ),
+      'Recording a digest message',
     );
   }
 }

@@ -7,14 +7,23 @@ import {
   type ClaimResult,
   type CounterResult,
   type DecisionResult,
+  type DigestWindow,
   type FindingRecord,
+  type NotificationClaim,
+  type NotifiedMessage,
   type StateStore,
 } from './state-store';
+import type { DecisionDetail } from '../approval/decision';
+import type { ExecutionOutcome } from '../executor/outcome';
 
 export class InMemoryStateStore implements StateStore {
   private readonly findings = new Map<string, FindingRecord>();
   private readonly approvals = new Map<string, ApprovalRecord>();
   private readonly counters = new Map<string, { count: number; tripped: boolean }>();
+  private readonly notifications = new Map<string, { status: 'in-progress' | 'done'; owner: string; leaseUntil: number }>();
+  private readonly messages = new Map<string, NotifiedMessage>();
+  private readonly messagesByRecord = new Map<string, string>();
+  private readonly digests = new Map<string, { count: number; rules: Set<string>; resources: Set<string>; ts?: string }>();
 
   claimFinding(input: { finding: FindingRecord['finding']; eventId: string; now: Date; leaseSeconds: number }): Promise<ClaimResult> {
     const key = `${input.finding.id}\u0000${input.eventId}`;
@@ -95,6 +104,76 @@ export class InMemoryStateStore implements StateStore {
     const counter = this.counters.get(key) ?? { count: 0, tripped: false };
     if (counter.tripped) return Promise.resolve(false);
     this.counters.set(key, { ...counter, tripped: true });
+    return Promise.resolve(true);
+  }
+
+  // ── Notifier (issue #6, Slack messages) ──
+
+  claimNotification(input: { key: string; now: Date; leaseSeconds: number }): Promise<NotificationClaim> {
+    const existing = this.notifications.get(input.key);
+    if (existing !== undefined && !(existing.status === 'in-progress' && existing.leaseUntil < input.now.getTime())) {
+      return Promise.resolve({ claimed: false, status: existing.status });
+    }
+    const owner = randomUUID();
+    this.notifications.set(input.key, { status: 'in-progress', owner, leaseUntil: input.now.getTime() + input.leaseSeconds * 1000 });
+    return Promise.resolve({ claimed: true, owner });
+  }
+
+  completeNotification(input: { key: string; owner: string; now: Date }): Promise<void> {
+    const existing = this.notifications.get(input.key);
+    if (existing?.status === 'in-progress' && existing.owner === input.owner) this.notifications.set(input.key, { ...existing, status: 'done' });
+    return Promise.resolve();
+  }
+
+  releaseNotification(input: { key: string; owner: string }): Promise<void> {
+    const existing = this.notifications.get(input.key);
+    if (existing?.status === 'in-progress' && existing.owner === input.owner) this.notifications.set(input.key, { ...existing, leaseUntil: 0 });
+    return Promise.resolve();
+  }
+
+  putNotifiedMessage(record: NotifiedMessage): Promise<void> {
+    const key = `${record.findingId}\u0000${record.eventId}`;
+    this.messages.set(key, toJson(record));
+    for (const id of record.recordIds) this.messagesByRecord.set(id, key);
+    return Promise.resolve();
+  }
+
+  getNotifiedMessage(findingId: string, eventId: string): Promise<NotifiedMessage | null> {
+    return Promise.resolve(this.messages.get(`${findingId}\u0000${eventId}`) ?? null);
+  }
+
+  getNotifiedMessageByRecord(recordId: string): Promise<NotifiedMessage | null> {
+    const key = this.messagesByRecord.get(recordId);
+    return Promise.resolve(key === undefined ? null : (this.messages.get(key) ?? null));
+  }
+
+  updateNotifiedMessage(input: { findingId: string; eventId: string; decision?: DecisionDetail; latest?: ExecutionOutcome; now: Date }): Promise<NotifiedMessage | null> {
+    const key = `${input.findingId}\u0000${input.eventId}`;
+    const existing = this.messages.get(key);
+    if (existing === undefined) return Promise.resolve(null);
+    const updated: NotifiedMessage = toJson({
+      ...existing,
+      ...(input.decision === undefined ? {} : { decision: input.decision }),
+      ...(input.latest === undefined ? {} : { latest: input.latest }),
+    });
+    this.messages.set(key, updated);
+    return Promise.resolve(updated);
+  }
+
+  addToDigest(input: { principal: string; channel: string; windowStart: Date; windowSeconds: number; ruleId: string; resource: string }): Promise<DigestWindow> {
+    const key = `${input.principal}\u0000${input.channel}\u0000${input.windowStart.toISOString()}`;
+    const digest = this.digests.get(key) ?? { count: 0, rules: new Set<string>(), resources: new Set<string>() };
+    digest.count += 1;
+    digest.rules.add(input.ruleId);
+    digest.resources.add(input.resource);
+    this.digests.set(key, digest);
+    return Promise.resolve({ count: digest.count, rules: [...digest.rules].sort(), resources: [...digest.resources].sort(), ...(digest.ts === undefined ? {} : { ts: digest.ts }) });
+  }
+
+  setDigestMessage(input: { principal: string; channel: string; windowStart: Date; ts: string }): Promise<boolean> {
+    const digest = this.digests.get(`${input.principal}\u0000${input.channel}\u0000${input.windowStart.toISOString()}`);
+    if (digest === undefined || digest.ts !== undefined) return Promise.resolve(false);
+    digest.ts = input.ts;
     return Promise.resolve(true);
   }
 }

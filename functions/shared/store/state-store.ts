@@ -4,8 +4,10 @@
  * is a conditional write, so concurrent deliveries and double clicks change state exactly once.
  */
 import type { RemediationPlan } from '../../../rules/rule';
+import type { DecisionDetail } from '../approval/decision';
 import type { Finding } from '../engine/engine';
 import { WardenError } from '../errors';
+import type { ExecutionOutcome } from '../executor/outcome';
 
 /** A write to the state store failed for a reason other than its condition. */
 export class StateStoreError extends WardenError {}
@@ -76,6 +78,61 @@ export interface StateStore {
   incrementCounter(input: { name: string; windowStart: Date; windowSeconds: number; limit: number }): Promise<CounterResult>;
   /** Marks a window's counter as tripped; true only for the first caller (one alert per window). */
   markCounterTripped(input: { name: string; windowStart: Date }): Promise<boolean>;
+
+  // ── Notifier (issue #6, Slack messages): notification claims, where each message is, digests ──
+
+  /** Claims one notification (`key` names the event and what it reports); as `claimFinding`: free, or a crashed claimant's lease ran out. */
+  claimNotification(input: { key: string; now: Date; leaseSeconds: number }): Promise<NotificationClaim>;
+  /** Marks the notification sent; only the claimant can. */
+  completeNotification(input: { key: string; owner: string; now: Date }): Promise<void>;
+  /** Gives the claim back (sending failed and will be retried); only the claimant can. */
+  releaseNotification(input: { key: string; owner: string }): Promise<void>;
+  /** Stores where a finding's message is (and, for each of `recordIds`, an index entry from that approval or restore id). */
+  putNotifiedMessage(record: NotifiedMessage): Promise<void>;
+  getNotifiedMessage(findingId: string, eventId: string): Promise<NotifiedMessage | null>;
+  /** The message of the finding an approval or restore record belongs to. */
+  getNotifiedMessageByRecord(recordId: string): Promise<NotifiedMessage | null>;
+  /** Records a decision or a later outcome on the message; null when no message is stored. */
+  updateNotifiedMessage(input: { findingId: string; eventId: string; decision?: DecisionDetail; latest?: ExecutionOutcome; now: Date }): Promise<NotifiedMessage | null>;
+  /** Counts one finding of a principal in a channel's digest window (atomically) and returns the window as it is now. */
+  addToDigest(input: { principal: string; channel: string; windowStart: Date; windowSeconds: number; ruleId: string; resource: string }): Promise<DigestWindow>;
+  /** Records the digest message of a window; false when one was recorded already. */
+  setDigestMessage(input: { principal: string; channel: string; windowStart: Date; ts: string }): Promise<boolean>;
+}
+
+export type NotificationClaim = { readonly claimed: true; readonly owner: string } | { readonly claimed: false; readonly status: 'in-progress' | 'done' };
+
+/** Where a Slack message is: its channel and `ts`, and the root message its thread replies go under. */
+export interface SlackMessageRef {
+  readonly channel: string;
+  readonly ts: string;
+  /** The message itself, or the digest message it was posted under. */
+  readonly threadTs: string;
+}
+
+/** A finding's Slack message and what it shows (findings and outcomes carry no secret value). */
+export interface NotifiedMessage {
+  readonly findingId: string;
+  readonly eventId: string;
+  readonly message: SlackMessageRef;
+  readonly finding: Finding;
+  readonly outcome: ExecutionOutcome;
+  /** Approval and restore ids whose buttons the message carries. */
+  readonly recordIds: readonly string[];
+  readonly decision?: DecisionDetail;
+  /** The latest outcome reported after the original one (for example the approved plan's result). */
+  readonly latest?: ExecutionOutcome;
+  readonly postedAt: string;
+}
+
+/** One principal's findings in one channel within one digest window. */
+export interface DigestWindow {
+  /** Findings counted in the window, this one included. */
+  readonly count: number;
+  readonly rules: readonly string[];
+  readonly resources: readonly string[];
+  /** The digest message's `ts`, once posted. */
+  readonly ts?: string;
 }
 
 /** Why a decision failed, from the record as it is now. */

@@ -123,7 +123,10 @@ export function applyUpdate(expression: string, item: Item, names: Names, values
       } else if (keyword === 'ADD') {
         const [name, value] = part.split(/\s+/);
         const key = attributeName(name!, names);
-        out[key] = ((out[key] as number | undefined) ?? 0) + (operandValue(value!, out, names, values) as number);
+        const operand = operandValue(value!, out, names, values);
+        // ADD on a set is a union (string sets), on a number a sum.
+        if (operand instanceof Set) out[key] = new Set([...((out[key] as Set<unknown> | undefined) ?? []), ...operand]);
+        else out[key] = ((out[key] as number | undefined) ?? 0) + (operand as number);
       } else if (keyword === 'REMOVE') {
         out[attributeName(part, names)] = undefined;
       } else throw new Error(`unsupported clause ${clause}`);

@@ -183,3 +183,85 @@ describe('DynamoDbStateStore', () => {
     expect(writes.every((c) => typeof c.input.ConditionExpression === 'string' && c.input.TableName === 'warden-state')).toBe(true);
   });
 });
+
+// ── Notifier (issue #6, Slack messages): notification claims, message locations, digests ──
+
+describe.each(STORES)('%s (notifier methods)', (_name, factory) => {
+  let store: StateStore;
+  let dispose: () => void;
+  beforeEach(() => {
+    ({ store, dispose } = factory());
+  });
+  afterEach(() => {
+    dispose();
+  });
+
+  const outcome = {
+    findingId: FINDING.id,
+    eventId: 'e-1',
+    ruleId: FINDING.ruleId,
+    resource: FINDING.resource,
+    account: FINDING.account,
+    region: FINDING.region,
+    mode: 'approve',
+    effectiveMode: 'approve',
+    status: 'pending-approval',
+    dryRun: false,
+    plan: { action: 'remove-function-permission', call: 'lambda:RemovePermission', description: 'removes it' },
+    detail: 'waiting',
+    approval: { id: 'wa-1', expiresAt: later(3600).toISOString() },
+    at: NOW.toISOString(),
+  } as const;
+  const message = { findingId: FINDING.id, eventId: 'e-1', message: { channel: 'C0ALERTS', ts: '1.000100', threadTs: '1.000100' }, finding: FINDING, outcome, recordIds: ['wa-1'], postedAt: NOW.toISOString() };
+
+  it('grants one of ten concurrent claims on a notification; a done one is never claimed again', async () => {
+    const claims = await Promise.all(Array.from({ length: 10 }, () => store.claimNotification({ key: 'finding#a#b', now: NOW, leaseSeconds: 60 })));
+    expect(claims.filter((c) => c.claimed)).toHaveLength(1);
+    const winner = claims.find((c) => c.claimed);
+    if (winner?.claimed !== true) throw new Error('not claimed');
+    await store.completeNotification({ key: 'finding#a#b', owner: winner.owner, now: NOW });
+    expect(await store.claimNotification({ key: 'finding#a#b', now: later(86_400), leaseSeconds: 60 })).toEqual({ claimed: false, status: 'done' });
+  });
+
+  it('lets a retry take a released or expired claim, but not a live one; only the owner completes or releases', async () => {
+    const first = await store.claimNotification({ key: 'k', now: NOW, leaseSeconds: 60 });
+    if (!first.claimed) throw new Error('not claimed');
+    expect(await store.claimNotification({ key: 'k', now: later(30), leaseSeconds: 60 })).toEqual({ claimed: false, status: 'in-progress' });
+    await store.releaseNotification({ key: 'k', owner: 'somebody-else' });
+    expect((await store.claimNotification({ key: 'k', now: later(31), leaseSeconds: 60 })).claimed).toBe(false);
+    await store.releaseNotification({ key: 'k', owner: first.owner });
+    const second = await store.claimNotification({ key: 'k', now: later(32), leaseSeconds: 60 });
+    expect(second.claimed).toBe(true);
+    await store.completeNotification({ key: 'k', owner: first.owner, now: later(33) });
+    expect((await store.claimNotification({ key: 'k', now: later(200), leaseSeconds: 60 })).claimed).toBe(true);
+  });
+
+  it('stores where a message is, finds it by finding and event or by record id, and records decisions and later outcomes', async () => {
+    expect(await store.getNotifiedMessage(FINDING.id, 'e-1')).toBeNull();
+    await store.putNotifiedMessage(message);
+    expect(await store.getNotifiedMessage(FINDING.id, 'e-1')).toEqual(message);
+    expect(await store.getNotifiedMessageByRecord('wa-1')).toEqual(message);
+    expect(await store.getNotifiedMessageByRecord('wa-other')).toBeNull();
+    const decision = { recordId: 'wa-1', findingId: FINDING.id, eventId: 'e-1', ruleId: FINDING.ruleId, resource: FINDING.resource, account: FINDING.account, region: FINDING.region, decision: 'approved', by: { userId: 'U0APPROVER' }, at: later(60).toISOString(), plan: null } as const;
+    expect(await store.updateNotifiedMessage({ findingId: FINDING.id, eventId: 'e-1', decision, now: later(60) })).toEqual({ ...message, decision });
+    const latest = { ...outcome, status: 'remediated', at: later(61).toISOString() } as const;
+    expect(await store.updateNotifiedMessage({ findingId: FINDING.id, eventId: 'e-1', latest, now: later(61) })).toEqual({ ...message, decision, latest });
+    expect(await store.updateNotifiedMessage({ findingId: FINDING.id, eventId: 'e-unknown', latest, now: later(61) })).toBeNull();
+    expect(await store.getNotifiedMessage(FINDING.id, 'e-unknown')).toBeNull();
+  });
+
+  it('counts a principal’s findings per channel and window, with their rules and resources, and records the digest message once', async () => {
+    const add = (ruleId: string, resource: string, channel = 'C0ALERTS', windowStart = NOW) => store.addToDigest({ principal: 'arn:aws:iam::111122223333:role/ci', channel, windowStart, windowSeconds: 60, ruleId, resource });
+    expect(await add('r1', 'arn:1')).toEqual({ count: 1, rules: ['r1'], resources: ['arn:1'] });
+    await add('r2', 'arn:1');
+    const all = await Promise.all(Array.from({ length: 8 }, (_, i) => add('r1', `arn:${String(i)}`)));
+    expect(all.map((w) => w.count).sort((a, b) => a - b)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(await store.setDigestMessage({ principal: 'arn:aws:iam::111122223333:role/ci', channel: 'C0ALERTS', windowStart: NOW, ts: '1.5' })).toBe(true);
+    expect(await store.setDigestMessage({ principal: 'arn:aws:iam::111122223333:role/ci', channel: 'C0ALERTS', windowStart: NOW, ts: '1.6' })).toBe(false);
+    const eleventh = await add('r3', 'arn:9');
+    expect(eleventh).toEqual({ count: 11, rules: ['r1', 'r2', 'r3'], resources: ['arn:0', 'arn:1', 'arn:2', 'arn:3', 'arn:4', 'arn:5', 'arn:6', 'arn:7', 'arn:9'], ts: '1.5' });
+    expect((await add('r1', 'arn:1', 'C0OTHER')).count).toBe(1);
+    expect((await add('r1', 'arn:1', 'C0ALERTS', later(60))).count).toBe(1);
+    expect(await store.setDigestMessage({ principal: 'arn:aws:iam::111122223333:role/nobody', channel: 'C0ALERTS', windowStart: NOW, ts: '1.7' })).toBe(false);
+  });
+});
