@@ -26,7 +26,7 @@ export interface FindingRecord {
 
 export type ClaimResult = { readonly claimed: true; readonly owner: string } | { readonly claimed: false; readonly record: FindingRecord | null };
 
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
+export type ApprovalStatus = 'pending' | 'expired' | ApprovalDecision;
 
 /** A plan waiting for an approver. Slack buttons carry only `id`; the plan is read from here. */
 export interface ApprovalRecord {
@@ -40,6 +40,8 @@ export interface ApprovalRecord {
   readonly expiresAt: string;
   readonly decidedBy?: string;
   readonly decidedAt?: string;
+  /** `restore` for the record behind a "Restore" button (its plan puts an automatic revert back); absent for approvals. */
+  readonly kind?: ApprovalKind;
 }
 
 export type DecisionResult =
@@ -67,8 +69,8 @@ export interface StateStore {
   /** Creates a pending approval; false when one with this id exists already. */
   createApproval(record: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>): Promise<boolean>;
   getApproval(id: string): Promise<ApprovalRecord | null>;
-  /** pending → approved | rejected, exactly once, and only before `expiresAt`. */
-  decideApproval(input: { id: string; decision: 'approved' | 'rejected'; by: string; now: Date }): Promise<DecisionResult>;
+  /** pending → a decision (approved, rejected, quarantined …), exactly once, and only before `expiresAt`. */
+  decideApproval(input: { id: string; decision: ApprovalDecision; by: string; now: Date }): Promise<DecisionResult>;
   /** pending → expired, only at or after `expiresAt`; false when it was not pending or not yet expired. */
   expireApproval(input: { id: string; now: Date }): Promise<boolean>;
 
@@ -76,6 +78,40 @@ export interface StateStore {
   incrementCounter(input: { name: string; windowStart: Date; windowSeconds: number; limit: number }): Promise<CounterResult>;
   /** Marks a window's counter as tripped; true only for the first caller (one alert per window). */
   markCounterTripped(input: { name: string; windowStart: Date }): Promise<boolean>;
+
+  // ── Decisions from Slack (issue #6, approval endpoint): execution claims and exemptions ─────────
+  /**
+   * Claims the execution of a decided record's plan: succeeds once, while the record's status is
+   * `status` and no execution was claimed (or a claimant's lease ran out before it completed).
+   */
+  claimExecution(input: { id: string; status: ApprovalDecision; now: Date; leaseSeconds: number }): Promise<ExecutionClaim>;
+  /** Stores the execution's outcome status; only the claimant (`owner`) can. */
+  completeExecution(input: { id: string; owner: string; outcomeStatus: string; now: Date }): Promise<void>;
+  /** Gives an execution claim back (the work threw and will be retried); only the claimant can. */
+  releaseExecution(input: { id: string; owner: string }): Promise<void>;
+  /** Writes the exemption of a resource from a rule, or extends one in force; never shortens it. */
+  putExemption(exemption: StoredExemption): Promise<void>;
+  /** The exemption of a resource from a rule that is still in force at `now`, or null. */
+  getExemption(input: { resource: string; ruleId: string; now: Date }): Promise<StoredExemption | null>;
+}
+
+/** A decision an approver takes on a pending record. */
+export type ApprovalDecision = 'approved' | 'rejected' | 'quarantined' | 'rejected-and-exempted' | 'restored';
+export type ApprovalKind = 'approval' | 'restore';
+
+export type ExecutionClaim = { readonly claimed: true; readonly owner: string } | { readonly claimed: false };
+
+/** An exemption written by a decision ("Reject and exempt", "Restore"): the resource is not remediated for the rule until `until`. */
+export interface StoredExemption {
+  readonly resource: string;
+  readonly ruleId: string;
+  readonly until: string;
+  /** Slack user who decided it. */
+  readonly by: string;
+  /** The approval or restore record it was decided on. */
+  readonly recordId: string;
+  readonly decision: 'rejected-and-exempted' | 'restored';
+  readonly createdAt: string;
 }
 
 /** Why a decision failed, from the record as it is now. */
