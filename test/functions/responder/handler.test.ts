@@ -60,7 +60,10 @@ describe('responder handler', () => {
     expect([...table.items.values()].map((item) => [item.pk, item.status ?? item.count])).toEqual([
       [`FINDING#${record.findings[0]?.id ?? ''}`, 'done'],
       ['COUNTER#auto-remediations', 1],
+      // The record behind Slack's "Restore" button (issue #6): the inverse plan, pending.
+      [`APPROVAL#${record.outcomes[0]?.restore?.id ?? 'none'}`, 'pending'],
     ]);
+    expect(record.outcomes[0]?.restore?.id).toMatch(/^wr-[0-9a-f]{24}$/);
     expect(counted.mock.calls.map((call) => call[0])).toEqual(expect.arrayContaining(['Findings', 'Remediations']));
 
     // A redelivery after the fix finds a compliant function: rules judge the current state.
