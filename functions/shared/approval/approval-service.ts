@@ -4,8 +4,7 @@
  * event on the bus (the responder runs the plan, the notifier updates the message) and an audit log
  * line. Nothing here touches a member account: Slack gets its answer in well under 3 seconds.
  */
-import type { RemediationPlan } from '../../../rules/rule';
-import { describePlan } from '../remediation/actions';
+import { quarantineCall } from '../remediation/quarantine-call';
 import type { Telemetry } from '../observability';
 import { decisionEvent, type EventSink } from '../responder/warden-events';
 import type { ApprovalDecision, ApprovalRecord, StateStore } from '../store/state-store';
@@ -47,14 +46,11 @@ export function decisionOffered(record: ApprovalRecord, decision: ApprovalDecisi
   return planForDecision(record, decision) !== null;
 }
 
-function described(plan: RemediationPlan | null): DecisionDetail['plan'] {
+/** The plan as the Decision event carries it; the call comes from the record (no action code is bundled here). */
+function described(record: ApprovalRecord, decision: DecisionKind): DecisionDetail['plan'] {
+  const plan = planForDecision(record, decision);
   if (plan === null) return null;
-  let call: string;
-  try {
-    call = describePlan(plan.action, plan.params);
-  } catch {
-    call = plan.action;
-  }
+  const call = decision === 'quarantined' ? quarantineCall(record.finding.resource) : (record.call ?? plan.action);
   return { action: plan.action, call, description: plan.description };
 }
 
@@ -151,7 +147,7 @@ export class ApprovalService {
       decision,
       ...(context.by === undefined ? {} : { by: context.by }),
       at: now.toISOString(),
-      plan: described(planForDecision(record, decision)),
+      plan: described(record, decision),
       ...(exemptUntil === undefined ? {} : { exemptUntil }),
       ...(context.message === undefined ? {} : { message: context.message }),
     };

@@ -125,7 +125,17 @@ export class Executor {
     const id = restoreId(finding.id, eventId);
     const now = this.now();
     const expiresAt = new Date(now.getTime() + RESTORE_EXPIRY_DAYS * 86_400_000).toISOString();
-    await this.options.store.createApproval({ id, kind: 'restore', findingId: finding.id, eventId, finding, plan: inverse.plan, createdAt: now.toISOString(), expiresAt });
+    await this.options.store.createApproval({
+      id,
+      kind: 'restore',
+      findingId: finding.id,
+      eventId,
+      finding,
+      plan: inverse.plan,
+      call: this.describe(inverse.plan),
+      createdAt: now.toISOString(),
+      expiresAt,
+    });
     return { ...outcome, restore: { id, expiresAt } };
   }
 
@@ -197,7 +207,7 @@ export class Executor {
     const id = approvalId(finding.id, eventId);
     const now = this.now();
     const expiresAt = new Date(now.getTime() + this.options.config.approvalExpiryHours * 3_600_000).toISOString();
-    await this.options.store.createApproval({ id, findingId: finding.id, eventId, finding, plan, createdAt: now.toISOString(), expiresAt });
+    await this.options.store.createApproval({ id, findingId: finding.id, eventId, finding, plan, call: this.describe(plan), createdAt: now.toISOString(), expiresAt });
     const why =
       breaker === undefined
         ? 'waiting for an approver'

@@ -42,6 +42,8 @@ export interface ApprovalRecord {
   readonly decidedAt?: string;
   /** `restore` for the record behind a "Restore" button (its plan puts an automatic revert back); absent for approvals. */
   readonly kind?: ApprovalKind;
+  /** The plan as the exact API call (rendered when the record was made, so readers need no action code). */
+  readonly call?: string;
 }
 
 export type DecisionResult =

@@ -1,7 +1,8 @@
 /** Quarantines a function: reserved concurrency 0, so every invocation is throttled; code, policy and configuration stay as they are. */
 import { GetFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
-import { defineAction, failedOutcome, formatCall, type ActionClients } from '../action';
+import { defineAction, failedOutcome, type ActionClients } from '../action';
+import { quarantineCall } from '../quarantine-call';
 
 const Params = z.strictObject({
   /** The unqualified function ARN: concurrency is a setting of the function, not of a version or alias. */
@@ -18,7 +19,7 @@ export const quarantineFunction = defineAction<Params>({
   name: 'quarantine-function',
   permissions: ['lambda:GetFunctionConcurrency', 'lambda:PutFunctionConcurrency'],
   paramsSchema: Params,
-  describe: (p) => formatCall('lambda:PutFunctionConcurrency', { FunctionName: p.functionName, ReservedConcurrentExecutions: 0 }),
+  describe: (p) => quarantineCall(p.functionName),
   async execute(clients, params) {
     try {
       if ((await reservedConcurrency(clients, params)) === 0) return { status: 'already-compliant', detail: 'the function is already quarantined (reserved concurrency 0)' };
