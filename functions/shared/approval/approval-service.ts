@@ -105,16 +105,26 @@ export class ApprovalService {
       return { outcome: 'already-decided', reply: `Already ${current.status}${who}${when}: nothing more was done.` };
     }
 
+    const decided = result.record;
     let exemptUntil: string | undefined;
-    if (decision === 'rejected-and-exempted' || decision === 'restored') {
-      exemptUntil = new Date(now.getTime() + DECISION_EXEMPTION_DAYS * 86_400_000).toISOString();
-      const { resource, ruleId } = record.finding;
-      await store.putExemption({ resource, ruleId, until: exemptUntil, by: interaction.userId, recordId: record.id, decision, createdAt: now.toISOString() });
+    try {
+      if (decision === 'rejected-and-exempted' || decision === 'restored') {
+        exemptUntil = new Date(now.getTime() + DECISION_EXEMPTION_DAYS * 86_400_000).toISOString();
+        const { resource, ruleId } = record.finding;
+        await store.putExemption({ resource, ruleId, until: exemptUntil, by: interaction.userId, recordId: record.id, decision, createdAt: now.toISOString() });
+      }
+      const by = { userId: interaction.userId, ...(interaction.userName === undefined ? {} : { userName: interaction.userName }) };
+      const detail = this.detail(decided, decision, { by, message: interaction.message }, now, exemptUntil);
+      await this.options.sink.publish([decisionEvent(detail)]);
+      telemetry.info('decision', { ...detail });
+    } catch (e: unknown) {
+      // Nobody would run or announce it: put the record back to pending so the click can be retried.
+      const undone = await store
+        .undoDecision({ id: record.id, decision, by: interaction.userId, decidedAt: decided.decidedAt ?? now.toISOString() })
+        .catch(() => false);
+      telemetry.error('decision not announced', { ...attempt, decision, undone, error: e instanceof Error ? e.message : 'unknown error' });
+      throw e;
     }
-    const by = { userId: interaction.userId, ...(interaction.userName === undefined ? {} : { userName: interaction.userName }) };
-    const detail = this.detail(result.record, decision, { by, message: interaction.message }, now, exemptUntil);
-    await this.options.sink.publish([decisionEvent(detail)]);
-    telemetry.info('decision', { ...detail });
     return { outcome: 'decided', decision, reply: null };
   }
 

@@ -306,6 +306,23 @@ export class DynamoDbStateStore implements StateStore {
     );
   }
 
+  async undoDecision(input: { id: string; decision: ApprovalDecision; by: string; decidedAt: string }): Promise<boolean> {
+    return this.conditional(
+      () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.approval(input.id),
+            UpdateExpression: 'SET #status = :pending REMOVE #decidedBy, #decidedAt',
+            ConditionExpression: '#status = :decision AND #decidedBy = :by AND #decidedAt = :decidedAt AND attribute_not_exists(#state)',
+            ExpressionAttributeNames: { '#status': 'status', '#decidedBy': 'decidedBy', '#decidedAt': 'decidedAt', '#state': 'executionState' },
+            ExpressionAttributeValues: { ':pending': 'pending', ':decision': input.decision, ':by': input.by, ':decidedAt': input.decidedAt },
+          }),
+        ),
+      `Undoing the decision on ${input.id}`,
+    );
+  }
+
   async putExemption(exemption: StoredExemption): Promise<void> {
     // Extends, never shortens: a later decision with an earlier end leaves the longer exemption.
     await this.conditional(

@@ -134,6 +134,16 @@ export class InMemoryStateStore implements StateStore {
     return Promise.resolve();
   }
 
+  undoDecision(input: { id: string; decision: ApprovalDecision; by: string; decidedAt: string }): Promise<boolean> {
+    const record = this.approvals.get(input.id);
+    if (record?.status !== input.decision || record.decidedBy !== input.by || record.decidedAt !== input.decidedAt || this.executions.has(input.id)) {
+      return Promise.resolve(false);
+    }
+    const pending: ApprovalRecord = toJson({ ...record, status: 'pending', decidedBy: undefined, decidedAt: undefined });
+    this.approvals.set(input.id, pending);
+    return Promise.resolve(true);
+  }
+
   putExemption(exemption: StoredExemption): Promise<void> {
     const key = `${exemption.resource}\u0000${exemption.ruleId}`;
     const existing = this.exemptions.get(key);

@@ -91,6 +91,11 @@ export interface StateStore {
   completeExecution(input: { id: string; owner: string; outcomeStatus: string; now: Date }): Promise<void>;
   /** Gives an execution claim back (the work threw and will be retried); only the claimant can. */
   releaseExecution(input: { id: string; owner: string }): Promise<void>;
+  /**
+   * decided → pending again, only while the record holds exactly this decision (same decider, same
+   * time) and no execution was claimed: the decision could not be announced, so it must not stand.
+   */
+  undoDecision(input: { id: string; decision: ApprovalDecision; by: string; decidedAt: string }): Promise<boolean>;
   /** Writes the exemption of a resource from a rule, or extends one in force; never shortens it. */
   putExemption(exemption: StoredExemption): Promise<void>;
   /** The exemption of a resource from a rule that is still in force at `now`, or null. */

@@ -8,7 +8,7 @@ import { BUTTON_ACTIONS, type ButtonAction } from '../../../functions/shared/app
 import { ResponseUrlReplier } from '../../../functions/shared/approval/response-url';
 import type { Telemetry } from '../../../functions/shared/observability';
 import type { DecisionRecord } from '../../../functions/shared/responder/decision-runner';
-import { EventBridgeSink } from '../../../functions/shared/responder/warden-events';
+import { EventBridgeSink, EventPublishError, type EventSink } from '../../../functions/shared/responder/warden-events';
 import { slackSignature } from '../../../functions/shared/slack/signature';
 import { ACCOUNT, FUNCTION_ARN, FUNCTION_NAME, REGION } from '../../fixtures/accounts';
 import { addPermissionEvent } from '../../fixtures/cloudtrail';
@@ -41,7 +41,7 @@ afterEach(async () => {
   flow = undefined;
 });
 
-async function createFlow(config: Record<string, unknown> = {}): Promise<Flow> {
+async function createFlow(config: Record<string, unknown> = {}, options: { failPublishes?: number } = {}): Promise<Flow> {
   const harness = createHarness({
     config: harnessConfig({ slack: { approvers: { userIds: [APPROVER, OTHER_APPROVER], userGroups: [GROUP] } }, ...config }),
   });
@@ -55,7 +55,11 @@ async function createFlow(config: Record<string, unknown> = {}): Promise<Flow> {
   const telemetry: Telemetry = { info: record('info'), warn: record('warn'), error: record('error'), count: () => undefined };
   const client = new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
   const approvers = new ApproverCheck({ approvers: harness.config.slack.approvers, client: () => Promise.resolve(client), now: () => harness.clock() });
-  const sink = new EventBridgeSink(new EventBridgeClient({ region: REGION }), BUS);
+  const bus = new EventBridgeSink(new EventBridgeClient({ region: REGION }), BUS);
+  let failures = options.failPublishes ?? 0;
+  const sink: EventSink = {
+    publish: (events) => (failures-- > 0 ? Promise.reject(new EventPublishError('PutEvents rejected 1 of 1 events (InternalFailure)')) : bus.publish(events)),
+  };
   const endpoint = new ApprovalEndpoint({
     signingSecret: () => Promise.resolve(SIGNING_SECRET),
     service: new ApprovalService({ store: harness.store, approvers, sink, telemetry, now: () => harness.clock() }),
@@ -307,6 +311,19 @@ describe('approval flow (Slack click → approval endpoint → Decision event �
     expect((await flow.harness.store.getApproval(id))?.status).toBe('pending');
     expect((await flow.click(BUTTON_ACTIONS.approve, id, APPROVER, { base64: false })).statusCode).toBe(200);
     expect((await flow.harness.store.getApproval(id))?.status).toBe('approved');
+  });
+
+  it('puts a decision back to pending when it cannot be announced, so the next click works', async () => {
+    flow = await createFlow(APPROVE_MODE, { failPublishes: 1 });
+    const id = await pendingApproval(flow);
+    await expect(flow.click(BUTTON_ACTIONS.approve, id, APPROVER)).rejects.toThrow(EventPublishError);
+    expect(await flow.harness.store.getApproval(id)).toMatchObject({ status: 'pending' });
+    expect(flow.logs.find((l) => l.message === 'decision not announced')?.attributes).toMatchObject({ recordId: id, decision: 'approved', undone: true });
+    expect((await flow.click(BUTTON_ACTIONS.approve, id, OTHER_APPROVER)).statusCode).toBe(200);
+    expect(await flow.harness.store.getApproval(id)).toMatchObject({ status: 'approved', decidedBy: OTHER_APPROVER });
+    expect(flow.harness.eventsOf('Warden Decision')).toHaveLength(1);
+    await flow.deliverDecisions();
+    expect(sids(flow.harness)).toEqual([]);
   });
 
   it('never puts the signing secret or the bot token in an event, a reply or a log line', async () => {

@@ -125,7 +125,8 @@ export function applyUpdate(expression: string, item: Item, names: Names, values
         const key = attributeName(name!, names);
         out[key] = ((out[key] as number | undefined) ?? 0) + (operandValue(value!, out, names, values) as number);
       } else if (keyword === 'REMOVE') {
-        out[attributeName(part, names)] = undefined;
+        // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- REMOVE drops the attribute, as DynamoDB does
+        delete out[attributeName(part, names)];
       } else throw new Error(`unsupported clause ${clause}`);
     }
   }

@@ -234,6 +234,22 @@ describe.each(STORES)('%s (decisions, execution claims, exemptions)', (_name, fa
     expect((await store.claimExecution({ id: 'wa-1', status: 'approved', now: later(10_000), leaseSeconds: 60 })).claimed).toBe(false);
   });
 
+  it('undoes a decision only while it is exactly the one made and nothing was claimed', async () => {
+    await store.createApproval(approval());
+    const decided = await store.decideApproval({ id: 'wa-1', decision: 'approved', by: 'U1', now: NOW });
+    const decidedAt = decided.ok ? (decided.record.decidedAt ?? '') : '';
+    expect(await store.undoDecision({ id: 'wa-1', decision: 'approved', by: 'U2', decidedAt })).toBe(false);
+    expect(await store.undoDecision({ id: 'wa-1', decision: 'rejected', by: 'U1', decidedAt })).toBe(false);
+    expect(await store.undoDecision({ id: 'wa-1', decision: 'approved', by: 'U1', decidedAt })).toBe(true);
+    const pending = await store.getApproval('wa-1');
+    expect(pending?.status).toBe('pending');
+    expect(pending).not.toHaveProperty('decidedBy');
+    expect((await store.decideApproval({ id: 'wa-1', decision: 'approved', by: 'U3', now: later(1) })).ok).toBe(true);
+    expect((await store.claimExecution({ id: 'wa-1', status: 'approved', now: later(2), leaseSeconds: 60 })).claimed).toBe(true);
+    expect(await store.undoDecision({ id: 'wa-1', decision: 'approved', by: 'U3', decidedAt: later(1).toISOString() })).toBe(false);
+    expect((await store.getApproval('wa-1'))?.status).toBe('approved');
+  });
+
   it('stores an exemption until its end, extends it, never shortens it', async () => {
     const exemption = {
       resource: FUNCTION_ARN,
