@@ -22,7 +22,13 @@ export type ActionName = 'remove-function-permission' | 'set-function-url-auth-i
   | 'restore-role-policy'
   | 'detach-role-policy'
   | 'set-default-policy-version'
-  | 'restore-trust-policy';
+  | 'restore-trust-policy'
+  /** Chosen by an approver ("Quarantine"), planned by no rule. */
+  | 'quarantine-function'
+  /** Inverses of automatic reverts, run by "Restore" (planned by the executor, never by a rule). */
+  | 'add-function-permission'
+  | 'set-function-url-auth-none'
+  | 'add-layer-version-permission';
 
 /** A remediation as data: which action, with which parameters, and what it does in plain words. */
 export interface RemediationPlan {

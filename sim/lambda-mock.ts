@@ -8,6 +8,7 @@ import {
   DeleteFunctionConcurrencyCommand,
   DeleteFunctionUrlConfigCommand,
   GetFunctionCommand,
+  GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
   GetFunctionUrlConfigCommand,
   GetLayerVersionPolicyCommand,
@@ -232,6 +233,12 @@ export function installLambdaMock(account: InMemoryAccount, mock: LambdaMock = m
       const ref = await functionRefOf(input.FunctionName, undefined, c);
       if (input.ReservedConcurrentExecutions === undefined) throw invalid('ReservedConcurrentExecutions is required');
       return { ReservedConcurrentExecutions: store.putFunctionConcurrency(ref, input.ReservedConcurrentExecutions) };
+    }),
+  );
+  mock.on(GetFunctionConcurrencyCommand).callsFake(
+    handler('GetFunctionConcurrency', async (input: { FunctionName?: string }, c) => {
+      const reserved = store.getReservedConcurrency(await functionRefOf(input.FunctionName, undefined, c));
+      return reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved };
     }),
   );
   mock.on(DeleteFunctionConcurrencyCommand).callsFake(

@@ -54,3 +54,28 @@ export function readNotifierEnv(env: NodeJS.ProcessEnv = process.env): NotifierE
     ...(slackApiUrl === undefined || slackApiUrl === '' ? {} : { slackApiUrl }),
   };
 }
+
+export interface ApprovalEnv {
+  readonly region: string;
+  readonly tableName: string;
+  /** Name (or ARN) of the Warden event bus the "Warden Decision" events go to. */
+  readonly eventBusName: string;
+  /** ARN of the Secrets Manager secret holding the Slack bot token (the value is read at run time, never logged). */
+  readonly slackTokenSecretArn: string;
+  /** ARN of the Secrets Manager secret holding the Slack signing secret. */
+  readonly slackSigningSecretArn: string;
+  /** The Warden configuration as JSON (validated by `parseConfig`). */
+  readonly configJson: string;
+}
+
+/** The approval endpoint's environment. @throws MissingEnvironmentError naming the first missing variable. */
+export function readApprovalEnv(env: NodeJS.ProcessEnv = process.env): ApprovalEnv {
+  return {
+    region: requireEnv('AWS_REGION', env),
+    tableName: requireEnv('WARDEN_TABLE_NAME', env),
+    eventBusName: requireEnv('WARDEN_EVENT_BUS_NAME', env),
+    slackTokenSecretArn: requireEnv('WARDEN_SLACK_TOKEN_SECRET_ARN', env),
+    slackSigningSecretArn: requireEnv('WARDEN_SLACK_SIGNING_SECRET_ARN', env),
+    configJson: requireEnv('WARDEN_CONFIG', env),
+  };
+}

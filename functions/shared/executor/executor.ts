@@ -11,7 +11,8 @@ import { AccountNotInOrganizationError } from '../aws/credentials';
 import type { ActionClients, ActionOutcome, RemediationAction } from '../remediation/action';
 import { ACTIONS } from '../remediation/actions';
 import type { StateStore } from '../store/state-store';
-import { exemptionFor } from './exemptions';
+import { decidedExemption, exemptionFor } from './exemptions';
+import { inversePlan, RESTORE_EXPIRY_DAYS } from './inverse-plans';
 import type { TagsOf } from './resource-tags';
 import type { ExecutionOutcome } from './outcome';
 
@@ -41,6 +42,11 @@ export interface FindingContext {
 /** The pending approval id of a finding raised by an event: opaque, stable, not guessable from outside. */
 export function approvalId(findingId: string, eventId: string): string {
   return `wa-${createHash('sha256').update(`${findingId}\u0000${eventId}`).digest('hex').slice(0, 24)}`;
+}
+
+/** The restore record id of an automatic revert: opaque and stable, like `approvalId`. */
+export function restoreId(findingId: string, eventId: string): string {
+  return `wr-${createHash('sha256').update(`restore\u0000${findingId}\u0000${eventId}`).digest('hex').slice(0, 24)}`;
 }
 
 function errorSummary(e: unknown): { name: string; message: string } {
@@ -89,7 +95,8 @@ export class Executor {
     }
     // Exemptions stop changes, never reports: the finding is still emitted with this outcome.
     const tags = context.tags !== undefined ? context.tags : await this.options.tagsOf?.(finding);
-    const exemption = exemptionFor(config, { ruleId: finding.ruleId, resource: finding.resource, tags }, this.now());
+    const exemption =
+      exemptionFor(config, { ruleId: finding.ruleId, resource: finding.resource, tags }, this.now()) ?? (await decidedExemption(this.options.store, finding, this.now()));
     if (exemption !== null) {
       return this.outcome(finding, context.eventId, { status: 'exempt', detail: `not remediated: ${exemption.reason}`, exemption: { kind: exemption.kind, reason: exemption.reason } });
     }
@@ -107,21 +114,43 @@ export class Executor {
 
     const breaker = await this.takeBudget();
     if (breaker !== null) return this.pendingApproval(finding, context.eventId, plan, 'approve', breaker);
-    return this.runPlan(finding, context.eventId, plan);
+    const outcome = await this.runPlan(finding, context.eventId, plan);
+    return outcome.status === 'remediated' ? this.offerRestore(finding, context.eventId, plan, outcome) : outcome;
+  }
+
+  /** After an automatic revert: stores the inverse plan behind Slack's "Restore" button, when there is one. */
+  private async offerRestore(finding: Finding, eventId: string, plan: RemediationPlan, outcome: ExecutionOutcome): Promise<ExecutionOutcome> {
+    const inverse = inversePlan(plan, finding);
+    if (inverse.plan === null) return outcome;
+    const id = restoreId(finding.id, eventId);
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + RESTORE_EXPIRY_DAYS * 86_400_000).toISOString();
+    await this.options.store.createApproval({
+      id,
+      kind: 'restore',
+      findingId: finding.id,
+      eventId,
+      finding,
+      plan: inverse.plan,
+      call: this.describe(inverse.plan),
+      createdAt: now.toISOString(),
+      expiresAt,
+    });
+    return { ...outcome, restore: { id, expiresAt } };
   }
 
   /**
    * Executes a plan now (auto mode, or an approved approval) and verifies it; never throws for AWS
    * errors. Under the global dry-run it changes nothing and says what it would have done.
    */
-  async runPlan(finding: Finding, eventId: string, plan: RemediationPlan): Promise<ExecutionOutcome> {
+  async runPlan(judged: Finding, eventId: string, plan: RemediationPlan): Promise<ExecutionOutcome> {
+    // The outcome describes the plan run (a quarantine or a restore is not the finding's own plan).
+    const finding: Finding = judged.remediation === plan ? judged : { ...judged, remediation: plan };
+    const invalid = this.invalidPlan(plan);
+    if (invalid !== null) return this.outcome(finding, eventId, { status: 'failed', detail: invalid, error: { name: 'InvalidPlan', message: invalid } });
     if (this.options.config.dryRun) return this.outcome(finding, eventId, { status: 'dry-run', detail: `dry-run: would run ${this.describe(plan)}` });
     const action = ACTIONS[plan.action] as unknown as RemediationAction<unknown>;
-    const parsed = action.paramsSchema.safeParse(plan.params);
-    if (!parsed.success) {
-      const message = `the plan's parameters do not fit ${plan.action}: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`;
-      return this.outcome(finding, eventId, { status: 'failed', detail: message, error: { name: 'InvalidPlan', message } });
-    }
+    const params = action.paramsSchema.parse(plan.params);
     let clients: ActionClients;
     try {
       clients = await this.options.clientsFor(finding.account, finding.region, finding.id);
@@ -131,7 +160,7 @@ export class Executor {
     }
     let result: ActionOutcome;
     try {
-      result = await action.execute(clients, parsed.data);
+      result = await action.execute(clients, params);
     } catch (e: unknown) {
       result = { status: 'failed', detail: e instanceof Error ? `${e.name}: ${e.message}` : 'unknown error', error: e };
     }
@@ -178,7 +207,7 @@ export class Executor {
     const id = approvalId(finding.id, eventId);
     const now = this.now();
     const expiresAt = new Date(now.getTime() + this.options.config.approvalExpiryHours * 3_600_000).toISOString();
-    await this.options.store.createApproval({ id, findingId: finding.id, eventId, finding, plan, createdAt: now.toISOString(), expiresAt });
+    await this.options.store.createApproval({ id, findingId: finding.id, eventId, finding, plan, call: this.describe(plan), createdAt: now.toISOString(), expiresAt });
     const why =
       breaker === undefined
         ? 'waiting for an approver'

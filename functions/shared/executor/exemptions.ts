@@ -1,8 +1,10 @@
 /**
  * Why a finding must not be remediated: the bot's own resources (self-protection), the config's
- * allow-list of ARN patterns, or a `warden:exempt` tag (rule ids, optional `warden:exempt-until`).
+ * allow-list of ARN patterns, a `warden:exempt` tag (rule ids, optional `warden:exempt-until`), or
+ * an exemption an approver decided in Slack ("Reject and exempt", "Restore"), kept in the state store.
  */
 import type { WardenConfig } from '../config/config';
+import type { StateStore } from '../store/state-store';
 import { arnMatches, unqualifiedArn } from './arn-pattern';
 
 export const EXEMPT_TAG = 'warden:exempt';
@@ -35,7 +37,8 @@ export function isProtectedResource(config: WardenConfig, arn: string): boolean 
 export type Exemption =
   | { readonly kind: 'self-protection'; readonly reason: string }
   | { readonly kind: 'allow-list'; readonly reason: string }
-  | { readonly kind: 'tag'; readonly reason: string; readonly until: string | null };
+  | { readonly kind: 'tag'; readonly reason: string; readonly until: string | null }
+  | { readonly kind: 'decision'; readonly reason: string; readonly until: string };
 
 /** Parses `warden:exempt` (comma- or space-separated rule ids, `*` for all) with its optional expiry. */
 export function tagExemption(tags: Readonly<Record<string, string>> | null | undefined, ruleId: string, now: Date): Exemption | null {
@@ -64,4 +67,12 @@ export function exemptionFor(
   );
   if (listed !== undefined) return { kind: 'allow-list', reason: `allow-listed by ${listed.arn}${listed.reason === undefined ? '' : ` (${listed.reason})`}` };
   return tagExemption(input.tags, input.ruleId, now);
+}
+
+/** The exemption an approver decided for this rule on this resource, still in force at `now`, or null. */
+export async function decidedExemption(store: Pick<StateStore, 'getExemption'>, input: { readonly ruleId: string; readonly resource: string }, now: Date): Promise<Exemption | null> {
+  const stored = await store.getExemption({ resource: input.resource, ruleId: input.ruleId, now });
+  if (stored === null) return null;
+  const what = stored.decision === 'restored' ? 'restored' : 'rejected and exempted';
+  return { kind: 'decision', reason: `${what} by ${stored.by} in Slack, exempt until ${stored.until}`, until: stored.until };
 }

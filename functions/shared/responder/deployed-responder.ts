@@ -1,4 +1,4 @@
-/** Wires the deployed responder from its environment: STS, per-account clients, DynamoDB store, EventBridge sink. */
+/** Wires the deployed responder from its environment: STS, per-account clients, DynamoDB store, EventBridge sink (and the runner of Slack decisions on the same parts). */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -18,11 +18,19 @@ import { Executor } from '../executor/executor';
 import { tagsFromReader } from '../executor/resource-tags';
 import { powertoolsTelemetry, tracer } from '../observability';
 import { DynamoDbStateStore } from '../store/dynamodb-state-store';
+import { DecisionRunner } from './decision-runner';
 import { Responder } from './responder';
 import { EventBridgeSink } from './warden-events';
 
+export interface DeployedResponder {
+  /** CloudTrail events. */
+  readonly responder: Responder;
+  /** "Warden Decision" events from the approval endpoint. */
+  readonly decisions: DecisionRunner;
+}
+
 /** Builds the responder the Lambda handler runs (once per container). */
-export function createDeployedResponder(env: ResponderEnv): Responder {
+export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
   const config = parseConfigJson(env.configJson, 'WARDEN_CONFIG');
   const own = <C extends object>(client: C): C => tracer.captureAWSv3Client(client);
   const credentials = new CrossAccountCredentials({ sts: own(new STSClient(clientConfig(env.region))), config });
@@ -43,5 +51,8 @@ export function createDeployedResponder(env: ResponderEnv): Responder {
   );
   const executor = new Executor({ config, store, clientsFor: (account, region, findingId) => clients.actionClients(account, region, findingId), tagsOf: tagsFromReader(reader) });
   const sink = new EventBridgeSink(own(new EventBridgeClient(clientConfig(env.region))), env.eventBusName);
-  return new Responder({ rules: RULES, config, reader, executor, sink, telemetry: powertoolsTelemetry });
+  return {
+    responder: new Responder({ rules: RULES, config, reader, executor, sink, telemetry: powertoolsTelemetry }),
+    decisions: new DecisionRunner({ store, executor, sink, telemetry: powertoolsTelemetry }),
+  };
 }

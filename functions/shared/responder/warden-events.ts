@@ -42,6 +42,14 @@ export function decisionEvent(detail: DecisionDetail): WardenEvent {
   return { detailType: DETAIL_TYPES.decision, detail: { ...detail }, resources: [detail.resource] };
 }
 
+/**
+ * "Warden Remediation" for a plan run on a decision from Slack: the outcome plus the record the
+ * decision was taken on (so the notifier finds the message) and who decided what.
+ */
+export function decidedRemediationEvent(outcome: ExecutionOutcome, decision: Pick<DecisionDetail, 'recordId' | 'decision' | 'by' | 'message'>): WardenEvent {
+  return { detailType: DETAIL_TYPES.remediation, detail: { ...outcome, ...decision }, resources: [outcome.resource] };
+}
+
 /** "Warden Alert": the circuit breaker opened (severity critical). */
 export function circuitBreakerEvent(outcome: ExecutionOutcome): WardenEvent {
   const breaker = outcome.circuitBreaker;

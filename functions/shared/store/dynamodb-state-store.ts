@@ -10,15 +10,19 @@ import {
   refusalReason,
   StateStoreError,
   toJson,
+  type ApprovalDecision,
   type ApprovalRecord,
   type ClaimResult,
   type CounterResult,
   type DecisionResult,
   type DigestWindow,
+
+  type ExecutionClaim,
   type FindingRecord,
   type NotificationClaim,
   type NotifiedMessage,
   type StateStore,
+  type StoredExemption,
 } from './state-store';
 import type { DecisionDetail } from '../approval/decision';
 import type { ExecutionOutcome } from '../executor/outcome';
@@ -51,11 +55,16 @@ export const keys = {
   message: (findingId: string, eventId: string) => ({ pk: `MESSAGE#${findingId}`, sk: `EVENT#${eventId}` }),
   messageByRecord: (recordId: string) => ({ pk: `MESSAGEREF#${recordId}`, sk: 'MESSAGEREF' }),
   digest: (principal: string, channel: string, windowStart: Date) => ({ pk: `DIGEST#${principal}#${channel}`, sk: `WINDOW#${windowStart.toISOString()}` }),
+
+  exemption: (resource: string, ruleId: string) => ({ pk: `EXEMPTION#${resource}`, sk: `RULE#${ruleId}` }),
 };
 
 function stringSet(value: unknown): string[] {
   return value instanceof Set ? [...(value as Set<unknown>)].filter((v): v is string => typeof v === 'string').sort() : [];
 }
+
+/** Attributes of an approval item that belong to the execution claim, not to the record. */
+const EXECUTION_ATTRIBUTES = ['executionState', 'executionOwner', 'executionLeaseUntil', 'executionOutcome', 'executionCompletedAt'];
 
 /**
  * @example
@@ -174,10 +183,10 @@ export class DynamoDbStateStore implements StateStore {
   async getApproval(id: string): Promise<ApprovalRecord | null> {
     const item = await this.get(keys.approval(id));
     if (item === null) return null;
-    return withoutKeys(item, ['pk', 'sk', 'ttl']) as unknown as ApprovalRecord;
+    return withoutKeys(item, ['pk', 'sk', 'ttl', ...EXECUTION_ATTRIBUTES]) as unknown as ApprovalRecord;
   }
 
-  async decideApproval(input: { id: string; decision: 'approved' | 'rejected'; by: string; now: Date }): Promise<DecisionResult> {
+  async decideApproval(input: { id: string; decision: ApprovalDecision; by: string; now: Date }): Promise<DecisionResult> {
     try {
       const out = await this.client.send(
         new UpdateCommand({
@@ -190,7 +199,7 @@ export class DynamoDbStateStore implements StateStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { ok: true, record: withoutKeys(out.Attributes ?? {}, ['pk', 'sk', 'ttl']) as unknown as ApprovalRecord };
+      return { ok: true, record: withoutKeys(out.Attributes ?? {}, ['pk', 'sk', 'ttl', ...EXECUTION_ATTRIBUTES]) as unknown as ApprovalRecord };
     } catch (e: unknown) {
       if (!isConditionFailure(e)) throw new StateStoreError(`Deciding approval ${input.id} failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
       const record = await this.getApproval(input.id);
@@ -414,5 +423,107 @@ export class DynamoDbStateStore implements StateStore {
         ),
       'Recording a digest message',
     );
+  }
+
+  // ── Decisions from Slack (issue #6, approval endpoint): execution claims and exemptions ─────────
+
+  async claimExecution(input: { id: string; status: ApprovalDecision; now: Date; leaseSeconds: number }): Promise<ExecutionClaim> {
+    const owner = randomUUID();
+    const claimed = await this.conditional(
+      () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.approval(input.id),
+            UpdateExpression: 'SET #state = :running, #owner = :owner, #leaseUntil = :leaseUntil',
+            ConditionExpression: '#status = :status AND (attribute_not_exists(#state) OR (#state = :running AND #leaseUntil < :now))',
+            ExpressionAttributeNames: { '#status': 'status', '#state': 'executionState', '#owner': 'executionOwner', '#leaseUntil': 'executionLeaseUntil' },
+            ExpressionAttributeValues: {
+              ':status': input.status,
+              ':running': 'running',
+              ':owner': owner,
+              ':now': input.now.toISOString(),
+              ':leaseUntil': new Date(input.now.getTime() + input.leaseSeconds * 1000).toISOString(),
+            },
+          }),
+        ),
+      `Claiming the execution of ${input.id}`,
+    );
+    return claimed ? { claimed: true, owner } : { claimed: false };
+  }
+
+  async completeExecution(input: { id: string; owner: string; outcomeStatus: string; now: Date }): Promise<void> {
+    await this.conditional(
+      () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.approval(input.id),
+            UpdateExpression: 'SET #state = :done, #outcome = :outcome, #completedAt = :now',
+            ConditionExpression: '#state = :running AND #owner = :owner',
+            ExpressionAttributeNames: { '#state': 'executionState', '#owner': 'executionOwner', '#outcome': 'executionOutcome', '#completedAt': 'executionCompletedAt' },
+            ExpressionAttributeValues: { ':done': 'done', ':running': 'running', ':owner': input.owner, ':outcome': input.outcomeStatus, ':now': input.now.toISOString() },
+          }),
+        ),
+      `Completing the execution of ${input.id}`,
+    );
+  }
+
+  async releaseExecution(input: { id: string; owner: string }): Promise<void> {
+    await this.conditional(
+      () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.approval(input.id),
+            UpdateExpression: 'REMOVE #state, #owner, #leaseUntil',
+            ConditionExpression: '#state = :running AND #owner = :owner',
+            ExpressionAttributeNames: { '#state': 'executionState', '#owner': 'executionOwner', '#leaseUntil': 'executionLeaseUntil' },
+            ExpressionAttributeValues: { ':running': 'running', ':owner': input.owner },
+          }),
+        ),
+      `Releasing the execution of ${input.id}`,
+    );
+  }
+
+  async undoDecision(input: { id: string; decision: ApprovalDecision; by: string; decidedAt: string }): Promise<boolean> {
+    return this.conditional(
+      () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.approval(input.id),
+            UpdateExpression: 'SET #status = :pending REMOVE #decidedBy, #decidedAt',
+            ConditionExpression: '#status = :decision AND #decidedBy = :by AND #decidedAt = :decidedAt AND attribute_not_exists(#state)',
+            ExpressionAttributeNames: { '#status': 'status', '#decidedBy': 'decidedBy', '#decidedAt': 'decidedAt', '#state': 'executionState' },
+            ExpressionAttributeValues: { ':pending': 'pending', ':decision': input.decision, ':by': input.by, ':decidedAt': input.decidedAt },
+          }),
+        ),
+      `Undoing the decision on ${input.id}`,
+    );
+  }
+
+  async putExemption(exemption: StoredExemption): Promise<void> {
+    // Extends, never shortens: a later decision with an earlier end leaves the longer exemption.
+    await this.conditional(
+      () =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...keys.exemption(exemption.resource, exemption.ruleId), ...toJson(exemption), ttl: epochSeconds(new Date(exemption.until)) + DAY },
+            ConditionExpression: 'attribute_not_exists(pk) OR #until < :until',
+            ExpressionAttributeNames: { '#until': 'until' },
+            ExpressionAttributeValues: { ':until': exemption.until },
+          }),
+        ),
+      `Writing the exemption of ${exemption.resource}`,
+    );
+  }
+
+  async getExemption(input: { resource: string; ruleId: string; now: Date }): Promise<StoredExemption | null> {
+    const item = await this.get(keys.exemption(input.resource, input.ruleId));
+    if (item === null) return null;
+    const exemption = withoutKeys(item, ['pk', 'sk', 'ttl']) as unknown as StoredExemption;
+    return Date.parse(exemption.until) > input.now.getTime() ? exemption : null;
   }
 }

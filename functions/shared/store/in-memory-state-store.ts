@@ -3,18 +3,29 @@ import { randomUUID } from 'node:crypto';
 import {
   refusalReason,
   toJson,
+  type ApprovalDecision,
   type ApprovalRecord,
   type ClaimResult,
   type CounterResult,
   type DecisionResult,
   type DigestWindow,
+
+  type ExecutionClaim,
   type FindingRecord,
   type NotificationClaim,
   type NotifiedMessage,
   type StateStore,
+  type StoredExemption,
 } from './state-store';
 import type { DecisionDetail } from '../approval/decision';
 import type { ExecutionOutcome } from '../executor/outcome';
+
+interface ExecutionState {
+  readonly state: 'running' | 'done';
+  readonly owner: string;
+  readonly leaseUntil: string;
+  readonly outcomeStatus?: string;
+}
 
 export class InMemoryStateStore implements StateStore {
   private readonly findings = new Map<string, FindingRecord>();
@@ -24,6 +35,9 @@ export class InMemoryStateStore implements StateStore {
   private readonly messages = new Map<string, NotifiedMessage>();
   private readonly messagesByRecord = new Map<string, string>();
   private readonly digests = new Map<string, { count: number; rules: Set<string>; resources: Set<string>; ts?: string }>();
+
+  private readonly executions = new Map<string, ExecutionState>();
+  private readonly exemptions = new Map<string, StoredExemption>();
 
   claimFinding(input: { finding: FindingRecord['finding']; eventId: string; now: Date; leaseSeconds: number }): Promise<ClaimResult> {
     const key = `${input.finding.id}\u0000${input.eventId}`;
@@ -74,7 +88,7 @@ export class InMemoryStateStore implements StateStore {
     return Promise.resolve(this.approvals.get(id) ?? null);
   }
 
-  decideApproval(input: { id: string; decision: 'approved' | 'rejected'; by: string; now: Date }): Promise<DecisionResult> {
+  decideApproval(input: { id: string; decision: ApprovalDecision; by: string; now: Date }): Promise<DecisionResult> {
     const record = this.approvals.get(input.id) ?? null;
     if (record?.status !== 'pending' || Date.parse(record.expiresAt) <= input.now.getTime()) {
       return Promise.resolve({ ok: false, reason: refusalReason(record, input.now), record });
@@ -175,5 +189,51 @@ export class InMemoryStateStore implements StateStore {
     if (digest === undefined || digest.ts !== undefined) return Promise.resolve(false);
     digest.ts = input.ts;
     return Promise.resolve(true);
+  }
+
+  // ── Decisions from Slack (issue #6, approval endpoint): execution claims and exemptions ─────────
+
+  claimExecution(input: { id: string; status: ApprovalDecision; now: Date; leaseSeconds: number }): Promise<ExecutionClaim> {
+    const record = this.approvals.get(input.id);
+    const execution = this.executions.get(input.id);
+    const free = execution === undefined || (execution.state === 'running' && Date.parse(execution.leaseUntil) < input.now.getTime());
+    if (record?.status !== input.status || !free) return Promise.resolve({ claimed: false });
+    const owner = randomUUID();
+    this.executions.set(input.id, { state: 'running', owner, leaseUntil: new Date(input.now.getTime() + input.leaseSeconds * 1000).toISOString() });
+    return Promise.resolve({ claimed: true, owner });
+  }
+
+  completeExecution(input: { id: string; owner: string; outcomeStatus: string; now: Date }): Promise<void> {
+    const execution = this.executions.get(input.id);
+    if (execution?.state === 'running' && execution.owner === input.owner) this.executions.set(input.id, { ...execution, state: 'done', outcomeStatus: input.outcomeStatus });
+    return Promise.resolve();
+  }
+
+  releaseExecution(input: { id: string; owner: string }): Promise<void> {
+    const execution = this.executions.get(input.id);
+    if (execution?.state === 'running' && execution.owner === input.owner) this.executions.delete(input.id);
+    return Promise.resolve();
+  }
+
+  undoDecision(input: { id: string; decision: ApprovalDecision; by: string; decidedAt: string }): Promise<boolean> {
+    const record = this.approvals.get(input.id);
+    if (record?.status !== input.decision || record.decidedBy !== input.by || record.decidedAt !== input.decidedAt || this.executions.has(input.id)) {
+      return Promise.resolve(false);
+    }
+    const pending: ApprovalRecord = toJson({ ...record, status: 'pending', decidedBy: undefined, decidedAt: undefined });
+    this.approvals.set(input.id, pending);
+    return Promise.resolve(true);
+  }
+
+  putExemption(exemption: StoredExemption): Promise<void> {
+    const key = `${exemption.resource}\u0000${exemption.ruleId}`;
+    const existing = this.exemptions.get(key);
+    if (existing === undefined || existing.until < exemption.until) this.exemptions.set(key, toJson(exemption));
+    return Promise.resolve();
+  }
+
+  getExemption(input: { resource: string; ruleId: string; now: Date }): Promise<StoredExemption | null> {
+    const exemption = this.exemptions.get(`${input.resource}\u0000${input.ruleId}`);
+    return Promise.resolve(exemption !== undefined && Date.parse(exemption.until) > input.now.getTime() ? exemption : null);
   }
 }

@@ -28,7 +28,7 @@ export interface FindingRecord {
 
 export type ClaimResult = { readonly claimed: true; readonly owner: string } | { readonly claimed: false; readonly record: FindingRecord | null };
 
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
+export type ApprovalStatus = 'pending' | 'expired' | ApprovalDecision;
 
 /** A plan waiting for an approver. Slack buttons carry only `id`; the plan is read from here. */
 export interface ApprovalRecord {
@@ -42,6 +42,10 @@ export interface ApprovalRecord {
   readonly expiresAt: string;
   readonly decidedBy?: string;
   readonly decidedAt?: string;
+  /** `restore` for the record behind a "Restore" button (its plan puts an automatic revert back); absent for approvals. */
+  readonly kind?: ApprovalKind;
+  /** The plan as the exact API call (rendered when the record was made, so readers need no action code). */
+  readonly call?: string;
 }
 
 export type DecisionResult =
@@ -69,8 +73,8 @@ export interface StateStore {
   /** Creates a pending approval; false when one with this id exists already. */
   createApproval(record: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>): Promise<boolean>;
   getApproval(id: string): Promise<ApprovalRecord | null>;
-  /** pending → approved | rejected, exactly once, and only before `expiresAt`. */
-  decideApproval(input: { id: string; decision: 'approved' | 'rejected'; by: string; now: Date }): Promise<DecisionResult>;
+  /** pending → a decision (approved, rejected, quarantined …), exactly once, and only before `expiresAt`. */
+  decideApproval(input: { id: string; decision: ApprovalDecision; by: string; now: Date }): Promise<DecisionResult>;
   /** pending → expired, only at or after `expiresAt`; false when it was not pending or not yet expired. */
   expireApproval(input: { id: string; now: Date }): Promise<boolean>;
 
@@ -98,6 +102,26 @@ export interface StateStore {
   addToDigest(input: { principal: string; channel: string; windowStart: Date; windowSeconds: number; ruleId: string; resource: string }): Promise<DigestWindow>;
   /** Records the digest message of a window; false when one was recorded already. */
   setDigestMessage(input: { principal: string; channel: string; windowStart: Date; ts: string }): Promise<boolean>;
+
+  // ── Decisions from Slack (issue #6, approval endpoint): execution claims and exemptions ─────────
+  /**
+   * Claims the execution of a decided record's plan: succeeds once, while the record's status is
+   * `status` and no execution was claimed (or a claimant's lease ran out before it completed).
+   */
+  claimExecution(input: { id: string; status: ApprovalDecision; now: Date; leaseSeconds: number }): Promise<ExecutionClaim>;
+  /** Stores the execution's outcome status; only the claimant (`owner`) can. */
+  completeExecution(input: { id: string; owner: string; outcomeStatus: string; now: Date }): Promise<void>;
+  /** Gives an execution claim back (the work threw and will be retried); only the claimant can. */
+  releaseExecution(input: { id: string; owner: string }): Promise<void>;
+  /**
+   * decided → pending again, only while the record holds exactly this decision (same decider, same
+   * time) and no execution was claimed: the decision could not be announced, so it must not stand.
+   */
+  undoDecision(input: { id: string; decision: ApprovalDecision; by: string; decidedAt: string }): Promise<boolean>;
+  /** Writes the exemption of a resource from a rule, or extends one in force; never shortens it. */
+  putExemption(exemption: StoredExemption): Promise<void>;
+  /** The exemption of a resource from a rule that is still in force at `now`, or null. */
+  getExemption(input: { resource: string; ruleId: string; now: Date }): Promise<StoredExemption | null>;
 }
 
 export type NotificationClaim = { readonly claimed: true; readonly owner: string } | { readonly claimed: false; readonly status: 'in-progress' | 'done' };
@@ -133,6 +157,26 @@ export interface DigestWindow {
   readonly resources: readonly string[];
   /** The digest message's `ts`, once posted. */
   readonly ts?: string;
+
+}
+
+/** A decision an approver takes on a pending record. */
+export type ApprovalDecision = 'approved' | 'rejected' | 'quarantined' | 'rejected-and-exempted' | 'restored';
+export type ApprovalKind = 'approval' | 'restore';
+
+export type ExecutionClaim = { readonly claimed: true; readonly owner: string } | { readonly claimed: false };
+
+/** An exemption written by a decision ("Reject and exempt", "Restore"): the resource is not remediated for the rule until `until`. */
+export interface StoredExemption {
+  readonly resource: string;
+  readonly ruleId: string;
+  readonly until: string;
+  /** Slack user who decided it. */
+  readonly by: string;
+  /** The approval or restore record it was decided on. */
+  readonly recordId: string;
+  readonly decision: 'rejected-and-exempted' | 'restored';
+  readonly createdAt: string;
 }
 
 /** Why a decision failed, from the record as it is now. */

@@ -4,6 +4,11 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MissingEnvironmentError, readResponderEnv } from '../../../functions/shared/env';
+import type { ResponseRecord } from '../../../functions/shared/responder/responder';
+import type { DecisionRecord } from '../../../functions/shared/responder/decision-runner';
+import { DynamoDbStateStore } from '../../../functions/shared/store/dynamodb-state-store';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InMemoryAccount } from '../../../sim/in-memory-account';
 import { installLambdaMock } from '../../../sim/lambda-mock';
 import { ACCOUNT, ORG_ACCOUNT, REGION } from '../../fixtures/accounts';
@@ -50,7 +55,7 @@ describe('responder handler', () => {
     const counted = vi.spyOn(metrics, 'addMetric');
     const event = addPermissionEvent({ statementId: 'open', principal: '*' });
     account.replay(event);
-    const record = await handler(JSON.parse(JSON.stringify(event)));
+    const record = (await handler(JSON.parse(JSON.stringify(event)))) as ResponseRecord;
     expect(record.outcomes.map((o) => o.status)).toEqual(['remediated']);
     expect(account.lambda.policyDocument({ kind: 'lambda-function', account: ACCOUNT, region: REGION, functionName: 'orders-api' })).toBeNull();
     expect(entries.map((e) => [e.EventBusName, e.Source, e.DetailType])).toEqual([
@@ -60,13 +65,59 @@ describe('responder handler', () => {
     expect([...table.items.values()].map((item) => [item.pk, item.status ?? item.count])).toEqual([
       [`FINDING#${record.findings[0]?.id ?? ''}`, 'done'],
       ['COUNTER#auto-remediations', 1],
+      // The record behind Slack's "Restore" button (issue #6): the inverse plan, pending.
+      [`APPROVAL#${record.outcomes[0]?.restore?.id ?? 'none'}`, 'pending'],
     ]);
+    expect(record.outcomes[0]?.restore?.id).toMatch(/^wr-[0-9a-f]{24}$/);
     expect(counted.mock.calls.map((call) => call[0])).toEqual(expect.arrayContaining(['Findings', 'Remediations']));
 
     // A redelivery after the fix finds a compliant function: rules judge the current state.
-    const again = await handler(JSON.parse(JSON.stringify(event)));
+    const again = (await handler(JSON.parse(JSON.stringify(event)))) as ResponseRecord;
     expect(again.findings).toEqual([]);
     expect(entries).toHaveLength(2);
+  });
+
+  it('runs a "Restore" decision once through the deployed wiring: the statement is back, duplicates do nothing', async () => {
+    const { handler } = await import('../../../functions/responder/handler');
+    const event = addPermissionEvent({ statementId: 'webhook', principal: '*' });
+    account.replay(event);
+    const reverted = (await handler(JSON.parse(JSON.stringify(event)))) as ResponseRecord;
+    const restoreId = reverted.outcomes[0]?.restore?.id ?? '';
+    const finding = reverted.findings[0];
+    if (finding === undefined) throw new Error('no finding');
+    const store = new DynamoDbStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: REGION })), ENV.WARDEN_TABLE_NAME);
+    expect((await store.decideApproval({ id: restoreId, decision: 'restored', by: 'U0APPROVER', now: new Date() })).ok).toBe(true);
+    entries.length = 0;
+    const decision = {
+      version: '0',
+      id: 'd-1',
+      source: 'lambda-warden',
+      'detail-type': 'Warden Decision',
+      account: ACCOUNT,
+      region: REGION,
+      time: new Date().toISOString(),
+      resources: [finding.resource],
+      detail: {
+        recordId: restoreId,
+        findingId: finding.id,
+        eventId: event.detail.eventID,
+        ruleId: finding.ruleId,
+        resource: finding.resource,
+        account: ACCOUNT,
+        region: REGION,
+        decision: 'restored',
+        by: { userId: 'U0APPROVER' },
+        at: new Date().toISOString(),
+        plan: { action: 'remove-function-permission', call: 'forged: ignored', description: 'the store is the authority' },
+      },
+    };
+    const records = (await Promise.all([handler(structuredClone(decision)), handler(structuredClone(decision))])) as DecisionRecord[];
+    expect(records.map((r) => r.status).sort()).toEqual(['duplicate', 'ran']);
+    const sids = (account.lambda.policyDocument({ kind: 'lambda-function', account: ACCOUNT, region: REGION, functionName: 'orders-api' })?.Statement as { Sid?: string }[]).map((st) => st.Sid);
+    expect(sids).toContain('webhook');
+    expect(lambda.callsOf('AddPermission')).toHaveLength(1);
+    expect(entries.map((e) => e.DetailType)).toEqual(['Warden Remediation']);
+    expect(JSON.parse(entries[0]?.Detail ?? '{}')).toMatchObject({ recordId: restoreId, decision: 'restored', status: 'remediated', restore: { id: restoreId }, plan: { action: 'add-function-permission' } });
   });
 
   it('throws on an invalid event so the invocation is retried, then dead-lettered', async () => {

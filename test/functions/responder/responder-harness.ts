@@ -14,6 +14,7 @@ import { LambdaStateReader } from '../../../functions/shared/aws/lambda-state-re
 import { parseConfig, type WardenConfig } from '../../../functions/shared/config/config';
 import { Executor } from '../../../functions/shared/executor/executor';
 import { tagsFromReader } from '../../../functions/shared/executor/resource-tags';
+import { DecisionRunner } from '../../../functions/shared/responder/decision-runner';
 import { Responder } from '../../../functions/shared/responder/responder';
 import { EventBridgeSink } from '../../../functions/shared/responder/warden-events';
 import { InMemoryStateStore } from '../../../functions/shared/store/in-memory-state-store';
@@ -46,6 +47,8 @@ export interface Harness {
   readonly cloudtrailCalls: readonly CloudTrailCall[];
   readonly store: InMemoryStateStore;
   readonly responder: Responder;
+  /** The responder's runner of "Warden Decision" events, on the same executor and store (issue #6). */
+  readonly decisions: DecisionRunner;
   readonly config: WardenConfig;
   /** AssumeRole requests made. */
   readonly assumeRoles: { RoleArn?: string; RoleSessionName?: string }[];
@@ -53,6 +56,8 @@ export interface Harness {
   eventsOf(detailType: string): EmittedEvent[];
   /** Moves the clock. */
   advance(ms: number): void;
+  /** The harness clock (what the responder sees as now). */
+  clock(): Date;
   dispose(): void;
 }
 
@@ -91,7 +96,9 @@ export function createHarness(options: { config?: WardenConfig; onCommand?: (com
   const executor = new Executor({ config, store, clientsFor: (a, r, id) => clients.actionClients(a, r, id), tagsOf: tagsFromReader(reader), now: clock });
   const sink = new EventBridgeSink(new EventBridgeClient({ region: REGION }), BUS);
   const responder = new Responder({ rules: RULES, config, reader, executor, sink, now: clock });
+  const decisions = new DecisionRunner({ store, executor, sink, now: clock });
   return {
+    decisions,
     account,
     lambda,
     cloudtrail,
@@ -105,6 +112,7 @@ export function createHarness(options: { config?: WardenConfig; onCommand?: (com
     advance: (ms) => {
       now += ms;
     },
+    clock,
     dispose: () => {
       lambda.mock.restore();
       trailMock.mock.restore();

@@ -12,6 +12,10 @@ import { restoreRolePolicy } from './restore-role-policy';
 import { detachRolePolicy } from './detach-role-policy';
 import { setDefaultPolicyVersion } from './set-default-policy-version';
 import { restoreTrustPolicy } from './restore-trust-policy';
+import { quarantineFunction } from './quarantine-function';
+import { addFunctionPermission } from './add-function-permission';
+import { setFunctionUrlAuthNone } from './set-function-url-auth-none';
+import { addLayerVersionPermission } from './add-layer-version-permission';
 
 type AnyAction = RemediationAction<never> & { describe(params: never): string };
 
@@ -27,6 +31,10 @@ export const ACTIONS: { readonly [N in ActionName]: RemediationAction<never> } =
   'detach-role-policy': detachRolePolicy as AnyAction,
   'set-default-policy-version': setDefaultPolicyVersion as AnyAction,
   'restore-trust-policy': restoreTrustPolicy as AnyAction,
+  'quarantine-function': quarantineFunction as AnyAction,
+  'add-function-permission': addFunctionPermission as AnyAction,
+  'set-function-url-auth-none': setFunctionUrlAuthNone as AnyAction,
+  'add-layer-version-permission': addLayerVersionPermission as AnyAction,
 };
 
 /** The IAM permissions of one action. */

@@ -30,6 +30,22 @@ const SCENARIOS: Partial<Record<ActionName, { seed: (account: InMemoryAccount) =
     seed: (account) => account.replay(addLayerVersionPermissionEvent({ statementId: 'everyone', principal: '*' })),
     params: { layerName: LAYER_ARN, versionNumber: LAYER_VERSION, statementId: 'everyone' },
   },
+  'quarantine-function': {
+    seed: (account) => account.replay(addPermissionEvent({ statementId: 'apigw', principal: 'apigateway.amazonaws.com' })),
+    params: { functionName: FUNCTION_ARN },
+  },
+  'add-function-permission': {
+    seed: (account) => account.replay(addPermissionEvent({ statementId: 'apigw', principal: 'apigateway.amazonaws.com' })),
+    params: { functionName: FUNCTION_ARN, statementId: 'open', action: 'lambda:InvokeFunction', principal: '*', functionUrlAuthType: 'NONE' },
+  },
+  'set-function-url-auth-none': {
+    seed: (account) => account.replay(createFunctionUrlConfigEvent({ authType: 'AWS_IAM' })),
+    params: { functionName: FUNCTION_ARN, authType: 'NONE' },
+  },
+  'add-layer-version-permission': {
+    seed: (account) => account.replay(addLayerVersionPermissionEvent({ statementId: 'org', principal: '*', organizationId: 'o-a1b2c3d4e5' })),
+    params: { layerName: LAYER_ARN, versionNumber: LAYER_VERSION, statementId: 'everyone', action: 'lambda:GetLayerVersion', principal: '*' },
+  },
 };
 
 let lambda: LambdaMockHandle | undefined;

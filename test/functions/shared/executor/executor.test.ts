@@ -78,3 +78,30 @@ describe('Executor', () => {
     expect((await store.getFinding('wf-1', 'e'))?.status).toBe('done');
   });
 });
+
+// ── Decisions from Slack (issue #6): stored exemptions and the restore record ────────────────
+describe('Executor (decisions)', () => {
+  it('honours an exemption decided in Slack: the finding is exempt and nothing runs', async () => {
+    const { ex, store, calls } = executor();
+    await store.putExemption({
+      resource: FUNCTION_ARN,
+      ruleId: 'function-public-access',
+      until: '2025-04-13T09:30:00.000Z',
+      by: 'U0APPROVER',
+      recordId: 'wa-1',
+      decision: 'rejected-and-exempted',
+      createdAt: NOW.toISOString(),
+    });
+    const outcome = await ex.handle(finding(), { eventId: 'e' });
+    expect(outcome).toMatchObject({ status: 'exempt', exemption: { kind: 'decision' } });
+    expect(outcome.exemption?.reason).toMatch(/U0APPROVER.*2025-04-13/);
+    expect(calls).toEqual([]);
+    expect((await ex.handle(finding({ ruleId: 'function-url-public' }), { eventId: 'e2' })).status).toBe('failed');
+  });
+
+  it('describes the plan it ran, not the finding’s own, when told to run another (quarantine)', async () => {
+    const { ex } = executor({ dryRun: true });
+    const outcome = await ex.runPlan(finding(), 'e', { action: 'quarantine-function', params: { functionName: FUNCTION_ARN }, description: 'q' });
+    expect(outcome.plan).toEqual({ action: 'quarantine-function', call: `lambda:PutFunctionConcurrency FunctionName=${FUNCTION_ARN} ReservedConcurrentExecutions=0`, description: 'q' });
+  });
+});

@@ -124,7 +124,7 @@ describe.each(STORES)('Notifier (%s)', (_name, factory) => {
       expect(all).toContain(planned);
       expect(() => jsonShown(message)).not.toThrow();
       const actions = message.blocks.find((b) => b.type === 'actions');
-      expect(actions !== undefined).toBe(c.outcome.status === 'pending-approval');
+      expect(actions !== undefined).toBe(c.outcome.status === 'pending-approval' || c.outcome.restore !== undefined);
       expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
     });
 

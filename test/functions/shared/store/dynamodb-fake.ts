@@ -128,7 +128,8 @@ export function applyUpdate(expression: string, item: Item, names: Names, values
         if (operand instanceof Set) out[key] = new Set([...((out[key] as Set<unknown> | undefined) ?? []), ...operand]);
         else out[key] = ((out[key] as number | undefined) ?? 0) + (operand as number);
       } else if (keyword === 'REMOVE') {
-        out[attributeName(part, names)] = undefined;
+        // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- REMOVE drops the attribute, as DynamoDB does
+        delete out[attributeName(part, names)];
       } else throw new Error(`unsupported clause ${clause}`);
     }
   }

@@ -265,3 +265,92 @@ describe.each(STORES)('%s (notifier methods)', (_name, factory) => {
     expect(await store.setDigestMessage({ principal: 'arn:aws:iam::111122223333:role/nobody', channel: 'C0ALERTS', windowStart: NOW, ts: '1.7' })).toBe(false);
   });
 });
+
+// ── Decisions from Slack (issue #6): decision kinds, execution claims, exemptions ─────────────
+describe.each(STORES)('%s (decisions, execution claims, exemptions)', (_name, factory) => {
+  let store: StateStore;
+  let dispose: () => void;
+  beforeEach(() => {
+    ({ store, dispose } = factory());
+  });
+  afterEach(() => {
+    dispose();
+  });
+
+  it.each(['quarantined', 'rejected-and-exempted', 'restored'] as const)('records a %s decision once and refuses a second', async (decision) => {
+    await store.createApproval({ ...approval(), kind: decision === 'restored' ? 'restore' : 'approval' });
+    const first = await store.decideApproval({ id: 'wa-1', decision, by: 'U1', now: NOW });
+    expect(first.ok && first.record.status).toBe(decision);
+    const second = await store.decideApproval({ id: 'wa-1', decision: 'rejected', by: 'U2', now: NOW });
+    expect(second.ok ? null : second.reason).toBe('already-decided');
+    const stored = await store.getApproval('wa-1');
+    expect(stored).toMatchObject({ status: decision, decidedBy: 'U1', kind: decision === 'restored' ? 'restore' : 'approval' });
+  });
+
+  it('grants one execution claim of twenty, only in the decided state the caller names', async () => {
+    await store.createApproval(approval());
+    expect((await store.claimExecution({ id: 'wa-1', status: 'approved', now: NOW, leaseSeconds: 900 })).claimed).toBe(false);
+    await store.decideApproval({ id: 'wa-1', decision: 'approved', by: 'U1', now: NOW });
+    expect((await store.claimExecution({ id: 'wa-1', status: 'quarantined', now: NOW, leaseSeconds: 900 })).claimed).toBe(false);
+    const claims = await Promise.all(Array.from({ length: 20 }, () => store.claimExecution({ id: 'wa-1', status: 'approved', now: NOW, leaseSeconds: 900 })));
+    expect(claims.filter((c) => c.claimed)).toHaveLength(1);
+    expect((await store.claimExecution({ id: 'wa-unknown', status: 'approved', now: NOW, leaseSeconds: 900 })).claimed).toBe(false);
+    // The record reads the same as before: the claim is bookkeeping, not part of the decision.
+    expect(await store.getApproval('wa-1')).toMatchObject({ status: 'approved', decidedBy: 'U1' });
+  });
+
+  it('keeps a completed execution claimed; a released or lapsed one can be claimed again', async () => {
+    await store.createApproval(approval());
+    await store.decideApproval({ id: 'wa-1', decision: 'approved', by: 'U1', now: NOW });
+    const first = await store.claimExecution({ id: 'wa-1', status: 'approved', now: NOW, leaseSeconds: 60 });
+    if (!first.claimed) throw new Error('not claimed');
+    await store.releaseExecution({ id: 'wa-1', owner: 'somebody-else' });
+    expect((await store.claimExecution({ id: 'wa-1', status: 'approved', now: NOW, leaseSeconds: 60 })).claimed).toBe(false);
+    await store.releaseExecution({ id: 'wa-1', owner: first.owner });
+    const second = await store.claimExecution({ id: 'wa-1', status: 'approved', now: NOW, leaseSeconds: 60 });
+    if (!second.claimed) throw new Error('not claimed after release');
+    const third = await store.claimExecution({ id: 'wa-1', status: 'approved', now: later(61), leaseSeconds: 60 });
+    if (!third.claimed) throw new Error('not claimed after the lease ran out');
+    await store.completeExecution({ id: 'wa-1', owner: second.owner, outcomeStatus: 'remediated', now: later(62) });
+    await store.completeExecution({ id: 'wa-1', owner: third.owner, outcomeStatus: 'remediated', now: later(62) });
+    expect((await store.claimExecution({ id: 'wa-1', status: 'approved', now: later(10_000), leaseSeconds: 60 })).claimed).toBe(false);
+  });
+
+  it('undoes a decision only while it is exactly the one made and nothing was claimed', async () => {
+    await store.createApproval(approval());
+    const decided = await store.decideApproval({ id: 'wa-1', decision: 'approved', by: 'U1', now: NOW });
+    const decidedAt = decided.ok ? (decided.record.decidedAt ?? '') : '';
+    expect(await store.undoDecision({ id: 'wa-1', decision: 'approved', by: 'U2', decidedAt })).toBe(false);
+    expect(await store.undoDecision({ id: 'wa-1', decision: 'rejected', by: 'U1', decidedAt })).toBe(false);
+    expect(await store.undoDecision({ id: 'wa-1', decision: 'approved', by: 'U1', decidedAt })).toBe(true);
+    const pending = await store.getApproval('wa-1');
+    expect(pending?.status).toBe('pending');
+    expect(pending).not.toHaveProperty('decidedBy');
+    expect((await store.decideApproval({ id: 'wa-1', decision: 'approved', by: 'U3', now: later(1) })).ok).toBe(true);
+    expect((await store.claimExecution({ id: 'wa-1', status: 'approved', now: later(2), leaseSeconds: 60 })).claimed).toBe(true);
+    expect(await store.undoDecision({ id: 'wa-1', decision: 'approved', by: 'U3', decidedAt: later(1).toISOString() })).toBe(false);
+    expect((await store.getApproval('wa-1'))?.status).toBe('approved');
+  });
+
+  it('stores an exemption until its end, extends it, never shortens it', async () => {
+    const exemption = {
+      resource: FUNCTION_ARN,
+      ruleId: 'function-public-access',
+      until: later(3600).toISOString(),
+      by: 'U1',
+      recordId: 'wa-1',
+      decision: 'rejected-and-exempted' as const,
+      createdAt: NOW.toISOString(),
+    };
+    expect(await store.getExemption({ resource: FUNCTION_ARN, ruleId: 'function-public-access', now: NOW })).toBeNull();
+    await store.putExemption(exemption);
+    expect(await store.getExemption({ resource: FUNCTION_ARN, ruleId: 'function-public-access', now: NOW })).toEqual(exemption);
+    expect(await store.getExemption({ resource: FUNCTION_ARN, ruleId: 'function-url-public', now: NOW })).toBeNull();
+    expect(await store.getExemption({ resource: `${FUNCTION_ARN}-other`, ruleId: 'function-public-access', now: NOW })).toBeNull();
+    expect(await store.getExemption({ resource: FUNCTION_ARN, ruleId: 'function-public-access', now: later(3600) })).toBeNull();
+    await store.putExemption({ ...exemption, until: later(60).toISOString(), by: 'U2' });
+    expect((await store.getExemption({ resource: FUNCTION_ARN, ruleId: 'function-public-access', now: NOW }))?.by).toBe('U1');
+    await store.putExemption({ ...exemption, until: later(7200).toISOString(), by: 'U3' });
+    expect((await store.getExemption({ resource: FUNCTION_ARN, ruleId: 'function-public-access', now: later(3600) }))?.by).toBe('U3');
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * The inverse of an automatic revert, run by Slack's "Restore" button: it puts back exactly what the
+ * revert removed, from the finding (the statement as it was judged), or says why it cannot.
+ */
+import type { RemediationPlan } from '../../../rules/rule';
+import type { Finding } from '../engine/engine';
+import { PolicyStatementSchema, type PolicyStatement } from '../state/resources';
+
+export type InversePlan = { readonly plan: RemediationPlan; readonly reason?: never } | { readonly plan: null; readonly reason: string };
+
+/** How long a "Restore" button stays usable after an automatic revert. */
+export const RESTORE_EXPIRY_DAYS = 7;
+
+const none = (reason: string): InversePlan => ({ plan: null, reason });
+
+function single(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') return value[0];
+  return null;
+}
+
+/** The `Principal` parameter of AddPermission / AddLayerVersionPermission for a statement's principal. */
+function principalParameter(statement: PolicyStatement): string | null {
+  const principal = statement.Principal;
+  if (principal === undefined || statement.NotPrincipal !== undefined) return null;
+  if (principal === '*') return '*';
+  const entries = Object.entries(principal);
+  if (entries.length !== 1) return null;
+  const [kind, value] = entries[0] ?? [];
+  const one = single(value);
+  if (one === null) return null;
+  if (kind === 'Service') return one;
+  if (kind !== 'AWS') return null;
+  if (one === '*') return '*';
+  return /^arn:aws[a-z-]*:iam::(\d{12}):root$/.exec(one)?.[1] ?? one;
+}
+
+/**
+ * The AddPermission parameters for a statement's conditions, or null when a condition is one
+ * AddPermission cannot write (it writes only these five, each with one value).
+ */
+function conditionParameters(statement: PolicyStatement): Record<string, string> | null {
+  const params: Record<string, string> = {};
+  const expressible: Readonly<Record<string, string>> = {
+    'stringequals aws:sourceaccount': 'sourceAccount',
+    'stringequals aws:principalorgid': 'principalOrgId',
+    'stringequals lambda:eventsourcetoken': 'eventSourceToken',
+    'stringequals lambda:functionurlauthtype': 'functionUrlAuthType',
+    'arnlike aws:sourcearn': 'sourceArn',
+  };
+  for (const [operator, block] of Object.entries(statement.Condition ?? {})) {
+    for (const [key, value] of Object.entries(block)) {
+      const target = expressible[`${operator.toLowerCase()} ${key.toLowerCase()}`];
+      const one = single(value);
+      if (target === undefined || one === null) return null;
+      params[target] = one;
+    }
+  }
+  return params;
+}
+
+function statementOf(finding: Finding): PolicyStatement | null {
+  const parsed = PolicyStatementSchema.safeParse(finding.details.statement);
+  return parsed.success ? parsed.data : null;
+}
+
+function restoreFunctionPermission(plan: RemediationPlan, finding: Finding): InversePlan {
+  const statement = statementOf(finding);
+  if (statement?.Sid === undefined || statement.Effect !== 'Allow' || statement.NotAction !== undefined) {
+    return none('the removed statement is not in the finding in a form lambda:AddPermission can re-add');
+  }
+  const action = single(statement.Action);
+  const principal = principalParameter(statement);
+  const conditions = conditionParameters(statement);
+  if (action === null) return none('the removed statement grants several actions; lambda:AddPermission adds one per statement');
+  if (principal === null) return none('the removed statement names several principals or a NotPrincipal; lambda:AddPermission takes one principal');
+  if (conditions === null) return none('the removed statement has a condition lambda:AddPermission cannot express');
+  return {
+    plan: {
+      action: 'add-function-permission',
+      params: {
+        functionName: String(plan.params.functionName),
+        ...(plan.params.qualifier === undefined ? {} : { qualifier: String(plan.params.qualifier) }),
+        statementId: statement.Sid,
+        action,
+        principal,
+        ...conditions,
+      },
+      description: `lambda:AddPermission puts statement "${statement.Sid}" back as it was judged, and the resource is exempt from ${finding.ruleId} for 30 days.`,
+    },
+  };
+}
+
+function restoreLayerPermission(plan: RemediationPlan, finding: Finding): InversePlan {
+  const statement = statementOf(finding);
+  if (statement?.Sid === undefined || statement.Effect !== 'Allow') return none('the removed statement is not in the finding');
+  const principal = principalParameter(statement);
+  if (single(statement.Action) !== 'lambda:GetLayerVersion') return none('lambda:AddLayerVersionPermission grants lambda:GetLayerVersion only');
+  if (principal === null || !/^(\*|\d{12})$/.test(principal)) return none('lambda:AddLayerVersionPermission takes * or one account as principal');
+  const conditions = conditionParameters(statement);
+  const keys = Object.keys(conditions ?? {});
+  if (conditions === null || keys.some((k) => k !== 'principalOrgId')) return none('lambda:AddLayerVersionPermission can only condition on the organization id');
+  return {
+    plan: {
+      action: 'add-layer-version-permission',
+      params: {
+        layerName: String(plan.params.layerName),
+        versionNumber: Number(plan.params.versionNumber),
+        statementId: statement.Sid,
+        action: 'lambda:GetLayerVersion',
+        principal,
+        ...(conditions.principalOrgId === undefined ? {} : { organizationId: conditions.principalOrgId }),
+      },
+      description: `lambda:AddLayerVersionPermission puts statement "${statement.Sid}" back, and the layer version is exempt from ${finding.ruleId} for 30 days.`,
+    },
+  };
+}
+
+/**
+ * The plan that undoes `plan` (an automatic revert that succeeded), or why none is offered.
+ * @example
+ * const inverse = inversePlan(finding.remediation, finding);
+ * if (inverse.plan !== null) await store.createApproval({ ...record, kind: 'restore', plan: inverse.plan });
+ */
+export function inversePlan(plan: RemediationPlan, finding: Finding): InversePlan {
+  switch (plan.action) {
+    case 'remove-function-permission':
+      return restoreFunctionPermission(plan, finding);
+    case 'remove-layer-version-permission':
+      return restoreLayerPermission(plan, finding);
+    case 'set-function-url-auth-iam':
+      return {
+        plan: {
+          action: 'set-function-url-auth-none',
+          params: {
+            functionName: String(plan.params.functionName),
+            ...(plan.params.qualifier === undefined ? {} : { qualifier: String(plan.params.qualifier) }),
+            authType: 'NONE',
+          },
+          description: `lambda:UpdateFunctionUrlConfig sets AuthType back to NONE, and the function is exempt from ${finding.ruleId} for 30 days.`,
+        },
+      };
+    case 'start-trail-logging':
+      return none('a tamper fix is never undone from Slack: stop the trail again on purpose if that is really wanted');
+    case 'restore-trust-policy':
+      return none('the replaced trust policy is not kept in the finding, and re-opening an execution role is not a one-click change');
+    case 'remove-function-env-variables':
+    case 'restore-function-layers':
+    case 'delete-role-policy':
+    case 'restore-role-policy':
+    case 'detach-role-policy':
+    case 'set-default-policy-version':
+      return none('the values or documents this revert replaced are not kept (secrets are never stored): no restore is offered');
+    case 'quarantine-function':
+    case 'add-function-permission':
+    case 'set-function-url-auth-none':
+    case 'add-layer-version-permission':
+      return none('this plan is itself a decision or a restore');
+  }
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { RemediationPlan } from '../../../../rules/rule';
+import type { Finding } from '../../../../functions/shared/engine/engine';
+import { inversePlan } from '../../../../functions/shared/executor/inverse-plans';
+import { ACTIONS } from '../../../../functions/shared/remediation/actions';
+import type { RemediationAction } from '../../../../functions/shared/remediation/action';
+import { ACCOUNT, FUNCTION_ARN, LAYER_ARN, LAYER_VERSION, REGION } from '../../../fixtures/accounts';
+
+const removeOpen: RemediationPlan = { action: 'remove-function-permission', params: { functionName: FUNCTION_ARN, statementId: 'open', revisionId: 'r1' }, description: 'd' };
+
+function finding(details: Record<string, unknown>, remediation: RemediationPlan = removeOpen): Finding {
+  return {
+    id: 'wf-1',
+    ruleId: 'function-public-access',
+    title: 't',
+    severity: 'critical',
+    mode: 'auto',
+    resource: FUNCTION_ARN,
+    account: ACCOUNT,
+    region: REGION,
+    summary: 's',
+    rationale: 'r',
+    details,
+    remediation,
+  };
+}
+
+const statement = (overrides: Record<string, unknown> = {}) => ({ Sid: 'open', Effect: 'Allow', Principal: '*', Action: 'lambda:InvokeFunction', Resource: FUNCTION_ARN, ...overrides });
+
+describe('inversePlan', () => {
+  it.each([
+    ['a public statement', statement(), { principal: '*' }],
+    ['a function URL statement', statement({ Action: 'lambda:InvokeFunctionUrl', Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'NONE' } } }), { principal: '*', functionUrlAuthType: 'NONE' }],
+    ['an account root principal', statement({ Principal: { AWS: 'arn:aws:iam::444455556666:root' } }), { principal: '444455556666' }],
+    ['a service with source ARN and account', statement({ Principal: { Service: 's3.amazonaws.com' }, Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::bucket' }, StringEquals: { 'AWS:SourceAccount': ACCOUNT } } }), { principal: 's3.amazonaws.com', sourceArn: 'arn:aws:s3:::bucket', sourceAccount: ACCOUNT }],
+  ])('re-adds %s with AddPermission, as it was judged', (_label, removed, expected) => {
+    const inverse = inversePlan(removeOpen, finding({ statement: removed }));
+    expect(inverse.plan).toEqual({
+      action: 'add-function-permission',
+      params: { functionName: FUNCTION_ARN, statementId: 'open', action: removed.Action, ...expected },
+      description: expect.stringContaining('lambda:AddPermission') as string,
+    });
+    const action = ACTIONS['add-function-permission'] as unknown as RemediationAction<unknown>;
+    expect(action.paramsSchema.safeParse(inverse.plan?.params).success).toBe(true);
+  });
+
+  it.each([
+    ['several actions', statement({ Action: ['lambda:InvokeFunction', 'lambda:GetFunction'] }), /several actions/],
+    ['several principals', statement({ Principal: { AWS: ['111122223333', '444455556666'] } }), /principal/],
+    ['a condition AddPermission cannot write', statement({ Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }), /condition/],
+    ['no statement in the finding', undefined, /not in the finding/],
+    ['a Deny statement', statement({ Effect: 'Deny' }), /not in the finding/],
+  ])('offers no restore for %s, and says why', (_label, removed, reason) => {
+    const inverse = inversePlan(removeOpen, finding(removed === undefined ? {} : { statement: removed }));
+    expect(inverse.plan).toBeNull();
+    expect(inverse.reason).toMatch(reason);
+  });
+
+  it('sets a function URL back to NONE', () => {
+    const plan: RemediationPlan = { action: 'set-function-url-auth-iam', params: { functionName: FUNCTION_ARN, qualifier: 'live', authType: 'AWS_IAM' }, description: 'd' };
+    expect(inversePlan(plan, finding({}, plan)).plan?.params).toEqual({ functionName: FUNCTION_ARN, qualifier: 'live', authType: 'NONE' });
+  });
+
+  it('re-adds a layer version statement with its organization condition', () => {
+    const plan: RemediationPlan = { action: 'remove-layer-version-permission', params: { layerName: LAYER_ARN, versionNumber: LAYER_VERSION, statementId: 'org' }, description: 'd' };
+    const removed = { Sid: 'org', Effect: 'Allow', Principal: '*', Action: 'lambda:GetLayerVersion', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-zzzzzzzzzz99' } } };
+    expect(inversePlan(plan, finding({ statement: removed }, plan)).plan?.params).toEqual({
+      layerName: LAYER_ARN,
+      versionNumber: LAYER_VERSION,
+      statementId: 'org',
+      action: 'lambda:GetLayerVersion',
+      principal: '*',
+      organizationId: 'o-zzzzzzzzzz99',
+    });
+  });
+
+  it.each(['start-trail-logging', 'restore-trust-policy', 'remove-function-env-variables', 'quarantine-function'] as const)('offers no restore after %s', (action) => {
+    const plan: RemediationPlan = { action, params: {}, description: 'd' };
+    expect(inversePlan(plan, finding({}, plan)).plan).toBeNull();
+  });
+});
