@@ -27,7 +27,7 @@ export const WARDEN_RUNTIME = lambda.Runtime.NODEJS_22_X;
 
 export interface WardenFunctionProps {
   /** `functions/<name>/handler.ts` is the entry point. */
-  readonly name: 'responder' | 'notifier' | 'approval';
+  readonly name: 'responder' | 'notifier' | 'approval' | 'scanner';
   readonly environment: Readonly<Record<string, string>>;
   readonly reservedConcurrency: number;
   readonly timeout: Duration;
