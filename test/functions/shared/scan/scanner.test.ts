@@ -9,6 +9,7 @@ import { scanClients } from '../../../../functions/shared/scan/scan-clients';
 import { SCAN_LIST_PERMISSIONS } from '../../../../functions/shared/scan/scan-inventory';
 import { Scanner, type ScanProgress } from '../../../../functions/shared/scan/scanner';
 import { RULES } from '../../../../rules';
+import { remediatorActions } from '../../../../infra/remediator-permissions';
 import { installOrganizationMocks, type OrganizationMockHandle } from '../../../../sim/organization-mock';
 import { ACCOUNT, ORG_ACCOUNT } from '../../../fixtures/accounts';
 import { plantedSecret, SCAN_ACCOUNTS, SCAN_CONFIG, SCAN_REGIONS, scanWorld, UNREACHABLE_ACCOUNT, type ScanWorld } from '../../../fixtures/organization';
@@ -78,9 +79,10 @@ describe('Scanner', () => {
     );
   });
 
-  it('sends no mutating command and stays within the declared read permissions', async () => {
+  it('sends no mutating command and only what the remediator role allows', async () => {
     await scanner().scan(TARGETS);
     const allowed = new Set<string>([...LAMBDA_READ_PERMISSIONS, ...SCAN_LIST_PERMISSIONS]);
+    for (const action of allowed) expect(remediatorActions()).toContain(action);
     const sent = [...org.lambda.calls.map((c) => `lambda:${c.command}`), ...org.iam.calls.map((c) => `iam:${c.command}`)];
     expect(sent.length).toBeGreaterThan(0);
     for (const action of sent) {
