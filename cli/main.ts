@@ -18,7 +18,7 @@ import { loadStateFile } from '../sim/state-file';
 const USAGE = `Usage:
   warden simulate [--state FILE] [--config FILE] [--json] [--apply] EVENT.json…
   warden rules [--json | --markdown]
-  warden scan [--config FILE] [--accounts ID,…] [--regions R,…] [--role-name NAME] [--concurrency N] [--json | --sarif] [--plan]
+  warden scan [--config FILE] [--accounts ID,…] [--regions R,…] [--role-name NAME] [--concurrency ACCOUNTS] [--json | --sarif] [--plan]
       exit status: 0 nothing found, 1 findings, 4 incomplete (an account or region could not be read)`;
 
 export interface Io {

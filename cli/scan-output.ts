@@ -85,7 +85,6 @@ export function scanSarif(report: ScanReport, rules: readonly AnyRule[], version
           driver: {
             name: 'lambda-warden',
             version,
-            informationUri: 'https://github.com/lambda-warden/lambda-warden',
             rules: rules.map((r) => ({
               id: r.id,
               name: r.id,
