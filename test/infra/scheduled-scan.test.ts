@@ -2,7 +2,6 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Aspects } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { applyNagSuppressions } from '../../infra/nag-suppressions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +25,6 @@ beforeAll(() => {
   const bus = new events.EventBus(stack, 'Bus', { eventBusName: 'warden' });
   const table = new dynamodb.Table(stack, 'State', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING } });
   new ScheduledScan(stack, 'ScheduledScan', { config, bus, table, maxConcurrency: 3 });
-  applyNagSuppressions(stack);
   Aspects.of(app).add(new AwsSolutionsChecks());
   Aspects.of(app).add(new ServerlessChecks());
   template = Template.fromStack(stack);
@@ -103,7 +101,7 @@ describe('ScheduledScan', () => {
       .filter((m) => m.id.includes('ScheduledScan'))
       // The runtime is WardenFunction's choice for every function of the bot (WARDEN_RUNTIME), not this construct's.
       .filter((m) => !/(AwsSolutions-L1|Serverless-LambdaLatestVersion):/.test(JSON.stringify(m.entry.data)))
-      .map((m) => `${m.id}: ${JSON.stringify(m.entry.data).slice(0, 80)}`);
+      .map((m) => `${m.id}: ${JSON.stringify(m.entry.data).slice(0, 300)}`);
     expect(problems).toEqual([]);
   });
 });
