@@ -13,6 +13,12 @@ export function remediatorActions(): string[] {
   return [...new Set([...allDeclaredPermissions(), ...LAMBDA_READ_PERMISSIONS, ...IAM_READ_PERMISSIONS, ...SCAN_LIST_PERMISSIONS])].sort();
 }
 
+/**
+ * Remediator actions that support no resource-level permission (list calls): a statement naming
+ * them needs `Resource: "*"`, or IAM denies them. A test checks this list against the IAM data.
+ */
+export const ACTIONS_WITHOUT_RESOURCE: readonly string[] = ['iam:GetAccountAuthorizationDetails', 'lambda:ListFunctions', 'lambda:ListLayerVersions', 'lambda:ListLayers'];
+
 /** Actions grouped by service prefix (`lambda`, `iam`, …), for one policy statement per service. */
 export function actionsByService(actions: readonly string[]): ReadonlyMap<string, readonly string[]> {
   const byService = new Map<string, string[]>();
