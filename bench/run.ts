@@ -133,6 +133,8 @@ async function main(): Promise<void> {
       awsCallsPerEvent: round(calls / sample.length, 3),
       awsCallsPerEvaluatedEvent: round(calls / evaluated, 3),
     },
+    // Before the responder path below (its X-Ray hooks would tax the scan's promises too).
+    scan: await (await import('./scan')).scanBench(),
     iam: await (await import('./iam-events')).iamBench(),
     // Loaded only now: the responder path brings the X-Ray SDK, whose async hooks tax every promise.
     responder: await (await import('./responder-calls')).responderBench(),

@@ -3,6 +3,7 @@
  * @example
  * npx warden simulate --config examples/warden.config.yaml examples/events/*.json
  * npx warden rules --json
+ * npx warden scan --config warden.config.yaml --regions us-east-1,eu-west-1 --plan
  */
 import { parseArgs } from 'node:util';
 import { WardenError } from '../functions/shared/errors';
@@ -11,18 +12,27 @@ import { loadConfigFile } from './config-file';
 import { loadEventFile } from './event-files';
 import { listRules, renderRulesMarkdown, renderRulesText } from './rules-command';
 import { renderRecordText, Simulator, toJsonRecord } from './simulate';
+import { parseScanArgs, runScan } from './scan-command';
 import { loadStateFile } from '../sim/state-file';
 
 const USAGE = `Usage:
   warden simulate [--state FILE] [--config FILE] [--json] [--apply] EVENT.json…
-  warden rules [--json | --markdown]`;
+  warden rules [--json | --markdown]
+  warden scan [--config FILE] [--accounts ID,…] [--regions R,…] [--role-name NAME] [--concurrency ACCOUNTS] [--json | --sarif] [--plan]
+      exit status: 0 nothing found, 1 findings, 4 incomplete (an account or region could not be read)`;
 
 export interface Io {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
+  /** Rewrites one status line on a terminal; absent when stderr is not a TTY or in CI. */
+  readonly progress?: (line: string) => void;
 }
 
-const processIo: Io = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
+const processIo: Io = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  ...(process.stderr.isTTY && (process.env.CI ?? '') === '' ? { progress: (line: string) => process.stderr.write(`\r\x1b[K${line}`) } : {}),
+};
 
 async function simulate(args: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -63,6 +73,25 @@ async function sequential<T, R>(items: readonly T[], run: (item: T) => Promise<R
   return results;
 }
 
+async function scan(args: readonly string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      config: { type: 'string' },
+      accounts: { type: 'string' },
+      regions: { type: 'string' },
+      'role-name': { type: 'string' },
+      concurrency: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      sarif: { type: 'boolean', default: false },
+      plan: { type: 'boolean', default: false },
+    },
+  });
+  const { config: file, ...options } = values;
+  const parsed = parseScanArgs(options);
+  return runScan(parsed, await loadConfigFile(file), RULES, io);
+}
+
 function rules(args: readonly string[], io: Io): number {
   const { values } = parseArgs({ args: [...args], options: { json: { type: 'boolean', default: false }, markdown: { type: 'boolean', default: false } } });
   if (values.json) io.out(JSON.stringify(listRules(RULES), null, 2));
@@ -71,7 +100,7 @@ function rules(args: readonly string[], io: Io): number {
   return 0;
 }
 
-/** Runs a `warden` command; returns the exit status (0 ok, 2 invalid events, 64 usage, 78 bad config/state). */
+/** Runs a `warden` command; returns the exit status (0 ok, 1 scan findings, 2 invalid events, 4 incomplete scan, 64 usage, 78 bad config/state/options). */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -80,6 +109,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         return await simulate(rest, io);
       case 'rules':
         return rules(rest, io);
+      case 'scan':
+        return await scan(rest, io);
       case undefined:
       case '--help':
       case 'help':

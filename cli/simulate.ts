@@ -149,6 +149,18 @@ export class Simulator {
   }
 }
 
+/** A finding as `--json` prints it (`warden scan --json` uses the same shape). */
+export function toJsonFinding(f: Finding): Record<string, unknown> {
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    resource: f.resource,
+    summary: f.summary,
+    mode: f.mode,
+    remediation: f.remediation === null ? null : { action: f.remediation.action, params: f.remediation.params },
+  };
+}
+
 /** The `--json` line for one event: exactly the documented shape. */
 export function toJsonRecord(record: SimulationRecord): Record<string, unknown> {
   return {
@@ -157,14 +169,7 @@ export function toJsonRecord(record: SimulationRecord): Record<string, unknown> 
     eventName: record.eventName,
     ignored: record.ignored,
     error: record.error,
-    findings: record.findings.map((f) => ({
-      ruleId: f.ruleId,
-      severity: f.severity,
-      resource: f.resource,
-      summary: f.summary,
-      mode: f.mode,
-      remediation: f.remediation === null ? null : { action: f.remediation.action, params: f.remediation.params },
-    })),
+    findings: record.findings.map(toJsonFinding),
     outcomes: record.outcomes.map((o) => ({
       ruleId: o.ruleId,
       resource: o.resource,

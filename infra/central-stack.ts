@@ -24,6 +24,7 @@ import type { AnyRule } from '../rules/rule';
 import type { DeployConfig } from './deploy-config';
 import { eventBridgeSource, triggerIndex } from './event-patterns';
 import { memberTemplate } from './member-stack';
+import { ScheduledScan } from './scheduled-scan';
 import { retentionDays, WardenFunction } from './warden-function';
 
 export interface CentralStackProps extends StackProps {
@@ -54,6 +55,7 @@ export class CentralStack extends Stack {
   readonly slackToken: secretsmanager.Secret;
   readonly slackSigningSecret: secretsmanager.Secret;
   readonly api: apigwv2.HttpApi;
+  readonly scheduledScan: ScheduledScan;
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
     super(scope, id, props);
@@ -141,6 +143,7 @@ export class CentralStack extends Stack {
     this.allow(this.approval, 'PutWardenEvents', ['events:PutEvents'], [this.bus.eventBusArn]);
     this.allow(this.approval, 'ReadSlackSecrets', ['secretsmanager:GetSecretValue'], [this.slackToken.secretArn, this.slackSigningSecret.secretArn]);
 
+    this.scheduledScan = new ScheduledScan(this, 'ScheduledScan', { config, bus: this.bus, table: this.table });
     this.setBusPolicy(orgId, rules);
 
     new events.Rule(this, 'ToResponder', {
@@ -200,7 +203,7 @@ export class CentralStack extends Stack {
    * a Warden event — a forged "Warden Decision" must never reach the responder.
    */
   private setBusPolicy(orgId: string, rules: readonly AnyRule[]): void {
-    const emitters = [this.responder.role.roleArn, this.approval.role.roleArn];
+    const emitters = [this.responder.role.roleArn, this.approval.role.roleArn, this.scheduledScan.scanner.role.roleArn];
     // The bus's own ARN, spelled out: a reference to its Arn attribute from its own policy is a cycle.
     const busArn = this.formatArn({ service: 'events', resource: 'event-bus', resourceName: WARDEN_BUS_NAME });
     const cfnBus = this.bus.node.defaultChild as events.CfnEventBus;

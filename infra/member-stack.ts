@@ -15,7 +15,7 @@ import type { WardenConfig } from '../functions/shared/config/config';
 import type { AnyRule } from '../rules/rule';
 import { forwardingPatterns, type ForwardingPattern } from './event-patterns';
 import { suppressMemberFindings } from './nag-suppressions';
-import { actionsByService, remediatorActions } from './remediator-permissions';
+import { ACTIONS_WITHOUT_RESOURCE, actionsByService, remediatorActions } from './remediator-permissions';
 
 export interface MemberStackProps extends StackProps {
   readonly config: WardenConfig;
@@ -118,12 +118,16 @@ export class MemberStack extends Stack {
           policyName: 'WardenRemediation',
           policyDocument: {
             Version: '2012-10-17',
-            Statement: [...actionsByService(remediatorActions()).entries()].map(([service, actions]) => ({
-              Sid: `Warden${service.replace(/[^A-Za-z0-9]/g, '')}`,
-              Effect: 'Allow',
-              Action: [...actions],
-              Resource: resourcesFor(service),
-            })),
+            Statement: [
+              ...[...actionsByService(remediatorActions().filter((a) => !ACTIONS_WITHOUT_RESOURCE.includes(a))).entries()].map(([service, actions]) => ({
+                Sid: `Warden${service.replace(/[^A-Za-z0-9]/g, '')}`,
+                Effect: 'Allow',
+                Action: [...actions],
+                Resource: resourcesFor(service),
+              })),
+              // List calls support no resource-level permission: scoped to function or role ARNs, IAM would deny them.
+              { Sid: 'WardenListCalls', Effect: 'Allow', Action: [...ACTIONS_WITHOUT_RESOURCE], Resource: '*' },
+            ],
           },
         },
       ],

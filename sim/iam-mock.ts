@@ -8,6 +8,7 @@ import {
   CreatePolicyVersionCommand,
   DeleteRolePolicyCommand,
   DetachRolePolicyCommand,
+  GetAccountAuthorizationDetailsCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
   GetRoleCommand,
@@ -41,7 +42,7 @@ export interface IamMockOptions {
   /** Runs before each command; throw here to inject failures. */
   readonly onCommand?: (command: string, input: Readonly<Record<string, unknown>>) => void | Promise<void>;
   /** The account of each client, when one mock serves several accounts' clients. */
-  readonly accountOf?: (client: IAMClient) => string | undefined;
+  readonly accountOf?: (client: IAMClient) => string | undefined | Promise<string | undefined>;
 }
 
 export interface IamMockHandle {
@@ -83,10 +84,12 @@ export function installIamMock(account: InMemoryAccount, mock: IamMock = mockCli
 
   function handler<I extends object, O>(command: string, answer: (input: I, accountId: string) => O) {
     return async (input: I, getClient: () => IAMClient): Promise<O> => {
+      // The mock knows the calling client only until the next call: take it before any await.
+      const client = getClient();
       const recorded = structuredClone(input) as Readonly<Record<string, unknown>>;
       calls.push({ command, input: recorded });
       await options.onCommand?.(command, recorded);
-      const accountId = options.accountOf?.(getClient()) ?? defaultAccount;
+      const accountId = (await options.accountOf?.(client)) ?? defaultAccount;
       return answer(input, accountId);
     };
   }
@@ -139,6 +142,60 @@ export function installIamMock(account: InMemoryAccount, mock: IamMock = mockCli
       store.policy(arn);
       const roles = i.EntityFilter === undefined || i.EntityFilter === 'Role' ? store.rolesWithPolicy(a, arn) : [];
       return { PolicyRoles: roles.map((r) => ({ RoleName: r.roleName, RoleId: r.roleId })), PolicyUsers: [], PolicyGroups: [], IsTruncated: false };
+    }),
+  );
+  mock.on(GetAccountAuthorizationDetailsCommand).callsFake(
+    handler('GetAccountAuthorizationDetails', (i: { Filter?: string[]; Marker?: string; MaxItems?: number }, a) => {
+      const filter = new Set(i.Filter ?? ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy']);
+      const roles = filter.has('Role') ? store.allRoles().filter((role) => role.account === a) : [];
+      // Managed policies: the account's own, and AWS managed ones attached to one of its roles.
+      const attached = new Set(store.allRoles().filter((role) => role.account === a).flatMap((role) => role.attached));
+      const policies = [
+        ...(filter.has('LocalManagedPolicy') ? store.customerPolicies().filter((p) => p.arn.startsWith(`arn:aws:iam::${a}:`)) : []),
+        ...(filter.has('AWSManagedPolicy') ? [...attached].filter((arn) => arn.startsWith('arn:aws:iam::aws:policy/')).map((arn) => store.policy(arn)) : []),
+      ];
+      const entries = [...roles.map((role) => ({ role })), ...policies.map((policy) => ({ policy }))];
+      const start = i.Marker === undefined ? 0 : Number(i.Marker);
+      const end = start + Math.min(i.MaxItems ?? 100, 1000);
+      const slice = entries.slice(start, end);
+      return {
+        RoleDetailList: slice.flatMap((e) =>
+          'role' in e
+            ? [
+                {
+                  ...roleOutput(account, e.role),
+                  RolePolicyList: [...e.role.inline.entries()].map(([name, document]) => ({ PolicyName: name, PolicyDocument: urlEncoded(document) })),
+                  AttachedManagedPolicies: e.role.attached.map((arn) => ({ PolicyArn: arn, PolicyName: store.policy(arn).name })),
+                },
+              ]
+            : [],
+        ),
+        Policies: slice.flatMap((e) =>
+          'policy' in e
+            ? [
+                {
+                  PolicyName: e.policy.name,
+                  PolicyId: e.policy.policyId,
+                  Arn: e.policy.arn,
+                  Path: e.policy.path,
+                  DefaultVersionId: e.policy.defaultVersionId,
+                  AttachmentCount: store.attachmentCount(e.policy.arn),
+                  IsAttachable: true,
+                  PolicyVersionList: [...e.policy.versions.entries()].map(([id, v]) => ({
+                    Document: urlEncoded(v.document),
+                    VersionId: id,
+                    IsDefaultVersion: id === e.policy.defaultVersionId,
+                    CreateDate: v.createDate,
+                  })),
+                },
+              ]
+            : [],
+        ),
+        UserDetailList: [],
+        GroupDetailList: [],
+        IsTruncated: end < entries.length,
+        ...(end < entries.length ? { Marker: String(end) } : {}),
+      };
     }),
   );
   mock.on(PutRolePolicyCommand).callsFake(

@@ -16,6 +16,8 @@ import {
   InvalidParameterValueException,
   LambdaClient,
   ListFunctionsCommand,
+  ListLayersCommand,
+  ListLayerVersionsCommand,
   ListTagsCommand,
   PutFunctionConcurrencyCommand,
   RemoveLayerVersionPermissionCommand,
@@ -29,7 +31,7 @@ import {
   type ServiceOutputTypes,
 } from '@aws-sdk/client-lambda';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
-import { parseFunctionName, parseLayerVersion, type FunctionRef, type LayerVersionRef } from '../functions/shared/state/resources';
+import { layerArn, parseFunctionName, parseLayerVersion, type FunctionRef, type LayerVersionRef } from '../functions/shared/state/resources';
 import type { InMemoryAccount } from './in-memory-account';
 import { configurationPatchFromInput } from './in-memory-lambda';
 
@@ -48,6 +50,30 @@ export interface LambdaMockOptions {
   readonly defaultAccount?: string;
   /** Runs before each command; throw (or delay) here to inject throttling, latency or failures. */
   readonly onCommand?: (command: string, input: Readonly<Record<string, unknown>>) => void | Promise<void>;
+  /**
+   * The account a client acts in (for example from its credentials: {@link accountOfCredentials}).
+   * With it, listings hold that account's resources only and bare names are in it; without it,
+   * listings hold every account's resources of the region (callers filter by ARN).
+   */
+  readonly accountOf?: (client: { config: LambdaClientResolvedConfig }) => string | undefined | Promise<string | undefined>;
+}
+
+/** Lambda's page size for `ListFunctions`, `ListLayers` and `ListLayerVersions` (also their maximum `MaxItems`). */
+export const LAMBDA_PAGE_SIZE = 50;
+
+/** The account of a client's credentials (`accountId`, as `CrossAccountCredentials` sets it). */
+export async function accountOfCredentials(client: { config: { credentials: () => Promise<{ accountId?: string }> } }): Promise<string | undefined> {
+  return (await client.config.credentials()).accountId;
+}
+
+/** One page of `items` after the opaque `marker` (an offset here, as opaque to callers as Lambda's). */
+function page<T>(items: readonly T[], marker: string | undefined, maxItems: number | undefined): { items: T[]; NextMarker?: string } {
+  const start = marker === undefined || marker === '' ? 0 : Number.parseInt(Buffer.from(marker, 'base64url').toString('utf8'), 10);
+  if (!Number.isInteger(start) || start < 0) throw invalid(`Invalid marker: ${String(marker)}`);
+  const size = Math.min(maxItems ?? LAMBDA_PAGE_SIZE, LAMBDA_PAGE_SIZE);
+  if (size < 1) throw invalid('MaxItems must be between 1 and 50');
+  const end = start + size;
+  return { items: items.slice(start, end), ...(end < items.length ? { NextMarker: Buffer.from(String(end), 'utf8').toString('base64url') } : {}) };
 }
 
 export interface LambdaMockHandle {
@@ -61,6 +87,8 @@ export interface LambdaMockHandle {
 
 interface Context {
   readonly account: string;
+  /** The client's account when `accountOf` knows it (listings are then scoped to it). */
+  readonly clientAccount: string | undefined;
   region(): Promise<string>;
 }
 
@@ -103,10 +131,13 @@ export function installLambdaMock(account: InMemoryAccount, mock: LambdaMock = m
 
   function handler<I extends object, O>(command: string, answer: (input: I, context: Context) => O | Promise<O>) {
     return async (input: I, getClient: ClientGetter): Promise<O> => {
+      // The mock knows the calling client only until the next call: take it before any await.
+      const client = getClient();
       const recorded = structuredClone(input) as Readonly<Record<string, unknown>>;
       calls.push({ command, input: recorded });
       await options.onCommand?.(command, recorded);
-      const context: Context = { account: defaultAccount, region: () => getClient().config.region() };
+      const clientAccount = await options.accountOf?.(client);
+      const context: Context = { account: clientAccount ?? defaultAccount, clientAccount, region: () => client.config.region() };
       return answer(input, context);
     };
   }
@@ -128,14 +159,40 @@ export function installLambdaMock(account: InMemoryAccount, mock: LambdaMock = m
     ),
   );
   mock.on(ListFunctionsCommand).callsFake(
-    handler('ListFunctions', async (_input: { Marker?: string }, c) => {
+    handler('ListFunctions', async (input: { Marker?: string; MaxItems?: number }, c) => {
       const region = await c.region();
-      const Functions = store
-        .functionKeys()
-        // Every account's functions in the region: a client's account is not in its input (callers filter by ARN).
-        .filter((key) => key.region === region)
-        .map((key) => store.getFunctionConfiguration({ kind: 'lambda-function', ...key }));
-      return { Functions };
+      const keys = store.functionKeys().filter((key) => key.region === region && (c.clientAccount === undefined || key.account === c.clientAccount));
+      const { items, NextMarker } = page(keys, input.Marker, input.MaxItems);
+      return { Functions: items.map((key) => store.getFunctionConfiguration({ kind: 'lambda-function', ...key })), ...(NextMarker === undefined ? {} : { NextMarker }) };
+    }),
+  );
+  mock.on(ListLayersCommand).callsFake(
+    handler('ListLayers', async (input: { Marker?: string; MaxItems?: number }, c) => {
+      const region = await c.region();
+      const latest = new Map<string, LayerVersionRef>();
+      for (const ref of store.layerVersionRefs()) {
+        if (ref.region !== region || (c.clientAccount !== undefined && ref.account !== c.clientAccount)) continue;
+        const arn = layerArn(ref);
+        const known = latest.get(arn);
+        if (known === undefined || known.version < ref.version) latest.set(arn, ref);
+      }
+      const { items, NextMarker } = page([...latest.values()], input.Marker, input.MaxItems);
+      return {
+        Layers: items.map((ref) => ({ LayerName: ref.layerName, LayerArn: layerArn(ref), LatestMatchingVersion: { ...store.layerVersionDetails(ref) } })),
+        ...(NextMarker === undefined ? {} : { NextMarker }),
+      };
+    }),
+  );
+  mock.on(ListLayerVersionsCommand).callsFake(
+    handler('ListLayerVersions', async (input: { LayerName?: string; Marker?: string; MaxItems?: number }, c) => {
+      if (input.LayerName === undefined || input.LayerName === '') throw invalid('LayerName is required');
+      const layer = await layerRefOf(input.LayerName, 0, c);
+      const versions = store
+        .layerVersionRefs()
+        .filter((ref) => ref.account === layer.account && ref.region === layer.region && ref.layerName === layer.layerName)
+        .sort((a, b) => b.version - a.version);
+      const { items, NextMarker } = page(versions, input.Marker, input.MaxItems);
+      return { LayerVersions: items.map((ref) => store.layerVersionDetails(ref)), ...(NextMarker === undefined ? {} : { NextMarker }) };
     }),
   );
   mock.on(ListTagsCommand).callsFake(

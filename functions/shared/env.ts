@@ -79,3 +79,11 @@ export function readApprovalEnv(env: NodeJS.ProcessEnv = process.env): ApprovalE
     configJson: requireEnv('WARDEN_CONFIG', env),
   };
 }
+
+/** The scheduled scanner reads the same variables as the responder: bus, state table, configuration. */
+export type ScannerEnv = ResponderEnv;
+
+/** The scanner's environment. @throws MissingEnvironmentError naming the first missing variable. */
+export function readScannerEnv(env: NodeJS.ProcessEnv = process.env): ScannerEnv {
+  return readResponderEnv(env);
+}

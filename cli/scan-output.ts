@@ -1,0 +1,128 @@
+/**
+ * What `warden scan` prints: a table grouped by severity with counts, `--json` (findings in
+ * `simulate --json`'s shape), and SARIF 2.1.0 for code-scanning tools; `--plan` adds the
+ * remediation each finding would get. Findings carry no secret value, so neither does the output.
+ */
+import type { Finding } from '../functions/shared/engine/engine';
+import { describePlan } from '../functions/shared/remediation/actions';
+import type { ScanReport } from '../functions/shared/scan/scanner';
+import { SEVERITIES, type AnyRule, type Severity } from '../rules/rule';
+import { toJsonFinding } from './simulate';
+
+/** What a mode would do with a finding's plan, as `simulate` says it. */
+export function planText(finding: Finding): string {
+  const plan = finding.remediation;
+  if (plan === null) return `Plan (${finding.mode}): alert only, no automatic change`;
+  const verb = { auto: 'would revert at once:', approve: 'would ask an approver in Slack, then', alert: 'would alert only; the fix would be' }[finding.mode];
+  return `Plan (${finding.mode}): ${verb} ${describePlan(plan.action, plan.params)}`;
+}
+
+function countLine(report: ScanReport): string {
+  const functions = report.accounts.reduce((n, a) => n + a.functions, 0);
+  const layers = report.accounts.reduce((n, a) => n + a.layerVersions, 0);
+  const roles = report.accounts.reduce((n, a) => n + a.roles, 0);
+  const targets = report.accounts.reduce((n, a) => n + a.regions.length, 0);
+  return (
+    `Scanned ${String(report.accounts.length)} account(s), ${String(targets)} account × region: ${String(functions)} functions, ` +
+    `${String(layers)} layer versions, ${String(roles)} execution roles (${String(report.calls.total)} API calls, ${String(report.calls.throttled)} throttled)`
+  );
+}
+
+/** The table for people: unreachable accounts first, then findings by severity with counts. */
+export function renderScanText(report: ScanReport, options: { readonly plan: boolean }): string {
+  const lines = [countLine(report)];
+  for (const e of report.errors) {
+    const where = [e.account, e.region].filter((x) => x !== null).join(' ');
+    lines.push(`  ! ${where}: ${e.stage === 'credentials' ? 'unreachable' : `${e.stage} failed`}${e.resource === undefined ? '' : ` (${e.resource})`}: ${e.message}`);
+  }
+  const bySeverity = new Map<Severity, Finding[]>(SEVERITIES.map((s) => [s, []]));
+  for (const f of report.findings) bySeverity.get(f.severity)?.push(f);
+  for (const severity of SEVERITIES) {
+    const found = bySeverity.get(severity) ?? [];
+    if (found.length === 0) continue;
+    lines.push('', `${severity.toUpperCase()} (${String(found.length)})`);
+    for (const f of found) {
+      lines.push(`  ${f.ruleId}  ${f.resource}`, `    ${f.summary}`);
+      if (options.plan) lines.push(`    ${planText(f)}`);
+    }
+  }
+  if (report.exempt.length > 0) {
+    lines.push('', `EXEMPT (${String(report.exempt.length)})`);
+    for (const { finding, exemption } of report.exempt) lines.push(`  ${finding.ruleId}  ${finding.resource}  (${exemption.reason})`);
+  }
+  const counts = SEVERITIES.map((s) => `${String(bySeverity.get(s)?.length ?? 0)} ${s}`).join(', ');
+  lines.push('', `Findings: ${counts}; ${String(report.exempt.length)} exempt${report.errors.length > 0 ? `; ${String(report.errors.length)} error(s): the scan is incomplete` : ''}`);
+  return lines.join('\n');
+}
+
+/** `--json`: one document; each finding exactly as `simulate --json` prints it (plus `plan` with `--plan`). */
+export function scanJson(report: ScanReport, options: { readonly plan: boolean }): Record<string, unknown> {
+  const finding = (f: Finding): Record<string, unknown> => ({ ...toJsonFinding(f), ...(options.plan ? { plan: planText(f) } : {}) });
+  return {
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    accounts: report.accounts,
+    errors: report.errors,
+    findings: report.findings.map(finding),
+    exempt: report.exempt.map((e) => ({ ...finding(e.finding), exemption: e.exemption })),
+    calls: report.calls,
+  };
+}
+
+const SARIF_LEVEL: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
+/** GitHub code scanning's `security-severity` (0–10) per severity. */
+const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
+
+/** SARIF 2.1.0: the whole catalog as the driver's rules, one result per finding located at its resource ARN. */
+export function scanSarif(report: ScanReport, rules: readonly AnyRule[], version: string): Record<string, unknown> {
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'lambda-warden',
+            version,
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: r.id,
+              shortDescription: { text: r.title },
+              fullDescription: { text: r.rationale },
+              ...(r.references[0] === undefined ? {} : { helpUri: r.references[0] }),
+              help: { text: `${r.rationale}\nKnown false positives: ${r.falsePositives.join(' ') || 'none'}` },
+              defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+              properties: { severity: r.severity, 'security-severity': SECURITY_SEVERITY[r.severity], tags: ['security', r.resourceType] },
+            })),
+          },
+        },
+        results: report.findings.map((f) => ({
+          ruleId: f.ruleId,
+          ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
+          level: SARIF_LEVEL[f.severity],
+          message: { text: f.summary },
+          locations: [
+            {
+              physicalLocation: { artifactLocation: { uri: f.resource } },
+              logicalLocations: [{ fullyQualifiedName: f.resource, kind: 'resource' }],
+            },
+          ],
+          partialFingerprints: { wardenFindingId: f.id },
+          properties: { account: f.account, region: f.region, mode: f.mode, severity: f.severity },
+        })),
+        invocations: [
+          {
+            executionSuccessful: report.errors.length === 0,
+            startTimeUtc: report.startedAt,
+            endTimeUtc: report.finishedAt,
+            toolExecutionNotifications: report.errors.map((e) => ({
+              level: 'error',
+              message: { text: `${e.account}${e.region === null ? '' : ` ${e.region}`}: ${e.stage} failed: ${e.message}` },
+            })),
+          },
+        ],
+      },
+    ],
+  };
+}

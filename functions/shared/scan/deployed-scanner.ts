@@ -1,0 +1,42 @@
+/** Wires the deployed scheduled scanner from its environment: STS, per-account clients, DynamoDB store, EventBridge sink. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { RULES } from '../../../rules';
+import { clientConfig } from '../aws/clients';
+import type { BaselineKeeper } from '../baseline/baseline-keeper';
+import { CrossAccountCredentials } from '../aws/credentials';
+import { parseConfigJson } from '../config/config';
+import type { ScannerEnv } from '../env';
+import { powertoolsTelemetry, tracer } from '../observability';
+import { EventBridgeSink } from '../responder/warden-events';
+import { DynamoDbStateStore } from '../store/dynamodb-state-store';
+import { scanClients } from './scan-clients';
+import { Scanner } from './scanner';
+import { runScheduledScan, type ScheduledScanResult } from './scheduled-scan';
+
+/** Scans one fan-out item (`{ account, region }`) and reports its new findings. */
+export type DeployedScan = (item: unknown) => Promise<ScheduledScanResult>;
+
+/**
+ * Builds the scan the Lambda handler runs (once per container). With `baselines`, the scan also
+ * refreshes the last-known-good baselines of every compliant resource it judges.
+ */
+export function createDeployedScan(env: ScannerEnv, options: { readonly baselines?: BaselineKeeper } = {}): DeployedScan {
+  const config = parseConfigJson(env.configJson, 'WARDEN_CONFIG');
+  const own = <C extends object>(client: C): C => tracer.captureAWSv3Client(client);
+  const credentials = new CrossAccountCredentials({ sts: own(new STSClient(clientConfig(env.region))), config });
+  const scanner = new Scanner({
+    rules: RULES,
+    config,
+    clients: scanClients(credentials, (client) => tracer.captureAWSv3Client(client)),
+    ...(options.baselines === undefined ? {} : { baselines: options.baselines }),
+  });
+  const store = new DynamoDbStateStore(
+    DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } }),
+    env.tableName,
+  );
+  const sink = new EventBridgeSink(own(new EventBridgeClient(clientConfig(env.region))), env.eventBusName);
+  return (item) => runScheduledScan(item, { scanner, store, sink, config, telemetry: powertoolsTelemetry });
+}

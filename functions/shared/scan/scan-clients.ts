@@ -1,0 +1,22 @@
+/** The clients a scan uses: per account and region, on the assumed role's `warden-scan` session. */
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { AccountClients } from '../aws/clients';
+import type { CrossAccountCredentials } from '../aws/credentials';
+import type { ScanClients } from './scanner';
+
+/** The session name's suffix: CloudTrail in member accounts shows `warden-scan` for every scan read. */
+export const SCAN_SESSION = 'scan';
+
+/**
+ * @example
+ * const clients = scanClients(new CrossAccountCredentials({ sts, config }));
+ * const report = await new Scanner({ rules: RULES, config, clients }).scan(targets);
+ */
+export function scanClients(credentials: CrossAccountCredentials, onClient?: (client: object) => void): ScanClients {
+  const clients = new AccountClients({ credentials, ...(onClient === undefined ? {} : { onClient }) });
+  return {
+    lambda: (account, region) => clients.client(LambdaClient, account, region, SCAN_SESSION),
+    iam: (account, region) => clients.client(IAMClient, account, region, SCAN_SESSION),
+  };
+}

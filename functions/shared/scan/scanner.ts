@@ -1,0 +1,259 @@
+/**
+ * The scan of existing resources, shared by `warden scan` and the scheduled scanner: for every
+ * account × region, list functions, layer versions and execution roles, judge them with the whole
+ * catalog through the engine, and report findings. It never remediates: it sends no mutating call.
+ */
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { AnyRule } from '../../../rules/rule';
+import type { BaselineKeeper } from '../baseline/baseline-keeper';
+import type { WardenConfig } from '../config/config';
+import { Engine, type Finding } from '../engine/engine';
+import { exemptionFor, type Exemption } from '../executor/exemptions';
+import { isLambdaExecutionRole } from '../iam/execution-role';
+import { functionArn, iamRegionFor, parseRoleName, resourceArn, type AttachedRolePolicy, type FunctionConfiguration, type FunctionRef, type LayerVersionRef, type ResourceRef, type RoleSnapshot } from '../state/resources';
+import { CallGuard, forEachBounded, type CallStats } from './call-guard';
+import { listFunctions, listLayerVersions, listRoles } from './scan-inventory';
+import { ScanStateReader } from './scan-state-reader';
+
+/**
+ * Clients for an account: credentials are obtained first, so an account that cannot be reached
+ * (AssumeRole refused, outside the organization) throws here, before any call.
+ */
+export interface ScanClients {
+  lambda(account: string, region: string): Promise<LambdaClient>;
+  iam(account: string, region: string): Promise<IAMClient>;
+}
+
+export interface ScanConcurrency {
+  /** Accounts scanned at the same time. */
+  readonly accounts: number;
+  /** Lambda calls in flight per account and region (Lambda's control plane throttles at ~15 calls/s per API). */
+  readonly lambdaPerRegion: number;
+  /** IAM calls in flight per account (IAM throttles low and is global). */
+  readonly iamPerAccount: number;
+}
+
+export const DEFAULT_CONCURRENCY: ScanConcurrency = { accounts: 4, lambdaPerRegion: 8, iamPerAccount: 2 };
+
+export interface ScanProgress {
+  readonly targetsTotal: number;
+  readonly targetsDone: number;
+  readonly functionsListed: number;
+  readonly functionsDone: number;
+}
+
+export interface ScanOptions {
+  readonly rules: readonly AnyRule[];
+  readonly config: WardenConfig;
+  readonly clients: ScanClients;
+  readonly concurrency?: Partial<ScanConcurrency>;
+  /** Bounds, retries and counts every call (pass one to share it, or to set its retry policy). */
+  readonly guard?: CallGuard;
+  /** Attaches last-known-good baselines and captures new ones for compliant resources. */
+  readonly baselines?: BaselineKeeper;
+  readonly now?: () => Date;
+  readonly onProgress?: (progress: ScanProgress) => void;
+}
+
+export interface ScanTarget {
+  readonly account: string;
+  readonly regions: readonly string[];
+}
+
+/** A finding a scan will not report: the resource is exempt from the rule. */
+export interface ExemptFinding {
+  readonly finding: Finding;
+  readonly exemption: Exemption;
+}
+
+/** Something the scan could not read; the rest of the scan went on. */
+export interface ScanError {
+  readonly account: string;
+  /** Null for the account as a whole (credentials) or for IAM (global). */
+  readonly region: string | null;
+  readonly stage: 'credentials' | 'list-functions' | 'list-layers' | 'list-roles' | 'evaluate';
+  /** The resource that failed to evaluate (stage `evaluate`). */
+  readonly resource?: string;
+  /** The error's name and message: never a secret (errors name resources, not values). */
+  readonly message: string;
+}
+
+export interface AccountScan {
+  readonly account: string;
+  /** `unreachable`: no credentials; `partial`: some region or resource could not be read. */
+  readonly status: 'scanned' | 'partial' | 'unreachable';
+  readonly regions: readonly string[];
+  readonly functions: number;
+  readonly layerVersions: number;
+  readonly roles: number;
+}
+
+export interface ScanReport {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly accounts: readonly AccountScan[];
+  /** Findings to report, ordered by severity, rule and resource. */
+  readonly findings: readonly Finding[];
+  readonly exempt: readonly ExemptFinding[];
+  readonly errors: readonly ScanError[];
+  readonly calls: CallStats;
+}
+
+const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3 } as const;
+
+function message(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : 'unknown error';
+}
+
+/**
+ * @example
+ * const scanner = new Scanner({ rules: RULES, config, clients });
+ * const report = await scanner.scan([{ account: '111122223333', regions: ['us-east-1', 'eu-west-1'] }]);
+ * for (const f of report.findings) console.log(f.severity, f.ruleId, f.resource);
+ */
+export class Scanner {
+  private readonly guard: CallGuard;
+  private readonly concurrency: ScanConcurrency;
+  private readonly now: () => Date;
+  private progress = { targetsTotal: 0, targetsDone: 0, functionsListed: 0, functionsDone: 0 };
+  /** AWS managed policies read outside the authorization details, shared by all accounts. */
+  private readonly awsManaged = new Map<string, AttachedRolePolicy>();
+
+  constructor(private readonly options: ScanOptions) {
+    this.guard = options.guard ?? new CallGuard();
+    this.concurrency = { ...DEFAULT_CONCURRENCY, ...options.concurrency };
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Scans every target; an unreachable account or region is reported in `errors` and the rest goes on. */
+  async scan(targets: readonly ScanTarget[]): Promise<ScanReport> {
+    const startedAt = this.now().toISOString();
+    this.progress = { targetsTotal: targets.reduce((n, t) => n + t.regions.length, 0), targetsDone: 0, functionsListed: 0, functionsDone: 0 };
+    this.report();
+    const findings: Finding[] = [];
+    const exempt: ExemptFinding[] = [];
+    const errors: ScanError[] = [];
+    const accounts: AccountScan[] = [];
+    await forEachBounded(targets, this.concurrency.accounts, async (target) => {
+      accounts.push(await this.scanAccount(target, { findings, exempt, errors }));
+    });
+    const order = new Map(targets.map((t, i) => [t.account, i]));
+    accounts.sort((a, b) => (order.get(a.account) ?? 0) - (order.get(b.account) ?? 0));
+    findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.ruleId.localeCompare(b.ruleId) || a.resource.localeCompare(b.resource) || a.id.localeCompare(b.id));
+    return { startedAt, finishedAt: this.now().toISOString(), accounts, findings, exempt, errors, calls: this.guard.stats() };
+  }
+
+  private report(): void {
+    this.options.onProgress?.({ ...this.progress });
+  }
+
+  private async scanAccount(
+    target: ScanTarget,
+    out: { findings: Finding[]; exempt: ExemptFinding[]; errors: ScanError[] },
+  ): Promise<AccountScan> {
+    const { account, regions } = target;
+    let errorCount = 0;
+    const failed = (error: ScanError): void => {
+      errorCount += 1;
+      out.errors.push(error);
+    };
+    const iamRegion = iamRegionFor(regions[0] ?? 'us-east-1');
+    let iam: IAMClient;
+    const lambdas = new Map<string, LambdaClient>();
+    try {
+      iam = this.guard.wrap(await this.options.clients.iam(account, iamRegion), `iam:${account}`, this.concurrency.iamPerAccount, 'iam');
+      for (const region of regions) {
+        lambdas.set(region, this.guard.wrap(await this.options.clients.lambda(account, region), `lambda:${account}:${region}`, this.concurrency.lambdaPerRegion, 'lambda'));
+      }
+    } catch (e: unknown) {
+      failed({ account, region: null, stage: 'credentials', message: message(e) });
+      this.progress.targetsDone += regions.length;
+      this.report();
+      return { account, status: 'unreachable', regions, functions: 0, layerVersions: 0, roles: 0 };
+    }
+
+    // 1. Listings: every region's functions and layer versions, and the account's roles, in parallel.
+    const functions = new Map<string, FunctionConfiguration>();
+    const functionRefs: FunctionRef[] = [];
+    const layerRefs: LayerVersionRef[] = [];
+    const listRegion = async (region: string, lambda: LambdaClient): Promise<void> => {
+      try {
+        for (const configuration of await listFunctions(lambda)) {
+          const name = configuration.FunctionName;
+          if (name === undefined) continue;
+          const ref: FunctionRef = { kind: 'lambda-function', account, region, functionName: name };
+          functions.set(functionArn(ref), configuration);
+          functionRefs.push(ref);
+          this.progress.functionsListed += 1;
+        }
+        this.report();
+      } catch (e: unknown) {
+        failed({ account, region, stage: 'list-functions', message: message(e) });
+      }
+      try {
+        layerRefs.push(...(await listLayerVersions(lambda, account, region)));
+      } catch (e: unknown) {
+        failed({ account, region, stage: 'list-layers', message: message(e) });
+      }
+    };
+    let roles = new Map<string, RoleSnapshot>();
+    const listAccountRoles = async (): Promise<void> => {
+      try {
+        roles = await listRoles(iam, account, iamRegion, this.awsManaged);
+      } catch (e: unknown) {
+        failed({ account, region: null, stage: 'list-roles', message: message(e) });
+      }
+    };
+    await Promise.all([...[...lambdas].map(([region, lambda]) => listRegion(region, lambda)), listAccountRoles()]);
+
+    // 2. Judge everything with the whole catalog.
+    const reader = new ScanStateReader({ functions, roles }, (_account, region) => {
+      const client = lambdas.get(region);
+      if (client === undefined) throw new RangeError(`No Lambda client for ${region}`);
+      return client;
+    });
+    const engine = new Engine({
+      rules: this.options.rules,
+      config: this.options.config,
+      reader,
+      now: this.now,
+      ...(this.options.baselines === undefined ? {} : { baselines: this.options.baselines }),
+    });
+    const executionRoles = [...roles.values()].flatMap((snapshot) => {
+      const role = snapshot.role;
+      if (role == null || !isLambdaExecutionRole(role, reader.functionsUsing(snapshot.arn))) return [];
+      const ref = parseRoleName(snapshot.arn, account, iamRegion);
+      return ref === null ? [] : [ref];
+    });
+    const evaluate = async (ref: ResourceRef, tagsOf?: () => Promise<Readonly<Record<string, string>> | null>): Promise<void> => {
+      try {
+        const found = await engine.evaluateResource(ref);
+        if (found.length === 0) return;
+        const tags = tagsOf === undefined ? null : await tagsOf();
+        const now = this.now();
+        for (const finding of found) {
+          const exemption = exemptionFor(this.options.config, { ruleId: finding.ruleId, resource: finding.resource, tags }, now);
+          if (exemption === null) out.findings.push(finding);
+          else out.exempt.push({ finding, exemption });
+        }
+      } catch (e: unknown) {
+        failed({ account, region: ref.region, stage: 'evaluate', resource: resourceArn(ref), message: message(e) });
+      }
+    };
+    // Enough evaluations in flight to keep every region's Lambda bound busy (each has up to two calls at once).
+    const inFlight = this.concurrency.lambdaPerRegion * Math.max(1, regions.length);
+    await Promise.all([
+      forEachBounded(functionRefs, inFlight, async (ref) => {
+        await evaluate(ref, () => reader.readTags(ref));
+        this.progress.functionsDone += 1;
+        if (this.progress.functionsDone % 25 === 0) this.report();
+      }),
+      forEachBounded(layerRefs, inFlight, (ref) => evaluate(ref)),
+      forEachBounded(executionRoles, inFlight, (ref) => evaluate(ref)),
+    ]);
+    this.progress.targetsDone += regions.length;
+    this.report();
+    return { account, status: errorCount > 0 ? 'partial' : 'scanned', regions, functions: functionRefs.length, layerVersions: layerRefs.length, roles: executionRoles.length };
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The scheduled scan: a daily EventBridge schedule starts a Step Functions state machine whose
+ * distributed map runs the scanner once per account × region (bounded concurrency, retries); the
+ * scanner reports new findings on the Warden bus. The scanner has its own read-only role.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import type { WardenConfig } from '../functions/shared/config/config';
+import { retentionDays, WardenFunction } from './warden-function';
+
+export interface ScheduledScanProps {
+  /** Accounts (`organization.accounts`), regions (`deployment.regions`), the role to assume, log retention. */
+  readonly config: WardenConfig & { readonly organization: { readonly id: string } };
+  /** The Warden event bus: new findings go there as "Warden Finding" events. */
+  readonly bus: events.IEventBus;
+  /** The state table: scan findings are claimed there once. */
+  readonly table: dynamodb.ITable;
+  /** When to scan (default: every day at 03:00 UTC). */
+  readonly schedule?: events.Schedule;
+  /** Account × region items scanned at once (default 4): each is one scanner invocation. */
+  readonly maxConcurrency?: number;
+}
+
+/** The state table actions the scanner's claim, completion and release of findings call. */
+export const SCANNER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+
+/** The fan-out items: every configured account × region. */
+export function scanItems(config: Pick<WardenConfig, 'organization' | 'deployment'>): { account: string; region: string }[] {
+  return config.organization.accounts.flatMap((account) => config.deployment.regions.map((region) => ({ account, region })));
+}
+
+/**
+ * @example
+ * new ScheduledScan(this, 'ScheduledScan', { config, bus: this.bus, table: this.table });
+ */
+export class ScheduledScan extends Construct {
+  readonly scanner: WardenFunction;
+  readonly stateMachine: sfn.StateMachine;
+  readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: ScheduledScanProps) {
+    super(scope, id);
+    const { config } = props;
+    const maxConcurrency = props.maxConcurrency ?? 4;
+    this.scanner = new WardenFunction(this, 'Scanner', {
+      name: 'scanner',
+      logRetentionDays: config.deployment.logRetentionDays,
+      // One account × region of a few thousand functions takes a minute or two; 15 minutes is Lambda's limit.
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+      reservedConcurrency: maxConcurrency,
+      environment: {
+        WARDEN_EVENT_BUS_NAME: props.bus.eventBusName,
+        WARDEN_TABLE_NAME: props.table.tableName,
+        WARDEN_CONFIG: JSON.stringify({ ...config, deployment: undefined }),
+      },
+    });
+    const partition = Stack.of(this).partition;
+    this.scanner.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeTheReadRoleInOrganizationAccounts',
+        actions: ['sts:AssumeRole'],
+        resources: [`arn:${partition}:iam::*:role/${config.remediatorRoleName}`],
+        conditions: { StringEquals: { 'aws:ResourceOrgID': config.organization.id } },
+      }),
+    );
+    this.scanner.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ClaimScanFindings', actions: [...SCANNER_TABLE_ACTIONS], resources: [props.table.tableArn] }));
+    this.scanner.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'PutFindingsOnTheWardenBus', actions: ['events:PutEvents'], resources: [props.bus.eventBusArn] }));
+
+    const scanOne = new tasks.LambdaInvoke(this, 'ScanAccountRegion', {
+      lambdaFunction: this.scanner.fn,
+      // The item (`{ account, region }`) is the payload; the scanner's summary is the result.
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: true,
+    });
+    scanOne.addRetry({ errors: ['States.TaskFailed', 'States.Timeout'], interval: Duration.minutes(1), maxAttempts: 2, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    const fanOut = new sfn.DistributedMap(this, 'EachAccountRegion', {
+      itemsPath: sfn.JsonPath.stringAt('$.items'),
+      maxConcurrency,
+      // One failing account × region must not stop the others: every item is tried; failures are alarmed below.
+      toleratedFailurePercentage: 100,
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    fanOut.itemProcessor(scanOne);
+    const logGroup = new logs.LogGroup(this, 'StateMachineLogs', { retention: retentionDays(config.deployment.logRetentionDays), removalPolicy: RemovalPolicy.RETAIN });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(fanOut),
+      timeout: Duration.hours(6),
+      tracingEnabled: true,
+      // Every state transition, without the execution data (items and summaries stay out of the logs).
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+
+    const scheduleDeadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    this.rule = new events.Rule(this, 'Schedule', {
+      description: 'Lambda Warden: scan every account and region for existing problems',
+      schedule: props.schedule ?? events.Schedule.cron({ minute: '0', hour: '3' }),
+      targets: [
+        new targets.SfnStateMachine(this.stateMachine, {
+          input: events.RuleTargetInput.fromObject({ items: scanItems(config) }),
+          retryAttempts: 2,
+          deadLetterQueue: scheduleDeadLetters,
+        }),
+      ],
+    });
+
+    new cloudwatch.Alarm(this, 'ScanFailed', {
+      metric: this.stateMachine.metricFailed({ period: Duration.hours(1) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'Lambda Warden: the scheduled scan did not finish',
+    });
+    new cloudwatch.Alarm(this, 'ScannerErrors', {
+      metric: this.scanner.fn.metricErrors({ period: Duration.hours(1) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'Lambda Warden: the scheduled scan of an account × region failed (see the state machine run)',
+    });
+    this.suppressNagFindings([this.scanner.deadLetterQueue, scheduleDeadLetters], config.remediatorRoleName);
+  }
+
+  /** cdk-nag findings accepted on purpose, each on its resource (and wildcard), with its reason. */
+  private suppressNagFindings(deadLetterQueues: readonly sqs.Queue[], roleName: string): void {
+    const dlq = 'This queue is a dead-letter queue itself (kept 14 days and alarmed on by the function alarms); a DLQ of a DLQ adds nothing.';
+    for (const queue of deadLetterQueues) {
+      NagSuppressions.addResourceSuppressions(queue, [
+        { id: 'Serverless-SQSRedrivePolicy', reason: dlq },
+        { id: 'AwsSolutions-SQS3', reason: dlq },
+      ]);
+    }
+    NagSuppressions.addResourceSuppressions(
+      this.scanner.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'X-Ray PutTraceSegments/PutTelemetryRecords take no resource ("*"); sts:AssumeRole targets the read role name in every organization account, limited by aws:ResourceOrgID.',
+          appliesTo: ['Resource::*', `Resource::arn:<AWS::Partition>:iam::*:role/${roleName}`],
+        },
+      ],
+      true,
+    );
+    NagSuppressions.addResourceSuppressions(
+      this.stateMachine,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Generated by Step Functions: invoking any version of the scanner (<arn>:*), X-Ray and log delivery ("*", no resource-level permission), and the distributed map managing its own child executions.',
+          appliesTo: ['Resource::*', { regex: '/^Resource::<[A-Za-z0-9]*ScannerFunction[0-9A-F]*\\.Arn>:\\*$/g' }, { regex: '/^Resource::arn:<AWS::Partition>:states:.*:execution:.*$/g' }],
+        },
+      ],
+      true,
+    );
+  }
+}

@@ -1,0 +1,162 @@
+import { STSClient } from '@aws-sdk/client-sts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CrossAccountCredentials } from '../../../../functions/shared/aws/credentials';
+import { LAMBDA_READ_PERMISSIONS } from '../../../../functions/shared/aws/lambda-state-reader';
+import { baselineKeeperByKind, InMemoryBaselineStore } from '../../../../functions/shared/baseline/baseline-keeper';
+import { createBaselineKey, FunctionBaselineKeeper } from '../../../../functions/shared/baseline/function-baseline';
+import { CallGuard } from '../../../../functions/shared/scan/call-guard';
+import { scanClients } from '../../../../functions/shared/scan/scan-clients';
+import { SCAN_LIST_PERMISSIONS } from '../../../../functions/shared/scan/scan-inventory';
+import { Scanner, type ScanProgress } from '../../../../functions/shared/scan/scanner';
+import { RULES } from '../../../../rules';
+import { remediatorActions } from '../../../../infra/remediator-permissions';
+import { installOrganizationMocks, type OrganizationMockHandle } from '../../../../sim/organization-mock';
+import { ACCOUNT, ORG_ACCOUNT } from '../../../fixtures/accounts';
+import { plantedSecret, SCAN_ACCOUNTS, SCAN_CONFIG, SCAN_REGIONS, scanWorld, UNREACHABLE_ACCOUNT, type ScanWorld } from '../../../fixtures/organization';
+
+const TARGETS = SCAN_ACCOUNTS.map((account) => ({ account, regions: [...SCAN_REGIONS] }));
+/** No real sleeping in tests: backoff delays are recorded instead. */
+const noSleep = (): Promise<void> => Promise.resolve();
+
+function scanner(options: { guard?: CallGuard; onProgress?: (p: ScanProgress) => void; baselines?: ReturnType<typeof baselineKeeperByKind> } = {}): Scanner {
+  const credentials = new CrossAccountCredentials({ sts: new STSClient({ region: 'us-east-1' }), config: SCAN_CONFIG });
+  return new Scanner({ rules: RULES, config: SCAN_CONFIG, clients: scanClients(credentials), guard: options.guard ?? new CallGuard({ sleep: noSleep }), ...options });
+}
+
+describe('Scanner', () => {
+  let setup: ScanWorld;
+  let org: OrganizationMockHandle;
+
+  beforeEach(() => {
+    setup = scanWorld();
+    org = installOrganizationMocks(setup.world, { unreachable: [UNREACHABLE_ACCOUNT] });
+  });
+  afterEach(() => {
+    org.restore();
+  });
+
+  it('finds every bad resource exactly once and flags no clean one', async () => {
+    const report = await scanner().scan(TARGETS);
+    const found = report.findings.map((f) => ({ ruleId: f.ruleId, resource: f.resource }));
+    expect(found).toHaveLength(setup.expected.length);
+    expect(found).toEqual(expect.arrayContaining([...setup.expected]));
+    const flagged = new Set(report.findings.map((f) => f.resource));
+    for (const arn of setup.clean) expect(flagged.has(arn)).toBe(false);
+    expect(report.exempt.map((e) => ({ ruleId: e.finding.ruleId, resource: e.finding.resource }))).toEqual(setup.exempt);
+    expect(report.exempt[0]?.exemption.kind).toBe('tag');
+  });
+
+  it('reports an unreachable account and scans the others', async () => {
+    const report = await scanner().scan(TARGETS);
+    expect(report.accounts.map((a) => [a.account, a.status])).toEqual([
+      [ACCOUNT, 'scanned'],
+      [ORG_ACCOUNT, 'scanned'],
+      [UNREACHABLE_ACCOUNT, 'unreachable'],
+    ]);
+    expect(report.errors).toEqual([{ account: UNREACHABLE_ACCOUNT, region: null, stage: 'credentials', message: expect.stringContaining('AssumeRole') as string }]);
+    expect(report.accounts[1]).toMatchObject({ functions: 63, roles: 63 });
+    expect(report.accounts[0]).toMatchObject({ functions: 6, layerVersions: 3 });
+  });
+
+  it('lists functions page by page (50 a page) and reads configurations only from the listing', async () => {
+    await scanner().scan(TARGETS);
+    const westB = org.lambda.callsOf('ListFunctions').filter((c) => c.input.Marker !== undefined);
+    expect(westB).toHaveLength(1);
+    expect(org.lambda.callsOf('GetFunctionConfiguration')).toHaveLength(0);
+    expect(org.lambda.callsOf('GetFunction')).toHaveLength(0);
+  });
+
+  it('reads each account’s roles in one call, and tags only of functions with findings', async () => {
+    await scanner().scan(TARGETS);
+    expect(org.iam.callsOf('GetAccountAuthorizationDetails')).toHaveLength(2);
+    expect(org.iam.callsOf('GetRole')).toHaveLength(0);
+    const tagged = org.lambda.callsOf('ListTags').map((c) => String(c.input.Resource)).sort();
+    expect(tagged).toEqual(
+      [
+        ...setup.expected.filter((e) => e.resource.includes(':function:')).map((e) => e.resource),
+        ...setup.exempt.map((e) => e.resource),
+      ].sort(),
+    );
+  });
+
+  it('sends no mutating command and only what the remediator role allows', async () => {
+    await scanner().scan(TARGETS);
+    const allowed = new Set<string>([...LAMBDA_READ_PERMISSIONS, ...SCAN_LIST_PERMISSIONS]);
+    for (const action of allowed) expect(remediatorActions()).toContain(action);
+    const sent = [...org.lambda.calls.map((c) => `lambda:${c.command}`), ...org.iam.calls.map((c) => `iam:${c.command}`)];
+    expect(sent.length).toBeGreaterThan(0);
+    for (const action of sent) {
+      expect(action).toMatch(/^(lambda|iam):(Get|List)/);
+      expect(allowed.has(action)).toBe(true);
+    }
+    expect(org.assumeRoleCalls.map((c) => c.sessionName)).toEqual(expect.arrayContaining(['warden-scan']));
+    expect(new Set(org.assumeRoleCalls.map((c) => c.sessionName))).toEqual(new Set(['warden-scan']));
+  });
+
+  it('never puts a secret value in findings or errors', async () => {
+    const report = await scanner().scan(TARGETS);
+    const text = JSON.stringify(report);
+    expect(text).toContain('DATABASE_URL');
+    expect(text).not.toContain(plantedSecret());
+  });
+
+  it('stays within three calls per function on average', async () => {
+    const report = await scanner().scan(TARGETS);
+    const functions = report.accounts.reduce((n, a) => n + a.functions, 0);
+    const calls = Object.values(org.callCounts()).reduce((a, b) => a + b, 0);
+    expect(report.calls.total).toBe(calls - org.assumeRoleCalls.length);
+    expect(calls / functions).toBeLessThanOrEqual(3);
+  });
+
+  it('reports progress up to every target and every function', async () => {
+    const seen: ScanProgress[] = [];
+    await scanner({ onProgress: (p) => seen.push(p) }).scan(TARGETS);
+    expect(seen.at(-1)).toEqual({ targetsTotal: 6, targetsDone: 6, functionsListed: 69, functionsDone: 69 });
+  });
+
+  it('captures baselines of compliant functions', async () => {
+    const store = new InMemoryBaselineStore();
+    const baselines = baselineKeeperByKind({ 'lambda-function': new FunctionBaselineKeeper({ store, key: createBaselineKey() }) });
+    await scanner({ baselines }).scan(TARGETS);
+    expect(await store.get(setup.clean[0] ?? '')).not.toBeNull();
+    expect(await store.get(`arn:aws:lambda:us-east-1:${ACCOUNT}:function:public-fn`)).toBeNull();
+  });
+});
+
+describe('Scanner under throttling', () => {
+  let org: OrganizationMockHandle;
+  let setup: ScanWorld;
+
+  afterEach(() => {
+    org.restore();
+  });
+
+  it('backs off with jitter, retries and still finds every bad resource once', async () => {
+    setup = scanWorld();
+    let n = 0;
+    // Every third call is throttled: a deterministic 33 % rate.
+    org = installOrganizationMocks(setup.world, { unreachable: [UNREACHABLE_ACCOUNT], throttleRate: 0.5, random: () => ((n += 1) % 3 === 0 ? 0 : 0.9) });
+    const delays: number[] = [];
+    const guard = new CallGuard({ random: () => 0.5, sleep: (ms) => (delays.push(ms), Promise.resolve()) });
+    const report = await scanner({ guard }).scan(TARGETS);
+    expect(org.throttled()).toBeGreaterThan(10);
+    expect(report.calls.throttled).toBe(org.throttled());
+    expect(report.errors.map((e) => e.stage)).toEqual(['credentials']);
+    expect(report.findings.map((f) => ({ ruleId: f.ruleId, resource: f.resource }))).toEqual(expect.arrayContaining([...setup.expected]));
+    expect(report.findings).toHaveLength(setup.expected.length);
+    expect(delays.length).toBe(org.throttled());
+    expect(Math.max(...delays)).toBeLessThanOrEqual(5_000);
+  });
+
+  it('reports a resource whose reads stay throttled, and goes on', async () => {
+    setup = scanWorld();
+    org = installOrganizationMocks(setup.world, { unreachable: [UNREACHABLE_ACCOUNT] });
+    org.restore();
+    org = installOrganizationMocks(setup.world, { unreachable: [UNREACHABLE_ACCOUNT], throttleRate: 1, random: () => 0 });
+    const report = await scanner({ guard: new CallGuard({ sleep: noSleep, retry: { maxAttempts: 3 } }) }).scan(TARGETS);
+    expect(report.findings).toHaveLength(0);
+    expect(report.accounts.slice(0, 2).map((a) => a.status)).toEqual(['partial', 'partial']);
+    expect(report.errors.filter((e) => e.stage === 'list-functions')).toHaveLength(4);
+    expect(report.errors.find((e) => e.stage === 'list-functions')?.message).toContain('TooManyRequestsException');
+  });
+});

