@@ -3,7 +3,7 @@
  * allow-list of ARN patterns, or a `warden:exempt` tag (rule ids, optional `warden:exempt-until`).
  */
 import type { WardenConfig } from '../config/config';
-import { arnMatches, unqualifiedArn } from './arn-pattern';
+import { anyArnPattern, arnMatches, unqualifiedArn } from './arn-pattern';
 
 export const EXEMPT_TAG = 'warden:exempt';
 export const EXEMPT_UNTIL_TAG = 'warden:exempt-until';
@@ -26,10 +26,17 @@ export function protectedResourcePatterns(config: WardenConfig): readonly string
   ];
 }
 
+/** The bot's own patterns as one expression, per config (a rule asks for every function event). */
+const protectedMatchers = new WeakMap<WardenConfig, RegExp>();
+
 /** True when the resource is one of the bot's own (a qualified function counts as its function). */
 export function isProtectedResource(config: WardenConfig, arn: string): boolean {
-  const plain = unqualifiedArn(arn);
-  return protectedResourcePatterns(config).some((pattern) => arnMatches(pattern, arn) || arnMatches(pattern, plain));
+  let matcher = protectedMatchers.get(config);
+  if (matcher === undefined) {
+    matcher = anyArnPattern(protectedResourcePatterns(config));
+    protectedMatchers.set(config, matcher);
+  }
+  return matcher.test(arn) || matcher.test(unqualifiedArn(arn));
 }
 
 export type Exemption =
