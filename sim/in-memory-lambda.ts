@@ -282,13 +282,18 @@ export class InMemoryLambda {
     state.urlConfigs.delete(qualifier);
   }
 
-  getFunctionConfiguration(ref: FunctionRef): FunctionConfiguration {
+  /**
+   * The configuration `GetFunctionConfiguration` returns. `copy: false` shares the stored objects:
+   * for readers that validate (and so copy) what they keep, such as the state reader.
+   */
+  getFunctionConfiguration(ref: FunctionRef, options: { readonly copy?: boolean } = {}): FunctionConfiguration {
+    const copy = options.copy ?? true ? structuredClone : <T>(value: T): T => value;
     const { state, qualifier } = this.requireQualified(ref);
-    if (qualifier === '') return structuredClone(state.configuration);
+    if (qualifier === '') return copy(state.configuration);
     const entry = state.qualifiers.get(qualifier);
     const version = entry?.version ?? '$LATEST';
     const frozen = entry?.kind === 'version' ? entry.configuration : state.qualifiers.get(version)?.configuration;
-    return structuredClone({ ...(frozen ?? state.configuration), FunctionArn: functionArn(ref), Version: version, RevisionId: entry?.revisionId });
+    return copy({ ...(frozen ?? state.configuration), FunctionArn: functionArn(ref), Version: version, RevisionId: entry?.revisionId });
   }
 
   /** `GetFunction`'s answer: configuration, tags and reserved concurrency. */
@@ -367,7 +372,7 @@ export class InMemoryLambda {
 
   /** The revision id GetLayerVersionPolicy would return (undefined when there is no policy). */
   layerPolicyRevisionId(ref: LayerVersionRef): string | undefined {
-    return this.layerPolicyDocument(ref) === null ? undefined : this.requireLayerVersion(ref).revisionId;
+    return this.layerPolicyDocument(ref, { copy: false }) === null ? undefined : this.requireLayerVersion(ref).revisionId;
   }
 
   getPolicy(ref: FunctionRef): PolicyOutput {

@@ -26,17 +26,25 @@ export function protectedResourcePatterns(config: WardenConfig): readonly string
   ];
 }
 
-/** The bot's own patterns as one expression, per config (a rule asks for every function event). */
-const protectedMatchers = new WeakMap<WardenConfig, RegExp>();
+/** The bot's own patterns as one expression, and the answers already given, per config (a rule asks for every function event). */
+const protectedMatchers = new WeakMap<WardenConfig, { readonly matcher: RegExp; readonly answers: Map<string, boolean> }>();
+/** Answers kept per config; past this the memo starts over (a container sees a bounded set of ARNs). */
+const MAX_REMEMBERED_ARNS = 10_000;
 
 /** True when the resource is one of the bot's own (a qualified function counts as its function). */
 export function isProtectedResource(config: WardenConfig, arn: string): boolean {
-  let matcher = protectedMatchers.get(config);
-  if (matcher === undefined) {
-    matcher = anyArnPattern(protectedResourcePatterns(config));
-    protectedMatchers.set(config, matcher);
+  let entry = protectedMatchers.get(config);
+  if (entry === undefined) {
+    entry = { matcher: anyArnPattern(protectedResourcePatterns(config)), answers: new Map() };
+    protectedMatchers.set(config, entry);
   }
-  return matcher.test(arn) || matcher.test(unqualifiedArn(arn));
+  let answer = entry.answers.get(arn);
+  if (answer === undefined) {
+    answer = entry.matcher.test(arn) || entry.matcher.test(unqualifiedArn(arn));
+    if (entry.answers.size >= MAX_REMEMBERED_ARNS) entry.answers.clear();
+    entry.answers.set(arn, answer);
+  }
+  return answer;
 }
 
 export type Exemption =
