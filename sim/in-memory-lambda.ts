@@ -105,8 +105,16 @@ function qualifierKey(qualifier: string | undefined): string {
   return qualifier === undefined || qualifier === '' || qualifier === '$LATEST' ? '' : qualifier;
 }
 
+/** ARNs by key object: a reader asks several questions about one (immutable) reference. */
+const arnOfKey = new WeakMap<FunctionKey, string>();
+
 function unqualifiedArn(key: FunctionKey): string {
-  return functionArn({ kind: 'lambda-function', ...key, qualifier: undefined });
+  let arn = arnOfKey.get(key);
+  if (arn === undefined) {
+    arn = functionArn({ kind: 'lambda-function', account: key.account, region: key.region, functionName: key.functionName, qualifier: undefined });
+    arnOfKey.set(key, arn);
+  }
+  return arn;
 }
 
 /** Lambda's `LastModified` format: `2024-05-01T12:00:00.000+0000`. */

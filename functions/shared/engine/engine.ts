@@ -8,7 +8,7 @@ import { resolveMode, type Mode, type WardenConfig } from '../config/config';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
 import { normalizeEventName } from '../event/event-names';
 import { actorOf, ignoreReason } from '../event/intake';
-import { resourceArn, type FunctionStatePart, type ResourceRef, type ResourceSnapshot } from '../state/resources';
+import { resourceArn, type FunctionStatePart, type ResourceKind, type ResourceRef, type ResourceSnapshot } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
 import { resourcesWithRoles } from './event-resources';
@@ -76,6 +76,8 @@ function triggerKey(eventSource: string, bareName: string): string {
  */
 export class Engine {
   private readonly byTrigger = new Map<string, AnyRule[]>();
+  private readonly byKind = new WeakMap<readonly AnyRule[], Map<ResourceKind, readonly AnyRule[]>>();
+  private readonly partsByRules = new WeakMap<readonly AnyRule[], readonly FunctionStatePart[]>();
   private readonly now: () => Date;
 
   constructor(private readonly options: EngineOptions) {
@@ -128,7 +130,7 @@ export class Engine {
     const findings: Finding[] = [];
     const resourceTags: Record<string, Readonly<Record<string, string>> | null> = {};
     for (const ref of refs) {
-      const applicable = rules.filter((rule) => rule.resourceType === ref.kind);
+      const applicable = this.rulesOfKind(rules, ref.kind);
       const snapshot = await this.read(ref, applicable);
       const results = await this.judge(snapshot, applicable, context);
       if (snapshot.kind === 'lambda-function' && snapshot.tags !== undefined) resourceTags[snapshot.arn] = snapshot.tags;
@@ -143,20 +145,44 @@ export class Engine {
 
   /** Evaluates every rule of the resource's type on its current state (a scan: no event). */
   async evaluateResource(ref: ResourceRef): Promise<readonly Finding[]> {
-    const applicable = this.options.rules.filter((rule) => rule.resourceType === ref.kind);
+    const applicable = this.rulesOfKind(this.options.rules, ref.kind);
     const snapshot = await this.read(ref, applicable);
     const context: RuleContext = { config: this.options.config, now: this.now() };
     const results = await this.judge(snapshot, applicable, context);
     return results.flatMap(([rule, found]) => found.map((f) => this.toFinding(rule, ref, f, {})));
   }
 
+  /** The rules of a trigger that judge one resource kind (worked out once per trigger and kind). */
+  private rulesOfKind(rules: readonly AnyRule[], kind: ResourceKind): readonly AnyRule[] {
+    let byKind = this.byKind.get(rules);
+    if (byKind === undefined) {
+      byKind = new Map();
+      this.byKind.set(rules, byKind);
+    }
+    let applicable = byKind.get(kind);
+    if (applicable === undefined) {
+      applicable = rules.filter((rule) => rule.resourceType === kind);
+      byKind.set(kind, applicable);
+    }
+    return applicable;
+  }
+
+  /** The function parts a set of rules reads, with those always read (worked out once per rule list). */
+  private functionPartsFor(rules: readonly AnyRule[]): readonly FunctionStatePart[] {
+    let parts = this.partsByRules.get(rules);
+    if (parts === undefined) {
+      const wanted = new Set<FunctionStatePart>(this.options.alwaysRead ?? []);
+      for (const rule of rules) if (rule.resourceType === 'lambda-function') for (const part of rule.reads) wanted.add(part);
+      parts = [...wanted];
+      this.partsByRules.set(rules, parts);
+    }
+    return parts;
+  }
+
   private async read(ref: ResourceRef, rules: readonly AnyRule[]): Promise<ResourceSnapshot> {
     switch (ref.kind) {
-      case 'lambda-function': {
-        const parts = new Set<FunctionStatePart>(this.options.alwaysRead ?? []);
-        for (const rule of rules) if (rule.resourceType === 'lambda-function') for (const part of rule.reads) parts.add(part);
-        return this.withBaseline(await this.options.reader.readFunction(ref, [...parts]));
-      }
+      case 'lambda-function':
+        return this.withBaseline(await this.options.reader.readFunction(ref, this.functionPartsFor(rules)));
       case 'lambda-layer-version':
         return this.withBaseline(await this.options.reader.readLayerVersion(ref));
       case 'cloudtrail-trail':
