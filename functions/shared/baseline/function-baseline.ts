@@ -62,8 +62,11 @@ export function layersOf(configuration: FunctionConfiguration): string[] {
 
 export interface FunctionBaselineKeeperOptions {
   readonly store: BaselineStore;
-  /** The HMAC key for variable values: keep it secret and stable, or every baseline looks changed. */
-  readonly key: Uint8Array;
+  /**
+   * The HMAC key for variable values, or where to get it on first use (deployed: Secrets Manager,
+   * see `baselineKeyFromSecret`). Keep it secret and stable, or every baseline looks changed.
+   */
+  readonly key: Uint8Array | (() => Promise<Uint8Array>);
 }
 
 /**
@@ -84,11 +87,20 @@ export class FunctionBaselineKeeper implements KindBaselineKeeper<FunctionSnapsh
 
   constructor(private readonly options: FunctionBaselineKeeperOptions) {}
 
-  private hashesOf(configuration: FunctionConfiguration): Record<string, string> {
+  private key: Uint8Array | undefined;
+
+  /** The key, fetched once when it comes from a source. */
+  private async keyBytes(): Promise<Uint8Array> {
+    const key = this.options.key;
+    this.key ??= key instanceof Uint8Array ? key : await key();
+    return this.key;
+  }
+
+  private hashesOf(configuration: FunctionConfiguration, key: Uint8Array): Record<string, string> {
     let hashes = this.hashCache.get(configuration);
     if (hashes === undefined) {
       hashes = Object.fromEntries(
-        Object.entries(configuration.Environment?.Variables ?? {}).map(([name, value]) => [name, hashVariable(this.options.key, name, value)]),
+        Object.entries(configuration.Environment?.Variables ?? {}).map(([name, value]) => [name, hashVariable(key, name, value)]),
       );
       this.hashCache.set(configuration, hashes);
     }
@@ -101,7 +113,7 @@ export class FunctionBaselineKeeper implements KindBaselineKeeper<FunctionSnapsh
     const configuration = snapshot.configuration;
     const hashes = baseline.environment?.value;
     if (configuration?.Environment?.Variables === undefined || hashes === undefined) return { ...snapshot, lastKnownGood: baseline };
-    const unchangedVariables = Object.entries(this.hashesOf(configuration))
+    const unchangedVariables = Object.entries(this.hashesOf(configuration, this.key ?? (await this.keyBytes())))
       .filter(([name, hash]) => hashes[name] === hash)
       .map(([name]) => name);
     return { ...snapshot, lastKnownGood: { ...baseline, unchangedVariables } };
@@ -110,7 +122,7 @@ export class FunctionBaselineKeeper implements KindBaselineKeeper<FunctionSnapsh
   async capture(snapshot: FunctionSnapshot, now: Date): Promise<void> {
     if (snapshot.configuration === null) return;
     const previous = snapshot.lastKnownGood === undefined ? await this.load(snapshot.arn) : snapshot.lastKnownGood;
-    const current = this.partsOf(snapshot);
+    const current = this.partsOf(snapshot, this.key ?? (await this.keyBytes()));
     // An unchanged baseline is not written again (a write per compliant event would cost a DynamoDB write each).
     if (previous !== null && unchangedParts(previous, current)) return;
     const capturedAt = now.toISOString();
@@ -120,11 +132,11 @@ export class FunctionBaselineKeeper implements KindBaselineKeeper<FunctionSnapsh
   }
 
   /** The values of the parts the snapshot read, in their stored form. */
-  private partsOf(snapshot: FunctionSnapshot): BaselineValues {
+  private partsOf(snapshot: FunctionSnapshot, key: Uint8Array): BaselineValues {
     const parts: { -readonly [P in keyof BaselineValues]: BaselineValues[P] } = {};
     const configuration = snapshot.configuration;
     if (configuration !== undefined && configuration !== null) {
-      parts.environment = this.hashesOf(configuration);
+      parts.environment = this.hashesOf(configuration, key);
       parts.kmsKeyArn = emptyToNull(configuration.KMSKeyArn);
       parts.layers = layersOf(configuration);
       parts.role = emptyToNull(configuration.Role);

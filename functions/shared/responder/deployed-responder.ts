@@ -1,4 +1,7 @@
-/** Wires the deployed responder from its environment: STS, per-account clients, DynamoDB store, EventBridge sink. */
+/**
+ * Wires the deployed responder from its environment: STS, per-account clients, DynamoDB store and
+ * baselines (function baselines keyed by the HMAC key in Secrets Manager), EventBridge sink.
+ */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -18,6 +21,11 @@ import { Executor } from '../executor/executor';
 import { tagsFromReader } from '../executor/resource-tags';
 import { powertoolsTelemetry, tracer } from '../observability';
 import { DynamoDbStateStore } from '../store/dynamodb-state-store';
+import { baselineKeeperByKind } from '../baseline/baseline-keeper';
+import { baselineKeyFromSecret } from '../baseline/baseline-key';
+import { DynamoDbBaselineStore } from '../baseline/dynamodb-baseline-store';
+import { FunctionBaselineKeeper } from '../baseline/function-baseline';
+import { RoleBaselineKeeper } from '../baseline/role-baseline';
 import { Responder } from './responder';
 import { EventBridgeSink } from './warden-events';
 
@@ -27,10 +35,8 @@ export function createDeployedResponder(env: ResponderEnv): Responder {
   const own = <C extends object>(client: C): C => tracer.captureAWSv3Client(client);
   const credentials = new CrossAccountCredentials({ sts: own(new STSClient(clientConfig(env.region))), config });
   const clients = new AccountClients({ credentials, onClient: (client) => tracer.captureAWSv3Client(client) });
-  const store = new DynamoDbStateStore(
-    DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } }),
-    env.tableName,
-  );
+  const documents = DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } });
+  const store = new DynamoDbStateStore(documents, env.tableName);
   const reader = withRoleReader(
     withTrailReader(
       new LambdaStateReader((account, region) => clients.client(LambdaClient, account, region)),
@@ -41,7 +47,18 @@ export function createDeployedResponder(env: ResponderEnv): Responder {
       functionRegions: config.deployment.regions,
     }),
   );
+  const baselineStore = new DynamoDbBaselineStore(documents, env.tableName);
+  const baselines = baselineKeeperByKind({
+    'lambda-function': new FunctionBaselineKeeper({
+      store: baselineStore,
+      key: baselineKeyFromSecret({
+        secretArn: env.baselineKeySecretArn,
+        client: async () => own(new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(clientConfig(env.region))),
+      }),
+    }),
+    'iam-role': new RoleBaselineKeeper({ store: baselineStore, config }),
+  });
   const executor = new Executor({ config, store, clientsFor: (account, region, findingId) => clients.actionClients(account, region, findingId), tagsOf: tagsFromReader(reader) });
   const sink = new EventBridgeSink(own(new EventBridgeClient(clientConfig(env.region))), env.eventBusName);
-  return new Responder({ rules: RULES, config, reader, executor, sink, telemetry: powertoolsTelemetry });
+  return new Responder({ rules: RULES, config, reader, executor, sink, baselines, telemetry: powertoolsTelemetry });
 }
