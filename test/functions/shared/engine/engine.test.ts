@@ -112,7 +112,7 @@ describe('Engine', () => {
     expect(result.findings.map((f) => f.ruleId)).toEqual(['function-url-public']);
     expect(result.findings[0]?.remediation).toEqual({
       action: 'set-function-url-auth-iam',
-      params: { functionName: FUNCTION_ARN, authType: 'AWS_IAM' },
+      params: { functionName: FUNCTION_ARN, authType: 'AWS_IAM', judgedAuthType: 'NONE' },
       description: expect.any(String) as string,
     });
   });
