@@ -100,11 +100,14 @@ async function callsFor(
   }
 }
 
-/** Bundles the responder with esbuild (minified, Node 20 ESM) and times `import()` of it in fresh processes. */
+/**
+ * Bundles the responder as `infra/warden-function.ts` deploys it (esbuild, minified ESM for Node 22,
+ * `module` before `main` so the SDK's ES builds are tree-shaken) and times `import()` of it in fresh processes.
+ */
 function bundledResponder(): { bytes: number; loadMsMedian: number; bareNodeMsMedian: number } {
   const dir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
   const out = join(dir, 'responder.mjs');
-  execFileSync('npx', ['esbuild', 'functions/responder/handler.ts', '--bundle', '--minify', '--platform=node', '--target=node20', '--format=esm', "--banner:js=import{createRequire}from'node:module';const require=createRequire(import.meta.url);", `--outfile=${out}`, '--log-level=error'], {
+  execFileSync('npx', ['esbuild', 'functions/responder/handler.ts', '--bundle', '--minify', '--platform=node', '--target=node22', '--main-fields=module,main', '--format=esm', "--banner:js=import{createRequire}from'node:module';const require=createRequire(import.meta.url);", `--outfile=${out}`, '--log-level=error'], {
     stdio: 'inherit',
   });
   const time = (script: string): number => {

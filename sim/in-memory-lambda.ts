@@ -105,8 +105,16 @@ function qualifierKey(qualifier: string | undefined): string {
   return qualifier === undefined || qualifier === '' || qualifier === '$LATEST' ? '' : qualifier;
 }
 
+/** ARNs by key object: a reader asks several questions about one (immutable) reference. */
+const arnOfKey = new WeakMap<FunctionKey, string>();
+
 function unqualifiedArn(key: FunctionKey): string {
-  return functionArn({ kind: 'lambda-function', ...key, qualifier: undefined });
+  let arn = arnOfKey.get(key);
+  if (arn === undefined) {
+    arn = functionArn({ kind: 'lambda-function', account: key.account, region: key.region, functionName: key.functionName, qualifier: undefined });
+    arnOfKey.set(key, arn);
+  }
+  return arn;
 }
 
 /** Lambda's `LastModified` format: `2024-05-01T12:00:00.000+0000`. */
@@ -282,13 +290,18 @@ export class InMemoryLambda {
     state.urlConfigs.delete(qualifier);
   }
 
-  getFunctionConfiguration(ref: FunctionRef): FunctionConfiguration {
+  /**
+   * The configuration `GetFunctionConfiguration` returns. `copy: false` shares the stored objects:
+   * for readers that validate (and so copy) what they keep, such as the state reader.
+   */
+  getFunctionConfiguration(ref: FunctionRef, options: { readonly copy?: boolean } = {}): FunctionConfiguration {
+    const copy = options.copy ?? true ? structuredClone : <T>(value: T): T => value;
     const { state, qualifier } = this.requireQualified(ref);
-    if (qualifier === '') return structuredClone(state.configuration);
+    if (qualifier === '') return copy(state.configuration);
     const entry = state.qualifiers.get(qualifier);
     const version = entry?.version ?? '$LATEST';
     const frozen = entry?.kind === 'version' ? entry.configuration : state.qualifiers.get(version)?.configuration;
-    return structuredClone({ ...(frozen ?? state.configuration), FunctionArn: functionArn(ref), Version: version, RevisionId: entry?.revisionId });
+    return copy({ ...(frozen ?? state.configuration), FunctionArn: functionArn(ref), Version: version, RevisionId: entry?.revisionId });
   }
 
   /** `GetFunction`'s answer: configuration, tags and reserved concurrency. */
@@ -367,7 +380,7 @@ export class InMemoryLambda {
 
   /** The revision id GetLayerVersionPolicy would return (undefined when there is no policy). */
   layerPolicyRevisionId(ref: LayerVersionRef): string | undefined {
-    return this.layerPolicyDocument(ref) === null ? undefined : this.requireLayerVersion(ref).revisionId;
+    return this.layerPolicyDocument(ref, { copy: false }) === null ? undefined : this.requireLayerVersion(ref).revisionId;
   }
 
   getPolicy(ref: FunctionRef): PolicyOutput {

@@ -78,7 +78,7 @@ export class InMemoryStateReader implements StateReader {
       kind: 'lambda-function',
       ref,
       arn: functionArn(ref),
-      configuration: part('configuration', exists, () => FunctionConfigurationSchema.parse(this.lambda.getFunctionConfiguration(ref))),
+      configuration: part('configuration', exists, () => FunctionConfigurationSchema.parse(this.lambda.getFunctionConfiguration(ref, { copy: false }))),
       // Documents were validated when they entered the account (state file, event, SDK command).
       policy: part('policy', exists, () => this.lambda.policyDocument(ref, { copy: false })),
       urlConfig: part('urlConfig', exists, () => {

@@ -18,6 +18,8 @@ export interface ResponderEnv {
   readonly tableName: string;
   /** The Warden configuration as JSON (validated by `parseConfig`). */
   readonly configJson: string;
+  /** ARN of the secret holding the HMAC key of function baselines (the key itself is read at run time, never from the environment). */
+  readonly baselineKeySecretArn: string;
 }
 
 /** The responder's environment. @throws MissingEnvironmentError naming the first missing variable. */
@@ -27,6 +29,7 @@ export function readResponderEnv(env: NodeJS.ProcessEnv = process.env): Responde
     eventBusName: requireEnv('WARDEN_EVENT_BUS_NAME', env),
     tableName: requireEnv('WARDEN_TABLE_NAME', env),
     configJson: requireEnv('WARDEN_CONFIG', env),
+    baselineKeySecretArn: requireEnv('WARDEN_BASELINE_KEY_SECRET_ARN', env),
   };
 }
 

@@ -35,7 +35,7 @@ export const functionUrlPublic = defineRule({
     if (state.urlConfig === undefined) return notApplicable('URL config not read');
     if (state.urlConfig === null || state.urlConfig.AuthType !== 'NONE') return compliant;
     const url = state.urlConfig.FunctionUrl ?? 'the function URL';
-    const params: Record<string, string> = { functionName: functionArn({ ...state.ref, qualifier: undefined }), authType: 'AWS_IAM' };
+    const params: Record<string, string> = { functionName: functionArn({ ...state.ref, qualifier: undefined }), authType: 'AWS_IAM', judgedAuthType: 'NONE' };
     if (state.ref.qualifier !== undefined) params.qualifier = state.ref.qualifier;
     return nonCompliant([
       {

@@ -39,7 +39,7 @@ export const trailLoggingStopped = defineRule({
           ? null
           : {
               action: 'start-trail-logging' as const,
-              params: { trailArn: state.arn },
+              params: { trailArn: state.arn, judgedStatus: 'not-logging' },
               description: 'cloudtrail:StartLogging turns the trail back on in its home region; stop it again with StopLogging if that was intended.',
             },
       });

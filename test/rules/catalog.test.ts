@@ -33,7 +33,7 @@ const RuleMetadataSchema = z.looseObject({
   defaultMode: ModeSchema,
   resourceType: z.enum(['lambda-function', 'lambda-layer-version', 'cloudtrail-trail', 'events-rule', 'iam-role']),
   triggers: z.array(TriggerSchema).min(1),
-  reads: z.array(z.enum(['configuration', 'policy', 'urlConfig', 'tags'])),
+  reads: z.array(z.enum(['configuration', 'policy', 'urlConfig', 'tags', 'executionRole'])),
   rationale: z.string().trim().min(1).max(300),
   references: z.array(z.url({ protocol: /^https$/ })).min(1),
   falsePositives: z.array(z.string().min(1)),

@@ -10,8 +10,8 @@ const rule = functionUrlPublic;
 
 describe('function-url-public', () => {
   it.each<[string, FunctionRef, Record<string, string>]>([
-    ['the unqualified function', functionRef(), { functionName: FUNCTION_ARN, authType: 'AWS_IAM' }],
-    ['an alias', functionRef({ qualifier: 'live' }), { functionName: FUNCTION_ARN, qualifier: 'live', authType: 'AWS_IAM' }],
+    ['the unqualified function', functionRef(), { functionName: FUNCTION_ARN, authType: 'AWS_IAM', judgedAuthType: 'NONE' }],
+    ['an alias', functionRef({ qualifier: 'live' }), { functionName: FUNCTION_ARN, qualifier: 'live', authType: 'AWS_IAM', judgedAuthType: 'NONE' }],
   ])('reports AuthType NONE on %s and plans AWS_IAM', (_label, ref, params) => {
     const findings = findingsOf(rule.evaluate(functionSnapshot({ ref, urlConfig: urlConfig('NONE', ref) }), ruleContext()));
     expect(findings).toHaveLength(1);

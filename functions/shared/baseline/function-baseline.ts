@@ -62,8 +62,11 @@ export function layersOf(configuration: FunctionConfiguration): string[] {
 
 export interface FunctionBaselineKeeperOptions {
   readonly store: BaselineStore;
-  /** The HMAC key for variable values: keep it secret and stable, or every baseline looks changed. */
-  readonly key: Uint8Array;
+  /**
+   * The HMAC key for variable values, or where to get it on first use (deployed: Secrets Manager,
+   * see `baselineKeyFromSecret`). Keep it secret and stable, or every baseline looks changed.
+   */
+  readonly key: Uint8Array | (() => Promise<Uint8Array>);
 }
 
 /**
@@ -79,13 +82,25 @@ export class FunctionBaselineKeeper implements KindBaselineKeeper<FunctionSnapsh
   /** Hashes computed on attach, reused on capture of the same configuration (an HMAC costs microseconds each). */
   private readonly hashCache = new WeakMap<FunctionConfiguration, Record<string, string>>();
 
+  /** Validated baselines by the frozen object a store handed out (the in-memory store returns the same object until the next put). */
+  private readonly parsedCache = new WeakMap<object, FunctionBaseline | null>();
+
   constructor(private readonly options: FunctionBaselineKeeperOptions) {}
 
-  private hashesOf(configuration: FunctionConfiguration): Record<string, string> {
+  private key: Uint8Array | undefined;
+
+  /** The key, fetched once when it comes from a source. */
+  private async keyBytes(): Promise<Uint8Array> {
+    const key = this.options.key;
+    this.key ??= key instanceof Uint8Array ? key : await key();
+    return this.key;
+  }
+
+  private hashesOf(configuration: FunctionConfiguration, key: Uint8Array): Record<string, string> {
     let hashes = this.hashCache.get(configuration);
     if (hashes === undefined) {
       hashes = Object.fromEntries(
-        Object.entries(configuration.Environment?.Variables ?? {}).map(([name, value]) => [name, hashVariable(this.options.key, name, value)]),
+        Object.entries(configuration.Environment?.Variables ?? {}).map(([name, value]) => [name, hashVariable(key, name, value)]),
       );
       this.hashCache.set(configuration, hashes);
     }
@@ -98,7 +113,7 @@ export class FunctionBaselineKeeper implements KindBaselineKeeper<FunctionSnapsh
     const configuration = snapshot.configuration;
     const hashes = baseline.environment?.value;
     if (configuration?.Environment?.Variables === undefined || hashes === undefined) return { ...snapshot, lastKnownGood: baseline };
-    const unchangedVariables = Object.entries(this.hashesOf(configuration))
+    const unchangedVariables = Object.entries(this.hashesOf(configuration, this.key ?? (await this.keyBytes())))
       .filter(([name, hash]) => hashes[name] === hash)
       .map(([name]) => name);
     return { ...snapshot, lastKnownGood: { ...baseline, unchangedVariables } };
@@ -106,40 +121,70 @@ export class FunctionBaselineKeeper implements KindBaselineKeeper<FunctionSnapsh
 
   async capture(snapshot: FunctionSnapshot, now: Date): Promise<void> {
     if (snapshot.configuration === null) return;
-    const capturedAt = now.toISOString();
     const previous = snapshot.lastKnownGood === undefined ? await this.load(snapshot.arn) : snapshot.lastKnownGood;
-    const stored = storedPartsOf(previous);
-    const next: { -readonly [P in keyof FunctionBaseline]: FunctionBaseline[P] } = { ...stored };
-    const configuration = snapshot.configuration;
-    if (configuration !== undefined) {
-      next.environment = { value: this.hashesOf(configuration), capturedAt };
-      next.kmsKeyArn = { value: emptyToNull(configuration.KMSKeyArn), capturedAt };
-      next.layers = { value: layersOf(configuration), capturedAt };
-      next.role = { value: emptyToNull(configuration.Role), capturedAt };
-      next.runtime = { value: emptyToNull(configuration.Runtime), capturedAt };
-      next.vpcConfig = { value: vpcOf(configuration), capturedAt };
-    }
-    if (snapshot.urlConfig !== undefined) next.urlAuthType = { value: snapshot.urlConfig?.AuthType ?? null, capturedAt };
-    if (snapshot.policy !== undefined) next.policy = { value: snapshot.policy === null ? null : JSON.stringify(snapshot.policy), capturedAt };
+    const current = this.partsOf(snapshot, this.key ?? (await this.keyBytes()));
     // An unchanged baseline is not written again (a write per compliant event would cost a DynamoDB write each).
-    if (sameValues(stored, next)) return;
+    if (previous !== null && unchangedParts(previous, current)) return;
+    const capturedAt = now.toISOString();
+    const next: Record<string, { value: unknown; capturedAt: string }> = { ...storedPartsOf(previous) };
+    for (const [part, value] of Object.entries(current)) next[part] = { value, capturedAt };
     await this.options.store.put(snapshot.arn, next);
+  }
+
+  /** The values of the parts the snapshot read, in their stored form. */
+  private partsOf(snapshot: FunctionSnapshot, key: Uint8Array): BaselineValues {
+    const parts: { -readonly [P in keyof BaselineValues]: BaselineValues[P] } = {};
+    const configuration = snapshot.configuration;
+    if (configuration !== undefined && configuration !== null) {
+      parts.environment = this.hashesOf(configuration, key);
+      parts.kmsKeyArn = emptyToNull(configuration.KMSKeyArn);
+      parts.layers = layersOf(configuration);
+      parts.role = emptyToNull(configuration.Role);
+      parts.runtime = emptyToNull(configuration.Runtime);
+      parts.vpcConfig = vpcOf(configuration);
+    }
+    if (snapshot.urlConfig !== undefined) parts.urlAuthType = snapshot.urlConfig?.AuthType ?? null;
+    if (snapshot.policy !== undefined) parts.policy = snapshot.policy === null ? null : JSON.stringify(snapshot.policy);
+    return parts;
   }
 
   private async load(arn: string): Promise<FunctionBaseline | null> {
     const stored = await this.options.store.get(arn);
-    if (stored === null || stored === undefined) return null;
+    if (stored === null || typeof stored !== 'object') return null;
+    const known = this.parsedCache.get(stored);
+    if (known !== undefined) return known;
     const parsed = FunctionBaselineSchema.safeParse(stored);
     // An unreadable baseline (an older format) is treated as none: the next compliant evaluation replaces it.
-    return parsed.success ? parsed.data : null;
+    const baseline = parsed.success ? parsed.data : null;
+    if (Object.isFrozen(stored)) this.parsedCache.set(stored, baseline);
+    return baseline;
   }
 }
 
-/** True when both baselines hold the same values, whenever each part was captured. */
-function sameValues(a: FunctionBaseline, b: FunctionBaseline): boolean {
-  const values = (baseline: FunctionBaseline): string =>
-    JSON.stringify(Object.entries(baseline).sort(([x], [y]) => x.localeCompare(y)).map(([part, entry]) => [part, (entry as { value: unknown }).value]));
-  return values(a) === values(b);
+/** The value of each baseline part, without its capture time. */
+type BaselineValues = { readonly [P in keyof FunctionBaseline]?: NonNullable<FunctionBaseline[P]>['value'] };
+
+/** True when every part read now holds the value the baseline holds (parts not read are not compared). */
+function unchangedParts(baseline: FunctionBaseline, current: BaselineValues): boolean {
+  for (const [part, value] of Object.entries(current)) {
+    const stored = baseline[part as keyof FunctionBaseline];
+    if (stored === undefined || !sameValue(stored.value, value)) return false;
+  }
+  return true;
+}
+
+/** Structural equality of JSON-shaped values (strings, null, arrays, plain records); key order does not matter. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => sameValue(item, b[i]));
+  }
+  const aEntries = Object.entries(a);
+  if (aEntries.length !== Object.keys(b).length) return false;
+  const bRecord = b as Record<string, unknown>;
+  return aEntries.every(([key, value]) => Object.hasOwn(bRecord, key) && sameValue(value, bRecord[key]));
 }
 
 function emptyToNull(value: string | undefined): string | null {

@@ -8,7 +8,7 @@ import { resolveMode, type Mode, type WardenConfig } from '../config/config';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
 import { normalizeEventName } from '../event/event-names';
 import { actorOf, ignoreReason } from '../event/intake';
-import { resourceArn, type FunctionStatePart, type ResourceRef, type ResourceSnapshot } from '../state/resources';
+import { parseRoleName, resourceArn, type FunctionSnapshot, type FunctionStatePart, type ResourceKind, type ResourceRef, type ResourceSnapshot, type RoleRef, type RoleSnapshot } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
 import { resourcesWithRoles } from './event-resources';
@@ -59,6 +59,9 @@ export interface EngineOptions {
   readonly alwaysRead?: readonly FunctionStatePart[];
 }
 
+/** Role reads of one evaluation, by account and role name. */
+type RoleReads = Map<string, Promise<RoleSnapshot>>;
+
 /** A finding id: `wf-` and 20 hex digits of SHA-256 over rule, resource and key. */
 export function findingId(ruleId: string, resource: string, key: string): string {
   return `wf-${createHash('sha256').update(`${ruleId}\u0000${resource}\u0000${key}`).digest('hex').slice(0, 20)}`;
@@ -76,6 +79,8 @@ function triggerKey(eventSource: string, bareName: string): string {
  */
 export class Engine {
   private readonly byTrigger = new Map<string, AnyRule[]>();
+  private readonly byKind = new WeakMap<readonly AnyRule[], Map<ResourceKind, readonly AnyRule[]>>();
+  private readonly partsByRules = new WeakMap<readonly AnyRule[], readonly FunctionStatePart[]>();
   private readonly now: () => Date;
 
   constructor(private readonly options: EngineOptions) {
@@ -127,9 +132,10 @@ export class Engine {
     };
     const findings: Finding[] = [];
     const resourceTags: Record<string, Readonly<Record<string, string>> | null> = {};
+    const roleReads: RoleReads = new Map();
     for (const ref of refs) {
-      const applicable = rules.filter((rule) => rule.resourceType === ref.kind);
-      const snapshot = await this.read(ref, applicable);
+      const applicable = this.rulesOfKind(rules, ref.kind);
+      const snapshot = await this.read(ref, applicable, roleReads);
       const results = await this.judge(snapshot, applicable, context);
       if (snapshot.kind === 'lambda-function' && snapshot.tags !== undefined) resourceTags[snapshot.arn] = snapshot.tags;
       for (const [rule, found] of results) {
@@ -143,19 +149,46 @@ export class Engine {
 
   /** Evaluates every rule of the resource's type on its current state (a scan: no event). */
   async evaluateResource(ref: ResourceRef): Promise<readonly Finding[]> {
-    const applicable = this.options.rules.filter((rule) => rule.resourceType === ref.kind);
-    const snapshot = await this.read(ref, applicable);
+    const applicable = this.rulesOfKind(this.options.rules, ref.kind);
+    const snapshot = await this.read(ref, applicable, new Map());
     const context: RuleContext = { config: this.options.config, now: this.now() };
     const results = await this.judge(snapshot, applicable, context);
     return results.flatMap(([rule, found]) => found.map((f) => this.toFinding(rule, ref, f, {})));
   }
 
-  private async read(ref: ResourceRef, rules: readonly AnyRule[]): Promise<ResourceSnapshot> {
+  /** The rules of a trigger that judge one resource kind (worked out once per trigger and kind). */
+  private rulesOfKind(rules: readonly AnyRule[], kind: ResourceKind): readonly AnyRule[] {
+    let byKind = this.byKind.get(rules);
+    if (byKind === undefined) {
+      byKind = new Map();
+      this.byKind.set(rules, byKind);
+    }
+    let applicable = byKind.get(kind);
+    if (applicable === undefined) {
+      applicable = rules.filter((rule) => rule.resourceType === kind);
+      byKind.set(kind, applicable);
+    }
+    return applicable;
+  }
+
+  /** The function parts a set of rules reads, with those always read (worked out once per rule list). */
+  private functionPartsFor(rules: readonly AnyRule[]): readonly FunctionStatePart[] {
+    let parts = this.partsByRules.get(rules);
+    if (parts === undefined) {
+      const wanted = new Set<FunctionStatePart>(this.options.alwaysRead ?? []);
+      for (const rule of rules) if (rule.resourceType === 'lambda-function') for (const part of rule.reads) wanted.add(part);
+      parts = [...wanted];
+      this.partsByRules.set(rules, parts);
+    }
+    return parts;
+  }
+
+  private async read(ref: ResourceRef, rules: readonly AnyRule[], roleReads: RoleReads): Promise<ResourceSnapshot> {
     switch (ref.kind) {
       case 'lambda-function': {
-        const parts = new Set<FunctionStatePart>(this.options.alwaysRead ?? []);
-        for (const rule of rules) if (rule.resourceType === 'lambda-function') for (const part of rule.reads) parts.add(part);
-        return this.withBaseline(await this.options.reader.readFunction(ref, [...parts]));
+        const parts = this.functionPartsFor(rules);
+        const snapshot = await this.withBaseline(await this.options.reader.readFunction(ref, parts));
+        return parts.includes('executionRole') ? this.withSwappedRole(snapshot, roleReads) : snapshot;
       }
       case 'lambda-layer-version':
         return this.withBaseline(await this.options.reader.readLayerVersion(ref));
@@ -164,8 +197,32 @@ export class Engine {
       case 'events-rule':
         return { kind: 'events-rule', ref, arn: resourceArn(ref) };
       case 'iam-role':
-        return this.withBaseline((await this.options.reader.readRole?.(ref)) ?? { kind: 'iam-role', ref, arn: resourceArn(ref) });
+        return this.withBaseline((await this.readRoleOnce(ref, roleReads)) ?? { kind: 'iam-role', ref, arn: resourceArn(ref) });
     }
+  }
+
+  /** A role read at most once per evaluation (a swapped function role is also the event's role resource). */
+  private readRoleOnce(ref: RoleRef, roleReads: RoleReads): Promise<RoleSnapshot> | undefined {
+    const reader = this.options.reader;
+    if (reader.readRole === undefined) return undefined;
+    const key = `${ref.account}\u0000${ref.roleName}`;
+    let read = roleReads.get(key);
+    if (read === undefined) {
+      read = reader.readRole(ref);
+      roleReads.set(key, read);
+    }
+    return read;
+  }
+
+  /** Adds the execution role's state when the configured role is not the last-known-good one. */
+  private async withSwappedRole(snapshot: FunctionSnapshot, roleReads: RoleReads): Promise<FunctionSnapshot> {
+    const current = snapshot.configuration?.Role;
+    const previous = snapshot.lastKnownGood?.role?.value;
+    if (current === undefined || current === '' || previous === undefined || previous === null || current === previous) return snapshot;
+    const parsed = parseRoleName(current, snapshot.ref.account, snapshot.ref.region);
+    // Without the path, as the role resources of events are read.
+    const read = parsed === null ? undefined : this.readRoleOnce({ kind: 'iam-role', account: parsed.account, region: parsed.region, roleName: parsed.roleName }, roleReads);
+    return read === undefined ? snapshot : { ...snapshot, executionRole: await read };
   }
 
   /** Runs the rules on a snapshot; when none finds anything, the snapshot becomes the last-known-good baseline. */

@@ -31,7 +31,35 @@ export const UserIdentitySchema = z.looseObject({
     .optional(),
 });
 
-const jsonRecord = z.record(z.string(), z.unknown());
+/** A plain object as zod's `isPlainObject` decides it (what `z.record` accepts first). */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const ctor = (value as { constructor?: unknown }).constructor;
+  if (typeof ctor !== 'function') return true;
+  const prototype = (ctor as { prototype?: unknown }).prototype;
+  return typeof prototype === 'object' && prototype !== null && !Array.isArray(prototype) && Object.hasOwn(prototype, 'isPrototypeOf');
+}
+
+/** Accepts exactly what `z.record(z.string(), z.unknown())` accepts: a plain object whose enumerable keys are all strings. */
+function isJsonRecord(value: unknown): value is Record<string, unknown> {
+  return isPlainObject(value) && Object.getOwnPropertySymbols(value).every((key) => !Object.prototype.propertyIsEnumerable.call(value, key));
+}
+
+/**
+ * `requestParameters` / `responseElements`: any JSON object. Accepts what
+ * `z.record(z.string(), z.unknown())` accepts and yields the same keys and values (an own
+ * `__proto__` key is dropped), without running two schemas per entry — which cost a third of
+ * the event's validation time. A test compares both on fixed and random values.
+ */
+const jsonRecord = z
+  .custom<Record<string, unknown>>(isJsonRecord, { error: (issue) => `Invalid input: expected record, received ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : typeof issue.input}` })
+  .overwrite((record) => (Object.hasOwn(record, '__proto__') ? withoutProtoKey(record) : record));
+
+function withoutProtoKey(record: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) if (key !== '__proto__') copy[key] = record[key];
+  return copy;
+}
 
 export const CloudTrailDetailSchema = z.looseObject({
   eventVersion: z.string().optional(),

@@ -2,14 +2,23 @@
 
 const cache = new Map<string, RegExp>();
 
+function patternBody(pattern: string): string {
+  return pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+}
+
 function compile(pattern: string): RegExp {
   let re = cache.get(pattern);
   if (re === undefined) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    re = new RegExp(`^${body}$`);
+    re = new RegExp(`^${patternBody(pattern)}$`);
     cache.set(pattern, re);
   }
   return re;
+}
+
+/** One expression matching an ARN that any of the patterns matches (as {@link arnMatches} would). */
+export function anyArnPattern(patterns: readonly string[]): RegExp {
+  // An empty list matches nothing.
+  return patterns.length === 0 ? /(?!)/ : new RegExp(`^(?:${patterns.map(patternBody).join('|')})$`);
 }
 
 /** True when the ARN matches the pattern (whole string, case-sensitive, like IAM ARN matching). */

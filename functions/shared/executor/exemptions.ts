@@ -5,7 +5,7 @@
  */
 import type { WardenConfig } from '../config/config';
 import type { StateStore } from '../store/state-store';
-import { arnMatches, unqualifiedArn } from './arn-pattern';
+import { anyArnPattern, arnMatches, unqualifiedArn } from './arn-pattern';
 
 export const EXEMPT_TAG = 'warden:exempt';
 export const EXEMPT_UNTIL_TAG = 'warden:exempt-until';
@@ -28,10 +28,25 @@ export function protectedResourcePatterns(config: WardenConfig): readonly string
   ];
 }
 
+/** The bot's own patterns as one expression, and the answers already given, per config (a rule asks for every function event). */
+const protectedMatchers = new WeakMap<WardenConfig, { readonly matcher: RegExp; readonly answers: Map<string, boolean> }>();
+/** Answers kept per config; past this the memo starts over (a container sees a bounded set of ARNs). */
+const MAX_REMEMBERED_ARNS = 10_000;
+
 /** True when the resource is one of the bot's own (a qualified function counts as its function). */
 export function isProtectedResource(config: WardenConfig, arn: string): boolean {
-  const plain = unqualifiedArn(arn);
-  return protectedResourcePatterns(config).some((pattern) => arnMatches(pattern, arn) || arnMatches(pattern, plain));
+  let entry = protectedMatchers.get(config);
+  if (entry === undefined) {
+    entry = { matcher: anyArnPattern(protectedResourcePatterns(config)), answers: new Map() };
+    protectedMatchers.set(config, entry);
+  }
+  let answer = entry.answers.get(arn);
+  if (answer === undefined) {
+    answer = entry.matcher.test(arn) || entry.matcher.test(unqualifiedArn(arn));
+    if (entry.answers.size >= MAX_REMEMBERED_ARNS) entry.answers.clear();
+    entry.answers.set(arn, answer);
+  }
+  return answer;
 }
 
 export type Exemption =

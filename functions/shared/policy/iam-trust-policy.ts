@@ -143,3 +143,25 @@ export function analyzeTrustPolicy(document: IamPolicyDocument, context: TrustCo
   });
   return findings;
 }
+
+/**
+ * Every principal other than the Lambda service (`lambda` / `edgelambda.amazonaws.com`) that the
+ * trust policy lets assume the role, whatever its conditions (`Type:value`, `AWS:*` for
+ * `NotPrincipal`); principals an unconditional Deny shuts out are not listed. Empty for a role
+ * trusted by Lambda only — and for a role nobody may assume.
+ */
+export function principalsBesidesLambda(document: IamPolicyDocument): readonly string[] {
+  const lambda = new Set(LAMBDA_SERVICE_PRINCIPALS);
+  const denies = document.Statement.filter((s) => s.Effect === 'Deny' && s.Condition === undefined);
+  const found = new Set<string>();
+  for (const statement of document.Statement) {
+    if (statement.Effect !== 'Allow') continue;
+    const actions = ASSUME_ROLE_ACTIONS.filter((a) => statementCoversAction(statement, a));
+    if (actions.length === 0) continue;
+    for (const principal of principalsOf(statement)) {
+      if (principal.type === 'Service' && lambda.has(principal.value.toLowerCase())) continue;
+      if (!deniedFor(principal, actions, denies)) found.add(`${principal.type}:${principal.value}`);
+    }
+  }
+  return [...found];
+}

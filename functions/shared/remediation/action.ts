@@ -57,6 +57,26 @@ export function statementIdsOf(policyText: string | undefined): string[] {
   return statementsOf(parsePolicyText(policyText)).flatMap((s) => (s.Sid === undefined ? [] : [s.Sid]));
 }
 
+/** What `removeStatementGuarded` needs to know of a resource policy. */
+export interface StatementIds {
+  readonly sids: string[];
+  readonly revisionId: string | undefined;
+}
+
+/**
+ * The statement ids and revision of a resource policy, read by `send` (`GetPolicy`,
+ * `GetLayerVersionPolicy`); none when the policy or its resource is gone.
+ */
+export async function readStatementIds(send: () => Promise<{ readonly Policy?: string | undefined; readonly RevisionId?: string | undefined }>): Promise<StatementIds> {
+  try {
+    const out = await send();
+    return { sids: statementIdsOf(out.Policy), revisionId: out.RevisionId };
+  } catch (e: unknown) {
+    if (isNotFound(e)) return { sids: [], revisionId: undefined };
+    throw e;
+  }
+}
+
 /**
  * Removes one policy statement with the fewest calls. With the revision id the engine read, the
  * removal goes straight out guarded by it: the policy is exactly as it was judged, or Lambda
@@ -66,7 +86,7 @@ export function statementIdsOf(policyText: string | undefined): string[] {
 export async function removeStatementGuarded(input: {
   readonly statementId: string;
   readonly revisionId: string | undefined;
-  readonly read: () => Promise<{ sids: readonly string[]; revisionId: string | undefined }>;
+  readonly read: () => Promise<StatementIds>;
   readonly remove: (revisionId: string | undefined) => Promise<void>;
 }): Promise<'removed' | 'absent'> {
   if (input.revisionId !== undefined) {

@@ -1,4 +1,8 @@
-/** Wires the deployed responder from its environment: STS, per-account clients, DynamoDB store, EventBridge sink (and the runner of Slack decisions on the same parts). */
+/**
+ * Wires the deployed responder from its environment: STS, per-account clients, DynamoDB store and
+ * baselines (function baselines keyed by the HMAC key in Secrets Manager), EventBridge sink, and the
+ * runner of Slack decisions on the same parts.
+ */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -19,6 +23,7 @@ import { tagsFromReader } from '../executor/resource-tags';
 import { powertoolsTelemetry, tracer } from '../observability';
 import { DynamoDbStateStore } from '../store/dynamodb-state-store';
 import { DecisionRunner } from './decision-runner';
+import { deployedBaselines } from '../baseline/deployed-baselines';
 import { Responder } from './responder';
 import { EventBridgeSink } from './warden-events';
 
@@ -35,10 +40,8 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
   const own = <C extends object>(client: C): C => tracer.captureAWSv3Client(client);
   const credentials = new CrossAccountCredentials({ sts: own(new STSClient(clientConfig(env.region))), config });
   const clients = new AccountClients({ credentials, onClient: (client) => tracer.captureAWSv3Client(client) });
-  const store = new DynamoDbStateStore(
-    DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } }),
-    env.tableName,
-  );
+  const documents = DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } });
+  const store = new DynamoDbStateStore(documents, env.tableName);
   const reader = withRoleReader(
     withTrailReader(
       new LambdaStateReader((account, region) => clients.client(LambdaClient, account, region)),
@@ -49,10 +52,11 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
       functionRegions: config.deployment.regions,
     }),
   );
+  const baselines = deployedBaselines({ config, documents, tableName: env.tableName, region: env.region, keySecretArn: env.baselineKeySecretArn, own });
   const executor = new Executor({ config, store, clientsFor: (account, region, findingId) => clients.actionClients(account, region, findingId), tagsOf: tagsFromReader(reader) });
   const sink = new EventBridgeSink(own(new EventBridgeClient(clientConfig(env.region))), env.eventBusName);
   return {
-    responder: new Responder({ rules: RULES, config, reader, executor, sink, telemetry: powertoolsTelemetry }),
+    responder: new Responder({ rules: RULES, config, reader, executor, sink, baselines, telemetry: powertoolsTelemetry }),
     decisions: new DecisionRunner({ store, executor, sink, telemetry: powertoolsTelemetry }),
   };
 }

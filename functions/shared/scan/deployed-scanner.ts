@@ -1,4 +1,7 @@
-/** Wires the deployed scheduled scanner from its environment: STS, per-account clients, DynamoDB store, EventBridge sink. */
+/**
+ * Wires the deployed scheduled scanner from its environment: STS, per-account clients, DynamoDB store,
+ * the deployed baselines (refreshed for every compliant resource the scan judges), EventBridge sink.
+ */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -6,6 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RULES } from '../../../rules';
 import { clientConfig } from '../aws/clients';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
+import { deployedBaselines } from '../baseline/deployed-baselines';
 import { CrossAccountCredentials } from '../aws/credentials';
 import { parseConfigJson } from '../config/config';
 import type { ScannerEnv } from '../env';
@@ -20,23 +24,22 @@ import { runScheduledScan, type ScheduledScanResult } from './scheduled-scan';
 export type DeployedScan = (item: unknown) => Promise<ScheduledScanResult>;
 
 /**
- * Builds the scan the Lambda handler runs (once per container). With `baselines`, the scan also
- * refreshes the last-known-good baselines of every compliant resource it judges.
+ * Builds the scan the Lambda handler runs (once per container). The scan refreshes the
+ * last-known-good baselines of every compliant resource it judges (`baselines` replaces the
+ * deployed keepers).
  */
 export function createDeployedScan(env: ScannerEnv, options: { readonly baselines?: BaselineKeeper } = {}): DeployedScan {
   const config = parseConfigJson(env.configJson, 'WARDEN_CONFIG');
   const own = <C extends object>(client: C): C => tracer.captureAWSv3Client(client);
   const credentials = new CrossAccountCredentials({ sts: own(new STSClient(clientConfig(env.region))), config });
+  const documents = DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } });
   const scanner = new Scanner({
     rules: RULES,
     config,
     clients: scanClients(credentials, (client) => tracer.captureAWSv3Client(client)),
-    ...(options.baselines === undefined ? {} : { baselines: options.baselines }),
+    baselines: options.baselines ?? deployedBaselines({ config, documents, tableName: env.tableName, region: env.region, keySecretArn: env.baselineKeySecretArn, own }),
   });
-  const store = new DynamoDbStateStore(
-    DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } }),
-    env.tableName,
-  );
+  const store = new DynamoDbStateStore(documents, env.tableName);
   const sink = new EventBridgeSink(own(new EventBridgeClient(clientConfig(env.region))), env.eventBusName);
   return (item) => runScheduledScan(item, { scanner, store, sink, config, telemetry: powertoolsTelemetry });
 }

@@ -253,8 +253,12 @@ export const FunctionUrlConfigSchema = z.looseObject({
 });
 export type FunctionUrlConfig = z.infer<typeof FunctionUrlConfigSchema>;
 
-/** Parts of a function's state that a rule can ask for; the reader fetches only those asked. */
-export type FunctionStatePart = 'configuration' | 'policy' | 'urlConfig' | 'tags';
+/**
+ * Parts of a function's state that a rule can ask for; the reader fetches only those asked.
+ * `executionRole` is read by the engine (through `StateReader.readRole`), and only when the
+ * configured role differs from the last-known-good one: the rules asking for it judge a swap.
+ */
+export type FunctionStatePart = 'configuration' | 'policy' | 'urlConfig' | 'tags' | 'executionRole';
 
 /**
  * The current state of a function. A part is `undefined` when it was not read, `null` when AWS
@@ -272,6 +276,8 @@ export interface FunctionSnapshot {
   readonly policyRevisionId?: string;
   /** The last-known-good baseline a keeper attached (null: none saved yet; absent: no keeper). */
   readonly lastKnownGood?: AttachedFunctionBaseline | null;
+  /** The configured execution role's state, when it was swapped from the last-known-good one (see `FunctionStatePart`); absent otherwise. */
+  readonly executionRole?: RoleSnapshot;
 }
 
 export interface LayerVersionSnapshot {

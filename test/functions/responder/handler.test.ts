@@ -1,5 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -20,6 +21,7 @@ const ENV = {
   WARDEN_EVENT_BUS_NAME: 'WardenBus',
   WARDEN_TABLE_NAME: 'WardenState',
   WARDEN_CONFIG: JSON.stringify({ organization: { accounts: [ACCOUNT, ORG_ACCOUNT] }, dryRun: false }),
+  WARDEN_BASELINE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:999988887777:secret:warden/baseline-key-AbCdEf',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
 };
@@ -29,11 +31,14 @@ const lambda = installLambdaMock(account, mockClient(LambdaClient));
 const table = installDynamoDbFake();
 const sts = mockClient(STSClient);
 const eventBridge = mockClient(EventBridgeClient);
+const secrets = mockClient(SecretsManagerClient);
+const BASELINE_KEY = 'q8Vw3ZpL0tXk7Rj2Nc5Hs9Gm4Bd6Fy1QaE8uTo3Wi7Ky0';
 const entries: PutEventsRequestEntry[] = [];
 const saved = { ...process.env };
 
 beforeAll(() => {
   Object.assign(process.env, ENV);
+  secrets.on(GetSecretValueCommand, { SecretId: ENV.WARDEN_BASELINE_KEY_SECRET_ARN }).resolves({ SecretString: BASELINE_KEY });
   sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIAFAKE', SecretAccessKey: 'fake', SessionToken: 't', Expiration: new Date(Date.now() + 3_600_000) } });
   eventBridge.on(PutEventsCommand).callsFake((input: { Entries?: PutEventsRequestEntry[] }) => {
     entries.push(...(input.Entries ?? []));
@@ -46,6 +51,7 @@ afterAll(() => {
   table.restore();
   sts.restore();
   eventBridge.restore();
+  secrets.restore();
 });
 
 describe('responder handler', () => {
@@ -75,6 +81,11 @@ describe('responder handler', () => {
     const again = (await handler(JSON.parse(JSON.stringify(event)))) as ResponseRecord;
     expect(again.findings).toEqual([]);
     expect(entries).toHaveLength(2);
+    // …and saves it as the function's baseline in the same table, keyed with the secret's key (read once).
+    const baseline = table.items.get(`BASELINE#arn:aws:lambda:${REGION}:${ACCOUNT}:function:orders-api\u0000BASELINE`);
+    expect(JSON.parse(String(baseline?.baseline))).toMatchObject({ policy: { value: null } });
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    expect(JSON.stringify([...table.items.values()])).not.toContain(BASELINE_KEY);
   });
 
   it('runs a "Restore" decision once through the deployed wiring: the statement is back, duplicates do nothing', async () => {
@@ -125,7 +136,7 @@ describe('responder handler', () => {
     await expect(handler({ 'detail-type': 'AWS API Call via CloudTrail' })).rejects.toThrow(/Invalid CloudTrail event/);
   });
 
-  it.each(['AWS_REGION', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', 'WARDEN_CONFIG'])('refuses to start without %s', (name) => {
+  it.each(['AWS_REGION', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', 'WARDEN_CONFIG', 'WARDEN_BASELINE_KEY_SECRET_ARN'])('refuses to start without %s', (name) => {
     const env = { ...ENV, [name]: '' };
     expect(() => readResponderEnv(env)).toThrow(MissingEnvironmentError);
     expect(() => readResponderEnv(env)).toThrow(name);

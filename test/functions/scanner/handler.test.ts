@@ -1,4 +1,5 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -12,6 +13,7 @@ const ENV = {
   WARDEN_EVENT_BUS_NAME: 'WardenBus',
   WARDEN_TABLE_NAME: 'WardenState',
   WARDEN_CONFIG: JSON.stringify({ organization: { id: ORG_ID, accounts: [...SCAN_ACCOUNTS] }, dryRun: false }),
+  WARDEN_BASELINE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:999988887777:secret:warden/baseline-key-AbCdEf',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
 };
@@ -20,6 +22,8 @@ const setup = scanWorld();
 const org = installOrganizationMocks(setup.world, { unreachable: [UNREACHABLE_ACCOUNT] });
 const table = installDynamoDbFake();
 const eventBridge = mockClient(EventBridgeClient);
+const secrets = mockClient(SecretsManagerClient);
+const BASELINE_KEY = 'Zr4Tq9Lm2Wx7Kc1Vb8Np3Hs6Jd0Fg5Ya2Ue7Io4Qt9Rw1';
 const entries: PutEventsRequestEntry[] = [];
 const saved = { ...process.env };
 
@@ -30,6 +34,7 @@ const DetailSchema = z.object({
 
 beforeAll(() => {
   Object.assign(process.env, ENV);
+  secrets.on(GetSecretValueCommand, { SecretId: ENV.WARDEN_BASELINE_KEY_SECRET_ARN }).resolves({ SecretString: BASELINE_KEY });
   eventBridge.on(PutEventsCommand).callsFake((input: { Entries?: PutEventsRequestEntry[] }) => {
     entries.push(...(input.Entries ?? []));
     return { FailedEntryCount: 0 };
@@ -43,6 +48,7 @@ afterAll(() => {
   org.restore();
   table.restore();
   eventBridge.restore();
+  secrets.restore();
 });
 
 describe('scanner handler', () => {
@@ -62,6 +68,17 @@ describe('scanner handler', () => {
       expect(d.outcome.detail).toContain('scheduled scan');
     }
     expect(entries.map((e) => e.Detail).join('')).not.toContain(plantedSecret());
+  });
+
+  it('refreshes the last-known-good baseline of each clean function it judged, keyed with the secret it read once', () => {
+    const clean = setup.clean.filter((arn) => arn.includes(`:us-east-1:${ACCOUNT}:`));
+    expect(clean.length).toBeGreaterThan(0);
+    expect(clean.filter((arn) => !table.items.has(`BASELINE#${arn}\u0000BASELINE`))).toEqual([]);
+    const bad = [...table.items.keys()].filter((k) => k.startsWith('BASELINE#') && !setup.clean.some((arn) => k.startsWith(`BASELINE#${arn}\u0000`)) && k.includes(':function:'));
+    expect(bad).toEqual([]);
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    expect(JSON.stringify([...table.items.values()])).not.toContain(BASELINE_KEY);
+    expect(JSON.stringify([...table.items.values()])).not.toContain(plantedSecret());
   });
 
   it('reports nothing again on the next run, and sends no mutating command', async () => {

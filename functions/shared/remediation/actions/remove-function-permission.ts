@@ -1,7 +1,7 @@
 /** Removes one statement (by Sid) from a function's resource policy, guarded by the policy's revision id. */
 import { GetPolicyCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
-import { defineAction, failedOutcome, formatCall, isNotFound, removeStatementGuarded, statementIdsOf, type ActionClients } from '../action';
+import { defineAction, failedOutcome, formatCall, readStatementIds, removeStatementGuarded, type ActionClients, type StatementIds } from '../action';
 
 const Params = z.strictObject({
   functionName: z.string().startsWith('arn:'),
@@ -12,14 +12,8 @@ const Params = z.strictObject({
 });
 type Params = z.infer<typeof Params>;
 
-async function currentPolicy(clients: ActionClients, params: Params): Promise<{ sids: string[]; revisionId: string | undefined }> {
-  try {
-    const out = await clients.lambda.send(new GetPolicyCommand({ FunctionName: params.functionName, Qualifier: params.qualifier }));
-    return { sids: statementIdsOf(out.Policy), revisionId: out.RevisionId };
-  } catch (e: unknown) {
-    if (isNotFound(e)) return { sids: [], revisionId: undefined };
-    throw e;
-  }
+function currentPolicy(clients: ActionClients, params: Params): Promise<StatementIds> {
+  return readStatementIds(() => clients.lambda.send(new GetPolicyCommand({ FunctionName: params.functionName, Qualifier: params.qualifier })));
 }
 
 export const removeFunctionPermission = defineAction<Params>({

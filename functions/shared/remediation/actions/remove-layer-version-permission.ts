@@ -1,7 +1,7 @@
 /** Removes one statement (by Sid) from a layer version's resource policy, guarded by its revision id. */
 import { GetLayerVersionPolicyCommand, RemoveLayerVersionPermissionCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
-import { defineAction, failedOutcome, formatCall, isNotFound, removeStatementGuarded, statementIdsOf, type ActionClients } from '../action';
+import { defineAction, failedOutcome, formatCall, readStatementIds, removeStatementGuarded, type ActionClients, type StatementIds } from '../action';
 
 const Params = z.strictObject({
   layerName: z.string().min(1),
@@ -12,14 +12,8 @@ const Params = z.strictObject({
 });
 type Params = z.infer<typeof Params>;
 
-async function currentPolicy(clients: ActionClients, params: Params): Promise<{ sids: string[]; revisionId: string | undefined }> {
-  try {
-    const out = await clients.lambda.send(new GetLayerVersionPolicyCommand({ LayerName: params.layerName, VersionNumber: params.versionNumber }));
-    return { sids: statementIdsOf(out.Policy), revisionId: out.RevisionId };
-  } catch (e: unknown) {
-    if (isNotFound(e)) return { sids: [], revisionId: undefined };
-    throw e;
-  }
+function currentPolicy(clients: ActionClients, params: Params): Promise<StatementIds> {
+  return readStatementIds(() => clients.lambda.send(new GetLayerVersionPolicyCommand({ LayerName: params.layerName, VersionNumber: params.versionNumber })));
 }
 
 export const removeLayerVersionPermission = defineAction<Params>({

@@ -5,6 +5,11 @@ import { defineAction, formatCall, isNotFound, type ActionClients } from '../act
 
 const Params = z.strictObject({
   trailArn: z.string().regex(/^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[\w.-]+$/, 'must be a trail ARN'),
+  /**
+   * The logging status the finding was judged on. With it StartLogging goes out without reading
+   * first: it is idempotent and only ever turns logging on. Absent in older plans.
+   */
+  judgedStatus: z.literal('not-logging').optional(),
 });
 type Params = z.infer<typeof Params>;
 
@@ -13,12 +18,16 @@ function cloudtrailOf(clients: ActionClients): NonNullable<ActionClients['cloudt
   return clients.cloudtrail;
 }
 
+function isTrailGone(e: unknown): boolean {
+  return isNotFound(e) || (e instanceof Error && e.name === 'TrailNotFoundException');
+}
+
 /** null when the trail no longer exists. */
 async function isLogging(clients: ActionClients, params: Params): Promise<boolean | null> {
   try {
     return (await cloudtrailOf(clients).send(new GetTrailStatusCommand({ Name: params.trailArn }))).IsLogging ?? false;
   } catch (e: unknown) {
-    if (isNotFound(e) || (e instanceof Error && e.name === 'TrailNotFoundException')) return null;
+    if (isTrailGone(e)) return null;
     throw e;
   }
 }
@@ -30,9 +39,16 @@ export const startTrailLogging = defineAction<Params>({
   describe: (p) => formatCall('cloudtrail:StartLogging', { Name: p.trailArn }),
   async execute(clients, params) {
     try {
-      const before = await isLogging(clients, params);
-      if (before !== false) return { status: 'already-compliant', detail: before === null ? 'the trail no longer exists' : 'the trail is logging again' };
-      await cloudtrailOf(clients).send(new StartLoggingCommand({ Name: params.trailArn }));
+      if (params.judgedStatus === undefined) {
+        const before = await isLogging(clients, params);
+        if (before !== false) return { status: 'already-compliant', detail: before === null ? 'the trail no longer exists' : 'the trail is logging again' };
+      }
+      try {
+        await cloudtrailOf(clients).send(new StartLoggingCommand({ Name: params.trailArn }));
+      } catch (e: unknown) {
+        if (isTrailGone(e)) return { status: 'already-compliant', detail: 'the trail no longer exists' };
+        throw e;
+      }
       const verified = await this.verify(clients, params);
       return { status: 'remediated', verified, detail: 'trail logging started' };
     } catch (e: unknown) {

@@ -46,6 +46,42 @@ describe('FunctionBaselineKeeper', () => {
     expect(later.lastKnownGood?.unchangedVariables).toEqual(['A']);
   });
 
+  it('writes again only when a part it read changed', async () => {
+    const { store, keeper: k } = keeper();
+    const puts: string[] = [];
+    const put = store.put.bind(store);
+    store.put = (arn, baseline) => {
+      puts.push(arn);
+      return put(arn, baseline);
+    };
+    const configuration = { Runtime: 'nodejs22.x', Environment: { Variables: { A: 'one-value', B: 'two-value' } }, Layers: [{ Arn: 'arn:aws:lambda:us-east-1:111122223333:layer:x:1' }] };
+    const judged = async (snapshot: ReturnType<typeof functionSnapshot>, at: Date): Promise<void> => {
+      await k.capture(await k.attach(snapshot), at);
+    };
+    await judged(functionSnapshot({ configuration, policy: null }), T1);
+    await judged(functionSnapshot({ configuration: { ...configuration, Environment: { Variables: { B: 'two-value', A: 'one-value' } } }, policy: null }), T2);
+    await judged(functionSnapshot({ urlConfig: null }), T2);
+    expect(puts).toHaveLength(2);
+    await judged(functionSnapshot({ urlConfig: null }), T2);
+    await judged(functionSnapshot({ configuration: { ...configuration, Layers: [{ Arn: 'arn:aws:lambda:us-east-1:111122223333:layer:x:2' }] } }), T2);
+    expect(puts).toHaveLength(3);
+    expect(await store.get(FUNCTION_ARN)).toMatchObject({
+      runtime: { value: 'nodejs22.x', capturedAt: T2.toISOString() },
+      layers: { value: ['arn:aws:lambda:us-east-1:111122223333:layer:x:2'], capturedAt: T2.toISOString() },
+      policy: { value: null, capturedAt: T1.toISOString() },
+      urlAuthType: { value: null, capturedAt: T2.toISOString() },
+    });
+  });
+
+  it('validates a baseline a store hands out as a new object each time (as DynamoDB does)', async () => {
+    const items = new Map<string, unknown>([[FUNCTION_ARN, { runtime: { value: 'nodejs22.x', capturedAt: T1.toISOString() } }]]);
+    const store = { get: (arn: string) => Promise.resolve(structuredClone(items.get(arn)) ?? null), put: (arn: string, baseline: unknown) => Promise.resolve(void items.set(arn, baseline)) };
+    const k = new FunctionBaselineKeeper({ store, key: createBaselineKey() });
+    expect((await k.attach(functionSnapshot({}))).lastKnownGood?.runtime?.value).toBe('nodejs22.x');
+    items.set(FUNCTION_ARN, { runtime: { value: 42, capturedAt: T1.toISOString() } });
+    expect((await k.attach(functionSnapshot({}))).lastKnownGood).toBeNull();
+  });
+
   it('does not capture a function that no longer exists', async () => {
     const { store, keeper: k } = keeper();
     await k.capture(functionSnapshot({ configuration: null }), T1);

@@ -3,7 +3,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LambdaStateReader } from '../../../../functions/shared/aws/lambda-state-reader';
 import { parseConfig } from '../../../../functions/shared/config/config';
-import type { BaselineKeeper } from '../../../../functions/shared/baseline/baseline-keeper';
+import { baselineKeeperByKind, InMemoryBaselineStore, type BaselineKeeper } from '../../../../functions/shared/baseline/baseline-keeper';
+import { createBaselineKey, FunctionBaselineKeeper } from '../../../../functions/shared/baseline/function-baseline';
+import type { CloudTrailEvent } from '../../../../functions/shared/event/cloudtrail-event';
+import type { StateReader } from '../../../../functions/shared/state/state-reader';
 import { Engine, findingId } from '../../../../functions/shared/engine/engine';
 import { InvalidEventError } from '../../../../functions/shared/errors';
 import { RULES } from '../../../../rules';
@@ -18,6 +21,7 @@ import {
   identities,
   lambdaEvent,
 } from '../../../fixtures/cloudtrail';
+import { createFunctionEvent, updateFunctionConfigurationEvent } from '../../../fixtures/function-configuration';
 import { TEST_CONFIG, TEST_NOW } from '../../../fixtures/rule-context';
 
 let handle: LambdaMockHandle | undefined;
@@ -108,7 +112,7 @@ describe('Engine', () => {
     expect(result.findings.map((f) => f.ruleId)).toEqual(['function-url-public']);
     expect(result.findings[0]?.remediation).toEqual({
       action: 'set-function-url-auth-iam',
-      params: { functionName: FUNCTION_ARN, authType: 'AWS_IAM' },
+      params: { functionName: FUNCTION_ARN, authType: 'AWS_IAM', judgedAuthType: 'NONE' },
       description: expect.any(String) as string,
     });
   });
@@ -196,5 +200,37 @@ describe('Engine', () => {
     await engine.evaluateEvent(bad);
     expect(captured).toEqual([FUNCTION_ARN]);
     expect(attached).toEqual([FUNCTION_ARN, FUNCTION_ARN]);
+  });
+
+  it('reads a function’s execution role only when it differs from the baseline, and once per evaluation', async () => {
+    const account = new InMemoryAccount({ defaultAccount: ACCOUNT });
+    account.iam.createRole(ACCOUNT, 'orders-api-role');
+    account.iam.createRole(ACCOUNT, 'orders-api-role-v2');
+    const inner = account.reader();
+    const roleReads: string[] = [];
+    const reader: StateReader = {
+      readFunction: (ref, parts) => inner.readFunction(ref, parts),
+      readLayerVersion: (ref) => inner.readLayerVersion(ref),
+      readRole: (ref) => {
+        roleReads.push(ref.roleName);
+        return inner.readRole?.(ref) ?? Promise.reject(new Error('no IAM'));
+      },
+    };
+    const keeper = new FunctionBaselineKeeper({ store: new InMemoryBaselineStore(), key: createBaselineKey() });
+    const engine = new Engine({ rules: RULES, config: TEST_CONFIG, reader, now: () => TEST_NOW, baselines: baselineKeeperByKind({ 'lambda-function': keeper }) });
+    const evaluate = async (event: CloudTrailEvent) => {
+      account.replay(event);
+      return engine.evaluateParsed(event);
+    };
+    // CreateFunction names the role: the role rules read it once; there is no baseline to compare with yet.
+    await evaluate(createFunctionEvent({ role: `arn:aws:iam::${ACCOUNT}:role/orders-api-role` }));
+    expect(roleReads).toEqual(['orders-api-role']);
+    // The same role again: only the role resource of the event is read.
+    await evaluate(updateFunctionConfigurationEvent({ role: `arn:aws:iam::${ACCOUNT}:role/orders-api-role` }, { eventTime: '2025-03-14T10:00:00Z' }));
+    expect(roleReads).toEqual(['orders-api-role', 'orders-api-role']);
+    // A swap: the function's new role and the event's role are one read.
+    const swap = await evaluate(updateFunctionConfigurationEvent({ role: `arn:aws:iam::${ACCOUNT}:role/orders-api-role-v2` }, { eventTime: '2025-03-14T11:00:00Z' }));
+    expect(roleReads).toEqual(['orders-api-role', 'orders-api-role', 'orders-api-role-v2']);
+    expect(swap.resources).toEqual([FUNCTION_ARN, `arn:aws:iam::${ACCOUNT}:role/orders-api-role-v2`]);
   });
 });

@@ -91,6 +91,53 @@ describe('remediation actions under the SDK mock', () => {
     }
   });
 
+  describe('acting on the state the engine judged', () => {
+    const functionRef = { kind: 'lambda-function', account: ACCOUNT, region: REGION, functionName: 'orders-api' } as const;
+
+    it('set-function-url-auth-iam updates and verifies: one write, one verifying read', async () => {
+      const account = new InMemoryAccount({ defaultAccount: ACCOUNT, defaultRegion: REGION });
+      account.replay(createFunctionUrlConfigEvent({ authType: 'NONE' }));
+      lambda = installLambdaMock(account, mockClient(LambdaClient));
+      const action = ACTIONS['set-function-url-auth-iam'];
+      const params = action.paramsSchema.parse({ functionName: FUNCTION_ARN, authType: 'AWS_IAM', judgedAuthType: 'NONE' });
+      expect(await action.execute({ lambda: new LambdaClient({ region: REGION }) }, params)).toMatchObject({ status: 'remediated', verified: true });
+      expect(lambda.calls.map((call) => call.command)).toEqual(['UpdateFunctionUrlConfig', 'GetFunctionUrlConfig']);
+      expect(account.lambda.urlConfig(functionRef)?.AuthType).toBe('AWS_IAM');
+    });
+
+    it('set-function-url-auth-iam leaves a URL deleted since the judgement alone', async () => {
+      const account = new InMemoryAccount({ defaultAccount: ACCOUNT, defaultRegion: REGION });
+      account.replay(createFunctionUrlConfigEvent({ authType: 'NONE' }));
+      account.lambda.deleteFunctionUrlConfig(functionRef);
+      lambda = installLambdaMock(account, mockClient(LambdaClient));
+      const action = ACTIONS['set-function-url-auth-iam'];
+      const params = action.paramsSchema.parse({ functionName: FUNCTION_ARN, authType: 'AWS_IAM', judgedAuthType: 'NONE' });
+      expect(await action.execute({ lambda: new LambdaClient({ region: REGION }) }, params)).toEqual({ status: 'already-compliant', detail: 'the function URL no longer exists' });
+      expect(lambda.calls.map((call) => call.command)).toEqual(['UpdateFunctionUrlConfig']);
+      expect(account.lambda.urlConfig(functionRef)).toBeNull();
+    });
+
+    it.each([
+      ['a stopped trail is started and verified', true, 'remediated', ['StartLogging', 'GetTrailStatus']],
+      ['a trail deleted since the judgement is left alone', false, 'already-compliant', ['StartLogging']],
+    ])('start-trail-logging: %s', async (_name, exists, status, commands) => {
+      const cloudtrail = new InMemoryCloudTrail();
+      const ref = { kind: 'cloudtrail-trail', account: ACCOUNT, region: REGION, trailName: 'management' } as const;
+      if (exists) cloudtrail.createTrail(ref, { isLogging: false });
+      const trailMock = installCloudTrailMock(cloudtrail, ACCOUNT);
+      try {
+        const action = ACTIONS['start-trail-logging'];
+        const params = action.paramsSchema.parse({ trailArn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/management`, judgedStatus: 'not-logging' });
+        const outcome = await action.execute({ lambda: new LambdaClient({ region: REGION }), cloudtrail: new CloudTrailClient({ region: REGION }) }, params);
+        expect(outcome.status).toBe(status);
+        expect(trailMock.calls.map((call) => call.command)).toEqual(commands);
+        expect(cloudtrail.trail(ref)?.isLogging).toBe(exists ? true : undefined);
+      } finally {
+        trailMock.mock.restore();
+      }
+    });
+  });
+
   it('maps a command to its IAM action and catches an undeclared one', () => {
     const declared = ACTIONS['remove-function-permission'].permissions;
     expect(declared.includes(lambdaPermission('RemovePermission'))).toBe(true);

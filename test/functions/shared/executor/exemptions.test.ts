@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../../functions/shared/config/config';
-import { arnMatches } from '../../../../functions/shared/executor/arn-pattern';
+import { anyArnPattern, arnMatches } from '../../../../functions/shared/executor/arn-pattern';
 import { exemptionFor, isProtectedResource, tagExemption } from '../../../../functions/shared/executor/exemptions';
 
 const NOW = new Date('2025-03-14T09:30:00Z');
@@ -14,6 +15,16 @@ describe('exemptions', () => {
     ['arn:aws:lambda:us-east-1:111122223333:function:f.x', 'arn:aws:lambda:us-east-1:111122223333:function:fyx', false],
   ])('matches %s against %s: %s', (pattern, arn, expected) => {
     expect(arnMatches(pattern, arn)).toBe(expected);
+  });
+
+  it('matches with one expression exactly what the patterns match one by one', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', ':', '/', '*', '?', '.', '+', '(', ')', '[', ']', '|', '\\', '$', '^', '{', '}'), maxLength: 8 });
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 5 }), text, (patterns, arn) => {
+        expect(anyArnPattern(patterns).test(arn)).toBe(patterns.some((pattern) => arnMatches(pattern, arn)));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it.each([
