@@ -1,7 +1,8 @@
 /**
  * The central stack, in the security (delegated administrator) account's home region: the Warden
- * event bus (organization-only), the three functions with their own roles, the state table, the
- * SNS topic, the Slack secrets, alarms, and the member StackSet that covers every account.
+ * event bus (organization-only), the three event-driven functions and the scheduled scan, each
+ * function with its own role, the state table, the SNS topic, the Slack secrets, alarms, and the
+ * member StackSet that covers every account.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -182,6 +183,7 @@ export class CentralStack extends Stack {
       parameters: [
         { parameterKey: 'WardenEventBusArn', parameterValue: this.bus.eventBusArn },
         { parameterKey: 'ResponderRoleArn', parameterValue: this.responder.role.roleArn },
+        { parameterKey: 'ScannerRoleArn', parameterValue: this.scheduledScan.scanner.role.roleArn },
       ],
       stackInstancesGroup: [{ deploymentTargets: { organizationalUnitIds: [...config.deployment.memberOus] }, regions: [...config.deployment.regions] }],
       templateBody: memberTemplate(config, rules),
@@ -190,6 +192,7 @@ export class CentralStack extends Stack {
     new CfnOutput(this, 'SlackInteractivityUrl', { value: `${stage.url}slack/interactions`, description: 'Slack app > Interactivity > Request URL' });
     new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn, description: 'Parameter WardenEventBusArn of the management account stack' });
     new CfnOutput(this, 'ResponderRoleArn', { value: this.responder.role.roleArn, description: 'Parameter ResponderRoleArn of the management account stack' });
+    new CfnOutput(this, 'ScannerRoleArn', { value: this.scheduledScan.scanner.role.roleArn, description: 'Parameter ScannerRoleArn of the management account stack' });
     new CfnOutput(this, 'SlackBotTokenSecretArn', { value: this.slackToken.secretArn });
     new CfnOutput(this, 'SlackSigningSecretArn', { value: this.slackSigningSecret.secretArn });
     new CfnOutput(this, 'AlertsTopicArn', { value: this.topic.topicArn });

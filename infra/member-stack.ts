@@ -45,6 +45,7 @@ export class MemberStack extends Stack {
     const { config, rules } = props;
     const busArn = new CfnParameter(this, 'WardenEventBusArn', { type: 'String', description: 'ARN of the central Warden event bus' });
     const responderRoleArn = new CfnParameter(this, 'ResponderRoleArn', { type: 'String', description: 'ARN of the responder function role in the security account' });
+    const scannerRoleArn = new CfnParameter(this, 'ScannerRoleArn', { type: 'String', description: 'ARN of the scheduled scanner function role in the security account' });
 
     const isHomeRegion = new CfnCondition(this, 'IsHomeRegion', { expression: Fn.conditionEquals(Stack.of(this).region, config.deployment.homeRegion) });
     const isUsEast1 = new CfnCondition(this, 'IsUsEast1', { expression: Fn.conditionEquals(Stack.of(this).region, 'us-east-1') });
@@ -107,7 +108,8 @@ export class MemberStack extends Stack {
         Statement: [
           {
             Effect: 'Allow',
-            Principal: { AWS: responderRoleArn.valueAsString },
+            // The responder reads and reverts; the scheduled scanner reads (its code sends only Get/List calls).
+            Principal: { AWS: [responderRoleArn.valueAsString, scannerRoleArn.valueAsString] },
             Action: 'sts:AssumeRole',
             ...(config.organization.id === undefined ? {} : { Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organization.id } } }),
           },

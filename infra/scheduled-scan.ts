@@ -48,6 +48,8 @@ export class ScheduledScan extends Construct {
   readonly scanner: WardenFunction;
   readonly stateMachine: sfn.StateMachine;
   readonly rule: events.Rule;
+  readonly scheduleRole: iam.Role;
+  readonly scheduleDeadLetters: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: ScheduledScanProps) {
     super(scope, id);
@@ -102,39 +104,50 @@ export class ScheduledScan extends Construct {
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
 
-    const scheduleDeadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    const scheduleDeadLetters = (this.scheduleDeadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) }));
+    // The role the schedule starts the state machine with (the target grants it states:StartExecution on this machine only),
+    // assumable by EventBridge on behalf of this account only.
+    this.scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+      description: 'Lambda Warden: lets the daily schedule start the scan state machine',
+    });
     this.rule = new events.Rule(this, 'Schedule', {
       description: 'Lambda Warden: scan every account and region for existing problems',
       schedule: props.schedule ?? events.Schedule.cron({ minute: '0', hour: '3' }),
       targets: [
         new targets.SfnStateMachine(this.stateMachine, {
           input: events.RuleTargetInput.fromObject({ items: scanItems(config) }),
+          role: this.scheduleRole,
           retryAttempts: 2,
           deadLetterQueue: scheduleDeadLetters,
         }),
       ],
     });
 
-    new cloudwatch.Alarm(this, 'ScanFailed', {
-      metric: this.stateMachine.metricFailed({ period: Duration.hours(1) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'Lambda Warden: the scheduled scan did not finish',
-    });
-    new cloudwatch.Alarm(this, 'ScannerErrors', {
-      metric: this.scanner.fn.metricErrors({ period: Duration.hours(1) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'Lambda Warden: the scheduled scan of an account × region failed (see the state machine run)',
-    });
+    const period = Duration.hours(1);
+    const alarm = (id: string, metric: cloudwatch.IMetric, alarmDescription: string): void => {
+      new cloudwatch.Alarm(this, id, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription,
+      });
+    };
+    alarm('ScanFailed', this.stateMachine.metricFailed({ period }), 'Lambda Warden: the scheduled scan did not finish');
+    alarm('ScannerErrors', this.scanner.fn.metricErrors({ period }), 'Lambda Warden: the scheduled scan of an account × region failed (see the state machine run)');
+    // A throttled item is not an error of the function, and the map tolerates failed items: alarmed on its own.
+    alarm('ScannerThrottles', this.scanner.fn.metricThrottles({ period }), 'Lambda Warden: the scanner was throttled (an account × region may not have been scanned)');
+    alarm('ScannerDeadLetters', this.scanner.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period }), 'Lambda Warden: the scanner has events in its dead-letter queue');
+    // A schedule that could not start the state machine leaves no failed execution: only its dead-letter queue shows it.
+    alarm('ScheduleUndelivered', scheduleDeadLetters.metricApproximateNumberOfMessagesVisible({ period }), 'Lambda Warden: the daily scan could not be started (see the schedule\'s dead-letter queue)');
     this.suppressNagFindings([this.scanner.deadLetterQueue, scheduleDeadLetters], config.remediatorRoleName);
   }
 
   /** cdk-nag findings accepted on purpose, each on its resource (and wildcard), with its reason. */
   private suppressNagFindings(deadLetterQueues: readonly sqs.Queue[], roleName: string): void {
-    const dlq = 'This queue is a dead-letter queue itself (kept 14 days and alarmed on by the function alarms); a DLQ of a DLQ adds nothing.';
+    const dlq = 'This queue is a dead-letter queue itself (kept 14 days, and alarmed on when it holds a message); a DLQ of a DLQ adds nothing.';
     for (const queue of deadLetterQueues) {
       NagSuppressions.addResourceSuppressions(queue, [
         { id: 'Serverless-SQSRedrivePolicy', reason: dlq },

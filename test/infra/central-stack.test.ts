@@ -32,13 +32,21 @@ const logicalId = (construct: IConstruct): string => stack.getLogicalId(construc
 const ref = (construct: IConstruct): unknown => ({ Ref: logicalId(construct) });
 const arnOf = (construct: IConstruct): unknown => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
 
-function functions(): [string, CentralStack['responder']][] {
+/** The functions the Warden bus and the Slack endpoint invoke. */
+function eventFunctions(): [string, CentralStack['responder']][] {
   return [
     ['responder', stack.responder],
     ['notifier', stack.notifier],
     ['approval', stack.approval],
   ];
 }
+
+/** Every function of the stack: the event-driven ones and the scheduled scanner. */
+function functions(): [string, CentralStack['responder']][] {
+  return [...eventFunctions(), ['scanner', stack.scheduledScan.scanner]];
+}
+
+const remediatorRoleArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/WardenRemediator']] };
 
 describe('event bus', () => {
   it('accepts from the organization only CloudTrail events of the catalog\'s sources, and Warden events only from the Warden functions', () => {
@@ -53,25 +61,43 @@ describe('event bus', () => {
       StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': CLOUDTRAIL_DETAIL_TYPE, 'events:source': ['aws.cloudtrail', 'aws.events', 'aws.iam', 'aws.lambda'] },
     });
     expect(forwardedSources(RULES)).toHaveLength(triggerIndex(RULES).size);
-    const emitters = { 'aws:PrincipalArn': [arnOf(stack.responder.role), arnOf(stack.approval.role)] };
+    const emitters = { 'aws:PrincipalArn': [arnOf(stack.responder.role), arnOf(stack.approval.role), arnOf(stack.scheduledScan.scanner.role)] };
     expect(statements[1]?.Condition).toEqual({ StringEquals: { 'events:source': 'lambda-warden' }, ArnNotEquals: emitters });
     expect(statements[2]?.Condition).toEqual({ StringEquals: { 'events:detail-type': Object.values(DETAIL_TYPES) }, ArnNotEquals: emitters });
     expect(Object.values(DETAIL_TYPES)).toContain('Warden Decision');
     template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
   });
 
-  it('routes CloudTrail events and decisions to the responder, Warden events to the notifier, each with a DLQ and retries', () => {
+  it('routes CloudTrail events and decisions to the responder, Warden events to the notifier, the daily schedule to the scan, each with a DLQ and retries', () => {
     const rules = template.findResources('AWS::Events::Rule');
     const routes = Object.values(rules).map((r) => {
-      const props = r.Properties as { EventPattern: unknown; Targets: { Arn: unknown; DeadLetterConfig: { Arn: unknown }; RetryPolicy: unknown }[] };
+      const props = r.Properties as {
+        EventPattern?: unknown;
+        ScheduleExpression?: string;
+        EventBusName?: unknown;
+        Targets: { Arn: unknown; RoleArn?: unknown; DeadLetterConfig: { Arn: unknown }; RetryPolicy: unknown }[];
+      };
       expect(props.Targets).toHaveLength(1);
-      return { pattern: props.EventPattern, target: props.Targets[0]?.Arn, dlq: props.Targets[0]?.DeadLetterConfig.Arn, retry: props.Targets[0]?.RetryPolicy };
+      const target = props.Targets[0];
+      return { bus: props.EventBusName, pattern: props.EventPattern, schedule: props.ScheduleExpression, target: target?.Arn, role: target?.RoleArn, dlq: target?.DeadLetterConfig.Arn, retry: target?.RetryPolicy };
     });
     const retry = { MaximumRetryAttempts: 4 };
+    const bus = ref(stack.bus);
     expect(routes).toEqual([
-      { pattern: { source: forwardedSources(RULES), 'detail-type': [CLOUDTRAIL_DETAIL_TYPE] }, target: arnOf(stack.responder.fn), dlq: arnOf(stack.responder.deadLetterQueue), retry },
-      { pattern: { source: ['lambda-warden'], 'detail-type': ['Warden Decision'] }, target: arnOf(stack.responder.fn), dlq: arnOf(stack.responder.deadLetterQueue), retry },
+      // The schedule lives on the default bus: nothing put on the Warden bus can start a scan.
       {
+        bus: undefined,
+        pattern: undefined,
+        schedule: 'cron(0 3 * * ? *)',
+        target: ref(stack.scheduledScan.stateMachine),
+        role: arnOf(stack.scheduledScan.scheduleRole),
+        dlq: arnOf(stack.scheduledScan.scheduleDeadLetters),
+        retry: { MaximumRetryAttempts: 2 },
+      },
+      { bus, pattern: { source: forwardedSources(RULES), 'detail-type': [CLOUDTRAIL_DETAIL_TYPE] }, target: arnOf(stack.responder.fn), dlq: arnOf(stack.responder.deadLetterQueue), retry },
+      { bus, pattern: { source: ['lambda-warden'], 'detail-type': ['Warden Decision'] }, target: arnOf(stack.responder.fn), dlq: arnOf(stack.responder.deadLetterQueue), retry },
+      {
+        bus,
         pattern: { source: ['lambda-warden'], 'detail-type': ['Warden Finding', 'Warden Remediation', 'Warden Decision', 'Warden Alert'] },
         target: arnOf(stack.notifier.fn),
         dlq: arnOf(stack.notifier.deadLetterQueue),
@@ -82,7 +108,7 @@ describe('event bus', () => {
 });
 
 describe('functions', () => {
-  it.each(['responder', 'notifier', 'approval'] as const)('%s has its own role, DLQ, reserved concurrency, log retention, tracing, nodejs24.x on arm64', (name) => {
+  it.each(['responder', 'notifier', 'approval', 'scanner'] as const)('%s has its own role, DLQ, reserved concurrency, log retention, tracing, nodejs24.x on arm64', (name) => {
     const fn = functions().find(([n]) => n === name)?.[1];
     if (fn === undefined) throw new Error(name);
     const props = json.Resources[logicalId(fn.fn)]?.Properties ?? {};
@@ -101,8 +127,11 @@ describe('functions', () => {
 
   it('never shares a role, a queue or a log group', () => {
     const used = functions().map(([, fn]) => json.Resources[logicalId(fn.fn)]?.Properties ?? {});
-    for (const key of ['Role', 'DeadLetterConfig', 'LoggingConfig']) expect(new Set(used.map((p) => JSON.stringify(p[key]))).size).toBe(3);
-    template.resourceCountIs('AWS::IAM::Role', 3);
+    for (const key of ['Role', 'DeadLetterConfig', 'LoggingConfig']) expect(new Set(used.map((p) => JSON.stringify(p[key]))).size).toBe(4);
+    // One role per function, the state machine's and the schedule's: no other role in the stack.
+    const roles = [...functions().map(([, fn]) => fn.role), stack.scheduledScan.stateMachine.role, stack.scheduledScan.scheduleRole].map(logicalId);
+    expect(Object.keys(template.findResources('AWS::IAM::Role')).sort()).toEqual([...roles].sort());
+    expect(new Set(roles).size).toBe(6);
   });
 
   it('gives each function exactly the environment its code reads', () => {
@@ -114,17 +143,25 @@ describe('functions', () => {
       responder: ['WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', ...platform].sort(),
       notifier: ['WARDEN_CONFIG', 'WARDEN_SLACK_TOKEN_SECRET_ARN', 'WARDEN_TABLE_NAME', 'WARDEN_TOPIC_ARN', ...platform].sort(),
       approval: ['WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_SLACK_SIGNING_SECRET_ARN', 'WARDEN_SLACK_TOKEN_SECRET_ARN', 'WARDEN_TABLE_NAME', ...platform].sort(),
+      scanner: ['WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', ...platform].sort(),
     });
     const variables = (json.Resources[logicalId(stack.notifier.fn)]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables.WARDEN_SLACK_TOKEN_SECRET_ARN).toEqual(ref(stack.slackToken));
     expect(JSON.parse(String(variables.WARDEN_CONFIG))).toEqual(JSON.parse(JSON.stringify(config)));
+    // The scanner gets the configuration without the deployment section (its items carry account and region).
+    const scanner = (json.Resources[logicalId(stack.scheduledScan.scanner.fn)]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(JSON.parse(String(scanner.WARDEN_CONFIG))).toEqual(JSON.parse(JSON.stringify({ ...config, deployment: undefined })));
+    expect(JSON.parse(String(scanner.WARDEN_CONFIG))).not.toHaveProperty('deployment');
+    expect(scanner.WARDEN_EVENT_BUS_NAME).toEqual(ref(stack.bus));
+    expect(scanner.WARDEN_TABLE_NAME).toEqual(ref(stack.table));
   });
 });
 
 describe('roles', () => {
   /** [sorted actions, resource] of every statement of the role. */
-  const grants = (fn: CentralStack['responder']): [string[], unknown][] =>
-    roleStatements(json, logicalId(fn.role))
+  const grants = (fn: CentralStack['responder']): [string[], unknown][] => roleGrants(fn.role);
+  const roleGrants = (role: IConstruct): [string[], unknown][] =>
+    roleStatements(json, logicalId(role))
       .map((s): [string[], unknown] => [[...actionsOf(s)].sort(), s.Resource])
       .sort((a, b) => (a[0][0] ?? '').localeCompare(b[0][0] ?? ''));
   const platform = (fn: CentralStack['responder']): [string[], unknown][] => [
@@ -140,15 +177,73 @@ describe('roles', () => {
         ...platform(stack.responder),
         [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
         [['events:PutEvents'], arnOf(stack.bus)],
-        [['sts:AssumeRole'], { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/WardenRemediator']] }],
+        [['sts:AssumeRole'], remediatorRoleArn],
       ]),
     );
   });
 
-  it('lets the responder assume only the remediator role name, only in organization accounts', () => {
-    const sts = roleStatements(json, logicalId(stack.responder.role)).filter((s) => actionsOf(s).some((a) => a.startsWith('sts:')));
+  it('grants the scanner the state store, the bus and the remediator role (for its reads), and nothing else', () => {
+    const scanner = stack.scheduledScan.scanner;
+    expect(grants(scanner)).toEqual(
+      sorted([
+        ...platform(scanner),
+        [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
+        [['events:PutEvents'], arnOf(stack.bus)],
+        [['sts:AssumeRole'], remediatorRoleArn],
+      ]),
+    );
+  });
+
+  it.each(['responder', 'scanner'] as const)('lets the %s assume only the remediator role name, only in organization accounts', (name) => {
+    const fn = name === 'responder' ? stack.responder : stack.scheduledScan.scanner;
+    const sts = roleStatements(json, logicalId(fn.role)).filter((s) => actionsOf(s).some((a) => a.startsWith('sts:')));
     expect(sts).toHaveLength(1);
+    expect(sts[0]?.Resource).toEqual(remediatorRoleArn);
     expect(sts[0]?.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } });
+  });
+
+  it('lets the schedule only start the scan state machine, assumed by EventBridge for this account only', () => {
+    const role = stack.scheduledScan.scheduleRole;
+    expect(roleGrants(role)).toEqual([[['states:StartExecution'], ref(stack.scheduledScan.stateMachine)]]);
+    expect((json.Resources[logicalId(role)]?.Properties?.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } },
+    ]);
+  });
+
+  it('lets the state machine invoke only the scanner, run its own map executions, write its logs and traces, assumed only by this account\'s state machines', () => {
+    const machine = stack.scheduledScan.stateMachine;
+    const scanner = arnOf(stack.scheduledScan.scanner.fn);
+    const machineName = { 'Fn::Select': [6, { 'Fn::Split': [':', ref(machine)] }] };
+    const executions = (suffix: string): unknown => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:us-east-1:', { Ref: 'AWS::AccountId' }, ':execution:', machineName, suffix]],
+    });
+    expect(roleGrants(machine.role)).toEqual(
+      sorted([
+        [['lambda:InvokeFunction'], [scanner, { 'Fn::Join': ['', [scanner, ':*']] }]],
+        // Log delivery and X-Ray take no resource-level permission.
+        [
+          ['logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies', 'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery'],
+          '*',
+        ],
+        [['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'], '*'],
+        // The distributed map runs its items as child executions of this state machine only.
+        [['states:StartExecution'], ref(machine)],
+        [['states:DescribeExecution', 'states:StopExecution'], executions(':*')],
+        [['states:RedriveExecution'], executions('/*:*')],
+      ]),
+    );
+    const trust = (json.Resources[logicalId(machine.role)]?.Properties?.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
+    expect(trust).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'states.amazonaws.com' },
+        Condition: {
+          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:us-east-1:', { Ref: 'AWS::AccountId' }, ':stateMachine:*']] } },
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        },
+      },
+    ]);
   });
 
   it('grants the notifier the state store (no delete), the topic and the bot token', () => {
@@ -215,16 +310,24 @@ describe('storage, notifications, secrets, alarms, API', () => {
     expect(JSON.stringify(json)).not.toMatch(/xox[abp]-\d/);
   });
 
-  it('alarms on errors, throttles and dead letters of each function', () => {
+  it('alarms on errors, throttles and dead letters of each function, and on a scan that failed or could not start', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => {
       const p = a.Properties as { MetricName: string; Namespace: string; Dimensions: { Value: unknown }[]; Threshold: number };
       return [p.Namespace, p.MetricName, p.Dimensions[0]?.Value, p.Threshold];
     });
-    const expected = functions().flatMap(([, fn]) => [
+    const queueName = (queue: IConstruct): unknown => ({ 'Fn::GetAtt': [logicalId(queue), 'QueueName'] });
+    const perFunction = (fn: CentralStack['responder']): unknown[][] => [
       ['AWS/Lambda', 'Errors', ref(fn.fn), 1],
       ['AWS/Lambda', 'Throttles', ref(fn.fn), 1],
-      ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [logicalId(fn.deadLetterQueue), 'QueueName'] }, 1],
-    ]);
+      ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', queueName(fn.deadLetterQueue), 1],
+    ];
+    const scan = stack.scheduledScan;
+    const expected = [
+      ['AWS/States', 'ExecutionsFailed', ref(scan.stateMachine), 1],
+      ...perFunction(scan.scanner),
+      ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', queueName(scan.scheduleDeadLetters), 1],
+      ...eventFunctions().flatMap(([, fn]) => perFunction(fn)),
+    ];
     expect(alarms).toEqual(expected);
   });
 
@@ -240,7 +343,7 @@ describe('storage, notifications, secrets, alarms, API', () => {
   it('gives the StackSet a template that needs no CDK bootstrap in member accounts', () => {
     const stackSet = Object.values(template.findResources('AWS::CloudFormation::StackSet'))[0] as { Properties: { TemplateBody: string } };
     const body = JSON.parse(stackSet.Properties.TemplateBody) as { Parameters: object; Rules?: object };
-    expect(Object.keys(body.Parameters).sort()).toEqual(['ResponderRoleArn', 'WardenEventBusArn']);
+    expect(Object.keys(body.Parameters).sort()).toEqual(['ResponderRoleArn', 'ScannerRoleArn', 'WardenEventBusArn']);
     expect(body.Rules).toBeUndefined();
     expect(stackSet.Properties.TemplateBody).not.toContain('cdk-bootstrap');
   });
@@ -255,6 +358,7 @@ describe('storage, notifications, secrets, alarms, API', () => {
       Parameters: [
         { ParameterKey: 'WardenEventBusArn', ParameterValue: arnOf(stack.bus) },
         { ParameterKey: 'ResponderRoleArn', ParameterValue: arnOf(stack.responder.role) },
+        { ParameterKey: 'ScannerRoleArn', ParameterValue: arnOf(stack.scheduledScan.scanner.role) },
       ],
     });
   });

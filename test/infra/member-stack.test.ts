@@ -66,7 +66,7 @@ describe('member template', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('grants the remediator exactly the union of declared permissions, trusted only by the responder in the organization', () => {
+  it('grants the remediator exactly the union of declared permissions, trusted only by the responder and the scanner in the organization', () => {
     const role = Object.values(member.findResources('AWS::IAM::Role', { Properties: { RoleName: 'WardenRemediator' } }))[0] as {
       Properties: { AssumeRolePolicyDocument: { Statement: Statement[] }; Policies: { PolicyDocument: { Statement: Statement[] } }[] };
       Condition: string;
@@ -75,9 +75,14 @@ describe('member template', () => {
     const granted = role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement.flatMap(actionsOf)).sort();
     expect(granted).toEqual(remediatorActions());
     const trust = role.Properties.AssumeRolePolicyDocument.Statement;
-    expect(trust).toHaveLength(1);
-    expect(trust[0]?.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } });
-    expect(JSON.stringify(trust)).toContain('ResponderRoleArn');
+    expect(trust).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: [{ Ref: 'ResponderRoleArn' }, { Ref: 'ScannerRoleArn' }] },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+      },
+    ]);
   });
 
   it('is the template the StackSet deploys', () => {

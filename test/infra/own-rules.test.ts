@@ -180,6 +180,7 @@ beforeAll(() => {
   const memberParameters = {
     WardenEventBusArn: centralDeployed.arn(central.getLogicalId(central.bus.node.defaultChild as never)),
     ResponderRoleArn: centralDeployed.arn(central.getLogicalId(central.responder.role.node.defaultChild as never)),
+    ScannerRoleArn: centralDeployed.arn(central.getLogicalId(central.scheduledScan.scanner.role.node.defaultChild as never)),
   };
   const stackSet = Object.values(centralJson.Resources).find((r) => r.Type === 'AWS::CloudFormation::StackSet');
   const body = JSON.parse(String(stackSet?.Properties?.TemplateBody)) as CfnTemplate;
@@ -212,9 +213,9 @@ async function findingsOf(input: StateFileInput): Promise<{ evaluated: string[];
 describe('the bot against its own rules', () => {
   it('finds nothing on its own functions and roles (central, management account, StackSet member)', async () => {
     const { evaluated, findings } = await findingsOf(state);
-    expect(evaluated.filter((e) => e.startsWith('function'))).toHaveLength(3);
-    // Three function roles, and in each member deployment the forwarder and the remediator.
-    expect(evaluated.filter((e) => e.startsWith('role'))).toHaveLength(7);
+    expect(evaluated.filter((e) => e.startsWith('function'))).toHaveLength(4);
+    // Four function roles, the scan's state machine and schedule roles, and in each member deployment the forwarder and the remediator.
+    expect(evaluated.filter((e) => e.startsWith('role'))).toHaveLength(10);
     expect(evaluated).toContain('role WardenRemediator');
     expect(findings.map((f) => `${f.ruleId}: ${f.resource}: ${f.summary}`)).toEqual([]);
   });
@@ -229,6 +230,7 @@ describe('the bot against its own rules', () => {
     expect(JSON.stringify(approval?.Policy)).toContain('apigateway.amazonaws.com');
     const remediator = state.roles?.find((r) => r.Role.RoleName === 'WardenRemediator');
     expect(JSON.stringify(remediator?.Role.AssumeRolePolicyDocument)).toContain(`arn:aws:iam::${SECURITY}:role/WardenCentral-ResponderRole`);
+    expect(JSON.stringify(remediator?.Role.AssumeRolePolicyDocument)).toContain(`arn:aws:iam::${SECURITY}:role/WardenCentral-ScheduledScanScannerRole`);
   });
 
   it('would find a secret put in a function environment, a runtime past its deprecation, and a role trusted by anyone', async () => {

@@ -88,11 +88,14 @@ describe('ScheduledScan', () => {
     expect(JSON.stringify(statements.find((s) => s.Sid === 'ClaimScanFindings')?.Resource)).toMatch(/^\{"Fn::GetAtt":\["State[0-9A-F]+","Arn"\]\}$/);
   });
 
-  it('alarms when a scan fails', () => {
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmDescription: string } }[];
-    expect(alarms.map((a) => a.Properties.AlarmDescription).sort()).toEqual([
-      'Lambda Warden: the scheduled scan did not finish',
-      'Lambda Warden: the scheduled scan of an account × region failed (see the state machine run)',
+  it('alarms when a scan fails, the scanner is throttled or has dead letters, or the schedule could not start the scan', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmDescription: string; MetricName: string; Namespace: string } }[];
+    expect(alarms.map((a) => [a.Properties.Namespace, a.Properties.MetricName, a.Properties.AlarmDescription]).sort()).toEqual([
+      ['AWS/Lambda', 'Errors', 'Lambda Warden: the scheduled scan of an account × region failed (see the state machine run)'],
+      ['AWS/Lambda', 'Throttles', 'Lambda Warden: the scanner was throttled (an account × region may not have been scanned)'],
+      ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'Lambda Warden: the daily scan could not be started (see the schedule\'s dead-letter queue)'],
+      ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'Lambda Warden: the scanner has events in its dead-letter queue'],
+      ['AWS/States', 'ExecutionsFailed', 'Lambda Warden: the scheduled scan did not finish'],
     ]);
   });
 
