@@ -55,6 +55,7 @@ export class CentralStack extends Stack {
   readonly topic: sns.Topic;
   readonly slackToken: secretsmanager.Secret;
   readonly slackSigningSecret: secretsmanager.Secret;
+  readonly baselineKey: secretsmanager.Secret;
   readonly api: apigwv2.HttpApi;
   readonly scheduledScan: ScheduledScan;
 
@@ -89,6 +90,13 @@ export class CentralStack extends Stack {
       generateSecretString: { excludePunctuation: true, passwordLength: 32 },
     });
 
+    // The HMAC key of the baselines' keyed hashes of environment values: generated, never in a template,
+    // never rotated casually (after a rotation every stored hash looks changed until recaptured).
+    this.baselineKey = new secretsmanager.Secret(this, 'BaselineKey', {
+      description: 'Lambda Warden: HMAC key for the keyed hashes of environment variable values in baselines. Generated; do not rotate casually.',
+      generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+    });
+
     // The functions get the configuration as JSON (deployment included: the responder reads its regions).
     const runtimeConfig = JSON.stringify(config);
     this.responder = new WardenFunction(this, 'Responder', {
@@ -96,7 +104,12 @@ export class CentralStack extends Stack {
       logRetentionDays,
       timeout: Duration.seconds(60),
       reservedConcurrency: 20,
-      environment: { WARDEN_EVENT_BUS_NAME: this.bus.eventBusName, WARDEN_TABLE_NAME: this.table.tableName, WARDEN_CONFIG: runtimeConfig },
+      environment: {
+        WARDEN_EVENT_BUS_NAME: this.bus.eventBusName,
+        WARDEN_TABLE_NAME: this.table.tableName,
+        WARDEN_BASELINE_KEY_SECRET_ARN: this.baselineKey.secretArn,
+        WARDEN_CONFIG: runtimeConfig,
+      },
     });
     this.notifier = new WardenFunction(this, 'Notifier', {
       name: 'notifier',
@@ -129,6 +142,7 @@ export class CentralStack extends Stack {
     // Each role holds only what its function's code calls (the construct adds logs, X-Ray and its DLQ).
     this.allow(this.responder, 'StateStore', TABLE_ACTIONS.responder, [this.table.tableArn]);
     this.allow(this.responder, 'PutWardenEvents', ['events:PutEvents'], [this.bus.eventBusArn]);
+    this.allow(this.responder, 'ReadBaselineKey', ['secretsmanager:GetSecretValue'], [this.baselineKey.secretArn]);
     this.responder.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'AssumeTheRemediatorRoleInOrganizationAccounts',
@@ -144,7 +158,7 @@ export class CentralStack extends Stack {
     this.allow(this.approval, 'PutWardenEvents', ['events:PutEvents'], [this.bus.eventBusArn]);
     this.allow(this.approval, 'ReadSlackSecrets', ['secretsmanager:GetSecretValue'], [this.slackToken.secretArn, this.slackSigningSecret.secretArn]);
 
-    this.scheduledScan = new ScheduledScan(this, 'ScheduledScan', { config, bus: this.bus, table: this.table });
+    this.scheduledScan = new ScheduledScan(this, 'ScheduledScan', { config, bus: this.bus, table: this.table, baselineKey: this.baselineKey });
     this.setBusPolicy(orgId, rules);
 
     new events.Rule(this, 'ToResponder', {

@@ -11,6 +11,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -26,6 +27,8 @@ export interface ScheduledScanProps {
   readonly bus: events.IEventBus;
   /** The state table: scan findings are claimed there once. */
   readonly table: dynamodb.ITable;
+  /** The HMAC key of the function baselines the scan refreshes (`WARDEN_BASELINE_KEY_SECRET_ARN`). */
+  readonly baselineKey: secretsmanager.ISecret;
   /** When to scan (default: every day at 03:00 UTC). */
   readonly schedule?: events.Schedule;
   /** Account × region items scanned at once (default 4): each is one scanner invocation. */
@@ -65,6 +68,7 @@ export class ScheduledScan extends Construct {
       environment: {
         WARDEN_EVENT_BUS_NAME: props.bus.eventBusName,
         WARDEN_TABLE_NAME: props.table.tableName,
+        WARDEN_BASELINE_KEY_SECRET_ARN: props.baselineKey.secretArn,
         WARDEN_CONFIG: JSON.stringify({ ...config, deployment: undefined }),
       },
     });
@@ -77,6 +81,7 @@ export class ScheduledScan extends Construct {
         conditions: { StringEquals: { 'aws:ResourceOrgID': config.organization.id } },
       }),
     );
+    this.scanner.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadBaselineKey', actions: ['secretsmanager:GetSecretValue'], resources: [props.baselineKey.secretArn] }));
     this.scanner.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ClaimScanFindings', actions: [...SCANNER_TABLE_ACTIONS], resources: [props.table.tableArn] }));
     this.scanner.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'PutFindingsOnTheWardenBus', actions: ['events:PutEvents'], resources: [props.bus.eventBusArn] }));
 

@@ -140,10 +140,10 @@ describe('functions', () => {
     );
     const platform = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'];
     expect(names).toEqual({
-      responder: ['WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', ...platform].sort(),
+      responder: ['WARDEN_BASELINE_KEY_SECRET_ARN', 'WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', ...platform].sort(),
       notifier: ['WARDEN_CONFIG', 'WARDEN_SLACK_TOKEN_SECRET_ARN', 'WARDEN_TABLE_NAME', 'WARDEN_TOPIC_ARN', ...platform].sort(),
       approval: ['WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_SLACK_SIGNING_SECRET_ARN', 'WARDEN_SLACK_TOKEN_SECRET_ARN', 'WARDEN_TABLE_NAME', ...platform].sort(),
-      scanner: ['WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', ...platform].sort(),
+      scanner: ['WARDEN_BASELINE_KEY_SECRET_ARN', 'WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', ...platform].sort(),
     });
     const variables = (json.Resources[logicalId(stack.notifier.fn)]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables.WARDEN_SLACK_TOKEN_SECRET_ARN).toEqual(ref(stack.slackToken));
@@ -154,6 +154,10 @@ describe('functions', () => {
     expect(JSON.parse(String(scanner.WARDEN_CONFIG))).not.toHaveProperty('deployment');
     expect(scanner.WARDEN_EVENT_BUS_NAME).toEqual(ref(stack.bus));
     expect(scanner.WARDEN_TABLE_NAME).toEqual(ref(stack.table));
+    // The responder and the scanner hash environment values with the same key, so their baselines agree.
+    const responder = (json.Resources[logicalId(stack.responder.fn)]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(responder.WARDEN_BASELINE_KEY_SECRET_ARN).toEqual(ref(stack.baselineKey));
+    expect(scanner.WARDEN_BASELINE_KEY_SECRET_ARN).toEqual(ref(stack.baselineKey));
   });
 });
 
@@ -171,24 +175,26 @@ describe('roles', () => {
   ];
   const sorted = (list: [string[], unknown][]): [string[], unknown][] => [...list].sort((a, b) => (a[0][0] ?? '').localeCompare(b[0][0] ?? ''));
 
-  it('grants the responder the state store, the bus and the remediator role, and nothing else', () => {
+  it('grants the responder the state store, the bus, the baseline key and the remediator role, and nothing else', () => {
     expect(grants(stack.responder)).toEqual(
       sorted([
         ...platform(stack.responder),
         [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
         [['events:PutEvents'], arnOf(stack.bus)],
+        [['secretsmanager:GetSecretValue'], ref(stack.baselineKey)],
         [['sts:AssumeRole'], remediatorRoleArn],
       ]),
     );
   });
 
-  it('grants the scanner the state store, the bus and the remediator role (for its reads), and nothing else', () => {
+  it('grants the scanner the state store, the bus, the baseline key and the remediator role (for its reads), and nothing else', () => {
     const scanner = stack.scheduledScan.scanner;
     expect(grants(scanner)).toEqual(
       sorted([
         ...platform(scanner),
         [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
         [['events:PutEvents'], arnOf(stack.bus)],
+        [['secretsmanager:GetSecretValue'], ref(stack.baselineKey)],
         [['sts:AssumeRole'], remediatorRoleArn],
       ]),
     );
@@ -300,12 +306,13 @@ describe('storage, notifications, secrets, alarms, API', () => {
     });
   });
 
-  it('creates the Slack secrets with no value in the template', () => {
-    const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret')) as { Properties: Record<string, unknown> }[];
-    expect(secrets).toHaveLength(2);
-    for (const secret of secrets) {
+  it('creates the Slack secrets and the baseline key with no value in the template', () => {
+    const secrets = Object.entries(template.findResources('AWS::SecretsManager::Secret')) as [string, { Properties: Record<string, unknown> }][];
+    expect(secrets).toHaveLength(3);
+    for (const [id, secret] of secrets) {
       expect(secret.Properties.SecretString).toBeUndefined();
-      expect(secret.Properties.GenerateSecretString).toEqual({ ExcludePunctuation: true, PasswordLength: 32 });
+      // The baseline key is generated long enough for HMAC-SHA256 (≥ 32 bytes); the Slack ones are placeholders.
+      expect(secret.Properties.GenerateSecretString).toEqual({ ExcludePunctuation: true, PasswordLength: id === logicalId(stack.baselineKey) ? 64 : 32 });
     }
     expect(JSON.stringify(json)).not.toMatch(/xox[abp]-\d/);
   });

@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Aspects } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as events from 'aws-cdk-lib/aws-events';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type WardenConfig } from '../../functions/shared/config/config';
@@ -24,7 +25,8 @@ beforeAll(() => {
   stack = new Stack(app, 'Bare', { env: { account: '999999999999', region: 'us-east-1' } });
   const bus = new events.EventBus(stack, 'Bus', { eventBusName: 'warden' });
   const table = new dynamodb.Table(stack, 'State', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING } });
-  new ScheduledScan(stack, 'ScheduledScan', { config, bus, table, maxConcurrency: 3 });
+  const baselineKey = new secretsmanager.Secret(stack, 'BaselineKey', { generateSecretString: { excludePunctuation: true, passwordLength: 64 } });
+  new ScheduledScan(stack, 'ScheduledScan', { config, bus, table, baselineKey, maxConcurrency: 3 });
   Aspects.of(app).add(new AwsSolutionsChecks());
   Aspects.of(app).add(new ServerlessChecks());
   template = Template.fromStack(stack);
@@ -70,7 +72,7 @@ describe('ScheduledScan', () => {
       Handler: 'index.handler',
       Timeout: 900,
       ReservedConcurrentExecutions: 3,
-      Environment: { Variables: Match.objectLike({ WARDEN_EVENT_BUS_NAME: { Ref: Match.stringLikeRegexp('Bus') }, WARDEN_TABLE_NAME: { Ref: Match.stringLikeRegexp('State') }, WARDEN_CONFIG: Match.anyValue() }) },
+      Environment: { Variables: Match.objectLike({ WARDEN_EVENT_BUS_NAME: { Ref: Match.stringLikeRegexp('Bus') }, WARDEN_TABLE_NAME: { Ref: Match.stringLikeRegexp('State') }, WARDEN_BASELINE_KEY_SECRET_ARN: { Ref: Match.stringLikeRegexp('BaselineKey') }, WARDEN_CONFIG: Match.anyValue() }) },
       }); },
     ).not.toThrow();
   });
@@ -79,12 +81,13 @@ describe('ScheduledScan', () => {
     const statements = scannerStatements();
     const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action ?? ''])).sort();
     expect(actions).toEqual(
-      [...SCANNER_TABLE_ACTIONS, 'events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'sts:AssumeRole', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'].sort(),
+      [...SCANNER_TABLE_ACTIONS, 'events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue', 'sqs:SendMessage', 'sts:AssumeRole', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'].sort(),
     );
     const assume = statements.find((s) => s.Sid === 'AssumeTheReadRoleInOrganizationAccounts');
     expect(assume?.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/WardenRemediator']] });
     expect(assume?.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } });
     expect(JSON.stringify(statements.find((s) => s.Sid === 'PutFindingsOnTheWardenBus')?.Resource)).toMatch(/^\{"Fn::GetAtt":\["Bus[0-9A-F]+","Arn"\]\}$/);
+    expect(JSON.stringify(statements.find((s) => s.Sid === 'ReadBaselineKey')?.Resource)).toMatch(/^\{"Ref":"BaselineKey[0-9A-F]+"\}$/);
     expect(JSON.stringify(statements.find((s) => s.Sid === 'ClaimScanFindings')?.Resource)).toMatch(/^\{"Fn::GetAtt":\["State[0-9A-F]+","Arn"\]\}$/);
   });
 
