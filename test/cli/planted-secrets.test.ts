@@ -19,68 +19,29 @@ import { Executor } from '../../functions/shared/executor/executor';
 import { logger, powertoolsTelemetry } from '../../functions/shared/observability';
 import { Responder } from '../../functions/shared/responder/responder';
 import { RecordingSink } from '../../functions/shared/responder/warden-events';
-import { detectPlaintextSecrets } from '../../functions/shared/secrets/env-secret-detector';
 import { containsSecretFragment } from '../../functions/shared/secrets/secret-fragment';
 import { InMemoryStateStore } from '../../functions/shared/store/in-memory-state-store';
 import { RULES } from '../../rules';
 import { InMemoryAccount } from '../../sim/in-memory-account';
 import { installLambdaMock } from '../../sim/lambda-mock';
-import { parseStateFile, type StateFile } from '../../sim/state-file';
+import type { StateFile } from '../../sim/state-file';
 import { ACCOUNT, FOREIGN_ACCOUNT, ORG_ACCOUNT, ORG_ID, REGION } from '../fixtures/accounts';
 import { assumedRole } from '../fixtures/cloudtrail';
 import { updateFunctionCodeEvent, updateFunctionConfigurationEvent } from '../fixtures/function-configuration';
-import { LABELLED_ENV_VARS } from '../functions/shared/secrets/labelled-env-vars';
+import { plantableSecrets, plantedFunctionName, plantedStateFile } from '../fixtures/planted-secrets';
 
 const FUNCTIONS = 10;
 const PER_FUNCTION = 5;
 
-/**
- * The first 50 distinct labelled secrets the detector reports on their own and that share no
- * 8-character fragment with what the bot prints about functions holding no secret at all (URL
- * schemes and webhook hosts such as `https://` or `services` are not evidence of a leak).
- */
-function plant(publicText: string): { name: string; value: string }[] {
-  const seen = new Set<string>();
-  const picked: { name: string; value: string }[] = [];
-  for (const v of LABELLED_ENV_VARS) {
-    if (v.expected === null || v.value.length < 8 || seen.has(v.value)) continue;
-    if (detectPlaintextSecrets({ [v.name]: v.value }).length !== 1 || containsSecretFragment(publicText, [v.value])) continue;
-    seen.add(v.value);
-    picked.push({ name: v.name, value: v.value });
-    if (picked.length === FUNCTIONS * PER_FUNCTION) break;
-  }
-  return picked;
-}
 
-const functionName = (i: number): string => `planted-${String(i)}`;
-
-function stateFile(PLANTED: readonly { name: string; value: string }[]): StateFile {
-  return parseStateFile({
-    functions: Array.from({ length: FUNCTIONS }, (_, i) => ({
-      Account: ACCOUNT,
-      Region: REGION,
-      Configuration: {
-        FunctionName: functionName(i),
-        Runtime: 'nodejs22.x',
-        Role: `arn:aws:iam::${ACCOUNT}:role/${functionName(i)}-role`,
-        Handler: 'index.handler',
-        Environment: {
-          Variables: {
-            LOG_LEVEL: 'info',
-            TABLE_NAME: `orders-${String(i)}`,
-            ...Object.fromEntries(PLANTED.slice(i * PER_FUNCTION, (i + 1) * PER_FUNCTION).map((p, j) => [`${p.name}_${String(j)}`, p.value])),
-          },
-        },
-      },
-    })),
-  });
-}
+const stateFile = (planted: readonly { name: string; value: string }[]): StateFile =>
+  plantedStateFile({ planted, functions: FUNCTIONS, perFunction: PER_FUNCTION, accountOf: () => ACCOUNT, variables: (i) => ({ LOG_LEVEL: 'info', TABLE_NAME: `orders-${String(i)}` }) });
 
 /** Every configuration path: updates with a redacted environment, code updates by a non-deployer, a foreign layer, a runtime change. */
 function events() {
   const intruder = assumedRole('contractor-admin', 'laptop');
   return Array.from({ length: FUNCTIONS }, (_, i) => {
-    const name = functionName(i);
+    const name = plantedFunctionName(i);
     const time = `2025-03-14T1${String(i % 10)}:00:00Z`;
     if (i % 3 === 0) return updateFunctionConfigurationEvent({ functionName: name, setsEnvironment: true }, { eventTime: time });
     if (i % 3 === 1) return updateFunctionCodeEvent(name, { identity: intruder, eventTime: time });
@@ -188,7 +149,7 @@ async function everythingPrinted(state: StateFile): Promise<{ text: string; acco
 describe('planted secrets', () => {
   it('never shows a fragment of any of 50 planted secrets on any path', async () => {
     const control = await everythingPrinted(stateFile([]));
-    const planted = plant(control.text);
+    const planted = plantableSecrets(FUNCTIONS * PER_FUNCTION, control.text);
     const values = planted.map((p) => p.value);
     expect(new Set(values).size).toBe(FUNCTIONS * PER_FUNCTION);
     const state = stateFile(planted);

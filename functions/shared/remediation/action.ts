@@ -104,6 +104,35 @@ export async function removeStatementGuarded(input: {
   return 'removed';
 }
 
+/**
+ * `execute` and `verify` of an action that puts one policy statement back (`AddPermission`,
+ * `AddLayerVersionPermission`): a statement already there under its id is left alone.
+ */
+export function statementRestore<P extends { readonly statementId: string }>(input: {
+  /** What the messages call the policy ("policy", "layer version policy"). */
+  readonly policy: string;
+  readonly read: (clients: ActionClients, params: P) => Promise<StatementIds>;
+  readonly add: (clients: ActionClients, params: P) => Promise<unknown>;
+}): Pick<RemediationAction<P>, 'execute' | 'verify'> {
+  return {
+    async execute(clients, params) {
+      try {
+        if ((await input.read(clients, params)).sids.includes(params.statementId)) {
+          return { status: 'already-compliant', detail: `a statement "${params.statementId}" is already in the ${input.policy}: nothing restored` };
+        }
+        await input.add(clients, params);
+        const verified = await this.verify(clients, params);
+        return { status: 'remediated', verified, detail: `restored statement "${params.statementId}"` };
+      } catch (e: unknown) {
+        return failedOutcome(e);
+      }
+    },
+    async verify(clients, params) {
+      return (await input.read(clients, params)).sids.includes(params.statementId);
+    },
+  };
+}
+
 /** A compact `Name=value` rendering of API parameters for messages. */
 export function formatCall(api: string, params: Readonly<Record<string, unknown>>): string {
   const args = Object.entries(params)

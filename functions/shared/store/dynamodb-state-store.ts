@@ -4,7 +4,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DeleteCommandInput,
+  type DynamoDBDocumentClient,
+  type PutCommandInput,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { Finding } from '../engine/engine';
 import {
   refusalReason,
@@ -47,6 +56,11 @@ function epochSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
 
+/** When a lease taken at `now` for `leaseSeconds` runs out (ISO time). */
+function leaseEnd(input: { now: Date; leaseSeconds: number }): string {
+  return new Date(input.now.getTime() + input.leaseSeconds * 1000).toISOString();
+}
+
 export const keys = {
   finding: (findingId: string, eventId: string) => ({ pk: `FINDING#${findingId}`, sk: `EVENT#${eventId}` }),
   approval: (id: string) => ({ pk: `APPROVAL#${id}`, sk: 'APPROVAL' }),
@@ -77,7 +91,8 @@ export class DynamoDbStateStore implements StateStore {
     private readonly tableName: string,
   ) {}
 
-  private async conditional(write: () => Promise<unknown>, what: string): Promise<boolean> {
+  /** Sends a conditional write: false when its condition does not hold, a `StateStoreError` naming `what` on any other failure. */
+  private async conditional(what: string, write: () => Promise<unknown>): Promise<boolean> {
     try {
       await write();
       return true;
@@ -85,6 +100,33 @@ export class DynamoDbStateStore implements StateStore {
       if (isConditionFailure(e)) return false;
       throw new StateStoreError(`${what} failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
     }
+  }
+
+  private put(what: string, input: Omit<PutCommandInput, 'TableName'>): Promise<boolean> {
+    return this.conditional(what, () => this.client.send(new PutCommand({ TableName: this.tableName, ...input })));
+  }
+
+  private update(what: string, input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
+    return this.conditional(what, () => this.client.send(new UpdateCommand({ TableName: this.tableName, ...input })));
+  }
+
+  private delete(what: string, input: Omit<DeleteCommandInput, 'TableName'>): Promise<boolean> {
+    return this.conditional(what, () => this.client.send(new DeleteCommand({ TableName: this.tableName, ...input })));
+  }
+
+  /**
+   * Puts `item` as `in-progress`, leased to a new owner for `leaseSeconds`, unless an item is there
+   * whose lease has not run out (claimed by another run, or done): the new owner, or null.
+   */
+  private async claimLease(what: string, item: Record<string, unknown>, input: { now: Date; leaseSeconds: number }): Promise<string | null> {
+    const owner = randomUUID();
+    const claimed = await this.put(what, {
+      Item: { ...item, status: 'in-progress', owner, leaseUntil: leaseEnd(input) },
+      ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND #leaseUntil < :now)',
+      ExpressionAttributeNames: { '#status': 'status', '#leaseUntil': 'leaseUntil' },
+      ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': input.now.toISOString() },
+    });
+    return claimed ? owner : null;
   }
 
   private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | null> {
@@ -97,67 +139,36 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async claimFinding(input: { finding: Finding; eventId: string; now: Date; leaseSeconds: number }): Promise<ClaimResult> {
-    const owner = randomUUID();
-    const key = keys.finding(input.finding.id, input.eventId);
     const item = {
-      ...key,
+      ...keys.finding(input.finding.id, input.eventId),
       findingId: input.finding.id,
       eventId: input.eventId,
-      status: 'in-progress',
-      owner,
-      leaseUntil: new Date(input.now.getTime() + input.leaseSeconds * 1000).toISOString(),
       createdAt: input.now.toISOString(),
       finding: toJson(input.finding),
       ttl: epochSeconds(input.now) + FINDING_RETENTION_SECONDS,
     };
-    const claimed = await this.conditional(
-      () =>
-        this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND #leaseUntil < :now)',
-            ExpressionAttributeNames: { '#status': 'status', '#leaseUntil': 'leaseUntil' },
-            ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': input.now.toISOString() },
-          }),
-        ),
-      `Claiming finding ${input.finding.id}`,
-    );
-    if (claimed) return { claimed: true, owner };
+    const owner = await this.claimLease(`Claiming finding ${input.finding.id}`, item, input);
+    if (owner !== null) return { claimed: true, owner };
     return { claimed: false, record: await this.getFinding(input.finding.id, input.eventId) };
   }
 
   async completeFinding(input: { findingId: string; eventId: string; owner: string; outcome: unknown; now: Date }): Promise<void> {
-    await this.conditional(
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.finding(input.findingId, input.eventId),
-            UpdateExpression: 'SET #status = :done, #outcome = :outcome, #completedAt = :now',
-            ConditionExpression: '#status = :inProgress AND #owner = :owner',
-            ExpressionAttributeNames: { '#status': 'status', '#outcome': 'outcome', '#completedAt': 'completedAt', '#owner': 'owner' },
-            ExpressionAttributeValues: { ':done': 'done', ':inProgress': 'in-progress', ':owner': input.owner, ':outcome': toJson(input.outcome), ':now': input.now.toISOString() },
-          }),
-        ),
-      `Completing finding ${input.findingId}`,
-    );
+    await this.update(`Completing finding ${input.findingId}`, {
+      Key: keys.finding(input.findingId, input.eventId),
+      UpdateExpression: 'SET #status = :done, #outcome = :outcome, #completedAt = :now',
+      ConditionExpression: '#status = :inProgress AND #owner = :owner',
+      ExpressionAttributeNames: { '#status': 'status', '#outcome': 'outcome', '#completedAt': 'completedAt', '#owner': 'owner' },
+      ExpressionAttributeValues: { ':done': 'done', ':inProgress': 'in-progress', ':owner': input.owner, ':outcome': toJson(input.outcome), ':now': input.now.toISOString() },
+    });
   }
 
   async releaseFinding(input: { findingId: string; eventId: string; owner: string }): Promise<void> {
-    await this.conditional(
-      () =>
-        this.client.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: keys.finding(input.findingId, input.eventId),
-            ConditionExpression: '#status = :inProgress AND #owner = :owner',
-            ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
-            ExpressionAttributeValues: { ':inProgress': 'in-progress', ':owner': input.owner },
-          }),
-        ),
-      `Releasing finding ${input.findingId}`,
-    );
+    await this.delete(`Releasing finding ${input.findingId}`, {
+      Key: keys.finding(input.findingId, input.eventId),
+      ConditionExpression: '#status = :inProgress AND #owner = :owner',
+      ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+      ExpressionAttributeValues: { ':inProgress': 'in-progress', ':owner': input.owner },
+    });
   }
 
   async getFinding(findingId: string, eventId: string): Promise<FindingRecord | null> {
@@ -167,17 +178,10 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async createApproval(record: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>): Promise<boolean> {
-    return this.conditional(
-      () =>
-        this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...keys.approval(record.id), ...toJson(record), status: 'pending', ttl: epochSeconds(new Date(record.expiresAt)) + APPROVAL_RETENTION_SECONDS },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
-      `Creating approval ${record.id}`,
-    );
+    return this.put(`Creating approval ${record.id}`, {
+      Item: { ...keys.approval(record.id), ...toJson(record), status: 'pending', ttl: epochSeconds(new Date(record.expiresAt)) + APPROVAL_RETENTION_SECONDS },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
   }
 
   async getApproval(id: string): Promise<ApprovalRecord | null> {
@@ -208,20 +212,13 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async expireApproval(input: { id: string; now: Date }): Promise<boolean> {
-    return this.conditional(
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.approval(input.id),
-            UpdateExpression: 'SET #status = :expired',
-            ConditionExpression: '#status = :pending AND #expiresAt <= :now',
-            ExpressionAttributeNames: { '#status': 'status', '#expiresAt': 'expiresAt' },
-            ExpressionAttributeValues: { ':expired': 'expired', ':pending': 'pending', ':now': input.now.toISOString() },
-          }),
-        ),
-      `Expiring approval ${input.id}`,
-    );
+    return this.update(`Expiring approval ${input.id}`, {
+      Key: keys.approval(input.id),
+      UpdateExpression: 'SET #status = :expired',
+      ConditionExpression: '#status = :pending AND #expiresAt <= :now',
+      ExpressionAttributeNames: { '#status': 'status', '#expiresAt': 'expiresAt' },
+      ExpressionAttributeValues: { ':expired': 'expired', ':pending': 'pending', ':now': input.now.toISOString() },
+    });
   }
 
   async incrementCounter(input: { name: string; windowStart: Date; windowSeconds: number; limit: number }): Promise<CounterResult> {
@@ -246,83 +243,44 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async markCounterTripped(input: { name: string; windowStart: Date }): Promise<boolean> {
-    return this.conditional(
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.counter(input.name, input.windowStart),
-            UpdateExpression: 'SET #tripped = :true',
-            ConditionExpression: 'attribute_not_exists(#tripped)',
-            ExpressionAttributeNames: { '#tripped': 'tripped' },
-            ExpressionAttributeValues: { ':true': true },
-          }),
-        ),
-      `Tripping ${input.name}`,
-    );
+    return this.update(`Tripping ${input.name}`, {
+      Key: keys.counter(input.name, input.windowStart),
+      UpdateExpression: 'SET #tripped = :true',
+      ConditionExpression: 'attribute_not_exists(#tripped)',
+      ExpressionAttributeNames: { '#tripped': 'tripped' },
+      ExpressionAttributeValues: { ':true': true },
+    });
   }
 
   // ── Notifier (issue #6, Slack messages) ──
 
   async claimNotification(input: { key: string; now: Date; leaseSeconds: number }): Promise<NotificationClaim> {
-    const owner = randomUUID();
-    const claimed = await this.conditional(
-      () =>
-        this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: {
-              ...keys.notification(input.key),
-              status: 'in-progress',
-              owner,
-              leaseUntil: new Date(input.now.getTime() + input.leaseSeconds * 1000).toISOString(),
-              ttl: epochSeconds(input.now) + NOTIFICATION_RETENTION_SECONDS,
-            },
-            ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND #leaseUntil < :now)',
-            ExpressionAttributeNames: { '#status': 'status', '#leaseUntil': 'leaseUntil' },
-            ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': input.now.toISOString() },
-          }),
-        ),
-      'Claiming a notification',
-    );
-    if (claimed) return { claimed: true, owner };
-    const item = await this.get(keys.notification(input.key));
-    return { claimed: false, status: item?.status === 'done' ? 'done' : 'in-progress' };
+    const item = { ...keys.notification(input.key), ttl: epochSeconds(input.now) + NOTIFICATION_RETENTION_SECONDS };
+    const owner = await this.claimLease('Claiming a notification', item, input);
+    if (owner !== null) return { claimed: true, owner };
+    const existing = await this.get(keys.notification(input.key));
+    return { claimed: false, status: existing?.status === 'done' ? 'done' : 'in-progress' };
   }
 
   async completeNotification(input: { key: string; owner: string; now: Date }): Promise<void> {
-    await this.conditional(
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.notification(input.key),
-            UpdateExpression: 'SET #status = :done, #completedAt = :now',
-            ConditionExpression: '#status = :inProgress AND #owner = :owner',
-            ExpressionAttributeNames: { '#status': 'status', '#completedAt': 'completedAt', '#owner': 'owner' },
-            ExpressionAttributeValues: { ':done': 'done', ':inProgress': 'in-progress', ':owner': input.owner, ':now': input.now.toISOString() },
-          }),
-        ),
-      'Completing a notification',
-    );
+    await this.update('Completing a notification', {
+      Key: keys.notification(input.key),
+      UpdateExpression: 'SET #status = :done, #completedAt = :now',
+      ConditionExpression: '#status = :inProgress AND #owner = :owner',
+      ExpressionAttributeNames: { '#status': 'status', '#completedAt': 'completedAt', '#owner': 'owner' },
+      ExpressionAttributeValues: { ':done': 'done', ':inProgress': 'in-progress', ':owner': input.owner, ':now': input.now.toISOString() },
+    });
   }
 
   /** An UpdateItem (not a delete: the notifier's role has no DeleteItem) that ends the lease at once. */
   async releaseNotification(input: { key: string; owner: string }): Promise<void> {
-    await this.conditional(
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.notification(input.key),
-            UpdateExpression: 'SET #leaseUntil = :epoch',
-            ConditionExpression: '#status = :inProgress AND #owner = :owner',
-            ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner', '#leaseUntil': 'leaseUntil' },
-            ExpressionAttributeValues: { ':inProgress': 'in-progress', ':owner': input.owner, ':epoch': new Date(0).toISOString() },
-          }),
-        ),
-      'Releasing a notification',
-    );
+    await this.update('Releasing a notification', {
+      Key: keys.notification(input.key),
+      UpdateExpression: 'SET #leaseUntil = :epoch',
+      ConditionExpression: '#status = :inProgress AND #owner = :owner',
+      ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner', '#leaseUntil': 'leaseUntil' },
+      ExpressionAttributeValues: { ':inProgress': 'in-progress', ':owner': input.owner, ':epoch': new Date(0).toISOString() },
+    });
   }
 
   async putNotifiedMessage(record: NotifiedMessage): Promise<void> {
@@ -409,115 +367,73 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async setDigestMessage(input: { principal: string; channel: string; windowStart: Date; ts: string }): Promise<boolean> {
-    return this.conditional(
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.digest(input.principal, input.channel, input.windowStart),
-            UpdateExpression: 'SET #ts = :ts',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#ts)',
-            ExpressionAttributeNames: { '#ts': 'ts' },
-            ExpressionAttributeValues: { ':ts': input.ts },
-          }),
-        ),
-      'Recording a digest message',
-    );
+    return this.update('Recording a digest message', {
+      Key: keys.digest(input.principal, input.channel, input.windowStart),
+      UpdateExpression: 'SET #ts = :ts',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#ts)',
+      ExpressionAttributeNames: { '#ts': 'ts' },
+      ExpressionAttributeValues: { ':ts': input.ts },
+    });
   }
 
   // ── Decisions from Slack (issue #6, approval endpoint): execution claims and exemptions ─────────
 
   async claimExecution(input: { id: string; status: ApprovalDecision; now: Date; leaseSeconds: number }): Promise<ExecutionClaim> {
     const owner = randomUUID();
-    const claimed = await this.conditional(
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.approval(input.id),
-            UpdateExpression: 'SET #state = :running, #owner = :owner, #leaseUntil = :leaseUntil',
-            ConditionExpression: '#status = :status AND (attribute_not_exists(#state) OR (#state = :running AND #leaseUntil < :now))',
-            ExpressionAttributeNames: { '#status': 'status', '#state': 'executionState', '#owner': 'executionOwner', '#leaseUntil': 'executionLeaseUntil' },
-            ExpressionAttributeValues: {
-              ':status': input.status,
-              ':running': 'running',
-              ':owner': owner,
-              ':now': input.now.toISOString(),
-              ':leaseUntil': new Date(input.now.getTime() + input.leaseSeconds * 1000).toISOString(),
-            },
-          }),
-        ),
-      `Claiming the execution of ${input.id}`,
-    );
+    const claimed = await this.update(`Claiming the execution of ${input.id}`, {
+      Key: keys.approval(input.id),
+      UpdateExpression: 'SET #state = :running, #owner = :owner, #leaseUntil = :leaseUntil',
+      ConditionExpression: '#status = :status AND (attribute_not_exists(#state) OR (#state = :running AND #leaseUntil < :now))',
+      ExpressionAttributeNames: { '#status': 'status', '#state': 'executionState', '#owner': 'executionOwner', '#leaseUntil': 'executionLeaseUntil' },
+      ExpressionAttributeValues: {
+        ':status': input.status,
+        ':running': 'running',
+        ':owner': owner,
+        ':now': input.now.toISOString(),
+        ':leaseUntil': leaseEnd(input),
+      },
+    });
     return claimed ? { claimed: true, owner } : { claimed: false };
   }
 
   async completeExecution(input: { id: string; owner: string; outcomeStatus: string; now: Date }): Promise<void> {
-    await this.conditional(
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.approval(input.id),
-            UpdateExpression: 'SET #state = :done, #outcome = :outcome, #completedAt = :now',
-            ConditionExpression: '#state = :running AND #owner = :owner',
-            ExpressionAttributeNames: { '#state': 'executionState', '#owner': 'executionOwner', '#outcome': 'executionOutcome', '#completedAt': 'executionCompletedAt' },
-            ExpressionAttributeValues: { ':done': 'done', ':running': 'running', ':owner': input.owner, ':outcome': input.outcomeStatus, ':now': input.now.toISOString() },
-          }),
-        ),
-      `Completing the execution of ${input.id}`,
-    );
+    await this.update(`Completing the execution of ${input.id}`, {
+      Key: keys.approval(input.id),
+      UpdateExpression: 'SET #state = :done, #outcome = :outcome, #completedAt = :now',
+      ConditionExpression: '#state = :running AND #owner = :owner',
+      ExpressionAttributeNames: { '#state': 'executionState', '#owner': 'executionOwner', '#outcome': 'executionOutcome', '#completedAt': 'executionCompletedAt' },
+      ExpressionAttributeValues: { ':done': 'done', ':running': 'running', ':owner': input.owner, ':outcome': input.outcomeStatus, ':now': input.now.toISOString() },
+    });
   }
 
   async releaseExecution(input: { id: string; owner: string }): Promise<void> {
-    await this.conditional(
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.approval(input.id),
-            UpdateExpression: 'REMOVE #state, #owner, #leaseUntil',
-            ConditionExpression: '#state = :running AND #owner = :owner',
-            ExpressionAttributeNames: { '#state': 'executionState', '#owner': 'executionOwner', '#leaseUntil': 'executionLeaseUntil' },
-            ExpressionAttributeValues: { ':running': 'running', ':owner': input.owner },
-          }),
-        ),
-      `Releasing the execution of ${input.id}`,
-    );
+    await this.update(`Releasing the execution of ${input.id}`, {
+      Key: keys.approval(input.id),
+      UpdateExpression: 'REMOVE #state, #owner, #leaseUntil',
+      ConditionExpression: '#state = :running AND #owner = :owner',
+      ExpressionAttributeNames: { '#state': 'executionState', '#owner': 'executionOwner', '#leaseUntil': 'executionLeaseUntil' },
+      ExpressionAttributeValues: { ':running': 'running', ':owner': input.owner },
+    });
   }
 
   async undoDecision(input: { id: string; decision: ApprovalDecision; by: string; decidedAt: string }): Promise<boolean> {
-    return this.conditional(
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.approval(input.id),
-            UpdateExpression: 'SET #status = :pending REMOVE #decidedBy, #decidedAt',
-            ConditionExpression: '#status = :decision AND #decidedBy = :by AND #decidedAt = :decidedAt AND attribute_not_exists(#state)',
-            ExpressionAttributeNames: { '#status': 'status', '#decidedBy': 'decidedBy', '#decidedAt': 'decidedAt', '#state': 'executionState' },
-            ExpressionAttributeValues: { ':pending': 'pending', ':decision': input.decision, ':by': input.by, ':decidedAt': input.decidedAt },
-          }),
-        ),
-      `Undoing the decision on ${input.id}`,
-    );
+    return this.update(`Undoing the decision on ${input.id}`, {
+      Key: keys.approval(input.id),
+      UpdateExpression: 'SET #status = :pending REMOVE #decidedBy, #decidedAt',
+      ConditionExpression: '#status = :decision AND #decidedBy = :by AND #decidedAt = :decidedAt AND attribute_not_exists(#state)',
+      ExpressionAttributeNames: { '#status': 'status', '#decidedBy': 'decidedBy', '#decidedAt': 'decidedAt', '#state': 'executionState' },
+      ExpressionAttributeValues: { ':pending': 'pending', ':decision': input.decision, ':by': input.by, ':decidedAt': input.decidedAt },
+    });
   }
 
   async putExemption(exemption: StoredExemption): Promise<void> {
     // Extends, never shortens: a later decision with an earlier end leaves the longer exemption.
-    await this.conditional(
-      () =>
-        this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...keys.exemption(exemption.resource, exemption.ruleId), ...toJson(exemption), ttl: epochSeconds(new Date(exemption.until)) + DAY },
-            ConditionExpression: 'attribute_not_exists(pk) OR #until < :until',
-            ExpressionAttributeNames: { '#until': 'until' },
-            ExpressionAttributeValues: { ':until': exemption.until },
-          }),
-        ),
-      `Writing the exemption of ${exemption.resource}`,
-    );
+    await this.put(`Writing the exemption of ${exemption.resource}`, {
+      Item: { ...keys.exemption(exemption.resource, exemption.ruleId), ...toJson(exemption), ttl: epochSeconds(new Date(exemption.until)) + DAY },
+      ConditionExpression: 'attribute_not_exists(pk) OR #until < :until',
+      ExpressionAttributeNames: { '#until': 'until' },
+      ExpressionAttributeValues: { ':until': exemption.until },
+    });
   }
 
   async getExemption(input: { resource: string; ruleId: string; now: Date }): Promise<StoredExemption | null> {

@@ -16,22 +16,20 @@ import { parseConfig } from '../../../functions/shared/config/config';
 import type { Finding } from '../../../functions/shared/engine/engine';
 import type { ExecutionOutcome } from '../../../functions/shared/executor/outcome';
 import { Notifier } from '../../../functions/shared/notifier/notifier';
-import { detectPlaintextSecrets } from '../../../functions/shared/secrets/env-secret-detector';
 import { containsSecretFragment } from '../../../functions/shared/secrets/secret-fragment';
 import { slackClientOptions } from '../../../functions/shared/slack/slack-client';
 import { InMemoryStateStore } from '../../../functions/shared/store/in-memory-state-store';
 import { RULES } from '../../../rules';
-import { parseStateFile, type StateFile } from '../../../sim/state-file';
+import type { StateFile } from '../../../sim/state-file';
 import { ACCOUNT, ORG_ACCOUNT, ORG_ID, REGION } from '../../fixtures/accounts';
 import { updateFunctionConfigurationEvent } from '../../fixtures/function-configuration';
-import { LABELLED_ENV_VARS } from '../shared/secrets/labelled-env-vars';
+import { plantableSecrets, plantedFunctionName, plantedStateFile } from '../../fixtures/planted-secrets';
 import { decisionEventOf, decisionOn, findingEventOf, metadataCase, remediationEventOf } from '../shared/notifier/notifier-fixtures';
 import { findingMessage, findingText } from '../../../functions/shared/slack/warden-messages';
 import { startSlackApiServer, type SlackApiServer } from '../shared/slack/slack-api-server';
 
 const FUNCTIONS = 6;
 const PER_FUNCTION = 4;
-const functionName = (i: number): string => `planted-${String(i)}`;
 
 const CONFIG = {
   organization: { id: ORG_ID, accounts: [ACCOUNT, ORG_ACCOUNT] },
@@ -42,25 +40,12 @@ const CONFIG = {
   slack: { defaultChannel: 'C0SECRETS', digest: { maxFindings: 2, windowSeconds: 60 } },
 };
 
-function stateFile(planted: readonly { name: string; value: string }[]): StateFile {
-  return parseStateFile({
-    functions: Array.from({ length: FUNCTIONS }, (_, i) => ({
-      Account: i % 2 === 0 ? ACCOUNT : ORG_ACCOUNT,
-      Region: REGION,
-      Configuration: {
-        FunctionName: functionName(i),
-        Runtime: 'nodejs22.x',
-        Role: `arn:aws:iam::${ACCOUNT}:role/${functionName(i)}-role`,
-        Handler: 'index.handler',
-        Environment: { Variables: { LOG_LEVEL: 'info', ...Object.fromEntries(planted.slice(i * PER_FUNCTION, (i + 1) * PER_FUNCTION).map((p, j) => [`${p.name}_${String(j)}`, p.value])) } },
-      },
-    })),
-  });
-}
+const stateFile = (planted: readonly { name: string; value: string }[]): StateFile =>
+  plantedStateFile({ planted, functions: FUNCTIONS, perFunction: PER_FUNCTION, accountOf: (i) => (i % 2 === 0 ? ACCOUNT : ORG_ACCOUNT), variables: () => ({ LOG_LEVEL: 'info' }) });
 
 const events = () =>
   Array.from({ length: FUNCTIONS }, (_, i) =>
-    updateFunctionConfigurationEvent({ functionName: functionName(i), setsEnvironment: true }, { eventTime: `2025-03-14T10:0${String(i)}:00Z`, ...(i % 2 === 0 ? {} : { account: ORG_ACCOUNT }) }),
+    updateFunctionConfigurationEvent({ functionName: plantedFunctionName(i), setsEnvironment: true }, { eventTime: `2025-03-14T10:0${String(i)}:00Z`, ...(i % 2 === 0 ? {} : { account: ORG_ACCOUNT }) }),
   );
 
 let server: SlackApiServer;
@@ -120,26 +105,12 @@ async function everythingSent(state: StateFile): Promise<{ text: string; finding
   return { text: [...slackBodies, ...snsMessages, ...lines].join('\n'), findings: handled.length };
 }
 
-/** Labelled secrets the detector reports on their own and that share no fragment with what is sent for functions holding none. */
-function plant(publicText: string): { name: string; value: string }[] {
-  const seen = new Set<string>();
-  const picked: { name: string; value: string }[] = [];
-  for (const v of LABELLED_ENV_VARS) {
-    if (v.expected === null || v.value.length < 8 || seen.has(v.value)) continue;
-    if (detectPlaintextSecrets({ [v.name]: v.value }).length !== 1 || containsSecretFragment(publicText, [v.value])) continue;
-    seen.add(v.value);
-    picked.push({ name: v.name, value: v.value });
-    if (picked.length === FUNCTIONS * PER_FUNCTION) break;
-  }
-  return picked;
-}
-
 describe('planted secrets (Slack, SNS, simulate)', () => {
   it('never sends or prints a fragment of any planted secret, and names the variables', async () => {
     // What is sent for functions holding no secret, plus a message of the rule (console links: `https://…`), is public.
     const control = await everythingSent(stateFile([]));
     const sample = metadataCase(RULES.find((r) => r.id === 'function-env-plaintext-secret')!);
-    const planted = plant([control.text, JSON.stringify(findingMessage(sample.finding, sample.outcome)), findingText(sample.finding, sample.outcome)].join('\n'));
+    const planted = plantableSecrets(FUNCTIONS * PER_FUNCTION, [control.text, JSON.stringify(findingMessage(sample.finding, sample.outcome)), findingText(sample.finding, sample.outcome)].join('\n'));
     expect(planted).toHaveLength(FUNCTIONS * PER_FUNCTION);
     const values = planted.map((p) => p.value);
     expect(containsSecretFragment(JSON.stringify(stateFile(planted)), values)).toBe(true);
