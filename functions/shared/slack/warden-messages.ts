@@ -9,7 +9,6 @@ import type { ExecutionOutcome } from '../executor/outcome';
 import { contentBlocks, findingButtons, simpleMessage, type SlackMessage } from './block-kit';
 import { code, decisionLine, findingContent, formatTime, outcomeLine, text, type Line, type MessageContent } from './message-content';
 import { contentText, plainLine } from './plain-text';
-import { fitText } from './slack-limits';
 
 export interface FindingMessageOptions {
   readonly accountNames?: Readonly<Record<string, string>>;
@@ -42,14 +41,18 @@ export function findingText(finding: Finding, outcome: ExecutionOutcome, options
   return `${body}\n${options.indent ?? ''}Buttons: ${labels}`;
 }
 
-/** The SNS subject of a finding: at most 100 characters, printable ASCII only (SNS rejects the rest). */
+/** SNS takes a subject of printable ASCII shorter than 100 characters, and rejects the whole publish otherwise. */
+export const SNS_SUBJECT_MAX = 99;
+
+/** The SNS subject of a finding (see `subject`). */
 export function findingSubject(finding: Finding, outcome: ExecutionOutcome): string {
   return subject(`[Warden] ${finding.severity.toUpperCase()} ${finding.title}${outcome.dryRun ? ' (dry-run)' : ''}`);
 }
 
+/** Printable ASCII only, at most `SNS_SUBJECT_MAX` characters; a cut ends in an ASCII "..." (never "…"). */
 export function subject(value: string): string {
-  const ascii = value.replace(/[^\x20-\x7e]/g, '').replace(/\s+/g, ' ').trim();
-  return fitText(ascii, 100);
+  const ascii = value.replace(/\s+/g, ' ').replace(/[^\x20-\x7e]/g, '').replace(/ {2,}/g, ' ').trim();
+  return ascii.length <= SNS_SUBJECT_MAX ? ascii : `${ascii.slice(0, SNS_SUBJECT_MAX - 3).trimEnd()}...`;
 }
 
 /** The thread reply after a decision. */
