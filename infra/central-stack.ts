@@ -217,7 +217,8 @@ export class CentralStack extends Stack {
    * catalog watches (sources starting with `aws.` cannot be put by hand, only forwarded by a rule).
    * The functions' own PutEvents come from this account and need no statement here (their identity
    * policies allow them); the two denials keep every other principal, in any account, from putting
-   * a Warden event — a forged "Warden Decision" must never reach the responder.
+   * a Warden event — a forged "Warden Decision" must never reach the responder — and one denial per
+   * detail-type keeps each to the function that emits it (decisions only from the approval endpoint).
    */
   private setBusPolicy(orgId: string, rules: readonly AnyRule[]): void {
     const emitters = [this.responder.role.roleArn, this.approval.role.roleArn, this.scheduledScan.scanner.role.roleArn];
@@ -251,8 +252,31 @@ export class CentralStack extends Stack {
           resources: [busArn],
           conditions: { StringEquals: { 'events:detail-type': Object.values(DETAIL_TYPES) }, ArnNotEquals: { 'aws:PrincipalArn': emitters } },
         }),
+        // Each Warden event only from the function whose code emits it: above all, a "Warden Decision"
+        // (which makes the responder run a stored plan) only from the approval endpoint.
+        ...Object.entries(this.emittersByDetailType()).map(
+          ([detailType, roles]) =>
+            new iam.PolicyStatement({
+              sid: `${detailType.replace(/[^A-Za-z]/g, '')}OnlyFrom${roles.map((r) => r.node.scope?.node.id ?? '').join('And')}`,
+              effect: iam.Effect.DENY,
+              principals: [new iam.AnyPrincipal()],
+              actions: ['events:PutEvents'],
+              resources: [busArn],
+              conditions: { StringEquals: { 'events:detail-type': detailType }, ArnNotEquals: { 'aws:PrincipalArn': roles.map((r) => r.roleArn) } },
+            }),
+        ),
       ],
     }).toJSON() as unknown;
+  }
+
+  /** Which function's role emits each Warden detail-type (responder: findings, remediations, alerts; scanner: findings; approval: decisions). */
+  emittersByDetailType(): Record<string, iam.IRole[]> {
+    return {
+      [DETAIL_TYPES.finding]: [this.responder.role, this.scheduledScan.scanner.role],
+      [DETAIL_TYPES.remediation]: [this.responder.role],
+      [DETAIL_TYPES.alert]: [this.responder.role],
+      [DETAIL_TYPES.decision]: [this.approval.role],
+    };
   }
 
   /** The Slack interactivity endpoint: an HTTP API (throttled, JSON access logs) in front of the approval function. */

@@ -56,6 +56,10 @@ describe('event bus', () => {
       ['OrganizationCloudTrailEventsOnly', 'Allow', 'events:PutEvents', { AWS: '*' }],
       ['WardenSourceOnlyFromWardenFunctions', 'Deny', 'events:PutEvents', { AWS: '*' }],
       ['WardenDetailTypesOnlyFromWardenFunctions', 'Deny', 'events:PutEvents', { AWS: '*' }],
+      ['WardenFindingOnlyFromResponderAndScanner', 'Deny', 'events:PutEvents', { AWS: '*' }],
+      ['WardenRemediationOnlyFromResponder', 'Deny', 'events:PutEvents', { AWS: '*' }],
+      ['WardenAlertOnlyFromResponder', 'Deny', 'events:PutEvents', { AWS: '*' }],
+      ['WardenDecisionOnlyFromApproval', 'Deny', 'events:PutEvents', { AWS: '*' }],
     ]);
     expect(statements[0]?.Condition).toEqual({
       StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': CLOUDTRAIL_DETAIL_TYPE, 'events:source': ['aws.cloudtrail', 'aws.events', 'aws.iam', 'aws.lambda'] },
@@ -65,6 +69,15 @@ describe('event bus', () => {
     expect(statements[1]?.Condition).toEqual({ StringEquals: { 'events:source': 'lambda-warden' }, ArnNotEquals: emitters });
     expect(statements[2]?.Condition).toEqual({ StringEquals: { 'events:detail-type': Object.values(DETAIL_TYPES) }, ArnNotEquals: emitters });
     expect(Object.values(DETAIL_TYPES)).toContain('Warden Decision');
+    // Each detail-type only from the function that emits it: a decision (which runs a stored plan) only from the approval endpoint.
+    const only = (detailType: string, ...fns: { role: IConstruct }[]) => ({ StringEquals: { 'events:detail-type': detailType }, ArnNotEquals: { 'aws:PrincipalArn': fns.map((f) => arnOf(f.role)) } });
+    expect(statements.slice(3).map((st) => st.Condition)).toEqual([
+      only('Warden Finding', stack.responder, stack.scheduledScan.scanner),
+      only('Warden Remediation', stack.responder),
+      only('Warden Alert', stack.responder),
+      only('Warden Decision', stack.approval),
+    ]);
+    expect(statements.slice(3).map((st) => (st.Condition as { StringEquals: Record<string, string> }).StringEquals['events:detail-type']).sort()).toEqual(Object.values(DETAIL_TYPES).sort());
     template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
   });
 
