@@ -109,11 +109,7 @@ describe('member template', () => {
 
   it('names the audit role after auditRoleName and trusts the operators’ roles of deployment.auditorPrincipals as well', () => {
     const operator = 'arn:aws:iam::111122223333:role/SecurityAudit';
-    const custom = parseDeployConfig(
-      readFileSync('warden.config.example.yaml', 'utf8') + `auditRoleName: OrgReadOnlyScan\n`,
-      'example',
-    );
-    const withOperators = { ...custom, deployment: { ...custom.deployment, auditorPrincipals: [operator] } };
+    const withOperators: DeployConfig = { ...config, auditRoleName: 'OrgReadOnlyScan', deployment: { ...config.deployment, auditorPrincipals: [operator] } };
     const template = Template.fromStack(new MemberStack(new App(), 'WithOperators', { config: withOperators, rules: RULES }));
     expect(auditRoleOf(template, 'WardenAuditor')).toBeUndefined();
     expect(auditRoleOf(template, 'OrgReadOnlyScan')?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
