@@ -1,6 +1,6 @@
 /**
  * `warden scan`: with the operator's credentials (standard chain), lists the organization's
- * accounts (or takes `--accounts`), assumes a read role in each, and judges every function, layer
+ * accounts (or takes `--accounts`), assumes the read-only audit role (or `--role-name`) in each, and judges every function, layer
  * version and execution role in the configured regions. Read-only: it never remediates.
  */
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -14,6 +14,7 @@ import type { WardenConfig } from '../functions/shared/config/config';
 import { WardenError } from '../functions/shared/errors';
 import { CallGuard } from '../functions/shared/scan/call-guard';
 import { scanClients } from '../functions/shared/scan/scan-clients';
+import { SCAN_PERMISSIONS } from '../functions/shared/scan/scan-permissions';
 import { DEFAULT_CONCURRENCY, Scanner, type ScanProgress, type ScanReport } from '../functions/shared/scan/scanner';
 import { iamRegionFor } from '../functions/shared/state/resources';
 import type { AnyRule } from '../rules/rule';
@@ -113,15 +114,15 @@ export async function runScan(args: ScanArgs, config: WardenConfig, rules: reado
     }
   }
   if (accounts.length === 0) throw new AccountListError('no account to scan');
-  const roleName = args['role-name'] ?? config.remediatorRoleName;
-  // The scan may read exactly the accounts it was given, with the role it was told to assume.
-  const credentialConfig: WardenConfig = { ...config, remediatorRoleName: roleName, organization: { ...config.organization, accounts } };
-  const credentials = new CrossAccountCredentials({ sts: new STSClient(clientConfig(home)), config: credentialConfig });
+  const roleName = args['role-name'] ?? config.auditRoleName;
+  // The scan may read exactly the accounts it was given, with the role it was told to assume (default: the read-only audit role).
+  const credentialConfig: WardenConfig = { ...config, organization: { ...config.organization, accounts } };
+  const credentials = new CrossAccountCredentials({ sts: new STSClient(clientConfig(home)), config: credentialConfig, roleName });
   const scanner = new Scanner({
     rules,
     config,
     clients: scanClients(credentials),
-    guard: new CallGuard(),
+    guard: new CallGuard({ allowedApis: SCAN_PERMISSIONS }),
     ...(args.concurrency === undefined ? {} : { concurrency: { accounts: args.concurrency, lambdaPerRegion: DEFAULT_CONCURRENCY.lambdaPerRegion } }),
     ...(io.progress === undefined ? {} : { onProgress: (p: ScanProgress) => io.progress?.(progressLine(p)) }),
   });

@@ -187,7 +187,7 @@ export class CentralStack extends Stack {
 
     new cloudformation.CfnStackSet(this, 'Members', {
       stackSetName: 'LambdaWardenMembers',
-      description: 'Lambda Warden: forwarding rules (all regions) and the remediator role (home region) in every member account',
+      description: 'Lambda Warden: forwarding rules (all regions), the remediator and audit roles (home region) in every member account',
       permissionModel: 'SERVICE_MANAGED',
       autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
       callAs: 'DELEGATED_ADMIN',

@@ -1,7 +1,8 @@
 /**
  * What every member account runs (deployed by a service-managed StackSet in every configured
  * region, and as a plain stack in the management account): the forwarding rules whose patterns
- * come from the rule catalog, and — once per account, in the home region — the remediator role.
+ * come from the rule catalog, and — once per account, in the home region — the remediator role (the
+ * responder's) and the read-only audit role (the scans').
  */
 import { App, CfnCondition, CfnParameter, DefaultStackSynthesizer, Duration, Fn, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -15,7 +16,7 @@ import type { WardenConfig } from '../functions/shared/config/config';
 import type { AnyRule } from '../rules/rule';
 import { forwardingPatterns, type ForwardingPattern } from './event-patterns';
 import { suppressMemberFindings } from './nag-suppressions';
-import { ACTIONS_WITHOUT_RESOURCE, actionsByService, remediatorActions } from './remediator-permissions';
+import { ACTIONS_WITHOUT_RESOURCE, actionsByService, auditorActions, remediatorActions } from './remediator-permissions';
 
 export interface MemberStackProps extends StackProps {
   readonly config: WardenConfig;
@@ -38,6 +39,21 @@ function resourcesFor(service: string): string[] {
   }
 }
 
+/** One statement per service, scoped by {@link resourcesFor}, and the list calls (no resource-level permission) on `*`. */
+function policyStatements(actions: readonly string[]): Record<string, unknown>[] {
+  const unscoped = actions.filter((a) => ACTIONS_WITHOUT_RESOURCE.includes(a));
+  return [
+    ...[...actionsByService(actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE.includes(a))).entries()].map(([service, serviceActions]) => ({
+      Sid: `Warden${service.replace(/[^A-Za-z0-9]/g, '')}`,
+      Effect: 'Allow',
+      Action: [...serviceActions],
+      Resource: resourcesFor(service),
+    })),
+    // List calls support no resource-level permission: scoped to function or role ARNs, IAM would deny them.
+    ...(unscoped.length === 0 ? [] : [{ Sid: 'WardenListCalls', Effect: 'Allow', Action: unscoped, Resource: '*' }]),
+  ];
+}
+
 export class MemberStack extends Stack {
   constructor(scope: Construct, id: string, props: MemberStackProps) {
     // Member accounts are not CDK-bootstrapped: no bootstrap version parameter (an SSM lookup that would fail there).
@@ -45,7 +61,8 @@ export class MemberStack extends Stack {
     const { config, rules } = props;
     const busArn = new CfnParameter(this, 'WardenEventBusArn', { type: 'String', description: 'ARN of the central Warden event bus' });
     const responderRoleArn = new CfnParameter(this, 'ResponderRoleArn', { type: 'String', description: 'ARN of the responder function role in the security account' });
-    const scannerRoleArn = new CfnParameter(this, 'ScannerRoleArn', { type: 'String', description: 'ARN of the scheduled scanner function role in the security account' });
+    const scannerRoleArn = new CfnParameter(this, 'ScannerRoleArn', { type: 'String', description: 'ARN of the scheduled scanner function role in the security account (trusted by the audit role only)' });
+    const inOrganization = config.organization.id === undefined ? {} : { Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organization.id } } };
 
     const isHomeRegion = new CfnCondition(this, 'IsHomeRegion', { expression: Fn.conditionEquals(Stack.of(this).region, config.deployment.homeRegion) });
     const isUsEast1 = new CfnCondition(this, 'IsUsEast1', { expression: Fn.conditionEquals(Stack.of(this).region, 'us-east-1') });
@@ -105,36 +122,25 @@ export class MemberStack extends Stack {
       maxSessionDuration: 3600,
       assumeRolePolicyDocument: {
         Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            // The responder reads and reverts; the scheduled scanner reads (its code sends only Get/List calls).
-            Principal: { AWS: [responderRoleArn.valueAsString, scannerRoleArn.valueAsString] },
-            Action: 'sts:AssumeRole',
-            ...(config.organization.id === undefined ? {} : { Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organization.id } } }),
-          },
-        ],
+        // The responder reads and reverts; scans read through the audit role below.
+        Statement: [{ Effect: 'Allow', Principal: { AWS: [responderRoleArn.valueAsString] }, Action: 'sts:AssumeRole', ...inOrganization }],
       },
-      policies: [
-        {
-          policyName: 'WardenRemediation',
-          policyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              ...[...actionsByService(remediatorActions().filter((a) => !ACTIONS_WITHOUT_RESOURCE.includes(a))).entries()].map(([service, actions]) => ({
-                Sid: `Warden${service.replace(/[^A-Za-z0-9]/g, '')}`,
-                Effect: 'Allow',
-                Action: [...actions],
-                Resource: resourcesFor(service),
-              })),
-              // List calls support no resource-level permission: scoped to function or role ARNs, IAM would deny them.
-              { Sid: 'WardenListCalls', Effect: 'Allow', Action: [...ACTIONS_WITHOUT_RESOURCE], Resource: '*' },
-            ],
-          },
-        },
-      ],
+      policies: [{ policyName: 'WardenRemediation', policyDocument: { Version: '2012-10-17', Statement: policyStatements(remediatorActions()) } }],
     });
     remediator.cfnOptions.condition = isHomeRegion;
+
+    const auditor = new iam.CfnRole(this, 'AuditorRole', {
+      roleName: config.auditRoleName,
+      description: 'Lambda Warden audit: the read-only calls of a scan (warden scan, the scheduled scan), generated from the scan code',
+      maxSessionDuration: 3600,
+      assumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        // The scheduled scanner, and the operators' roles that run `warden scan` (deployment.auditorPrincipals).
+        Statement: [{ Effect: 'Allow', Principal: { AWS: [scannerRoleArn.valueAsString, ...config.deployment.auditorPrincipals] }, Action: 'sts:AssumeRole', ...inOrganization }],
+      },
+      policies: [{ policyName: 'WardenAudit', policyDocument: { Version: '2012-10-17', Statement: policyStatements(auditorActions()) } }],
+    });
+    auditor.cfnOptions.condition = isHomeRegion;
   }
 }
 

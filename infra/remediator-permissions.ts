@@ -1,20 +1,26 @@
 /**
- * The remediator role's permissions, generated from the code: the IAM actions each remediation
- * action declares plus those the state readers and the scan (`warden scan`, the scheduled scan) call.
- * No wildcard action, ever.
+ * The member roles' permissions, generated from the code: the remediator's are the IAM actions each
+ * remediation action declares plus those the state readers and the scan call; the audit role's are
+ * exactly the scan's calls (`SCAN_PERMISSIONS`, reads only). No wildcard action, ever.
  */
 import { LAMBDA_READ_PERMISSIONS } from '../functions/shared/aws/lambda-state-reader';
 import { IAM_READ_PERMISSIONS } from '../functions/shared/aws/iam-state-reader';
 import { allDeclaredPermissions } from '../functions/shared/remediation/actions';
 import { SCAN_LIST_PERMISSIONS } from '../functions/shared/scan/scan-inventory';
+import { SCAN_PERMISSIONS } from '../functions/shared/scan/scan-permissions';
 
 /** The sorted union of every declared permission: exactly the remediator role's actions. */
 export function remediatorActions(): string[] {
   return [...new Set([...allDeclaredPermissions(), ...LAMBDA_READ_PERMISSIONS, ...IAM_READ_PERMISSIONS, ...SCAN_LIST_PERMISSIONS])].sort();
 }
 
+/** The audit role's actions, sorted: what a scan calls (`warden scan`, the scheduled scan), and nothing else. */
+export function auditorActions(): string[] {
+  return [...SCAN_PERMISSIONS].sort();
+}
+
 /**
- * Remediator actions that support no resource-level permission (list calls): a statement naming
+ * Remediator and audit role actions that support no resource-level permission (list calls): a statement naming
  * them needs `Resource: "*"`, or IAM denies them. A test checks this list against the IAM data.
  */
 export const ACTIONS_WITHOUT_RESOURCE: readonly string[] = ['iam:GetAccountAuthorizationDetails', 'lambda:ListFunctions', 'lambda:ListLayerVersions', 'lambda:ListLayers'];

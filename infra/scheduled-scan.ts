@@ -1,7 +1,8 @@
 /**
  * The scheduled scan: a daily EventBridge schedule starts a Step Functions state machine whose
  * distributed map runs the scanner once per account × region (bounded concurrency, retries); the
- * scanner reports new findings on the Warden bus. The scanner has its own read-only role.
+ * scanner reports new findings on the Warden bus. The scanner has its own role, and assumes the
+ * read-only audit role (`auditRoleName`) in member accounts.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -75,9 +76,9 @@ export class ScheduledScan extends Construct {
     const partition = Stack.of(this).partition;
     this.scanner.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: 'AssumeTheReadRoleInOrganizationAccounts',
+        sid: 'AssumeTheAuditRoleInOrganizationAccounts',
         actions: ['sts:AssumeRole'],
-        resources: [`arn:${partition}:iam::*:role/${config.remediatorRoleName}`],
+        resources: [`arn:${partition}:iam::*:role/${config.auditRoleName}`],
         conditions: { StringEquals: { 'aws:ResourceOrgID': config.organization.id } },
       }),
     );
@@ -147,7 +148,7 @@ export class ScheduledScan extends Construct {
     alarm('ScannerDeadLetters', this.scanner.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period }), 'Lambda Warden: the scanner has events in its dead-letter queue');
     // A schedule that could not start the state machine leaves no failed execution: only its dead-letter queue shows it.
     alarm('ScheduleUndelivered', scheduleDeadLetters.metricApproximateNumberOfMessagesVisible({ period }), 'Lambda Warden: the daily scan could not be started (see the schedule\'s dead-letter queue)');
-    this.suppressNagFindings([this.scanner.deadLetterQueue, scheduleDeadLetters], config.remediatorRoleName);
+    this.suppressNagFindings([this.scanner.deadLetterQueue, scheduleDeadLetters], config.auditRoleName);
   }
 
   /** cdk-nag findings accepted on purpose, each on its resource (and wildcard), with its reason. */
@@ -165,7 +166,7 @@ export class ScheduledScan extends Construct {
         {
           id: 'AwsSolutions-IAM5',
           reason:
-            'X-Ray PutTraceSegments/PutTelemetryRecords take no resource ("*"); sts:AssumeRole targets the read role name in every organization account, limited by aws:ResourceOrgID.',
+            'X-Ray PutTraceSegments/PutTelemetryRecords take no resource ("*"); sts:AssumeRole targets the read-only audit role name in every organization account, limited by aws:ResourceOrgID.',
           appliesTo: ['Resource::*', `Resource::arn:<AWS::Partition>:iam::*:role/${roleName}`],
         },
       ],

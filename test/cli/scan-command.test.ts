@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { main } from '../../cli/main';
+import { SCAN_PERMISSIONS } from '../../functions/shared/scan/scan-permissions';
 import { RULES } from '../../rules';
 import { installOrganizationMocks, type OrganizationMockHandle } from '../../sim/organization-mock';
 import { ACCOUNT, ORG_ACCOUNT, ORG_ID } from '../fixtures/accounts';
@@ -169,6 +170,12 @@ describe('warden scan', () => {
     expect(org.assumeRoleCalls).toEqual([{ roleArn: `arn:aws:iam::${ACCOUNT}:role/WardenAudit`, sessionName: 'warden-scan' }]);
   });
 
+  it('assumes the read-only audit role (auditRoleName, WardenAuditor by default) without --role-name', async () => {
+    const c = capture(false);
+    await main(['scan', '--config', config, `--accounts=${ACCOUNT}`, '--regions', 'us-east-1'], c.io);
+    expect(org.assumeRoleCalls).toEqual([{ roleArn: `arn:aws:iam::${ACCOUNT}:role/WardenAuditor`, sessionName: 'warden-scan' }]);
+  });
+
   it('shows progress on a terminal only, never on stdout', async () => {
     const c = capture(true);
     await main(['scan', '--config', config, accounts], c.io);
@@ -183,6 +190,7 @@ describe('warden scan', () => {
     const commands = [...org.lambda.calls, ...org.iam.calls].map((call) => call.command);
     expect(commands.length).toBeGreaterThan(100);
     expect(commands.filter((name) => !/^(Get|List)/.test(name))).toEqual([]);
+    expect([...new Set([...org.lambda.calls.map((call) => `lambda:${call.command}`), ...org.iam.calls.map((call) => `iam:${call.command}`)])].filter((api) => !SCAN_PERMISSIONS.includes(api))).toEqual([]);
   });
 
   it.each([

@@ -47,6 +47,7 @@ function functions(): [string, CentralStack['responder']][] {
 }
 
 const remediatorRoleArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/WardenRemediator']] };
+const auditRoleArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/WardenAuditor']] };
 
 describe('event bus', () => {
   it('accepts from the organization only CloudTrail events of the catalog\'s sources, and Warden events only from the Warden functions', () => {
@@ -200,7 +201,7 @@ describe('roles', () => {
     );
   });
 
-  it('grants the scanner the state store, the bus, the baseline key and the remediator role (for its reads), and nothing else', () => {
+  it('grants the scanner the state store, the bus, the baseline key and the read-only audit role (for its reads), and nothing else', () => {
     const scanner = stack.scheduledScan.scanner;
     expect(grants(scanner)).toEqual(
       sorted([
@@ -208,16 +209,19 @@ describe('roles', () => {
         [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
         [['events:PutEvents'], arnOf(stack.bus)],
         [['secretsmanager:GetSecretValue'], ref(stack.baselineKey)],
-        [['sts:AssumeRole'], remediatorRoleArn],
+        [['sts:AssumeRole'], auditRoleArn],
       ]),
     );
   });
 
-  it.each(['responder', 'scanner'] as const)('lets the %s assume only the remediator role name, only in organization accounts', (name) => {
+  it.each([
+    ['responder', 'the remediator role', remediatorRoleArn],
+    ['scanner', 'the audit role', auditRoleArn],
+  ] as const)('lets the %s assume only %s name, only in organization accounts', (name, _role, roleArn) => {
     const fn = name === 'responder' ? stack.responder : stack.scheduledScan.scanner;
     const sts = roleStatements(json, logicalId(fn.role)).filter((s) => actionsOf(s).some((a) => a.startsWith('sts:')));
     expect(sts).toHaveLength(1);
-    expect(sts[0]?.Resource).toEqual(remediatorRoleArn);
+    expect(sts[0]?.Resource).toEqual(roleArn);
     expect(sts[0]?.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } });
   });
 

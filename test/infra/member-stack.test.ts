@@ -8,7 +8,8 @@ import { parseDeployConfig, type DeployConfig } from '../../infra/deploy-config'
 import { forwardingPatterns, triggerIndex } from '../../infra/event-patterns';
 import { MemberStack, memberTemplate } from '../../infra/member-stack';
 import { suppressMemberFindings } from '../../infra/nag-suppressions';
-import { remediatorActions } from '../../infra/remediator-permissions';
+import { ACTIONS_WITHOUT_RESOURCE, auditorActions, remediatorActions } from '../../infra/remediator-permissions';
+import { SCAN_PERMISSIONS } from '../../functions/shared/scan/scan-permissions';
 
 const config: DeployConfig = parseDeployConfig(readFileSync('warden.config.example.yaml', 'utf8'), 'example');
 
@@ -66,7 +67,7 @@ describe('member template', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('grants the remediator exactly the union of declared permissions, trusted only by the responder and the scanner in the organization', () => {
+  it('grants the remediator exactly the union of declared permissions, trusted only by the responder in the organization', () => {
     const role = Object.values(member.findResources('AWS::IAM::Role', { Properties: { RoleName: 'WardenRemediator' } }))[0] as {
       Properties: { AssumeRolePolicyDocument: { Statement: Statement[] }; Policies: { PolicyDocument: { Statement: Statement[] } }[] };
       Condition: string;
@@ -78,10 +79,41 @@ describe('member template', () => {
     expect(trust).toEqual([
       {
         Effect: 'Allow',
-        Principal: { AWS: [{ Ref: 'ResponderRoleArn' }, { Ref: 'ScannerRoleArn' }] },
+        Principal: { AWS: [{ Ref: 'ResponderRoleArn' }] },
         Action: 'sts:AssumeRole',
         Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
       },
+    ]);
+  });
+
+  type AuditRole = { Properties: { RoleName: string; AssumeRolePolicyDocument: { Statement: Statement[] }; Policies: { PolicyName: string; PolicyDocument: { Statement: (Statement & { Sid: string })[] } }[] }; Condition: string };
+  const auditRoleOf = (template: Template, name: string): AuditRole | undefined => Object.values(template.findResources('AWS::IAM::Role', { Properties: { RoleName: name } }))[0] as AuditRole | undefined;
+
+  it('grants the audit role exactly the scan’s calls, the list calls on "*" and the rest scoped to the account, trusted only by the scanner in the organization', () => {
+    const role = auditRoleOf(member, 'WardenAuditor');
+    expect(role?.Condition).toBe('IsHomeRegion');
+    expect(role?.Properties.Policies.map((p) => p.PolicyName)).toEqual(['WardenAudit']);
+    const statements = role?.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement) ?? [];
+    expect(statements.flatMap(actionsOf).sort()).toEqual([...SCAN_PERMISSIONS].sort());
+    expect(auditorActions()).toEqual([...SCAN_PERMISSIONS].sort());
+    expect(statements.map((s) => [s.Sid, s.Resource])).toEqual([
+      ['Wardeniam', [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/*' }]],
+      ['Wardenlambda', [{ 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:layer:*' }]],
+      ['WardenListCalls', '*'],
+    ]);
+    expect([...actionsOf(statements.find((s) => s.Sid === 'WardenListCalls') ?? {})].sort()).toEqual([...ACTIONS_WITHOUT_RESOURCE].sort());
+    expect(role?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Principal: { AWS: [{ Ref: 'ScannerRoleArn' }] }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } },
+    ]);
+  });
+
+  it('names the audit role after auditRoleName and trusts the operators’ roles of deployment.auditorPrincipals as well', () => {
+    const operator = 'arn:aws:iam::111122223333:role/SecurityAudit';
+    const withOperators: DeployConfig = { ...config, auditRoleName: 'OrgReadOnlyScan', deployment: { ...config.deployment, auditorPrincipals: [operator] } };
+    const template = Template.fromStack(new MemberStack(new App(), 'WithOperators', { config: withOperators, rules: RULES }));
+    expect(auditRoleOf(template, 'WardenAuditor')).toBeUndefined();
+    expect(auditRoleOf(template, 'OrgReadOnlyScan')?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Principal: { AWS: [{ Ref: 'ScannerRoleArn' }, operator] }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } },
     ]);
   });
 

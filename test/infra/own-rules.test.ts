@@ -214,9 +214,10 @@ describe('the bot against its own rules', () => {
   it('finds nothing on its own functions and roles (central, management account, StackSet member)', async () => {
     const { evaluated, findings } = await findingsOf(state);
     expect(evaluated.filter((e) => e.startsWith('function'))).toHaveLength(4);
-    // Four function roles, the scan's state machine and schedule roles, and in each member deployment the forwarder and the remediator.
-    expect(evaluated.filter((e) => e.startsWith('role'))).toHaveLength(10);
+    // Four function roles, the scan's state machine and schedule roles, and in each member deployment the forwarder, the remediator and the auditor.
+    expect(evaluated.filter((e) => e.startsWith('role'))).toHaveLength(12);
     expect(evaluated).toContain('role WardenRemediator');
+    expect(evaluated).toContain('role WardenAuditor');
     expect(findings.map((f) => `${f.ruleId}: ${f.resource}: ${f.summary}`)).toEqual([]);
   });
 
@@ -230,7 +231,10 @@ describe('the bot against its own rules', () => {
     expect(JSON.stringify(approval?.Policy)).toContain('apigateway.amazonaws.com');
     const remediator = state.roles?.find((r) => r.Role.RoleName === 'WardenRemediator');
     expect(JSON.stringify(remediator?.Role.AssumeRolePolicyDocument)).toContain(`arn:aws:iam::${SECURITY}:role/WardenCentral-ResponderRole`);
-    expect(JSON.stringify(remediator?.Role.AssumeRolePolicyDocument)).toContain(`arn:aws:iam::${SECURITY}:role/WardenCentral-ScheduledScanScannerRole`);
+    expect(JSON.stringify(remediator?.Role.AssumeRolePolicyDocument)).not.toContain('ScannerRole');
+    const auditor = state.roles?.find((r) => r.Role.RoleName === 'WardenAuditor');
+    expect(JSON.stringify(auditor?.Role.AssumeRolePolicyDocument)).toContain(`arn:aws:iam::${SECURITY}:role/WardenCentral-ScheduledScanScannerRole`);
+    expect(JSON.stringify(auditor?.Role.AssumeRolePolicyDocument)).not.toContain('ResponderRole');
   });
 
   it('would find a secret put in a function environment, a runtime past its deprecation, and a role trusted by anyone', async () => {

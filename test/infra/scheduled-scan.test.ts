@@ -83,8 +83,8 @@ describe('ScheduledScan', () => {
     expect(actions).toEqual(
       [...SCANNER_TABLE_ACTIONS, 'events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue', 'sqs:SendMessage', 'sts:AssumeRole', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'].sort(),
     );
-    const assume = statements.find((s) => s.Sid === 'AssumeTheReadRoleInOrganizationAccounts');
-    expect(assume?.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/WardenRemediator']] });
+    const assume = statements.find((s) => s.Sid === 'AssumeTheAuditRoleInOrganizationAccounts');
+    expect(assume?.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/WardenAuditor']] });
     expect(assume?.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } });
     expect(JSON.stringify(statements.find((s) => s.Sid === 'PutFindingsOnTheWardenBus')?.Resource)).toMatch(/^\{"Fn::GetAtt":\["Bus[0-9A-F]+","Arn"\]\}$/);
     expect(JSON.stringify(statements.find((s) => s.Sid === 'ReadBaselineKey')?.Resource)).toMatch(/^\{"Ref":"BaselineKey[0-9A-F]+"\}$/);

@@ -47,6 +47,8 @@ export interface CrossAccountCredentialsOptions {
    * cached `warden-read` session). false: one cached session per account for everything.
    */
   readonly sessionPerFinding?: boolean;
+  /** The role to assume (default `config.remediatorRoleName`; scans pass `config.auditRoleName`). */
+  readonly roleName?: string;
 }
 
 /**
@@ -69,7 +71,7 @@ export class CrossAccountCredentials {
   }
 
   /**
-   * Credentials of the remediator role in the account, cached per account and session name until
+   * Credentials of the remediator role (or `roleName`) in the account, cached per account and session name until
    * 5 minutes before they expire; concurrent callers share one AssumeRole.
    * @throws AccountNotInOrganizationError before any call for an account outside the organization.
    */
@@ -101,7 +103,7 @@ export class CrossAccountCredentials {
   }
 
   private async assume(partition: string, account: string, findingId: string | undefined): Promise<AwsCredentialIdentity> {
-    const roleArn = remediatorRoleArn(partition, account, this.options.config.remediatorRoleName);
+    const roleArn = remediatorRoleArn(partition, account, this.options.roleName ?? this.options.config.remediatorRoleName);
     let out;
     try {
       out = await this.options.sts.send(

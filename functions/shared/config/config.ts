@@ -34,6 +34,11 @@ export const WardenConfigSchema = z.strictObject({
     .string()
     .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')
     .default('WardenRemediator'),
+  /** The read-only role scans (`warden scan`, the scheduled scan) assume in member accounts: only the reads the scan calls. */
+  auditRoleName: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')
+    .default('WardenAuditor'),
   dryRun: z.boolean().default(true),
   rules: z.record(z.string(), RuleOverrideSchema).default({}),
   /** Per-account overrides (win over OU and rule); `ou` places the account in an OU of `ous`. */
@@ -72,8 +77,10 @@ export const WardenConfigSchema = z.strictObject({
       memberOus: z.array(z.string().regex(/^(ou-[a-z0-9]+-[a-z0-9]+|r-[a-z0-9]+)$/, 'must be an OU id ("ou-ab12-cd34ef56") or the root id ("r-ab12")')).default([]),
       /** Days CloudWatch keeps the bot's own logs. */
       logRetentionDays: z.number().int().positive().default(90),
+      /** Role ARNs besides the scheduled scanner's that may assume the audit role (operators running `warden scan`). */
+      auditorPrincipals: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN such as "arn:aws:iam::111122223333:role/SecurityAudit"')).default([]),
     })
-    .default({ homeRegion: 'us-east-1', regions: ['us-east-1'], memberOus: [], logRetentionDays: 90 }),
+    .default({ homeRegion: 'us-east-1', regions: ['us-east-1'], memberOus: [], logRetentionDays: 90, auditorPrincipals: [] }),
   /** Slack: where alerts go, who may approve, and when a burst becomes one digest. */
   slack: z
     .strictObject({

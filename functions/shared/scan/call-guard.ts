@@ -1,8 +1,13 @@
 /**
  * Every AWS call of a scan goes through a `CallGuard`: a concurrency bound per key (one per account
  * and API: Lambda and IAM throttle low), a retry with exponential backoff and full jitter on
- * throttling, and a count of the calls made (retries included).
+ * throttling, a count of the calls made (retries included), and optionally a list of the only APIs
+ * it lets through (the audit role's actions: a call outside it fails before it is sent).
  */
+import { WardenError } from '../errors';
+
+/** A scan tried an API outside the guard's allowed list (the audit role would deny it): nothing was sent. */
+export class CallNotAllowedError extends WardenError {}
 
 /** Error names AWS services use for throttling (Lambda: TooManyRequestsException; IAM and most others: Throttling…). */
 const THROTTLING_NAMES = new Set([
@@ -77,6 +82,8 @@ export interface CallGuardOptions {
   /** Random number in [0, 1) for the jitter (tests make it deterministic). */
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The only APIs (`lambda:GetPolicy` …) wrapped clients may send; absent: any. */
+  readonly allowedApis?: readonly string[];
 }
 
 type Send = (command: object, options?: unknown) => Promise<unknown>;
@@ -94,9 +101,11 @@ export class CallGuard {
   private readonly retry: RetryPolicy;
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly allowed: ReadonlySet<string> | undefined;
 
   constructor(options: CallGuardOptions = {}) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.allowed = options.allowedApis === undefined ? undefined : new Set(options.allowedApis);
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
@@ -130,7 +139,8 @@ export class CallGuard {
 
   /**
    * The same client, with every `send` going through {@link call} under `key` (counted as
-   * `<service>:<Command name without "Command">`). Other members are the client's own.
+   * `<service>:<Command name without "Command">`), refused with `CallNotAllowedError` when that API
+   * is not in `allowedApis`. Other members are the client's own.
    */
   wrap<C extends object>(client: C, key: string, limit: number, service: string): C {
     return new Proxy(client, {
@@ -138,7 +148,11 @@ export class CallGuard {
         const value: unknown = Reflect.get(target, property, receiver);
         if (property !== 'send' || typeof value !== 'function') return value;
         const send = value as Send;
-        return (command: object, options?: unknown) => this.call(key, limit, `${service}:${command.constructor.name.replace(/Command$/, '')}`, () => send.call(target, command, options));
+        return (command: object, options?: unknown) => {
+          const api = `${service}:${command.constructor.name.replace(/Command$/, '')}`;
+          if (this.allowed !== undefined && !this.allowed.has(api)) return Promise.reject(new CallNotAllowedError(`${api} is not a call the scan may make (not an action of the audit role): not sent`));
+          return this.call(key, limit, api, () => send.call(target, command, options));
+        };
       },
     });
   }

@@ -1,5 +1,5 @@
 /**
- * Wires the deployed scheduled scanner from its environment: STS, per-account clients, DynamoDB store,
+ * Wires the deployed scheduled scanner from its environment: STS (the audit role), per-account clients, DynamoDB store,
  * the deployed baselines (refreshed for every compliant resource the scan judges), EventBridge sink.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -31,7 +31,7 @@ export type DeployedScan = (item: unknown) => Promise<ScheduledScanResult>;
 export function createDeployedScan(env: ScannerEnv, options: { readonly baselines?: BaselineKeeper } = {}): DeployedScan {
   const config = parseConfigJson(env.configJson, 'WARDEN_CONFIG');
   const own = <C extends object>(client: C): C => tracer.captureAWSv3Client(client);
-  const credentials = new CrossAccountCredentials({ sts: own(new STSClient(clientConfig(env.region))), config });
+  const credentials = new CrossAccountCredentials({ sts: own(new STSClient(clientConfig(env.region))), config, roleName: config.auditRoleName });
   const documents = DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } });
   const scanner = new Scanner({
     rules: RULES,

@@ -14,6 +14,7 @@ import { isLambdaExecutionRole } from '../iam/execution-role';
 import { functionArn, iamRegionFor, parseRoleName, resourceArn, type AttachedRolePolicy, type FunctionConfiguration, type FunctionRef, type LayerVersionRef, type ResourceRef, type RoleSnapshot } from '../state/resources';
 import { CallGuard, forEachBounded, type CallStats } from './call-guard';
 import { listFunctions, listLayerVersions, listRoles } from './scan-inventory';
+import { SCAN_PERMISSIONS } from './scan-permissions';
 import { ScanStateReader } from './scan-state-reader';
 
 /**
@@ -48,7 +49,7 @@ export interface ScanOptions {
   readonly config: WardenConfig;
   readonly clients: ScanClients;
   readonly concurrency?: Partial<ScanConcurrency>;
-  /** Bounds, retries and counts every call (pass one to share it, or to set its retry policy). */
+  /** Bounds, retries and counts every call (pass one to share it, or to set its retry policy; default: allows `SCAN_PERMISSIONS` only). */
   readonly guard?: CallGuard;
   /** Attaches last-known-good baselines and captures new ones for compliant resources. */
   readonly baselines?: BaselineKeeper;
@@ -121,7 +122,7 @@ export class Scanner {
   private readonly awsManaged = new Map<string, AttachedRolePolicy>();
 
   constructor(private readonly options: ScanOptions) {
-    this.guard = options.guard ?? new CallGuard();
+    this.guard = options.guard ?? new CallGuard({ allowedApis: SCAN_PERMISSIONS });
     this.concurrency = { ...DEFAULT_CONCURRENCY, ...options.concurrency };
     this.now = options.now ?? (() => new Date());
   }

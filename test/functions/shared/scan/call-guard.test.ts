@@ -1,6 +1,6 @@
 import { TooManyRequestsException, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
-import { CallGuard, forEachBounded, isThrottling, Limiter } from '../../../../functions/shared/scan/call-guard';
+import { CallGuard, CallNotAllowedError, forEachBounded, isThrottling, Limiter } from '../../../../functions/shared/scan/call-guard';
 
 const throttle = (): Error => new TooManyRequestsException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
 
@@ -109,5 +109,24 @@ describe('CallGuard', () => {
     expect(peak).toBe(2);
     expect(wrapped.region).toBe('eu-west-1');
     expect(guard.stats().byApi).toEqual({ 'lambda:GetPolicy': 4 });
+  });
+
+  it('refuses an API outside allowedApis before sending it, and counts it nowhere', async () => {
+    class GetPolicyCommand {
+      constructor(readonly input: { FunctionName: string }) {}
+    }
+    class DeleteFunctionCommand {
+      constructor(readonly input: { FunctionName: string }) {}
+    }
+    const sent: string[] = [];
+    const client = { send: (command: GetPolicyCommand | DeleteFunctionCommand): Promise<string> => Promise.resolve(String(sent.push(command.constructor.name))) };
+    const guard = new CallGuard({ allowedApis: ['lambda:GetPolicy'] });
+    const wrapped = guard.wrap(client, 'lambda:1:eu-west-1', 2, 'lambda');
+    await expect(wrapped.send(new DeleteFunctionCommand({ FunctionName: 'f' }))).rejects.toThrow(
+      new CallNotAllowedError('lambda:DeleteFunction is not a call the scan may make (not an action of the audit role): not sent'),
+    );
+    await wrapped.send(new GetPolicyCommand({ FunctionName: 'f' }));
+    expect(sent).toEqual(['GetPolicyCommand']);
+    expect(guard.stats()).toEqual({ byApi: { 'lambda:GetPolicy': 1 }, total: 1, throttled: 0 });
   });
 });

@@ -1,15 +1,17 @@
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CrossAccountCredentials } from '../../../../functions/shared/aws/credentials';
-import { LAMBDA_READ_PERMISSIONS } from '../../../../functions/shared/aws/lambda-state-reader';
 import { baselineKeeperByKind, InMemoryBaselineStore } from '../../../../functions/shared/baseline/baseline-keeper';
 import { createBaselineKey, FunctionBaselineKeeper } from '../../../../functions/shared/baseline/function-baseline';
 import { CallGuard } from '../../../../functions/shared/scan/call-guard';
 import { scanClients } from '../../../../functions/shared/scan/scan-clients';
-import { SCAN_LIST_PERMISSIONS } from '../../../../functions/shared/scan/scan-inventory';
+import { SCAN_PERMISSIONS } from '../../../../functions/shared/scan/scan-permissions';
+import { listRoles } from '../../../../functions/shared/scan/scan-inventory';
 import { Scanner, type ScanProgress } from '../../../../functions/shared/scan/scanner';
+import { ScanStateReader } from '../../../../functions/shared/scan/scan-state-reader';
 import { RULES } from '../../../../rules';
-import { remediatorActions } from '../../../../infra/remediator-permissions';
+import { auditorActions } from '../../../../infra/remediator-permissions';
 import { installOrganizationMocks, type OrganizationMockHandle } from '../../../../sim/organization-mock';
 import { ACCOUNT, ORG_ACCOUNT } from '../../../fixtures/accounts';
 import { plantedSecret, SCAN_ACCOUNTS, SCAN_CONFIG, SCAN_REGIONS, scanWorld, UNREACHABLE_ACCOUNT, type ScanWorld } from '../../../fixtures/organization';
@@ -19,7 +21,7 @@ const TARGETS = SCAN_ACCOUNTS.map((account) => ({ account, regions: [...SCAN_REG
 const noSleep = (): Promise<void> => Promise.resolve();
 
 function scanner(options: { guard?: CallGuard; onProgress?: (p: ScanProgress) => void; baselines?: ReturnType<typeof baselineKeeperByKind> } = {}): Scanner {
-  const credentials = new CrossAccountCredentials({ sts: new STSClient({ region: 'us-east-1' }), config: SCAN_CONFIG });
+  const credentials = new CrossAccountCredentials({ sts: new STSClient({ region: 'us-east-1' }), config: SCAN_CONFIG, roleName: SCAN_CONFIG.auditRoleName });
   return new Scanner({ rules: RULES, config: SCAN_CONFIG, clients: scanClients(credentials), guard: options.guard ?? new CallGuard({ sleep: noSleep }), ...options });
 }
 
@@ -79,10 +81,13 @@ describe('Scanner', () => {
     );
   });
 
-  it('sends no mutating command and only what the remediator role allows', async () => {
-    await scanner().scan(TARGETS);
-    const allowed = new Set<string>([...LAMBDA_READ_PERMISSIONS, ...SCAN_LIST_PERMISSIONS]);
-    for (const action of allowed) expect(remediatorActions()).toContain(action);
+  it('sends no mutating command and only what the audit role allows, through the audit role', async () => {
+    const guard = new CallGuard({ sleep: noSleep, allowedApis: SCAN_PERMISSIONS });
+    const report = await scanner({ guard }).scan(TARGETS);
+    expect(report.errors.filter((e) => e.stage !== 'credentials')).toEqual([]);
+    const allowed = new Set<string>(auditorActions());
+    expect([...allowed].sort()).toEqual([...SCAN_PERMISSIONS].sort());
+    expect(Object.keys(guard.stats().byApi).filter((api) => !allowed.has(api))).toEqual([]);
     const sent = [...org.lambda.calls.map((c) => `lambda:${c.command}`), ...org.iam.calls.map((c) => `iam:${c.command}`)];
     expect(sent.length).toBeGreaterThan(0);
     for (const action of sent) {
@@ -91,6 +96,49 @@ describe('Scanner', () => {
     }
     expect(org.assumeRoleCalls.map((c) => c.sessionName)).toEqual(expect.arrayContaining(['warden-scan']));
     expect(new Set(org.assumeRoleCalls.map((c) => c.sessionName))).toEqual(new Set(['warden-scan']));
+    expect(new Set(org.assumeRoleCalls.map((c) => c.roleArn.replace(/^arn:aws:iam::\d{12}:/, '')))).toEqual(new Set(['role/WardenAuditor']));
+  });
+
+  it('calls exactly the audit role’s actions: the fixture scan, plus the two fallbacks it has no case for', async () => {
+    const guard = new CallGuard({ sleep: noSleep, allowedApis: SCAN_PERMISSIONS });
+    await scanner({ guard }).scan(TARGETS);
+    expect(Object.keys(guard.stats().byApi).sort()).toEqual([
+      'iam:GetAccountAuthorizationDetails',
+      'lambda:GetFunctionUrlConfig',
+      'lambda:GetLayerVersionPolicy',
+      'lambda:GetPolicy',
+      'lambda:ListFunctions',
+      'lambda:ListLayerVersions',
+      'lambda:ListLayers',
+      'lambda:ListTags',
+    ]);
+    // An attached policy missing from the authorization details is read on its own.
+    const policyArn = `arn:aws:iam::${ACCOUNT}:policy/late`;
+    const document = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:GetFunction', Resource: '*' }] }));
+    const answers: Readonly<Record<string, object>> = {
+      GetAccountAuthorizationDetailsCommand: { IsTruncated: false, RoleDetailList: [{ RoleName: 'late-role', Arn: `arn:aws:iam::${ACCOUNT}:role/late-role`, Path: '/', AssumeRolePolicyDocument: document, AttachedManagedPolicies: [{ PolicyArn: policyArn }] }] },
+      GetPolicyCommand: { Policy: { DefaultVersionId: 'v3' } },
+      GetPolicyVersionCommand: { PolicyVersion: { Document: document } },
+    };
+    const iam = guard.wrap({ send: (command: object) => Promise.resolve(answers[command.constructor.name]) }, 'iam:fallback', 1, 'iam') as unknown as IAMClient;
+    const roles = await listRoles(iam, ACCOUNT, 'us-east-1');
+    expect(roles.get(`arn:aws:iam::${ACCOUNT}:role/late-role`)?.attachedPolicies?.map((p) => [p.arn, p.defaultVersionId])).toEqual([[policyArn, 'v3']]);
+    // A qualified function (a version or alias) is not in the listing: its configuration is read.
+    const credentials = new CrossAccountCredentials({ sts: new STSClient({ region: 'us-east-1' }), config: SCAN_CONFIG, roleName: SCAN_CONFIG.auditRoleName });
+    const lambda = guard.wrap(await scanClients(credentials).lambda(ACCOUNT, 'us-east-1'), 'lambda:fallback', 1, 'lambda');
+    await new ScanStateReader({ functions: new Map(), roles: new Map() }, () => lambda).readFunction({ kind: 'lambda-function', account: ACCOUNT, region: 'us-east-1', functionName: 'absent', qualifier: '1' }, ['configuration']);
+    expect(Object.keys(guard.stats().byApi).sort()).toEqual([...SCAN_PERMISSIONS].sort());
+    expect(auditorActions()).toEqual([...SCAN_PERMISSIONS].sort());
+  });
+
+  it('refuses, without sending it, a call outside the audit role', async () => {
+    const guard = new CallGuard({ sleep: noSleep, allowedApis: SCAN_PERMISSIONS.filter((api) => api !== 'lambda:GetPolicy') });
+    const report = await scanner({ guard }).scan(TARGETS);
+    expect(org.lambda.callsOf('GetPolicy')).toHaveLength(0);
+    expect(guard.stats().byApi['lambda:GetPolicy']).toBeUndefined();
+    const refused = report.errors.filter((e) => e.stage === 'evaluate');
+    expect(refused).toHaveLength(69);
+    for (const e of refused) expect(e.message).toMatch(/^StateReadError: Reading .+ failed: CallNotAllowedError$/);
   });
 
   it('never puts a secret value in findings or errors', async () => {
