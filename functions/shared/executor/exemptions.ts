@@ -19,6 +19,7 @@ export function protectedResourcePatterns(config: WardenConfig): readonly string
     `arn:*:iam::*:role/${prefix}*`,
     `arn:*:iam::*:role/*/${prefix}*`,
     `arn:*:iam::*:role/${config.remediatorRoleName}`,
+    `arn:*:iam::*:role/${config.auditRoleName}`,
     `arn:*:events:*:*:rule/${prefix}*`,
     `arn:*:events:*:*:rule/*/${prefix}*`,
     `arn:*:events:*:*:event-bus/${prefix}*`,

@@ -39,6 +39,13 @@ describe('exemptions', () => {
     expect(isProtectedResource(config, arn)).toBe(expected);
   });
 
+  it('protects the remediator and audit roles by their configured names, whatever the stack prefix', () => {
+    const custom = parseConfig({ remediatorRoleName: 'OrgFixer', auditRoleName: 'OrgReader' });
+    expect(isProtectedResource(custom, 'arn:aws:iam::111122223333:role/OrgFixer')).toBe(true);
+    expect(isProtectedResource(custom, 'arn:aws:iam::111122223333:role/OrgReader')).toBe(true);
+    expect(isProtectedResource(custom, 'arn:aws:iam::111122223333:role/OrgOther')).toBe(false);
+  });
+
   it.each([
     [{ 'warden:exempt': 'a, b' }, 'b', true],
     [{ 'warden:exempt': 'a b' }, 'b', true],
