@@ -18,6 +18,9 @@ import { forwardingPatterns, type ForwardingPattern } from './event-patterns';
 import { suppressMemberFindings } from './nag-suppressions';
 import { ACTIONS_WITHOUT_RESOURCE, actionsByService, auditorActions, remediatorActions } from './remediator-permissions';
 
+/** Names of the forwarding rules: `warden-forward-<service>`. */
+export const FORWARDING_RULE_PREFIX = 'warden-forward-';
+
 export interface MemberStackProps extends StackProps {
   readonly config: WardenConfig;
   readonly rules: readonly AnyRule[];
@@ -71,8 +74,12 @@ export class MemberStack extends Stack {
       reason: 'Two conditions by meaning (the remediator role lives in the home region; IAM events arrive in us-east-1): they coincide when the home region is us-east-1.',
     });
 
+    // Only this account's own forwarding rules may use it (no confused deputy through another account's rule).
     const forwarder = new iam.Role(this, 'ForwarderRole', {
-      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': this.account },
+        ArnLike: { 'aws:SourceArn': `arn:${this.partition}:events:${this.region}:${this.account}:rule/${FORWARDING_RULE_PREFIX}*` },
+      }),
       description: 'Lets EventBridge forward CloudTrail events to the central Warden bus',
     });
     forwarder.addToPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [busArn.valueAsString] }));
@@ -84,7 +91,7 @@ export class MemberStack extends Stack {
       for (const pattern of patterns) {
         const service = pattern.source[0]?.replace(/^aws\./, '') ?? 'unknown';
         const rule = new events.CfnRule(this, `Forward-${service}`, {
-          name: `warden-forward-${service}`,
+          name: `${FORWARDING_RULE_PREFIX}${service}`,
           description: `Lambda Warden: forward ${service} changes the rule catalog watches`,
           eventPattern: pattern,
           state: 'ENABLED',

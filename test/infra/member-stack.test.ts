@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../../rules';
 import { parseDeployConfig, type DeployConfig } from '../../infra/deploy-config';
 import { forwardingPatterns, triggerIndex } from '../../infra/event-patterns';
-import { MemberStack, memberTemplate } from '../../infra/member-stack';
+import { FORWARDING_RULE_PREFIX, MemberStack, memberTemplate } from '../../infra/member-stack';
 import { suppressMemberFindings } from '../../infra/nag-suppressions';
 import { ACTIONS_WITHOUT_RESOURCE, auditorActions, remediatorActions } from '../../infra/remediator-permissions';
 import { SCAN_PERMISSIONS } from '../../functions/shared/scan/scan-permissions';
@@ -115,6 +115,26 @@ describe('member template', () => {
     expect(auditRoleOf(template, 'OrgReadOnlyScan')?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       { Effect: 'Allow', Principal: { AWS: [{ Ref: 'ScannerRoleArn' }, operator] }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } },
     ]);
+  });
+
+  it('lets only this account’s own forwarding rules assume the forwarder role', () => {
+    const roles = Object.entries(member.findResources('AWS::IAM::Role')).filter(([id]) => id.startsWith('ForwarderRole'));
+    expect(roles).toHaveLength(1);
+    const trust = (roles[0]?.[1] as { Properties: { AssumeRolePolicyDocument: { Statement: unknown[] } } }).Properties.AssumeRolePolicyDocument.Statement;
+    expect(trust).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':rule/warden-forward-*']] } },
+        },
+      },
+    ]);
+    const rules = Object.values(member.findResources('AWS::Events::Rule')) as { Properties: { Name: string } }[];
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) expect(rule.Properties.Name.startsWith(FORWARDING_RULE_PREFIX)).toBe(true);
   });
 
   it('is the template the StackSet deploys', () => {
