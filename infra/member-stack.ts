@@ -132,7 +132,12 @@ export class MemberStack extends Stack {
         // The responder reads and reverts; scans read through the audit role below.
         Statement: [{ Effect: 'Allow', Principal: { AWS: [responderRoleArn.valueAsString] }, Action: 'sts:AssumeRole', ...inOrganization }],
       },
-      policies: [{ policyName: 'WardenRemediation', policyDocument: { Version: '2012-10-17', Statement: policyStatements(remediatorActions()) } }],
+      policies: [
+        {
+          policyName: 'WardenRemediation',
+          policyDocument: { Version: '2012-10-17', Statement: [...policyStatements(remediatorActions()), neverChangeOwnRoles(config, Stack.of(this))] },
+        },
+      ],
     });
     remediator.cfnOptions.condition = isHomeRegion;
 
@@ -149,6 +154,31 @@ export class MemberStack extends Stack {
     });
     auditor.cfnOptions.condition = isHomeRegion;
   }
+}
+
+/**
+ * An explicit Deny, in IAM itself, of the remediator's IAM writes on the bot's own roles and policies
+ * (the stack prefix, the remediator and audit role names): whoever holds the remediator session can
+ * never widen the bot's own permissions or trust. The executor's self-protection refuses the same
+ * before any call; this holds even if that code were bypassed.
+ */
+export function neverChangeOwnRoles(config: WardenConfig, stack: Stack): Record<string, unknown> {
+  const writes = remediatorActions().filter((action) => action.startsWith('iam:') && !/^iam:(Get|List)/.test(action));
+  const prefix = config.selfProtection.stackPrefix;
+  const iamArn = (resource: string): string => `arn:${stack.partition}:iam::${stack.account}:${resource}`;
+  return {
+    Sid: 'NeverChangeWardenRolesOrPolicies',
+    Effect: 'Deny',
+    Action: writes,
+    Resource: [
+      iamArn(`role/${prefix}*`),
+      iamArn(`role/*/${prefix}*`),
+      iamArn(`role/${config.remediatorRoleName}`),
+      iamArn(`role/${config.auditRoleName}`),
+      iamArn(`policy/${prefix}*`),
+      iamArn(`policy/*/${prefix}*`),
+    ],
+  };
 }
 
 /**

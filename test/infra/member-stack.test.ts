@@ -73,8 +73,21 @@ describe('member template', () => {
       Condition: string;
     };
     expect(role.Condition).toBe('IsHomeRegion');
-    const granted = role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement.flatMap(actionsOf)).sort();
+    const statements = role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+    const granted = statements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf).sort();
     expect(granted).toEqual(remediatorActions());
+    // The one Deny: the remediator's IAM writes never touch the bot's own roles and policies.
+    const denied = statements.filter((s) => s.Effect !== 'Allow');
+    const iamArn = (resource: string): unknown => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:${resource}`]] });
+    expect(denied).toEqual([
+      {
+        Sid: 'NeverChangeWardenRolesOrPolicies',
+        Effect: 'Deny',
+        Action: remediatorActions().filter((a) => a.startsWith('iam:') && !/^iam:(Get|List)/.test(a)),
+        Resource: ['role/Warden*', 'role/*/Warden*', 'role/WardenRemediator', 'role/WardenAuditor', 'policy/Warden*', 'policy/*/Warden*'].map(iamArn),
+      },
+    ]);
+    expect(denied[0]?.Action).toEqual(expect.arrayContaining(['iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:DetachRolePolicy']));
     const trust = role.Properties.AssumeRolePolicyDocument.Statement;
     expect(trust).toEqual([
       {
