@@ -118,11 +118,30 @@ export class ApprovalService {
       await this.options.sink.publish([decisionEvent(detail)]);
       telemetry.info('decision', { ...detail });
     } catch (e: unknown) {
-      // Nobody would run or announce it: put the record back to pending so the click can be retried.
+      // Nobody would run or announce it: take back the exemption this click wrote (only if it is still
+      // this record's) and put the record back to pending so the click can be retried.
+      const reason = (err: unknown): string => (err instanceof Error ? err.message : 'unknown error');
+      let exemptionRemoved: boolean | undefined;
+      if (exemptUntil !== undefined) {
+        const { resource, ruleId } = record.finding;
+        exemptionRemoved = await store.deleteExemption({ resource, ruleId, recordId: record.id }).catch((err: unknown) => {
+          telemetry.error('exemption of an unannounced decision not removed', { ...attempt, decision, resource, ruleId, error: reason(err) });
+          return false;
+        });
+      }
       const undone = await store
         .undoDecision({ id: record.id, decision, by: interaction.userId, decidedAt: decided.decidedAt ?? now.toISOString() })
-        .catch(() => false);
-      telemetry.error('decision not announced', { ...attempt, decision, undone, error: e instanceof Error ? e.message : 'unknown error' });
+        .catch((err: unknown) => {
+          telemetry.error('decision not put back to pending', { ...attempt, decision, error: reason(err) });
+          return false;
+        });
+      telemetry.error('decision not announced', {
+        ...attempt,
+        decision,
+        undone,
+        ...(exemptionRemoved === undefined ? {} : { exemptionRemoved }),
+        error: reason(e),
+      });
       throw e;
     }
     return { outcome: 'decided', decision, reply: null };

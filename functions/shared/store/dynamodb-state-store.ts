@@ -436,6 +436,15 @@ export class DynamoDbStateStore implements StateStore {
     });
   }
 
+  async deleteExemption(input: { resource: string; ruleId: string; recordId: string }): Promise<boolean> {
+    return this.delete(`Removing the exemption of ${input.resource}`, {
+      Key: keys.exemption(input.resource, input.ruleId),
+      ConditionExpression: '#recordId = :recordId',
+      ExpressionAttributeNames: { '#recordId': 'recordId' },
+      ExpressionAttributeValues: { ':recordId': input.recordId },
+    });
+  }
+
   async getExemption(input: { resource: string; ruleId: string; now: Date }): Promise<StoredExemption | null> {
     const item = await this.get(keys.exemption(input.resource, input.ruleId));
     if (item === null) return null;

@@ -353,4 +353,16 @@ describe.each(STORES)('%s (decisions, execution claims, exemptions)', (_name, fa
     await store.putExemption({ ...exemption, until: later(7200).toISOString(), by: 'U3' });
     expect((await store.getExemption({ resource: FUNCTION_ARN, ruleId: 'function-public-access', now: later(3600) }))?.by).toBe('U3');
   });
+
+  it('removes an exemption only for the record that wrote it', async () => {
+    const key = { resource: FUNCTION_ARN, ruleId: 'function-public-access' };
+    const exemption = { ...key, until: later(3600).toISOString(), by: 'U1', recordId: 'wa-1', decision: 'rejected-and-exempted' as const, createdAt: NOW.toISOString() };
+    expect(await store.deleteExemption({ ...key, recordId: 'wa-1' })).toBe(false);
+    await store.putExemption(exemption);
+    expect(await store.deleteExemption({ ...key, recordId: 'wa-2' })).toBe(false);
+    expect(await store.deleteExemption({ resource: FUNCTION_ARN, ruleId: 'function-url-public', recordId: 'wa-1' })).toBe(false);
+    expect(await store.getExemption({ ...key, now: NOW })).toEqual(exemption);
+    expect(await store.deleteExemption({ ...key, recordId: 'wa-1' })).toBe(true);
+    expect(await store.getExemption({ ...key, now: NOW })).toBeNull();
+  });
 });
