@@ -13,6 +13,13 @@ import { silentTelemetry, type Telemetry } from '../observability';
 import type { ApprovalDecision, StateStore } from '../store/state-store';
 import { decidedRemediationEvent, DETAIL_TYPES, EVENT_SOURCE, type EventSink } from './warden-events';
 
+/**
+ * How long after the click a decided plan may still run. A run that failed gives its claim back, so
+ * a Decision event re-sent from the dead-letter queue days later would otherwise act on an account
+ * the approver no longer saw: past this window the plan is refused and the approver must decide again.
+ */
+export const DECISION_FRESHNESS_MINUTES = 15;
+
 const DECISIONS = ['approved', 'quarantined', 'rejected', 'rejected-and-exempted', 'restored', 'expired'] as const satisfies readonly DecisionKind[];
 /** The decisions that run a plan. */
 const RUNNABLE = ['approved', 'quarantined', 'restored'] as const satisfies readonly ApprovalDecision[];
@@ -123,7 +130,15 @@ export class DecisionRunner {
       return result('duplicate', 'already run (or being run) by another delivery');
     }
     try {
-      const ran = await this.options.executor.runPlan(record.finding, record.eventId, plan);
+      const decidedAt = record.decidedAt === undefined ? Number.NaN : Date.parse(record.decidedAt);
+      const age = this.now().getTime() - decidedAt;
+      const ran =
+        Number.isNaN(age) || age > DECISION_FRESHNESS_MINUTES * 60_000
+          ? this.options.executor.notRun(record.finding, record.eventId, plan, {
+              name: 'DecisionTooOld',
+              detail: `not run: decided at ${record.decidedAt ?? '(unknown)'}, more than ${String(DECISION_FRESHNESS_MINUTES)} minutes ago, and the account may have changed since; nothing was changed, decide again on a new finding or make the change by hand`,
+            })
+          : await this.options.executor.runPlan(record.finding, record.eventId, plan);
       const link = { id: record.id, expiresAt: record.expiresAt };
       const outcome: ExecutionOutcome = record.kind === 'restore' ? { ...ran, restore: link } : { ...ran, approval: link };
       await this.options.sink.publish([
