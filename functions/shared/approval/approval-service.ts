@@ -124,7 +124,7 @@ export class ApprovalService {
       let exemptionRemoved: boolean | undefined;
       if (exemptUntil !== undefined) {
         const { resource, ruleId } = record.finding;
-        exemptionRemoved = await store.deleteExemption({ resource, ruleId, recordId: record.id }).catch((err: unknown) => {
+        exemptionRemoved = await store.deleteExemption({ resource, ruleId, recordId: record.id, now: this.now() }).catch((err: unknown) => {
           telemetry.error('exemption of an unannounced decision not removed', { ...attempt, decision, resource, ruleId, error: reason(err) });
           return false;
         });

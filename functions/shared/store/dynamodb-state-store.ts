@@ -436,12 +436,15 @@ export class DynamoDbStateStore implements StateStore {
     });
   }
 
-  async deleteExemption(input: { resource: string; ruleId: string; recordId: string }): Promise<boolean> {
-    return this.delete(`Removing the exemption of ${input.resource}`, {
+  async deleteExemption(input: { resource: string; ruleId: string; recordId: string; now: Date }): Promise<boolean> {
+    // An UpdateItem that ends it now (getExemption wants `until` after now), not a DeleteItem: the
+    // approval function writes exemptions with Put/UpdateItem only. TTL removes the item a day later.
+    return this.update(`Ending the exemption of ${input.resource}`, {
       Key: keys.exemption(input.resource, input.ruleId),
+      UpdateExpression: 'SET #until = :now, #ttl = :ttl',
       ConditionExpression: '#recordId = :recordId',
-      ExpressionAttributeNames: { '#recordId': 'recordId' },
-      ExpressionAttributeValues: { ':recordId': input.recordId },
+      ExpressionAttributeNames: { '#recordId': 'recordId', '#until': 'until', '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':recordId': input.recordId, ':now': input.now.toISOString(), ':ttl': epochSeconds(input.now) + DAY },
     });
   }
 

@@ -232,7 +232,7 @@ export class InMemoryStateStore implements StateStore {
     return Promise.resolve();
   }
 
-  deleteExemption(input: { resource: string; ruleId: string; recordId: string }): Promise<boolean> {
+  deleteExemption(input: { resource: string; ruleId: string; recordId: string; now: Date }): Promise<boolean> {
     const key = `${input.resource}\u0000${input.ruleId}`;
     if (this.exemptions.get(key)?.recordId !== input.recordId) return Promise.resolve(false);
     this.exemptions.delete(key);
