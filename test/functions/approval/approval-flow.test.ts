@@ -290,6 +290,54 @@ describe('approval flow (Slack click → approval endpoint → Decision event �
     expect(sids(flow.harness)).toEqual(['webhook', 'webhook2']);
   });
 
+  it('Restore: the exemption is written when the restore runs, until 30 days after the click, and kept once it ran', async () => {
+    flow = await createFlow();
+    const event = addPermissionEvent({ statementId: 'webhook', principal: '*', functionUrlAuthType: 'NONE', action: 'lambda:InvokeFunctionUrl' });
+    flow.harness.account.replay(event);
+    const restoreId = (await flow.harness.responder.handle(event)).outcomes[0]?.restore?.id ?? '';
+    const clickedAt = flow.harness.clock();
+    await flow.click(BUTTON_ACTIONS.restore, restoreId, APPROVER);
+    const until = new Date(clickedAt.getTime() + 30 * 86_400_000).toISOString();
+    expect(flow.harness.eventsOf('Warden Decision')[0]?.detail).toMatchObject({ decision: 'restored', exemptUntil: until });
+    const key = { resource: FUNCTION_ARN, ruleId: 'function-public-access' };
+    expect(await flow.harness.store.getExemption({ ...key, now: flow.harness.clock() })).toBeNull();
+    flow.harness.advance(60_000);
+    await flow.deliverDecisions();
+    expect(sids(flow.harness)).toEqual(['webhook']);
+    expect(await flow.harness.store.getExemption({ ...key, now: flow.harness.clock() })).toMatchObject({ until, by: APPROVER, recordId: restoreId, decision: 'restored' });
+  });
+
+  it('Restore that fails to run takes its exemption back: the next finding on the resource is remediated', async () => {
+    flow = await createFlow();
+    const event = addPermissionEvent({ statementId: 'webhook', principal: '*', functionUrlAuthType: 'NONE', action: 'lambda:InvokeFunctionUrl' });
+    flow.harness.account.replay(event);
+    const restoreId = (await flow.harness.responder.handle(event)).outcomes[0]?.restore?.id ?? '';
+    await flow.click(BUTTON_ACTIONS.restore, restoreId, APPROVER);
+    // Somebody changed the policy since: a statement "webhook" is back, so the restore does not run.
+    flow.harness.account.replay(addPermissionEvent({ statementId: 'webhook', principal: '444455556666' }));
+    const runs = await flow.deliverDecisions();
+    expect(runs[0]?.outcome).toMatchObject({ status: 'already-compliant' });
+    expect(await flow.harness.store.getExemption({ resource: FUNCTION_ARN, ruleId: 'function-public-access', now: flow.harness.clock() })).toBeNull();
+    const again = addPermissionEvent({ statementId: 'webhook2', principal: '*' });
+    flow.harness.account.replay(again);
+    const record = await flow.harness.responder.handle(again);
+    expect(record.outcomes.map((o) => o.status)).not.toContain('exempt');
+    expect(sids(flow.harness)).toEqual(['webhook']);
+  });
+
+  it('Restore delivered after the freshness window: not run, no exemption written', async () => {
+    flow = await createFlow();
+    const event = addPermissionEvent({ statementId: 'webhook', principal: '*', functionUrlAuthType: 'NONE', action: 'lambda:InvokeFunctionUrl' });
+    flow.harness.account.replay(event);
+    const restoreId = (await flow.harness.responder.handle(event)).outcomes[0]?.restore?.id ?? '';
+    await flow.click(BUTTON_ACTIONS.restore, restoreId, APPROVER);
+    flow.harness.advance(16 * 60_000);
+    const runs = await flow.deliverDecisions();
+    expect(runs[0]?.outcome).toMatchObject({ status: 'failed', error: { name: 'DecisionTooOld' } });
+    expect(sids(flow.harness)).toEqual([]);
+    expect(await flow.harness.store.getExemption({ resource: FUNCTION_ARN, ruleId: 'function-public-access', now: flow.harness.clock() })).toBeNull();
+  });
+
   it('answers well within Slack’s 3 seconds and makes no call into a member account', async () => {
     flow = await createFlow(APPROVE_MODE);
     const id = await pendingApproval(flow);
