@@ -1,6 +1,6 @@
 /**
  * What a click decides: approver check → the record read from the state store → one conditional
- * write (pending → decided, before expiry) → the exemption a decision writes → a "Warden Decision"
+ * write (pending → decided, before expiry) → the exemption "Reject and exempt" writes → a "Warden Decision"
  * event on the bus (the responder runs the plan, the notifier updates the message) and an audit log
  * line. Nothing here touches a member account: Slack gets its answer in well under 3 seconds.
  */
@@ -107,10 +107,16 @@ export class ApprovalService {
 
     const decided = result.record;
     let exemptUntil: string | undefined;
+    let exemptionWritten = false;
     try {
       if (decision === 'rejected-and-exempted' || decision === 'restored') {
         exemptUntil = new Date(now.getTime() + DECISION_EXEMPTION_DAYS * 86_400_000).toISOString();
+      }
+      // Reject and exempt takes effect now; a Restore's exemption is written by the responder that
+      // runs it (same end: 30 days after the click) and kept only if the restore ran.
+      if (decision === 'rejected-and-exempted' && exemptUntil !== undefined) {
         const { resource, ruleId } = record.finding;
+        exemptionWritten = true; // set before the write: a failed write may still have landed
         await store.putExemption({ resource, ruleId, until: exemptUntil, by: interaction.userId, recordId: record.id, decision, createdAt: now.toISOString() });
       }
       const by = { userId: interaction.userId, ...(interaction.userName === undefined ? {} : { userName: interaction.userName }) };
@@ -118,11 +124,30 @@ export class ApprovalService {
       await this.options.sink.publish([decisionEvent(detail)]);
       telemetry.info('decision', { ...detail });
     } catch (e: unknown) {
-      // Nobody would run or announce it: put the record back to pending so the click can be retried.
+      // Nobody would run or announce it: take back the exemption this click wrote (only if it is still
+      // this record's) and put the record back to pending so the click can be retried.
+      const reason = (err: unknown): string => (err instanceof Error ? err.message : 'unknown error');
+      let exemptionRemoved: boolean | undefined;
+      if (exemptionWritten) {
+        const { resource, ruleId } = record.finding;
+        exemptionRemoved = await store.deleteExemption({ resource, ruleId, recordId: record.id, now: this.now() }).catch((err: unknown) => {
+          telemetry.error('exemption of an unannounced decision not removed', { ...attempt, decision, resource, ruleId, error: reason(err) });
+          return false;
+        });
+      }
       const undone = await store
         .undoDecision({ id: record.id, decision, by: interaction.userId, decidedAt: decided.decidedAt ?? now.toISOString() })
-        .catch(() => false);
-      telemetry.error('decision not announced', { ...attempt, decision, undone, error: e instanceof Error ? e.message : 'unknown error' });
+        .catch((err: unknown) => {
+          telemetry.error('decision not put back to pending', { ...attempt, decision, error: reason(err) });
+          return false;
+        });
+      telemetry.error('decision not announced', {
+        ...attempt,
+        decision,
+        undone,
+        ...(exemptionRemoved === undefined ? {} : { exemptionRemoved }),
+        error: reason(e),
+      });
       throw e;
     }
     return { outcome: 'decided', decision, reply: null };

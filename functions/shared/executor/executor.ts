@@ -174,6 +174,12 @@ export class Executor {
     }
   }
 
+  /** The outcome of a plan that was not run for a reason found before any call (`failed`, error `name`). */
+  notRun(judged: Finding, eventId: string, plan: RemediationPlan, reason: { readonly name: string; readonly detail: string }): ExecutionOutcome {
+    const finding: Finding = judged.remediation === plan ? judged : { ...judged, remediation: plan };
+    return this.outcome(finding, eventId, { status: 'failed', detail: reason.detail, error: { name: reason.name, message: reason.detail } });
+  }
+
   private invalidPlan(plan: RemediationPlan): string | null {
     const action = ACTIONS[plan.action] as unknown as RemediationAction<unknown> | undefined;
     if (action === undefined) return `no remediation action named ${plan.action}`;

@@ -36,10 +36,11 @@ function principalParameter(statement: PolicyStatement): string | null {
 }
 
 /**
- * The AddPermission parameters for a statement's conditions, or null when a condition is one
- * AddPermission cannot write (it writes only these five, each with one value).
+ * The AddPermission parameters for a statement's conditions, or why they cannot be written: a
+ * condition AddPermission cannot write (it writes only these five, each with one value), or one
+ * parameter set twice (keys differing only in case), which one value would silently broaden.
  */
-function conditionParameters(statement: PolicyStatement): Record<string, string> | null {
+function conditionParameters(statement: PolicyStatement): { readonly params: Record<string, string> } | { readonly params: null; readonly duplicate: boolean; readonly reason: string } {
   const params: Record<string, string> = {};
   const expressible: Readonly<Record<string, string>> = {
     'stringequals aws:sourceaccount': 'sourceAccount',
@@ -52,11 +53,19 @@ function conditionParameters(statement: PolicyStatement): Record<string, string>
     for (const [key, value] of Object.entries(block)) {
       const target = expressible[`${operator.toLowerCase()} ${key.toLowerCase()}`];
       const one = single(value);
-      if (target === undefined || one === null) return null;
+      if (target === undefined || one === null) return { params: null, duplicate: false, reason: 'the removed statement has a condition lambda:AddPermission cannot express' };
+      if (target in params) {
+        return { params: null, duplicate: true, reason: `the removed statement sets the condition ${operator} ${key} twice (keys differing only in case); lambda:AddPermission takes one value, so it could re-add a broader statement` };
+      }
       params[target] = one;
     }
   }
-  return params;
+  return { params };
+}
+
+/** Why the statement in the finding is not the one the revert removed (`statementId`), or null. */
+function otherStatement(statement: PolicyStatement, plan: RemediationPlan): string | null {
+  return statement.Sid === plan.params.statementId ? null : `the statement in the finding ("${statement.Sid ?? ''}") is not the one the revert removed ("${String(plan.params.statementId)}")`;
 }
 
 function statementOf(finding: Finding): PolicyStatement | null {
@@ -69,12 +78,14 @@ function restoreFunctionPermission(plan: RemediationPlan, finding: Finding): Inv
   if (statement?.Sid === undefined || statement.Effect !== 'Allow' || statement.NotAction !== undefined) {
     return none('the removed statement is not in the finding in a form lambda:AddPermission can re-add');
   }
+  const other = otherStatement(statement, plan);
+  if (other !== null) return none(other);
   const action = single(statement.Action);
   const principal = principalParameter(statement);
   const conditions = conditionParameters(statement);
   if (action === null) return none('the removed statement grants several actions; lambda:AddPermission adds one per statement');
   if (principal === null) return none('the removed statement names several principals or a NotPrincipal; lambda:AddPermission takes one principal');
-  if (conditions === null) return none('the removed statement has a condition lambda:AddPermission cannot express');
+  if (conditions.params === null) return none(conditions.reason);
   return {
     plan: {
       action: 'add-function-permission',
@@ -84,7 +95,7 @@ function restoreFunctionPermission(plan: RemediationPlan, finding: Finding): Inv
         statementId: statement.Sid,
         action,
         principal,
-        ...conditions,
+        ...conditions.params,
       },
       description: `lambda:AddPermission puts statement "${statement.Sid}" back as it was judged, and the resource is exempt from ${finding.ruleId} for 30 days.`,
     },
@@ -94,10 +105,14 @@ function restoreFunctionPermission(plan: RemediationPlan, finding: Finding): Inv
 function restoreLayerPermission(plan: RemediationPlan, finding: Finding): InversePlan {
   const statement = statementOf(finding);
   if (statement?.Sid === undefined || statement.Effect !== 'Allow') return none('the removed statement is not in the finding');
+  const other = otherStatement(statement, plan);
+  if (other !== null) return none(other);
   const principal = principalParameter(statement);
   if (single(statement.Action) !== 'lambda:GetLayerVersion') return none('lambda:AddLayerVersionPermission grants lambda:GetLayerVersion only');
   if (principal === null || !/^(\*|\d{12})$/.test(principal)) return none('lambda:AddLayerVersionPermission takes * or one account as principal');
-  const conditions = conditionParameters(statement);
+  const written = conditionParameters(statement);
+  if (written.params === null && written.duplicate) return none(written.reason);
+  const conditions = written.params;
   const keys = Object.keys(conditions ?? {});
   if (conditions === null || keys.some((k) => k !== 'principalOrgId')) return none('lambda:AddLayerVersionPermission can only condition on the organization id');
   return {

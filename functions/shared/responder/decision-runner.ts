@@ -1,17 +1,25 @@
 /**
  * The responder's side of a Slack decision: a "Warden Decision" event in → the decided record
  * re-read from the state store (the authority, never the event's plan) → its plan run once
- * (an execution claim absorbs duplicate deliveries) → a "Warden Remediation" event out.
+ * (an execution claim absorbs duplicate deliveries; a Restore writes its 30-day exemption, kept only
+ * when the restore ran) → a "Warden Remediation" event out.
  */
 import * as z from 'zod';
 import { planForDecision } from '../approval/decision-plans';
-import type { DecisionKind } from '../approval/decision';
+import { DECISION_EXEMPTION_DAYS, type DecisionKind } from '../approval/decision';
 import { InvalidEventError } from '../errors';
 import type { Executor } from '../executor/executor';
 import type { ExecutionOutcome } from '../executor/outcome';
 import { silentTelemetry, type Telemetry } from '../observability';
-import type { ApprovalDecision, StateStore } from '../store/state-store';
+import type { ApprovalDecision, ApprovalRecord, StateStore } from '../store/state-store';
 import { decidedRemediationEvent, DETAIL_TYPES, EVENT_SOURCE, type EventSink } from './warden-events';
+
+/**
+ * How long after the click a decided plan may still run. A run that failed gives its claim back, so
+ * a Decision event re-sent from the dead-letter queue days later would otherwise act on an account
+ * the approver no longer saw: past this window the plan is refused and the approver must decide again.
+ */
+export const DECISION_FRESHNESS_MINUTES = 15;
 
 const DECISIONS = ['approved', 'quarantined', 'rejected', 'rejected-and-exempted', 'restored', 'expired'] as const satisfies readonly DecisionKind[];
 /** The decisions that run a plan. */
@@ -122,8 +130,31 @@ export class DecisionRunner {
       this.telemetry.info('decision already run by another delivery', { recordId: record.id, decision: detail.decision });
       return result('duplicate', 'already run (or being run) by another delivery');
     }
+    let exempted = false;
+    let restoredNow = false;
     try {
-      const ran = await this.options.executor.runPlan(record.finding, record.eventId, plan);
+      const decidedAt = record.decidedAt === undefined ? Number.NaN : Date.parse(record.decidedAt);
+      const age = this.now().getTime() - decidedAt;
+      let ran: ExecutionOutcome;
+      if (Number.isNaN(age) || age > DECISION_FRESHNESS_MINUTES * 60_000) {
+        ran = this.options.executor.notRun(record.finding, record.eventId, plan, {
+          name: 'DecisionTooOld',
+          detail: `not run: decided at ${record.decidedAt ?? '(unknown)'}, more than ${String(DECISION_FRESHNESS_MINUTES)} minutes ago, and the account may have changed since; nothing was changed, decide again on a new finding or make the change by hand`,
+        });
+      } else {
+        // A Restore exempts the resource, written before the statement is back (its own CloudTrail
+        // event must find it) and taken back unless the restore really ran.
+        if (decision === 'restored') {
+          exempted = true; // set before the write: a failed write may still have landed
+          await this.exemptRestored(record, decidedAt);
+        }
+        ran = await this.options.executor.runPlan(record.finding, record.eventId, plan);
+        restoredNow = ran.status === 'remediated';
+        if (exempted && !restoredNow) {
+          exempted = false;
+          await this.withdrawExemption(record, ran.status);
+        }
+      }
       const link = { id: record.id, expiresAt: record.expiresAt };
       const outcome: ExecutionOutcome = record.kind === 'restore' ? { ...ran, restore: link } : { ...ran, approval: link };
       await this.options.sink.publish([
@@ -133,8 +164,27 @@ export class DecisionRunner {
       this.report(detail.decision, outcome);
       return result('ran', outcome.detail, outcome);
     } catch (e: unknown) {
+      if (exempted && !restoredNow) await this.withdrawExemption(record, 'threw');
       await this.options.store.releaseExecution({ id: record.id, owner: claim.owner });
       throw e;
+    }
+  }
+
+  /** Writes the exemption of a Restore decision: the decider, until 30 days after the click. */
+  private async exemptRestored(record: ApprovalRecord, decidedAt: number): Promise<void> {
+    const { resource, ruleId } = record.finding;
+    const until = new Date(decidedAt + DECISION_EXEMPTION_DAYS * 86_400_000).toISOString();
+    await this.options.store.putExemption({ resource, ruleId, until, by: record.decidedBy ?? '', recordId: record.id, decision: 'restored', createdAt: this.now().toISOString() });
+  }
+
+  /** Takes back the exemption of a Restore that did not run (only if it is still this record's). */
+  private async withdrawExemption(record: ApprovalRecord, why: string): Promise<void> {
+    const { resource, ruleId } = record.finding;
+    try {
+      const removed = await this.options.store.deleteExemption({ resource, ruleId, recordId: record.id, now: this.now() });
+      this.telemetry.warn('restore not run: exemption taken back', { recordId: record.id, resource, ruleId, status: why, removed });
+    } catch (e: unknown) {
+      this.telemetry.error('restore not run: exemption not taken back', { recordId: record.id, resource, ruleId, status: why, error: e instanceof Error ? e.message : 'unknown error' });
     }
   }
 

@@ -436,6 +436,18 @@ export class DynamoDbStateStore implements StateStore {
     });
   }
 
+  async deleteExemption(input: { resource: string; ruleId: string; recordId: string; now: Date }): Promise<boolean> {
+    // An UpdateItem that ends it now (getExemption wants `until` after now), not a DeleteItem: the
+    // approval function writes exemptions with Put/UpdateItem only. TTL removes the item a day later.
+    return this.update(`Ending the exemption of ${input.resource}`, {
+      Key: keys.exemption(input.resource, input.ruleId),
+      UpdateExpression: 'SET #until = :now, #ttl = :ttl',
+      ConditionExpression: '#recordId = :recordId',
+      ExpressionAttributeNames: { '#recordId': 'recordId', '#until': 'until', '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':recordId': input.recordId, ':now': input.now.toISOString(), ':ttl': epochSeconds(input.now) + DAY },
+    });
+  }
+
   async getExemption(input: { resource: string; ruleId: string; now: Date }): Promise<StoredExemption | null> {
     const item = await this.get(keys.exemption(input.resource, input.ruleId));
     if (item === null) return null;

@@ -232,6 +232,13 @@ export class InMemoryStateStore implements StateStore {
     return Promise.resolve();
   }
 
+  deleteExemption(input: { resource: string; ruleId: string; recordId: string; now: Date }): Promise<boolean> {
+    const key = `${input.resource}\u0000${input.ruleId}`;
+    if (this.exemptions.get(key)?.recordId !== input.recordId) return Promise.resolve(false);
+    this.exemptions.delete(key);
+    return Promise.resolve(true);
+  }
+
   getExemption(input: { resource: string; ruleId: string; now: Date }): Promise<StoredExemption | null> {
     const exemption = this.exemptions.get(`${input.resource}\u0000${input.ruleId}`);
     return Promise.resolve(exemption !== undefined && Date.parse(exemption.until) > input.now.getTime() ? exemption : null);

@@ -120,6 +120,12 @@ export interface StateStore {
   undoDecision(input: { id: string; decision: ApprovalDecision; by: string; decidedAt: string }): Promise<boolean>;
   /** Writes the exemption of a resource from a rule, or extends one in force; never shortens it. */
   putExemption(exemption: StoredExemption): Promise<void>;
+  /**
+   * Ends, at `now`, the exemption of a resource from a rule only while it is the one record
+   * `recordId` wrote (a decision that could not stand): false when there is none or another
+   * record's. DynamoDB ends it with an UpdateItem (left to TTL), so no DeleteItem is needed.
+   */
+  deleteExemption(input: { resource: string; ruleId: string; recordId: string; now: Date }): Promise<boolean>;
   /** The exemption of a resource from a rule that is still in force at `now`, or null. */
   getExemption(input: { resource: string; ruleId: string; now: Date }): Promise<StoredExemption | null>;
 }

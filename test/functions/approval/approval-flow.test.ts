@@ -1,6 +1,6 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApprovalEndpoint, type HttpResponse } from '../../../functions/shared/approval/approval-endpoint';
 import { ApprovalService } from '../../../functions/shared/approval/approval-service';
 import { ApproverCheck } from '../../../functions/shared/approval/approvers';
@@ -8,6 +8,7 @@ import { BUTTON_ACTIONS, type ButtonAction } from '../../../functions/shared/app
 import { ResponseUrlReplier } from '../../../functions/shared/approval/response-url';
 import type { Telemetry } from '../../../functions/shared/observability';
 import type { DecisionRecord } from '../../../functions/shared/responder/decision-runner';
+import { StateStoreError } from '../../../functions/shared/store/state-store';
 import { EventBridgeSink, EventPublishError, type EventSink } from '../../../functions/shared/responder/warden-events';
 import { slackSignature } from '../../../functions/shared/slack/signature';
 import { ACCOUNT, FUNCTION_ARN, FUNCTION_NAME, REGION } from '../../fixtures/accounts';
@@ -36,6 +37,7 @@ interface Flow {
 
 let flow: Flow | undefined;
 afterEach(async () => {
+  vi.restoreAllMocks();
   flow?.harness.dispose();
   await flow?.slack.close();
   flow = undefined;
@@ -288,6 +290,54 @@ describe('approval flow (Slack click → approval endpoint → Decision event �
     expect(sids(flow.harness)).toEqual(['webhook', 'webhook2']);
   });
 
+  it('Restore: the exemption is written when the restore runs, until 30 days after the click, and kept once it ran', async () => {
+    flow = await createFlow();
+    const event = addPermissionEvent({ statementId: 'webhook', principal: '*', functionUrlAuthType: 'NONE', action: 'lambda:InvokeFunctionUrl' });
+    flow.harness.account.replay(event);
+    const restoreId = (await flow.harness.responder.handle(event)).outcomes[0]?.restore?.id ?? '';
+    const clickedAt = flow.harness.clock();
+    await flow.click(BUTTON_ACTIONS.restore, restoreId, APPROVER);
+    const until = new Date(clickedAt.getTime() + 30 * 86_400_000).toISOString();
+    expect(flow.harness.eventsOf('Warden Decision')[0]?.detail).toMatchObject({ decision: 'restored', exemptUntil: until });
+    const key = { resource: FUNCTION_ARN, ruleId: 'function-public-access' };
+    expect(await flow.harness.store.getExemption({ ...key, now: flow.harness.clock() })).toBeNull();
+    flow.harness.advance(60_000);
+    await flow.deliverDecisions();
+    expect(sids(flow.harness)).toEqual(['webhook']);
+    expect(await flow.harness.store.getExemption({ ...key, now: flow.harness.clock() })).toMatchObject({ until, by: APPROVER, recordId: restoreId, decision: 'restored' });
+  });
+
+  it('Restore that fails to run takes its exemption back: the next finding on the resource is remediated', async () => {
+    flow = await createFlow();
+    const event = addPermissionEvent({ statementId: 'webhook', principal: '*', functionUrlAuthType: 'NONE', action: 'lambda:InvokeFunctionUrl' });
+    flow.harness.account.replay(event);
+    const restoreId = (await flow.harness.responder.handle(event)).outcomes[0]?.restore?.id ?? '';
+    await flow.click(BUTTON_ACTIONS.restore, restoreId, APPROVER);
+    // Somebody changed the policy since: a statement "webhook" is back, so the restore does not run.
+    flow.harness.account.replay(addPermissionEvent({ statementId: 'webhook', principal: '444455556666' }));
+    const runs = await flow.deliverDecisions();
+    expect(runs[0]?.outcome).toMatchObject({ status: 'already-compliant' });
+    expect(await flow.harness.store.getExemption({ resource: FUNCTION_ARN, ruleId: 'function-public-access', now: flow.harness.clock() })).toBeNull();
+    const again = addPermissionEvent({ statementId: 'webhook2', principal: '*' });
+    flow.harness.account.replay(again);
+    const record = await flow.harness.responder.handle(again);
+    expect(record.outcomes.map((o) => o.status)).not.toContain('exempt');
+    expect(sids(flow.harness)).toEqual(['webhook']);
+  });
+
+  it('Restore delivered after the freshness window: not run, no exemption written', async () => {
+    flow = await createFlow();
+    const event = addPermissionEvent({ statementId: 'webhook', principal: '*', functionUrlAuthType: 'NONE', action: 'lambda:InvokeFunctionUrl' });
+    flow.harness.account.replay(event);
+    const restoreId = (await flow.harness.responder.handle(event)).outcomes[0]?.restore?.id ?? '';
+    await flow.click(BUTTON_ACTIONS.restore, restoreId, APPROVER);
+    flow.harness.advance(16 * 60_000);
+    const runs = await flow.deliverDecisions();
+    expect(runs[0]?.outcome).toMatchObject({ status: 'failed', error: { name: 'DecisionTooOld' } });
+    expect(sids(flow.harness)).toEqual([]);
+    expect(await flow.harness.store.getExemption({ resource: FUNCTION_ARN, ruleId: 'function-public-access', now: flow.harness.clock() })).toBeNull();
+  });
+
   it('answers well within Slack’s 3 seconds and makes no call into a member account', async () => {
     flow = await createFlow(APPROVE_MODE);
     const id = await pendingApproval(flow);
@@ -324,6 +374,50 @@ describe('approval flow (Slack click → approval endpoint → Decision event �
     expect(flow.harness.eventsOf('Warden Decision')).toHaveLength(1);
     await flow.deliverDecisions();
     expect(sids(flow.harness)).toEqual([]);
+  });
+
+  it('Reject and exempt that cannot be announced leaves no exemption behind', async () => {
+    flow = await createFlow(APPROVE_MODE, { failPublishes: 1 });
+    const id = await pendingApproval(flow);
+    await expect(flow.click(BUTTON_ACTIONS.rejectAndExempt, id, APPROVER)).rejects.toThrow(EventPublishError);
+    expect(await flow.harness.store.getApproval(id)).toMatchObject({ status: 'pending' });
+    expect(await flow.harness.store.getExemption({ resource: FUNCTION_ARN, ruleId: 'function-public-access', now: flow.harness.clock() })).toBeNull();
+    expect(flow.logs.find((l) => l.message === 'decision not announced')).toMatchObject({
+      level: 'error',
+      attributes: { recordId: id, decision: 'rejected-and-exempted', undone: true, exemptionRemoved: true },
+    });
+    expect(flow.harness.eventsOf('Warden Decision')).toEqual([]);
+  });
+
+  it('Restore that cannot be announced leaves no exemption behind, and the next finding is remediated', async () => {
+    flow = await createFlow({}, { failPublishes: 1 });
+    const event = addPermissionEvent({ statementId: 'webhook', principal: '*', functionUrlAuthType: 'NONE', action: 'lambda:InvokeFunctionUrl' });
+    flow.harness.account.replay(event);
+    const reverted = await flow.harness.responder.handle(event);
+    const restoreId = reverted.outcomes[0]?.restore?.id ?? '';
+    expect(restoreId).toMatch(/^wr-/);
+    await expect(flow.click(BUTTON_ACTIONS.restore, restoreId, APPROVER)).rejects.toThrow(EventPublishError);
+    expect(await flow.harness.store.getApproval(restoreId)).toMatchObject({ status: 'pending' });
+    expect(await flow.harness.store.getExemption({ resource: FUNCTION_ARN, ruleId: 'function-public-access', now: flow.harness.clock() })).toBeNull();
+    const again = addPermissionEvent({ statementId: 'webhook2', principal: '*' });
+    flow.harness.account.replay(again);
+    const record = await flow.harness.responder.handle(again);
+    expect(record.outcomes.map((o) => o.status)).not.toContain('exempt');
+    expect(sids(flow.harness)).toEqual([]);
+  });
+
+  it('logs an error when a decision that cannot be announced cannot be put back to pending either', async () => {
+    flow = await createFlow(APPROVE_MODE, { failPublishes: 1 });
+    const id = await pendingApproval(flow);
+    vi.spyOn(flow.harness.store, 'undoDecision').mockRejectedValueOnce(new StateStoreError('Undoing the decision on x failed: InternalServerError'));
+    await expect(flow.click(BUTTON_ACTIONS.rejectAndExempt, id, APPROVER)).rejects.toThrow(EventPublishError);
+    expect(flow.logs).toContainEqual({
+      level: 'error',
+      message: 'decision not put back to pending',
+      attributes: { userId: APPROVER, action: BUTTON_ACTIONS.rejectAndExempt, recordId: id, decision: 'rejected-and-exempted', error: 'Undoing the decision on x failed: InternalServerError' },
+    });
+    expect(flow.logs.find((l) => l.message === 'decision not announced')?.attributes).toMatchObject({ undone: false, exemptionRemoved: true });
+    expect(await flow.harness.store.getExemption({ resource: FUNCTION_ARN, ruleId: 'function-public-access', now: flow.harness.clock() })).toBeNull();
   });
 
   it('never puts the signing secret or the bot token in an event, a reply or a log line', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../../functions/shared/errors';
-import { isDecisionEvent } from '../../../functions/shared/responder/decision-runner';
+import { DECISION_FRESHNESS_MINUTES, isDecisionEvent } from '../../../functions/shared/responder/decision-runner';
 import { ACCOUNT, FUNCTION_ARN, FUNCTION_NAME, REGION } from '../../fixtures/accounts';
 import { addPermissionEvent } from '../../fixtures/cloudtrail';
 import { createHarness, harnessConfig, type Harness } from './responder-harness';
@@ -76,6 +76,37 @@ describe('DecisionRunner (the responder side of a Slack decision)', () => {
     const record = await harness.decisions.handle(decision(base(ids, { decision: 'restored' })));
     expect(record.status).toBe('refused');
     expect(harness.lambda.callsOf('AddPermission')).toEqual([]);
+  });
+
+  it('refuses to run a plan decided more than 15 minutes ago (a re-sent Decision event), says so once, and changes nothing', async () => {
+    harness = make({ config: harnessConfig({ rules: { 'function-public-access': { mode: 'approve' } } }) });
+    const ids = await pending(harness);
+    const decided = await harness.store.decideApproval({ id: ids.id, decision: 'approved', by: 'U0APPROVER1', now: harness.clock() });
+    const decidedAt = decided.ok ? (decided.record.decidedAt ?? '') : '';
+    harness.advance(DECISION_FRESHNESS_MINUTES * 60_000 + 1);
+    const assumed = harness.assumeRoles.length;
+    const record = await harness.decisions.handle(decision(base(ids)));
+    expect(record).toMatchObject({ status: 'ran', outcome: { status: 'failed', error: { name: 'DecisionTooOld' } } });
+    expect(record.detail).toBe(
+      `not run: decided at ${decidedAt}, more than 15 minutes ago, and the account may have changed since; nothing was changed, decide again on a new finding or make the change by hand`,
+    );
+    expect(sids(harness)).toEqual(['open']);
+    expect(harness.lambda.callsOf('RemovePermission')).toEqual([]);
+    expect(harness.assumeRoles).toHaveLength(assumed);
+    const emitted = harness.eventsOf('Warden Remediation');
+    expect(emitted).toHaveLength(1);
+    expect(emitted[0]?.detail).toMatchObject({ recordId: ids.id, decision: 'approved', status: 'failed', detail: record.detail, plan: { action: 'remove-function-permission' } });
+    expect((await harness.decisions.handle(decision(base(ids)))).status).toBe('duplicate');
+    expect(harness.eventsOf('Warden Remediation')).toHaveLength(1);
+  });
+
+  it('still runs a plan decided just within the 15 minutes', async () => {
+    harness = make({ config: harnessConfig({ rules: { 'function-public-access': { mode: 'approve' } } }) });
+    const ids = await pending(harness);
+    await harness.store.decideApproval({ id: ids.id, decision: 'approved', by: 'U0APPROVER1', now: harness.clock() });
+    harness.advance(DECISION_FRESHNESS_MINUTES * 60_000);
+    expect(await harness.decisions.handle(decision(base(ids)))).toMatchObject({ status: 'ran', outcome: { status: 'remediated' } });
+    expect(sids(harness)).toEqual([]);
   });
 
   it('rejects an event of the wrong shape, naming the fields', async () => {

@@ -56,6 +56,32 @@ describe('inversePlan', () => {
     expect(inverse.reason).toMatch(reason);
   });
 
+  it.each([
+    ['the same key in two cases', { StringEquals: { 'aws:SourceAccount': ACCOUNT, 'AWS:SourceAccount': '444455556666' } }],
+    ['the same key under two operator spellings', { StringEquals: { 'aws:SourceAccount': ACCOUNT }, stringequals: { 'aws:sourceaccount': '444455556666' } }],
+  ])('offers no restore when a condition is set twice (%s): one AddPermission value could re-add a broader statement', (_label, condition) => {
+    const inverse = inversePlan(removeOpen, finding({ statement: statement({ Principal: { Service: 's3.amazonaws.com' }, Condition: condition }) }));
+    expect(inverse.plan).toBeNull();
+    expect(inverse.reason).toMatch(/sets the condition .* twice/);
+  });
+
+  it('offers no restore when a layer statement sets the organization condition twice', () => {
+    const plan: RemediationPlan = { action: 'remove-layer-version-permission', params: { layerName: LAYER_ARN, versionNumber: LAYER_VERSION, statementId: 'org' }, description: 'd' };
+    const removed = { Sid: 'org', Effect: 'Allow', Principal: '*', Action: 'lambda:GetLayerVersion', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-zzzzzzzzzz99', 'AWS:PrincipalOrgID': 'o-aaaaaaaaaa11' } } };
+    const inverse = inversePlan(plan, finding({ statement: removed }, plan));
+    expect(inverse.plan).toBeNull();
+    expect(inverse.reason).toMatch(/sets the condition .* twice/);
+  });
+
+  it('offers no restore when the statement in the finding is not the one the revert removed', () => {
+    const inverse = inversePlan(removeOpen, finding({ statement: statement({ Sid: 'other' }) }));
+    expect(inverse.plan).toBeNull();
+    expect(inverse.reason).toBe('the statement in the finding ("other") is not the one the revert removed ("open")');
+    const plan: RemediationPlan = { action: 'remove-layer-version-permission', params: { layerName: LAYER_ARN, versionNumber: LAYER_VERSION, statementId: 'org' }, description: 'd' };
+    const removed = { Sid: 'public', Effect: 'Allow', Principal: '*', Action: 'lambda:GetLayerVersion' };
+    expect(inversePlan(plan, finding({ statement: removed }, plan))).toEqual({ plan: null, reason: 'the statement in the finding ("public") is not the one the revert removed ("org")' });
+  });
+
   it('sets a function URL back to NONE', () => {
     const plan: RemediationPlan = { action: 'set-function-url-auth-iam', params: { functionName: FUNCTION_ARN, qualifier: 'live', authType: 'AWS_IAM' }, description: 'd' };
     expect(inversePlan(plan, finding({}, plan)).plan?.params).toEqual({ functionName: FUNCTION_ARN, qualifier: 'live', authType: 'NONE' });

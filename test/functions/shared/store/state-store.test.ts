@@ -182,6 +182,15 @@ describe('DynamoDbStateStore', () => {
     const writes = table.calls.filter((c) => c.command !== 'Get');
     expect(writes.every((c) => typeof c.input.ConditionExpression === 'string' && c.input.TableName === 'warden-state')).toBe(true);
   });
+
+  it('ends an exemption with a conditional UpdateItem (the approval function has no DeleteItem)', async () => {
+    const store = new DynamoDbStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'warden-state');
+    const key = { resource: FUNCTION_ARN, ruleId: 'function-public-access' };
+    await store.putExemption({ ...key, until: later(3600).toISOString(), by: 'U1', recordId: 'wa-1', decision: 'rejected-and-exempted', createdAt: NOW.toISOString() });
+    expect(await store.deleteExemption({ ...key, recordId: 'wa-1', now: NOW })).toBe(true);
+    expect(table.calls.map((c) => c.command)).toEqual(['Put', 'Update']);
+    expect(table.items.get(`EXEMPTION#${FUNCTION_ARN}\u0000RULE#function-public-access`)).toMatchObject({ until: NOW.toISOString(), ttl: Math.floor(NOW.getTime() / 1000) + 86_400 });
+  });
 });
 
 // ── Notifier (issue #6, Slack messages): notification claims, message locations, digests ──
@@ -352,5 +361,19 @@ describe.each(STORES)('%s (decisions, execution claims, exemptions)', (_name, fa
     expect((await store.getExemption({ resource: FUNCTION_ARN, ruleId: 'function-public-access', now: NOW }))?.by).toBe('U1');
     await store.putExemption({ ...exemption, until: later(7200).toISOString(), by: 'U3' });
     expect((await store.getExemption({ resource: FUNCTION_ARN, ruleId: 'function-public-access', now: later(3600) }))?.by).toBe('U3');
+  });
+
+  it('removes an exemption only for the record that wrote it', async () => {
+    const key = { resource: FUNCTION_ARN, ruleId: 'function-public-access' };
+    const exemption = { ...key, until: later(3600).toISOString(), by: 'U1', recordId: 'wa-1', decision: 'rejected-and-exempted' as const, createdAt: NOW.toISOString() };
+    expect(await store.deleteExemption({ ...key, recordId: 'wa-1', now: NOW })).toBe(false);
+    await store.putExemption(exemption);
+    expect(await store.deleteExemption({ ...key, recordId: 'wa-2', now: NOW })).toBe(false);
+    expect(await store.deleteExemption({ resource: FUNCTION_ARN, ruleId: 'function-url-public', recordId: 'wa-1', now: NOW })).toBe(false);
+    expect(await store.getExemption({ ...key, now: NOW })).toEqual(exemption);
+    expect(await store.deleteExemption({ ...key, recordId: 'wa-1', now: NOW })).toBe(true);
+    expect(await store.getExemption({ ...key, now: NOW })).toBeNull();
+    await store.putExemption({ ...exemption, recordId: 'wa-3', by: 'U3' });
+    expect((await store.getExemption({ ...key, now: NOW }))?.by).toBe('U3');
   });
 });
