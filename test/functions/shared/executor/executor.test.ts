@@ -1,29 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../../functions/shared/config/config';
-import type { Finding } from '../../../../functions/shared/engine/engine';
 import { Executor } from '../../../../functions/shared/executor/executor';
 import { InMemoryStateStore } from '../../../../functions/shared/store/in-memory-state-store';
-import { ACCOUNT, FOREIGN_ACCOUNT, FUNCTION_ARN, REGION } from '../../../fixtures/accounts';
+import { ACCOUNT, FOREIGN_ACCOUNT, FUNCTION_ARN } from '../../../fixtures/accounts';
+import { publicAccessFinding } from '../../../fixtures/findings';
 
 const NOW = new Date('2025-03-14T09:30:00Z');
 
-function finding(overrides: Partial<Finding> = {}): Finding {
-  return {
-    id: 'wf-1',
-    ruleId: 'function-public-access',
-    title: 't',
-    severity: 'critical',
-    mode: 'auto',
-    resource: FUNCTION_ARN,
-    account: ACCOUNT,
-    region: REGION,
-    summary: 's',
-    rationale: 'r',
-    details: {},
-    remediation: { action: 'remove-function-permission', params: { functionName: FUNCTION_ARN, statementId: 'open' }, description: 'd' },
-    ...overrides,
-  };
-}
+const finding = publicAccessFinding;
 
 function executor(config: Record<string, unknown> = {}) {
   const store = new InMemoryStateStore();

@@ -4,26 +4,12 @@ import type { Finding } from '../../../../functions/shared/engine/engine';
 import { inversePlan } from '../../../../functions/shared/executor/inverse-plans';
 import { ACTIONS } from '../../../../functions/shared/remediation/actions';
 import type { RemediationAction } from '../../../../functions/shared/remediation/action';
-import { ACCOUNT, FUNCTION_ARN, LAYER_ARN, LAYER_VERSION, REGION } from '../../../fixtures/accounts';
+import { ACCOUNT, FUNCTION_ARN, LAYER_ARN, LAYER_VERSION } from '../../../fixtures/accounts';
+import { publicAccessFinding } from '../../../fixtures/findings';
 
 const removeOpen: RemediationPlan = { action: 'remove-function-permission', params: { functionName: FUNCTION_ARN, statementId: 'open', revisionId: 'r1' }, description: 'd' };
 
-function finding(details: Record<string, unknown>, remediation: RemediationPlan = removeOpen): Finding {
-  return {
-    id: 'wf-1',
-    ruleId: 'function-public-access',
-    title: 't',
-    severity: 'critical',
-    mode: 'auto',
-    resource: FUNCTION_ARN,
-    account: ACCOUNT,
-    region: REGION,
-    summary: 's',
-    rationale: 'r',
-    details,
-    remediation,
-  };
-}
+const finding = (details: Record<string, unknown>, remediation: RemediationPlan = removeOpen): Finding => publicAccessFinding({ details, remediation });
 
 const statement = (overrides: Record<string, unknown> = {}) => ({ Sid: 'open', Effect: 'Allow', Principal: '*', Action: 'lambda:InvokeFunction', Resource: FUNCTION_ARN, ...overrides });
 
