@@ -14,12 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WardenConfig } from '../functions/shared/config/config';
 import type { AnyRule } from '../rules/rule';
+import { FORWARDING_RULE_PREFIX, forwarderRoleName, forwardingRuleName } from '../functions/shared/self/member-resources';
 import { forwardingPatterns, type ForwardingPattern } from './event-patterns';
 import { suppressMemberFindings } from './nag-suppressions';
 import { ACTIONS_WITHOUT_RESOURCE, actionsByService, auditorActions, remediatorActions } from './remediator-permissions';
 
-/** Names of the forwarding rules: `warden-forward-<service>`. */
-export const FORWARDING_RULE_PREFIX = 'warden-forward-';
 
 export interface MemberStackProps extends StackProps {
   readonly config: WardenConfig;
@@ -76,6 +75,7 @@ export class MemberStack extends Stack {
 
     // Only this account's own forwarding rules may use it (no confused deputy through another account's rule).
     const forwarder = new iam.Role(this, 'ForwarderRole', {
+      roleName: forwarderRoleName(this.region),
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com').withConditions({
         StringEquals: { 'aws:SourceAccount': this.account },
         ArnLike: { 'aws:SourceArn': `arn:${this.partition}:events:${this.region}:${this.account}:rule/${FORWARDING_RULE_PREFIX}*` },
@@ -91,7 +91,7 @@ export class MemberStack extends Stack {
       for (const pattern of patterns) {
         const service = pattern.source[0]?.replace(/^aws\./, '') ?? 'unknown';
         const rule = new events.CfnRule(this, `Forward-${service}`, {
-          name: `${FORWARDING_RULE_PREFIX}${service}`,
+          name: forwardingRuleName(service),
           description: `Lambda Warden: forward ${service} changes the rule catalog watches`,
           eventPattern: pattern,
           state: 'ENABLED',
@@ -116,7 +116,7 @@ export class MemberStack extends Stack {
         resources: [undelivered.queueArn],
         conditions: {
           StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-          ArnLike: { 'aws:SourceArn': Fn.sub('arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/warden-forward-*') },
+          ArnLike: { 'aws:SourceArn': Fn.sub('arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/' + FORWARDING_RULE_PREFIX + '*') },
         },
       }),
     );

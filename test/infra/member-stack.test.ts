@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../../rules';
 import { parseDeployConfig, type DeployConfig } from '../../infra/deploy-config';
 import { forwardingPatterns, triggerIndex } from '../../infra/event-patterns';
-import { FORWARDING_RULE_PREFIX, MemberStack, memberTemplate } from '../../infra/member-stack';
+import { MemberStack, memberTemplate } from '../../infra/member-stack';
+import { FORWARDER_ROLE_PREFIX, isForwardingRuleName } from '../../functions/shared/self/member-resources';
 import { suppressMemberFindings } from '../../infra/nag-suppressions';
 import { ACTIONS_WITHOUT_RESOURCE, auditorActions, remediatorActions } from '../../infra/remediator-permissions';
 import { SCAN_PERMISSIONS } from '../../functions/shared/scan/scan-permissions';
@@ -147,7 +148,9 @@ describe('member template', () => {
     ]);
     const rules = Object.values(member.findResources('AWS::Events::Rule')) as { Properties: { Name: string } }[];
     expect(rules.length).toBeGreaterThan(0);
-    for (const rule of rules) expect(rule.Properties.Name.startsWith(FORWARDING_RULE_PREFIX)).toBe(true);
+    for (const rule of rules) expect(isForwardingRuleName(rule.Properties.Name)).toBe(true);
+    // The forwarder role has the exact name self-protection and the tamper rules know (IAM names are global: one per region).
+    expect((roles[0]?.[1] as { Properties: { RoleName: unknown } }).Properties.RoleName).toEqual({ 'Fn::Join': ['', [FORWARDER_ROLE_PREFIX, { Ref: 'AWS::Region' }]] });
   });
 
   it('is the template the StackSet deploys', () => {
