@@ -198,6 +198,7 @@ export class CentralStack extends Stack {
         { parameterKey: 'WardenEventBusArn', parameterValue: this.bus.eventBusArn },
         { parameterKey: 'ResponderRoleArn', parameterValue: this.responder.role.roleArn },
         { parameterKey: 'ScannerRoleArn', parameterValue: this.scheduledScan.scanner.role.roleArn },
+        { parameterKey: 'WardenFunctionArns', parameterValue: this.functionArns() },
       ],
       stackInstancesGroup: [{ deploymentTargets: { organizationalUnitIds: [...config.deployment.memberOus] }, regions: [...config.deployment.regions] }],
       templateBody: memberTemplate(config, rules),
@@ -207,6 +208,7 @@ export class CentralStack extends Stack {
     new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn, description: 'Parameter WardenEventBusArn of the management account stack' });
     new CfnOutput(this, 'ResponderRoleArn', { value: this.responder.role.roleArn, description: 'Parameter ResponderRoleArn of the management account stack' });
     new CfnOutput(this, 'ScannerRoleArn', { value: this.scheduledScan.scanner.role.roleArn, description: 'Parameter ScannerRoleArn of the management account stack' });
+    new CfnOutput(this, 'WardenFunctionArns', { value: this.functionArns(), description: 'Parameter WardenFunctionArns of the management account stack' });
     new CfnOutput(this, 'SlackBotTokenSecretArn', { value: this.slackToken.secretArn });
     new CfnOutput(this, 'SlackSigningSecretArn', { value: this.slackSigningSecret.secretArn });
     new CfnOutput(this, 'AlertsTopicArn', { value: this.topic.topicArn });
@@ -267,6 +269,11 @@ export class CentralStack extends Stack {
         ),
       ],
     }).toJSON() as unknown;
+  }
+
+  /** The bot's functions, comma-separated: the member template denies the remediator any Lambda write on them. */
+  functionArns(): string {
+    return [this.responder, this.notifier, this.approval, this.scheduledScan.scanner].map((f) => f.fn.functionArn).join(',');
   }
 
   /** Which function's role emits each Warden detail-type (responder: findings, remediations, alerts; scanner: findings; approval: decisions). */

@@ -17,7 +17,8 @@ import type { AnyRule } from '../rules/rule';
 import { FORWARDING_RULE_PREFIX, forwarderRoleName, forwardingRuleName } from '../functions/shared/self/member-resources';
 import { forwardingPatterns, type ForwardingPattern } from './event-patterns';
 import { suppressMemberFindings } from './nag-suppressions';
-import { ACTIONS_WITHOUT_RESOURCE, actionsByService, auditorActions, remediatorActions } from './remediator-permissions';
+import { ownMemberRoleResources, protectedRoleResources } from '../functions/shared/self/protected-roles';
+import { ACTIONS_WITHOUT_RESOURCE, actionsByService, auditorActions, EVENTS_RULE_WRITES, remediatorActions, remediatorWrites } from './remediator-permissions';
 
 
 export interface MemberStackProps extends StackProps {
@@ -64,6 +65,10 @@ export class MemberStack extends Stack {
     const busArn = new CfnParameter(this, 'WardenEventBusArn', { type: 'String', description: 'ARN of the central Warden event bus' });
     const responderRoleArn = new CfnParameter(this, 'ResponderRoleArn', { type: 'String', description: 'ARN of the responder function role in the security account' });
     const scannerRoleArn = new CfnParameter(this, 'ScannerRoleArn', { type: 'String', description: 'ARN of the scheduled scanner function role in the security account (trusted by the audit role only)' });
+    const functionArns = new CfnParameter(this, 'WardenFunctionArns', {
+      type: 'CommaDelimitedList',
+      description: 'ARNs of the Lambda Warden functions in the security account: the remediator may never change them (they matter where the security account is a member too)',
+    });
     const inOrganization = config.organization.id === undefined ? {} : { Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organization.id } } };
 
     const isHomeRegion = new CfnCondition(this, 'IsHomeRegion', { expression: Fn.conditionEquals(Stack.of(this).region, config.deployment.homeRegion) });
@@ -135,7 +140,13 @@ export class MemberStack extends Stack {
       policies: [
         {
           policyName: 'WardenRemediation',
-          policyDocument: { Version: '2012-10-17', Statement: [...policyStatements(remediatorActions()), neverChangeOwnRoles(config, Stack.of(this))] },
+          policyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              ...policyStatements(remediatorActions(config.remediation)),
+              ...remediatorDenies(config, Stack.of(this), { busArn: busArn.valueAsString, functionArns: functionArns.valueAsList }),
+            ],
+          },
         },
       ],
     });
@@ -157,27 +168,68 @@ export class MemberStack extends Stack {
 }
 
 /**
- * An explicit Deny, in IAM itself, of the remediator's IAM writes on the bot's own roles and policies
- * (the stack prefix, the remediator and audit role names): whoever holds the remediator session can
- * never widen the bot's own permissions or trust. The executor's self-protection refuses the same
- * before any call; this holds even if that code were bypassed.
+ * The remediator's explicit Denies, in IAM itself, so they hold even if the code were bypassed (the
+ * executor refuses the same plans before any call, from the same lists):
+ * - its IAM writes on the bot's own roles and policies (the stack prefix; the remediator, audit and
+ *   forwarder roles) and on the organization's administrative roles (`remediation.protectedRoles`);
+ * - its Lambda writes on the bot's own functions in the security account (parameter `WardenFunctionArns`);
+ * - every EventBridge rule write on the forwarding rules and on the rules of the Warden bus.
+ * With `remediation.iamWrites: false` the role holds no IAM write, and no IAM Deny is needed.
+ */
+export function remediatorDenies(config: WardenConfig, stack: Stack, central: { readonly busArn: string; readonly functionArns: string[] }): Record<string, unknown>[] {
+  const iamWrites = remediatorWrites('iam', config.remediation);
+  const iam = iamWrites.length === 0 ? [] : [neverChangeOwnRoles(config, stack), neverChangeAdministrativeRoles(config, stack)];
+  const busRules = Fn.join('', [Fn.select(0, Fn.split(':event-bus/', central.busArn)), ':rule/', Fn.select(1, Fn.split(':event-bus/', central.busArn)), '/*']);
+  return [
+    ...iam,
+    {
+      Sid: 'NeverChangeWardenFunctions',
+      Effect: 'Deny',
+      Action: remediatorWrites('lambda', config.remediation),
+      // Each function and every version or alias of it (`<arn>:<qualifier>`), as one list.
+      Resource: Fn.split(',', Fn.join('', [Fn.join(',', central.functionArns), ',', Fn.join(':*,', central.functionArns), ':*'])),
+    },
+    {
+      Sid: 'NeverChangeWardenForwardingRules',
+      Effect: 'Deny',
+      Action: [...EVENTS_RULE_WRITES],
+      Resource: [`arn:${stack.partition}:events:*:${stack.account}:rule/${FORWARDING_RULE_PREFIX}*`, busRules],
+    },
+  ];
+}
+
+/**
+ * The remediator's IAM writes on the bot's own roles and policies (the stack prefix, the remediator,
+ * audit and forwarder roles): whoever holds the remediator session can never widen the bot's own
+ * permissions or trust.
  */
 export function neverChangeOwnRoles(config: WardenConfig, stack: Stack): Record<string, unknown> {
-  const writes = remediatorActions().filter((action) => action.startsWith('iam:') && !/^iam:(Get|List)/.test(action));
   const prefix = config.selfProtection.stackPrefix;
   const iamArn = (resource: string): string => `arn:${stack.partition}:iam::${stack.account}:${resource}`;
+  const own = ownMemberRoleResources(config);
   return {
     Sid: 'NeverChangeWardenRolesOrPolicies',
     Effect: 'Deny',
-    Action: writes,
+    Action: remediatorWrites('iam', config.remediation),
     Resource: [
       iamArn(`role/${prefix}*`),
       iamArn(`role/*/${prefix}*`),
-      iamArn(`role/${config.remediatorRoleName}`),
-      iamArn(`role/${config.auditRoleName}`),
+      iamArn(own.remediator),
+      iamArn(own.auditor),
+      iamArn(own.forwarder),
       iamArn(`policy/${prefix}*`),
       iamArn(`policy/*/${prefix}*`),
     ],
+  };
+}
+
+/** The remediator's IAM writes on the organization's administrative roles (`remediation.protectedRoles`). */
+export function neverChangeAdministrativeRoles(config: WardenConfig, stack: Stack): Record<string, unknown> {
+  return {
+    Sid: 'NeverChangeAdministrativeRoles',
+    Effect: 'Deny',
+    Action: remediatorWrites('iam', config.remediation),
+    Resource: config.remediation.protectedRoles.flatMap(protectedRoleResources).map((resource) => `arn:${stack.partition}:iam::${stack.account}:${resource}`),
   };
 }
 

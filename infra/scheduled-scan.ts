@@ -15,7 +15,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { WardenConfig } from '../functions/shared/config/config';
@@ -38,6 +38,21 @@ export interface ScheduledScanProps {
 
 /** The state table actions the scanner's claim, completion and release of findings call. */
 export const SCANNER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+
+/**
+ * What the state machine's role needs for Step Functions to deliver its logs (Step Functions developer guide,
+ * "Logging using CloudWatch Logs"), less `logs:PutResourcePolicy`: the log group's resource policy is part of
+ * the stack. None of these actions supports a resource-level permission (IAM service authorization reference).
+ */
+export const STATE_MACHINE_LOG_DELIVERY_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+] as const;
 
 /** The fan-out items: every configured account × region. */
 export function scanItems(config: Pick<WardenConfig, 'organization' | 'deployment'>): { account: string; region: string }[] {
@@ -106,18 +121,26 @@ export class ScheduledScan extends Construct {
       definitionBody: sfn.DefinitionBody.fromChainable(fanOut),
       timeout: Duration.hours(6),
       tracingEnabled: true,
-      // Every state transition, without the execution data (items and summaries stay out of the logs).
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
+    this.logStateTransitions(logGroup);
 
     const scheduleDeadLetters = (this.scheduleDeadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) }));
     // The role the schedule starts the state machine with (the target grants it states:StartExecution on this machine only),
-    // assumable by EventBridge on behalf of this account only.
+    // assumable by EventBridge for this one rule only. The rule has a fixed name so its ARN can be written here
+    // without a reference to it (the rule refers to the role: a reference back would be a cycle).
+    const stack = Stack.of(this);
+    const ruleName = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
     this.scheduleRole = new iam.Role(this, 'ScheduleRole', {
-      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnEquals: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: ruleName }) },
+        },
+      }),
       description: 'Lambda Warden: lets the daily schedule start the scan state machine',
     });
     this.rule = new events.Rule(this, 'Schedule', {
+      ruleName,
       description: 'Lambda Warden: scan every account and region for existing problems',
       schedule: props.schedule ?? events.Schedule.cron({ minute: '0', hour: '3' }),
       targets: [
@@ -151,6 +174,31 @@ export class ScheduledScan extends Construct {
     this.suppressNagFindings([this.scanner.deadLetterQueue, scheduleDeadLetters], config.auditRoleName);
   }
 
+  /**
+   * Every state transition to the log group, without the execution data (items and summaries stay out of
+   * the logs). Step Functions delivers through CloudWatch Logs' log delivery, whose actions support no
+   * resource-level permission (`Resource: "*"` is the only form IAM accepts). The log group's resource
+   * policy for the delivery service is written here, so the role needs no `logs:PutResourcePolicy` (which
+   * would let it rewrite any resource policy of the account's logs): it keeps only the delivery actions and
+   * the two reads that find the policy.
+   */
+  private logStateTransitions(logGroup: logs.LogGroup): void {
+    const stack = Stack.of(this);
+    const delivery = logGroup.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'StepFunctionsLogDelivery',
+        principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`${logGroup.logGroupArn}:log-stream:*`],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account }, ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'logs', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME }) } },
+      }),
+    );
+    this.stateMachine.addToRolePolicy(new iam.PolicyStatement({ sid: 'StepFunctionsLogDelivery', actions: [...STATE_MACHINE_LOG_DELIVERY_ACTIONS], resources: ['*'] }));
+    const cfn = this.stateMachine.node.defaultChild as sfn.CfnStateMachine;
+    cfn.loggingConfiguration = { destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: logGroup.logGroupArn } }], level: sfn.LogLevel.ALL, includeExecutionData: false };
+    if (delivery.policyDependable !== undefined) cfn.node.addDependency(delivery.policyDependable);
+  }
+
   /** cdk-nag findings accepted on purpose, each on its resource (and wildcard), with its reason. */
   private suppressNagFindings(deadLetterQueues: readonly sqs.Queue[], roleName: string): void {
     const dlq = 'This queue is a dead-letter queue itself (kept 14 days, and alarmed on when it holds a message); a DLQ of a DLQ adds nothing.';
@@ -178,7 +226,7 @@ export class ScheduledScan extends Construct {
         {
           id: 'AwsSolutions-IAM5',
           reason:
-            'Generated by Step Functions: invoking any version of the scanner (<arn>:*), X-Ray and log delivery ("*", no resource-level permission), and the distributed map managing its own child executions.',
+            'Invoking any version of the scanner (<arn>:*, generated by Step Functions); X-Ray and the CloudWatch Logs log-delivery actions (logs:CreateLogDelivery, Get/Update/Delete/ListLogDeliveries, DescribeResourcePolicies, DescribeLogGroups) support no resource-level permission, so IAM accepts only "*" (logs:PutResourcePolicy is not granted: the log group\'s resource policy is in the stack); and the distributed map managing its own child executions.',
           appliesTo: ['Resource::*', { regex: '/^Resource::<[A-Za-z0-9]*ScannerFunction[0-9A-F]*\\.Arn>:\\*$/g' }, { regex: '/^Resource::arn:<AWS::Partition>:states:.*:execution:.*$/g' }],
         },
       ],

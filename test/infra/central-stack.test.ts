@@ -225,11 +225,21 @@ describe('roles', () => {
     expect(sts[0]?.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } });
   });
 
-  it('lets the schedule only start the scan state machine, assumed by EventBridge for this account only', () => {
+  it('lets the schedule only start the scan state machine, assumed by EventBridge for the schedule rule of this account only', () => {
     const role = stack.scheduledScan.scheduleRole;
     expect(roleGrants(role)).toEqual([[['states:StartExecution'], ref(stack.scheduledScan.stateMachine)]]);
+    const ruleName = json.Resources[logicalId(stack.scheduledScan.rule)]?.Properties?.Name;
+    expect(ruleName).toMatch(/^WardenCentral-ScheduledScan-[0-9A-F]{8}$/);
     expect((json.Resources[logicalId(role)]?.Properties?.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement).toEqual([
-      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } },
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnEquals: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:', { Ref: 'AWS::AccountId' }, `:rule/${String(ruleName)}`]] } },
+        },
+      },
     ]);
   });
 
@@ -243,11 +253,8 @@ describe('roles', () => {
     expect(roleGrants(machine.role)).toEqual(
       sorted([
         [['lambda:InvokeFunction'], [scanner, { 'Fn::Join': ['', [scanner, ':*']] }]],
-        // Log delivery and X-Ray take no resource-level permission.
-        [
-          ['logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies', 'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery'],
-          '*',
-        ],
+        // Log delivery and X-Ray take no resource-level permission; no logs:PutResourcePolicy (the log group's policy is in the stack).
+        [['logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies', 'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:UpdateLogDelivery'], '*'],
         [['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'], '*'],
         // The distributed map runs its items as child executions of this state machine only.
         [['states:StartExecution'], ref(machine)],
@@ -367,12 +374,13 @@ describe('storage, notifications, secrets, alarms, API', () => {
   it('gives the StackSet a template that needs no CDK bootstrap in member accounts', () => {
     const stackSet = Object.values(template.findResources('AWS::CloudFormation::StackSet'))[0] as { Properties: { TemplateBody: string } };
     const body = JSON.parse(stackSet.Properties.TemplateBody) as { Parameters: object; Rules?: object };
-    expect(Object.keys(body.Parameters).sort()).toEqual(['ResponderRoleArn', 'ScannerRoleArn', 'WardenEventBusArn']);
+    expect(Object.keys(body.Parameters).sort()).toEqual(['ResponderRoleArn', 'ScannerRoleArn', 'WardenEventBusArn', 'WardenFunctionArns']);
     expect(body.Rules).toBeUndefined();
     expect(stackSet.Properties.TemplateBody).not.toContain('cdk-bootstrap');
   });
 
   it('deploys the member template to the configured OUs and regions with automatic deployment', () => {
+    const functionArnList = { 'Fn::Join': ['', functions().flatMap(([, fn], i) => (i === 0 ? [arnOf(fn.fn)] : [',', arnOf(fn.fn)]))] };
     expect(Object.keys(template.findResources('AWS::CloudFormation::StackSet'))).toHaveLength(1);
     template.hasResourceProperties('AWS::CloudFormation::StackSet', {
       PermissionModel: 'SERVICE_MANAGED',
@@ -383,8 +391,11 @@ describe('storage, notifications, secrets, alarms, API', () => {
         { ParameterKey: 'WardenEventBusArn', ParameterValue: arnOf(stack.bus) },
         { ParameterKey: 'ResponderRoleArn', ParameterValue: arnOf(stack.responder.role) },
         { ParameterKey: 'ScannerRoleArn', ParameterValue: arnOf(stack.scheduledScan.scanner.role) },
+        { ParameterKey: 'WardenFunctionArns', ParameterValue: functionArnList },
       ],
     });
+    // The management account stack takes the same list from an output.
+    expect(json.Outputs).toMatchObject({ WardenFunctionArns: { Value: functionArnList } });
   });
 });
 

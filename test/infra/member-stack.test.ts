@@ -77,18 +77,58 @@ describe('member template', () => {
     const statements = role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
     const granted = statements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf).sort();
     expect(granted).toEqual(remediatorActions());
-    // The one Deny: the remediator's IAM writes never touch the bot's own roles and policies.
+    // The Denies (IAM-evaluated): IAM writes on the bot's own roles and policies and on the administrative roles,
+    // Lambda writes on the bot's functions, rule writes on the forwarding rules and the Warden bus's rules.
     const denied = statements.filter((s) => s.Effect !== 'Allow');
     const iamArn = (resource: string): unknown => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:${resource}`]] });
+    const iamWrites = ['iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePolicy', 'iam:SetDefaultPolicyVersion', 'iam:UpdateAssumeRolePolicy'];
+    const busPart = (index: number): unknown => ({ 'Fn::Select': [index, { 'Fn::Split': [':event-bus/', { Ref: 'WardenEventBusArn' }] }] });
     expect(denied).toEqual([
       {
         Sid: 'NeverChangeWardenRolesOrPolicies',
         Effect: 'Deny',
-        Action: remediatorActions().filter((a) => a.startsWith('iam:') && !/^iam:(Get|List)/.test(a)),
-        Resource: ['role/Warden*', 'role/*/Warden*', 'role/WardenRemediator', 'role/WardenAuditor', 'policy/Warden*', 'policy/*/Warden*'].map(iamArn),
+        Action: iamWrites,
+        Resource: ['role/Warden*', 'role/*/Warden*', 'role/WardenRemediator', 'role/WardenAuditor', 'role/warden-forwarder-*', 'policy/Warden*', 'policy/*/Warden*'].map(iamArn),
+      },
+      {
+        Sid: 'NeverChangeAdministrativeRoles',
+        Effect: 'Deny',
+        Action: iamWrites,
+        Resource: [
+          'role/OrganizationAccountAccessRole',
+          'role/*/OrganizationAccountAccessRole',
+          'role/AWSControlTowerExecution',
+          'role/*/AWSControlTowerExecution',
+          'role/aws-reserved/sso.amazonaws.com/*',
+          'role/stacksets-exec-*',
+          'role/*/stacksets-exec-*',
+          'role/AWSCloudFormationStackSetExecutionRole',
+          'role/*/AWSCloudFormationStackSetExecutionRole',
+          'role/aws-service-role/*',
+        ].map(iamArn),
+      },
+      {
+        Sid: 'NeverChangeWardenFunctions',
+        Effect: 'Deny',
+        Action: ['lambda:AddLayerVersionPermission', 'lambda:AddPermission', 'lambda:PutFunctionConcurrency', 'lambda:RemoveLayerVersionPermission', 'lambda:RemovePermission', 'lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionUrlConfig'],
+        Resource: {
+          'Fn::Split': [',', { 'Fn::Join': ['', [{ 'Fn::Join': [',', { Ref: 'WardenFunctionArns' }] }, ',', { 'Fn::Join': [':*,', { Ref: 'WardenFunctionArns' }] }, ':*']] }],
+        },
+      },
+      {
+        Sid: 'NeverChangeWardenForwardingRules',
+        Effect: 'Deny',
+        Action: ['events:DeleteRule', 'events:DisableRule', 'events:EnableRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets', 'events:TagResource', 'events:UntagResource'],
+        Resource: [
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:*:', { Ref: 'AWS::AccountId' }, ':rule/warden-forward-*']] },
+          { 'Fn::Join': ['', [busPart(0), ':rule/', busPart(1), '/*']] },
+        ],
       },
     ]);
-    expect(denied[0]?.Action).toEqual(expect.arrayContaining(['iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:DetachRolePolicy']));
+    // Every write the remediator holds is denied on the bot's own resources (its reads are not).
+    expect(iamWrites).toEqual(remediatorActions().filter((a) => a.startsWith('iam:') && !/^iam:(Get|List)/.test(a)));
+    expect(granted.filter((a) => a.startsWith('lambda:') && !/^lambda:(Get|List)/.test(a))).toEqual(denied[2]?.Action);
+    expect(member.toJSON().Parameters).toMatchObject({ WardenFunctionArns: { Type: 'CommaDelimitedList' } });
     const trust = role.Properties.AssumeRolePolicyDocument.Statement;
     expect(trust).toEqual([
       {
@@ -98,6 +138,26 @@ describe('member template', () => {
         Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
       },
     ]);
+  });
+
+  it('holds no IAM write at all with remediation.iamWrites false (reads stay), and still denies its other writes on the bot', () => {
+    const readOnlyIam: DeployConfig = { ...config, remediation: { ...config.remediation, iamWrites: false } };
+    const template = Template.fromStack(new MemberStack(new App(), 'NoIamWrites', { config: readOnlyIam, rules: RULES }));
+    const role = Object.values(template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'WardenRemediator' } }))[0] as { Properties: { Policies: { PolicyDocument: { Statement: (Statement & { Sid: string })[] } }[] } };
+    const statements = role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+    const iamActions = statements.flatMap(actionsOf).filter((a) => a.startsWith('iam:')).sort();
+    expect(iamActions).toEqual(['iam:GetAccountAuthorizationDetails', 'iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListEntitiesForPolicy', 'iam:ListRolePolicies']);
+    expect(statements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf).sort()).toEqual(remediatorActions().filter((a) => !/^iam:(?!Get|List)/.test(a)));
+    expect(statements.filter((s) => s.Effect === 'Deny').map((s) => s.Sid)).toEqual(['NeverChangeWardenFunctions', 'NeverChangeWardenForwardingRules']);
+    expect(remediatorActions({ iamWrites: false })).toEqual(remediatorActions().filter((a) => !['iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePolicy', 'iam:SetDefaultPolicyVersion', 'iam:UpdateAssumeRolePolicy'].includes(a)));
+  });
+
+  it('denies IAM writes on the configured protected roles instead of the default list', () => {
+    const custom: DeployConfig = { ...config, remediation: { ...config.remediation, protectedRoles: ['BreakGlass', 'platform/admin-*'] } };
+    const template = Template.fromStack(new MemberStack(new App(), 'CustomProtected', { config: custom, rules: RULES }));
+    const role = Object.values(template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'WardenRemediator' } }))[0] as { Properties: { Policies: { PolicyDocument: { Statement: (Statement & { Sid: string })[] } }[] } };
+    const administrative = role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement).find((s) => s.Sid === 'NeverChangeAdministrativeRoles');
+    expect(JSON.stringify(administrative?.Resource).match(/:role\/[^"]+/g)).toEqual([':role/BreakGlass', ':role/*/BreakGlass', ':role/platform/admin-*']);
   });
 
   type AuditRole = { Properties: { RoleName: string; AssumeRolePolicyDocument: { Statement: Statement[] }; Policies: { PolicyName: string; PolicyDocument: { Statement: (Statement & { Sid: string })[] } }[] }; Condition: string };

@@ -34,7 +34,7 @@ class Deployed {
     readonly stackName: string,
     readonly account: string,
     readonly template: CfnTemplate,
-    private readonly parameters: Readonly<Record<string, string>> = {},
+    private readonly parameters: Readonly<Record<string, string | readonly string[]>> = {},
   ) {}
 
   private resource(id: string): CfnResource {
@@ -100,15 +100,24 @@ class Deployed {
         throw new Error(`unsupported attribute ${attribute}`);
       }
       if (key === 'Fn::Join') {
-        const [separator, parts] = value as [string, unknown[]];
-        return parts.map((p) => String(this.resolve(p))).join(separator);
+        const [separator, parts] = value as [string, unknown];
+        const resolved = this.resolve(parts);
+        return (Array.isArray(resolved) ? resolved : [resolved]).map(String).join(separator);
       }
-      if (key === 'Fn::Sub') return String(value).replace(/\$\{([\w:]+)\}/g, (_, name: string) => this.ref(name));
+      if (key === 'Fn::Split') {
+        const [separator, text] = value as [string, unknown];
+        return String(this.resolve(text)).split(separator);
+      }
+      if (key === 'Fn::Select') {
+        const [index, list] = value as [number, unknown];
+        return (this.resolve(list) as unknown[])[index];
+      }
+      if (key === 'Fn::Sub') return String(value).replace(/\$\{([\w:]+)\}/g, (_, name: string) => String(this.ref(name)));
     }
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, this.resolve(v)]));
   }
 
-  private ref(name: string): string {
+  private ref(name: string): string | readonly string[] {
     if (name === 'AWS::Partition') return 'aws';
     if (name === 'AWS::AccountId') return this.account;
     if (name === 'AWS::Region') return REGION;
@@ -181,6 +190,7 @@ beforeAll(() => {
     WardenEventBusArn: centralDeployed.arn(central.getLogicalId(central.bus.node.defaultChild as never)),
     ResponderRoleArn: centralDeployed.arn(central.getLogicalId(central.responder.role.node.defaultChild as never)),
     ScannerRoleArn: centralDeployed.arn(central.getLogicalId(central.scheduledScan.scanner.role.node.defaultChild as never)),
+    WardenFunctionArns: [central.responder, central.notifier, central.approval, central.scheduledScan.scanner].map((f) => centralDeployed.arn(central.getLogicalId(f.fn.node.defaultChild as never))),
   };
   const stackSet = Object.values(centralJson.Resources).find((r) => r.Type === 'AWS::CloudFormation::StackSet');
   const body = JSON.parse(String(stackSet?.Properties?.TemplateBody)) as CfnTemplate;

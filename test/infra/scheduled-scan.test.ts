@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as events from 'aws-cdk-lib/aws-events';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type WardenConfig } from '../../functions/shared/config/config';
-import { ScheduledScan, SCANNER_TABLE_ACTIONS, scanItems } from '../../infra/scheduled-scan';
+import { ScheduledScan, SCANNER_TABLE_ACTIONS, scanItems, STATE_MACHINE_LOG_DELIVERY_ACTIONS } from '../../infra/scheduled-scan';
 
 const config = parseConfig({
   organization: { id: 'o-a1b2c3d4e5', accounts: ['111122223333', '222233334444'] },
@@ -15,7 +15,7 @@ const config = parseConfig({
   remediatorRoleName: 'WardenRemediator',
 }) as WardenConfig & { organization: { id: string } };
 
-type Statement = { Sid?: string; Action?: string | string[]; Resource?: unknown; Condition?: unknown };
+type Statement = { Sid?: string; Effect?: string; Action?: string | string[]; Resource?: unknown; Condition?: unknown; Principal?: unknown };
 
 let template: Template;
 let stack: Stack;
@@ -89,6 +89,45 @@ describe('ScheduledScan', () => {
     expect(JSON.stringify(statements.find((s) => s.Sid === 'PutFindingsOnTheWardenBus')?.Resource)).toMatch(/^\{"Fn::GetAtt":\["Bus[0-9A-F]+","Arn"\]\}$/);
     expect(JSON.stringify(statements.find((s) => s.Sid === 'ReadBaselineKey')?.Resource)).toMatch(/^\{"Ref":"BaselineKey[0-9A-F]+"\}$/);
     expect(JSON.stringify(statements.find((s) => s.Sid === 'ClaimScanFindings')?.Resource)).toMatch(/^\{"Fn::GetAtt":\["State[0-9A-F]+","Arn"\]\}$/);
+  });
+
+  it('writes its logs through a log group policy of its own: the role holds the delivery actions, never logs:PutResourcePolicy', () => {
+    const machine = Object.entries(template.findResources('AWS::StepFunctions::StateMachine'))[0] as [string, { Properties: { LoggingConfiguration: unknown; RoleArn: { 'Fn::GetAtt': [string, string] } }; DependsOn: string[] }];
+    const [, resource] = machine;
+    expect(resource.Properties.LoggingConfiguration).toEqual({ Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [expect.stringMatching(/^ScheduledScanStateMachineLogs/), 'Arn'] } } }], IncludeExecutionData: false, Level: 'ALL' });
+    const roleId = resource.Properties.RoleArn['Fn::GetAtt'][0];
+    const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } })) as { Properties: { PolicyDocument: { Statement: Statement[] } } }[];
+    const logStatements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st) => JSON.stringify(st.Action).includes('logs:'));
+    expect(logStatements).toEqual([{ Sid: 'StepFunctionsLogDelivery', Effect: 'Allow', Action: [...STATE_MACHINE_LOG_DELIVERY_ACTIONS], Resource: '*' }]);
+    expect(policies.flatMap((p) => p.Properties.PolicyDocument.Statement).flatMap((st) => st.Action)).not.toContain('logs:PutResourcePolicy');
+    // The delivery service may write only this log group's streams, on behalf of this account.
+    const [policyId, logPolicy] = Object.entries(template.findResources('AWS::Logs::ResourcePolicy'))[0] as [string, { Properties: { PolicyDocument: unknown } }];
+    expect(resource.DependsOn).toContain(policyId);
+    const document = JSON.stringify(logPolicy.Properties.PolicyDocument);
+    expect(document).toContain('\\"Principal\\":{\\"Service\\":\\"delivery.logs.amazonaws.com\\"}');
+    expect(document).toContain('\\"Action\\":[\\"logs:CreateLogStream\\",\\"logs:PutLogEvents\\"]');
+    expect(document).toMatch(/\{"Fn::GetAtt":\["ScheduledScanStateMachineLogs[0-9A-F]+","Arn"\]\},":log-stream:\*\\"/);
+    expect(document).toContain('\\"StringEquals\\":{\\"aws:SourceAccount\\":\\"999999999999\\"}');
+    expect(document).toContain('\\"ArnLike\\":{\\"aws:SourceArn\\":\\"arn:",{"Ref":"AWS::Partition"},":logs:us-east-1:999999999999:*\\"}');
+  });
+
+  it('is started by a schedule whose role only that rule, in this account, may use', () => {
+    const [ruleId, rule] = Object.entries(template.findResources('AWS::Events::Rule'))[0] as [string, { Properties: { Name: string; Targets: { RoleArn: { 'Fn::GetAtt': [string, string] } }[] } }];
+    expect(ruleId).toMatch(/^ScheduledScanSchedule/);
+    const roleId = rule.Properties.Targets[0]?.RoleArn['Fn::GetAtt'][0] ?? '';
+    const role = (template.toJSON() as { Resources: Record<string, { Properties: { AssumeRolePolicyDocument: { Statement: Statement[] } } }> }).Resources[roleId];
+    expect(rule.Properties.Name).toMatch(/^Bare-ScheduledScan-[0-9A-F]{8}$/);
+    expect(role?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': '999999999999' },
+          ArnEquals: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:events:us-east-1:999999999999:rule/${rule.Properties.Name}`]] } },
+        },
+      },
+    ]);
   });
 
   it('alarms when a scan fails, the scanner is throttled or has dead letters, or the schedule could not start the scan', () => {

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { InvalidConfigError } from '../errors';
 import { describeIssues } from '../validation';
+import { DEFAULT_PROTECTED_ROLES, PROTECTED_ROLE_ENTRY } from '../self/protected-roles';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 const slackChannel = z.string().regex(/^[CDG][A-Z0-9]{2,}$/, 'must be a Slack channel id such as "C012ABCDEF"');
@@ -60,6 +61,18 @@ export const WardenConfigSchema = z.strictObject({
       resources: z.array(z.string().min(1)).default([]),
     })
     .default({ stackPrefix: 'Warden', resources: [] }),
+  /**
+   * What the remediator may change. `iamWrites: false` removes every IAM write from the member role (the
+   * execution-role fixes become instructions for a person); `protectedRoles` are never written by the bot
+   * (an explicit Deny on the role, and the executor refuses first): role names (any path) or `path/name`
+   * patterns, `*` and `?` allowed.
+   */
+  remediation: z
+    .strictObject({
+      iamWrites: z.boolean().default(true),
+      protectedRoles: z.array(z.string().regex(PROTECTED_ROLE_ENTRY, 'must be a role name or a "path/name" pattern such as "aws-reserved/sso.amazonaws.com/*" (letters, digits, +=,.@_-, / between path parts, * and ?)')).default([...DEFAULT_PROTECTED_ROLES]),
+    })
+    .default({ iamWrites: true, protectedRoles: [...DEFAULT_PROTECTED_ROLES] }),
   /** Pending approvals expire after this many hours. */
   approvalExpiryHours: z.number().positive().max(24 * 30).default(24),
   /** More than `maxRemediations` automatic remediations within `windowMinutes` switch `auto` to `approve`. */
