@@ -13,6 +13,7 @@ import { ACTIONS } from '../remediation/actions';
 import type { StateStore } from '../store/state-store';
 import { decidedExemption, exemptionFor } from './exemptions';
 import { inversePlan, RESTORE_EXPIRY_DAYS } from './inverse-plans';
+import { describePlanBlock, planBlock } from './plan-guard';
 import type { TagsOf } from './resource-tags';
 import type { ExecutionOutcome } from './outcome';
 
@@ -105,6 +106,12 @@ export class Executor {
     if (!config.organization.accounts.includes(finding.account)) {
       return this.outcome(finding, context.eventId, { status: 'refused', detail: `account ${finding.account} is not in the organization: nothing is done there` });
     }
+    // A fix the bot may not make (IAM writes off, a protected role) becomes instructions: nothing stored, no button.
+    const block = planBlock(config, finding, plan);
+    if (block !== null) {
+      const reason = describePlanBlock(block);
+      return this.outcome(finding, context.eventId, { status: 'manual', detail: `${reason}; to fix it by hand: ${this.describe(plan)}`, blocked: { kind: block.kind, reason } });
+    }
 
     if (config.dryRun) {
       const would = finding.mode === 'auto' ? 'would run' : 'would ask an approver to run';
@@ -148,6 +155,11 @@ export class Executor {
     const finding: Finding = judged.remediation === plan ? judged : { ...judged, remediation: plan };
     const invalid = this.invalidPlan(plan);
     if (invalid !== null) return this.outcome(finding, eventId, { status: 'failed', detail: invalid, error: { name: 'InvalidPlan', message: invalid } });
+    const block = planBlock(this.options.config, finding, plan);
+    if (block !== null) {
+      const reason = describePlanBlock(block);
+      return this.outcome(finding, eventId, { status: 'refused', detail: `not run: ${reason}`, blocked: { kind: block.kind, reason } });
+    }
     if (this.options.config.dryRun) return this.outcome(finding, eventId, { status: 'dry-run', detail: `dry-run: would run ${this.describe(plan)}` });
     const action = ACTIONS[plan.action] as unknown as RemediationAction<unknown>;
     const params = action.paramsSchema.parse(plan.params);

@@ -15,8 +15,10 @@ export type ExecutionStatus =
   /** the state changed since the event: nothing was done. */
   | 'already-compliant'
   | 'failed'
-  /** the account is outside the organization: no credentials were requested. */
+  /** the account is outside the organization, or a stored plan writes what the bot may not (`blocked`): no call was made. */
   | 'refused'
+  /** the fix needs a change the bot does not make (`blocked`: IAM writes off, a protected role): the finding says the call to make by hand; no plan is stored or offered. */
+  | 'manual'
   /** the same event's finding is being or was handled by another delivery: nothing done, nothing emitted. */
   | 'duplicate';
 
@@ -43,6 +45,8 @@ export interface ExecutionOutcome {
   /** After an automatic revert: the record behind the Slack "Restore" button (puts the change back, exempts 30 days). */
   readonly restore?: { readonly id: string; readonly expiresAt: string };
   readonly exemption?: { readonly kind: string; readonly reason: string };
+  /** Why the bot does not run the plan itself (`manual`, `refused`). */
+  readonly blocked?: { readonly kind: 'iam-writes-off' | 'administrative-role' | 'own-role'; readonly reason: string };
   readonly circuitBreaker?: { readonly justTripped: boolean; readonly limit: number; readonly windowMinutes: number; readonly windowStart: string };
   readonly at: string;
 }

@@ -57,7 +57,7 @@ export const OutcomeSchema = z.looseObject({
   region: z.string().min(1),
   mode,
   effectiveMode: mode,
-  status: z.enum(['alerted', 'pending-approval', 'dry-run', 'exempt', 'remediated', 'already-compliant', 'failed', 'refused', 'duplicate']),
+  status: z.enum(['alerted', 'pending-approval', 'dry-run', 'exempt', 'remediated', 'already-compliant', 'failed', 'refused', 'manual', 'duplicate']),
   dryRun: z.boolean(),
   plan: plan.nullable(),
   detail: z.string(),
@@ -66,6 +66,7 @@ export const OutcomeSchema = z.looseObject({
   approval: record.optional(),
   restore: record.optional(),
   exemption: z.looseObject({ kind: z.string(), reason: z.string() }).optional(),
+  blocked: z.looseObject({ kind: z.enum(['iam-writes-off', 'administrative-role', 'own-role']), reason: z.string() }).optional(),
   circuitBreaker: z.looseObject({ justTripped: z.boolean(), limit: z.number(), windowMinutes: z.number(), windowStart: z.string() }).optional(),
   at: isoTime,
 });

@@ -123,12 +123,15 @@ export function actionLines(finding: Finding, outcome: ExecutionOutcome): Line[]
     case 'duplicate':
       lines.push([text('Nothing was done.', true)], callLine('The fix would be: '));
       break;
+    case 'manual':
+      lines.push([text('The bot does not make this change: a person has to.', true)], callLine('To fix it by hand, run: '), [text(outcome.blocked?.reason ?? outcome.detail)]);
+      break;
   }
   if (outcome.circuitBreaker !== undefined) {
     lines.push([text(`Circuit breaker open: more than ${String(outcome.circuitBreaker.limit)} automatic remediations within ${String(outcome.circuitBreaker.windowMinutes)} minutes, so this waits for an approver.`)]);
   }
   // The outcome's sentence repeats the call for dry-run, alerts and pending approvals; elsewhere it says what happened.
-  if (outcome.status !== 'dry-run' && outcome.status !== 'alerted' && outcome.status !== 'pending-approval') lines.push([text(outcome.detail)]);
+  if (outcome.status !== 'dry-run' && outcome.status !== 'alerted' && outcome.status !== 'pending-approval' && outcome.status !== 'manual') lines.push([text(outcome.detail)]);
   if (finding.remediation !== null) lines.push([text(finding.remediation.description)]);
   return lines;
 }
@@ -176,6 +179,7 @@ export function outcomeLine(outcome: ExecutionOutcome): Line {
     case 'pending-approval':
     case 'exempt':
     case 'refused':
+    case 'manual':
     case 'duplicate':
       return [text(`${outcome.status}${at}: ${outcome.detail}`)];
   }
