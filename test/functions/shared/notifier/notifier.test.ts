@@ -138,6 +138,19 @@ describe.each(STORES)('Notifier (%s)', (_name, factory) => {
       expect(all).toContain('What the bot would do');
       expect(all).not.toContain('Approve');
     });
+
+    it('posts a fix the bot does not make (status manual) as instructions: the call to run by hand and why, no button', async () => {
+      const c = CASES.find((x) => x.outcome.plan !== null && x.finding.resource.includes(':role/'))!;
+      const reason = 'IAM writes are switched off (remediation.iamWrites: false): the bot changes no role or policy';
+      const outcome: ExecutionOutcome = { ...c.outcome, status: 'manual', detail: `${reason}; to fix it by hand: ${c.outcome.plan!.call}`, blocked: { kind: 'iam-writes-off', reason }, approval: undefined };
+      await notifier().handle(findingEventOf(c.finding, outcome));
+      const message = posted(ofMethod(server, 'chat.postMessage')[0]!);
+      const all = allText(message);
+      expect(all).toContain('*The bot does not make this change: a person has to.*');
+      expect(all).toContain(`To fix it by hand, run: \`${escapeMrkdwn(outcome.plan!.call)}\``);
+      expect(all).toContain(escapeMrkdwn(reason));
+      expect(message.blocks.find((b) => b.type === 'actions')).toBeUndefined();
+    });
   });
 
   describe('buttons', () => {
