@@ -84,6 +84,7 @@ describe('audit role permissions', () => {
 });
 
 describe('the member template’s remediator role', () => {
+  // It synthesizes the member template: seconds when idle, much longer on a loaded machine.
   it('grants the list calls on "*" and scopes every other action to the account’s resources', () => {
     const config = parseDeployConfig(readFileSync('warden.config.example.yaml', 'utf8'), 'example');
     const template = JSON.parse(memberTemplate(config, RULES)) as { Resources: Record<string, { Type: string; Properties: { Policies?: { PolicyDocument: { Statement: { Sid: string; Action: string[]; Resource: unknown }[] } }[] } }> };
@@ -96,5 +97,5 @@ describe('the member template’s remediator role', () => {
       expect(s.Resource).not.toBe('*');
       for (const action of s.Action) expect(ACTIONS_WITHOUT_RESOURCE).not.toContain(action);
     }
-  });
+  }, 120_000);
 });
