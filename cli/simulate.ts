@@ -15,6 +15,9 @@ import { IamStateReader, withRoleReader } from '../functions/shared/aws/iam-stat
 import { RoleBaselineKeeper } from '../functions/shared/baseline/role-baseline';
 import type { BaselineKeeper } from '../functions/shared/baseline/baseline-keeper';
 import { installIamMock, type IamMockHandle } from '../sim/iam-mock';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailStateReader, withTrailReader } from '../functions/shared/aws/cloudtrail-state-reader';
+import { installCloudTrailMock } from '../sim/in-memory-cloudtrail';
 import { describePlan } from '../functions/shared/remediation/actions';
 import { Executor } from '../functions/shared/executor/executor';
 import { tagsFromReader } from '../functions/shared/executor/resource-tags';
@@ -84,6 +87,8 @@ export class Simulator {
   /** The IAM SDK mock answering from {@link account} (issue #4). */
   readonly iam: IamMockHandle;
   private readonly iamClients = new Map<string, IAMClient>();
+  /** The CloudTrail SDK mock answering from the account's trails (issue #13: tampering with a trail is judged). */
+  private readonly cloudtrail: ReturnType<typeof installCloudTrailMock>;
 
   constructor(options: SimulatorOptions) {
     this.account = options.state === undefined ? new InMemoryAccount() : InMemoryAccount.fromStateFile(options.state);
@@ -94,11 +99,13 @@ export class Simulator {
       'iam-role': new RoleBaselineKeeper({ store: this.baselineStore, config: options.config }),
     });
     const roles = new IamStateReader((account) => this.iamClientFor(account), { lambdaFor: (account, region) => this.clientFor(account, region), functionRegions: options.config.deployment.regions });
-    const reader = withRoleReader(new LambdaStateReader((account, region) => this.clientFor(account, region)), roles);
+    this.cloudtrail = installCloudTrailMock(this.account.cloudtrail, this.account.defaultAccount);
+    const trails = new CloudTrailStateReader((_account, region) => this.cloudTrailClientFor(region));
+    const reader = withRoleReader(withTrailReader(new LambdaStateReader((account, region) => this.clientFor(account, region)), trails), roles);
     this.engine = new Engine({ rules: options.rules, config: options.config, reader, baselines: this.baselines, ...(options.now ? { now: options.now } : {}) });
     const config = { ...options.config, dryRun: options.apply !== true };
     const now = options.now ? { now: options.now } : {};
-    const executor = new Executor({ config, store: this.store, clientsFor: (account, region) => ({ lambda: this.clientFor(account, region), iam: this.iamClientFor(account) }), tagsOf: tagsFromReader(reader), ...now });
+    const executor = new Executor({ config, store: this.store, clientsFor: (account, region) => ({ lambda: this.clientFor(account, region), iam: this.iamClientFor(account), cloudtrail: this.cloudTrailClientFor(region) }), tagsOf: tagsFromReader(reader), ...now });
     this.responder = new Responder({ rules: options.rules, config, reader, executor, sink: this.sink, baselines: this.baselines, ...now });
   }
 
@@ -113,6 +120,18 @@ export class Simulator {
     if (client === undefined) {
       client = new IAMClient({ region: 'us-east-1' });
       this.iamClients.set(account, client);
+    }
+    return client;
+  }
+
+  private readonly cloudTrailClients = new Map<string, CloudTrailClient>();
+
+  /** One CloudTrail client per region: trails are named by their ARN, which carries the account. */
+  private cloudTrailClientFor(region: string): CloudTrailClient {
+    let client = this.cloudTrailClients.get(region);
+    if (client === undefined) {
+      client = new CloudTrailClient({ region });
+      this.cloudTrailClients.set(region, client);
     }
     return client;
   }
@@ -146,6 +165,7 @@ export class Simulator {
   dispose(): void {
     this.lambda.mock.restore();
     this.iam.mock.restore();
+    this.cloudtrail.mock.restore();
   }
 }
 

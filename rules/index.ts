@@ -21,6 +21,7 @@ import { functionLayerOutsideOrg } from './lambda/function-layer-outside-org';
 import { functionCodeChangedByUnexpectedPrincipal } from './lambda/function-code-changed-by-unexpected-principal';
 import { functionExecutionRoleSwapped } from './lambda/function-execution-role-swapped';
 import { functionLeftVpc } from './lambda/function-left-vpc';
+import { functionEnvRandomValue } from './lambda/function-env-random-value';
 
 export const RULES: readonly AnyRule[] = [
   functionPublicAccess,
@@ -39,6 +40,7 @@ export const RULES: readonly AnyRule[] = [
   functionCodeChangedByUnexpectedPrincipal,
   functionExecutionRoleSwapped,
   functionLeftVpc,
+  functionEnvRandomValue,
   executionRoleAdminAccess,
   executionRolePrivilegeEscalation,
   executionRoleTrustOpened,

@@ -3,16 +3,19 @@
  * a state file, changed by replayed CloudTrail events and by SDK commands through the mock.
  */
 import type { CloudTrailEvent } from '../functions/shared/event/cloudtrail-event';
-import { layerVersionArn, parseLayerVersion, type FunctionRef, type ResourceRef } from '../functions/shared/state/resources';
+import { layerVersionArn, parseLayerVersion, type FunctionRef, type ResourceRef, type TrailRef } from '../functions/shared/state/resources';
 import type { StateReader } from '../functions/shared/state/state-reader';
 import { InMemoryLambda } from './in-memory-lambda';
 import { InMemoryStateReader } from './in-memory-state-reader';
 import { applyLambdaEvent, ensureLambdaResources, type ApplyOutcome } from './lambda-cloudtrail';
-import { parseStateFile, type StateFile, type StateFunction, type StateLayerVersion, type StatePolicy, type StateRole } from './state-file';
+import { parseStateFile, StateTrailSchema, type StateFile, type StateFunction, type StateLayerVersion, type StatePolicy, type StateRole, type StateTrail } from './state-file';
+import { InMemoryCloudTrail } from './in-memory-cloudtrail';
 import { InMemoryIam } from './in-memory-iam';
 import { applyIamEvent, ensureIamResources, IAM_SOURCE } from './iam-cloudtrail';
 
 export type { ApplyOutcome } from './lambda-cloudtrail';
+
+const CLOUDTRAIL_SOURCE = 'cloudtrail.amazonaws.com';
 
 export interface InMemoryAccountOptions {
   /** The account of bare names in SDK commands (default `123456789012`). */
@@ -39,12 +42,15 @@ export class InMemoryAccount {
   readonly lambda: InMemoryLambda;
   /** IAM roles and managed policies (issue #4). */
   readonly iam: InMemoryIam;
+  /** CloudTrail trails (issue #13: simulate judges tampering with a trail). */
+  readonly cloudtrail: InMemoryCloudTrail;
   readonly defaultAccount: string;
   readonly defaultRegion: string;
 
   constructor(options: InMemoryAccountOptions = {}) {
     this.lambda = new InMemoryLambda(options.clock);
     this.iam = new InMemoryIam(options.clock);
+    this.cloudtrail = new InMemoryCloudTrail();
     this.defaultAccount = options.defaultAccount ?? '123456789012';
     this.defaultRegion = options.defaultRegion ?? 'us-east-1';
   }
@@ -63,7 +69,21 @@ export class InMemoryAccount {
     for (const entry of state.layers) this.seedLayerVersion(entry);
     for (const entry of state.policies) this.iam.seedPolicy(entry.Arn, entry.DefaultVersionId, entry.Versions);
     for (const entry of state.roles) this.seedRole(entry);
+    for (const entry of state.trails) this.seedTrail(entry);
     return this;
+  }
+
+  private seedTrail(entry: StateTrail): void {
+    const { Trail } = entry;
+    const ref: TrailRef = { kind: 'cloudtrail-trail', account: entry.Account, region: Trail.HomeRegion, trailName: Trail.Name };
+    this.cloudtrail.createTrail(ref, {
+      isLogging: entry.IsLogging,
+      ...(Trail.IsOrganizationTrail === undefined ? {} : { isOrganizationTrail: Trail.IsOrganizationTrail }),
+      ...(Trail.IsMultiRegionTrail === undefined ? {} : { isMultiRegionTrail: Trail.IsMultiRegionTrail }),
+      ...(Trail.IncludeGlobalServiceEvents === undefined ? {} : { includeGlobalServiceEvents: Trail.IncludeGlobalServiceEvents }),
+      ...(entry.EventSelectors === undefined ? {} : { eventSelectors: entry.EventSelectors }),
+      ...(entry.AdvancedEventSelectors === undefined ? {} : { advancedEventSelectors: entry.AdvancedEventSelectors }),
+    });
   }
 
   private seedRole(entry: StateRole): void {
@@ -160,7 +180,22 @@ export class InMemoryAccount {
         Versions: Object.fromEntries([...policy.versions.entries()].map(([id, v]) => [id, JSON.parse(v.document.text) as Record<string, unknown>])),
       }),
     );
-    return { functions, layers, roles, policies };
+    // Through the schema: the SDK's selector types are the same shapes, without index signatures.
+    const trails = this.cloudtrail.allTrails().map((trail): StateTrail =>
+      StateTrailSchema.parse({
+        Account: trail.ref.account,
+        Trail: {
+          Name: trail.ref.trailName,
+          HomeRegion: trail.ref.region,
+          IsOrganizationTrail: trail.isOrganizationTrail,
+          IsMultiRegionTrail: trail.isMultiRegionTrail,
+          IncludeGlobalServiceEvents: trail.includeGlobalServiceEvents,
+        },
+        IsLogging: trail.isLogging,
+        ...(trail.advancedEventSelectors === undefined ? { EventSelectors: trail.eventSelectors } : { AdvancedEventSelectors: trail.advancedEventSelectors }),
+      }),
+    );
+    return { functions, layers, roles, policies, trails };
   }
 
   /**
@@ -169,6 +204,11 @@ export class InMemoryAccount {
    */
   applyEvent(event: CloudTrailEvent): ApplyOutcome {
     if (event.detail.eventSource === IAM_SOURCE) return applyIamEvent(this.iam, event);
+    if (event.detail.eventSource === CLOUDTRAIL_SOURCE) {
+      const held = this.cloudtrail.allTrails().length;
+      this.cloudtrail.applyEvent(event);
+      return { applied: true, eventName: event.detail.eventName, detail: `applied to the trail (${String(held)} trail(s) held before)` };
+    }
     return applyLambdaEvent(this.lambda, event);
   }
 
@@ -178,6 +218,7 @@ export class InMemoryAccount {
    */
   ensureResourcesFor(event: CloudTrailEvent): ResourceRef[] {
     if (event.detail.eventSource === IAM_SOURCE) return ensureIamResources(this.iam, event);
+    if (event.detail.eventSource === CLOUDTRAIL_SOURCE) return this.cloudtrail.ensureTrail(event);
     return ensureLambdaResources(this.lambda, event);
   }
 

@@ -364,6 +364,11 @@ export class InMemoryLambda {
     else this.putAlias(ref, qualifier);
   }
 
+  /** The aliases of a function with the version each points to, as `ListAliases` returns them. */
+  aliasesOf(key: FunctionKey): readonly { readonly name: string; readonly functionVersion: string }[] {
+    return [...this.requireFunction(key).qualifiers.entries()].flatMap(([name, q]) => (q.kind === 'alias' ? [{ name, functionVersion: q.version }] : []));
+  }
+
   /** The versions and aliases of a function. */
   qualifiersOf(key: FunctionKey): readonly string[] {
     return [...this.requireFunction(key).qualifiers.keys()];

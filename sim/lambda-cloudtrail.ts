@@ -101,6 +101,12 @@ function withoutRedacted(record: Record<string, unknown>): Record<string, unknow
   return variables === undefined ? rest : { ...rest, Environment: { Variables: variables } };
 }
 
+/** Whether a request or response carries an `environment` whose variables CloudTrail redacted (`{}`, or no readable `variables`). */
+function hasRedactedEnvironment(params: Params | null | undefined): boolean {
+  const environment = params?.environment;
+  return environment !== undefined && (!isRecord(environment) || stringRecord(environment.variables) === undefined);
+}
+
 /** The configuration patch a create/update event carries: request first, the response's full configuration over it. */
 function configurationPatchOf(request: Params | null | undefined, response: Params | null | undefined, lambda: InMemoryLambda, ref: FunctionRef): Record<string, unknown> {
   const existing = lambda.hasFunction(ref) ? lambda.getFunctionConfiguration({ ...ref, qualifier: undefined }) : undefined;
@@ -251,8 +257,15 @@ function applyToFunction(lambda: InMemoryLambda, event: CloudTrailEvent, name: s
   const what = ref.qualifier === undefined ? ref.functionName : `${ref.functionName}:${ref.qualifier}`;
 
   if (name === 'CreateFunction') {
-    if (lambda.hasFunction(ref)) lambda.deleteFunction({ ...ref, qualifier: undefined });
-    lambda.createFunction(ref, configurationPatchOf(request, response, lambda, ref), stringRecord(request?.tags) ?? {});
+    const patch = configurationPatchOf(request, response, lambda, ref);
+    if (lambda.hasFunction(ref)) {
+      // CloudTrail logs `"environment": {}` whatever the variables are: redacted means unknown, so
+      // replaying a CreateFunction over a function the state holds keeps the variables it holds.
+      const held = lambda.getFunctionConfiguration({ ...ref, qualifier: undefined }).Environment;
+      if (patch.Environment === undefined && held !== undefined && (hasRedactedEnvironment(request) || hasRedactedEnvironment(response))) patch.Environment = held;
+      lambda.deleteFunction({ ...ref, qualifier: undefined });
+    }
+    lambda.createFunction(ref, patch, stringRecord(request?.tags) ?? {});
     if (request?.publish === true) lambda.publishVersion(ref, str(response, 'version'));
     return done(name, `created function ${ref.functionName}`);
   }

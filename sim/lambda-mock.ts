@@ -15,6 +15,7 @@ import {
   GetPolicyCommand,
   InvalidParameterValueException,
   LambdaClient,
+  ListAliasesCommand,
   ListFunctionsCommand,
   ListLayersCommand,
   ListLayerVersionsCommand,
@@ -31,7 +32,7 @@ import {
   type ServiceOutputTypes,
 } from '@aws-sdk/client-lambda';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
-import { layerArn, parseFunctionName, parseLayerVersion, type FunctionRef, type LayerVersionRef } from '../functions/shared/state/resources';
+import { functionArn, layerArn, parseFunctionName, parseLayerVersion, type FunctionRef, type LayerVersionRef } from '../functions/shared/state/resources';
 import type { InMemoryAccount } from './in-memory-account';
 import { configurationPatchFromInput } from './in-memory-lambda';
 
@@ -157,6 +158,16 @@ export function installLambdaMock(account: InMemoryAccount, mock: LambdaMock = m
     handler('GetFunctionUrlConfig', async (input: { FunctionName?: string; Qualifier?: string }, c) =>
       store.getFunctionUrlConfig(await functionRefOf(input.FunctionName, input.Qualifier, c)),
     ),
+  );
+  mock.on(ListAliasesCommand).callsFake(
+    handler('ListAliases', async (input: { FunctionName?: string; Marker?: string; MaxItems?: number }, c) => {
+      const ref = await functionRefOf(input.FunctionName, undefined, c);
+      const { items, NextMarker } = page([...store.aliasesOf(ref)], input.Marker, input.MaxItems);
+      return {
+        Aliases: items.map((a) => ({ AliasArn: `${functionArn({ ...ref, qualifier: undefined })}:${a.name}`, Name: a.name, FunctionVersion: a.functionVersion })),
+        ...(NextMarker === undefined ? {} : { NextMarker }),
+      };
+    }),
   );
   mock.on(ListFunctionsCommand).callsFake(
     handler('ListFunctions', async (input: { Marker?: string; MaxItems?: number }, c) => {

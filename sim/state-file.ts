@@ -1,6 +1,10 @@
 /**
- * The state file of `warden simulate --state`: the Lambda functions and layer versions an
- * in-memory account starts with, in API shapes. Fields are only ever added, never renamed.
+ * The state file of `warden simulate --state`: the Lambda functions, layer versions, IAM roles and
+ * policies and CloudTrail trails an in-memory account starts with, in API shapes. Fields are only
+ * ever added, never renamed. Fields the AWS APIs return beside the ones the simulator needs
+ * (`PolicyName` from GetPolicy, `Code` from GetFunction …) are accepted and ignored; any other key
+ * in an entry is a mistake (a misspelled contract key) and is rejected by name. Top-level sections
+ * the simulator does not know pass, for other parts of the account.
  */
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
@@ -20,12 +24,32 @@ const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS regi
 const FunctionName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a function name (letters, digits, - and _, at most 64), not an ARN');
 const Qualifier = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a version number or an alias name');
 
+/** Fields an AWS API returns that the simulator does not need: accepted, then ignored. */
+const ignored = z.unknown().optional();
+
+/** A resource policy: the document as an object, or as the JSON text Lambda's `GetPolicy` returns in `Policy`. */
+const ResourcePolicy = z.preprocess((value) => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch (e: unknown) {
+    if (e instanceof SyntaxError) return value; // then rejected by the schema, naming the field
+    throw e;
+  }
+}, PolicyDocumentSchema.nullable());
+
 /** A version or alias of a function, with its own policy and URL. */
 export const StateQualifierSchema = z.strictObject({
   /** For an alias: the version it points to (default `$LATEST`). */
   FunctionVersion: z.string().min(1).optional(),
-  Policy: PolicyDocumentSchema.nullable().default(null),
+  Policy: ResourcePolicy.default(null),
   UrlConfig: FunctionUrlConfigSchema.nullable().default(null),
+  // GetAlias / GetPolicy output besides what is needed.
+  AliasArn: ignored,
+  Name: ignored,
+  Description: ignored,
+  RevisionId: ignored,
+  RoutingConfig: ignored,
 });
 
 export const StateFunctionSchema = z.strictObject({
@@ -33,25 +57,48 @@ export const StateFunctionSchema = z.strictObject({
   Region,
   /** `GetFunctionConfiguration` output; `FunctionArn` is derived when missing. */
   Configuration: FunctionConfigurationSchema.extend({ FunctionName }),
-  /** The unqualified function's resource policy document (an object, not JSON text), or null. */
-  Policy: PolicyDocumentSchema.nullable().default(null),
+  /** The unqualified function's resource policy document (an object, or GetPolicy's JSON text), or null. */
+  Policy: ResourcePolicy.default(null),
   /** `GetFunctionUrlConfig` output for the unqualified function, or null. */
   UrlConfig: FunctionUrlConfigSchema.nullable().default(null),
   Tags: z.record(z.string(), z.string()).default({}),
   ReservedConcurrentExecutions: z.number().int().nonnegative().optional(),
   /** Versions (numbers) and aliases, each with its own policy and URL. */
   Qualifiers: z.record(Qualifier, StateQualifierSchema).optional(),
+  // GetFunction output besides Configuration and Tags; GetPolicy's RevisionId.
+  Code: ignored,
+  Concurrency: ignored,
+  TagsError: ignored,
+  RevisionId: ignored,
 });
 
 export const StateLayerVersionSchema = z.strictObject({
   Account: AccountId,
   Region,
   LayerVersionArn: z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/, 'must be a layer version ARN (…:layer:NAME:VERSION)'),
-  Policy: PolicyDocumentSchema.nullable().default(null),
+  Policy: ResourcePolicy.default(null),
+  // GetLayerVersion / GetLayerVersionPolicy output besides what is needed.
+  LayerArn: ignored,
+  Version: ignored,
+  Description: ignored,
+  CreatedDate: ignored,
+  CompatibleRuntimes: ignored,
+  CompatibleArchitectures: ignored,
+  LicenseInfo: ignored,
+  Content: ignored,
+  RevisionId: ignored,
 });
 
-/** A policy document written as a JSON object; it must be a valid IAM policy. */
-const IamDocument = z.record(z.string(), z.unknown()).superRefine((value, context) => {
+/** A policy document as a JSON object, or as IAM returns it (URL-encoded JSON text); it must be a valid IAM policy. */
+const IamDocument = z.preprocess((value) => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value.trimStart().startsWith('%') ? decodeURIComponent(value) : value) as unknown;
+  } catch (e: unknown) {
+    if (e instanceof SyntaxError || e instanceof URIError) return value;
+    throw e;
+  }
+}, z.record(z.string(), z.unknown())).superRefine((value, context) => {
   try {
     parseIamPolicyDocument(value);
   } catch (e: unknown) {
@@ -72,8 +119,13 @@ export const StateRoleSchema = z.strictObject({
     AssumeRolePolicyDocument: IamDocument,
   }),
   InlinePolicies: z.record(z.string(), IamDocument).default({}),
-  /** Managed policy ARNs: AWS managed ones are known, customer managed ones must be in `policies`. */
-  AttachedPolicies: z.array(ManagedPolicyArn).default([]),
+  /**
+   * Managed policy ARNs: AWS managed ones are known, customer managed ones must be in `policies`.
+   * `ListAttachedRolePolicies` entries (`{ PolicyName, PolicyArn }`) are accepted as well.
+   */
+  AttachedPolicies: z
+    .array(z.union([ManagedPolicyArn, z.strictObject({ PolicyArn: ManagedPolicyArn, PolicyName: z.string().optional() }).transform((p) => p.PolicyArn)]))
+    .default([]),
 });
 
 /** A customer managed policy with its versions (`v1` …) and default version. */
@@ -82,6 +134,56 @@ export const StatePolicySchema = z.strictObject({
   Arn: ManagedPolicyArn,
   DefaultVersionId: z.string().regex(/^v[1-9]\d*$/, 'must be a version id such as v1'),
   Versions: z.record(z.string().regex(/^v[1-9]\d*$/, 'must be a version id such as v1'), IamDocument),
+  // GetPolicy output besides what is needed.
+  PolicyName: ignored,
+  PolicyId: ignored,
+  Path: ignored,
+  AttachmentCount: ignored,
+  PermissionsBoundaryUsageCount: ignored,
+  IsAttachable: ignored,
+  Description: ignored,
+  CreateDate: ignored,
+  UpdateDate: ignored,
+  Tags: ignored,
+});
+
+const EventSelectorSchema = z.looseObject({
+  ReadWriteType: z.enum(['ReadOnly', 'WriteOnly', 'All']).optional(),
+  IncludeManagementEvents: z.boolean().optional(),
+  DataResources: z.array(z.looseObject({ Type: z.string().optional(), Values: z.array(z.string()).optional() })).optional(),
+  ExcludeManagementEventSources: z.array(z.string()).optional(),
+});
+const AdvancedEventSelectorSchema = z.looseObject({
+  Name: z.string().optional(),
+  FieldSelectors: z.array(
+    z.looseObject({
+      Field: z.string(),
+      Equals: z.array(z.string()).optional(),
+      NotEquals: z.array(z.string()).optional(),
+      StartsWith: z.array(z.string()).optional(),
+      NotStartsWith: z.array(z.string()).optional(),
+      EndsWith: z.array(z.string()).optional(),
+      NotEndsWith: z.array(z.string()).optional(),
+    }),
+  ),
+});
+
+/**
+ * A CloudTrail trail: `GetTrail`'s Trail (its `Name` and home region at least), `GetTrailStatus`'s
+ * `IsLogging`, and `GetEventSelectors`' selectors (default: all management events).
+ */
+export const StateTrailSchema = z.strictObject({
+  Account: AccountId,
+  Trail: z.looseObject({
+    Name: z.string().regex(/^[\w.-]{3,128}$/, 'must be a trail name (not an ARN)'),
+    HomeRegion: Region,
+    IsOrganizationTrail: z.boolean().optional(),
+    IsMultiRegionTrail: z.boolean().optional(),
+    IncludeGlobalServiceEvents: z.boolean().optional(),
+  }),
+  IsLogging: z.boolean().default(true),
+  EventSelectors: z.array(EventSelectorSchema).optional(),
+  AdvancedEventSelectors: z.array(AdvancedEventSelectorSchema).optional(),
 });
 
 export const StateFileSchema = z
@@ -90,6 +192,7 @@ export const StateFileSchema = z
     layers: z.array(StateLayerVersionSchema).default([]),
     roles: z.array(StateRoleSchema).default([]),
     policies: z.array(StatePolicySchema).default([]),
+    trails: z.array(StateTrailSchema).default([]),
   })
   .superRefine((state, context) => {
     const seen = new Map<string, number>();
@@ -126,6 +229,7 @@ export type StateFunction = z.output<typeof StateFunctionSchema>;
 export type StateLayerVersion = z.output<typeof StateLayerVersionSchema>;
 export type StateRole = z.output<typeof StateRoleSchema>;
 export type StatePolicy = z.output<typeof StatePolicySchema>;
+export type StateTrail = z.output<typeof StateTrailSchema>;
 
 /**
  * Validates a parsed state file.

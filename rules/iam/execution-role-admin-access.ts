@@ -11,7 +11,11 @@ export const executionRoleAdminAccess = defineRule({
   severity: 'critical',
   defaultMode: 'approve',
   resourceType: 'iam-role',
-  triggers: [{ eventSource: IAM, eventNames: ['PutRolePolicy', 'AttachRolePolicy', 'CreatePolicyVersion', 'SetDefaultPolicyVersion'] }],
+  triggers: [
+    { eventSource: IAM, eventNames: ['PutRolePolicy', 'AttachRolePolicy', 'CreatePolicyVersion', 'SetDefaultPolicyVersion'] },
+    // A function created with, or switched to, a role: the role is judged when a function starts using it.
+    { eventSource: 'lambda.amazonaws.com', eventNames: ['CreateFunction', 'UpdateFunctionConfiguration'] },
+  ],
   reads: [],
   rationale:
     'Code running in the function gets every permission of its role: with "*", "service:*", NotAction or AdministratorAccess, a bug or a compromised dependency becomes control of the account.',
@@ -19,7 +23,10 @@ export const executionRoleAdminAccess = defineRule({
     'https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html',
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',
   ],
-  falsePositives: ['Break-glass or platform functions that administer the account on purpose: exempt them by tag or ARN.'],
+  falsePositives: [
+    'Break-glass or platform functions that administer the account on purpose: exempt them by tag or ARN.',
+    'Judged when a function is created with, or switched to, the role too: a function started on an existing admin role is reported, and the plan acts on the role (which other principals may use): approve with care.',
+  ],
   remediationAction: 'detach-role-policy',
   alternativeActions: ['delete-role-policy', 'restore-role-policy', 'set-default-policy-version'],
   evaluate(state) {

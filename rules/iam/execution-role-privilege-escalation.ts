@@ -11,7 +11,11 @@ export const executionRolePrivilegeEscalation = defineRule({
   severity: 'high',
   defaultMode: 'approve',
   resourceType: 'iam-role',
-  triggers: [{ eventSource: IAM, eventNames: ['PutRolePolicy', 'AttachRolePolicy', 'CreatePolicyVersion', 'SetDefaultPolicyVersion'] }],
+  triggers: [
+    { eventSource: IAM, eventNames: ['PutRolePolicy', 'AttachRolePolicy', 'CreatePolicyVersion', 'SetDefaultPolicyVersion'] },
+    // A function created with, or switched to, a role: the role is judged when a function starts using it.
+    { eventSource: 'lambda.amazonaws.com', eventNames: ['CreateFunction', 'UpdateFunctionConfiguration'] },
+  ],
   reads: [],
   rationale:
     'Actions such as iam:PassRole, iam:PutRolePolicy or lambda:UpdateFunctionCode on "*" let the function’s code raise its own privileges; secretsmanager:GetSecretValue on "*" reads every secret.',

@@ -58,7 +58,12 @@ export const executionRoleTrustOpened = defineRule({
   severity: 'critical',
   defaultMode: 'auto',
   resourceType: 'iam-role',
-  triggers: [{ eventSource: 'iam.amazonaws.com', eventNames: ['UpdateAssumeRolePolicy'] }],
+  triggers: [
+    // CreateRole: a role created already open (its trust policy lets Lambda and "*" or an outside account in).
+    { eventSource: 'iam.amazonaws.com', eventNames: ['UpdateAssumeRolePolicy', 'CreateRole'] },
+    // A function created with, or switched to, a role: the role is judged when a function starts using it.
+    { eventSource: 'lambda.amazonaws.com', eventNames: ['CreateFunction', 'UpdateFunctionConfiguration'] },
+  ],
   reads: [],
   rationale:
     'Whoever can assume the execution role gets every permission the function has, from outside the function: "*", an account outside the organization, another service or federated users must not be trusted.',
@@ -66,7 +71,10 @@ export const executionRoleTrustOpened = defineRule({
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-trust-policy',
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html',
   ],
-  falsePositives: ['A role shared on purpose with another service or a partner account: condition the statement on aws:SourceAccount / aws:PrincipalOrgID, or exempt the role.'],
+  falsePositives: [
+    'A role shared on purpose with another service or a partner account: condition the statement on aws:SourceAccount / aws:PrincipalOrgID, or exempt the role.',
+    'Judged on CreateRole too: a role created with such a trust policy by infrastructure code is reported (and, with no saved trust policy, asked for approval) before any function uses it.',
+  ],
   remediationAction: 'restore-trust-policy',
   evaluate(state, context) {
     const reason = roleNotApplicableReason(state);

@@ -29,6 +29,7 @@ export const functionEnvPlaintextSecret = defineRule({
   ],
   falsePositives: [
     'A random-looking value in a secret-named variable that is not a credential (a public key id, a test fixture): exempt it with the warden:exempt tag.',
+    'Abbreviated names count: MAIL_PW, FTP_PWD and <vendor>_KEY are read as password and key names (not PUBLIC_KEY, CACHE_KEY, KMS_KEY, PARTITION_KEY or …_KEY_ID).',
     'Removing the variable breaks the function until it reads the secret from Secrets Manager or Parameter Store; the previous value cannot be restored by the bot (only its keyed hash is kept).',
   ],
   remediationAction: 'remove-function-env-variables',
@@ -36,7 +37,8 @@ export const functionEnvPlaintextSecret = defineRule({
     if (state.configuration === undefined) return notApplicable('configuration not read');
     if (state.configuration === null) return notApplicable('the function no longer exists');
     const variables = state.configuration.Environment?.Variables ?? {};
-    const found = detectPlaintextSecrets(variables);
+    // Values judged on their shape alone are function-env-random-value's (a low-severity alert).
+    const found = detectPlaintextSecrets(variables).filter((f) => f.basis !== 'shape');
     if (found.length === 0) return compliant;
     const names = found.map((f) => f.name);
     const listed = found.map((f) => `${f.name} (${f.kind})`).join(', ');

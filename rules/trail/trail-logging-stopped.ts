@@ -17,7 +17,10 @@ export const trailLoggingStopped = defineRule({
   rationale:
     'Without a trail recording management events, EventBridge receives no CloudTrail events: Lambda Warden and every audit stop seeing changes, a classic first step of an attack.',
   references: ['https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html', 'https://attack.mitre.org/techniques/T1562/008/'],
-  falsePositives: ['A planned trail migration (create the new trail first, then exempt the old one in the config allow-list).'],
+  falsePositives: [
+    'A planned trail migration (create the new trail first, then exempt the old one in the config allow-list).',
+    'UpdateTrail that turns off global service events or multi-region recording is reported (alert only) even when another trail still records them, such as an organization trail.',
+  ],
   remediationAction: 'start-trail-logging',
   evaluate(state, context) {
     if (state.trail === undefined) return notApplicable('trail state not read');
@@ -42,6 +45,24 @@ export const trailLoggingStopped = defineRule({
               params: { trailArn: state.arn, judgedStatus: 'not-logging' },
               description: 'cloudtrail:StartLogging turns the trail back on in its home region; stop it again with StopLogging if that was intended.',
             },
+      });
+    }
+    // UpdateTrail that narrows what the trail records: IAM's events (global, us-east-1 only) or other regions stop reaching it.
+    const request = context.event?.eventName === 'UpdateTrail' ? context.event.requestParameters : undefined;
+    if (request?.includeGlobalServiceEvents === false && state.trail.includeGlobalServiceEvents === false) {
+      findings.push({
+        key: 'no-global-service-events',
+        summary: `Trail ${state.arn} no longer records global services' events (IAM, STS) after ${by}: role and policy changes go unseen unless another trail records them.`,
+        details: { trail: state.arn },
+        remediation: null,
+      });
+    }
+    if (request?.isMultiRegionTrail === false && !state.trail.isMultiRegionTrail) {
+      findings.push({
+        key: 'single-region',
+        summary: `Trail ${state.arn} now records ${state.trail.homeRegion} only after ${by}: changes in every other region go unseen unless another trail records them.`,
+        details: { trail: state.arn, homeRegion: state.trail.homeRegion },
+        remediation: null,
       });
     }
     if (state.recordsManagementEvents === false) {

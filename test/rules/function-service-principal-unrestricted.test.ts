@@ -36,7 +36,7 @@ describe('function-service-principal-unrestricted', () => {
 
   it.each<[string, PolicyStatement]>([
     ['s3 with SourceArn and SourceAccount', statement({ principal: 's3.amazonaws.com', sourceArn: 'arn:aws:s3:::orders-uploads', sourceAccount: ACCOUNT })],
-    ['s3 with SourceArn of a bucket', statement({ principal: 's3.amazonaws.com', sourceArn: 'arn:aws:s3:::orders-uploads' })],
+    ['s3 with SourceArn of a bucket and SourceOwner', withCondition({ ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::orders-uploads' }, StringEquals: { 'AWS:SourceOwner': ACCOUNT } })],
     ['sns with the topic ARN', statement({ principal: 'sns.amazonaws.com', sourceArn: `arn:aws:sns:us-east-1:${ACCOUNT}:orders-events` })],
     ['events with SourceAccount only', statement({ principal: 'events.amazonaws.com', sourceAccount: ACCOUNT })],
     ['a condition on aws:SourceOrgID', withCondition({ StringEquals: { 'aws:SourceOrgID': ORG_ID } })],
@@ -45,6 +45,19 @@ describe('function-service-principal-unrestricted', () => {
     ['"*" (function-public-access reports it)', statement({ principal: '*' })],
   ])('does not report %s', (_label, benign) => {
     expect(evaluate([benign])).toEqual({ status: 'compliant' });
+  });
+
+  // Changed deliberately (issue #13, gap 3): a bucket ARN alone used to count as a guard. AWS's
+  // AddPermission reference asks for SourceAccount with S3, since a deleted bucket's name can be re-created elsewhere.
+  it.each<[string, PolicyStatement]>([
+    ['s3 with the SourceArn of a bucket only', statement({ sid: 'bad', principal: 's3.amazonaws.com', sourceArn: 'arn:aws:s3:::orders-uploads' })],
+    ['s3 with a wildcard bucket SourceArn only', withCondition({ ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::orders-*' } })],
+  ])('reports %s, asking for SourceAccount', (_label, bad) => {
+    const [finding] = findingsOf(evaluate([bad]));
+    expect(finding?.key).toBe('bad');
+    expect(finding?.summary).toMatch(/aws:SourceArn .* names no account .* aws:SourceAccount/);
+    expect(finding?.details).toEqual(expect.objectContaining({ accountlessSourceArn: true }));
+    expect(finding?.remediation?.action).toBe('remove-function-permission');
   });
 
   it('reports exactly the unrestricted statement among several', () => {

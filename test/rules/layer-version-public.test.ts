@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/shared/config/config';
 import type { PolicyStatement } from '../../functions/shared/state/resources';
 import { layerVersionPublic } from '../../rules/lambda/layer-version-public';
-import { ACCOUNT, FOREIGN_ACCOUNT, FOREIGN_ORG_ID, LAYER_ARN, LAYER_VERSION, ORG_ID } from '../fixtures/accounts';
+import { ACCOUNT, ALLOWED_ACCOUNT, FOREIGN_ACCOUNT, FOREIGN_ORG_ID, LAYER_ARN, LAYER_VERSION, ORG_ACCOUNT, ORG_ID } from '../fixtures/accounts';
 import { addLayerVersionPermissionEvent, identities } from '../fixtures/cloudtrail';
 import { statement } from '../fixtures/resource-policies';
 import { findingsOf, ruleContext } from '../fixtures/rule-context';
@@ -34,18 +34,33 @@ describe('layer-version-public', () => {
 
   it.each<[string, PolicyStatement]>([
     ['"*" for our organization', grant({ principal: '*', principalOrgID: ORG_ID })],
-    ['one account', grant({ principal: FOREIGN_ACCOUNT })],
+    ['an account of the organization', grant({ principal: ORG_ACCOUNT })],
+    ['an allow-listed account', grant({ principal: ALLOWED_ACCOUNT })],
+    ['an allow-listed account as a root ARN', { ...grant({ principal: ALLOWED_ACCOUNT }), Principal: { AWS: `arn:aws:iam::${ALLOWED_ACCOUNT}:root` } }],
     ['the owning account', grant({ principal: ACCOUNT })],
     ['a Deny for "*"', grant({ principal: '*', effect: 'Deny' })],
   ])('does not report %s', (_label, benign) => {
     expect(evaluate([benign])).toEqual({ status: 'compliant' });
   });
 
-  it('reports exactly the public statement among several', () => {
+  // Changed deliberately (issue #13, gap 2): a grant to one account outside the organization used to pass.
+  it.each<[string, PolicyStatement]>([
+    ['an account id', grant({ sid: 'share', principal: FOREIGN_ACCOUNT })],
+    ['a root ARN', { ...grant({ sid: 'share', principal: FOREIGN_ACCOUNT }), Principal: { AWS: `arn:aws:iam::${FOREIGN_ACCOUNT}:root` } }],
+  ])('reports a grant to one account outside the organization as %s, asking for approval', (_label, share) => {
+    const [finding, ...rest] = findingsOf(evaluate([share]));
+    expect(rest).toEqual([]);
+    expect(finding?.summary).toContain(`statement "share" on layer ${RESOURCE} lets account ${FOREIGN_ACCOUNT}, outside the organization and the allow-list,`);
+    expect(finding?.details).toEqual(expect.objectContaining({ accounts: [FOREIGN_ACCOUNT] }));
+    expect(finding?.modeOverride).toBe('approve');
+    expect(finding?.remediation?.params).toEqual({ layerName: LAYER_ARN, versionNumber: LAYER_VERSION, statementId: 'share' });
+  });
+
+  it('reports the public and the foreign statements among several', () => {
     const findings = findingsOf(
-      evaluate([grant({ sid: 'org', principal: '*', principalOrgID: ORG_ID }), grant({ sid: 'public', principal: '*' }), grant({ sid: 'partner', principal: FOREIGN_ACCOUNT })]),
+      evaluate([grant({ sid: 'org', principal: '*', principalOrgID: ORG_ID }), grant({ sid: 'public', principal: '*' }), grant({ sid: 'partner', principal: FOREIGN_ACCOUNT }), grant({ sid: 'sister', principal: ORG_ACCOUNT })]),
     );
-    expect(findings.map((f) => f.key)).toEqual(['public']);
+    expect(findings.map((f) => [f.key, f.modeOverride])).toEqual([['public', undefined], ['partner', 'approve']]);
   });
 
   it('reports an organization grant when no organization id is configured', () => {

@@ -68,7 +68,7 @@ describe('state file', () => {
     });
 
     it('accepts an empty file', () => {
-      expect(InMemoryAccount.fromStateFile({}).toStateFile()).toEqual({ functions: [], layers: [], roles: [], policies: [] });
+      expect(InMemoryAccount.fromStateFile({}).toStateFile()).toEqual({ functions: [], layers: [], roles: [], policies: [], trails: [] });
     });
   });
 
@@ -79,7 +79,7 @@ describe('state file', () => {
       expect(second).toEqual(first);
       expect(first.functions[0]).toMatchObject({ Policy: { Statement: [publicStatement] }, Tags: { team: 'orders' }, ReservedConcurrentExecutions: 10 });
       expect(first.functions[0]?.Qualifiers?.live).toMatchObject({ FunctionVersion: '2', UrlConfig: { AuthType: 'AWS_IAM' } });
-      expect(first.layers[0]?.Policy?.Statement).toEqual(STATE.layers?.[0]?.Policy?.Statement);
+      expect(first.layers[0]?.Policy?.Statement).toEqual(parseStateFile(STATE).layers[0]?.Policy?.Statement);
     });
 
     it('exports the changes replayed events made', () => {
@@ -105,7 +105,9 @@ describe('state file', () => {
       ['a short account id', () => ({ functions: [{ Account: '1234', Region: REGION, Configuration: { FunctionName: 'f' } }] }), 'functions.0.Account'],
       ['a bad region', () => ({ functions: [{ Account: ACCOUNT, Region: 'Virginia', Configuration: { FunctionName: 'f' } }] }), 'functions.0.Region'],
       ['a statement without Effect', (s) => ({ functions: [{ ...s.functions[0], Policy: { Statement: [{ Sid: 'x', Principal: '*' }] } }] }), 'functions.0.Policy.Statement'],
-      ['a policy as JSON text', (s) => ({ functions: [{ ...s.functions[0], Policy: JSON.stringify({ Statement: [publicStatement] }) }] }), 'functions.0.Policy'],
+      // GetPolicy's JSON text is accepted since issue #13 (gap 7); text that is not a policy is not.
+      ['a policy as text that is not JSON', (s) => ({ functions: [{ ...s.functions[0], Policy: '{"Statement": [' }] }), 'functions.0.Policy'],
+      ['a policy as JSON text of something else', (s) => ({ functions: [{ ...s.functions[0], Policy: JSON.stringify({ Statements: [publicStatement] }) }] }), 'functions.0.Policy.Statement'],
       ['an unknown auth type', (s) => ({ functions: [{ ...s.functions[0], UrlConfig: { AuthType: 'OPEN' } }] }), 'functions.0.UrlConfig.AuthType'],
       ['a misspelt field', (s) => ({ functions: [{ ...s.functions[0], Polciy: null }] }), 'functions.0'],
       ['a FunctionArn of another function', () => ({ functions: [{ Account: ACCOUNT, Region: REGION, Configuration: { FunctionName: 'a', FunctionArn: FUNCTION_ARN } }] }), 'functions.0.Configuration.FunctionArn'],

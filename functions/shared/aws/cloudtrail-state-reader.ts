@@ -49,6 +49,7 @@ export class CloudTrailStateReader {
           homeRegion: trail.Trail?.HomeRegion ?? ref.region,
           isOrganizationTrail: trail.Trail?.IsOrganizationTrail ?? false,
           isMultiRegionTrail: trail.Trail?.IsMultiRegionTrail ?? false,
+          ...(trail.Trail?.IncludeGlobalServiceEvents === undefined ? {} : { includeGlobalServiceEvents: trail.Trail.IncludeGlobalServiceEvents }),
         },
         isLogging: status.IsLogging ?? false,
         recordsManagementEvents: recordsManagementEvents(selectors),
@@ -60,11 +61,13 @@ export class CloudTrailStateReader {
   }
 }
 
-/** A reader answering functions and layers from `base` and trails from `trails`. */
+/** A reader answering trails from `trails` and everything else (functions, layers, roles) from `base`. */
 export function withTrailReader(base: StateReader, trails: CloudTrailStateReader): StateReader {
   return {
     readFunction: (ref, parts) => base.readFunction(ref, parts),
     readLayerVersion: (ref) => base.readLayerVersion(ref),
     readTrail: (ref) => trails.readTrail(ref),
+    ...(base.readRole === undefined ? {} : { readRole: base.readRole.bind(base) }),
+    ...(base.rolesWithPolicy === undefined ? {} : { rolesWithPolicy: base.rolesWithPolicy.bind(base) }),
   };
 }

@@ -135,7 +135,7 @@ export class Engine {
     const roleReads: RoleReads = new Map();
     for (const ref of refs) {
       const applicable = this.rulesOfKind(rules, ref.kind);
-      const snapshot = await this.read(ref, applicable, roleReads);
+      const snapshot = await this.read(ref, applicable, roleReads, true);
       const results = await this.judge(snapshot, applicable, context);
       if (snapshot.kind === 'lambda-function' && snapshot.tags !== undefined) resourceTags[snapshot.arn] = snapshot.tags;
       for (const [rule, found] of results) {
@@ -150,7 +150,7 @@ export class Engine {
   /** Evaluates every rule of the resource's type on its current state (a scan: no event). */
   async evaluateResource(ref: ResourceRef): Promise<readonly Finding[]> {
     const applicable = this.rulesOfKind(this.options.rules, ref.kind);
-    const snapshot = await this.read(ref, applicable, new Map());
+    const snapshot = await this.read(ref, applicable, new Map(), false);
     const context: RuleContext = { config: this.options.config, now: this.now() };
     const results = await this.judge(snapshot, applicable, context);
     return results.flatMap(([rule, found]) => found.map((f) => this.toFinding(rule, ref, f, {})));
@@ -183,12 +183,13 @@ export class Engine {
     return parts;
   }
 
-  private async read(ref: ResourceRef, rules: readonly AnyRule[], roleReads: RoleReads): Promise<ResourceSnapshot> {
+  /** `onEvent`: an event made the change (a scan judges roles on their own and reads no role per function without a baseline). */
+  private async read(ref: ResourceRef, rules: readonly AnyRule[], roleReads: RoleReads, onEvent: boolean): Promise<ResourceSnapshot> {
     switch (ref.kind) {
       case 'lambda-function': {
         const parts = this.functionPartsFor(rules);
         const snapshot = await this.withBaseline(await this.options.reader.readFunction(ref, parts));
-        return parts.includes('executionRole') ? this.withSwappedRole(snapshot, roleReads) : snapshot;
+        return parts.includes('executionRole') ? this.withSwappedRole(snapshot, roleReads, onEvent) : snapshot;
       }
       case 'lambda-layer-version':
         return this.withBaseline(await this.options.reader.readLayerVersion(ref));
@@ -214,11 +215,15 @@ export class Engine {
     return read;
   }
 
-  /** Adds the execution role's state when the configured role is not the last-known-good one. */
-  private async withSwappedRole(snapshot: FunctionSnapshot, roleReads: RoleReads): Promise<FunctionSnapshot> {
+  /**
+   * Adds the execution role's state when the configured role is not the last-known-good one — also
+   * when there is none yet (a new function, or one never seen compliant, after an event): the role
+   * a function starts using is judged whether or not it replaced another.
+   */
+  private async withSwappedRole(snapshot: FunctionSnapshot, roleReads: RoleReads, onEvent: boolean): Promise<FunctionSnapshot> {
     const current = snapshot.configuration?.Role;
-    const previous = snapshot.lastKnownGood?.role?.value;
-    if (current === undefined || current === '' || previous === undefined || previous === null || current === previous) return snapshot;
+    const previous = snapshot.lastKnownGood?.role?.value ?? null;
+    if (current === undefined || current === '' || current === previous || (previous === null && !onEvent)) return snapshot;
     const parsed = parseRoleName(current, snapshot.ref.account, snapshot.ref.region);
     // Without the path, as the role resources of events are read.
     const read = parsed === null ? undefined : this.readRoleOnce({ kind: 'iam-role', account: parsed.account, region: parsed.region, roleName: parsed.roleName }, roleReads);

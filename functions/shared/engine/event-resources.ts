@@ -23,7 +23,7 @@ const UNQUALIFIED_EVENTS = new Set(['CreateFunction', 'UpdateFunctionConfigurati
 
 const IAM_SOURCE = 'iam.amazonaws.com';
 /** IAM events that name the role they change (`requestParameters.roleName`). */
-const ROLE_EVENTS: ReadonlySet<string> = new Set(['PutRolePolicy', 'DeleteRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'UpdateAssumeRolePolicy']);
+const ROLE_EVENTS: ReadonlySet<string> = new Set(['CreateRole', 'PutRolePolicy', 'DeleteRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'UpdateAssumeRolePolicy']);
 /** Lambda events whose `role` parameter names the function's execution role. */
 const ROLE_SETTING_EVENTS: ReadonlySet<string> = new Set(['CreateFunction', 'UpdateFunctionConfiguration']);
 

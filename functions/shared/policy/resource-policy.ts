@@ -112,6 +112,11 @@ export interface CallerRestriction {
   readonly accounts: readonly string[];
   /** Organizations the caller is limited to (PrincipalOrgID, SourceOrgID). */
   readonly orgIds: readonly string[];
+  /**
+   * True when an `aws:SourceArn` value carries no account (`arn:aws:s3:::bucket`): such a name can
+   * be re-created by another account once deleted, so it pins no owner on its own.
+   */
+  readonly accountlessSourceArn?: boolean;
 }
 
 /**
@@ -137,6 +142,7 @@ function computeCallerRestriction(statement: PolicyStatement): CallerRestriction
   const keys = new Set<string>();
   const accounts = new Set<string>();
   const orgIds = new Set<string>();
+  let accountlessSourceArn = false;
   for (const [rawOperator, block] of Object.entries(condition)) {
     const operator = rawOperator.toLowerCase().replace(/^for(any|all)value:/, '');
     if (!POSITIVE_OPERATORS.has(operator) || rawOperator.toLowerCase().startsWith('forallvalues:')) continue;
@@ -152,16 +158,29 @@ function computeCallerRestriction(statement: PolicyStatement): CallerRestriction
         if (key === 'aws:sourcearn' || key === 'aws:principalarn') {
           const account = v.split(':')[4];
           if (account !== undefined && /^\d{12}$/.test(account)) accounts.add(account);
+          else if (key === 'aws:sourcearn') accountlessSourceArn = true;
         }
       }
     }
   }
-  return keys.size === 0 ? null : { keys: [...keys], accounts: [...accounts], orgIds: [...orgIds] };
+  if (keys.size === 0) return null;
+  return { keys: [...keys], accounts: [...accounts], orgIds: [...orgIds], ...(accountlessSourceArn ? { accountlessSourceArn } : {}) };
 }
 
-/** True when the restriction ties the caller to a source resource or account (confused-deputy guard). */
+/** Source keys that name an owner (account or organization), not only a resource. */
+const OWNER_SOURCE_KEYS: readonly string[] = ['aws:sourceaccount', 'aws:sourceowner', 'aws:sourceorgid', 'aws:sourceorgpaths'];
+
+/**
+ * True when the restriction ties the caller to a source owned by a known account or organization
+ * (confused-deputy guard): `aws:SourceAccount`, `aws:SourceOwner`, `aws:SourceOrgID` /
+ * `aws:SourceOrgPaths`, or an `aws:SourceArn` whose every value names its account. An ARN without
+ * an account (an S3 bucket: `arn:aws:s3:::name`) is not enough on its own: AWS's AddPermission
+ * reference asks for `SourceAccount` too, because a deleted bucket's name can be taken by anyone.
+ */
 export function restrictsSource(restriction: CallerRestriction | null): boolean {
-  return restriction !== null && restriction.keys.some((k) => (SOURCE_KEYS as readonly string[]).includes(k));
+  if (restriction === null) return false;
+  if (restriction.keys.some((k) => OWNER_SOURCE_KEYS.includes(k))) return true;
+  return restriction.keys.includes('aws:sourcearn') && restriction.accountlessSourceArn !== true;
 }
 
 /** A statement as compact JSON for a report (no secrets live in resource policies). */

@@ -4,7 +4,7 @@
  * policies from `GetAccountAuthorizationDetails` (a few calls per account instead of five per role).
  */
 import { GetAccountAuthorizationDetailsCommand, GetPolicyCommand, GetPolicyVersionCommand, type IAMClient, type RoleDetail } from '@aws-sdk/client-iam';
-import { ListFunctionsCommand, ListLayersCommand, ListLayerVersionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { ListAliasesCommand, ListFunctionsCommand, ListLayersCommand, ListLayerVersionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { StateReadError } from '../errors';
 import { parseIamPolicyDocument, type IamPolicyDocument } from '../policy/iam-policy';
 import {
@@ -19,7 +19,15 @@ import {
 } from '../state/resources';
 
 /** The IAM actions a scan calls besides the state readers' (`GetPolicy`, `GetFunctionUrlConfig`, `ListTags`, `GetLayerVersionPolicy`). */
-export const SCAN_LIST_PERMISSIONS = ['lambda:ListFunctions', 'lambda:ListLayers', 'lambda:ListLayerVersions', 'iam:GetAccountAuthorizationDetails', 'iam:GetPolicy', 'iam:GetPolicyVersion'] as const;
+export const SCAN_LIST_PERMISSIONS = [
+  'lambda:ListFunctions',
+  'lambda:ListAliases',
+  'lambda:ListLayers',
+  'lambda:ListLayerVersions',
+  'iam:GetAccountAuthorizationDetails',
+  'iam:GetPolicy',
+  'iam:GetPolicyVersion',
+] as const;
 
 /** Page size asked of `GetAccountAuthorizationDetails` (its maximum). */
 const AUTHORIZATION_PAGE = 1000;
@@ -42,6 +50,29 @@ export async function listFunctions(lambda: LambdaClient): Promise<FunctionConfi
     marker = out.NextMarker === '' ? undefined : out.NextMarker;
   } while (marker !== undefined);
   return functions;
+}
+
+/**
+ * The qualifiers of a function worth judging apart from `$LATEST`: its aliases, and the published
+ * versions they point to (also through weighted routing), from one `ListAliases` call (a page of
+ * 50 aliases; more pages only for functions with more). Versions no alias points to are not
+ * listed (that would take a `ListVersionsByFunction` per function).
+ */
+export async function listQualifiers(lambda: LambdaClient, functionName: string): Promise<{ aliases: string[]; versions: string[] }> {
+  const aliases: string[] = [];
+  const versions = new Set<string>();
+  let marker: string | undefined;
+  do {
+    const out = await lambda.send(new ListAliasesCommand({ FunctionName: functionName, Marker: marker, MaxItems: 50 }));
+    for (const alias of out.Aliases ?? []) {
+      if (alias.Name !== undefined) aliases.push(alias.Name);
+      for (const version of [alias.FunctionVersion, ...Object.keys(alias.RoutingConfig?.AdditionalVersionWeights ?? {})]) {
+        if (version !== undefined && /^\d+$/.test(version)) versions.add(version);
+      }
+    }
+    marker = out.NextMarker === '' ? undefined : out.NextMarker;
+  } while (marker !== undefined);
+  return { aliases, versions: [...versions].sort((a, b) => Number(a) - Number(b)) };
 }
 
 /** Every layer version of the client's account and region (all versions of every layer). */

@@ -13,7 +13,7 @@ import { exemptionFor, type Exemption } from '../executor/exemptions';
 import { isLambdaExecutionRole } from '../iam/execution-role';
 import { functionArn, iamRegionFor, parseRoleName, resourceArn, type AttachedRolePolicy, type FunctionConfiguration, type FunctionRef, type LayerVersionRef, type ResourceRef, type RoleSnapshot } from '../state/resources';
 import { CallGuard, forEachBounded, type CallStats } from './call-guard';
-import { listFunctions, listLayerVersions, listRoles } from './scan-inventory';
+import { listFunctions, listLayerVersions, listQualifiers, listRoles } from './scan-inventory';
 import { SCAN_PERMISSIONS } from './scan-permissions';
 import { ScanStateReader } from './scan-state-reader';
 
@@ -221,15 +221,21 @@ export class Scanner {
       now: this.now,
       ...(this.options.baselines === undefined ? {} : { baselines: this.options.baselines }),
     });
+    // Aliases and versions carry their own resource policy and (aliases) URL: judged by the rules that read only those.
+    const qualifiedRules = this.options.rules.filter((rule) => rule.resourceType === 'lambda-function' && rule.reads.length > 0 && rule.reads.every((part) => part === 'policy' || part === 'urlConfig'));
+    const versionRules = qualifiedRules.filter((rule) => rule.resourceType === 'lambda-function' && rule.reads.every((part) => part === 'policy'));
+    const engineFor = (rules: readonly AnyRule[]): Engine => new Engine({ rules, config: this.options.config, reader, now: this.now });
+    const aliasEngine = engineFor(qualifiedRules);
+    const versionEngine = engineFor(versionRules);
     const executionRoles = [...roles.values()].flatMap((snapshot) => {
       const role = snapshot.role;
       if (role == null || !isLambdaExecutionRole(role, reader.functionsUsing(snapshot.arn))) return [];
       const ref = parseRoleName(snapshot.arn, account, iamRegion);
       return ref === null ? [] : [ref];
     });
-    const evaluate = async (ref: ResourceRef, tagsOf?: () => Promise<Readonly<Record<string, string>> | null>): Promise<void> => {
+    const evaluate = async (ref: ResourceRef, tagsOf?: () => Promise<Readonly<Record<string, string>> | null>, using: Engine = engine): Promise<void> => {
       try {
-        const found = await engine.evaluateResource(ref);
+        const found = await using.evaluateResource(ref);
         if (found.length === 0) return;
         const tags = tagsOf === undefined ? null : await tagsOf();
         const now = this.now();
@@ -247,6 +253,7 @@ export class Scanner {
     await Promise.all([
       forEachBounded(functionRefs, inFlight, async (ref) => {
         await evaluate(ref, () => reader.readTags(ref));
+        await this.evaluateQualifiers(ref, lambdas.get(ref.region), (qualified, using) => evaluate(qualified, () => reader.readTags(ref), using), { alias: aliasEngine, version: versionEngine }, failed);
         this.progress.functionsDone += 1;
         if (this.progress.functionsDone % 25 === 0) this.report();
       }),
@@ -256,5 +263,25 @@ export class Scanner {
     this.progress.targetsDone += regions.length;
     this.report();
     return { account, status: errorCount > 0 ? 'partial' : 'scanned', regions, functions: functionRefs.length, layerVersions: layerRefs.length, roles: executionRoles.length };
+  }
+
+  /** Judges a function's aliases (policy and URL) and the versions they point to (policy): one `ListAliases` per function. */
+  private async evaluateQualifiers(
+    ref: FunctionRef,
+    lambda: LambdaClient | undefined,
+    evaluate: (qualified: FunctionRef, using: Engine) => Promise<void>,
+    engines: { readonly alias: Engine; readonly version: Engine },
+    failed: (error: ScanError) => void,
+  ): Promise<void> {
+    if (lambda === undefined) return;
+    let qualifiers;
+    try {
+      qualifiers = await listQualifiers(lambda, functionArn(ref));
+    } catch (e: unknown) {
+      failed({ account: ref.account, region: ref.region, stage: 'evaluate', resource: functionArn(ref), message: message(e) });
+      return;
+    }
+    for (const alias of qualifiers.aliases) await evaluate({ ...ref, qualifier: alias }, engines.alias);
+    for (const version of qualifiers.versions) await evaluate({ ...ref, qualifier: version }, engines.version);
   }
 }

@@ -4,8 +4,8 @@
  */
 import type { SecretFinding } from './secret-kinds';
 import { matchSecretFormat } from './secret-patterns';
-import { nameWords, secretNameClass } from './secret-names';
-import { characterClasses, isOrdinaryConfiguration, isPlaceholder, isSecretReference, shannonEntropy } from './value-shapes';
+import { isIdentifierNamedVariable, nameWords, secretNameClass } from './secret-names';
+import { characterClasses, isOrdinaryConfiguration, isPlaceholder, isSecretReference, looksLikeGeneratedSecret, shannonEntropy } from './value-shapes';
 
 const AWS_ACCESS_KEY_ID = /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/;
 /** A 40-character AWS secret access key without `/` or `+`: needs its name or a companion key ID to tell. */
@@ -23,7 +23,9 @@ const MIN_SECRET_ENTROPY = 3;
  * The variables of `environment` that look like plaintext credentials, in the variables' order,
  * one finding per variable. References (Secrets Manager and SSM ARNs or names,
  * `{{resolve:…}}`, `${ssm:…}`), placeholders (`changeme`, `<password>`) and ordinary
- * configuration are not reported. Never throws on any input.
+ * configuration are not reported. A value whose name says nothing is also reported when it has the
+ * shape of a generated credential (`basis: 'shape'`), unless the name says it is an identifier or
+ * digest (`…_ID`, `…_HASH`). Never throws on any input.
  *
  * @example
  * detectPlaintextSecrets({ DB_URL: 'postgres://app:…@db:5432/app', LOG_LEVEL: 'info' })
@@ -50,7 +52,10 @@ export function detectPlaintextSecrets(environment: Readonly<Record<string, stri
         continue;
       }
     }
-    if (nameClass === null) continue;
+    if (nameClass === null) {
+      if (looksLikeGeneratedSecret(value) && !isIdentifierNamedVariable(name)) findings.push({ name, kind: 'random credential-shaped value', basis: 'shape' });
+      continue;
+    }
     if ((nameClass === 'password' || USER_AND_PASSWORD.test(value)) && looksLikePassword(value)) {
       findings.push({ name, kind: 'password in a secret-named variable', basis: 'context' });
     } else if (nameClass === 'secret' && looksRandom(value)) {

@@ -52,6 +52,7 @@ export const SECRET_KINDS = [
   'secret field in embedded JSON',
   'password in a secret-named variable',
   'high-entropy value in a secret-named variable',
+  'random credential-shaped value',
 ] as const;
 
 export type SecretKind = (typeof SECRET_KINDS)[number];
@@ -59,9 +60,11 @@ export type SecretKind = (typeof SECRET_KINDS)[number];
 /**
  * What the verdict rests on: `format` — the value alone has the shape of a known credential,
  * whatever the variable is called; `context` — the variable's name (or a companion variable holding
- * an AWS access key ID) was needed as well.
+ * an AWS access key ID) was needed as well; `shape` — neither: the value is long, mixes upper and
+ * lower case and digits and is as random as a generated key, under a name that says nothing. A
+ * verdict on shape alone is the weakest: it is reported as a low-severity alert, never reverted.
  */
-export type SecretBasis = 'format' | 'context';
+export type SecretBasis = 'format' | 'context' | 'shape';
 
 /** One variable that looks like it holds a plaintext credential. Deliberately carries no part of the value. */
 export interface SecretFinding {

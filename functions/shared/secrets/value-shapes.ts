@@ -122,9 +122,25 @@ function isJsonDocument(value: string): boolean {
   }
 }
 
+/** Counts of ASCII characters, reused: entropy is computed for many short values. */
+const asciiCounts = new Uint16Array(128);
+
 /** Shannon entropy of the value's characters, in bits per character. */
 export function shannonEntropy(value: string): number {
   if (value.length === 0) return 0;
+  let ascii = value.length <= 65_535;
+  for (let i = 0; ascii && i < value.length; i += 1) if (value.charCodeAt(i) >= 128) ascii = false;
+  if (ascii) {
+    asciiCounts.fill(0);
+    for (let i = 0; i < value.length; i += 1) asciiCounts[value.charCodeAt(i)] = (asciiCounts[value.charCodeAt(i)] ?? 0) + 1;
+    let bits = 0;
+    for (const count of asciiCounts) {
+      if (count === 0) continue;
+      const p = count / value.length;
+      bits -= p * Math.log2(p);
+    }
+    return bits;
+  }
   const counts = new Map<number, number>();
   for (let i = 0; i < value.length; i += 1) {
     const code = value.charCodeAt(i);
@@ -143,4 +159,56 @@ export function characterClasses(value: string): number {
   return (
     Number(/[a-z]/.test(value)) + Number(/[A-Z]/.test(value)) + Number(/\d/.test(value)) + Number(/[^A-Za-z0-9]/.test(value))
   );
+}
+
+/** Characters of generated tokens besides letters and digits: base64, base64url and a few separators. */
+const TOKEN_PUNCTUATION: ReadonlySet<number> = new Set(['+', '/', '=', '_', '-', '.', '~'].map((c) => c.charCodeAt(0)));
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$|^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;
+/** Magic numbers of files that are base64-encoded as data (GIF, PNG, PDF, ZIP, JPEG, gzip). */
+const FILE_MAGIC: readonly number[][] = [[0x47, 0x49, 0x46, 0x38], [0x89, 0x50, 0x4e, 0x47], [0x25, 0x50, 0x44, 0x46], [0x50, 0x4b, 0x03, 0x04], [0xff, 0xd8, 0xff], [0x1f, 0x8b]];
+/** A capitalised or lower-case word of four letters or more inside a value. */
+const WORD_RUN = /[A-Z]?[a-z]{4,}/g;
+/** A word of a generated resource name (`Orders`, `stack`) between separators. */
+const WORD_SEGMENT = /^(?:[A-Z]?[a-z]{3,}|[A-Z]{3,}[a-z]*)$/;
+
+/** Whether base64 (or base64url) text decodes to readable text or a known file: configuration or data, not a key. */
+function decodesToTextOrFile(value: string): boolean {
+  if (value.length % 4 === 1 || !BASE64.test(value)) return false;
+  const bytes = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  if (bytes.length === 0) return false;
+  if (FILE_MAGIC.some((magic) => magic.every((b, i) => bytes[i] === b))) return true;
+  let printable = 0;
+  for (const b of bytes) if ((b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d) printable += 1;
+  return printable / bytes.length >= 0.9;
+}
+
+/**
+ * Whether a value has the shape of a generated credential although nothing announces it: 20 to
+ * 4,096 token characters mixing upper case, lower case and digits, close to the entropy of random
+ * text of its length, not made of words (`OrdersStack-OrdersTable-1X2Y3Z`), not base64 of text or
+ * of a file, not a documentation example. Hex digests, UUIDs and image digests fail the mix of cases.
+ */
+export function looksLikeGeneratedSecret(value: string): boolean {
+  if (value.length < 20 || value.length > 4096) return false;
+  // One pass: upper, lower and at least two digits, nothing outside the token alphabet.
+  let upper = false;
+  let lower = false;
+  let digits = 0;
+  for (let i = 0; i < value.length; i += 1) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) lower = true;
+    else if (c >= 0x41 && c <= 0x5a) upper = true;
+    else if (c >= 0x30 && c <= 0x39) digits += 1;
+    else if (!TOKEN_PUNCTUATION.has(c)) return false;
+  }
+  if (!upper || !lower || digits < 2 || /example/i.test(value)) return false;
+  // Random text over ~64 symbols has about log2(min(length, 64)) bits per character; ask for most of it.
+  if (shannonEntropy(value) < 0.8 * Math.log2(Math.min(value.length, 64))) return false;
+  const segments = value.split(/[-_./]/).filter((s) => s.length > 0);
+  if (segments.length >= 2 && segments.some((s) => WORD_SEGMENT.test(s))) return false;
+  // Made of words (`OrdersServiceHandler2024`, `OrdersStack-OrdersTable1A2B`): random text rarely has long lower-case runs.
+  let wordy = 0;
+  for (const match of value.matchAll(WORD_RUN)) wordy += match[0].length;
+  if (wordy / value.length >= 0.4) return false;
+  return !decodesToTextOrFile(value);
 }

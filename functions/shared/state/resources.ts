@@ -298,7 +298,13 @@ export interface TrailSnapshot {
   readonly kind: 'cloudtrail-trail';
   readonly ref: TrailRef;
   readonly arn: string;
-  readonly trail?: { readonly homeRegion: string; readonly isOrganizationTrail: boolean; readonly isMultiRegionTrail: boolean } | null;
+  readonly trail?: {
+    readonly homeRegion: string;
+    readonly isOrganizationTrail: boolean;
+    readonly isMultiRegionTrail: boolean;
+    /** Whether the trail records global services' events (IAM, STS); absent when not read. */
+    readonly includeGlobalServiceEvents?: boolean;
+  } | null;
   readonly isLogging?: boolean | null;
   /** True when the event selectors record management events (write or all). */
   readonly recordsManagementEvents?: boolean | null;

@@ -92,8 +92,8 @@ describe('callerRestriction', () => {
     expect(callerRestriction(withCondition(condition))).toBeNull();
   });
 
-  it.each<[string, PolicyStatement['Condition'], { keys: string[]; accounts: string[]; orgIds: string[] }]>([
-    ['SourceArn of a bucket', { ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::orders-uploads' } }, { keys: ['aws:sourcearn'], accounts: [], orgIds: [] }],
+  it.each<[string, PolicyStatement['Condition'], { keys: string[]; accounts: string[]; orgIds: string[]; accountlessSourceArn?: boolean }]>([
+    ['SourceArn of a bucket', { ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::orders-uploads' } }, { keys: ['aws:sourcearn'], accounts: [], orgIds: [], accountlessSourceArn: true }],
     ['SourceArn of a topic', { ArnLike: { 'AWS:SourceArn': `arn:aws:sns:us-east-1:${FOREIGN_ACCOUNT}:feed` } }, { keys: ['aws:sourcearn'], accounts: [FOREIGN_ACCOUNT], orgIds: [] }],
     ['SourceAccount', { StringEquals: { 'AWS:SourceAccount': ACCOUNT } }, { keys: ['aws:sourceaccount'], accounts: [ACCOUNT], orgIds: [] }],
     ['PrincipalOrgID', { StringEquals: { 'aws:PrincipalOrgID': ORG_ID } }, { keys: ['aws:principalorgid'], accounts: [], orgIds: [ORG_ID] }],
@@ -108,6 +108,17 @@ describe('callerRestriction', () => {
     expect(restrictsSource(callerRestriction(withCondition({ StringEquals: { 'aws:SourceAccount': ACCOUNT } })))).toBe(true);
     expect(restrictsSource(callerRestriction(withCondition({ StringEquals: { 'aws:PrincipalOrgID': ORG_ID } })))).toBe(false);
     expect(restrictsSource(null)).toBe(false);
+  });
+
+  it.each<[string, PolicyStatement['Condition'], boolean]>([
+    ['a bucket ARN alone (the name can be re-created by another account)', { ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::orders-uploads' } }, false],
+    ['a bucket ARN with SourceAccount', { ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::orders-uploads' }, StringEquals: { 'AWS:SourceAccount': ACCOUNT } }, true],
+    ['a bucket ARN with SourceOrgID', { ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::orders-uploads' }, StringEquals: { 'aws:SourceOrgID': ORG_ID } }, true],
+    ['a bucket ARN and a topic ARN', { ArnLike: { 'AWS:SourceArn': ['arn:aws:s3:::orders-uploads', `arn:aws:sns:us-east-1:${ACCOUNT}:feed`] } }, false],
+    ['a topic ARN (it names its account)', { ArnLike: { 'AWS:SourceArn': `arn:aws:sns:us-east-1:${ACCOUNT}:feed` } }, true],
+    ['SourceOwner (older S3 and SES grants)', { StringEquals: { 'AWS:SourceOwner': ACCOUNT } }, true],
+  ])('judges %s as a confused-deputy guard: %s', (_label, condition, expected) => {
+    expect(restrictsSource(callerRestriction(withCondition(condition)))).toBe(expected);
   });
 
   const restrictingKey = fc.constantFrom('aws:SourceArn', 'AWS:SourceAccount', 'aws:PrincipalOrgID', 'aws:PrincipalArn', 'aws:SourceOrgID');

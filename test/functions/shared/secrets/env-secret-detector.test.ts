@@ -73,7 +73,8 @@ describe('detectPlaintextSecrets', () => {
   it('reports an AWS secret key without / or + when another variable holds an access key ID', () => {
     const secretKey = fake.awsSecret(false);
     const keyId = 'AK' + 'IA' + fake.from('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16);
-    expect(detectPlaintextSecrets({ UPLOAD_B: secretKey })).toEqual([]);
+    // Changed deliberately (issue #13, gap 9): alone, it is now reported on its shape (a low-severity alert).
+    expect(detectPlaintextSecrets({ UPLOAD_B: secretKey })).toEqual([{ name: 'UPLOAD_B', kind: 'random credential-shaped value', basis: 'shape' }]);
     expect(detectPlaintextSecrets({ UPLOAD_A: keyId, UPLOAD_B: secretKey })).toEqual([
       { name: 'UPLOAD_A', kind: 'AWS access key ID', basis: 'format' },
       { name: 'UPLOAD_B', kind: 'AWS secret access key', basis: 'context' },

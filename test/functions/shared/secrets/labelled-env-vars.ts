@@ -208,6 +208,18 @@ function secrets(): LabelledEnvVar[] {
     s('high-entropy value in a secret-named variable', 'API_SECRET', 'correct-horse-battery-staple'),
     s('password in a secret-named variable', 'DB_PASS', 'p@ssw0rd!'),
     s('password in a secret-named variable', 'SFTP_PASSWORD', from(LOWER, 10)),
+    // Issue #13, gap 9: abbreviations as name parts, and random credentials under names that say nothing.
+    s('password in a secret-named variable', 'MAIL_PW', v.password()),
+    s('password in a secret-named variable', 'FTP_PWD', v.password()),
+    s('high-entropy value in a secret-named variable', 'PARTNER_KEY', from(ALNUM, 32)),
+    s('high-entropy value in a secret-named variable', 'geocoderKey', from(B64URL, 39)),
+    s('random credential-shaped value', 'UPSTREAM_CONFIG', 'Zq8' + from(ALNUM, 29)),
+    s('random credential-shaped value', 'PARTNER_REF', 'Kx4' + from(B64URL, 37)),
+    s('random credential-shaped value', 'WEBHOOK_B', 'mP7' + from(B64, 41)),
+    s('random credential-shaped value', 'SETTINGS_BLOB', 'Hd2' + from(ALNUM, 61)),
+    s('random credential-shaped value', 'CLIENT', 'wR9' + from(ALNUM, 37)),
+    s('random credential-shaped value', 'INTEGRATION_CFG', 'Tb5' + from(B64URL, 83)),
+    s('random credential-shaped value', 'CONFIG_B', v.awsSecret(false)),
   ];
 }
 
@@ -377,6 +389,26 @@ function benign(): LabelledEnvVar[] {
     b('TRACE_ID', `1-${from(HEX, 8)}-${from(HEX, 24)}`),
     b('CONTENT_SHA1', from(HEX, 40)),
     b('DEPLOYMENT_ID', from(LOWER + DIGITS, 10)),
+    // Look-alikes of random credentials under names that say nothing (issue #13, gap 9)
+    b('DATA_STORE', 'OrdersStack-OrdersTable1A2B3C4D-1X2Y3Z4W5V6U'),
+    b('WORKER_FUNCTION', 'orders-prod-WorkerFunction-Ab3De5Gh7Jk9'),
+    b('BUILD_INFO', btoa(JSON.stringify({ commit: from(HEX, 12), branch: 'main', built: '2024-10-01T00:00:00Z' }))),
+    b('LOGO_PNG', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(from(ALNUM, 40))]).toString('base64')),
+    b('COMMIT', from(HEX, 40)),
+    b('BASE_DIGEST', `sha256:${from(HEX, 64)}`),
+    b('REQUEST_SAMPLE', uuid()),
+    b('HANDLER', 'com.example.orders.OrdersHandler::handleRequest'),
+    b('MODEL', 'anthropic.claude-3-5-sonnet-20240620-v1:0'),
+    b('NODE_ENV', 'production'),
+    b('SERVICE_CLASS', 'OrdersServiceApplicationHandler2024'),
+    b('S3_OBJECT_VERSION', from(B64, 32)),
+    b('CLOUDFRONT_KEY_PAIR_ID', 'K2JCJMDEHXQW5F'),
+    b('DOCS_SAMPLE', 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvb' + 'EXAMPLEKEY'),
+    b('APP_CLIENT', from(LOWER + DIGITS, 26)),
+    b('GREETING', btoa('Hello from the orders service, version 2')),
+    b('ARTIFACT', `s3://deploy-artifacts-${ACCOUNT}/orders/Build-4812-Ab12Cd34.zip`),
+    b('FEATURE_SET', 'CheckoutV2-SearchV3-RecommendationsV1'),
+    b('PUBLIC_KEY', 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE' + from(B64, 52)),
   ];
 }
 

@@ -36,6 +36,21 @@ describe('secretNameClass', () => {
     ['BYPASS', null],
     ['KEY', null],
     ['', null],
+    // Issue #13, gap 9: abbreviations as name parts; KEY after a vendor or purpose, not after a non-secret qualifier.
+    ['MAIL_PW', 'password'],
+    ['FTP_PWD', 'password'],
+    ['SMTP_PW_PROD', 'password'],
+    ['STRIPE_KEY', 'secret'],
+    ['MAPS_KEY', 'secret'],
+    ['geocoderKey', 'secret'],
+    ['PUBLIC_KEY', null],
+    ['JWT_PUBLIC_KEY', null],
+    ['STRIPE_PUBLISHABLE_KEY', null],
+    ['SORT_KEY', null],
+    ['IDEMPOTENCY_KEY', null],
+    ['S3_KEY', null],
+    ['STRIPE_KEY_ID', null],
+    ['PW_MIN_LENGTH', null],
   ])('classifies %s as %s', (name, expected) => {
     expect(secretNameClass(name)).toBe(expected);
   });
