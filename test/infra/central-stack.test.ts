@@ -320,16 +320,17 @@ describe('roles', () => {
   });
 
   /** [sid, sorted actions, LeadingKeys patterns] of each state table statement of a role. */
+  const tableStatements = (fn: CentralStack['responder']): Statement[] => roleStatements(json, logicalId(fn.role)).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
   const tableGrants = (fn: CentralStack['responder']): [string | undefined, string[], unknown][] =>
-    roleStatements(json, logicalId(fn.role))
-      .filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))
-      .map((s): [string | undefined, string[], unknown] => {
-        expect(s.Resource).toEqual(arnOf(stack.table));
-        expect(s.Condition?.Null).toEqual({ 'dynamodb:LeadingKeys': 'false' });
-        return [s.Sid, [...actionsOf(s)].sort(), s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']];
-      });
+    tableStatements(fn).map((s): [string | undefined, string[], unknown] => [s.Sid, [...actionsOf(s)].sort(), s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']]);
 
   it('limits each role to the state table items it owns (dynamodb:LeadingKeys)', () => {
+    for (const [, fn] of functions()) {
+      for (const s of tableStatements(fn)) {
+        expect(s.Resource).toEqual(arnOf(stack.table));
+        expect(s.Condition?.Null).toEqual({ 'dynamodb:LeadingKeys': 'false' });
+      }
+    }
     const rw = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
     expect(tableGrants(stack.responder)).toEqual([
       ['StateFindingClaims', ['dynamodb:DeleteItem', ...rw], ['FINDING#*']],

@@ -106,12 +106,6 @@ export interface DecisionRunnerOptions {
 
 type Runnable = (typeof RUNNABLE)[number];
 
-/** Why a decided plan is not run, found before any change: an outcome, and the integrity failures to alert on. */
-interface Refusal {
-  readonly outcome: ExecutionOutcome;
-  readonly failures: readonly IntegrityFailure[];
-}
-
 /**
  * @example
  * const runner = new DecisionRunner({ store, executor, sink, rules: RULES, config, reader });
@@ -182,11 +176,13 @@ export class DecisionRunner {
     let restoredNow = false;
     let stored = false;
     try {
-      const refusal = await this.judge(record, decision, plan);
+      // Integrity failures found on the way (a forged exemption is not honoured, and reported) are
+      // kept on the outcome; a failure of the record itself refuses the plan.
+      const failures: IntegrityFailure[] = [];
+      const refusal = await this.judge(record, decision, plan, failures);
       let ran: ExecutionOutcome;
       if (refusal !== null) {
-        ran = refusal.outcome;
-        if (refusal.failures.length > 0) ran = { ...ran, integrityFailures: refusal.failures };
+        ran = refusal;
       } else {
         // A Restore exempts the resource, written before the statement is back (its own CloudTrail
         // event must find it) and taken back unless the restore really ran.
@@ -202,14 +198,15 @@ export class DecisionRunner {
         }
       }
       const link = { id: record.id, expiresAt: record.expiresAt };
-      const outcome: ExecutionOutcome = record.kind === 'restore' ? { ...ran, restore: link } : { ...ran, approval: link };
+      const linked: ExecutionOutcome = record.kind === 'restore' ? { ...ran, restore: link } : { ...ran, approval: link };
+      const outcome: ExecutionOutcome = failures.length === 0 ? linked : { ...linked, integrityFailures: failures };
       // Stored before it is published: a retried delivery publishes this outcome and runs nothing.
       await this.options.store.completeExecution({ id: record.id, owner: claim.owner, outcome, now: this.now() });
       stored = true;
       await this.options.sink.publish(this.events(outcome, announce));
       await this.options.store.markExecutionPublished({ id: record.id });
       this.report(detail.decision, outcome);
-      return result(refusal !== null && refusal.failures.length > 0 ? 'refused' : 'ran', outcome.detail, outcome);
+      return result(refusal !== null && refusal.error?.name === 'IntegrityFailure' ? 'refused' : 'ran', outcome.detail, outcome);
     } catch (e: unknown) {
       if (!stored) {
         if (exempted && !restoredNow) await this.withdrawExemption(record, 'threw');
@@ -230,56 +227,53 @@ export class DecisionRunner {
    * freshness of the decision, self-protection and exemptions, and the finding judged again on the
    * resource's current state (same finding id, same change).
    */
-  private async judge(record: ApprovalRecord, decision: Runnable, plan: RemediationPlan): Promise<Refusal | null> {
+  private async judge(record: ApprovalRecord, decision: Runnable, plan: RemediationPlan, failures: IntegrityFailure[]): Promise<ExecutionOutcome | null> {
     const { executor } = this.options;
     const { finding } = record;
-    const refuse = (name: string, text: string, failure?: IntegrityFailure): Refusal => {
-      if (failure !== undefined) this.telemetry.error('decided record failed its integrity check: nothing run', { recordId: record.id, family: failure.family, check: failure.check });
-      return { outcome: executor.notRun(finding, record.eventId, plan, { name, detail: text, status: 'refused' }), failures: failure === undefined ? [] : [failure] };
+    const refuse = (name: string, text: string, failure?: IntegrityFailure): ExecutionOutcome => {
+      if (failure !== undefined) {
+        failures.push(failure);
+        this.telemetry.error('decided record failed its integrity check: nothing run', { recordId: record.id, family: failure.family, check: failure.check });
+      }
+      return executor.notRun(finding, record.eventId, plan, { name, detail: text, status: 'refused' });
     };
     const verdict = await this.integrity.verify('record', recordFields(record), record.tag);
     if (!verdict.ok) {
       return refuse('IntegrityFailure', `not run: the stored record ${record.id} failed its integrity check (${verdict.check}); nothing was changed`, { family: 'record', itemId: record.id, check: verdict.check });
     }
     if (!targetsFindingResource(plan, finding)) {
-      return refuse('PlanTargetMismatch', `not run: the plan of ${record.id} does not target the finding's resource ${finding.resource}; nothing was changed`, { family: 'record', itemId: record.id, check: 'plan-target' });
+      return refuse('IntegrityFailure', `not run: the plan of ${record.id} does not target the finding's resource ${finding.resource}; nothing was changed`, { family: 'record', itemId: record.id, check: 'plan-target' });
     }
     if (decision === 'restored') {
       const inverse = finding.remediation === null ? null : inversePlan(finding.remediation, finding).plan;
       if (inverse === null || canonicalJson(inverse) !== canonicalJson(plan)) {
-        return refuse('RestorePlanMismatch', `not run: the plan of ${record.id} is not the inverse of the revert it would undo; nothing was changed`, { family: 'record', itemId: record.id, check: 'restore-plan' });
+        return refuse('IntegrityFailure', `not run: the plan of ${record.id} is not the inverse of the revert it would undo; nothing was changed`, { family: 'record', itemId: record.id, check: 'restore-plan' });
       }
     }
 
     const decidedAt = record.decidedAt === undefined ? Number.NaN : Date.parse(record.decidedAt);
     const age = this.now().getTime() - decidedAt;
     if (Number.isNaN(age) || age > DECISION_FRESHNESS_MINUTES * 60_000) {
-      return {
-        outcome: executor.notRun(finding, record.eventId, plan, {
-          name: 'DecisionTooOld',
-          detail: `not run: decided at ${record.decidedAt ?? '(unknown)'}, more than ${String(DECISION_FRESHNESS_MINUTES)} minutes ago, and the account may have changed since; nothing was changed, decide again on a new finding or make the change by hand`,
-        }),
-        failures: [],
-      };
+      return executor.notRun(finding, record.eventId, plan, {
+        name: 'DecisionTooOld',
+        detail: `not run: decided at ${record.decidedAt ?? '(unknown)'}, more than ${String(DECISION_FRESHNESS_MINUTES)} minutes ago, and the account may have changed since; nothing was changed, decide again on a new finding or make the change by hand`,
+      });
     }
 
-    const failures: IntegrityFailure[] = [];
     const exemption = await this.exemption(record, decision, failures);
-    if (exemption !== null) {
-      return { outcome: executor.notRun(finding, record.eventId, plan, { name: 'Exempt', detail: `not run: ${exemption.reason}`, status: 'exempt', exemption }), failures };
-    }
+    if (exemption !== null) return executor.notRun(finding, record.eventId, plan, { name: 'Exempt', detail: `not run: ${exemption.reason}`, status: 'exempt', exemption });
     if (decision !== 'restored') {
       const again = await this.rejudge(finding);
       if (again === null) {
         const detail = `not run: ${finding.ruleId} no longer finds ${finding.id} on ${finding.resource} (it was fixed or changed since); nothing was changed`;
-        return { outcome: executor.notRun(finding, record.eventId, plan, { name: 'FindingGone', detail, status: 'already-compliant' }), failures };
+        return executor.notRun(finding, record.eventId, plan, { name: 'FindingGone', detail, status: 'already-compliant' });
       }
       if (decision === 'approved' && (again.remediation === null || canonicalJson(planChange(again.remediation)) !== canonicalJson(planChange(plan)))) {
         const detail = `not run: ${finding.resource} changed since the approval was asked, and ${finding.ruleId} now plans a different change; nothing was changed, decide on the new finding`;
-        return { outcome: executor.notRun(finding, record.eventId, plan, { name: 'PlanChanged', detail, status: 'refused' }), failures };
+        return executor.notRun(finding, record.eventId, plan, { name: 'PlanChanged', detail, status: 'refused' });
       }
     }
-    return failures.length === 0 ? null : { outcome: executor.notRun(finding, record.eventId, plan, { name: 'IntegrityFailure', detail: 'not run: a stored exemption failed its integrity check', status: 'refused' }), failures };
+    return null;
   }
 
   /** Self-protection (always); for an approval or a quarantine also the allow-list, `warden:exempt` and a decided exemption. */

@@ -48,7 +48,9 @@ export interface IntegrityFailure {
 
 /** JSON with object keys sorted at every level and `undefined` members dropped: one text per value. */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  // `undefined`, functions and symbols have no JSON text: they read as null (JSON.stringify drops them in objects too).
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map((v: unknown) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)

@@ -17,6 +17,7 @@ import { tagsFromReader } from '../../../functions/shared/executor/resource-tags
 import { DecisionRunner } from '../../../functions/shared/responder/decision-runner';
 import { Responder } from '../../../functions/shared/responder/responder';
 import { EventBridgeSink } from '../../../functions/shared/responder/warden-events';
+import type { StateReader } from '../../../functions/shared/state/state-reader';
 import { InMemoryStateStore } from '../../../functions/shared/store/in-memory-state-store';
 import { Integrity } from '../../../functions/shared/store/integrity';
 import { RULES } from '../../../rules';
@@ -51,6 +52,8 @@ export interface Harness {
   /** The responder's runner of "Warden Decision" events, on the same executor and store (issue #6). */
   readonly decisions: DecisionRunner;
   readonly config: WardenConfig;
+  readonly executor: Executor;
+  readonly reader: StateReader;
   /** The responder's integrity keys (records and exemptions); the approval endpoint gets `integrity.only('exemption')`. */
   readonly integrity: Integrity;
   /** AssumeRole requests made. */
@@ -103,6 +106,8 @@ export function createHarness(options: { config?: WardenConfig; onCommand?: (com
   const decisions = new DecisionRunner({ store, executor, sink, rules: RULES, config, reader, tagsOf: tagsFromReader(reader), now: clock });
   return {
     integrity,
+    executor,
+    reader,
     decisions,
     account,
     lambda,
