@@ -26,6 +26,8 @@ import type { DeployConfig } from './deploy-config';
 import { eventBridgeSource, triggerIndex } from './event-patterns';
 import { memberTemplate } from './member-stack';
 import { ScheduledScan } from './scheduled-scan';
+import { tableGrantStatements } from './table-grants';
+import type { TableFunction } from '../functions/shared/store/table-access';
 import { retentionDays, WardenFunction } from './warden-function';
 
 export interface CentralStackProps extends StackProps {
@@ -39,12 +41,6 @@ export const NOTIFIED_DETAIL_TYPES = [DETAIL_TYPES.finding, DETAIL_TYPES.remedia
 /** The Warden event bus's name in the security account. */
 export const WARDEN_BUS_NAME = 'warden';
 
-/** The DynamoDB calls each function's state-store code makes (the responder alone deletes). */
-const TABLE_ACTIONS = {
-  responder: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-  notifier: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  approval: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-} as const;
 
 export class CentralStack extends Stack {
   readonly bus: events.EventBus;
@@ -56,6 +52,10 @@ export class CentralStack extends Stack {
   readonly slackToken: secretsmanager.Secret;
   readonly slackSigningSecret: secretsmanager.Secret;
   readonly baselineKey: secretsmanager.Secret;
+  /** Integrity key of approval and restore records: the responder alone reads it (it writes and verifies them). */
+  readonly recordKey: secretsmanager.Secret;
+  /** Integrity key of decided exemptions: the responder (Restore; verifies) and the approval endpoint (Reject and exempt). */
+  readonly exemptionKey: secretsmanager.Secret;
   readonly api: apigwv2.HttpApi;
   readonly scheduledScan: ScheduledScan;
 
@@ -97,6 +97,18 @@ export class CentralStack extends Stack {
       generateSecretString: { excludePunctuation: true, passwordLength: 64 },
     });
 
+    // Integrity keys of the stored items that can cause a change, one per item family (see
+    // functions/shared/store/integrity.ts): generated, never in a template, each readable only by the
+    // functions that write or verify that family.
+    this.recordKey = new secretsmanager.Secret(this, 'RecordIntegrityKey', {
+      description: 'Lambda Warden: HMAC key of the integrity tags of approval and restore records. Generated; read by the responder only.',
+      generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+    });
+    this.exemptionKey = new secretsmanager.Secret(this, 'ExemptionIntegrityKey', {
+      description: 'Lambda Warden: HMAC key of the integrity tags of exemptions decided in Slack. Generated; read by the responder and the approval function only.',
+      generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+    });
+
     // The functions get the configuration as JSON (deployment included: the responder reads its regions).
     const runtimeConfig = JSON.stringify(config);
     this.responder = new WardenFunction(this, 'Responder', {
@@ -108,6 +120,8 @@ export class CentralStack extends Stack {
         WARDEN_EVENT_BUS_NAME: this.bus.eventBusName,
         WARDEN_TABLE_NAME: this.table.tableName,
         WARDEN_BASELINE_KEY_SECRET_ARN: this.baselineKey.secretArn,
+        WARDEN_RECORD_KEY_SECRET_ARN: this.recordKey.secretArn,
+        WARDEN_EXEMPTION_KEY_SECRET_ARN: this.exemptionKey.secretArn,
         WARDEN_CONFIG: runtimeConfig,
       },
     });
@@ -135,14 +149,17 @@ export class CentralStack extends Stack {
         WARDEN_EVENT_BUS_NAME: this.bus.eventBusName,
         WARDEN_SLACK_TOKEN_SECRET_ARN: this.slackToken.secretArn,
         WARDEN_SLACK_SIGNING_SECRET_ARN: this.slackSigningSecret.secretArn,
+        WARDEN_EXEMPTION_KEY_SECRET_ARN: this.exemptionKey.secretArn,
         WARDEN_CONFIG: runtimeConfig,
       },
     });
 
     // Each role holds only what its function's code calls (the construct adds logs, X-Ray and its DLQ).
-    this.allow(this.responder, 'StateStore', TABLE_ACTIONS.responder, [this.table.tableArn]);
+    // The state table: each role only the item families (key prefixes) its code touches (`TABLE_ACCESS`).
+    this.allowTable(this.responder, 'responder');
     this.allow(this.responder, 'PutWardenEvents', ['events:PutEvents'], [this.bus.eventBusArn]);
     this.allow(this.responder, 'ReadBaselineKey', ['secretsmanager:GetSecretValue'], [this.baselineKey.secretArn]);
+    this.allow(this.responder, 'ReadIntegrityKeys', ['secretsmanager:GetSecretValue'], [this.recordKey.secretArn, this.exemptionKey.secretArn]);
     this.responder.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'AssumeTheRemediatorRoleInOrganizationAccounts',
@@ -151,12 +168,13 @@ export class CentralStack extends Stack {
         conditions: { StringEquals: { 'aws:ResourceOrgID': orgId } },
       }),
     );
-    this.allow(this.notifier, 'StateStore', TABLE_ACTIONS.notifier, [this.table.tableArn]);
+    this.allowTable(this.notifier, 'notifier');
     this.allow(this.notifier, 'PublishAlerts', ['sns:Publish'], [this.topic.topicArn]);
     this.allow(this.notifier, 'ReadSlackToken', ['secretsmanager:GetSecretValue'], [this.slackToken.secretArn]);
-    this.allow(this.approval, 'StateStore', TABLE_ACTIONS.approval, [this.table.tableArn]);
+    this.allowTable(this.approval, 'approval');
     this.allow(this.approval, 'PutWardenEvents', ['events:PutEvents'], [this.bus.eventBusArn]);
     this.allow(this.approval, 'ReadSlackSecrets', ['secretsmanager:GetSecretValue'], [this.slackToken.secretArn, this.slackSigningSecret.secretArn]);
+    this.allow(this.approval, 'ReadExemptionKey', ['secretsmanager:GetSecretValue'], [this.exemptionKey.secretArn]);
 
     this.scheduledScan = new ScheduledScan(this, 'ScheduledScan', { config, bus: this.bus, table: this.table, baselineKey: this.baselineKey });
     this.setBusPolicy(orgId, rules);
@@ -316,6 +334,10 @@ export class CentralStack extends Stack {
 
   private allow(fn: WardenFunction, sid: string, actions: readonly string[], resources: readonly string[]): void {
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions: [...actions], resources: [...resources] }));
+  }
+
+  private allowTable(fn: WardenFunction, name: TableFunction): void {
+    for (const statement of tableGrantStatements(name, this.table.tableArn)) fn.role.addToPrincipalPolicy(statement);
   }
 
   private alarms(fn: WardenFunction): void {

@@ -42,6 +42,13 @@ export function suppressCentralFindings(stack: CentralStack): void {
       { id: 'AwsSolutions-SMG4', reason: 'Slack issues this value (bot token, signing secret) and rotates it in the Slack app settings; Secrets Manager cannot rotate it. README: how to replace it.' },
     ]);
   }
+  NagSuppressions.addResourceSuppressions([stack.recordKey, stack.exemptionKey], [
+    {
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'An integrity key keys the HMAC tag of every stored decision record or exemption; rotating it invalidates every pending record and exemption (each then fails its check and alerts), so rotation is a deliberate operator step (README), not a schedule.',
+    },
+  ]);
   NagSuppressions.addResourceSuppressions(stack.baselineKey, [
     {
       id: 'AwsSolutions-SMG4',

@@ -19,6 +19,8 @@ import { ArnFormat, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { WardenConfig } from '../functions/shared/config/config';
+import { tableActionsOf } from '../functions/shared/store/table-access';
+import { tableGrantStatements } from './table-grants';
 import { retentionDays, WardenFunction } from './warden-function';
 
 export interface ScheduledScanProps {
@@ -36,8 +38,8 @@ export interface ScheduledScanProps {
   readonly maxConcurrency?: number;
 }
 
-/** The state table actions the scanner's claim, completion and release of findings call. */
-export const SCANNER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+/** The state table actions the scanner's claims of findings and its baselines call (`TABLE_ACCESS.scanner`). */
+export const SCANNER_TABLE_ACTIONS = tableActionsOf('scanner');
 
 /**
  * What the state machine's role needs for Step Functions to deliver its logs (Step Functions developer guide,
@@ -98,7 +100,7 @@ export class ScheduledScan extends Construct {
       }),
     );
     this.scanner.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadBaselineKey', actions: ['secretsmanager:GetSecretValue'], resources: [props.baselineKey.secretArn] }));
-    this.scanner.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ClaimScanFindings', actions: [...SCANNER_TABLE_ACTIONS], resources: [props.table.tableArn] }));
+    for (const statement of tableGrantStatements('scanner', props.table.tableArn)) this.scanner.role.addToPrincipalPolicy(statement);
     this.scanner.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'PutFindingsOnTheWardenBus', actions: ['events:PutEvents'], resources: [props.bus.eventBusArn] }));
 
     const scanOne = new tasks.LambdaInvoke(this, 'ScanAccountRegion', {

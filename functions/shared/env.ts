@@ -20,16 +20,18 @@ export interface ResponderEnv {
   readonly configJson: string;
   /** ARN of the secret holding the HMAC key of function baselines (the key itself is read at run time, never from the environment). */
   readonly baselineKeySecretArn: string;
+  /** ARN of the secret holding the integrity key of approval and restore records (responder only). */
+  readonly recordKeySecretArn: string;
+  /** ARN of the secret holding the integrity key of decided exemptions (responder and approval endpoint). */
+  readonly exemptionKeySecretArn: string;
 }
 
 /** The responder's environment. @throws MissingEnvironmentError naming the first missing variable. */
 export function readResponderEnv(env: NodeJS.ProcessEnv = process.env): ResponderEnv {
   return {
-    region: requireEnv('AWS_REGION', env),
-    eventBusName: requireEnv('WARDEN_EVENT_BUS_NAME', env),
-    tableName: requireEnv('WARDEN_TABLE_NAME', env),
-    configJson: requireEnv('WARDEN_CONFIG', env),
-    baselineKeySecretArn: requireEnv('WARDEN_BASELINE_KEY_SECRET_ARN', env),
+    ...readScannerEnv(env),
+    recordKeySecretArn: requireEnv('WARDEN_RECORD_KEY_SECRET_ARN', env),
+    exemptionKeySecretArn: requireEnv('WARDEN_EXEMPTION_KEY_SECRET_ARN', env),
   };
 }
 
@@ -69,6 +71,8 @@ export interface ApprovalEnv {
   readonly slackSigningSecretArn: string;
   /** The Warden configuration as JSON (validated by `parseConfig`). */
   readonly configJson: string;
+  /** ARN of the secret holding the integrity key of decided exemptions ("Reject and exempt" signs them). */
+  readonly exemptionKeySecretArn: string;
 }
 
 /** The approval endpoint's environment. @throws MissingEnvironmentError naming the first missing variable. */
@@ -80,13 +84,20 @@ export function readApprovalEnv(env: NodeJS.ProcessEnv = process.env): ApprovalE
     slackTokenSecretArn: requireEnv('WARDEN_SLACK_TOKEN_SECRET_ARN', env),
     slackSigningSecretArn: requireEnv('WARDEN_SLACK_SIGNING_SECRET_ARN', env),
     configJson: requireEnv('WARDEN_CONFIG', env),
+    exemptionKeySecretArn: requireEnv('WARDEN_EXEMPTION_KEY_SECRET_ARN', env),
   };
 }
 
-/** The scheduled scanner reads the same variables as the responder: bus, state table, configuration. */
-export type ScannerEnv = ResponderEnv;
+/** The scheduled scanner reads the responder's variables but the integrity keys (it writes no record or exemption). */
+export type ScannerEnv = Omit<ResponderEnv, 'recordKeySecretArn' | 'exemptionKeySecretArn'>;
 
 /** The scanner's environment. @throws MissingEnvironmentError naming the first missing variable. */
 export function readScannerEnv(env: NodeJS.ProcessEnv = process.env): ScannerEnv {
-  return readResponderEnv(env);
+  return {
+    region: requireEnv('AWS_REGION', env),
+    eventBusName: requireEnv('WARDEN_EVENT_BUS_NAME', env),
+    tableName: requireEnv('WARDEN_TABLE_NAME', env),
+    configJson: requireEnv('WARDEN_CONFIG', env),
+    baselineKeySecretArn: requireEnv('WARDEN_BASELINE_KEY_SECRET_ARN', env),
+  };
 }

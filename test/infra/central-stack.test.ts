@@ -154,9 +154,25 @@ describe('functions', () => {
     );
     const platform = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'];
     expect(names).toEqual({
-      responder: ['WARDEN_BASELINE_KEY_SECRET_ARN', 'WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', ...platform].sort(),
+      responder: [
+        'WARDEN_BASELINE_KEY_SECRET_ARN',
+        'WARDEN_CONFIG',
+        'WARDEN_EVENT_BUS_NAME',
+        'WARDEN_EXEMPTION_KEY_SECRET_ARN',
+        'WARDEN_RECORD_KEY_SECRET_ARN',
+        'WARDEN_TABLE_NAME',
+        ...platform,
+      ].sort(),
       notifier: ['WARDEN_CONFIG', 'WARDEN_SLACK_TOKEN_SECRET_ARN', 'WARDEN_TABLE_NAME', 'WARDEN_TOPIC_ARN', ...platform].sort(),
-      approval: ['WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_SLACK_SIGNING_SECRET_ARN', 'WARDEN_SLACK_TOKEN_SECRET_ARN', 'WARDEN_TABLE_NAME', ...platform].sort(),
+      approval: [
+        'WARDEN_CONFIG',
+        'WARDEN_EVENT_BUS_NAME',
+        'WARDEN_EXEMPTION_KEY_SECRET_ARN',
+        'WARDEN_SLACK_SIGNING_SECRET_ARN',
+        'WARDEN_SLACK_TOKEN_SECRET_ARN',
+        'WARDEN_TABLE_NAME',
+        ...platform,
+      ].sort(),
       scanner: ['WARDEN_BASELINE_KEY_SECRET_ARN', 'WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', ...platform].sort(),
     });
     const variables = (json.Resources[logicalId(stack.notifier.fn)]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -172,6 +188,11 @@ describe('functions', () => {
     const responder = (json.Resources[logicalId(stack.responder.fn)]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(responder.WARDEN_BASELINE_KEY_SECRET_ARN).toEqual(ref(stack.baselineKey));
     expect(scanner.WARDEN_BASELINE_KEY_SECRET_ARN).toEqual(ref(stack.baselineKey));
+    // The integrity keys: records to the responder only, exemptions to the responder and the approval function.
+    expect(responder.WARDEN_RECORD_KEY_SECRET_ARN).toEqual(ref(stack.recordKey));
+    expect(responder.WARDEN_EXEMPTION_KEY_SECRET_ARN).toEqual(ref(stack.exemptionKey));
+    const approval = (json.Resources[logicalId(stack.approval.fn)]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(approval.WARDEN_EXEMPTION_KEY_SECRET_ARN).toEqual(ref(stack.exemptionKey));
   });
 });
 
@@ -189,13 +210,16 @@ describe('roles', () => {
   ];
   const sorted = (list: [string[], unknown][]): [string[], unknown][] => [...list].sort((a, b) => (a[0][0] ?? '').localeCompare(b[0][0] ?? ''));
 
-  it('grants the responder the state store, the bus, the baseline key and the remediator role, and nothing else', () => {
+  it('grants the responder the state store, the bus, the baseline and integrity keys and the remediator role, and nothing else', () => {
     expect(grants(stack.responder)).toEqual(
       sorted([
         ...platform(stack.responder),
         [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
+        [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
+        [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
         [['events:PutEvents'], arnOf(stack.bus)],
         [['secretsmanager:GetSecretValue'], ref(stack.baselineKey)],
+        [['secretsmanager:GetSecretValue'], [ref(stack.recordKey), ref(stack.exemptionKey)]],
         [['sts:AssumeRole'], remediatorRoleArn],
       ]),
     );
@@ -207,6 +231,7 @@ describe('roles', () => {
       sorted([
         ...platform(scanner),
         [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
+        [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
         [['events:PutEvents'], arnOf(stack.bus)],
         [['secretsmanager:GetSecretValue'], ref(stack.baselineKey)],
         [['sts:AssumeRole'], auditRoleArn],
@@ -287,15 +312,75 @@ describe('roles', () => {
     );
   });
 
-  it('grants the approval function the state store (no delete), the bus and both Slack secrets, and no cross-account access', () => {
+  it('grants the approval function the state store (no delete), the bus, both Slack secrets and the exemption key, and no cross-account access', () => {
     expect(grants(stack.approval)).toEqual(
       sorted([
         ...platform(stack.approval),
-        [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
+        [['dynamodb:GetItem'], arnOf(stack.table)],
+        [['dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
+        [['dynamodb:UpdateItem'], arnOf(stack.table)],
         [['events:PutEvents'], arnOf(stack.bus)],
         [['secretsmanager:GetSecretValue'], [ref(stack.slackToken), ref(stack.slackSigningSecret)]],
+        [['secretsmanager:GetSecretValue'], ref(stack.exemptionKey)],
       ]),
     );
+  });
+
+  /** [sid, sorted actions, LeadingKeys patterns] of each state table statement of a role. */
+  const tableStatements = (fn: CentralStack['responder']): Statement[] => roleStatements(json, logicalId(fn.role)).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+  const tableGrants = (fn: CentralStack['responder']): [string | undefined, string[], unknown][] =>
+    tableStatements(fn).map((s): [string | undefined, string[], unknown] => [s.Sid, [...actionsOf(s)].sort(), s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']]);
+
+  it('limits each role to the state table items it owns (dynamodb:LeadingKeys)', () => {
+    for (const [, fn] of functions()) {
+      for (const s of tableStatements(fn)) {
+        expect(s.Resource).toEqual(arnOf(stack.table));
+        expect(s.Condition?.Null).toEqual({ 'dynamodb:LeadingKeys': 'false' });
+      }
+    }
+    const rw = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+    expect(tableGrants(stack.responder)).toEqual([
+      ['StateFindingClaims', ['dynamodb:DeleteItem', ...rw], ['FINDING#*']],
+      ['StateDecisionRecords', rw, ['APPROVAL#*']],
+      ['StateExemptionsCountersBaselines', rw, ['EXEMPTION#*', 'COUNTER#*', 'BASELINE#*']],
+    ]);
+    expect(tableGrants(stack.approval)).toEqual([
+      ['StateReadDecisionRecords', ['dynamodb:GetItem'], ['APPROVAL#*']],
+      ['StateDecideRecordsStatusOnly', ['dynamodb:UpdateItem'], ['APPROVAL#*']],
+      ['StateDecidedExemptions', ['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['EXEMPTION#*']],
+    ]);
+    expect(tableGrants(stack.notifier)).toEqual([['StateNotifications', rw, ['NOTIFY#*', 'MESSAGE#*', 'MESSAGEREF#*', 'DIGEST#*']]]);
+    expect(tableGrants(stack.scheduledScan.scanner)).toEqual([
+      ['StateScanFindingClaims', ['dynamodb:DeleteItem', ...rw], ['FINDING#*']],
+      ['StateBaselines', rw, ['BASELINE#*']],
+    ]);
+  });
+
+  it('lets only the responder create decision records or touch counters, and the approval function change only a record\'s decision attributes', () => {
+    const writers = (prefix: string, action: string): string[] =>
+      functions()
+        .filter(([, fn]) => tableGrants(fn).some(([, actions, keys]) => actions.includes(action) && (keys as string[]).includes(prefix)))
+        .map(([name]) => name);
+    expect(writers('APPROVAL#*', 'dynamodb:PutItem')).toEqual(['responder']);
+    expect(writers('COUNTER#*', 'dynamodb:UpdateItem')).toEqual(['responder']);
+    expect(writers('COUNTER#*', 'dynamodb:PutItem')).toEqual(['responder']);
+    expect(writers('EXEMPTION#*', 'dynamodb:PutItem')).toEqual(['responder', 'approval']);
+    const decide = roleStatements(json, logicalId(stack.approval.role)).find((s) => s.Sid === 'StateDecideRecordsStatusOnly');
+    expect(decide?.Condition).toEqual({
+      Null: { 'dynamodb:LeadingKeys': 'false' },
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APPROVAL#*'] },
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'status', 'decidedBy', 'decidedAt', 'expiresAt', 'executionState'] },
+      StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] },
+    });
+  });
+
+  it('lets only the responder read the record integrity key, and only the responder and the approval function the exemption key', () => {
+    const readers = (secret: IConstruct): string[] =>
+      functions()
+        .filter(([, fn]) => roleStatements(json, logicalId(fn.role)).some((s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes(JSON.stringify(ref(secret)))))
+        .map(([name]) => name);
+    expect(readers(stack.recordKey)).toEqual(['responder']);
+    expect(readers(stack.exemptionKey)).toEqual(['responder', 'approval']);
   });
 
   it('has no statement allowing "*" or "service:*" in the central, management or StackSet templates', () => {
@@ -332,11 +417,12 @@ describe('storage, notifications, secrets, alarms, API', () => {
 
   it('creates the Slack secrets and the baseline key with no value in the template', () => {
     const secrets = Object.entries(template.findResources('AWS::SecretsManager::Secret')) as [string, { Properties: Record<string, unknown> }][];
-    expect(secrets).toHaveLength(3);
+    expect(secrets).toHaveLength(5);
+    const keys = [stack.baselineKey, stack.recordKey, stack.exemptionKey].map(logicalId);
     for (const [id, secret] of secrets) {
       expect(secret.Properties.SecretString).toBeUndefined();
-      // The baseline key is generated long enough for HMAC-SHA256 (≥ 32 bytes); the Slack ones are placeholders.
-      expect(secret.Properties.GenerateSecretString).toEqual({ ExcludePunctuation: true, PasswordLength: id === logicalId(stack.baselineKey) ? 64 : 32 });
+      // The baseline and integrity keys are generated long enough for HMAC-SHA256 (≥ 32 bytes); the Slack ones are placeholders.
+      expect(secret.Properties.GenerateSecretString).toEqual({ ExcludePunctuation: true, PasswordLength: keys.includes(id) ? 64 : 32 });
     }
     expect(JSON.stringify(json)).not.toMatch(/xox[abp]-\d/);
   });

@@ -7,7 +7,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as events from 'aws-cdk-lib/aws-events';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type WardenConfig } from '../../functions/shared/config/config';
-import { ScheduledScan, SCANNER_TABLE_ACTIONS, scanItems, STATE_MACHINE_LOG_DELIVERY_ACTIONS } from '../../infra/scheduled-scan';
+import { ScheduledScan, scanItems, STATE_MACHINE_LOG_DELIVERY_ACTIONS } from '../../infra/scheduled-scan';
+import { TABLE_ACCESS } from '../../functions/shared/store/table-access';
 
 const config = parseConfig({
   organization: { id: 'o-a1b2c3d4e5', accounts: ['111122223333', '222233334444'] },
@@ -81,14 +82,14 @@ describe('ScheduledScan', () => {
     const statements = scannerStatements();
     const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action ?? ''])).sort();
     expect(actions).toEqual(
-      [...SCANNER_TABLE_ACTIONS, 'events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue', 'sqs:SendMessage', 'sts:AssumeRole', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'].sort(),
+      [...TABLE_ACCESS.scanner.flatMap((grant) => grant.actions), 'events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue', 'sqs:SendMessage', 'sts:AssumeRole', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'].sort(),
     );
     const assume = statements.find((s) => s.Sid === 'AssumeTheAuditRoleInOrganizationAccounts');
     expect(assume?.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/WardenAuditor']] });
     expect(assume?.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } });
     expect(JSON.stringify(statements.find((s) => s.Sid === 'PutFindingsOnTheWardenBus')?.Resource)).toMatch(/^\{"Fn::GetAtt":\["Bus[0-9A-F]+","Arn"\]\}$/);
     expect(JSON.stringify(statements.find((s) => s.Sid === 'ReadBaselineKey')?.Resource)).toMatch(/^\{"Ref":"BaselineKey[0-9A-F]+"\}$/);
-    expect(JSON.stringify(statements.find((s) => s.Sid === 'ClaimScanFindings')?.Resource)).toMatch(/^\{"Fn::GetAtt":\["State[0-9A-F]+","Arn"\]\}$/);
+    expect(JSON.stringify(statements.find((s) => s.Sid === 'StateScanFindingClaims')?.Resource)).toMatch(/^\{"Fn::GetAtt":\["State[0-9A-F]+","Arn"\]\}$/);
   });
 
   it('writes its logs through a log group policy of its own: the role holds the delivery actions, never logs:PutResourcePolicy', () => {

@@ -7,7 +7,8 @@
 import { quarantineCall } from '../remediation/quarantine-call';
 import type { Telemetry } from '../observability';
 import { decisionEvent, type EventSink } from '../responder/warden-events';
-import type { ApprovalDecision, ApprovalRecord, StateStore } from '../store/state-store';
+import { exemptionFields, type Integrity } from '../store/integrity';
+import type { ApprovalDecision, ApprovalRecord, ApprovalStateStore } from '../store/state-store';
 import { ApproverCheckError, type ApproverCheck } from './approvers';
 import { BUTTON_ACTIONS, DECISION_EXEMPTION_DAYS, type ButtonAction, type DecisionDetail, type DecisionKind } from './decision';
 import { planForDecision } from './decision-plans';
@@ -33,7 +34,9 @@ export interface ClickResult {
 }
 
 export interface ApprovalServiceOptions {
-  readonly store: StateStore;
+  readonly store: ApprovalStateStore;
+  /** Holds the exemption integrity key only: signs the exemptions "Reject and exempt" writes. */
+  readonly integrity: Integrity;
   readonly approvers: ApproverCheck;
   readonly sink: EventSink;
   readonly telemetry: Telemetry;
@@ -46,12 +49,15 @@ export function decisionOffered(record: ApprovalRecord, decision: ApprovalDecisi
   return planForDecision(record, decision) !== null;
 }
 
-/** The plan as the Decision event carries it; the call comes from the record (no action code is bundled here). */
+/**
+ * The plan as the Decision event carries it. The call is rendered only for a quarantine (a plan made
+ * now, from the finding); a stored plan's call is not taken from the record's text, which this
+ * function cannot verify: the responder's outcome shows the call of the plan it verified and ran.
+ */
 function described(record: ApprovalRecord, decision: DecisionKind): DecisionDetail['plan'] {
   const plan = planForDecision(record, decision);
   if (plan === null) return null;
-  const call = decision === 'quarantined' ? quarantineCall(record.finding.resource) : (record.call ?? plan.action);
-  return { action: plan.action, call, description: plan.description };
+  return decision === 'quarantined' ? { action: plan.action, call: quarantineCall(record.finding.resource), description: plan.description } : { action: plan.action, description: plan.description };
 }
 
 /**
@@ -117,7 +123,8 @@ export class ApprovalService {
       if (decision === 'rejected-and-exempted' && exemptUntil !== undefined) {
         const { resource, ruleId } = record.finding;
         exemptionWritten = true; // set before the write: a failed write may still have landed
-        await store.putExemption({ resource, ruleId, until: exemptUntil, by: interaction.userId, recordId: record.id, decision, createdAt: now.toISOString() });
+        const exemption = { resource, ruleId, until: exemptUntil, by: interaction.userId, recordId: record.id, decision, createdAt: now.toISOString() };
+        await store.putExemption({ ...exemption, tag: await this.options.integrity.sign('exemption', exemptionFields(exemption)) });
       }
       const by = { userId: interaction.userId, ...(interaction.userName === undefined ? {} : { userName: interaction.userName }) };
       const detail = this.detail(decided, decision, { by, message: interaction.message }, now, exemptUntil);

@@ -41,8 +41,13 @@ export interface DecisionDetail {
   /** Slack user id (and name when known) of the approver; absent for `expired`. */
   readonly by?: { readonly userId: string; readonly userName?: string };
   readonly at: string;
-  /** The plan that the decision asks the responder to run (`approved`, `quarantined`, `restored`); null otherwise. */
-  readonly plan: { readonly action: string; readonly call: string; readonly description: string } | null;
+  /**
+   * The plan that the decision asks the responder to run (`approved`, `quarantined`, `restored`); null
+   * otherwise. `call` only when rendered from a plan made at the click (a quarantine): a stored plan's
+   * call is shown by the responder's outcome, rendered from the plan it verified and ran, never from
+   * text the approval endpoint cannot verify.
+   */
+  readonly plan: { readonly action: string; readonly call?: string; readonly description: string } | null;
   /** Set when the decision exempts the resource from the rule. */
   readonly exemptUntil?: string;
   /** Where the original Slack message is, when the approval endpoint knows it (the notifier also keeps it). */

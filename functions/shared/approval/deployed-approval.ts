@@ -14,6 +14,8 @@ import type { ApprovalEnv } from '../env';
 import { powertoolsTelemetry, tracer, type Telemetry } from '../observability';
 import { EventBridgeSink } from '../responder/warden-events';
 import { DynamoDbStateStore } from '../store/dynamodb-state-store';
+import { Integrity, integrityKeyFromSecret } from '../store/integrity';
+import { approvalView } from '../store/state-store';
 import { ApprovalEndpoint } from './approval-endpoint';
 import { ApprovalService } from './approval-service';
 import { ApproverCheck } from './approvers';
@@ -53,16 +55,19 @@ export function createDeployedApproval(env: ApprovalEnv, overrides: ApprovalWiri
     });
     return slack;
   };
-  const store = new DynamoDbStateStore(
-    DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } }),
-    env.tableName,
+  // The approval endpoint's view (`TABLE_ACCESS.approval`: decisions on records, exemptions) and its one key.
+  const store = approvalView(
+    new DynamoDbStateStore(DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } }), env.tableName),
   );
+  const integrity = new Integrity({
+    exemption: integrityKeyFromSecret({ secretArn: env.exemptionKeySecretArn, what: 'exemption integrity key', client: () => own(new SecretsManagerClient(clientConfig(env.region))) }),
+  });
   const sink = new EventBridgeSink(own(new EventBridgeClient(clientConfig(env.region))), env.eventBusName);
   const now = overrides.now ?? (() => new Date());
   const approvers = new ApproverCheck({ approvers: config.slack.approvers, client: slackClient, now });
   return new ApprovalEndpoint({
     signingSecret: () => secrets.get(env.slackSigningSecretArn, 'Slack signing secret'),
-    service: new ApprovalService({ store, approvers, sink, telemetry, now }),
+    service: new ApprovalService({ store, approvers, sink, integrity, telemetry, now }),
     replier: new ResponseUrlReplier(overrides.responseUrlOrigins === undefined ? {} : { allowedOrigins: overrides.responseUrlOrigins }),
     telemetry,
     now,

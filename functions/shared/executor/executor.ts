@@ -10,7 +10,8 @@ import type { Finding } from '../engine/engine';
 import { AccountNotInOrganizationError } from '../aws/credentials';
 import type { ActionClients, ActionOutcome, RemediationAction } from '../remediation/action';
 import { ACTIONS } from '../remediation/actions';
-import type { StateStore } from '../store/state-store';
+import { Integrity, recordFields, type IntegrityFailure } from '../store/integrity';
+import type { ApprovalRecord, ResponderStateStore } from '../store/state-store';
 import { decidedExemption, exemptionFor } from './exemptions';
 import { inversePlan, RESTORE_EXPIRY_DAYS } from './inverse-plans';
 import { describePlanBlock, planBlock } from './plan-guard';
@@ -21,7 +22,13 @@ export const CIRCUIT_BREAKER_COUNTER = 'auto-remediations';
 
 export interface ExecutorOptions {
   readonly config: WardenConfig;
-  readonly store: StateStore;
+  readonly store: ResponderStateStore;
+  /**
+   * The keys that sign the approval and restore records this executor creates and verify decided
+   * exemptions (deployed: from Secrets Manager). Default: random keys of this process, for stores
+   * that live in memory only (tests, `warden simulate`).
+   */
+  readonly integrity?: Integrity;
   /**
    * Clients for the finding's account and region.
    * @throws AccountNotInOrganizationError for an account outside the organization.
@@ -62,9 +69,12 @@ function errorSummary(e: unknown): { name: string; message: string } {
  */
 export class Executor {
   private readonly now: () => Date;
+  /** Signs the records this executor creates; the decision runner verifies them with it. */
+  readonly integrity: Integrity;
 
   constructor(private readonly options: ExecutorOptions) {
     this.now = options.now ?? (() => new Date());
+    this.integrity = options.integrity ?? Integrity.ephemeral();
   }
 
   /**
@@ -78,7 +88,9 @@ export class Executor {
       return this.outcome(finding, context.eventId, { status: 'duplicate', detail: `already ${claim.record?.status === 'done' ? 'handled' : 'being handled'} by another delivery` });
     }
     try {
-      const outcome = await this.decide(finding, context);
+      const failures: IntegrityFailure[] = [];
+      const decided = await this.decide(finding, context, failures);
+      const outcome = failures.length === 0 ? decided : { ...decided, integrityFailures: failures };
       await publish?.(outcome);
       await this.options.store.completeFinding({ findingId: finding.id, eventId: context.eventId, owner: claim.owner, outcome, now: this.now() });
       return outcome;
@@ -88,7 +100,7 @@ export class Executor {
     }
   }
 
-  private async decide(finding: Finding, context: FindingContext): Promise<ExecutionOutcome> {
+  private async decide(finding: Finding, context: FindingContext, failures: IntegrityFailure[]): Promise<ExecutionOutcome> {
     const { config } = this.options;
     const plan = finding.remediation;
     if (plan === null || finding.mode === 'alert') {
@@ -97,7 +109,7 @@ export class Executor {
     // Exemptions stop changes, never reports: the finding is still emitted with this outcome.
     const tags = context.tags !== undefined ? context.tags : await this.options.tagsOf?.(finding);
     const exemption =
-      exemptionFor(config, { ruleId: finding.ruleId, resource: finding.resource, tags }, this.now()) ?? (await decidedExemption(this.options.store, finding, this.now()));
+      exemptionFor(config, { ruleId: finding.ruleId, resource: finding.resource, tags }, this.now()) ?? (await decidedExemption(this.options.store, finding, this.now(), { verifier: this.integrity, onIntegrityFailure: (f) => failures.push(f) }));
     if (exemption !== null) {
       return this.outcome(finding, context.eventId, { status: 'exempt', detail: `not remediated: ${exemption.reason}`, exemption: { kind: exemption.kind, reason: exemption.reason } });
     }
@@ -132,7 +144,7 @@ export class Executor {
     const id = restoreId(finding.id, eventId);
     const now = this.now();
     const expiresAt = new Date(now.getTime() + RESTORE_EXPIRY_DAYS * 86_400_000).toISOString();
-    await this.options.store.createApproval({
+    await this.createRecord({
       id,
       kind: 'restore',
       findingId: finding.id,
@@ -187,9 +199,26 @@ export class Executor {
   }
 
   /** The outcome of a plan that was not run for a reason found before any call (`failed`, error `name`). */
-  notRun(judged: Finding, eventId: string, plan: RemediationPlan, reason: { readonly name: string; readonly detail: string }): ExecutionOutcome {
+  notRun(
+    judged: Finding,
+    eventId: string,
+    plan: RemediationPlan,
+    reason: {
+      readonly name: string;
+      readonly detail: string;
+      /** `failed` unless told: `refused` (a check failed), `already-compliant` (the finding is gone), `exempt`. */
+      readonly status?: 'failed' | 'refused' | 'already-compliant' | 'exempt';
+      readonly exemption?: ExecutionOutcome['exemption'];
+    },
+  ): ExecutionOutcome {
     const finding: Finding = judged.remediation === plan ? judged : { ...judged, remediation: plan };
-    return this.outcome(finding, eventId, { status: 'failed', detail: reason.detail, error: { name: reason.name, message: reason.detail } });
+    const status = reason.status ?? 'failed';
+    return this.outcome(finding, eventId, {
+      status,
+      detail: reason.detail,
+      ...(status === 'failed' || status === 'refused' ? { error: { name: reason.name, message: reason.detail } } : {}),
+      ...(reason.exemption === undefined ? {} : { exemption: reason.exemption }),
+    });
   }
 
   private invalidPlan(plan: RemediationPlan): string | null {
@@ -199,7 +228,14 @@ export class Executor {
     return parsed.success ? null : `the plan's parameters do not fit ${plan.action}: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`;
   }
 
-  private describe(plan: RemediationPlan): string {
+  /** Stores an approval or restore record with the integrity tag of its authoritative fields (see `recordFields`). */
+  private async createRecord(record: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt' | 'tag'>): Promise<void> {
+    const tag = await this.integrity.sign('record', recordFields(record));
+    await this.options.store.createApproval({ ...record, tag });
+  }
+
+  /** The exact API call of a plan (for the messages), rendered from the plan itself. */
+  describe(plan: RemediationPlan): string {
     const action = ACTIONS[plan.action] as unknown as RemediationAction<unknown>;
     return action.describe(action.paramsSchema.parse(plan.params));
   }
@@ -225,7 +261,7 @@ export class Executor {
     const id = approvalId(finding.id, eventId);
     const now = this.now();
     const expiresAt = new Date(now.getTime() + this.options.config.approvalExpiryHours * 3_600_000).toISOString();
-    await this.options.store.createApproval({ id, findingId: finding.id, eventId, finding, plan, call: this.describe(plan), createdAt: now.toISOString(), expiresAt });
+    await this.createRecord({ id, findingId: finding.id, eventId, finding, plan, call: this.describe(plan), createdAt: now.toISOString(), expiresAt });
     const why =
       breaker === undefined
         ? 'waiting for an approver'

@@ -4,6 +4,7 @@
  * an exemption an approver decided in Slack ("Reject and exempt", "Restore"), kept in the state store.
  */
 import type { WardenConfig } from '../config/config';
+import { exemptionFields, type Integrity, type IntegrityFailure } from '../store/integrity';
 import type { StateStore } from '../store/state-store';
 import { anyArnPattern, arnMatches, unqualifiedArn } from './arn-pattern';
 
@@ -85,10 +86,24 @@ export function exemptionFor(
   return tagExemption(input.tags, input.ruleId, now);
 }
 
-/** The exemption an approver decided for this rule on this resource, still in force at `now`, or null. */
-export async function decidedExemption(store: Pick<StateStore, 'getExemption'>, input: { readonly ruleId: string; readonly resource: string }, now: Date): Promise<Exemption | null> {
+/**
+ * The exemption an approver decided for this rule on this resource, still in force at `now`, or null.
+ * A stored exemption whose integrity tag does not verify is not honoured (the finding is handled as
+ * if there were none) and is reported through `onIntegrityFailure`.
+ */
+export async function decidedExemption(
+  store: Pick<StateStore, 'getExemption'>,
+  input: { readonly ruleId: string; readonly resource: string },
+  now: Date,
+  integrity: { readonly verifier: Integrity; readonly onIntegrityFailure: (failure: IntegrityFailure) => void },
+): Promise<Exemption | null> {
   const stored = await store.getExemption({ resource: input.resource, ruleId: input.ruleId, now });
   if (stored === null) return null;
+  const verdict = await integrity.verifier.verify('exemption', exemptionFields(stored), stored.tag);
+  if (!verdict.ok) {
+    integrity.onIntegrityFailure({ family: 'exemption', itemId: `${input.resource} ${input.ruleId}`, check: verdict.check });
+    return null;
+  }
   const what = stored.decision === 'restored' ? 'restored' : 'rejected and exempted';
   return { kind: 'decision', reason: `${what} by ${stored.by} in Slack, exempt until ${stored.until}`, until: stored.until };
 }

@@ -1,6 +1,7 @@
 /** What the executor did with a finding: the record stored, logged and put on the bus as "Warden Remediation". */
 import type { ActionName } from '../../../rules/rule';
 import type { Mode } from '../config/config';
+import type { IntegrityFailure } from '../store/integrity';
 
 export type ExecutionStatus =
   /** mode alert: reported only. */
@@ -48,6 +49,8 @@ export interface ExecutionOutcome {
   /** Why the bot does not run the plan itself (`manual`, `refused`). */
   readonly blocked?: { readonly kind: 'iam-writes-off' | 'administrative-role' | 'own-role'; readonly reason: string };
   readonly circuitBreaker?: { readonly justTripped: boolean; readonly limit: number; readonly windowMinutes: number; readonly windowStart: string };
+  /** Stored items that failed their integrity check while this finding was handled (each raises a critical alert). */
+  readonly integrityFailures?: readonly IntegrityFailure[];
   readonly at: string;
 }
 

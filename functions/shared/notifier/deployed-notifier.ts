@@ -8,6 +8,7 @@ import type { NotifierEnv } from '../env';
 import { powertoolsTelemetry, tracer } from '../observability';
 import { createSlackClient, parseSlackApiUrl } from '../slack/slack-client';
 import { DynamoDbStateStore } from '../store/dynamodb-state-store';
+import { notifierView } from '../store/state-store';
 import { Notifier } from './notifier';
 
 /** Few attempts: a failed invocation is retried by EventBridge, then lands in the dead-letter queue. */
@@ -18,9 +19,8 @@ export function createDeployedNotifier(env: NotifierEnv): Notifier {
   const config = parseConfigJson(env.configJson, 'WARDEN_CONFIG');
   const slackApiUrl = env.slackApiUrl === undefined ? undefined : parseSlackApiUrl(env.slackApiUrl);
   const own = <C extends object>(client: C): C => tracer.captureAWSv3Client(client);
-  const store = new DynamoDbStateStore(
-    DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } }),
-    env.tableName,
+  const store = notifierView(
+    new DynamoDbStateStore(DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } }), env.tableName),
   );
   const secrets = own(new SecretsManagerClient(clientConfig(env.region)));
   return new Notifier({

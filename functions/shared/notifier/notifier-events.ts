@@ -82,7 +82,7 @@ export const DecisionSchema = z.looseObject({
   decision: z.enum(['approved', 'quarantined', 'rejected', 'rejected-and-exempted', 'restored', 'expired']),
   by: z.looseObject({ userId: z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id'), userName: z.string().optional() }).optional(),
   at: isoTime,
-  plan: plan.nullable(),
+  plan: z.looseObject({ action: z.string().min(1), call: z.string().optional(), description: z.string() }).nullable(),
   exemptUntil: isoTime.optional(),
   message: z.looseObject({ channel: z.string().min(1), ts: z.string().min(1) }).optional(),
 });

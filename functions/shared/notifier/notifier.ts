@@ -27,7 +27,7 @@ import {
   type AlertInput,
   type DigestInput,
 } from '../slack/warden-messages';
-import type { NotifiedMessage, SlackMessageRef, StateStore } from '../store/state-store';
+import type { NotifiedMessage, NotifierStateStore, SlackMessageRef } from '../store/state-store';
 import { parseNotifierEvent, type NotifierEvent } from './notifier-events';
 import { channelFor } from './routing';
 
@@ -39,7 +39,7 @@ export const SNS_MAX_BYTES = 256 * 1024;
 
 export interface NotifierOptions {
   readonly config: WardenConfig;
-  readonly store: StateStore;
+  readonly store: NotifierStateStore;
   /** The Slack client, created on first use (the token is read then). */
   readonly slack: () => Promise<WebClient>;
   /** Where plain-text copies go; none in tests that do not look at SNS. */

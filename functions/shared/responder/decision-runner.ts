@@ -1,18 +1,31 @@
 /**
  * The responder's side of a Slack decision: a "Warden Decision" event in → the decided record
- * re-read from the state store (the authority, never the event's plan) → its plan run once
- * (an execution claim absorbs duplicate deliveries; a Restore writes its 30-day exemption, kept only
- * when the restore ran) → a "Warden Remediation" event out.
+ * re-read from the state store (the authority, never the event's plan) and judged again before
+ * anything runs: its integrity tag, its plan's target, self-protection and exemptions, and the
+ * finding re-evaluated on the resource's current state → its plan run once (an execution claim
+ * absorbs duplicate deliveries; a Restore writes its 30-day exemption, kept only when the restore
+ * ran) → the outcome stored, then a "Warden Remediation" event out (a retried delivery publishes
+ * the stored outcome and never runs the plan again).
  */
 import * as z from 'zod';
+import type { AnyRule, RemediationPlan } from '../../../rules/rule';
 import { planForDecision } from '../approval/decision-plans';
 import { DECISION_EXEMPTION_DAYS, type DecisionKind } from '../approval/decision';
+import type { BaselineKeeper } from '../baseline/baseline-keeper';
+import type { WardenConfig } from '../config/config';
+import { Engine, type Finding } from '../engine/engine';
 import { InvalidEventError } from '../errors';
 import type { Executor } from '../executor/executor';
+import { decidedExemption, exemptionFor } from '../executor/exemptions';
+import { inversePlan } from '../executor/inverse-plans';
 import type { ExecutionOutcome } from '../executor/outcome';
+import type { TagsOf } from '../executor/resource-tags';
 import { silentTelemetry, type Telemetry } from '../observability';
-import type { ApprovalDecision, ApprovalRecord, StateStore } from '../store/state-store';
-import { decidedRemediationEvent, DETAIL_TYPES, EVENT_SOURCE, type EventSink } from './warden-events';
+import type { StateReader } from '../state/state-reader';
+import { canonicalJson, exemptionFields, recordFields, type Integrity, type IntegrityFailure } from '../store/integrity';
+import type { ApprovalDecision, ApprovalRecord, ResponderStateStore } from '../store/state-store';
+import { findingRef, planChange, targetsFindingResource } from './decision-checks';
+import { decidedRemediationEvent, DETAIL_TYPES, EVENT_SOURCE, integrityAlertEvent, type EventSink, type WardenEvent } from './warden-events';
 
 /**
  * How long after the click a decided plan may still run. A run that failed gives its claim back, so
@@ -24,7 +37,6 @@ export const DECISION_FRESHNESS_MINUTES = 15;
 const DECISIONS = ['approved', 'quarantined', 'rejected', 'rejected-and-exempted', 'restored', 'expired'] as const satisfies readonly DecisionKind[];
 /** The decisions that run a plan. */
 const RUNNABLE = ['approved', 'quarantined', 'restored'] as const satisfies readonly ApprovalDecision[];
-type Runnable = (typeof RUNNABLE)[number];
 
 function runnable(decision: DecisionKind): decision is Runnable {
   return (RUNNABLE as readonly string[]).includes(decision);
@@ -62,40 +74,61 @@ export interface DecisionRecord {
   readonly eventName: typeof DETAIL_TYPES.decision;
   readonly recordId: string;
   readonly decision: DecisionKind;
-  /** `ran`: the plan was run (see `outcome`); otherwise why nothing was run. */
-  readonly status: 'ran' | 'nothing-to-run' | 'duplicate' | 'refused';
+  /**
+   * `ran`: the decision was judged and its outcome stored and published (see `outcome`: the plan ran,
+   * or was refused, exempt or no longer needed); `republished`: an earlier delivery stored the outcome
+   * but could not publish it, this one did (nothing was run); otherwise why nothing was run.
+   */
+  readonly status: 'ran' | 'republished' | 'nothing-to-run' | 'duplicate' | 'refused';
   readonly detail: string;
   readonly outcome?: ExecutionOutcome;
 }
 
 export interface DecisionRunnerOptions {
-  readonly store: StateStore;
+  readonly store: ResponderStateStore;
   readonly executor: Executor;
   readonly sink: EventSink;
+  /** The catalog: a decided plan runs only if its finding's rule still finds it on the resource's current state. */
+  readonly rules: readonly AnyRule[];
+  readonly config: WardenConfig;
+  readonly reader: StateReader;
+  /** Last-known-good baselines (the rules that restore one need it to find their finding again). */
+  readonly baselines?: BaselineKeeper;
+  /** Reads the resource's tags (for `warden:exempt`). */
+  readonly tagsOf?: TagsOf;
+  /** Verifies records and exemptions (default: the executor's, which signed the records). */
+  readonly integrity?: Integrity;
   readonly telemetry?: Telemetry;
   readonly now?: () => Date;
   /** How long an execution claim protects a decision from other deliveries (default 900 s). */
   readonly leaseSeconds?: number;
 }
 
+type Runnable = (typeof RUNNABLE)[number];
+
 /**
  * @example
- * const runner = new DecisionRunner({ store, executor, sink });
+ * const runner = new DecisionRunner({ store, executor, sink, rules: RULES, config, reader });
  * const record = await runner.handle(eventBridgeEvent); // "Warden Decision"
  */
 export class DecisionRunner {
   private readonly telemetry: Telemetry;
   private readonly now: () => Date;
+  private readonly integrity: Integrity;
+  /** One engine per rule, re-judging just that rule. */
+  private readonly engines = new Map<string, Engine>();
 
   constructor(private readonly options: DecisionRunnerOptions) {
     this.telemetry = options.telemetry ?? silentTelemetry;
     this.now = options.now ?? (() => new Date());
+    this.integrity = options.integrity ?? options.executor.integrity;
   }
 
   /**
    * Runs the plan of one decision at most once across deliveries.
    * @throws InvalidEventError for input that is not a Decision event; store or bus failures are
-   * rethrown (after giving the claim back) so the invocation is retried, then dead-lettered.
+   * rethrown (after giving the claim back, unless the outcome is stored) so the invocation is
+   * retried, then dead-lettered.
    */
   async handle(input: unknown): Promise<DecisionRecord> {
     const parsed = DecisionEventSchema.safeParse(input);
@@ -113,6 +146,7 @@ export class DecisionRunner {
       detail: text,
       ...(outcome === undefined ? {} : { outcome }),
     });
+    const announce = { recordId: detail.recordId, decision: detail.decision, ...(detail.by === undefined ? {} : { by: detail.by }), ...(detail.message === undefined ? {} : { message: detail.message }) };
 
     const decision = detail.decision;
     if (!runnable(decision)) return result('nothing-to-run', `${decision}: no plan to run`);
@@ -126,27 +160,35 @@ export class DecisionRunner {
 
     const claim = await this.options.store.claimExecution({ id: record.id, status: decision, now: this.now(), leaseSeconds: this.options.leaseSeconds ?? 900 });
     if (!claim.claimed) {
+      if (claim.completed !== null && !claim.completed.published) {
+        // An earlier delivery ran (or refused) the plan and stored the outcome, then could not publish it.
+        const stored = claim.completed.outcome;
+        await this.options.sink.publish(this.events(stored, announce));
+        await this.options.store.markExecutionPublished({ id: record.id });
+        this.telemetry.info('stored outcome of a decision published', { recordId: record.id, decision, status: stored.status });
+        return result('republished', stored.detail, stored);
+      }
       this.telemetry.count('DuplicateDeliveries');
       this.telemetry.info('decision already run by another delivery', { recordId: record.id, decision: detail.decision });
       return result('duplicate', 'already run (or being run) by another delivery');
     }
     let exempted = false;
     let restoredNow = false;
+    let stored = false;
     try {
-      const decidedAt = record.decidedAt === undefined ? Number.NaN : Date.parse(record.decidedAt);
-      const age = this.now().getTime() - decidedAt;
+      // Integrity failures found on the way (a forged exemption is not honoured, and reported) are
+      // kept on the outcome; a failure of the record itself refuses the plan.
+      const failures: IntegrityFailure[] = [];
+      const refusal = await this.judge(record, decision, plan, failures);
       let ran: ExecutionOutcome;
-      if (Number.isNaN(age) || age > DECISION_FRESHNESS_MINUTES * 60_000) {
-        ran = this.options.executor.notRun(record.finding, record.eventId, plan, {
-          name: 'DecisionTooOld',
-          detail: `not run: decided at ${record.decidedAt ?? '(unknown)'}, more than ${String(DECISION_FRESHNESS_MINUTES)} minutes ago, and the account may have changed since; nothing was changed, decide again on a new finding or make the change by hand`,
-        });
+      if (refusal !== null) {
+        ran = refusal;
       } else {
         // A Restore exempts the resource, written before the statement is back (its own CloudTrail
         // event must find it) and taken back unless the restore really ran.
         if (decision === 'restored') {
           exempted = true; // set before the write: a failed write may still have landed
-          await this.exemptRestored(record, decidedAt);
+          await this.exemptRestored(record, Date.parse(record.decidedAt ?? ''));
         }
         ran = await this.options.executor.runPlan(record.finding, record.eventId, plan);
         restoredNow = ran.status === 'remediated';
@@ -156,25 +198,123 @@ export class DecisionRunner {
         }
       }
       const link = { id: record.id, expiresAt: record.expiresAt };
-      const outcome: ExecutionOutcome = record.kind === 'restore' ? { ...ran, restore: link } : { ...ran, approval: link };
-      await this.options.sink.publish([
-        decidedRemediationEvent(outcome, { recordId: record.id, decision: detail.decision, ...(detail.by === undefined ? {} : { by: detail.by }), ...(detail.message === undefined ? {} : { message: detail.message }) }),
-      ]);
-      await this.options.store.completeExecution({ id: record.id, owner: claim.owner, outcomeStatus: outcome.status, now: this.now() });
+      const linked: ExecutionOutcome = record.kind === 'restore' ? { ...ran, restore: link } : { ...ran, approval: link };
+      const outcome: ExecutionOutcome = failures.length === 0 ? linked : { ...linked, integrityFailures: failures };
+      // Stored before it is published: a retried delivery publishes this outcome and runs nothing.
+      await this.options.store.completeExecution({ id: record.id, owner: claim.owner, outcome, now: this.now() });
+      stored = true;
+      await this.options.sink.publish(this.events(outcome, announce));
+      await this.options.store.markExecutionPublished({ id: record.id });
       this.report(detail.decision, outcome);
-      return result('ran', outcome.detail, outcome);
+      return result(refusal !== null && refusal.error?.name === 'IntegrityFailure' ? 'refused' : 'ran', outcome.detail, outcome);
     } catch (e: unknown) {
-      if (exempted && !restoredNow) await this.withdrawExemption(record, 'threw');
-      await this.options.store.releaseExecution({ id: record.id, owner: claim.owner });
+      if (!stored) {
+        if (exempted && !restoredNow) await this.withdrawExemption(record, 'threw');
+        await this.options.store.releaseExecution({ id: record.id, owner: claim.owner });
+      }
       throw e;
     }
   }
 
-  /** Writes the exemption of a Restore decision: the decider, until 30 days after the click. */
+  /** The Remediation event of a decided outcome, and a critical alert per integrity failure. */
+  private events(outcome: ExecutionOutcome, announce: Parameters<typeof decidedRemediationEvent>[1]): WardenEvent[] {
+    return [decidedRemediationEvent(outcome, announce), ...(outcome.integrityFailures ?? []).map((failure) => integrityAlertEvent(failure, outcome))];
+  }
+
+  /**
+   * Null when the decided plan may run; else the outcome that says why not. In order: the record's
+   * integrity tag, its plan's target (and a Restore's plan recomputed from the finding), the
+   * freshness of the decision, self-protection and exemptions, and the finding judged again on the
+   * resource's current state (same finding id, same change).
+   */
+  private async judge(record: ApprovalRecord, decision: Runnable, plan: RemediationPlan, failures: IntegrityFailure[]): Promise<ExecutionOutcome | null> {
+    const { executor } = this.options;
+    const { finding } = record;
+    const refuse = (name: string, text: string, failure?: IntegrityFailure): ExecutionOutcome => {
+      if (failure !== undefined) {
+        failures.push(failure);
+        this.telemetry.error('decided record failed its integrity check: nothing run', { recordId: record.id, family: failure.family, check: failure.check });
+      }
+      return executor.notRun(finding, record.eventId, plan, { name, detail: text, status: 'refused' });
+    };
+    const verdict = await this.integrity.verify('record', recordFields(record), record.tag);
+    if (!verdict.ok) {
+      return refuse('IntegrityFailure', `not run: the stored record ${record.id} failed its integrity check (${verdict.check}); nothing was changed`, { family: 'record', itemId: record.id, check: verdict.check });
+    }
+    if (!targetsFindingResource(plan, finding)) {
+      return refuse('IntegrityFailure', `not run: the plan of ${record.id} does not target the finding's resource ${finding.resource}; nothing was changed`, { family: 'record', itemId: record.id, check: 'plan-target' });
+    }
+    if (decision === 'restored') {
+      const inverse = finding.remediation === null ? null : inversePlan(finding.remediation, finding).plan;
+      if (inverse === null || canonicalJson(inverse) !== canonicalJson(plan)) {
+        return refuse('IntegrityFailure', `not run: the plan of ${record.id} is not the inverse of the revert it would undo; nothing was changed`, { family: 'record', itemId: record.id, check: 'restore-plan' });
+      }
+    }
+
+    const decidedAt = record.decidedAt === undefined ? Number.NaN : Date.parse(record.decidedAt);
+    const age = this.now().getTime() - decidedAt;
+    if (Number.isNaN(age) || age > DECISION_FRESHNESS_MINUTES * 60_000) {
+      return executor.notRun(finding, record.eventId, plan, {
+        name: 'DecisionTooOld',
+        detail: `not run: decided at ${record.decidedAt ?? '(unknown)'}, more than ${String(DECISION_FRESHNESS_MINUTES)} minutes ago, and the account may have changed since; nothing was changed, decide again on a new finding or make the change by hand`,
+      });
+    }
+
+    const exemption = await this.exemption(record, decision, failures);
+    if (exemption !== null) return executor.notRun(finding, record.eventId, plan, { name: 'Exempt', detail: `not run: ${exemption.reason}`, status: 'exempt', exemption });
+    if (decision !== 'restored') {
+      const again = await this.rejudge(finding);
+      if (again === null) {
+        const detail = `not run: ${finding.ruleId} no longer finds ${finding.id} on ${finding.resource} (it was fixed or changed since); nothing was changed`;
+        return executor.notRun(finding, record.eventId, plan, { name: 'FindingGone', detail, status: 'already-compliant' });
+      }
+      if (decision === 'approved' && (again.remediation === null || canonicalJson(planChange(again.remediation)) !== canonicalJson(planChange(plan)))) {
+        const detail = `not run: ${finding.resource} changed since the approval was asked, and ${finding.ruleId} now plans a different change; nothing was changed, decide on the new finding`;
+        return executor.notRun(finding, record.eventId, plan, { name: 'PlanChanged', detail, status: 'refused' });
+      }
+    }
+    return null;
+  }
+
+  /** Self-protection (always); for an approval or a quarantine also the allow-list, `warden:exempt` and a decided exemption. */
+  private async exemption(record: ApprovalRecord, decision: Runnable, failures: IntegrityFailure[]): Promise<{ kind: string; reason: string } | null> {
+    const { finding } = record;
+    const now = this.now();
+    const tags = decision === 'restored' ? null : await this.options.tagsOf?.(finding);
+    const configured = exemptionFor(this.options.config, { ruleId: finding.ruleId, resource: finding.resource, tags }, now);
+    if (configured !== null && (decision !== 'restored' || configured.kind === 'self-protection')) return { kind: configured.kind, reason: configured.reason };
+    if (decision === 'restored') return null;
+    const decided = await decidedExemption(this.options.store, finding, now, { verifier: this.integrity, onIntegrityFailure: (f) => failures.push(f) });
+    return decided === null ? null : { kind: decided.kind, reason: decided.reason };
+  }
+
+  /** The finding as its rule judges the resource now (same id), or null when it is no longer there. */
+  private async rejudge(finding: Finding): Promise<Finding | null> {
+    const rule = this.options.rules.find((r) => r.id === finding.ruleId);
+    if (rule === undefined) return null;
+    const ref = findingRef(rule.resourceType, finding);
+    if (ref === null) return null;
+    let engine = this.engines.get(rule.id);
+    if (engine === undefined) {
+      engine = new Engine({
+        rules: [rule],
+        config: this.options.config,
+        reader: this.options.reader,
+        now: this.now,
+        ...(this.options.baselines === undefined ? {} : { baselines: this.options.baselines }),
+      });
+      this.engines.set(rule.id, engine);
+    }
+    const found = await engine.evaluateResource(ref);
+    return found.find((f) => f.id === finding.id) ?? null;
+  }
+
+  /** Writes the exemption of a Restore decision: the decider, until 30 days after the click, with its integrity tag. */
   private async exemptRestored(record: ApprovalRecord, decidedAt: number): Promise<void> {
     const { resource, ruleId } = record.finding;
     const until = new Date(decidedAt + DECISION_EXEMPTION_DAYS * 86_400_000).toISOString();
-    await this.options.store.putExemption({ resource, ruleId, until, by: record.decidedBy ?? '', recordId: record.id, decision: 'restored', createdAt: this.now().toISOString() });
+    const exemption = { resource, ruleId, until, by: record.decidedBy ?? '', recordId: record.id, decision: 'restored' as const, createdAt: this.now().toISOString() };
+    await this.options.store.putExemption({ ...exemption, tag: await this.integrity.sign('exemption', exemptionFields(exemption)) });
   }
 
   /** Takes back the exemption of a Restore that did not run (only if it is still this record's). */

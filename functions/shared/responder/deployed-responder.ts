@@ -22,6 +22,8 @@ import { Executor } from '../executor/executor';
 import { tagsFromReader } from '../executor/resource-tags';
 import { powertoolsTelemetry, tracer } from '../observability';
 import { DynamoDbStateStore } from '../store/dynamodb-state-store';
+import { Integrity, integrityKeyFromSecret } from '../store/integrity';
+import { responderView } from '../store/state-store';
 import { DecisionRunner } from './decision-runner';
 import { deployedBaselines } from '../baseline/deployed-baselines';
 import { Responder } from './responder';
@@ -41,7 +43,8 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
   const credentials = new CrossAccountCredentials({ sts: own(new STSClient(clientConfig(env.region))), config });
   const clients = new AccountClients({ credentials, onClient: (client) => tracer.captureAWSv3Client(client) });
   const documents = DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } });
-  const store = new DynamoDbStateStore(documents, env.tableName);
+  // The responder's view: only the methods its role's table grants allow (`TABLE_ACCESS.responder`).
+  const store = responderView(new DynamoDbStateStore(documents, env.tableName));
   const reader = withRoleReader(
     withTrailReader(
       new LambdaStateReader((account, region) => clients.client(LambdaClient, account, region)),
@@ -53,10 +56,17 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
     }),
   );
   const baselines = deployedBaselines({ config, documents, tableName: env.tableName, region: env.region, keySecretArn: env.baselineKeySecretArn, own });
-  const executor = new Executor({ config, store, clientsFor: (account, region, findingId) => clients.actionClients(account, region, findingId), tagsOf: tagsFromReader(reader) });
+  // Integrity keys, each read once per container and only when first needed (the SDK loads then too).
+  const secretsClient = async () => own(new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(clientConfig(env.region)));
+  const integrity = new Integrity({
+    record: integrityKeyFromSecret({ secretArn: env.recordKeySecretArn, what: 'record integrity key', client: secretsClient }),
+    exemption: integrityKeyFromSecret({ secretArn: env.exemptionKeySecretArn, what: 'exemption integrity key', client: secretsClient }),
+  });
+  const tagsOf = tagsFromReader(reader);
+  const executor = new Executor({ config, store, integrity, clientsFor: (account, region, findingId) => clients.actionClients(account, region, findingId), tagsOf });
   const sink = new EventBridgeSink(own(new EventBridgeClient(clientConfig(env.region))), env.eventBusName);
   return {
     responder: new Responder({ rules: RULES, config, reader, executor, sink, baselines, telemetry: powertoolsTelemetry }),
-    decisions: new DecisionRunner({ store, executor, sink, telemetry: powertoolsTelemetry }),
+    decisions: new DecisionRunner({ store, executor, sink, rules: RULES, config, reader, baselines, tagsOf, telemetry: powertoolsTelemetry }),
   };
 }

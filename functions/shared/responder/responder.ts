@@ -13,7 +13,7 @@ import { actionAttempted, type ExecutionOutcome } from '../executor/outcome';
 import { silentTelemetry, type Telemetry } from '../observability';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
-import { circuitBreakerEvent, findingEvent, remediationEvent, type EventSink, type WardenEvent } from './warden-events';
+import { circuitBreakerEvent, findingEvent, integrityAlertEvent, remediationEvent, type EventSink, type WardenEvent } from './warden-events';
 
 export interface ResponderOptions {
   readonly rules: readonly AnyRule[];
@@ -52,6 +52,7 @@ export function eventsFor(finding: Finding, outcome: ExecutionOutcome): WardenEv
   const events = [findingEvent(finding, outcome)];
   if (actionAttempted(outcome)) events.push(remediationEvent(outcome));
   if (outcome.circuitBreaker?.justTripped === true) events.push(circuitBreakerEvent(outcome));
+  for (const failure of outcome.integrityFailures ?? []) events.push(integrityAlertEvent(failure, outcome));
   return events;
 }
 

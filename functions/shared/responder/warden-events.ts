@@ -8,6 +8,7 @@ import type { DecisionDetail } from '../approval/decision';
 import type { Finding } from '../engine/engine';
 import { WardenError } from '../errors';
 import type { ExecutionOutcome } from '../executor/outcome';
+import type { IntegrityFailure } from '../store/integrity';
 
 export const EVENT_SOURCE = 'lambda-warden';
 export const DETAIL_TYPES = { finding: 'Warden Finding', remediation: 'Warden Remediation', alert: 'Warden Alert', decision: 'Warden Decision' } as const;
@@ -63,6 +64,33 @@ export function circuitBreakerEvent(outcome: ExecutionOutcome): WardenEvent {
       triggeredBy: { findingId: outcome.findingId, ruleId: outcome.ruleId, resource: outcome.resource },
     },
     resources: [outcome.resource],
+  };
+}
+
+const INTEGRITY_ITEMS: Readonly<Record<IntegrityFailure['family'], string>> = { record: 'decision record', exemption: 'decided exemption' };
+const INTEGRITY_CHECKS: Readonly<Record<IntegrityFailure['check'], string>> = {
+  'tag-missing': 'it carries no integrity tag',
+  'tag-mismatch': 'its integrity tag does not match its content (it was rewritten outside Lambda Warden)',
+  'plan-target': "its plan does not target its finding's resource",
+  'restore-plan': 'its plan is not the inverse of the revert it would undo',
+};
+
+/**
+ * "Warden Alert" (critical): a stored item that can cause a change failed its integrity check, so
+ * nothing was run on it. Names the item and the check, never a key or a tag.
+ */
+export function integrityAlertEvent(failure: IntegrityFailure, context: { readonly findingId: string; readonly ruleId: string; readonly resource: string }): WardenEvent {
+  const what = INTEGRITY_ITEMS[failure.family];
+  return {
+    detailType: DETAIL_TYPES.alert,
+    detail: {
+      kind: 'integrity-failure',
+      severity: 'critical',
+      summary: `The stored ${what} ${failure.itemId} failed its integrity check: ${INTEGRITY_CHECKS[failure.check]}. Nothing was run on it; find who wrote to the state table.`,
+      item: { family: failure.family, id: failure.itemId, check: failure.check },
+      triggeredBy: { findingId: context.findingId, ruleId: context.ruleId, resource: context.resource },
+    },
+    resources: [context.resource],
   };
 }
 

@@ -16,6 +16,7 @@ import type { ScannerEnv } from '../env';
 import { powertoolsTelemetry, tracer } from '../observability';
 import { EventBridgeSink } from '../responder/warden-events';
 import { DynamoDbStateStore } from '../store/dynamodb-state-store';
+import { scannerView } from '../store/state-store';
 import { scanClients } from './scan-clients';
 import { Scanner } from './scanner';
 import { runScheduledScan, type ScheduledScanResult } from './scheduled-scan';
@@ -39,7 +40,7 @@ export function createDeployedScan(env: ScannerEnv, options: { readonly baseline
     clients: scanClients(credentials, (client) => tracer.captureAWSv3Client(client)),
     baselines: options.baselines ?? deployedBaselines({ config, documents, tableName: env.tableName, region: env.region, keySecretArn: env.baselineKeySecretArn, own }),
   });
-  const store = new DynamoDbStateStore(documents, env.tableName);
+  const store = scannerView(new DynamoDbStateStore(documents, env.tableName));
   const sink = new EventBridgeSink(own(new EventBridgeClient(clientConfig(env.region))), env.eventBusName);
   return (item) => runScheduledScan(item, { scanner, store, sink, config, telemetry: powertoolsTelemetry });
 }

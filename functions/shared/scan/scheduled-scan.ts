@@ -10,7 +10,7 @@ import type { ExecutionOutcome } from '../executor/outcome';
 import { silentTelemetry, type Telemetry } from '../observability';
 import { describePlan } from '../remediation/actions';
 import { findingEvent, type EventSink } from '../responder/warden-events';
-import type { StateStore } from '../store/state-store';
+import type { ScannerStateStore } from '../store/state-store';
 import type { ScanError, Scanner } from './scanner';
 
 /**
@@ -42,7 +42,7 @@ export interface ScheduledScanResult {
 
 export interface ScheduledScanOptions {
   readonly scanner: Scanner;
-  readonly store: StateStore;
+  readonly store: ScannerStateStore;
   readonly sink: EventSink;
   readonly config: WardenConfig;
   readonly telemetry?: Telemetry;

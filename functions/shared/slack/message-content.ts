@@ -144,7 +144,8 @@ function userInline(by: DecisionDetail['by']): Inline {
 export function decisionLine(decision: DecisionDetail): Line {
   const at = formatTime(decision.at);
   const call = decision.plan?.call;
-  const running = (verb: string): Inline[] => (call === undefined ? [] : [text(` — ${verb} `), code(call)]);
+  // A stored plan's call is shown by the outcome line (rendered from the plan the responder verified and ran).
+  const running = (verb: string): Inline[] => (call === undefined ? [text(` — ${verb} the stored plan once it passes its checks; the outcome follows`)] : [text(` — ${verb} `), code(call)]);
   const until = decision.exemptUntil === undefined ? [] : [text(`; exempt from this rule until ${formatTime(decision.exemptUntil)}`)];
   switch (decision.decision) {
     case 'approved':

@@ -34,6 +34,7 @@ import {
   type StoredExemption,
 } from './state-store';
 import type { DecisionDetail } from '../approval/decision';
+import { KEY_PREFIXES } from './table-access';
 import type { ExecutionOutcome } from '../executor/outcome';
 
 const DAY = 24 * 3600;
@@ -62,15 +63,15 @@ function leaseEnd(input: { now: Date; leaseSeconds: number }): string {
 }
 
 export const keys = {
-  finding: (findingId: string, eventId: string) => ({ pk: `FINDING#${findingId}`, sk: `EVENT#${eventId}` }),
-  approval: (id: string) => ({ pk: `APPROVAL#${id}`, sk: 'APPROVAL' }),
-  counter: (name: string, windowStart: Date) => ({ pk: `COUNTER#${name}`, sk: `WINDOW#${windowStart.toISOString()}` }),
-  notification: (key: string) => ({ pk: `NOTIFY#${key}`, sk: 'NOTIFY' }),
-  message: (findingId: string, eventId: string) => ({ pk: `MESSAGE#${findingId}`, sk: `EVENT#${eventId}` }),
-  messageByRecord: (recordId: string) => ({ pk: `MESSAGEREF#${recordId}`, sk: 'MESSAGEREF' }),
-  digest: (principal: string, channel: string, windowStart: Date) => ({ pk: `DIGEST#${principal}#${channel}`, sk: `WINDOW#${windowStart.toISOString()}` }),
+  finding: (findingId: string, eventId: string) => ({ pk: `${KEY_PREFIXES.finding}${findingId}`, sk: `EVENT#${eventId}` }),
+  approval: (id: string) => ({ pk: `${KEY_PREFIXES.approval}${id}`, sk: 'APPROVAL' }),
+  counter: (name: string, windowStart: Date) => ({ pk: `${KEY_PREFIXES.counter}${name}`, sk: `WINDOW#${windowStart.toISOString()}` }),
+  notification: (key: string) => ({ pk: `${KEY_PREFIXES.notification}${key}`, sk: 'NOTIFY' }),
+  message: (findingId: string, eventId: string) => ({ pk: `${KEY_PREFIXES.message}${findingId}`, sk: `EVENT#${eventId}` }),
+  messageByRecord: (recordId: string) => ({ pk: `${KEY_PREFIXES.messageByRecord}${recordId}`, sk: 'MESSAGEREF' }),
+  digest: (principal: string, channel: string, windowStart: Date) => ({ pk: `${KEY_PREFIXES.digest}${principal}#${channel}`, sk: `WINDOW#${windowStart.toISOString()}` }),
 
-  exemption: (resource: string, ruleId: string) => ({ pk: `EXEMPTION#${resource}`, sk: `RULE#${ruleId}` }),
+  exemption: (resource: string, ruleId: string) => ({ pk: `${KEY_PREFIXES.exemption}${resource}`, sk: `RULE#${ruleId}` }),
 };
 
 function stringSet(value: unknown): string[] {
@@ -78,7 +79,7 @@ function stringSet(value: unknown): string[] {
 }
 
 /** Attributes of an approval item that belong to the execution claim, not to the record. */
-const EXECUTION_ATTRIBUTES = ['executionState', 'executionOwner', 'executionLeaseUntil', 'executionOutcome', 'executionCompletedAt'];
+const EXECUTION_ATTRIBUTES = ['executionState', 'executionOwner', 'executionLeaseUntil', 'executionOutcome', 'executionCompletedAt', 'executionPublished'];
 
 /**
  * @example
@@ -191,24 +192,19 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async decideApproval(input: { id: string; decision: ApprovalDecision; by: string; now: Date }): Promise<DecisionResult> {
-    try {
-      const out = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.approval(input.id),
-          UpdateExpression: 'SET #status = :decision, #decidedBy = :by, #decidedAt = :now',
-          ConditionExpression: '#status = :pending AND #expiresAt > :now',
-          ExpressionAttributeNames: { '#status': 'status', '#decidedBy': 'decidedBy', '#decidedAt': 'decidedAt', '#expiresAt': 'expiresAt' },
-          ExpressionAttributeValues: { ':decision': input.decision, ':by': input.by, ':now': input.now.toISOString(), ':pending': 'pending' },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return { ok: true, record: withoutKeys(out.Attributes ?? {}, ['pk', 'sk', 'ttl', ...EXECUTION_ATTRIBUTES]) as unknown as ApprovalRecord };
-    } catch (e: unknown) {
-      if (!isConditionFailure(e)) throw new StateStoreError(`Deciding approval ${input.id} failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
-      const record = await this.getApproval(input.id);
-      return { ok: false, reason: refusalReason(record, input.now), record };
-    }
+    // UPDATED_NEW, not ALL_NEW: the approval role may only touch the record's decision attributes
+    // (its grant limits `dynamodb:Attributes` and `dynamodb:ReturnValues`), so the record is read after.
+    const decided = await this.update(`Deciding approval ${input.id}`, {
+      Key: keys.approval(input.id),
+      UpdateExpression: 'SET #status = :decision, #decidedBy = :by, #decidedAt = :now',
+      ConditionExpression: '#status = :pending AND #expiresAt > :now',
+      ExpressionAttributeNames: { '#status': 'status', '#decidedBy': 'decidedBy', '#decidedAt': 'decidedAt', '#expiresAt': 'expiresAt' },
+      ExpressionAttributeValues: { ':decision': input.decision, ':by': input.by, ':now': input.now.toISOString(), ':pending': 'pending' },
+      ReturnValues: 'UPDATED_NEW',
+    });
+    const record = await this.getApproval(input.id);
+    if (decided && record !== null) return { ok: true, record: { ...record, status: input.decision, decidedBy: input.by, decidedAt: input.now.toISOString() } };
+    return { ok: false, reason: refusalReason(record, input.now), record };
   }
 
   async expireApproval(input: { id: string; now: Date }): Promise<boolean> {
@@ -393,16 +389,36 @@ export class DynamoDbStateStore implements StateStore {
         ':leaseUntil': leaseEnd(input),
       },
     });
-    return claimed ? { claimed: true, owner } : { claimed: false };
+    if (claimed) return { claimed: true, owner };
+    const item = await this.get(keys.approval(input.id));
+    const outcome: unknown = item?.executionOutcome;
+    if (item?.status !== input.status || item.executionState !== 'done' || typeof outcome !== 'object' || outcome === null) return { claimed: false, completed: null };
+    return { claimed: false, completed: { outcome: outcome as ExecutionOutcome, published: item.executionPublished === true } };
   }
 
-  async completeExecution(input: { id: string; owner: string; outcomeStatus: string; now: Date }): Promise<void> {
+  async completeExecution(input: { id: string; owner: string; outcome: ExecutionOutcome; now: Date }): Promise<void> {
     await this.update(`Completing the execution of ${input.id}`, {
       Key: keys.approval(input.id),
-      UpdateExpression: 'SET #state = :done, #outcome = :outcome, #completedAt = :now',
+      UpdateExpression: 'SET #state = :done, #outcome = :outcome, #published = :false, #completedAt = :now',
       ConditionExpression: '#state = :running AND #owner = :owner',
-      ExpressionAttributeNames: { '#state': 'executionState', '#owner': 'executionOwner', '#outcome': 'executionOutcome', '#completedAt': 'executionCompletedAt' },
-      ExpressionAttributeValues: { ':done': 'done', ':running': 'running', ':owner': input.owner, ':outcome': input.outcomeStatus, ':now': input.now.toISOString() },
+      ExpressionAttributeNames: {
+        '#state': 'executionState',
+        '#owner': 'executionOwner',
+        '#outcome': 'executionOutcome',
+        '#published': 'executionPublished',
+        '#completedAt': 'executionCompletedAt',
+      },
+      ExpressionAttributeValues: { ':done': 'done', ':running': 'running', ':owner': input.owner, ':outcome': toJson(input.outcome), ':false': false, ':now': input.now.toISOString() },
+    });
+  }
+
+  async markExecutionPublished(input: { id: string }): Promise<boolean> {
+    return this.update(`Marking the outcome of ${input.id} published`, {
+      Key: keys.approval(input.id),
+      UpdateExpression: 'SET #published = :true',
+      ConditionExpression: '#state = :done AND #published = :false',
+      ExpressionAttributeNames: { '#state': 'executionState', '#published': 'executionPublished' },
+      ExpressionAttributeValues: { ':done': 'done', ':true': true, ':false': false },
     });
   }
 

@@ -24,7 +24,8 @@ interface ExecutionState {
   readonly state: 'running' | 'done';
   readonly owner: string;
   readonly leaseUntil: string;
-  readonly outcomeStatus?: string;
+  readonly outcome?: ExecutionOutcome;
+  readonly published?: boolean;
 }
 
 export class InMemoryStateStore implements StateStore {
@@ -197,16 +198,26 @@ export class InMemoryStateStore implements StateStore {
     const record = this.approvals.get(input.id);
     const execution = this.executions.get(input.id);
     const free = execution === undefined || (execution.state === 'running' && Date.parse(execution.leaseUntil) < input.now.getTime());
-    if (record?.status !== input.status || !free) return Promise.resolve({ claimed: false });
+    if (record?.status !== input.status || !free) {
+      const completed = record?.status === input.status && execution?.state === 'done' && execution.outcome !== undefined ? { outcome: execution.outcome, published: execution.published === true } : null;
+      return Promise.resolve({ claimed: false, completed });
+    }
     const owner = randomUUID();
     this.executions.set(input.id, { state: 'running', owner, leaseUntil: new Date(input.now.getTime() + input.leaseSeconds * 1000).toISOString() });
     return Promise.resolve({ claimed: true, owner });
   }
 
-  completeExecution(input: { id: string; owner: string; outcomeStatus: string; now: Date }): Promise<void> {
+  completeExecution(input: { id: string; owner: string; outcome: ExecutionOutcome; now: Date }): Promise<void> {
     const execution = this.executions.get(input.id);
-    if (execution?.state === 'running' && execution.owner === input.owner) this.executions.set(input.id, { ...execution, state: 'done', outcomeStatus: input.outcomeStatus });
+    if (execution?.state === 'running' && execution.owner === input.owner) this.executions.set(input.id, { ...execution, state: 'done', outcome: toJson(input.outcome), published: false });
     return Promise.resolve();
+  }
+
+  markExecutionPublished(input: { id: string }): Promise<boolean> {
+    const execution = this.executions.get(input.id);
+    if (execution?.state !== 'done' || execution.published !== false) return Promise.resolve(false);
+    this.executions.set(input.id, { ...execution, published: true });
+    return Promise.resolve(true);
   }
 
   releaseExecution(input: { id: string; owner: string }): Promise<void> {
@@ -242,5 +253,14 @@ export class InMemoryStateStore implements StateStore {
   getExemption(input: { resource: string; ruleId: string; now: Date }): Promise<StoredExemption | null> {
     const exemption = this.exemptions.get(`${input.resource}\u0000${input.ruleId}`);
     return Promise.resolve(exemption !== undefined && Date.parse(exemption.until) > input.now.getTime() ? exemption : null);
+  }
+
+  /**
+   * Replaces a stored approval or restore record, or a decided exemption, as a direct write to the
+   * table by someone else would (tests and simulations of stored-state tampering): no condition, no tag.
+   */
+  overwrite(item: { readonly approval: ApprovalRecord } | { readonly exemption: StoredExemption }): void {
+    if ('approval' in item) this.approvals.set(item.approval.id, toJson(item.approval));
+    else this.exemptions.set(`${item.exemption.resource}\u0000${item.exemption.ruleId}`, toJson(item.exemption));
   }
 }

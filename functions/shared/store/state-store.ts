@@ -46,6 +46,8 @@ export interface ApprovalRecord {
   readonly kind?: ApprovalKind;
   /** The plan as the exact API call (rendered when the record was made, so readers need no action code). */
   readonly call?: string;
+  /** Integrity tag of the record's authoritative fields (`recordFields` in `integrity.ts`), written by the responder. */
+  readonly tag?: string;
 }
 
 export type DecisionResult =
@@ -109,8 +111,13 @@ export interface StateStore {
    * `status` and no execution was claimed (or a claimant's lease ran out before it completed).
    */
   claimExecution(input: { id: string; status: ApprovalDecision; now: Date; leaseSeconds: number }): Promise<ExecutionClaim>;
-  /** Stores the execution's outcome status; only the claimant (`owner`) can. */
-  completeExecution(input: { id: string; owner: string; outcomeStatus: string; now: Date }): Promise<void>;
+  /**
+   * Stores the execution's outcome before it is published (a retried delivery publishes the stored
+   * outcome instead of running the plan again); only the claimant (`owner`) can.
+   */
+  completeExecution(input: { id: string; owner: string; outcome: ExecutionOutcome; now: Date }): Promise<void>;
+  /** Marks a completed execution's outcome as put on the bus; false when it was not completed or was marked already. */
+  markExecutionPublished(input: { id: string }): Promise<boolean>;
   /** Gives an execution claim back (the work threw and will be retried); only the claimant can. */
   releaseExecution(input: { id: string; owner: string }): Promise<void>;
   /**
@@ -170,7 +177,14 @@ export interface DigestWindow {
 export type ApprovalDecision = 'approved' | 'rejected' | 'quarantined' | 'rejected-and-exempted' | 'restored';
 export type ApprovalKind = 'approval' | 'restore';
 
-export type ExecutionClaim = { readonly claimed: true; readonly owner: string } | { readonly claimed: false };
+/** A completed execution: its stored outcome, and whether it was put on the bus. */
+export interface CompletedExecution {
+  readonly outcome: ExecutionOutcome;
+  readonly published: boolean;
+}
+
+/** Not claimed: `completed` is the stored outcome when the execution is done (null while it runs or when the record does not allow it). */
+export type ExecutionClaim = { readonly claimed: true; readonly owner: string } | { readonly claimed: false; readonly completed: CompletedExecution | null };
 
 /** An exemption written by a decision ("Reject and exempt", "Restore"): the resource is not remediated for the rule until `until`. */
 export interface StoredExemption {
@@ -183,7 +197,98 @@ export interface StoredExemption {
   readonly recordId: string;
   readonly decision: 'rejected-and-exempted' | 'restored';
   readonly createdAt: string;
+  /** Integrity tag of the exemption's fields (`exemptionFields` in `integrity.ts`), written by the function that decided it. */
+  readonly tag?: string;
 }
+
+// ── Per-function views: each function's code gets only the methods its role may call ──────────────
+// (the table grants in `infra/central-stack.ts` follow `TABLE_ACCESS` in `table-access.ts`).
+
+/** The responder: finding claims, approval and restore records it creates and runs, exemptions, counters. */
+export type ResponderStateStore = Pick<
+  StateStore,
+  | 'claimFinding'
+  | 'completeFinding'
+  | 'releaseFinding'
+  | 'getFinding'
+  | 'createApproval'
+  | 'getApproval'
+  | 'claimExecution'
+  | 'completeExecution'
+  | 'markExecutionPublished'
+  | 'releaseExecution'
+  | 'putExemption'
+  | 'deleteExemption'
+  | 'getExemption'
+  | 'incrementCounter'
+  | 'markCounterTripped'
+>;
+
+/** The approval endpoint: decisions on records (status fields only) and the exemptions "Reject and exempt" writes. */
+export type ApprovalStateStore = Pick<StateStore, 'getApproval' | 'decideApproval' | 'expireApproval' | 'undoDecision' | 'putExemption' | 'deleteExemption'>;
+
+/** The notifier: notification claims, where each message is, digests. */
+export type NotifierStateStore = Pick<
+  StateStore,
+  | 'claimNotification'
+  | 'completeNotification'
+  | 'releaseNotification'
+  | 'putNotifiedMessage'
+  | 'getNotifiedMessage'
+  | 'getNotifiedMessageByRecord'
+  | 'updateNotifiedMessage'
+  | 'addToDigest'
+  | 'setDigestMessage'
+>;
+
+/** The scheduled scanner: claims of scan findings. */
+export type ScannerStateStore = Pick<StateStore, 'claimFinding' | 'completeFinding' | 'releaseFinding'>;
+
+const RESPONDER_METHODS = [
+  'claimFinding',
+  'completeFinding',
+  'releaseFinding',
+  'getFinding',
+  'createApproval',
+  'getApproval',
+  'claimExecution',
+  'completeExecution',
+  'markExecutionPublished',
+  'releaseExecution',
+  'putExemption',
+  'deleteExemption',
+  'getExemption',
+  'incrementCounter',
+  'markCounterTripped',
+] as const satisfies readonly (keyof ResponderStateStore)[];
+const APPROVAL_METHODS = ['getApproval', 'decideApproval', 'expireApproval', 'undoDecision', 'putExemption', 'deleteExemption'] as const satisfies readonly (keyof ApprovalStateStore)[];
+const NOTIFIER_METHODS = [
+  'claimNotification',
+  'completeNotification',
+  'releaseNotification',
+  'putNotifiedMessage',
+  'getNotifiedMessage',
+  'getNotifiedMessageByRecord',
+  'updateNotifiedMessage',
+  'addToDigest',
+  'setDigestMessage',
+] as const satisfies readonly (keyof NotifierStateStore)[];
+const SCANNER_METHODS = ['claimFinding', 'completeFinding', 'releaseFinding'] as const satisfies readonly (keyof ScannerStateStore)[];
+
+/** The methods of each view, by function (a test checks each against the role's grants). */
+export const VIEW_METHODS = { responder: RESPONDER_METHODS, approval: APPROVAL_METHODS, notifier: NOTIFIER_METHODS, scanner: SCANNER_METHODS } as const;
+
+function view<K extends keyof StateStore>(store: StateStore, methods: readonly K[]): Pick<StateStore, K> {
+  const out: Partial<Pick<StateStore, K>> = {};
+  for (const method of methods) out[method] = (store[method] as (...args: never[]) => unknown).bind(store) as StateStore[K];
+  return Object.freeze(out) as Pick<StateStore, K>;
+}
+
+/** An object with only the responder's methods (what the deployed wiring hands the responder). */
+export const responderView = (store: StateStore): ResponderStateStore => view(store, RESPONDER_METHODS);
+export const approvalView = (store: StateStore): ApprovalStateStore => view(store, APPROVAL_METHODS);
+export const notifierView = (store: StateStore): NotifierStateStore => view(store, NOTIFIER_METHODS);
+export const scannerView = (store: StateStore): ScannerStateStore => view(store, SCANNER_METHODS);
 
 /** Why a decision failed, from the record as it is now. */
 export function refusalReason(record: ApprovalRecord | null, now: Date): 'not-found' | 'already-decided' | 'expired' {

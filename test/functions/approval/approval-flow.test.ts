@@ -64,7 +64,7 @@ async function createFlow(config: Record<string, unknown> = {}, options: { failP
   };
   const endpoint = new ApprovalEndpoint({
     signingSecret: () => Promise.resolve(SIGNING_SECRET),
-    service: new ApprovalService({ store: harness.store, approvers, sink, telemetry, now: () => harness.clock() }),
+    service: new ApprovalService({ store: harness.store, approvers, sink, integrity: harness.integrity.only('exemption'), telemetry, now: () => harness.clock() }),
     replier: new ResponseUrlReplier({ allowedOrigins: [slack.origin] }),
     telemetry,
     now: () => harness.clock(),
@@ -139,9 +139,11 @@ describe('approval flow (Slack click → approval endpoint → Decision event �
       decision: 'approved',
       by: { userId: stored?.decidedBy },
       resource: FUNCTION_ARN,
-      plan: { action: 'remove-function-permission', call: `lambda:RemovePermission FunctionName=${FUNCTION_ARN} StatementId=open` },
+      plan: { action: 'remove-function-permission' },
       message: { channel: 'C0ALERTS01', ts: '1710408653.000100' },
     });
+    // The approval endpoint cannot verify a stored call text, so the Decision event carries none ...
+    expect(decisions[0]?.detail.plan).not.toHaveProperty('call');
     const replies = flow.slack.replies().map((r) => r.body);
     expect(replies).toHaveLength(19);
     for (const reply of replies) {
@@ -157,6 +159,8 @@ describe('approval flow (Slack click → approval endpoint → Decision event �
     const remediations = flow.harness.eventsOf('Warden Remediation');
     expect(remediations).toHaveLength(1);
     expect(remediations[0]?.detail).toMatchObject({ recordId: id, decision: 'approved', status: 'remediated', verified: true, approval: { id } });
+    // ... the responder's outcome shows the call rendered from the plan it verified and ran.
+    expect(remediations[0]?.detail).toMatchObject({ plan: { action: 'remove-function-permission', call: `lambda:RemovePermission FunctionName=${FUNCTION_ARN} StatementId=open` } });
   });
 
   it('refuses a Reject after an Approve, and runs the approved plan only', async () => {

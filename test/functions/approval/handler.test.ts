@@ -14,7 +14,9 @@ import { installDynamoDbFake } from '../shared/store/dynamodb-fake';
 
 const TOKEN_ARN = 'arn:aws:secretsmanager:us-east-1:999988887777:secret:SlackBotToken-AbCdEf';
 const SIGNING_ARN = 'arn:aws:secretsmanager:us-east-1:999988887777:secret:SlackSigningSecret-GhIjKl';
+const EXEMPTION_KEY_ARN = 'arn:aws:secretsmanager:us-east-1:999988887777:secret:ExemptionIntegrityKey-MnOpQr';
 const SIGNING_SECRET = 'handler-test-signing-secret-4f1c';
+const EXEMPTION_KEY = 'Ex3Mp9Ti0On5Ke7Yv2Al4Ue6Xy8Zw1Qr3St5Uv7Wx9Yz2';
 const BOT_TOKEN = 'xoxb-handler-test-token';
 const APPROVER = 'U0APPROVER1';
 const RECORD_ID = 'wa-0123456789abcdef01234567';
@@ -25,6 +27,7 @@ const ENV = {
   WARDEN_EVENT_BUS_NAME: 'WardenBus',
   WARDEN_SLACK_TOKEN_SECRET_ARN: TOKEN_ARN,
   WARDEN_SLACK_SIGNING_SECRET_ARN: SIGNING_ARN,
+  WARDEN_EXEMPTION_KEY_SECRET_ARN: EXEMPTION_KEY_ARN,
   WARDEN_CONFIG: JSON.stringify({ organization: { accounts: [ACCOUNT] }, dryRun: false, slack: { approvers: { userIds: [APPROVER] } } }),
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 };
@@ -55,6 +58,7 @@ beforeAll(() => {
   Object.assign(process.env, ENV);
   secrets.on(GetSecretValueCommand).callsFake((input: { SecretId?: string }) => {
     secretReads.push(input.SecretId ?? '');
+    if (input.SecretId === EXEMPTION_KEY_ARN) return { SecretString: EXEMPTION_KEY };
     return { SecretString: input.SecretId === SIGNING_ARN ? `${SIGNING_SECRET}\n` : BOT_TOKEN };
   });
   eventBridge.on(PutEventsCommand).callsFake((input: { Entries?: PutEventsRequestEntry[] }) => {
@@ -139,6 +143,7 @@ describe('approval handler (deployed wiring: Secrets Manager, DynamoDB, EventBri
       slackTokenSecretArn: TOKEN_ARN,
       slackSigningSecretArn: SIGNING_ARN,
       configJson: ENV.WARDEN_CONFIG,
+      exemptionKeySecretArn: EXEMPTION_KEY_ARN,
     });
     for (const name of Object.keys(ENV).filter((n) => n.startsWith('WARDEN_') || n === 'AWS_REGION')) {
       const env = { ...ENV, [name]: '' };

@@ -22,6 +22,8 @@ const ENV = {
   WARDEN_TABLE_NAME: 'WardenState',
   WARDEN_CONFIG: JSON.stringify({ organization: { accounts: [ACCOUNT, ORG_ACCOUNT] }, dryRun: false }),
   WARDEN_BASELINE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:999988887777:secret:warden/baseline-key-AbCdEf',
+  WARDEN_RECORD_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:999988887777:secret:warden/record-key-GhIjKl',
+  WARDEN_EXEMPTION_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:999988887777:secret:warden/exemption-key-MnOpQr',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
 };
@@ -33,12 +35,16 @@ const sts = mockClient(STSClient);
 const eventBridge = mockClient(EventBridgeClient);
 const secrets = mockClient(SecretsManagerClient);
 const BASELINE_KEY = 'q8Vw3ZpL0tXk7Rj2Nc5Hs9Gm4Bd6Fy1QaE8uTo3Wi7Ky0';
+const RECORD_KEY = 'Rk7Lm2Np9Qs4Tv6Wx1Yz3Ab8Cd5Ef0Gh2Ij4Kl6Mn8Op1';
+const EXEMPTION_KEY = 'Ex3Mp9Ti0On5Ke7Yv2Al4Ue6Xy8Zw1Qr3St5Uv7Wx9Yz2';
 const entries: PutEventsRequestEntry[] = [];
 const saved = { ...process.env };
 
 beforeAll(() => {
   Object.assign(process.env, ENV);
   secrets.on(GetSecretValueCommand, { SecretId: ENV.WARDEN_BASELINE_KEY_SECRET_ARN }).resolves({ SecretString: BASELINE_KEY });
+  secrets.on(GetSecretValueCommand, { SecretId: ENV.WARDEN_RECORD_KEY_SECRET_ARN }).resolves({ SecretString: RECORD_KEY });
+  secrets.on(GetSecretValueCommand, { SecretId: ENV.WARDEN_EXEMPTION_KEY_SECRET_ARN }).resolves({ SecretString: EXEMPTION_KEY });
   sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIAFAKE', SecretAccessKey: 'fake', SessionToken: 't', Expiration: new Date(Date.now() + 3_600_000) } });
   eventBridge.on(PutEventsCommand).callsFake((input: { Entries?: PutEventsRequestEntry[] }) => {
     entries.push(...(input.Entries ?? []));
@@ -84,8 +90,11 @@ describe('responder handler', () => {
     // …and saves it as the function's baseline in the same table, keyed with the secret's key (read once).
     const baseline = table.items.get(`BASELINE#arn:aws:lambda:${REGION}:${ACCOUNT}:function:orders-api\u0000BASELINE`);
     expect(JSON.parse(String(baseline?.baseline))).toMatchObject({ policy: { value: null } });
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
-    expect(JSON.stringify([...table.items.values()])).not.toContain(BASELINE_KEY);
+    // The baseline key and the record integrity key (the Restore record is signed), each read once.
+    expect(secrets.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input.SecretId).sort()).toEqual([ENV.WARDEN_BASELINE_KEY_SECRET_ARN, ENV.WARDEN_RECORD_KEY_SECRET_ARN].sort());
+    const restore = table.items.get(`APPROVAL#${record.outcomes[0]?.restore?.id ?? 'none'}\u0000APPROVAL`);
+    expect(restore?.tag).toMatch(/^v1:[A-Za-z0-9_-]{43}$/);
+    for (const key of [BASELINE_KEY, RECORD_KEY, EXEMPTION_KEY]) expect(JSON.stringify([...table.items.values()])).not.toContain(key);
   });
 
   it('runs a "Restore" decision once through the deployed wiring: the statement is back, duplicates do nothing', async () => {
@@ -129,6 +138,10 @@ describe('responder handler', () => {
     expect(lambda.callsOf('AddPermission')).toHaveLength(1);
     expect(entries.map((e) => e.DetailType)).toEqual(['Warden Remediation']);
     expect(JSON.parse(entries[0]?.Detail ?? '{}')).toMatchObject({ recordId: restoreId, decision: 'restored', status: 'remediated', restore: { id: restoreId }, plan: { action: 'add-function-permission' } });
+    // The Restore's exemption is signed with the exemption key; the record key and the exemption key are read once each.
+    expect(table.items.get(`EXEMPTION#${finding.resource}\u0000RULE#${finding.ruleId}`)?.tag).toMatch(/^v1:/);
+    expect(secrets.commandCalls(GetSecretValueCommand).filter((call) => call.args[0].input.SecretId === ENV.WARDEN_EXEMPTION_KEY_SECRET_ARN)).toHaveLength(1);
+    expect(secrets.commandCalls(GetSecretValueCommand).filter((call) => call.args[0].input.SecretId === ENV.WARDEN_RECORD_KEY_SECRET_ARN)).toHaveLength(1);
   });
 
   it('throws on an invalid event so the invocation is retried, then dead-lettered', async () => {
@@ -136,7 +149,7 @@ describe('responder handler', () => {
     await expect(handler({ 'detail-type': 'AWS API Call via CloudTrail' })).rejects.toThrow(/Invalid CloudTrail event/);
   });
 
-  it.each(['AWS_REGION', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', 'WARDEN_CONFIG', 'WARDEN_BASELINE_KEY_SECRET_ARN'])('refuses to start without %s', (name) => {
+  it.each(['AWS_REGION', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', 'WARDEN_CONFIG', 'WARDEN_BASELINE_KEY_SECRET_ARN', 'WARDEN_RECORD_KEY_SECRET_ARN', 'WARDEN_EXEMPTION_KEY_SECRET_ARN'])('refuses to start without %s', (name) => {
     const env = { ...ENV, [name]: '' };
     expect(() => readResponderEnv(env)).toThrow(MissingEnvironmentError);
     expect(() => readResponderEnv(env)).toThrow(name);

@@ -17,7 +17,9 @@ import { tagsFromReader } from '../../../functions/shared/executor/resource-tags
 import { DecisionRunner } from '../../../functions/shared/responder/decision-runner';
 import { Responder } from '../../../functions/shared/responder/responder';
 import { EventBridgeSink } from '../../../functions/shared/responder/warden-events';
+import type { StateReader } from '../../../functions/shared/state/state-reader';
 import { InMemoryStateStore } from '../../../functions/shared/store/in-memory-state-store';
+import { Integrity } from '../../../functions/shared/store/integrity';
 import { RULES } from '../../../rules';
 import { InMemoryAccount } from '../../../sim/in-memory-account';
 import { InMemoryCloudTrail, installCloudTrailMock, type CloudTrailCall } from '../../../sim/in-memory-cloudtrail';
@@ -50,6 +52,10 @@ export interface Harness {
   /** The responder's runner of "Warden Decision" events, on the same executor and store (issue #6). */
   readonly decisions: DecisionRunner;
   readonly config: WardenConfig;
+  readonly executor: Executor;
+  readonly reader: StateReader;
+  /** The responder's integrity keys (records and exemptions); the approval endpoint gets `integrity.only('exemption')`. */
+  readonly integrity: Integrity;
   /** AssumeRole requests made. */
   readonly assumeRoles: { RoleArn?: string; RoleSessionName?: string }[];
   readonly events: EmittedEvent[];
@@ -93,11 +99,15 @@ export function createHarness(options: { config?: WardenConfig; onCommand?: (com
     new LambdaStateReader((a, r) => clients.client(LambdaClient, a, r)),
     new CloudTrailStateReader((a, r) => clients.client(CloudTrailClient, a, r)),
   );
-  const executor = new Executor({ config, store, clientsFor: (a, r, id) => clients.actionClients(a, r, id), tagsOf: tagsFromReader(reader), now: clock });
+  const integrity = Integrity.ephemeral();
+  const executor = new Executor({ config, store, integrity, clientsFor: (a, r, id) => clients.actionClients(a, r, id), tagsOf: tagsFromReader(reader), now: clock });
   const sink = new EventBridgeSink(new EventBridgeClient({ region: REGION }), BUS);
   const responder = new Responder({ rules: RULES, config, reader, executor, sink, now: clock });
-  const decisions = new DecisionRunner({ store, executor, sink, now: clock });
+  const decisions = new DecisionRunner({ store, executor, sink, rules: RULES, config, reader, tagsOf: tagsFromReader(reader), now: clock });
   return {
+    integrity,
+    executor,
+    reader,
     decisions,
     account,
     lambda,

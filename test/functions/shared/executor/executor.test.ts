@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../../functions/shared/config/config';
 import { Executor } from '../../../../functions/shared/executor/executor';
 import { InMemoryStateStore } from '../../../../functions/shared/store/in-memory-state-store';
+import { exemptionFields } from '../../../../functions/shared/store/integrity';
 import { ACCOUNT, FOREIGN_ACCOUNT, FUNCTION_ARN } from '../../../fixtures/accounts';
 import { publicAccessFinding } from '../../../fixtures/findings';
 
@@ -65,22 +66,39 @@ describe('Executor', () => {
 
 // ── Decisions from Slack (issue #6): stored exemptions and the restore record ────────────────
 describe('Executor (decisions)', () => {
+  const decided = {
+    resource: FUNCTION_ARN,
+    ruleId: 'function-public-access',
+    until: '2025-04-13T09:30:00.000Z',
+    by: 'U0APPROVER',
+    recordId: 'wa-1',
+    decision: 'rejected-and-exempted' as const,
+    createdAt: NOW.toISOString(),
+  };
+
   it('honours an exemption decided in Slack: the finding is exempt and nothing runs', async () => {
     const { ex, store, calls } = executor();
-    await store.putExemption({
-      resource: FUNCTION_ARN,
-      ruleId: 'function-public-access',
-      until: '2025-04-13T09:30:00.000Z',
-      by: 'U0APPROVER',
-      recordId: 'wa-1',
-      decision: 'rejected-and-exempted',
-      createdAt: NOW.toISOString(),
-    });
+    await store.putExemption({ ...decided, tag: await ex.integrity.sign('exemption', exemptionFields(decided)) });
     const outcome = await ex.handle(finding(), { eventId: 'e' });
     expect(outcome).toMatchObject({ status: 'exempt', exemption: { kind: 'decision' } });
     expect(outcome.exemption?.reason).toMatch(/U0APPROVER.*2025-04-13/);
+    expect(outcome).not.toHaveProperty('integrityFailures');
     expect(calls).toEqual([]);
     expect((await ex.handle(finding({ ruleId: 'function-url-public' }), { eventId: 'e2' })).status).toBe('failed');
+  });
+
+  it.each([
+    ['without a tag', () => undefined, 'tag-missing'],
+    ['with the tag of another exemption', async (ex: Executor) => ex.integrity.sign('exemption', exemptionFields({ ...decided, ruleId: 'function-url-public' })), 'tag-mismatch'],
+    ['with a record tag over the same fields', async (ex: Executor) => ex.integrity.sign('record', exemptionFields(decided)), 'tag-mismatch'],
+  ] as const)('does not honour an exemption written into the table %s: the finding is handled and the failure reported', async (_label, tag, check) => {
+    const { ex, store, calls } = executor();
+    const forged = await tag(ex);
+    store.overwrite({ exemption: { ...decided, ...(forged === undefined ? {} : { tag: forged }) } });
+    const outcome = await ex.handle(finding(), { eventId: 'e' });
+    expect(outcome.status).toBe('failed'); // the plan was attempted (no AWS in this test), not exempted
+    expect(calls).toEqual([ACCOUNT]);
+    expect(outcome.integrityFailures).toEqual([{ family: 'exemption', itemId: `${FUNCTION_ARN} function-public-access`, check }]);
   });
 
   it('describes the plan it ran, not the finding’s own, when told to run another (quarantine)', async () => {

@@ -192,6 +192,17 @@ describe.each(STORES)('Notifier (%s)', (_name, factory) => {
       ['expired', '*⌛ Expired at 2025-03-14 15:05:00 UTC — nothing was executed*'],
     ];
 
+    it('shows no call for a stored plan the approval endpoint could not verify: the outcome that follows shows the call that ran', async () => {
+      const c = pendingCase();
+      const n = notifier();
+      await n.handle(findingEventOf(c.finding, c.outcome));
+      const decided = decisionOn(c, 'approved');
+      await n.handle(decisionEventOf({ ...decided, plan: decided.plan === null ? null : { action: decided.plan.action, description: decided.plan.description } }));
+      const updated = posted(ofMethod(server, 'chat.update')[0]!);
+      expect(allText(updated)).toContain('*✅ Approved by* <@U0APPROVER> at 2025-03-14 15:05:00 UTC — running the stored plan once it passes its checks; the outcome follows');
+      expect(allText(updated)).not.toContain('running `');
+    });
+
     it.each(KINDS)('%s: updates the original message (buttons replaced by the decision) and replies in its thread', async (kind, line) => {
       const c = pendingCase();
       const n = notifier();

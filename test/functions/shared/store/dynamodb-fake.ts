@@ -3,9 +3,10 @@
  * with the condition and update expressions the state store uses, evaluated for real, so the
  * store's conditional writes are tested, not only the calls it makes.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { allows, type TableAction, type TableFunction } from '../../../../functions/shared/store/table-access';
 
 type Item = Record<string, unknown>;
 type Names = Record<string, string> | undefined;
@@ -144,18 +145,50 @@ export interface FakeTable {
   readonly items: Map<string, Item>;
   /** Every command's name and input, in order. */
   readonly calls: { command: string; input: Record<string, unknown> }[];
+  /** Requests the role's grants refused (when installed `as` a function). */
+  readonly denied: { action: TableAction; pk: string; attributes: readonly string[] }[];
+  /** Judges the next requests as this function's role would (undefined: no IAM check). */
+  actAs(fn: TableFunction | undefined): void;
   restore(): void;
 }
 
-/** Installs the fake table behind every `DynamoDBDocumentClient`. */
-export function installDynamoDbFake(): FakeTable {
+const EXPRESSION_WORDS = new Set(['SET', 'REMOVE', 'ADD', 'DELETE', 'AND', 'OR', 'NOT', 'attribute_exists', 'attribute_not_exists', 'if_not_exists', 'begins_with', 'size']);
+
+/** The top-level attribute names a request names, as IAM's `dynamodb:Attributes` sees them: the key, the item, the expressions. */
+function requestAttributes(input: { Key?: Item; Item?: Item; UpdateExpression?: string; ConditionExpression?: string; ExpressionAttributeNames?: Names }): string[] {
+  const bare = [input.UpdateExpression, input.ConditionExpression].flatMap((e) => (e === undefined ? [] : (e.match(/(?<![#:\w])[A-Za-z_]\w*/g) ?? []))).filter((w) => !EXPRESSION_WORDS.has(w));
+  return [...new Set([...Object.keys(input.Key ?? {}), ...Object.keys(input.Item ?? {}), ...Object.values(input.ExpressionAttributeNames ?? {}), ...bare])].sort();
+}
+
+function accessDenied(action: string): DynamoDBServiceException {
+  return new DynamoDBServiceException({ name: 'AccessDeniedException', $fault: 'client', message: `not authorized to perform ${action}`, $metadata: {} });
+}
+
+/**
+ * Installs the fake table behind every `DynamoDBDocumentClient`. With `as`, every request is first
+ * judged by that function's grants (`TABLE_ACCESS`: LeadingKeys, Attributes, ReturnValues), as IAM
+ * would, and refused with AccessDeniedException when none allows it.
+ */
+export function installDynamoDbFake(options: { readonly as?: TableFunction } = {}): FakeTable {
   const items = new Map<string, Item>();
   const calls: FakeTable['calls'] = [];
+  const denied: FakeTable['denied'] = [];
+  let role = options.as;
+  const guard = (action: TableAction, input: { Key?: Item; Item?: Item; UpdateExpression?: string; ConditionExpression?: string; ExpressionAttributeNames?: Names; ReturnValues?: string }): void => {
+    if (role === undefined) return;
+    const pk = String((input.Key ?? input.Item)?.pk);
+    const attributes = requestAttributes(input);
+    if (!allows(role, { action, pk, attributes, returnValues: input.ReturnValues })) {
+      denied.push({ action, pk, attributes });
+      throw accessDenied(action);
+    }
+  };
   const mock = mockClient(DynamoDBDocumentClient);
   const keyOf = (key: Record<string, unknown> | undefined): string => `${String(key?.pk)}\u0000${String(key?.sk)}`;
   // Each handler runs synchronously between awaits, like DynamoDB's per-item atomicity.
   mock.on(PutCommand).callsFake((input: { Item: Item; ConditionExpression?: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values }) => {
     calls.push({ command: 'Put', input });
+    guard('dynamodb:PutItem', input);
     const key = keyOf(input.Item);
     if (input.ConditionExpression !== undefined && !evaluateCondition(input.ConditionExpression, items.get(key), input.ExpressionAttributeNames, input.ExpressionAttributeValues)) {
       throw conditionFailed();
@@ -165,11 +198,13 @@ export function installDynamoDbFake(): FakeTable {
   });
   mock.on(GetCommand).callsFake((input: { Key: Item }) => {
     calls.push({ command: 'Get', input });
+    guard('dynamodb:GetItem', input);
     const item = items.get(keyOf(input.Key));
     return item === undefined ? {} : { Item: structuredClone(item) };
   });
   mock.on(DeleteCommand).callsFake((input: { Key: Item; ConditionExpression?: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values }) => {
     calls.push({ command: 'Delete', input });
+    guard('dynamodb:DeleteItem', input);
     const key = keyOf(input.Key);
     if (input.ConditionExpression !== undefined && !evaluateCondition(input.ConditionExpression, items.get(key), input.ExpressionAttributeNames, input.ExpressionAttributeValues)) {
       throw conditionFailed();
@@ -180,6 +215,7 @@ export function installDynamoDbFake(): FakeTable {
   mock.on(UpdateCommand).callsFake(
     (input: { Key: Item; UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values; ReturnValues?: string }) => {
       calls.push({ command: 'Update', input });
+      guard('dynamodb:UpdateItem', input);
       const key = keyOf(input.Key);
       const existing = items.get(key);
       if (input.ConditionExpression !== undefined && !evaluateCondition(input.ConditionExpression, existing, input.ExpressionAttributeNames, input.ExpressionAttributeValues)) {
@@ -198,6 +234,10 @@ export function installDynamoDbFake(): FakeTable {
   return {
     items,
     calls,
+    denied,
+    actAs: (fn) => {
+      role = fn;
+    },
     restore: () => {
       mock.restore();
     },

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../../functions/shared/engine/engine';
 import { DynamoDbStateStore } from '../../../../functions/shared/store/dynamodb-state-store';
 import { InMemoryStateStore } from '../../../../functions/shared/store/in-memory-state-store';
+import type { ExecutionOutcome } from '../../../../functions/shared/executor/outcome';
 import type { StateStore } from '../../../../functions/shared/store/state-store';
 import { FUNCTION_ARN } from '../../../fixtures/accounts';
 import { installDynamoDbFake, type FakeTable } from './dynamodb-fake';
@@ -35,6 +36,24 @@ const approval = (id = 'wa-1', expiresAt = later(3600)) => ({
   createdAt: NOW.toISOString(),
   expiresAt: expiresAt.toISOString(),
 });
+
+const OUTCOME: ExecutionOutcome = {
+  findingId: FINDING.id,
+  eventId: 'e-1',
+  ruleId: FINDING.ruleId,
+  resource: FINDING.resource,
+  account: FINDING.account,
+  region: FINDING.region,
+  mode: 'approve',
+  effectiveMode: 'approve',
+  status: 'remediated',
+  dryRun: false,
+  plan: { action: 'remove-function-permission', call: 'lambda:RemovePermission', description: 'removes it' },
+  detail: 'removed',
+  verified: true,
+  approval: { id: 'wa-1', expiresAt: later(3600).toISOString() },
+  at: NOW.toISOString(),
+};
 
 type Factory = () => { store: StateStore; table?: FakeTable; dispose: () => void };
 
@@ -320,9 +339,26 @@ describe.each(STORES)('%s (decisions, execution claims, exemptions)', (_name, fa
     if (!second.claimed) throw new Error('not claimed after release');
     const third = await store.claimExecution({ id: 'wa-1', status: 'approved', now: later(61), leaseSeconds: 60 });
     if (!third.claimed) throw new Error('not claimed after the lease ran out');
-    await store.completeExecution({ id: 'wa-1', owner: second.owner, outcomeStatus: 'remediated', now: later(62) });
-    await store.completeExecution({ id: 'wa-1', owner: third.owner, outcomeStatus: 'remediated', now: later(62) });
+    await store.completeExecution({ id: 'wa-1', owner: second.owner, outcome: { ...OUTCOME, detail: 'second' }, now: later(62) });
+    await store.completeExecution({ id: 'wa-1', owner: third.owner, outcome: OUTCOME, now: later(62) });
     expect((await store.claimExecution({ id: 'wa-1', status: 'approved', now: later(10_000), leaseSeconds: 60 })).claimed).toBe(false);
+  });
+
+  it('keeps a completed execution’s outcome until it is published, and says so to the next claimant', async () => {
+    await store.createApproval(approval());
+    await store.decideApproval({ id: 'wa-1', decision: 'approved', by: 'U1', now: NOW });
+    expect(await store.markExecutionPublished({ id: 'wa-1' })).toBe(false);
+    const claim = await store.claimExecution({ id: 'wa-1', status: 'approved', now: NOW, leaseSeconds: 60 });
+    if (!claim.claimed) throw new Error('not claimed');
+    expect(await store.claimExecution({ id: 'wa-1', status: 'approved', now: NOW, leaseSeconds: 60 })).toEqual({ claimed: false, completed: null });
+    await store.completeExecution({ id: 'wa-1', owner: claim.owner, outcome: OUTCOME, now: later(1) });
+    expect(await store.claimExecution({ id: 'wa-1', status: 'approved', now: later(10_000), leaseSeconds: 60 })).toEqual({ claimed: false, completed: { outcome: OUTCOME, published: false } });
+    expect(await store.claimExecution({ id: 'wa-1', status: 'quarantined', now: later(2), leaseSeconds: 60 })).toEqual({ claimed: false, completed: null });
+    expect(await store.markExecutionPublished({ id: 'wa-1' })).toBe(true);
+    expect(await store.markExecutionPublished({ id: 'wa-1' })).toBe(false);
+    expect(await store.claimExecution({ id: 'wa-1', status: 'approved', now: later(3), leaseSeconds: 60 })).toEqual({ claimed: false, completed: { outcome: OUTCOME, published: true } });
+    // The record reads the same: the stored outcome is bookkeeping.
+    expect(await store.getApproval('wa-1')).not.toHaveProperty('executionOutcome');
   });
 
   it('undoes a decision only while it is exactly the one made and nothing was claimed', async () => {

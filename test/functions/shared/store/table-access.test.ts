@@ -1,0 +1,174 @@
+/**
+ * The state table grants (`TABLE_ACCESS`, synthesized as LeadingKeys/Attributes conditions) against
+ * the code: each function's store view, run on the fake table judging every request as that
+ * function's role would, is never refused; what a role must not do is refused.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Finding } from '../../../../functions/shared/engine/engine';
+import type { ExecutionOutcome } from '../../../../functions/shared/executor/outcome';
+import { DynamoDbStateStore } from '../../../../functions/shared/store/dynamodb-state-store';
+import { approvalView, notifierView, responderView, scannerView, StateStoreError, VIEW_METHODS, type StateStore } from '../../../../functions/shared/store/state-store';
+import { KEY_PREFIXES, TABLE_ACCESS } from '../../../../functions/shared/store/table-access';
+import { FUNCTION_ARN } from '../../../fixtures/accounts';
+import { installDynamoDbFake, type FakeTable } from './dynamodb-fake';
+
+const NOW = new Date('2025-03-14T09:30:00Z');
+const later = (seconds: number): Date => new Date(NOW.getTime() + seconds * 1000);
+
+const FINDING: Finding = {
+  id: 'wf-0123456789abcdef0123',
+  ruleId: 'function-public-access',
+  title: 'public',
+  severity: 'critical',
+  mode: 'approve',
+  resource: FUNCTION_ARN,
+  account: '111122223333',
+  region: 'us-east-1',
+  summary: 'public',
+  rationale: 'why',
+  details: {},
+  remediation: { action: 'remove-function-permission', params: { functionName: FUNCTION_ARN, statementId: 'open' }, description: 'removes it' },
+};
+const RECORD = { id: 'wa-1', findingId: FINDING.id, eventId: 'e-1', finding: FINDING, plan: FINDING.remediation!, createdAt: NOW.toISOString(), expiresAt: later(3600).toISOString(), tag: 'v1:x' };
+const OUTCOME = { findingId: FINDING.id, eventId: 'e-1', status: 'remediated', detail: 'removed' } as unknown as ExecutionOutcome;
+const EXEMPTION = { resource: FUNCTION_ARN, ruleId: FINDING.ruleId, until: later(3600).toISOString(), by: 'U1', recordId: 'wa-1', decision: 'rejected-and-exempted' as const, createdAt: NOW.toISOString(), tag: 'v1:y' };
+
+let table: FakeTable;
+let store: StateStore;
+beforeEach(() => {
+  table = installDynamoDbFake();
+  store = new DynamoDbStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'warden-state');
+});
+afterEach(() => {
+  table.restore();
+});
+
+describe('state table grants (TABLE_ACCESS) against each function’s store view', () => {
+  it('lets the responder claim findings, create and run records, keep exemptions and counters', async () => {
+    table.actAs('responder');
+    const responder = responderView(store);
+    const claim = await responder.claimFinding({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60 });
+    if (!claim.claimed) throw new Error('not claimed');
+    await responder.completeFinding({ findingId: FINDING.id, eventId: 'e-1', owner: claim.owner, outcome: OUTCOME, now: NOW });
+    const again = await responder.claimFinding({ finding: FINDING, eventId: 'e-2', now: NOW, leaseSeconds: 60 });
+    if (again.claimed) await responder.releaseFinding({ findingId: FINDING.id, eventId: 'e-2', owner: again.owner });
+    await responder.getFinding(FINDING.id, 'e-1');
+    expect(await responder.createApproval(RECORD)).toBe(true);
+    table.actAs('approval');
+    await approvalView(store).decideApproval({ id: 'wa-1', decision: 'approved', by: 'U1', now: NOW });
+    table.actAs('responder');
+    const execution = await responder.claimExecution({ id: 'wa-1', status: 'approved', now: NOW, leaseSeconds: 60 });
+    if (!execution.claimed) throw new Error('not claimed');
+    await responder.completeExecution({ id: 'wa-1', owner: execution.owner, outcome: OUTCOME, now: NOW });
+    expect(await responder.claimExecution({ id: 'wa-1', status: 'approved', now: NOW, leaseSeconds: 60 })).toMatchObject({ claimed: false, completed: { published: false } });
+    expect(await responder.markExecutionPublished({ id: 'wa-1' })).toBe(true);
+    await responder.putExemption(EXEMPTION);
+    await responder.getExemption({ resource: FUNCTION_ARN, ruleId: FINDING.ruleId, now: NOW });
+    await responder.deleteExemption({ resource: FUNCTION_ARN, ruleId: FINDING.ruleId, recordId: 'wa-1', now: NOW });
+    await responder.incrementCounter({ name: 'auto', windowStart: NOW, windowSeconds: 900, limit: 10 });
+    await responder.markCounterTripped({ name: 'auto', windowStart: NOW });
+    expect(table.denied).toEqual([]);
+  });
+
+  it('lets the approval endpoint decide, expire and undo decisions and write exemptions, touching only the decision attributes', async () => {
+    await store.createApproval(RECORD);
+    await store.createApproval({ ...RECORD, id: 'wa-2', expiresAt: NOW.toISOString() });
+    table.actAs('approval');
+    const approval = approvalView(store);
+    expect(await approval.getApproval('wa-1')).toMatchObject({ plan: RECORD.plan, tag: RECORD.tag });
+    const decided = await approval.decideApproval({ id: 'wa-1', decision: 'approved', by: 'U1', now: NOW });
+    expect(decided).toMatchObject({ ok: true, record: { id: 'wa-1', status: 'approved', decidedBy: 'U1', plan: RECORD.plan } });
+    expect(await approval.decideApproval({ id: 'wa-1', decision: 'rejected', by: 'U2', now: NOW })).toMatchObject({ ok: false, reason: 'already-decided' });
+    expect(await approval.undoDecision({ id: 'wa-1', decision: 'approved', by: 'U1', decidedAt: NOW.toISOString() })).toBe(true);
+    expect(await approval.expireApproval({ id: 'wa-2', now: NOW })).toBe(true);
+    await approval.putExemption(EXEMPTION);
+    expect(await approval.deleteExemption({ resource: FUNCTION_ARN, ruleId: FINDING.ruleId, recordId: 'wa-1', now: NOW })).toBe(true);
+    expect(table.denied).toEqual([]);
+  });
+
+  it('refuses the approval role a new record, a rewritten plan or tag, and any counter', async () => {
+    await store.createApproval(RECORD);
+    table.actAs('approval');
+    await expect(store.createApproval({ ...RECORD, id: 'wa-9' })).rejects.toThrow(StateStoreError);
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+    const rewrite = (name: string) =>
+      documents.send(
+        new UpdateCommand({
+          TableName: 'warden-state',
+          Key: { pk: 'APPROVAL#wa-1', sk: 'APPROVAL' },
+          UpdateExpression: 'SET #a = :v',
+          ExpressionAttributeNames: { '#a': name },
+          ExpressionAttributeValues: { ':v': name === 'plan' ? { action: 'add-function-permission', params: {} } : 'v1:forged' },
+        }),
+      );
+    await expect(rewrite('plan')).rejects.toThrow(/not authorized/);
+    await expect(rewrite('tag')).rejects.toThrow(/not authorized/);
+    await expect(documents.send(new PutCommand({ TableName: 'warden-state', Item: { pk: 'APPROVAL#wa-1', sk: 'APPROVAL', ...RECORD, plan: {} } }))).rejects.toThrow(/not authorized/);
+    // ALL_NEW would return the plan too: the decision update asks for the updated attributes only.
+    await expect(
+      documents.send(
+        new UpdateCommand({ TableName: 'warden-state', Key: { pk: 'APPROVAL#wa-1', sk: 'APPROVAL' }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'approved' }, ReturnValues: 'ALL_NEW' }),
+      ),
+    ).rejects.toThrow(/not authorized/);
+    await expect(store.incrementCounter({ name: 'auto', windowStart: NOW, windowSeconds: 900, limit: 10 })).rejects.toThrow(StateStoreError);
+    table.actAs(undefined);
+    expect(await store.getApproval('wa-1')).toMatchObject({ plan: RECORD.plan, tag: RECORD.tag, status: 'pending' });
+  });
+
+  it('lets the notifier keep its claims, messages and digests, and nothing else', async () => {
+    await store.createApproval(RECORD);
+    table.actAs('notifier');
+    const notifier = notifierView(store);
+    const claim = await notifier.claimNotification({ key: 'k', now: NOW, leaseSeconds: 60 });
+    if (!claim.claimed) throw new Error('not claimed');
+    await notifier.completeNotification({ key: 'k', owner: claim.owner, now: NOW });
+    const other = await notifier.claimNotification({ key: 'k2', now: NOW, leaseSeconds: 60 });
+    if (other.claimed) await notifier.releaseNotification({ key: 'k2', owner: other.owner });
+    const message = { findingId: FINDING.id, eventId: 'e-1', message: { channel: 'C1', ts: '1.0', threadTs: '1.0' }, finding: FINDING, outcome: OUTCOME, recordIds: ['wa-1'], postedAt: NOW.toISOString() };
+    await notifier.putNotifiedMessage(message);
+    await notifier.getNotifiedMessage(FINDING.id, 'e-1');
+    await notifier.getNotifiedMessageByRecord('wa-1');
+    await notifier.updateNotifiedMessage({ findingId: FINDING.id, eventId: 'e-1', latest: OUTCOME, now: NOW });
+    await notifier.addToDigest({ principal: 'p', channel: 'C1', windowStart: NOW, windowSeconds: 600, ruleId: FINDING.ruleId, resource: FUNCTION_ARN });
+    await notifier.setDigestMessage({ principal: 'p', channel: 'C1', windowStart: NOW, ts: '2.0' });
+    expect(table.denied).toEqual([]);
+    await expect(store.getApproval('wa-1')).rejects.toThrow(StateStoreError);
+    await expect(store.putExemption(EXEMPTION)).rejects.toThrow(StateStoreError);
+    await expect(store.claimFinding({ finding: FINDING, eventId: 'e-3', now: NOW, leaseSeconds: 60 })).rejects.toThrow(StateStoreError);
+  });
+
+  it('lets the scanner claim scan findings only', async () => {
+    table.actAs('scanner');
+    const scanner = scannerView(store);
+    const claim = await scanner.claimFinding({ finding: FINDING, eventId: 'scheduled-scan', now: NOW, leaseSeconds: 60 });
+    if (!claim.claimed) throw new Error('not claimed');
+    await scanner.completeFinding({ findingId: FINDING.id, eventId: 'scheduled-scan', owner: claim.owner, outcome: OUTCOME, now: NOW });
+    const again = await scanner.claimFinding({ finding: FINDING, eventId: 'scan-2', now: NOW, leaseSeconds: 60 });
+    if (again.claimed) await scanner.releaseFinding({ findingId: FINDING.id, eventId: 'scan-2', owner: again.owner });
+    expect(table.denied).toEqual([]);
+    await expect(store.createApproval(RECORD)).rejects.toThrow(StateStoreError);
+    await expect(store.putExemption(EXEMPTION)).rejects.toThrow(StateStoreError);
+    await expect(store.markCounterTripped({ name: 'auto', windowStart: NOW })).rejects.toThrow(StateStoreError);
+  });
+
+  it('hands each function an object with only its view’s methods', () => {
+    const views = { responder: responderView(store), approval: approvalView(store), notifier: notifierView(store), scanner: scannerView(store) };
+    for (const [fn, view] of Object.entries(views)) expect(Object.keys(view).sort()).toEqual([...VIEW_METHODS[fn as keyof typeof VIEW_METHODS]].sort());
+    expect(views.approval).not.toHaveProperty('createApproval');
+    expect(views.notifier).not.toHaveProperty('getApproval');
+    expect(views.scanner).not.toHaveProperty('putExemption');
+  });
+
+  it('names every key prefix the store writes in some grant, and decision records and counters in the responder’s only', () => {
+    const granted = new Set(Object.values(TABLE_ACCESS).flatMap((grants) => grants.flatMap((g) => g.prefixes)));
+    expect([...granted].sort()).toEqual(Object.values(KEY_PREFIXES).sort());
+    const writers = (prefix: string) =>
+      Object.entries(TABLE_ACCESS)
+        .filter(([, grants]) => grants.some((g) => g.prefixes.includes(prefix) && g.actions.includes('dynamodb:PutItem')))
+        .map(([fn]) => fn);
+    expect(writers(KEY_PREFIXES.approval)).toEqual(['responder']);
+    expect(writers(KEY_PREFIXES.counter)).toEqual(['responder']);
+  });
+});
