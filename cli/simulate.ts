@@ -89,9 +89,10 @@ export class Simulator {
     this.account = options.state === undefined ? new InMemoryAccount() : InMemoryAccount.fromStateFile(options.state);
     this.lambda = installLambdaMock(this.account, mockClient(LambdaClient));
     this.iam = installIamMock(this.account, mockClient(IAMClient), { accountOf: (client) => [...this.iamClients].find(([, c]) => c === client)?.[0] });
+    const baselineKey = createBaselineKey();
     this.baselines = baselineKeeperByKind({
-      'lambda-function': new FunctionBaselineKeeper({ store: this.baselineStore, key: createBaselineKey() }),
-      'iam-role': new RoleBaselineKeeper({ store: this.baselineStore, config: options.config }),
+      'lambda-function': new FunctionBaselineKeeper({ store: this.baselineStore, key: baselineKey }),
+      'iam-role': new RoleBaselineKeeper({ store: this.baselineStore, config: options.config, key: baselineKey }),
     });
     const roles = new IamStateReader((account) => this.iamClientFor(account), { lambdaFor: (account, region) => this.clientFor(account, region), functionRegions: options.config.deployment.regions });
     const reader = withRoleReader(new LambdaStateReader((account, region) => this.clientFor(account, region)), roles);

@@ -5,6 +5,7 @@
  */
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DecisionDetail } from '../approval/decision';
+import type { BaselineRefusal } from '../baseline/baseline-integrity';
 import type { Finding } from '../engine/engine';
 import { WardenError } from '../errors';
 import type { ExecutionOutcome } from '../executor/outcome';
@@ -63,6 +64,26 @@ export function circuitBreakerEvent(outcome: ExecutionOutcome): WardenEvent {
       triggeredBy: { findingId: outcome.findingId, ruleId: outcome.ruleId, resource: outcome.resource },
     },
     resources: [outcome.resource],
+  };
+}
+
+/**
+ * "Warden Alert": a stored last-known-good baseline failed its integrity check (severity critical).
+ * Names the resource and the check, never the key or the stored tag.
+ */
+export function baselineIntegrityEvent(refusal: BaselineRefusal): WardenEvent {
+  const check = refusal.check === 'integrity-tag-missing' ? 'it carries no integrity tag' : 'its integrity tag does not match its content';
+  return {
+    detailType: DETAIL_TYPES.alert,
+    detail: {
+      kind: 'integrity-failure',
+      severity: 'critical',
+      record: 'baseline',
+      check: refusal.check,
+      resource: refusal.resource,
+      summary: `The saved last-known-good baseline of ${refusal.resource} failed its integrity check (${check}): it is not used, so nothing is restored from it. Something other than Lambda Warden may have written to its state table.`,
+    },
+    resources: [refusal.resource],
   };
 }
 

@@ -83,7 +83,7 @@ describe('responder handler', () => {
     expect(entries).toHaveLength(2);
     // …and saves it as the function's baseline in the same table, keyed with the secret's key (read once).
     const baseline = table.items.get(`BASELINE#arn:aws:lambda:${REGION}:${ACCOUNT}:function:orders-api\u0000BASELINE`);
-    expect(JSON.parse(String(baseline?.baseline))).toMatchObject({ policy: { value: null } });
+    expect(JSON.parse(String(baseline?.baseline))).toMatchObject({ content: { policy: { value: null } }, integrity: expect.stringMatching(/^hmac-sha256:v1:[\w-]{43}$/) as unknown });
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     expect(JSON.stringify([...table.items.values()])).not.toContain(BASELINE_KEY);
   });
