@@ -20,6 +20,8 @@ export interface CaptureOptions {
    * none (default: the stored exemption tags are only kept while the function still carries them unchanged).
    */
   readonly adoptExemptionTags?: 'all' | readonly string[];
+  /** When the adopted exemption tags were set (a tag principal's event time); default: the capture time. */
+  readonly exemptionTagsSetAt?: Date;
 }
 
 export interface BaselineKeeper {

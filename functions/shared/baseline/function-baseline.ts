@@ -31,8 +31,9 @@ export const FunctionBaselineSchema = z.strictObject({
   /** The resource policy as JSON text (parse it with `parsePolicyText` when restoring), or null. */
   policy: captured(z.string().nullable()).optional(),
   /**
-   * The `warden:exempt*` tags known to have been in place (recorded by a scan or set by a configured
-   * tag principal; see `keptExemptionTags`): only these exempt the function from a revert.
+   * The `warden:exempt*` tags known to have been in place since `capturedAt` (recorded by a scan or
+   * set by a configured tag principal; see `keptExemptionTags`): only these exempt the function, and
+   * only from changes made after `capturedAt`.
    */
   exemptionTags: captured(z.record(z.string(), z.string())).optional(),
 });
@@ -156,6 +157,14 @@ export class FunctionBaselineKeeper implements KindBaselineKeeper<FunctionSnapsh
     const capturedAt = now.toISOString();
     const next: Record<string, { value: unknown; capturedAt: string }> = { ...storedPartsOf(previous) };
     for (const [part, value] of Object.entries(current)) next[part] = { value, capturedAt };
+    const tags = previous?.exemptionTags;
+    // Exemption tags keep the time they were first known in place (a tag principal's event time when it set them).
+    if (current.exemptionTags !== undefined) {
+      next.exemptionTags =
+        tags !== undefined && sameValue(tags.value, current.exemptionTags)
+          ? tags
+          : { value: current.exemptionTags, capturedAt: (options.exemptionTagsSetAt ?? now).toISOString() };
+    }
     await this.options.store.put(snapshot.arn, await this.seal.seal(snapshot.arn, next));
   }
 

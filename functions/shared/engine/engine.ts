@@ -150,7 +150,7 @@ export class Engine {
       const snapshot = await this.read(ref, applicable, roleReads);
       const results = await this.judge(snapshot, applicable, context);
       if (snapshot.kind === 'lambda-function' && snapshot.tags !== undefined) resourceTags[snapshot.arn] = snapshot.tags;
-      if (snapshot.kind === 'lambda-function' && snapshot.lastKnownGood !== undefined) baselineExemptionTags[snapshot.arn] = snapshot.lastKnownGood?.exemptionTags?.value ?? null;
+      if (snapshot.kind === 'lambda-function' && snapshot.lastKnownGood !== undefined) baselineExemptionTags[snapshot.arn] = exemptionTagsBefore(snapshot, detail.eventTime);
       if ((snapshot.kind === 'lambda-function' || snapshot.kind === 'iam-role') && snapshot.baselineRefused !== undefined) baselineRefusals.push(snapshot.baselineRefused);
       for (const [rule, found] of results) {
         for (const finding of found) {
@@ -255,7 +255,9 @@ export class Engine {
     const found = rules.map((rule) => [rule, evaluateRule(rule, snapshot, context)] as const);
     const results = judgeRestores(snapshot, found, (rule, after) => ruleResult(rule, after, context));
     const compliant = results.every(([, findings]) => findings.length === 0);
-    await this.options.baselines?.capture(snapshot, context.now, { compliant, adoptExemptionTags: exemptionTagAdoption(this.options.config, context.event) });
+    const adopt = exemptionTagAdoption(this.options.config, context.event);
+    const setAt = context.event === undefined || adopt.length === 0 ? {} : { exemptionTagsSetAt: eventDate(context.event.eventTime, context.now) };
+    await this.options.baselines?.capture(snapshot, context.now, { compliant, adoptExemptionTags: adopt, ...setAt });
     return results;
   }
 
@@ -286,6 +288,24 @@ export class Engine {
       ...origin,
     };
   }
+}
+
+/** The event's time, or `fallback` when CloudTrail's text does not parse (never later than the clock). */
+function eventDate(eventTime: string, fallback: Date): Date {
+  const time = Date.parse(eventTime);
+  return Number.isNaN(time) || time > fallback.getTime() ? fallback : new Date(time);
+}
+
+/**
+ * The exemption tags of a function's baseline that were in place before the change at `eventTime`
+ * (captured at or before it); null when none were.
+ */
+function exemptionTagsBefore(snapshot: FunctionSnapshot, eventTime: string): Readonly<Record<string, string>> | null {
+  const part = snapshot.lastKnownGood?.exemptionTags;
+  if (part === undefined) return null;
+  const since = Date.parse(part.capturedAt);
+  const change = Date.parse(eventTime);
+  return Number.isNaN(since) || Number.isNaN(change) || since > change ? null : part.value;
 }
 
 const MODE_ORDER: Readonly<Record<Mode, number>> = { alert: 0, approve: 1, auto: 2 };

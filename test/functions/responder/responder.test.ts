@@ -155,7 +155,8 @@ describe('responder (end to end on the in-memory account)', () => {
     harness = createHarness();
     harness.account.lambda.createFunction(functionRef, {}, tags);
     await harness.scan(functionRef);
-    const event = addPermissionEvent({ statementId: 'open', principal: '*' });
+    harness.advance(60_000);
+    const event = addPermissionEvent({ statementId: 'open', principal: '*' }, { eventTime: '2025-03-14T09:30:30Z' });
     harness.account.replay(event);
     const record = await harness.responder.handle(event);
     expect(record.outcomes.map((o) => o.status)).toEqual([status]);
@@ -180,12 +181,25 @@ describe('responder (end to end on the in-memory account)', () => {
     expect(records.get('tag')?.findings[0]?.details.setByTagPrincipal).toBe(false);
   });
 
+  it('does not let a tag recorded by a scan after a change excuse that change (a late or redelivered event)', async () => {
+    harness = createHarness();
+    harness.account.lambda.createFunction(functionRef, {}, { 'warden:exempt': 'function-public-access' });
+    const event = addPermissionEvent({ statementId: 'open', principal: '*' }, { eventTime: '2025-03-14T09:26:53Z' });
+    harness.account.replay(event);
+    // The scan at 09:30 sees the public statement (a finding) and records the tag then.
+    await harness.scan(functionRef);
+    const record = await harness.responder.handle(event);
+    expect(record.outcomes.map((o) => o.status)).toEqual(['remediated']);
+    expect(sids(harness)).toEqual([]);
+  });
+
   it('does not honour a baseline exemption whose expiry was removed since (the tags changed)', async () => {
     harness = createHarness();
     harness.account.lambda.createFunction(functionRef, {}, { 'warden:exempt': 'function-public-access', 'warden:exempt-until': '2025-04-01T00:00:00Z' });
     await harness.scan(functionRef);
     harness.account.lambda.untagResource(functionRef, ['warden:exempt-until']);
-    const event = addPermissionEvent({ statementId: 'open', principal: '*' });
+    harness.advance(60_000);
+    const event = addPermissionEvent({ statementId: 'open', principal: '*' }, { eventTime: '2025-03-14T09:30:30Z' });
     harness.account.replay(event);
     const record = await harness.responder.handle(event);
     expect(record.outcomes.map((o) => o.status)).toEqual(['remediated']);
@@ -199,7 +213,7 @@ describe('responder (end to end on the in-memory account)', () => {
     const tagged = await harness.responder.handle(tag);
     expect(statuses(tagged.outcomes)).toEqual(['function-exemption-tag-changed:alerted']);
     expect(tagged.findings[0]?.summary).toContain('It counts at once: the change was made by a configured tag principal');
-    const event = addPermissionEvent({ statementId: 'open', principal: '*' });
+    const event = addPermissionEvent({ statementId: 'open', principal: '*' }, { eventTime: '2025-03-14T09:27:01Z' });
     harness.account.replay(event);
     const record = await harness.responder.handle(event);
     expect(record.outcomes[0]).toMatchObject({ status: 'exempt', exemption: { kind: 'tag' } });
