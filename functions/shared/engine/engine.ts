@@ -49,8 +49,9 @@ export interface EvaluationResult {
   /** Tags of the functions evaluated, by resource ARN (when read: see `EngineOptions.alwaysRead`); null when the function is gone. */
   readonly resourceTags?: Readonly<Record<string, Readonly<Record<string, string>> | null>>;
   /**
-   * The `warden:exempt*` tags the last-known-good baseline of each function evaluated holds (null:
-   * none saved): only these can exempt it (see `honouredExemptionTags`). Absent without a keeper.
+   * The `warden:exempt*` tags the last-known-good baseline of each function evaluated held at the
+   * event's time (null: none recorded by then): only these can exempt it (see
+   * `honouredExemptionTags`). Absent without a keeper.
    */
   readonly baselineExemptionTags?: Readonly<Record<string, Readonly<Record<string, string>> | null>>;
   /** Stored baselines that failed their integrity check (not used; each is a critical alert). */
