@@ -53,6 +53,8 @@ export interface SimulatorOptions {
   readonly now?: () => Date;
   /** Let the bot change the in-memory account (auto mode executes; approve stays pending). Default: dry-run. */
   readonly apply?: boolean;
+  /** The key baselines are sealed and variable values hashed with (default: a random key for this run). */
+  readonly baselineKey?: Uint8Array;
 }
 
 function field(value: unknown, ...path: string[]): string | null {
@@ -94,9 +96,10 @@ export class Simulator {
     this.account = options.state === undefined ? new InMemoryAccount() : InMemoryAccount.fromStateFile(options.state);
     this.lambda = installLambdaMock(this.account, mockClient(LambdaClient));
     this.iam = installIamMock(this.account, mockClient(IAMClient), { accountOf: (client) => [...this.iamClients].find(([, c]) => c === client)?.[0] });
+    const baselineKey = options.baselineKey ?? createBaselineKey();
     this.baselines = baselineKeeperByKind({
-      'lambda-function': new FunctionBaselineKeeper({ store: this.baselineStore, key: createBaselineKey() }),
-      'iam-role': new RoleBaselineKeeper({ store: this.baselineStore, config: options.config }),
+      'lambda-function': new FunctionBaselineKeeper({ store: this.baselineStore, key: baselineKey }),
+      'iam-role': new RoleBaselineKeeper({ store: this.baselineStore, config: options.config, key: baselineKey }),
     });
     const roles = new IamStateReader((account) => this.iamClientFor(account), { lambdaFor: (account, region) => this.clientFor(account, region), functionRegions: options.config.deployment.regions });
     this.cloudtrail = installCloudTrailMock(this.account.cloudtrail, this.account.defaultAccount);

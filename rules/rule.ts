@@ -76,6 +76,11 @@ export interface RuleFinding {
    * baseline exists to restore); per-rule, OU and account overrides in the config still win.
    */
   readonly modeOverride?: Mode;
+  /**
+   * The most this finding may do, whatever the rule or the config say (set by the engine when a
+   * plan would restore a baseline that itself fails the rules: `approve`, or `alert` without a plan).
+   */
+  readonly maxMode?: Exclude<Mode, 'auto'>;
 }
 
 export type RuleResult =

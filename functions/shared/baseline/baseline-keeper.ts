@@ -2,15 +2,33 @@
  * Last-known-good baselines: when every rule that judged a resource found it compliant, the
  * engine hands the snapshot to a keeper, which saves what a true revert needs (for environment
  * variables: names and keyed hashes, never values). Before the rules run, the keeper attaches the
- * saved baseline to the snapshot so rules can compare with it.
+ * saved baseline to the snapshot so rules can compare with it. Stored baselines are sealed with an
+ * integrity tag (`baseline-integrity.ts`); one that fails it is attached as none, with `baselineRefused`.
  */
 import type { ResourceKind, ResourceSnapshot, SnapshotByKind } from '../state/resources';
+
+/** How the engine judged the snapshot it hands to `capture`. */
+export interface CaptureOptions {
+  /**
+   * False when a rule found something: nothing of the snapshot is last-known-good, and only the
+   * exemption tags are recorded (narrowed, or adopted as `adoptExemptionTags` says). Default true.
+   */
+  readonly compliant?: boolean;
+  /**
+   * Which `warden:exempt*` tags read now may enter the baseline: `all` (a scan of existing resources:
+   * the tags were in place before any later change), the keys a configured tag principal just set, or
+   * none (default: the stored exemption tags are only kept while the function still carries them unchanged).
+   */
+  readonly adoptExemptionTags?: 'all' | readonly string[];
+  /** When the adopted exemption tags were set (a tag principal's event time); default: the capture time. */
+  readonly exemptionTagsSetAt?: Date;
+}
 
 export interface BaselineKeeper {
   /** The snapshot with its last-known-good baseline attached (unchanged for kinds the keeper does not know). */
   attach<S extends ResourceSnapshot>(snapshot: S): Promise<S>;
-  /** Saves the compliant parts of a snapshot as the new baseline. */
-  capture(snapshot: ResourceSnapshot, now: Date): Promise<void>;
+  /** Saves the compliant parts of a snapshot as the new baseline (see {@link CaptureOptions}). */
+  capture(snapshot: ResourceSnapshot, now: Date, options?: CaptureOptions): Promise<void>;
 }
 
 /** Where baselines are kept: in memory for tests and the CLI, DynamoDB when deployed. */
@@ -44,7 +62,7 @@ export class InMemoryBaselineStore implements BaselineStore {
 /** The baseline logic of one resource kind (functions: issue #3; execution roles: issue #4). */
 export interface KindBaselineKeeper<S extends ResourceSnapshot> {
   attach(snapshot: S): Promise<S>;
-  capture(snapshot: S, now: Date): Promise<void>;
+  capture(snapshot: S, now: Date, options?: CaptureOptions): Promise<void>;
 }
 
 export type KindBaselineKeepers = { readonly [K in ResourceKind]?: KindBaselineKeeper<SnapshotByKind[K]> };
@@ -58,8 +76,8 @@ export function baselineKeeperByKind(keepers: KindBaselineKeepers): BaselineKeep
       const keeper = keeperOf(snapshot);
       return keeper === undefined ? snapshot : ((await keeper.attach(snapshot)) as S);
     },
-    async capture(snapshot: ResourceSnapshot, now: Date): Promise<void> {
-      await keeperOf(snapshot)?.capture(snapshot, now);
+    async capture(snapshot: ResourceSnapshot, now: Date, options?: CaptureOptions): Promise<void> {
+      await keeperOf(snapshot)?.capture(snapshot, now, options);
     },
   };
 }

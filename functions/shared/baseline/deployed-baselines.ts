@@ -1,7 +1,8 @@
 /**
  * The deployed last-known-good baselines, shared by the responder and the scheduled scanner: the
- * state table holds them, and function baselines hash variable values with the HMAC key kept in
- * Secrets Manager (read once per container; the SDK is loaded on first use).
+ * state table holds them, sealed with an integrity tag under a sub-key of the HMAC key kept in
+ * Secrets Manager (read once per container; the SDK is loaded on first use), which also keys the
+ * hashes of variable values in function baselines.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { clientConfig } from '../aws/clients';
@@ -26,14 +27,12 @@ export interface DeployedBaselinesOptions {
 /** Function and role baseline keepers on the state table. */
 export function deployedBaselines(options: DeployedBaselinesOptions): BaselineKeeper {
   const store = new DynamoDbBaselineStore(options.documents, options.tableName);
+  const key = baselineKeyFromSecret({
+    secretArn: options.keySecretArn,
+    client: async () => options.own(new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(clientConfig(options.region))),
+  });
   return baselineKeeperByKind({
-    'lambda-function': new FunctionBaselineKeeper({
-      store,
-      key: baselineKeyFromSecret({
-        secretArn: options.keySecretArn,
-        client: async () => options.own(new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(clientConfig(options.region))),
-      }),
-    }),
-    'iam-role': new RoleBaselineKeeper({ store, config: options.config }),
+    'lambda-function': new FunctionBaselineKeeper({ store, key }),
+    'iam-role': new RoleBaselineKeeper({ store, config: options.config, key }),
   });
 }

@@ -1,11 +1,14 @@
 /**
  * The last-known-good baseline of a Lambda function: what a true revert needs, with environment
- * variables kept as names and keyed hashes (HMAC-SHA256) of their values — never the values.
+ * variables kept as names and keyed hashes (HMAC-SHA256) of their values — never the values —
+ * and the `warden:exempt*` tags known to have been in place. Stored sealed (`baseline-integrity.ts`).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import * as z from 'zod';
+import { keptExemptionTags } from '../executor/exemptions';
 import type { FunctionConfiguration, FunctionSnapshot } from '../state/resources';
-import type { BaselineStore, KindBaselineKeeper } from './baseline-keeper';
+import { BaselineSeal, type BaselineKeySource, type BaselineRefusal } from './baseline-integrity';
+import type { BaselineStore, CaptureOptions, KindBaselineKeeper } from './baseline-keeper';
 
 const captured = <T extends z.ZodType>(value: T) => z.strictObject({ value, capturedAt: z.string() });
 
@@ -27,6 +30,12 @@ export const FunctionBaselineSchema = z.strictObject({
   urlAuthType: captured(z.enum(['NONE', 'AWS_IAM']).nullable()).optional(),
   /** The resource policy as JSON text (parse it with `parsePolicyText` when restoring), or null. */
   policy: captured(z.string().nullable()).optional(),
+  /**
+   * The `warden:exempt*` tags known to have been in place since `capturedAt` (recorded by a scan or
+   * set by a configured tag principal; see `keptExemptionTags`): only these exempt the function, and
+   * only from changes made after `capturedAt`.
+   */
+  exemptionTags: captured(z.record(z.string(), z.string())).optional(),
 });
 export type FunctionBaseline = z.infer<typeof FunctionBaselineSchema>;
 export type VpcBaseline = z.infer<typeof VpcBaselineSchema>;
@@ -63,10 +72,17 @@ export function layersOf(configuration: FunctionConfiguration): string[] {
 export interface FunctionBaselineKeeperOptions {
   readonly store: BaselineStore;
   /**
-   * The HMAC key for variable values, or where to get it on first use (deployed: Secrets Manager,
-   * see `baselineKeyFromSecret`). Keep it secret and stable, or every baseline looks changed.
+   * The HMAC key for variable values and (through a derived sub-key) the baselines' integrity tags,
+   * or where to get it on first use (deployed: Secrets Manager, see `baselineKeyFromSecret`). Keep
+   * it secret and stable, or every baseline looks changed (and is refused).
    */
-  readonly key: Uint8Array | (() => Promise<Uint8Array>);
+  readonly key: BaselineKeySource;
+}
+
+/** A stored baseline as read: the verified, readable baseline or null, and why it was refused. */
+interface LoadedBaseline {
+  readonly baseline: FunctionBaseline | null;
+  readonly refused?: BaselineRefusal;
 }
 
 /**
@@ -82,10 +98,14 @@ export class FunctionBaselineKeeper implements KindBaselineKeeper<FunctionSnapsh
   /** Hashes computed on attach, reused on capture of the same configuration (an HMAC costs microseconds each). */
   private readonly hashCache = new WeakMap<FunctionConfiguration, Record<string, string>>();
 
-  /** Validated baselines by the frozen object a store handed out (the in-memory store returns the same object until the next put). */
-  private readonly parsedCache = new WeakMap<object, FunctionBaseline | null>();
+  /** Verified and validated baselines by the frozen object a store handed out (the in-memory store returns the same object until the next put). */
+  private readonly parsedCache = new WeakMap<object, LoadedBaseline>();
 
-  constructor(private readonly options: FunctionBaselineKeeperOptions) {}
+  private readonly seal: BaselineSeal;
+
+  constructor(private readonly options: FunctionBaselineKeeperOptions) {
+    this.seal = new BaselineSeal(options.key);
+  }
 
   private key: Uint8Array | undefined;
 
@@ -108,8 +128,8 @@ export class FunctionBaselineKeeper implements KindBaselineKeeper<FunctionSnapsh
   }
 
   async attach(snapshot: FunctionSnapshot): Promise<FunctionSnapshot> {
-    const baseline = await this.load(snapshot.arn);
-    if (baseline === null) return { ...snapshot, lastKnownGood: null };
+    const { baseline, refused } = await this.load(snapshot.arn);
+    if (baseline === null) return { ...snapshot, lastKnownGood: null, ...(refused === undefined ? {} : { baselineRefused: refused }) };
     const configuration = snapshot.configuration;
     const hashes = baseline.environment?.value;
     if (configuration?.Environment?.Variables === undefined || hashes === undefined) return { ...snapshot, lastKnownGood: baseline };
@@ -119,20 +139,37 @@ export class FunctionBaselineKeeper implements KindBaselineKeeper<FunctionSnapsh
     return { ...snapshot, lastKnownGood: { ...baseline, unchangedVariables } };
   }
 
-  async capture(snapshot: FunctionSnapshot, now: Date): Promise<void> {
-    if (snapshot.configuration === null) return;
-    const previous = snapshot.lastKnownGood === undefined ? await this.load(snapshot.arn) : snapshot.lastKnownGood;
-    const current = this.partsOf(snapshot, this.key ?? (await this.keyBytes()));
+  /**
+   * Saves the parts the snapshot read (all of them when compliant; else only the exemption tags,
+   * which are narrowed or adopted as `options` says).
+   */
+  async capture(snapshot: FunctionSnapshot, now: Date, options: CaptureOptions = {}): Promise<void> {
+    if (snapshot.configuration === null || snapshot.tags === null) return;
+    const compliant = options.compliant ?? true;
+    if (!compliant && snapshot.tags === undefined) return;
+    const previous = snapshot.lastKnownGood === undefined ? (await this.load(snapshot.arn)).baseline : snapshot.lastKnownGood;
+    const current: { -readonly [P in keyof BaselineValues]: BaselineValues[P] } = compliant ? this.partsOf(snapshot, this.key ?? (await this.keyBytes())) : {};
+    if (snapshot.tags !== undefined) current.exemptionTags = keptExemptionTags(previous?.exemptionTags?.value, snapshot.tags, options.adoptExemptionTags ?? []);
+    // Nothing worth a first write for a function with findings and no exemption tag to keep.
+    if (!compliant && previous === null && Object.keys(current.exemptionTags ?? {}).length === 0) return;
     // An unchanged baseline is not written again (a write per compliant event would cost a DynamoDB write each).
     if (previous !== null && unchangedParts(previous, current)) return;
     const capturedAt = now.toISOString();
     const next: Record<string, { value: unknown; capturedAt: string }> = { ...storedPartsOf(previous) };
     for (const [part, value] of Object.entries(current)) next[part] = { value, capturedAt };
-    await this.options.store.put(snapshot.arn, next);
+    const tags = previous?.exemptionTags;
+    // Exemption tags keep the time they were first known in place (a tag principal's event time when it set them).
+    if (current.exemptionTags !== undefined) {
+      next.exemptionTags =
+        tags !== undefined && sameValue(tags.value, current.exemptionTags)
+          ? tags
+          : { value: current.exemptionTags, capturedAt: (options.exemptionTagsSetAt ?? now).toISOString() };
+    }
+    await this.options.store.put(snapshot.arn, await this.seal.seal(snapshot.arn, next));
   }
 
-  /** The values of the parts the snapshot read, in their stored form. */
-  private partsOf(snapshot: FunctionSnapshot, key: Uint8Array): BaselineValues {
+  /** The values of the parts the snapshot read, in their stored form (exemption tags aside: see `capture`). */
+  private partsOf(snapshot: FunctionSnapshot, key: Uint8Array): { -readonly [P in keyof BaselineValues]: BaselineValues[P] } {
     const parts: { -readonly [P in keyof BaselineValues]: BaselineValues[P] } = {};
     const configuration = snapshot.configuration;
     if (configuration !== undefined && configuration !== null) {
@@ -148,16 +185,23 @@ export class FunctionBaselineKeeper implements KindBaselineKeeper<FunctionSnapsh
     return parts;
   }
 
-  private async load(arn: string): Promise<FunctionBaseline | null> {
+  /** Reads, verifies and validates the stored baseline (no extra call: the integrity check is in memory). */
+  private async load(arn: string): Promise<LoadedBaseline> {
     const stored = await this.options.store.get(arn);
-    if (stored === null || typeof stored !== 'object') return null;
-    const known = this.parsedCache.get(stored);
+    if (stored === null || stored === undefined) return { baseline: null };
+    const known = typeof stored === 'object' ? this.parsedCache.get(stored) : undefined;
     if (known !== undefined) return known;
-    const parsed = FunctionBaselineSchema.safeParse(stored);
-    // An unreadable baseline (an older format) is treated as none: the next compliant evaluation replaces it.
-    const baseline = parsed.success ? parsed.data : null;
-    if (Object.isFrozen(stored)) this.parsedCache.set(stored, baseline);
-    return baseline;
+    const opened = await this.seal.open(arn, stored);
+    let loaded: LoadedBaseline;
+    if (opened.status === 'refused') loaded = { baseline: null, refused: { resource: arn, check: opened.check } };
+    else if (opened.status === 'absent') loaded = { baseline: null };
+    else {
+      const parsed = FunctionBaselineSchema.safeParse(opened.content);
+      // An unreadable baseline of ours (an older format) is treated as none: the next compliant evaluation replaces it.
+      loaded = { baseline: parsed.success ? parsed.data : null };
+    }
+    if (typeof stored === 'object' && Object.isFrozen(stored)) this.parsedCache.set(stored, loaded);
+    return loaded;
   }
 }
 

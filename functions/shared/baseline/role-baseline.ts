@@ -1,6 +1,8 @@
 /**
  * The last-known-good baseline of a Lambda execution role: its inline documents, attached policy
- * ARNs with their default version ids, and its trust policy — what a true revert needs (issue #4).
+ * ARNs with their default version ids (and, for customer managed policies, that version's
+ * document), and its trust policy — what a true revert needs (issue #4). Stored sealed
+ * (`baseline-integrity.ts`).
  */
 import * as z from 'zod';
 import type { WardenConfig } from '../config/config';
@@ -8,8 +10,9 @@ import { findAdminAccess, findDangerousActions } from '../policy/iam-permissions
 import { InvalidPolicyError, parseIamPolicyDocument, type IamPolicyDocument } from '../policy/iam-policy';
 import { analyzeTrustPolicy } from '../policy/iam-trust-policy';
 import type { RoleSnapshot } from '../state/resources';
-import { rolePolicies } from '../iam/execution-role';
-import type { BaselineStore, KindBaselineKeeper } from './baseline-keeper';
+import { awsManagedPolicyName, rolePolicies } from '../iam/execution-role';
+import { BaselineSeal, type BaselineKeySource, type BaselineRefusal } from './baseline-integrity';
+import type { BaselineStore, CaptureOptions, KindBaselineKeeper } from './baseline-keeper';
 
 const Document = z.custom<IamPolicyDocument>((value) => {
   if (typeof value !== 'object' || value === null) return false;
@@ -28,7 +31,16 @@ const captured = <T extends z.ZodType>(value: T) => z.strictObject({ value, capt
 export const RoleBaselineSchema = z.strictObject({
   trustPolicy: captured(Document).optional(),
   inlinePolicies: captured(z.record(z.string(), Document)).optional(),
-  attachedPolicies: captured(z.array(z.strictObject({ arn: z.string(), defaultVersionId: z.string() }))).optional(),
+  attachedPolicies: captured(
+    z.array(
+      z.strictObject({
+        arn: z.string(),
+        defaultVersionId: z.string(),
+        /** The default version's document, for customer managed policies (what `set-default-policy-version` would bring back). */
+        document: Document.optional(),
+      }),
+    ),
+  ).optional(),
 });
 export type RoleBaseline = z.infer<typeof RoleBaselineSchema>;
 
@@ -36,6 +48,8 @@ export interface RoleBaselineKeeperOptions {
   readonly store: BaselineStore;
   /** The organization the trust policy is judged against (a trust part is saved only when it lets nobody else in). */
   readonly config: WardenConfig;
+  /** The baseline key (or its source): baselines are sealed with a sub-key of it. */
+  readonly key: BaselineKeySource;
 }
 
 /**
@@ -45,21 +59,26 @@ export interface RoleBaselineKeeperOptions {
  * the organization in the trust policy), so a revert never restores something dangerous.
  *
  * @example
- * const keeper = new RoleBaselineKeeper({ store: new InMemoryBaselineStore(), config });
+ * const keeper = new RoleBaselineKeeper({ store: new InMemoryBaselineStore(), config, key: createBaselineKey() });
  * const engine = new Engine({ rules: RULES, config, reader, baselines: baselineKeeperByKind({ 'iam-role': keeper }) });
  */
 export class RoleBaselineKeeper implements KindBaselineKeeper<RoleSnapshot> {
-  constructor(private readonly options: RoleBaselineKeeperOptions) {}
+  private readonly seal: BaselineSeal;
 
-  async attach(snapshot: RoleSnapshot): Promise<RoleSnapshot> {
-    return { ...snapshot, lastKnownGood: await this.load(snapshot) };
+  constructor(private readonly options: RoleBaselineKeeperOptions) {
+    this.seal = new BaselineSeal(options.key);
   }
 
-  async capture(snapshot: RoleSnapshot, now: Date): Promise<void> {
+  async attach(snapshot: RoleSnapshot): Promise<RoleSnapshot> {
+    const { baseline, refused } = await this.load(snapshot);
+    return { ...snapshot, lastKnownGood: baseline, ...(refused === undefined ? {} : { baselineRefused: refused }) };
+  }
+
+  async capture(snapshot: RoleSnapshot, now: Date, options: CaptureOptions = {}): Promise<void> {
     const role = snapshot.role;
-    if (role === undefined || role === null) return;
+    if (role === undefined || role === null || options.compliant === false) return;
     const capturedAt = now.toISOString();
-    const previous = snapshot.lastKnownGood === undefined ? await this.load(snapshot) : snapshot.lastKnownGood;
+    const previous = snapshot.lastKnownGood === undefined ? (await this.load(snapshot)).baseline : snapshot.lastKnownGood;
     const next: RoleBaseline = { ...(previous ?? {}) };
     const trustFindings = analyzeTrustPolicy(role.AssumeRolePolicyDocument, {
       organizationId: this.options.config.organization.id,
@@ -70,25 +89,46 @@ export class RoleBaselineKeeper implements KindBaselineKeeper<RoleSnapshot> {
     const documents = rolePolicies(snapshot).map((p) => p.document);
     if (findAdminAccess(documents).length === 0 && findDangerousActions(documents).length === 0) {
       next.inlinePolicies = { value: { ...(snapshot.inlinePolicies ?? {}) }, capturedAt };
-      next.attachedPolicies = { value: (snapshot.attachedPolicies ?? []).map((p) => ({ arn: p.arn, defaultVersionId: p.defaultVersionId })), capturedAt };
+      next.attachedPolicies = {
+        value: (snapshot.attachedPolicies ?? []).map((p) => ({
+          arn: p.arn,
+          defaultVersionId: p.defaultVersionId,
+          // AWS managed policies are never set back to a version (and some are large): their documents are not kept.
+          ...(awsManagedPolicyName(p.arn) === undefined ? { document: p.document } : {}),
+        })),
+        capturedAt,
+      };
     }
     if (next.trustPolicy === previous?.trustPolicy && next.inlinePolicies === previous?.inlinePolicies) return; // nothing clean to save
-    await this.options.store.put(keyOf(snapshot), next);
+    const key = keyOf(snapshot);
+    await this.options.store.put(key, await this.seal.seal(key, next));
   }
 
-  private async load(snapshot: RoleSnapshot): Promise<RoleBaseline | null> {
-    const stored = await this.options.store.get(keyOf(snapshot));
-    if (stored === null || stored === undefined) return null;
-    const parsed = RoleBaselineSchema.safeParse(stored);
-    if (!parsed.success) return null;
+  /** Reads, verifies and validates the stored baseline (the integrity check is in memory: no extra call). */
+  private async load(snapshot: RoleSnapshot): Promise<{ baseline: RoleBaseline | null; refused?: BaselineRefusal }> {
+    const key = keyOf(snapshot);
+    const opened = await this.seal.open(key, await this.options.store.get(key));
+    if (opened.status === 'refused') return { baseline: null, refused: { resource: snapshot.arn, check: opened.check } };
+    if (opened.status === 'absent') return { baseline: null };
+    const parsed = RoleBaselineSchema.safeParse(opened.content);
+    if (!parsed.success) return { baseline: null };
     // Documents are stored in canonical form; parse again so rules get exactly that type.
     const { trustPolicy, inlinePolicies, attachedPolicies } = parsed.data;
     return {
-      ...(trustPolicy === undefined ? {} : { trustPolicy: { ...trustPolicy, value: parseIamPolicyDocument(trustPolicy.value) } }),
-      ...(inlinePolicies === undefined
-        ? {}
-        : { inlinePolicies: { ...inlinePolicies, value: Object.fromEntries(Object.entries(inlinePolicies.value).map(([n, d]) => [n, parseIamPolicyDocument(d)])) } }),
-      ...(attachedPolicies === undefined ? {} : { attachedPolicies }),
+      baseline: {
+        ...(trustPolicy === undefined ? {} : { trustPolicy: { ...trustPolicy, value: parseIamPolicyDocument(trustPolicy.value) } }),
+        ...(inlinePolicies === undefined
+          ? {}
+          : { inlinePolicies: { ...inlinePolicies, value: Object.fromEntries(Object.entries(inlinePolicies.value).map(([n, d]) => [n, parseIamPolicyDocument(d)])) } }),
+        ...(attachedPolicies === undefined
+          ? {}
+          : {
+              attachedPolicies: {
+                ...attachedPolicies,
+                value: attachedPolicies.value.map((p) => (p.document === undefined ? p : { ...p, document: parseIamPolicyDocument(p.document) })),
+              },
+            }),
+      },
     };
   }
 }

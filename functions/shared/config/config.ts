@@ -52,8 +52,13 @@ export const WardenConfigSchema = z.strictObject({
   exemptions: z
     .strictObject({
       resources: z.array(z.strictObject({ arn: z.string().min(1), rules: z.array(z.string()).optional(), reason: z.string().optional() })).default([]),
+      /**
+       * Roles whose `warden:exempt*` tag changes count at once: role names or role ARNs, `*` and `?` allowed.
+       * Any other tag counts only once it was in place before the change it would excuse (recorded by a scan).
+       */
+      tagPrincipals: z.array(z.string().min(1)).default([]),
     })
-    .default({ resources: [] }),
+    .default({ resources: [], tagPrincipals: [] }),
   /** The bot's own resources: never remediated, every change reported. Default: names starting with `stackPrefix`. */
   selfProtection: z
     .strictObject({

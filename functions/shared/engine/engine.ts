@@ -3,7 +3,7 @@
  * whose trigger matches → findings with stable ids. It makes no change; it only reads state.
  */
 import { createHash } from 'node:crypto';
-import type { AnyRule, RuleContext, RuleFinding, RemediationPlan, Severity, Actor } from '../../../rules/rule';
+import type { AnyRule, RuleContext, RuleFinding, RuleResult, RemediationPlan, Severity, Actor } from '../../../rules/rule';
 import { resolveMode, type Mode, type WardenConfig } from '../config/config';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
 import { normalizeEventName } from '../event/event-names';
@@ -11,6 +11,9 @@ import { actorOf, ignoreReason } from '../event/intake';
 import { parseRoleName, resourceArn, type FunctionSnapshot, type FunctionStatePart, type ResourceKind, type ResourceRef, type ResourceSnapshot, type RoleRef, type RoleSnapshot } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
+import type { BaselineRefusal } from '../baseline/baseline-integrity';
+import { judgeRestores } from '../baseline/restore-judgement';
+import { exemptionTagAdoption } from '../executor/exemptions';
 import { resourcesWithRoles } from './event-resources';
 
 /** A rule's finding on one resource, ready for the responder and the notifier. */
@@ -45,6 +48,14 @@ export interface EvaluationResult {
   readonly findings: readonly Finding[];
   /** Tags of the functions evaluated, by resource ARN (when read: see `EngineOptions.alwaysRead`); null when the function is gone. */
   readonly resourceTags?: Readonly<Record<string, Readonly<Record<string, string>> | null>>;
+  /**
+   * The `warden:exempt*` tags the last-known-good baseline of each function evaluated held at the
+   * event's time (null: none recorded by then): only these can exempt it (see
+   * `honouredExemptionTags`). Absent without a keeper.
+   */
+  readonly baselineExemptionTags?: Readonly<Record<string, Readonly<Record<string, string>> | null>>;
+  /** Stored baselines that failed their integrity check (not used; each is a critical alert). */
+  readonly baselineRefusals?: readonly BaselineRefusal[];
 }
 
 export interface EngineOptions {
@@ -132,19 +143,30 @@ export class Engine {
     };
     const findings: Finding[] = [];
     const resourceTags: Record<string, Readonly<Record<string, string>> | null> = {};
+    const baselineExemptionTags: Record<string, Readonly<Record<string, string>> | null> = {};
+    const baselineRefusals: BaselineRefusal[] = [];
     const roleReads: RoleReads = new Map();
     for (const ref of refs) {
       const applicable = this.rulesOfKind(rules, ref.kind);
       const snapshot = await this.read(ref, applicable, roleReads, true);
       const results = await this.judge(snapshot, applicable, context);
       if (snapshot.kind === 'lambda-function' && snapshot.tags !== undefined) resourceTags[snapshot.arn] = snapshot.tags;
+      if (snapshot.kind === 'lambda-function' && snapshot.lastKnownGood !== undefined) baselineExemptionTags[snapshot.arn] = exemptionTagsBefore(snapshot, detail.eventTime);
+      if ((snapshot.kind === 'lambda-function' || snapshot.kind === 'iam-role') && snapshot.baselineRefused !== undefined) baselineRefusals.push(snapshot.baselineRefused);
       for (const [rule, found] of results) {
         for (const finding of found) {
           findings.push(this.toFinding(rule, ref, finding, { actor, eventId: detail.eventID, eventName: detail.eventName, eventTime: detail.eventTime }));
         }
       }
     }
-    return { ...base, ignored: null, resources: refs.map(resourceArn), findings, resourceTags };
+    return {
+      ...base,
+      ignored: null,
+      resources: refs.map(resourceArn),
+      findings,
+      resourceTags,
+      ...(this.options.baselines === undefined ? {} : { baselineExemptionTags, baselineRefusals }),
+    };
   }
 
   /** Evaluates every rule of the resource's type on its current state (a scan: no event). */
@@ -230,10 +252,18 @@ export class Engine {
     return read === undefined ? snapshot : { ...snapshot, executionRole: await read };
   }
 
-  /** Runs the rules on a snapshot; when none finds anything, the snapshot becomes the last-known-good baseline. */
-  private async judge(snapshot: ResourceSnapshot, rules: readonly AnyRule[], context: RuleContext): Promise<(readonly [AnyRule, readonly RuleFinding[]])[]> {
-    const results = rules.map((rule) => [rule, evaluateRule(rule, snapshot, context)] as const);
-    if (results.every(([, found]) => found.length === 0)) await this.options.baselines?.capture(snapshot, context.now);
+  /**
+   * Runs the rules on a snapshot, judging first the result of every plan that writes content back
+   * (`judgeRestores`); when none finds anything, the snapshot becomes the last-known-good baseline
+   * (with findings, the keeper records only the exemption tags it may: `exemptionTagAdoption`).
+   */
+  private async judge(snapshot: ResourceSnapshot, rules: readonly AnyRule[], context: RuleContext): Promise<readonly (readonly [AnyRule, readonly RuleFinding[]])[]> {
+    const found = rules.map((rule) => [rule, evaluateRule(rule, snapshot, context)] as const);
+    const results = judgeRestores(snapshot, found, (rule, after) => ruleResult(rule, after, context));
+    const compliant = results.every(([, findings]) => findings.length === 0);
+    const adopt = exemptionTagAdoption(this.options.config, context.event);
+    const setAt = context.event === undefined || adopt.length === 0 ? {} : { exemptionTagsSetAt: eventDate(context.event.eventTime, context.now) };
+    await this.options.baselines?.capture(snapshot, context.now, { compliant, adoptExemptionTags: adopt, ...setAt });
     return results;
   }
 
@@ -253,7 +283,7 @@ export class Engine {
       ruleId: rule.id,
       title: rule.title,
       severity: rule.severity,
-      mode: resolveMode(this.options.config, rule.id, finding.modeOverride ?? rule.defaultMode, ref.account),
+      mode: atMost(resolveMode(this.options.config, rule.id, finding.modeOverride ?? rule.defaultMode, ref.account), finding.maxMode),
       resource,
       account: ref.account,
       region: ref.region,
@@ -266,14 +296,43 @@ export class Engine {
   }
 }
 
-/** Runs one rule on a snapshot of its resource type; a snapshot of another type yields nothing. */
+/** The event's time, or `fallback` when CloudTrail's text does not parse (never later than the clock). */
+function eventDate(eventTime: string, fallback: Date): Date {
+  const time = Date.parse(eventTime);
+  return Number.isNaN(time) || time > fallback.getTime() ? fallback : new Date(time);
+}
+
+/**
+ * The exemption tags of a function's baseline that were in place before the change at `eventTime`
+ * (captured at or before it); null when none were.
+ */
+function exemptionTagsBefore(snapshot: FunctionSnapshot, eventTime: string): Readonly<Record<string, string>> | null {
+  const part = snapshot.lastKnownGood?.exemptionTags;
+  if (part === undefined) return null;
+  const since = Date.parse(part.capturedAt);
+  const change = Date.parse(eventTime);
+  return Number.isNaN(since) || Number.isNaN(change) || since > change ? null : part.value;
+}
+
+const MODE_ORDER: Readonly<Record<Mode, number>> = { alert: 0, approve: 1, auto: 2 };
+
+/** The mode, lowered to `max` when that is lower. */
+function atMost(mode: Mode, max: Mode | undefined): Mode {
+  return max !== undefined && MODE_ORDER[max] < MODE_ORDER[mode] ? max : mode;
+}
+
+/** Runs one rule on a snapshot of its resource type; null for a snapshot of another type. */
+function ruleResult(rule: AnyRule, snapshot: ResourceSnapshot, context: RuleContext): RuleResult | null {
+  if (rule.resourceType === 'lambda-function' && snapshot.kind === 'lambda-function') return rule.evaluate(snapshot, context);
+  if (rule.resourceType === 'lambda-layer-version' && snapshot.kind === 'lambda-layer-version') return rule.evaluate(snapshot, context);
+  if (rule.resourceType === 'cloudtrail-trail' && snapshot.kind === 'cloudtrail-trail') return rule.evaluate(snapshot, context);
+  if (rule.resourceType === 'events-rule' && snapshot.kind === 'events-rule') return rule.evaluate(snapshot, context);
+  if (rule.resourceType === 'iam-role' && snapshot.kind === 'iam-role') return rule.evaluate(snapshot, context);
+  return null;
+}
+
+/** The findings of one rule on a snapshot of its resource type; a snapshot of another type yields nothing. */
 function evaluateRule(rule: AnyRule, snapshot: ResourceSnapshot, context: RuleContext): readonly RuleFinding[] {
-  let result;
-  if (rule.resourceType === 'lambda-function' && snapshot.kind === 'lambda-function') result = rule.evaluate(snapshot, context);
-  else if (rule.resourceType === 'lambda-layer-version' && snapshot.kind === 'lambda-layer-version') result = rule.evaluate(snapshot, context);
-  else if (rule.resourceType === 'cloudtrail-trail' && snapshot.kind === 'cloudtrail-trail') result = rule.evaluate(snapshot, context);
-  else if (rule.resourceType === 'events-rule' && snapshot.kind === 'events-rule') result = rule.evaluate(snapshot, context);
-  else if (rule.resourceType === 'iam-role' && snapshot.kind === 'iam-role') result = rule.evaluate(snapshot, context);
-  else return [];
-  return result.status === 'non-compliant' ? result.findings : [];
+  const result = ruleResult(rule, snapshot, context);
+  return result?.status === 'non-compliant' ? result.findings : [];
 }

@@ -12,7 +12,7 @@ import type { ActionClients, ActionOutcome, RemediationAction } from '../remedia
 import { ACTIONS } from '../remediation/actions';
 import { Integrity, recordFields, type IntegrityFailure } from '../store/integrity';
 import type { ApprovalRecord, ResponderStateStore } from '../store/state-store';
-import { decidedExemption, exemptionFor } from './exemptions';
+import { decidedExemption, EXEMPT_TAG, exemptionFor, honouredExemptionTags } from './exemptions';
 import { inversePlan, RESTORE_EXPIRY_DAYS } from './inverse-plans';
 import { describePlanBlock, planBlock } from './plan-guard';
 import type { TagsOf } from './resource-tags';
@@ -45,6 +45,12 @@ export interface FindingContext {
   readonly eventId: string;
   /** The resource's tags, when read (for `warden:exempt`). */
   readonly tags?: Readonly<Record<string, string>> | null;
+  /**
+   * The `warden:exempt*` tags the resource's last-known-good baseline holds (null or absent: none).
+   * A tag exempts only when the resource still carries exactly these: one added or changed since
+   * (seconds after a malicious change, say) does not count.
+   */
+  readonly baselineExemptionTags?: Readonly<Record<string, string>> | null;
 }
 
 /** The pending approval id of a finding raised by an event: opaque, stable, not guessable from outside. */
@@ -107,7 +113,7 @@ export class Executor {
       return this.outcome(finding, context.eventId, { status: 'alerted', detail: plan === null ? 'alert only: the rule plans no change' : 'alert only (mode alert)' });
     }
     // Exemptions stop changes, never reports: the finding is still emitted with this outcome.
-    const tags = context.tags !== undefined ? context.tags : await this.options.tagsOf?.(finding);
+    const tags = await this.honouredTags(finding, context);
     const exemption =
       exemptionFor(config, { ruleId: finding.ruleId, resource: finding.resource, tags }, this.now()) ?? (await decidedExemption(this.options.store, finding, this.now(), { verifier: this.integrity, onIntegrityFailure: (f) => failures.push(f) }));
     if (exemption !== null) {
@@ -135,6 +141,17 @@ export class Executor {
     if (breaker !== null) return this.pendingApproval(finding, context.eventId, plan, 'approve', breaker);
     const outcome = await this.runPlan(finding, context.eventId, plan);
     return outcome.status === 'remediated' ? this.offerRestore(finding, context.eventId, plan, outcome) : outcome;
+  }
+
+  /**
+   * The exemption tags that count: the resource's current ones when its baseline holds exactly
+   * them. Tags are read only when the baseline holds an exemption to confirm.
+   */
+  private async honouredTags(finding: Finding, context: FindingContext): Promise<Readonly<Record<string, string>> | null> {
+    const saved = context.baselineExemptionTags ?? null;
+    if (saved?.[EXEMPT_TAG] === undefined) return null;
+    const current = context.tags !== undefined ? context.tags : await this.options.tagsOf?.(finding);
+    return honouredExemptionTags(current, saved);
   }
 
   /** After an automatic revert: stores the inverse plan behind Slack's "Restore" button, when there is one. */

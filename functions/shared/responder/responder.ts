@@ -13,7 +13,7 @@ import { actionAttempted, type ExecutionOutcome } from '../executor/outcome';
 import { silentTelemetry, type Telemetry } from '../observability';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
-import { circuitBreakerEvent, findingEvent, integrityAlertEvent, remediationEvent, type EventSink, type WardenEvent } from './warden-events';
+import { baselineIntegrityEvent, circuitBreakerEvent, findingEvent, integrityAlertEvent, remediationEvent, type EventSink, type WardenEvent } from './warden-events';
 
 export interface ResponderOptions {
   readonly rules: readonly AnyRule[];
@@ -115,12 +115,18 @@ export class Responder {
       this.telemetry.info('event ignored', { eventId: result.eventId, eventName: result.eventName, reason: result.ignored });
       return { eventId: result.eventId, eventName: result.eventName, ignored: result.ignored, findings: [], outcomes: [] };
     }
+    const refusals = result.baselineRefusals ?? [];
+    if (refusals.length > 0) {
+      // Read in memory from the items the evaluation read anyway; the alert names resource and check only.
+      for (const refusal of refusals) this.telemetry.error('baseline integrity check failed', { eventId: result.eventId, resource: refusal.resource, check: refusal.check });
+      await this.options.sink.publish(refusals.map(baselineIntegrityEvent));
+    }
     const outcomes: ExecutionOutcome[] = [];
     for (const finding of result.findings) {
       const tags = result.resourceTags?.[finding.resource];
-      const outcome = await this.options.executor.handle(finding, { eventId: result.eventId, ...(tags === undefined ? {} : { tags }) }, (o) =>
-        this.options.sink.publish(eventsFor(finding, o)),
-      );
+      const baselineTags = result.baselineExemptionTags?.[finding.resource];
+      const context = { eventId: result.eventId, ...(tags === undefined ? {} : { tags }), ...(baselineTags === undefined ? {} : { baselineExemptionTags: baselineTags }) };
+      const outcome = await this.options.executor.handle(finding, context, (o) => this.options.sink.publish(eventsFor(finding, o)));
       this.report(finding, outcome);
       outcomes.push(outcome);
     }

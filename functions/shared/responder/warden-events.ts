@@ -5,6 +5,7 @@
  */
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DecisionDetail } from '../approval/decision';
+import type { BaselineRefusal } from '../baseline/baseline-integrity';
 import type { Finding } from '../engine/engine';
 import { WardenError } from '../errors';
 import type { ExecutionOutcome } from '../executor/outcome';
@@ -91,6 +92,25 @@ export function integrityAlertEvent(failure: IntegrityFailure, context: { readon
       triggeredBy: { findingId: context.findingId, ruleId: context.ruleId, resource: context.resource },
     },
     resources: [context.resource],
+  };
+}
+
+/**
+ * "Warden Alert": a stored last-known-good baseline failed its integrity check (severity critical).
+ * Same shape as {@link integrityAlertEvent} (`item.family` 'baseline', `item.id` the resource).
+ * Names the resource and the check, never the key or the stored tag.
+ */
+export function baselineIntegrityEvent(refusal: BaselineRefusal): WardenEvent {
+  const check = refusal.check === 'integrity-tag-missing' ? 'it carries no integrity tag' : 'its integrity tag does not match its content';
+  return {
+    detailType: DETAIL_TYPES.alert,
+    detail: {
+      kind: 'integrity-failure',
+      severity: 'critical',
+      summary: `The saved last-known-good baseline of ${refusal.resource} failed its integrity check (${check}): it is not used, so nothing is restored from it. Something other than Lambda Warden may have written to its state table.`,
+      item: { family: 'baseline', id: refusal.resource, check: refusal.check },
+    },
+    resources: [refusal.resource],
   };
 }
 

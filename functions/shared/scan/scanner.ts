@@ -239,6 +239,10 @@ export class Scanner {
         if (found.length === 0) return;
         const tags = tagsOf === undefined ? null : await tagsOf();
         const now = this.now();
+        // The tags were in place at this scan: the baseline records the exemption tags (they count for later changes only).
+        if (ref.kind === 'lambda-function' && tags !== null) {
+          await this.options.baselines?.capture({ kind: 'lambda-function', ref, arn: resourceArn(ref), tags }, now, { compliant: false, adoptExemptionTags: 'all' });
+        }
         for (const finding of found) {
           const exemption = exemptionFor(this.options.config, { ruleId: finding.ruleId, resource: finding.resource, tags }, now);
           if (exemption === null) out.findings.push(finding);

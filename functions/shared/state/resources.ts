@@ -3,6 +3,7 @@
  * (AWS-API-shaped, so a snapshot can be built from real API output). Pure: no AWS SDK here.
  */
 import * as z from 'zod';
+import type { BaselineRefusal } from '../baseline/baseline-integrity';
 import type { AttachedFunctionBaseline } from '../baseline/function-baseline';
 import type { RoleBaseline } from '../baseline/role-baseline';
 import type { IamPolicyDocument } from '../policy/iam-policy';
@@ -276,6 +277,8 @@ export interface FunctionSnapshot {
   readonly policyRevisionId?: string;
   /** The last-known-good baseline a keeper attached (null: none saved yet; absent: no keeper). */
   readonly lastKnownGood?: AttachedFunctionBaseline | null;
+  /** Set when the stored baseline failed its integrity check (`lastKnownGood` is then null): the engine raises an alert. */
+  readonly baselineRefused?: BaselineRefusal;
   /** The configured execution role's state, when it was swapped from the last-known-good one (see `FunctionStatePart`); absent otherwise. */
   readonly executionRole?: RoleSnapshot;
 }
@@ -353,6 +356,8 @@ export interface RoleSnapshot {
   readonly usedByFunctions?: readonly string[];
   /** The last-known-good baseline a keeper attached (null: none saved yet; absent: no keeper). */
   readonly lastKnownGood?: RoleBaseline | null;
+  /** Set when the stored baseline failed its integrity check (`lastKnownGood` is then null): the engine raises an alert. */
+  readonly baselineRefused?: BaselineRefusal;
 }
 
 export type ResourceSnapshot = FunctionSnapshot | LayerVersionSnapshot | TrailSnapshot | EventRuleSnapshot | RoleSnapshot;

@@ -89,7 +89,7 @@ describe('responder handler', () => {
     expect(entries).toHaveLength(2);
     // …and saves it as the function's baseline in the same table, keyed with the secret's key (read once).
     const baseline = table.items.get(`BASELINE#arn:aws:lambda:${REGION}:${ACCOUNT}:function:orders-api\u0000BASELINE`);
-    expect(JSON.parse(String(baseline?.baseline))).toMatchObject({ policy: { value: null } });
+    expect(JSON.parse(String(baseline?.baseline))).toMatchObject({ content: { policy: { value: null } }, integrity: expect.stringMatching(/^hmac-sha256:v1:[\w-]{43}$/) as unknown });
     // The baseline key and the record integrity key (the Restore record is signed), each read once.
     expect(secrets.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input.SecretId).sort()).toEqual([ENV.WARDEN_BASELINE_KEY_SECRET_ARN, ENV.WARDEN_RECORD_KEY_SECRET_ARN].sort());
     const restore = table.items.get(`APPROVAL#${record.outcomes[0]?.restore?.id ?? 'none'}\u0000APPROVAL`);

@@ -1,6 +1,7 @@
 /**
  * The responder wired as deployed — real Lambda, STS and EventBridge clients behind
- * aws-sdk-client-mock, the Lambda ones answered by the in-memory account — with an in-memory store.
+ * aws-sdk-client-mock, the Lambda ones answered by the in-memory account — with an in-memory store
+ * and function baselines in an in-memory baseline store (sealed with a per-harness key).
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
@@ -11,7 +12,11 @@ import { AccountClients } from '../../../functions/shared/aws/clients';
 import { CloudTrailStateReader, withTrailReader } from '../../../functions/shared/aws/cloudtrail-state-reader';
 import { CrossAccountCredentials } from '../../../functions/shared/aws/credentials';
 import { LambdaStateReader } from '../../../functions/shared/aws/lambda-state-reader';
+import { baselineKeeperByKind, InMemoryBaselineStore } from '../../../functions/shared/baseline/baseline-keeper';
+import { createBaselineKey, FunctionBaselineKeeper } from '../../../functions/shared/baseline/function-baseline';
 import { parseConfig, type WardenConfig } from '../../../functions/shared/config/config';
+import { Engine } from '../../../functions/shared/engine/engine';
+import type { ResourceRef } from '../../../functions/shared/state/resources';
 import { Executor } from '../../../functions/shared/executor/executor';
 import { tagsFromReader } from '../../../functions/shared/executor/resource-tags';
 import { DecisionRunner } from '../../../functions/shared/responder/decision-runner';
@@ -56,6 +61,12 @@ export interface Harness {
   readonly reader: StateReader;
   /** The responder's integrity keys (records and exemptions); the approval endpoint gets `integrity.only('exemption')`. */
   readonly integrity: Integrity;
+  /** The responder's function baselines (sealed items). */
+  readonly baselineStore: InMemoryBaselineStore;
+  /** The baseline key the harness seals and hashes with. */
+  readonly baselineKey: Uint8Array;
+  /** Judges a resource as the scheduled scan does (no event), on the responder's baselines. */
+  scan(ref: ResourceRef): Promise<void>;
   /** AssumeRole requests made. */
   readonly assumeRoles: { RoleArn?: string; RoleSessionName?: string }[];
   readonly events: EmittedEvent[];
@@ -102,8 +113,12 @@ export function createHarness(options: { config?: WardenConfig; onCommand?: (com
   const integrity = Integrity.ephemeral();
   const executor = new Executor({ config, store, integrity, clientsFor: (a, r, id) => clients.actionClients(a, r, id), tagsOf: tagsFromReader(reader), now: clock });
   const sink = new EventBridgeSink(new EventBridgeClient({ region: REGION }), BUS);
-  const responder = new Responder({ rules: RULES, config, reader, executor, sink, now: clock });
-  const decisions = new DecisionRunner({ store, executor, sink, rules: RULES, config, reader, tagsOf: tagsFromReader(reader), now: clock });
+  const baselineStore = new InMemoryBaselineStore();
+  const baselineKey = createBaselineKey();
+  const baselines = baselineKeeperByKind({ 'lambda-function': new FunctionBaselineKeeper({ store: baselineStore, key: baselineKey }) });
+  const responder = new Responder({ rules: RULES, config, reader, executor, sink, now: clock, baselines });
+  const scanner = new Engine({ rules: RULES, config, reader, now: clock, baselines });
+  const decisions = new DecisionRunner({ store, executor, sink, rules: RULES, config, reader, baselines, tagsOf: tagsFromReader(reader), now: clock });
   return {
     integrity,
     executor,
@@ -116,6 +131,11 @@ export function createHarness(options: { config?: WardenConfig; onCommand?: (com
     store,
     responder,
     config,
+    baselineStore,
+    baselineKey,
+    scan: async (ref) => {
+      await scanner.evaluateResource(ref);
+    },
     assumeRoles,
     events,
     eventsOf: (detailType) => events.filter((e) => e.detailType === detailType),

@@ -3,7 +3,7 @@ import { InvalidEventError } from '../../../functions/shared/errors';
 import { approvalId } from '../../../functions/shared/executor/executor';
 import type { ExecutionOutcome } from '../../../functions/shared/executor/outcome';
 import { ACCOUNT, FOREIGN_ACCOUNT, FUNCTION_ARN, FUNCTION_NAME, LAYER_VERSION, REGION } from '../../fixtures/accounts';
-import { addLayerVersionPermissionEvent, addPermissionEvent, createFunctionUrlConfigEvent, identities, lambdaEvent } from '../../fixtures/cloudtrail';
+import { addLayerVersionPermissionEvent, addPermissionEvent, assumedRole, createFunctionUrlConfigEvent, identities, lambdaEvent } from '../../fixtures/cloudtrail';
 import { createHarness, harnessConfig, BUS, type Harness } from './responder-harness';
 
 const functionRef = { kind: 'lambda-function', account: ACCOUNT, region: REGION, functionName: FUNCTION_NAME } as const;
@@ -150,14 +150,84 @@ describe('responder (end to end on the in-memory account)', () => {
     ['an expired tag exemption', { 'warden:exempt': 'function-public-access', 'warden:exempt-until': '2025-03-01T00:00:00Z' }, 'remediated'],
     ['a tag exemption for another rule', { 'warden:exempt': 'function-url-public' }, 'remediated'],
     ['an unparsable expiry', { 'warden:exempt': 'function-public-access', 'warden:exempt-until': 'soon' }, 'remediated'],
-  ])('honours %s', async (_label, tags, status) => {
+  ])('honours %s that was in place before the change', async (_label, tags, status) => {
+    // A tag counts only when the function's baseline holds it: here a scan recorded it before the change.
     harness = createHarness();
-    const event = addPermissionEvent({ statementId: 'open', principal: '*' });
+    harness.account.lambda.createFunction(functionRef, {}, tags);
+    await harness.scan(functionRef);
+    harness.advance(60_000);
+    const event = addPermissionEvent({ statementId: 'open', principal: '*' }, { eventTime: '2025-03-14T09:30:30Z' });
     harness.account.replay(event);
-    harness.account.lambda.tagResource(functionRef, tags);
     const record = await harness.responder.handle(event);
     expect(record.outcomes.map((o) => o.status)).toEqual([status]);
     expect(sids(harness)).toEqual(status === 'exempt' ? ['open'] : []);
+  });
+
+  it.each([
+    ['handled before the tag event', ['change', 'tag']],
+    ['handled after the tag event', ['tag', 'change']],
+  ])('reverts a public permission when an ordinary principal adds warden:exempt seconds later (%s), and reports the tag', async (_label, order) => {
+    harness = createHarness();
+    const change = addPermissionEvent({ statementId: 'open', principal: '*' }, { eventTime: '2025-03-14T09:26:53Z' });
+    const tag = lambdaEvent('TagResource', { resource: FUNCTION_ARN, tags: { 'warden:exempt': '*' } }, { eventTime: '2025-03-14T09:26:58Z' });
+    harness.account.replay(change);
+    harness.account.replay(tag);
+    const records = new Map<string, Awaited<ReturnType<Harness['responder']['handle']>>>();
+    for (const which of order) records.set(which, await harness.responder.handle(which === 'change' ? change : tag));
+    expect(statuses(records.get('change')?.outcomes ?? [])).toEqual(['function-public-access:remediated']);
+    expect(sids(harness)).toEqual([]);
+    expect(statuses(records.get('tag')?.outcomes ?? [])).toEqual(['function-exemption-tag-changed:alerted']);
+    expect(records.get('tag')?.findings[0]?.summary).toMatch(/warden:exempt is now "\*"\. It does not excuse any change made before the next scan records it/);
+    expect(records.get('tag')?.findings[0]?.details.setByTagPrincipal).toBe(false);
+  });
+
+  it('does not let a tag recorded by a scan after a change excuse that change (a late or redelivered event)', async () => {
+    harness = createHarness();
+    harness.account.lambda.createFunction(functionRef, {}, { 'warden:exempt': 'function-public-access' });
+    const event = addPermissionEvent({ statementId: 'open', principal: '*' }, { eventTime: '2025-03-14T09:26:53Z' });
+    harness.account.replay(event);
+    // The scan at 09:30 sees the public statement (a finding) and records the tag then.
+    await harness.scan(functionRef);
+    const record = await harness.responder.handle(event);
+    expect(record.outcomes.map((o) => o.status)).toEqual(['remediated']);
+    expect(sids(harness)).toEqual([]);
+  });
+
+  it('does not honour a baseline exemption whose expiry was removed since (the tags changed)', async () => {
+    harness = createHarness();
+    harness.account.lambda.createFunction(functionRef, {}, { 'warden:exempt': 'function-public-access', 'warden:exempt-until': '2025-04-01T00:00:00Z' });
+    await harness.scan(functionRef);
+    harness.account.lambda.untagResource(functionRef, ['warden:exempt-until']);
+    harness.advance(60_000);
+    const event = addPermissionEvent({ statementId: 'open', principal: '*' }, { eventTime: '2025-03-14T09:30:30Z' });
+    harness.account.replay(event);
+    const record = await harness.responder.handle(event);
+    expect(record.outcomes.map((o) => o.status)).toEqual(['remediated']);
+    expect(sids(harness)).toEqual([]);
+  });
+
+  it('honours a warden:exempt tag a configured tag principal set, even moments before the change', async () => {
+    harness = createHarness({ config: harnessConfig({ exemptions: { tagPrincipals: ['arn:aws:iam::111122223333:role/platform/deploy-*'] } }) });
+    const tag = lambdaEvent('TagResource', { resource: FUNCTION_ARN, tags: { 'warden:exempt': 'function-public-access' } }, { identity: assumedRole('deploy-pipeline', 'ci', { path: '/platform/' }) });
+    harness.account.replay(tag);
+    const tagged = await harness.responder.handle(tag);
+    expect(statuses(tagged.outcomes)).toEqual(['function-exemption-tag-changed:alerted']);
+    expect(tagged.findings[0]?.summary).toContain('It counts at once: the change was made by a configured tag principal');
+    const event = addPermissionEvent({ statementId: 'open', principal: '*' }, { eventTime: '2025-03-14T09:27:01Z' });
+    harness.account.replay(event);
+    const record = await harness.responder.handle(event);
+    expect(record.outcomes[0]).toMatchObject({ status: 'exempt', exemption: { kind: 'tag' } });
+    expect(sids(harness)).toEqual(['open']);
+  });
+
+  it('does not take a look-alike of a tag principal (another role name) for one', async () => {
+    harness = createHarness({ config: harnessConfig({ exemptions: { tagPrincipals: ['deploy-pipeline'] } }) });
+    const tag = lambdaEvent('TagResource', { resource: FUNCTION_ARN, tags: { 'warden:exempt': 'function-public-access' } }, { identity: assumedRole('deploy-pipeline-2', 'ci') });
+    harness.account.replay(tag);
+    await harness.responder.handle(tag);
+    const event = addPermissionEvent({ statementId: 'open', principal: '*' });
+    harness.account.replay(event);
+    expect((await harness.responder.handle(event)).outcomes.map((o) => o.status)).toEqual(['remediated']);
   });
 
   it('honours a config allow-list of ARN patterns, per rule', async () => {

@@ -26,8 +26,8 @@ describe('baselineKeyFromSecret', () => {
     await keeper.capture(functionSnapshot({ configuration: { Environment: { Variables: { API_TOKEN: 'value-2' } } } }), new Date());
     expect(await key()).toEqual(new TextEncoder().encode(KEY_TEXT));
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
-    const stored = (await store.get(FUNCTION_ARN)) as { environment: { value: Record<string, string> } };
-    expect(stored.environment.value.API_TOKEN).toBe(hashVariable(new TextEncoder().encode(KEY_TEXT), 'API_TOKEN', 'value-2'));
+    const stored = (await store.get(FUNCTION_ARN)) as { content: { environment: { value: Record<string, string> } } };
+    expect(stored.content.environment.value.API_TOKEN).toBe(hashVariable(new TextEncoder().encode(KEY_TEXT), 'API_TOKEN', 'value-2'));
   });
 
   it('takes a binary secret as it is', async () => {

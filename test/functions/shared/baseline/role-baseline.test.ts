@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryBaselineStore } from '../../../../functions/shared/baseline/baseline-keeper';
+import { createBaselineKey } from '../../../../functions/shared/baseline/function-baseline';
 import { RoleBaselineKeeper } from '../../../../functions/shared/baseline/role-baseline';
+import { parseIamPolicyDocument } from '../../../../functions/shared/policy/iam-policy';
 import type { RoleRef } from '../../../../functions/shared/state/resources';
 import { ACCOUNT } from '../../../fixtures/accounts';
 import { documents, executionRoleAccount, putRolePolicyEvent, ROLE_NAME, trust, updateAssumeRolePolicyEvent } from '../../../fixtures/iam';
@@ -12,7 +14,7 @@ async function captured(events: Parameters<ReturnType<typeof executionRoleAccoun
   const account = executionRoleAccount();
   for (const event of events) account.replay(event);
   const store = new InMemoryBaselineStore();
-  const keeper = new RoleBaselineKeeper({ store, config: TEST_CONFIG });
+  const keeper = new RoleBaselineKeeper({ store, config: TEST_CONFIG, key: createBaselineKey() });
   const snapshot = await keeper.attach(await (account.reader().readRole?.(ref) ?? Promise.reject(new Error('no role reader'))));
   expect(snapshot.lastKnownGood).toBeNull();
   await keeper.capture(snapshot, TEST_NOW);
@@ -23,9 +25,10 @@ describe('RoleBaselineKeeper', () => {
   it('saves inline documents, attached policies with their default version, and the trust policy', async () => {
     const { attached } = await captured([]);
     expect(attached.lastKnownGood?.inlinePolicies?.value.logging?.Statement[0]?.Sid).toBe('Logs');
+    // A customer managed policy's document is kept too (what setting its version back would restore, judged before it is offered).
     expect(attached.lastKnownGood?.attachedPolicies?.value).toEqual([
       { arn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole', defaultVersionId: 'v1' },
-      { arn: 'arn:aws:iam::111122223333:policy/orders-data-access', defaultVersionId: 'v1' },
+      { arn: 'arn:aws:iam::111122223333:policy/orders-data-access', defaultVersionId: 'v1', document: parseIamPolicyDocument(documents.dynamoPutItem) },
     ]);
     expect(attached.lastKnownGood?.trustPolicy?.capturedAt).toBe(TEST_NOW.toISOString());
   });

@@ -33,7 +33,7 @@ describe('resolveMode', () => {
       24,
       { maxRemediations: 10, windowMinutes: 15 },
       { stackPrefix: 'Warden', resources: [] },
-      { resources: [] },
+      { resources: [], tagPrincipals: [] },
     ]);
   });
 

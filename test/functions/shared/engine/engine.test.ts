@@ -180,13 +180,15 @@ describe('Engine', () => {
     const account = new InMemoryAccount({ defaultAccount: ACCOUNT });
     const captured: string[] = [];
     const attached: string[] = [];
+    const compliance: boolean[] = [];
     const baselines: BaselineKeeper = {
       attach: (snapshot) => {
         attached.push(snapshot.arn);
         return Promise.resolve(snapshot);
       },
-      capture: (snapshot) => {
-        captured.push(snapshot.arn);
+      capture: (snapshot, _now, options) => {
+        compliance.push(options?.compliant ?? true);
+        if (options?.compliant !== false) captured.push(snapshot.arn);
         return Promise.resolve();
       },
     };
@@ -199,6 +201,8 @@ describe('Engine', () => {
     account.replay(bad);
     await engine.evaluateEvent(bad);
     expect(captured).toEqual([FUNCTION_ARN]);
+    // With findings the keeper is told so (it may record only the exemption tags it can trust).
+    expect(compliance).toEqual([true, false]);
     expect(attached).toEqual([FUNCTION_ARN, FUNCTION_ARN]);
   });
 

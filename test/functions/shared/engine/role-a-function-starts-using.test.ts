@@ -32,14 +32,15 @@ function harness() {
   account.iam.putRolePolicy(ACCOUNT, 'deployer-role', 'deploy', documents.passRoleAnywhere);
   account.iam.createRole(ACCOUNT, 'open-role', { trust: trust.anyone });
   const store = new InMemoryBaselineStore();
+  const key = createBaselineKey();
   const engine = new Engine({
     rules: RULES,
     config: TEST_CONFIG,
     reader: account.reader(),
     now: () => TEST_NOW,
     baselines: baselineKeeperByKind({
-      'lambda-function': new FunctionBaselineKeeper({ store, key: createBaselineKey() }),
-      'iam-role': new RoleBaselineKeeper({ store, config: TEST_CONFIG }),
+      'lambda-function': new FunctionBaselineKeeper({ store, key }),
+      'iam-role': new RoleBaselineKeeper({ store, config: TEST_CONFIG, key }),
     }),
   });
   return {
@@ -97,7 +98,7 @@ describe('a role a function starts using', () => {
   it('stays quiet on a new function with a Lambda-only role holding narrow permissions, which becomes the baseline', async () => {
     const h = harness();
     expect(await h.run(createFunctionEvent({ functionName: 'orders-api', role: roleArn('orders-api-role') }))).toEqual([]);
-    expect(await h.store.get(`iam-role:${ACCOUNT}:orders-api-role`)).toEqual(expect.objectContaining({ inlinePolicies: expect.anything() as unknown }));
+    expect(await h.store.get(`iam-role:${ACCOUNT}:orders-api-role`)).toEqual(expect.objectContaining({ content: expect.objectContaining({ inlinePolicies: expect.anything() as unknown }) as unknown }));
   });
 
   it('is judged for a role created open (CreateRole with Lambda and "*" or an outside account in its trust policy)', async () => {

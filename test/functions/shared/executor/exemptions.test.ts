@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../../functions/shared/config/config';
 import { anyArnPattern, arnMatches } from '../../../../functions/shared/executor/arn-pattern';
-import { exemptionFor, isProtectedResource, tagExemption } from '../../../../functions/shared/executor/exemptions';
+import { exemptionFor, exemptionTagAdoption, honouredExemptionTags, isProtectedResource, keptExemptionTags, tagExemption } from '../../../../functions/shared/executor/exemptions';
+import { assumedRole, iamUser } from '../../../fixtures/cloudtrail';
+import { actorOf } from '../../../../functions/shared/event/intake';
 
 const NOW = new Date('2025-03-14T09:30:00Z');
 const config = parseConfig({ selfProtection: { stackPrefix: 'Warden', resources: ['arn:aws:lambda:*:*:function:security-bot-*'] } });
@@ -64,5 +66,45 @@ describe('exemptions', () => {
     expect(exemptionFor(withList, { ruleId: 'r', resource: 'arn:aws:lambda:us-east-1:111122223333:function:WardenX', tags }, NOW)?.kind).toBe('self-protection');
     expect(exemptionFor(withList, { ruleId: 'r', resource: 'arn:aws:lambda:us-east-1:111122223333:function:f', tags }, NOW)?.kind).toBe('allow-list');
     expect(exemptionFor(withList, { ruleId: 'other', resource: 'arn:aws:lambda:us-east-1:111122223333:function:f', tags: { 'warden:exempt': 'other' } }, NOW)?.kind).toBe('tag');
+  });
+
+  const E = 'warden:exempt';
+  const U = 'warden:exempt-until';
+  it.each<[string, Record<string, string> | undefined, Record<string, string>, 'all' | string[], Record<string, string>]>([
+    ['a scan adopts what is there', undefined, { [E]: 'r', [U]: '2025-04-01T00:00:00Z', team: 'x' }, 'all', { [E]: 'r', [U]: '2025-04-01T00:00:00Z' }],
+    ['an event keeps an unchanged exemption', { [E]: 'r' }, { [E]: 'r', team: 'x' }, [], { [E]: 'r' }],
+    ['an event never adopts a new tag', undefined, { [E]: 'r' }, [], {}],
+    ['an event drops a changed rule list', { [E]: 'r' }, { [E]: '*' }, [], {}],
+    ['an event drops the exemption when the expiry is removed', { [E]: 'r', [U]: '2025-04-01T00:00:00Z' }, { [E]: 'r' }, [], {}],
+    ['a tag principal sets the key it tagged', { [E]: 'r' }, { [E]: '*' }, [E], { [E]: '*' }],
+    ['a tag principal removes the key it untagged', { [E]: 'r' }, {}, [E], {}],
+    ['a tag principal’s change does not carry a tag set by someone else', undefined, { [E]: 'r', [U]: '2030-01-01T00:00:00Z' }, [E], {}],
+  ])('keptExemptionTags: %s', (_label, stored, current, adopt, expected) => {
+    expect(keptExemptionTags(stored, current, adopt)).toEqual(expected);
+  });
+
+  it.each<[Record<string, string> | null, Record<string, string> | null, Record<string, string> | null]>([
+    [{ [E]: 'r' }, { [E]: 'r' }, { [E]: 'r' }],
+    [{ [E]: 'r', other: 'x' }, { [E]: 'r' }, { [E]: 'r' }],
+    [{ [E]: 'r' }, null, null],
+    [{ [E]: 'r' }, {}, null],
+    [{ [E]: '*' }, { [E]: 'r' }, null],
+    [{ [E]: 'r' }, { [E]: 'r', [U]: '2025-04-01T00:00:00Z' }, null],
+    [{}, { [E]: 'r' }, null],
+  ])('honouredExemptionTags(%j, baseline %j) = %j', (current, baseline, expected) => {
+    expect(honouredExemptionTags(current, baseline)).toEqual(expected);
+  });
+
+  it('adopts exemption tags from a scan, or from a tag event of a configured tag principal only', () => {
+    const withPrincipals = parseConfig({ exemptions: { tagPrincipals: ['platform-*', 'arn:aws:iam::111122223333:role/ops/tagger'] } });
+    const event = (actor: ReturnType<typeof actorOf>, eventName = 'TagResource20170331v2') => ({ eventName, eventTime: '2025-03-14T09:00:00Z', actor, requestParameters: { tags: { [E]: 'r', team: 'x' } } });
+    const actor = (identity: Parameters<typeof actorOf>[0]['userIdentity']) => actorOf({ userIdentity: identity } as Parameters<typeof actorOf>[0]);
+    expect(exemptionTagAdoption(withPrincipals, undefined)).toBe('all');
+    expect(exemptionTagAdoption(withPrincipals, event(actor(assumedRole('platform-deployer', 's'))))).toEqual([E]);
+    expect(exemptionTagAdoption(withPrincipals, event(actor(assumedRole('tagger', 's', { path: '/ops/' }))))).toEqual([E]);
+    expect(exemptionTagAdoption(withPrincipals, event(actor(assumedRole('tagger', 's', { account: '222233334444', path: '/ops/' }))))).toEqual([]);
+    expect(exemptionTagAdoption(withPrincipals, event(actor(assumedRole('developer', 's'))))).toEqual([]);
+    expect(exemptionTagAdoption(withPrincipals, event(actor(iamUser('platform-admin'))))).toEqual([]);
+    expect(exemptionTagAdoption(withPrincipals, event(actor(assumedRole('platform-deployer', 's')), 'AddPermission20150331v2'))).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ const TARGETS = SCAN_ACCOUNTS.map((account) => ({ account, regions: [...SCAN_REG
 /** No real sleeping in tests: backoff delays are recorded instead. */
 const noSleep = (): Promise<void> => Promise.resolve();
 
-function scanner(options: { guard?: CallGuard; onProgress?: (p: ScanProgress) => void; baselines?: ReturnType<typeof baselineKeeperByKind> } = {}): Scanner {
+function scanner(options: { guard?: CallGuard; onProgress?: (p: ScanProgress) => void; baselines?: ReturnType<typeof baselineKeeperByKind>; now?: () => Date } = {}): Scanner {
   const credentials = new CrossAccountCredentials({ sts: new STSClient({ region: 'us-east-1' }), config: SCAN_CONFIG, roleName: SCAN_CONFIG.auditRoleName });
   return new Scanner({ rules: RULES, config: SCAN_CONFIG, clients: scanClients(credentials), guard: options.guard ?? new CallGuard({ sleep: noSleep }), ...options });
 }
@@ -172,6 +172,18 @@ describe('Scanner', () => {
     await scanner({ baselines }).scan(TARGETS);
     expect(await store.get(setup.clean[0] ?? '')).not.toBeNull();
     expect(await store.get(`arn:aws:lambda:us-east-1:${ACCOUNT}:function:public-fn`)).toBeNull();
+  });
+
+  it('records the exemption tags it reads on functions with findings, as in place at the scan (nothing else of them)', async () => {
+    const store = new InMemoryBaselineStore();
+    const baselines = baselineKeeperByKind({ 'lambda-function': new FunctionBaselineKeeper({ store, key: createBaselineKey() }) });
+    const report = await scanner({ baselines, now: () => new Date('2025-03-14T09:30:00Z') }).scan(TARGETS);
+    const exempt = report.exempt.map((e) => e.finding.resource);
+    expect(exempt).toHaveLength(1);
+    expect(await store.get(exempt[0] ?? '')).toMatchObject({
+      content: { exemptionTags: { value: { 'warden:exempt': 'function-public-access' }, capturedAt: '2025-03-14T09:30:00.000Z' } },
+    });
+    expect(Object.keys(((await store.get(exempt[0] ?? '')) as { content: object }).content)).toEqual(['exemptionTags']);
   });
 });
 
