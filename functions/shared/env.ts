@@ -20,6 +20,10 @@ export interface ResponderEnv {
   readonly configJson: string;
   /** ARN of the secret holding the HMAC key of function baselines (the key itself is read at run time, never from the environment). */
   readonly baselineKeySecretArn: string;
+  /** The security account, where the central stack is (`WARDEN_SECURITY_ACCOUNT`): its resources are the bot's own. */
+  readonly securityAccount: string;
+  /** The central stack's name (`WARDEN_STACK_NAME`): its resources are named `<name>-…`. */
+  readonly centralStackName: string;
 }
 
 /** The responder's environment. @throws MissingEnvironmentError naming the first missing variable. */
@@ -30,6 +34,8 @@ export function readResponderEnv(env: NodeJS.ProcessEnv = process.env): Responde
     tableName: requireEnv('WARDEN_TABLE_NAME', env),
     configJson: requireEnv('WARDEN_CONFIG', env),
     baselineKeySecretArn: requireEnv('WARDEN_BASELINE_KEY_SECRET_ARN', env),
+    securityAccount: requireEnv('WARDEN_SECURITY_ACCOUNT', env),
+    centralStackName: requireEnv('WARDEN_STACK_NAME', env),
   };
 }
 

@@ -51,7 +51,7 @@ export interface Harness {
   readonly decisions: DecisionRunner;
   readonly config: WardenConfig;
   /** AssumeRole requests made. */
-  readonly assumeRoles: { RoleArn?: string; RoleSessionName?: string }[];
+  readonly assumeRoles: { RoleArn?: string; RoleSessionName?: string; SourceIdentity?: string }[];
   readonly events: EmittedEvent[];
   eventsOf(detailType: string): EmittedEvent[];
   /** Moves the clock. */
@@ -70,8 +70,8 @@ export function createHarness(options: { config?: WardenConfig; onCommand?: (com
 
   const assumeRoles: Harness['assumeRoles'] = [];
   const sts = mockClient(STSClient);
-  sts.on(AssumeRoleCommand).callsFake((input: { RoleArn?: string; RoleSessionName?: string }) => {
-    assumeRoles.push({ RoleArn: input.RoleArn, RoleSessionName: input.RoleSessionName });
+  sts.on(AssumeRoleCommand).callsFake((input: { RoleArn?: string; RoleSessionName?: string; SourceIdentity?: string }) => {
+    assumeRoles.push({ RoleArn: input.RoleArn, RoleSessionName: input.RoleSessionName, ...(input.SourceIdentity === undefined ? {} : { SourceIdentity: input.SourceIdentity }) });
     return { Credentials: { AccessKeyId: 'ASIAFAKEFAKEFAKE', SecretAccessKey: 'not-a-secret', SessionToken: 'token', Expiration: new Date(now + 3_600_000) } };
   });
 
