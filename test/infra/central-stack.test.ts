@@ -108,7 +108,14 @@ describe('event bus', () => {
         dlq: arnOf(stack.scheduledScan.scheduleDeadLetters),
         retry: { MaximumRetryAttempts: 2 },
       },
-      { bus, pattern: { source: forwardedSources(RULES), 'detail-type': [CLOUDTRAIL_DETAIL_TYPE] }, target: arnOf(stack.responder.fn), dlq: arnOf(stack.responder.deadLetterQueue), retry },
+      // Only events recorded in (and by) the organization's accounts the configuration lists.
+      {
+        bus,
+        pattern: { source: forwardedSources(RULES), 'detail-type': [CLOUDTRAIL_DETAIL_TYPE], account: config.organization.accounts, detail: { recipientAccountId: config.organization.accounts } },
+        target: arnOf(stack.responder.fn),
+        dlq: arnOf(stack.responder.deadLetterQueue),
+        retry,
+      },
       { bus, pattern: { source: ['lambda-warden'], 'detail-type': ['Warden Decision'] }, target: arnOf(stack.responder.fn), dlq: arnOf(stack.responder.deadLetterQueue), retry },
       {
         bus,
@@ -154,10 +161,10 @@ describe('functions', () => {
     );
     const platform = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'];
     expect(names).toEqual({
-      responder: ['WARDEN_BASELINE_KEY_SECRET_ARN', 'WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', ...platform].sort(),
+      responder: ['WARDEN_BASELINE_KEY_SECRET_ARN', 'WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_SECURITY_ACCOUNT', 'WARDEN_STACK_NAME', 'WARDEN_TABLE_NAME', ...platform].sort(),
       notifier: ['WARDEN_CONFIG', 'WARDEN_SLACK_TOKEN_SECRET_ARN', 'WARDEN_TABLE_NAME', 'WARDEN_TOPIC_ARN', ...platform].sort(),
       approval: ['WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_SLACK_SIGNING_SECRET_ARN', 'WARDEN_SLACK_TOKEN_SECRET_ARN', 'WARDEN_TABLE_NAME', ...platform].sort(),
-      scanner: ['WARDEN_BASELINE_KEY_SECRET_ARN', 'WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', ...platform].sort(),
+      scanner: ['WARDEN_BASELINE_KEY_SECRET_ARN', 'WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_SECURITY_ACCOUNT', 'WARDEN_STACK_NAME', 'WARDEN_TABLE_NAME', ...platform].sort(),
     });
     const variables = (json.Resources[logicalId(stack.notifier.fn)]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables.WARDEN_SLACK_TOKEN_SECRET_ARN).toEqual(ref(stack.slackToken));
@@ -172,6 +179,11 @@ describe('functions', () => {
     const responder = (json.Resources[logicalId(stack.responder.fn)]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(responder.WARDEN_BASELINE_KEY_SECRET_ARN).toEqual(ref(stack.baselineKey));
     expect(scanner.WARDEN_BASELINE_KEY_SECRET_ARN).toEqual(ref(stack.baselineKey));
+    // Self-protection: the stack's own account and name, resolved by CloudFormation.
+    for (const variables of [responder, scanner]) {
+      expect(variables.WARDEN_SECURITY_ACCOUNT).toEqual({ Ref: 'AWS::AccountId' });
+      expect(variables.WARDEN_STACK_NAME).toBe(stack.stackName);
+    }
   });
 });
 
@@ -196,7 +208,7 @@ describe('roles', () => {
         [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
         [['events:PutEvents'], arnOf(stack.bus)],
         [['secretsmanager:GetSecretValue'], ref(stack.baselineKey)],
-        [['sts:AssumeRole'], remediatorRoleArn],
+        [['sts:AssumeRole', 'sts:SetSourceIdentity'], remediatorRoleArn],
       ]),
     );
   });

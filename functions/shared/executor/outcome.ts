@@ -43,8 +43,32 @@ export interface ExecutionOutcome {
   /** After an automatic revert: the record behind the Slack "Restore" button (puts the change back, exempts 30 days). */
   readonly restore?: { readonly id: string; readonly expiresAt: string };
   readonly exemption?: { readonly kind: string; readonly reason: string };
-  readonly circuitBreaker?: { readonly justTripped: boolean; readonly limit: number; readonly windowMinutes: number; readonly windowStart: string };
+  /** The circuit breaker that held an automatic remediation back: which counter (an account, a principal, or all), its limit and window. */
+  readonly circuitBreaker?: {
+    readonly justTripped: boolean;
+    readonly scope: BreakerScope;
+    /** The account id, the principal's ARN, or `global`. */
+    readonly key: string;
+    readonly limit: number;
+    readonly windowMinutes: number;
+    readonly windowStart: string;
+  };
   readonly at: string;
+}
+
+/** What a circuit breaker counts: one account's automatic remediations, one principal's reverted changes, or all. */
+export type BreakerScope = 'account' | 'principal' | 'global';
+
+/** `in account 111122223333`, `of changes by arn:…`, `in the organization`. */
+export function breakerScopeText(breaker: Pick<NonNullable<ExecutionOutcome['circuitBreaker']>, 'scope' | 'key'>): string {
+  switch (breaker.scope) {
+    case 'account':
+      return `in account ${breaker.key}`;
+    case 'principal':
+      return `of changes by ${breaker.key}`;
+    case 'global':
+      return 'in the organization';
+  }
 }
 
 /** True when an API call was attempted against the account. */

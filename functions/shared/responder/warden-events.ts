@@ -7,7 +7,7 @@ import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventb
 import type { DecisionDetail } from '../approval/decision';
 import type { Finding } from '../engine/engine';
 import { WardenError } from '../errors';
-import type { ExecutionOutcome } from '../executor/outcome';
+import { breakerScopeText, type ExecutionOutcome } from '../executor/outcome';
 
 export const EVENT_SOURCE = 'lambda-warden';
 export const DETAIL_TYPES = { finding: 'Warden Finding', remediation: 'Warden Remediation', alert: 'Warden Alert', decision: 'Warden Decision' } as const;
@@ -58,7 +58,12 @@ export function circuitBreakerEvent(outcome: ExecutionOutcome): WardenEvent {
     detail: {
       kind: 'circuit-breaker-open',
       severity: 'critical',
-      summary: `More than ${String(breaker?.limit)} automatic remediations within ${String(breaker?.windowMinutes)} minutes: auto is switched to approve until the window ends.`,
+      summary:
+        breaker === undefined
+          ? 'Circuit breaker open: auto is switched to approve until the window ends.'
+          : `More than ${String(breaker.limit)} automatic remediations ${breakerScopeText(breaker)} within ${String(breaker.windowMinutes)} minutes: auto is switched to approve there until the window ends.`,
+      scope: breaker?.scope,
+      key: breaker?.key,
       windowStart: breaker?.windowStart,
       triggeredBy: { findingId: outcome.findingId, ruleId: outcome.ruleId, resource: outcome.resource },
     },
