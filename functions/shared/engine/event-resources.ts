@@ -76,6 +76,7 @@ export function resourcesOf(event: CloudTrailEvent): ResourceRef[] {
  * `CreatePolicyVersion` (with `setAsDefault`) and `SetDefaultPolicyVersion` (through
  * `reader.rolesWithPolicy`), and the role in a Lambda `CreateFunction` / `UpdateFunctionConfiguration`.
  * Role references carry no path, as in every other event, so finding ids do not depend on the event.
+ * `named` is `resourcesOf(event)` when the caller already has it.
  */
 export async function resourcesWithRoles(event: CloudTrailEvent, reader: StateReader, rules: readonly AnyRule[], named: readonly ResourceRef[] = resourcesOf(event)): Promise<ResourceRef[]> {
   const refs = [...named];
