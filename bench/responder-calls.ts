@@ -62,7 +62,7 @@ async function callsFor(
     return { FailedEntryCount: 0 };
   });
   try {
-    const config = parseConfig({ organization: { accounts: ['111122223333'] }, dryRun: false, rules: ruleModes, circuitBreaker: { maxRemediations: 1_000, windowMinutes: 15 } });
+    const config = parseConfig({ organization: { accounts: ['111122223333'] }, dryRun: false, rules: ruleModes, circuitBreaker: { maxRemediations: 1_000, maxPerPrincipal: 1_000, maxGlobal: 1_000, windowMinutes: 15 } });
     const credentials = new CrossAccountCredentials({ sts: new STSClient({ region: 'us-east-1' }), config });
     const clients = new AccountClients({ credentials });
     const reader = withTrailReader(

@@ -21,6 +21,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { CLOUDTRAIL_DETAIL_TYPE } from '../functions/shared/event/cloudtrail-event';
 import { DETAIL_TYPES, EVENT_SOURCE } from '../functions/shared/responder/warden-events';
+import { WARDEN_BUS_NAME } from '../functions/shared/self/central-resources';
 import type { AnyRule } from '../rules/rule';
 import type { DeployConfig } from './deploy-config';
 import { eventBridgeSource, triggerIndex } from './event-patterns';
@@ -38,8 +39,8 @@ export interface CentralStackProps extends StackProps {
 /** The Warden events the notifier turns into Slack messages and SNS notifications. */
 export const NOTIFIED_DETAIL_TYPES = [DETAIL_TYPES.finding, DETAIL_TYPES.remediation, DETAIL_TYPES.decision, DETAIL_TYPES.alert] as const;
 
-/** The Warden event bus's name in the security account. */
-export const WARDEN_BUS_NAME = 'warden';
+/** The Warden event bus's name in the security account (self-protection knows it by this name). */
+export { WARDEN_BUS_NAME };
 
 
 export class CentralStack extends Stack {
@@ -123,6 +124,9 @@ export class CentralStack extends Stack {
         WARDEN_RECORD_KEY_SECRET_ARN: this.recordKey.secretArn,
         WARDEN_EXEMPTION_KEY_SECRET_ARN: this.exemptionKey.secretArn,
         WARDEN_CONFIG: runtimeConfig,
+        // Self-protection: this stack's resources in this account are the bot's own.
+        WARDEN_SECURITY_ACCOUNT: this.account,
+        WARDEN_STACK_NAME: this.stackName,
       },
     });
     this.notifier = new WardenFunction(this, 'Notifier', {
@@ -163,7 +167,8 @@ export class CentralStack extends Stack {
     this.responder.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'AssumeTheRemediatorRoleInOrganizationAccounts',
-        actions: ['sts:AssumeRole'],
+        // SetSourceIdentity: every remediator session carries the bot's source identity (own calls are recognised by it).
+        actions: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
         resources: [`arn:${this.partition}:iam::*:role/${config.remediatorRoleName}`],
         conditions: { StringEquals: { 'aws:ResourceOrgID': orgId } },
       }),
@@ -182,7 +187,7 @@ export class CentralStack extends Stack {
     new events.Rule(this, 'ToResponder', {
       eventBus: this.bus,
       description: 'CloudTrail events forwarded by member accounts',
-      eventPattern: { source: forwardedSources(rules), detailType: [CLOUDTRAIL_DETAIL_TYPE] },
+      eventPattern: withOrganizationAccounts({ source: forwardedSources(rules), detailType: [CLOUDTRAIL_DETAIL_TYPE] }, config.organization.accounts),
       targets: [new targets.LambdaFunction(this.responder.fn, { deadLetterQueue: this.responder.deadLetterQueue, retryAttempts: 4 })],
     });
     new events.Rule(this, 'DecisionsToResponder', {
@@ -352,6 +357,24 @@ export class CentralStack extends Stack {
       alarmDescription: `Lambda Warden ${id} has events in its dead-letter queue`,
     });
   }
+}
+
+/** EventBridge's default limit on an event pattern (characters). */
+export const EVENT_PATTERN_LIMIT = 2048;
+
+/**
+ * Where the configuration lists the organization's accounts, only events recorded in them (envelope `account`
+ * and `detail.recipientAccountId`) reach the responder — as far as the pattern stays within EventBridge's
+ * default size limit: both filters, else the envelope account alone, else none. The responder refuses any
+ * other event itself in every case; the pattern only keeps it from being invoked.
+ */
+export function withOrganizationAccounts(pattern: { readonly source: string[]; readonly detailType: string[] }, accounts: readonly string[]): events.EventPattern {
+  if (accounts.length === 0) return pattern;
+  const size = (p: Record<string, unknown>): number => JSON.stringify({ ...p, 'detail-type': p.detailType, detailType: undefined }).length;
+  const both = { ...pattern, account: [...accounts], detail: { recipientAccountId: [...accounts] } };
+  if (size(both) <= EVENT_PATTERN_LIMIT) return both;
+  const envelope = { ...pattern, account: [...accounts] };
+  return size(envelope) <= EVENT_PATTERN_LIMIT ? envelope : pattern;
 }
 
 /** The EventBridge sources of the services the catalog watches (`aws.lambda`, `aws.iam`, …). */

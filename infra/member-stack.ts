@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { WardenConfig } from '../functions/shared/config/config';
 import type { AnyRule } from '../rules/rule';
 import { FORWARDING_RULE_PREFIX, forwarderRoleName, forwardingRuleName } from '../functions/shared/self/member-resources';
+import { WARDEN_SOURCE_IDENTITY } from '../functions/shared/self/own-sessions';
 import { forwardingPatterns, type ForwardingPattern } from './event-patterns';
 import { suppressMemberFindings } from './nag-suppressions';
 import { ownMemberRoleResources, protectedRoleResources } from '../functions/shared/self/protected-roles';
@@ -134,8 +135,16 @@ export class MemberStack extends Stack {
       maxSessionDuration: 3600,
       assumeRolePolicyDocument: {
         Version: '2012-10-17',
-        // The responder reads and reverts; scans read through the audit role below.
-        Statement: [{ Effect: 'Allow', Principal: { AWS: [responderRoleArn.valueAsString] }, Action: 'sts:AssumeRole', ...inOrganization }],
+        // The responder reads and reverts; scans read through the audit role below. Every session must carry the
+        // bot's source identity (it cannot be changed later in the session): CloudTrail shows it on each call.
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: [responderRoleArn.valueAsString] },
+            Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+            Condition: { StringEquals: { ...inOrganization.Condition?.StringEquals, 'sts:SourceIdentity': WARDEN_SOURCE_IDENTITY } },
+          },
+        ],
       },
       policies: [
         {

@@ -87,6 +87,8 @@ export class ScheduledScan extends Construct {
         WARDEN_EVENT_BUS_NAME: props.bus.eventBusName,
         WARDEN_TABLE_NAME: props.table.tableName,
         WARDEN_BASELINE_KEY_SECRET_ARN: props.baselineKey.secretArn,
+        WARDEN_SECURITY_ACCOUNT: Stack.of(this).account,
+        WARDEN_STACK_NAME: Stack.of(this).stackName,
         WARDEN_CONFIG: JSON.stringify({ ...config, deployment: undefined }),
       },
     });

@@ -24,6 +24,10 @@ export interface ResponderEnv {
   readonly recordKeySecretArn: string;
   /** ARN of the secret holding the integrity key of decided exemptions (responder and approval endpoint). */
   readonly exemptionKeySecretArn: string;
+  /** The security account, where the central stack is (`WARDEN_SECURITY_ACCOUNT`): its resources are the bot's own. */
+  readonly securityAccount: string;
+  /** The central stack's name (`WARDEN_STACK_NAME`): its resources are named `<name>-…`. */
+  readonly centralStackName: string;
 }
 
 /** The responder's environment. @throws MissingEnvironmentError naming the first missing variable. */
@@ -99,5 +103,7 @@ export function readScannerEnv(env: NodeJS.ProcessEnv = process.env): ScannerEnv
     tableName: requireEnv('WARDEN_TABLE_NAME', env),
     configJson: requireEnv('WARDEN_CONFIG', env),
     baselineKeySecretArn: requireEnv('WARDEN_BASELINE_KEY_SECRET_ARN', env),
+    securityAccount: requireEnv('WARDEN_SECURITY_ACCOUNT', env),
+    centralStackName: requireEnv('WARDEN_STACK_NAME', env),
   };
 }

@@ -13,7 +13,7 @@ export const logger = new Logger({ serviceName: SERVICE_NAME });
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
 export const tracer = new Tracer({ serviceName: SERVICE_NAME });
 
-export type MetricName = 'Findings' | 'Remediations' | 'RemediationFailures' | 'PendingApprovals' | 'IgnoredEvents' | 'DuplicateDeliveries' | 'CircuitBreakerOpen';
+export type MetricName = 'Findings' | 'Remediations' | 'RemediationFailures' | 'PendingApprovals' | 'IgnoredEvents' | 'DuplicateDeliveries' | 'CircuitBreakerOpen' | 'TruncatedFields';
 
 /** What the responder core reports. Attributes must never hold secret values (findings hold none). */
 export interface Telemetry {

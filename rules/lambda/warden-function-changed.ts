@@ -1,4 +1,8 @@
-/** One of Lambda Warden's own functions was changed by someone other than the bot (self-protection). */
+/**
+ * One of Lambda Warden's own functions — the central stack's, in the security account, or one listed in
+ * `selfProtection.resources` — was changed by someone other than the bot. A member account's `Warden*`
+ * function is nobody's in particular: the other rules judge it.
+ */
 import { isProtectedResource } from '../../functions/shared/executor/exemptions';
 import { defineRule, nonCompliant, notApplicable, compliant } from '../rule';
 
@@ -32,7 +36,7 @@ export const wardenFunctionChanged = defineRule({
   rationale:
     'The bot guards the organization only while its own functions run unchanged: a changed responder, a zero concurrency or a removed permission silently disables every rule.',
   references: ['https://docs.aws.amazon.com/lambda/latest/dg/security-iam.html'],
-  falsePositives: ['A deployment of the Warden stacks by its operators (CloudFormation, identity type AWSService or the deploy role).'],
+  falsePositives: ['A deployment of the Warden central stack by its operators (CloudFormation, identity type AWSService or the deploy role).'],
   remediationAction: null,
   evaluate(state, context) {
     const event = context.event;

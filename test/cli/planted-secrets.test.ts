@@ -54,6 +54,8 @@ const CONFIG = {
   deployerRoles: ['GitHubActionsDeploy'],
   requireVpc: { accounts: [ORG_ACCOUNT] },
   rules: { 'function-env-plaintext-secret': { mode: 'auto' } },
+  // Every planted secret is reverted at once: one developer's ten changes stay under the per-principal circuit breaker.
+  circuitBreaker: { maxPerPrincipal: 50 },
 };
 
 let captured: string[] = [];

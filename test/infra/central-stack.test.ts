@@ -108,7 +108,14 @@ describe('event bus', () => {
         dlq: arnOf(stack.scheduledScan.scheduleDeadLetters),
         retry: { MaximumRetryAttempts: 2 },
       },
-      { bus, pattern: { source: forwardedSources(RULES), 'detail-type': [CLOUDTRAIL_DETAIL_TYPE] }, target: arnOf(stack.responder.fn), dlq: arnOf(stack.responder.deadLetterQueue), retry },
+      // Only events recorded in (and by) the organization's accounts the configuration lists.
+      {
+        bus,
+        pattern: { source: forwardedSources(RULES), 'detail-type': [CLOUDTRAIL_DETAIL_TYPE], account: config.organization.accounts, detail: { recipientAccountId: config.organization.accounts } },
+        target: arnOf(stack.responder.fn),
+        dlq: arnOf(stack.responder.deadLetterQueue),
+        retry,
+      },
       { bus, pattern: { source: ['lambda-warden'], 'detail-type': ['Warden Decision'] }, target: arnOf(stack.responder.fn), dlq: arnOf(stack.responder.deadLetterQueue), retry },
       {
         bus,
@@ -160,6 +167,8 @@ describe('functions', () => {
         'WARDEN_EVENT_BUS_NAME',
         'WARDEN_EXEMPTION_KEY_SECRET_ARN',
         'WARDEN_RECORD_KEY_SECRET_ARN',
+        'WARDEN_SECURITY_ACCOUNT',
+        'WARDEN_STACK_NAME',
         'WARDEN_TABLE_NAME',
         ...platform,
       ].sort(),
@@ -173,7 +182,7 @@ describe('functions', () => {
         'WARDEN_TABLE_NAME',
         ...platform,
       ].sort(),
-      scanner: ['WARDEN_BASELINE_KEY_SECRET_ARN', 'WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', ...platform].sort(),
+      scanner: ['WARDEN_BASELINE_KEY_SECRET_ARN', 'WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_SECURITY_ACCOUNT', 'WARDEN_STACK_NAME', 'WARDEN_TABLE_NAME', ...platform].sort(),
     });
     const variables = (json.Resources[logicalId(stack.notifier.fn)]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables.WARDEN_SLACK_TOKEN_SECRET_ARN).toEqual(ref(stack.slackToken));
@@ -193,6 +202,11 @@ describe('functions', () => {
     expect(responder.WARDEN_EXEMPTION_KEY_SECRET_ARN).toEqual(ref(stack.exemptionKey));
     const approval = (json.Resources[logicalId(stack.approval.fn)]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(approval.WARDEN_EXEMPTION_KEY_SECRET_ARN).toEqual(ref(stack.exemptionKey));
+    // Self-protection: the stack's own account and name, resolved by CloudFormation.
+    for (const variables of [responder, scanner]) {
+      expect(variables.WARDEN_SECURITY_ACCOUNT).toEqual({ Ref: 'AWS::AccountId' });
+      expect(variables.WARDEN_STACK_NAME).toBe(stack.stackName);
+    }
   });
 });
 
@@ -220,7 +234,7 @@ describe('roles', () => {
         [['events:PutEvents'], arnOf(stack.bus)],
         [['secretsmanager:GetSecretValue'], ref(stack.baselineKey)],
         [['secretsmanager:GetSecretValue'], [ref(stack.recordKey), ref(stack.exemptionKey)]],
-        [['sts:AssumeRole'], remediatorRoleArn],
+        [['sts:AssumeRole', 'sts:SetSourceIdentity'], remediatorRoleArn],
       ]),
     );
   });

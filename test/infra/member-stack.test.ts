@@ -8,6 +8,7 @@ import { parseDeployConfig, type DeployConfig } from '../../infra/deploy-config'
 import { forwardingPatterns, triggerIndex } from '../../infra/event-patterns';
 import { MemberStack, memberTemplate } from '../../infra/member-stack';
 import { FORWARDER_ROLE_PREFIX, isForwardingRuleName } from '../../functions/shared/self/member-resources';
+import { WARDEN_SOURCE_IDENTITY } from '../../functions/shared/self/own-sessions';
 import { suppressMemberFindings } from '../../infra/nag-suppressions';
 import { ACTIONS_WITHOUT_RESOURCE, auditorActions, remediatorActions } from '../../infra/remediator-permissions';
 import { SCAN_PERMISSIONS } from '../../functions/shared/scan/scan-permissions';
@@ -134,8 +135,8 @@ describe('member template', () => {
       {
         Effect: 'Allow',
         Principal: { AWS: [{ Ref: 'ResponderRoleArn' }] },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'sts:SourceIdentity': WARDEN_SOURCE_IDENTITY } },
       },
     ]);
   });

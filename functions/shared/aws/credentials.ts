@@ -1,6 +1,6 @@
 /**
  * Cross-account access: assumes the remediator role in the target account with STS, the session
- * named after the finding, caches credentials per account until shortly before they expire, and
+ * named after the finding and marked with the bot's source identity, caches credentials per account until shortly before they expire, and
  * refuses any account that is not in the configured organization.
  */
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
@@ -8,6 +8,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import type { WardenConfig } from '../config/config';
 import { WardenError } from '../errors';
 import { partitionOf } from '../state/resources';
+import { WARDEN_SOURCE_IDENTITY } from '../self/own-sessions';
 
 /** The bot was asked to act on, or read, an account outside its organization. */
 export class AccountNotInOrganizationError extends WardenError {
@@ -49,6 +50,11 @@ export interface CrossAccountCredentialsOptions {
   readonly sessionPerFinding?: boolean;
   /** The role to assume (default `config.remediatorRoleName`; scans pass `config.auditRoleName`). */
   readonly roleName?: string;
+}
+
+/** The source identity set when assuming a role: {@link WARDEN_SOURCE_IDENTITY} for the remediator role, none for any other (the audit role's trust does not allow it). */
+function sourceIdentityFor(roleName: string, config: WardenConfig): string | undefined {
+  return roleName === config.remediatorRoleName ? WARDEN_SOURCE_IDENTITY : undefined;
 }
 
 /**
@@ -103,11 +109,18 @@ export class CrossAccountCredentials {
   }
 
   private async assume(partition: string, account: string, findingId: string | undefined): Promise<AwsCredentialIdentity> {
-    const roleArn = remediatorRoleArn(partition, account, this.options.roleName ?? this.options.config.remediatorRoleName);
+    const roleName = this.options.roleName ?? this.options.config.remediatorRoleName;
+    const roleArn = remediatorRoleArn(partition, account, roleName);
+    const sourceIdentity = sourceIdentityFor(roleName, this.options.config);
     let out;
     try {
       out = await this.options.sts.send(
-        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: roleSessionName(findingId), DurationSeconds: this.options.durationSeconds ?? 3600 }),
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: roleSessionName(findingId),
+          DurationSeconds: this.options.durationSeconds ?? 3600,
+          ...(sourceIdentity === undefined ? {} : { SourceIdentity: sourceIdentity }),
+        }),
       );
     } catch (e: unknown) {
       throw new AssumeRoleError(`AssumeRole ${roleArn} failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });

@@ -59,11 +59,19 @@ export const WardenConfigSchema = z.strictObject({
       tagPrincipals: z.array(z.string().min(1)).default([]),
     })
     .default({ resources: [], tagPrincipals: [] }),
-  /** The bot's own resources: never remediated, every change reported. Default: names starting with `stackPrefix`. */
+  /**
+   * The bot's own resources: never remediated, every change reported. They are the central stack's resources in
+   * the security account (names starting with `centralStack`, else `stackPrefix`), exactly what the member
+   * template creates in every account (`functions/shared/self/member-resources.ts`), and `resources`.
+   */
   selfProtection: z
     .strictObject({
       stackPrefix: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must be a CloudFormation stack name prefix').default('Warden'),
       resources: z.array(z.string().min(1)).default([]),
+      /** The security account holding the central stack. The deployed functions get it from their stack (`WARDEN_SECURITY_ACCOUNT`); set it for `warden simulate` and `warden scan`. */
+      securityAccount: accountId.optional(),
+      /** The central stack's name (deployed: `WARDEN_STACK_NAME`); its resources in the security account are named `<centralStack>-…`. */
+      centralStack: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a CloudFormation stack name').optional(),
     })
     .default({ stackPrefix: 'Warden', resources: [] }),
   /**
@@ -80,10 +88,22 @@ export const WardenConfigSchema = z.strictObject({
     .default({ iamWrites: true, protectedRoles: [...DEFAULT_PROTECTED_ROLES] }),
   /** Pending approvals expire after this many hours. */
   approvalExpiryHours: z.number().positive().max(24 * 30).default(24),
-  /** More than `maxRemediations` automatic remediations within `windowMinutes` switch `auto` to `approve`. */
+  /**
+   * Within `windowMinutes`, more than `maxRemediations` automatic remediations in one account, more than
+   * `maxPerPrincipal` for changes by one principal, or more than `maxGlobal` in all, switch `auto` to `approve`
+   * for that account, principal, or everything — one account's burst never changes what happens in another.
+   */
   circuitBreaker: z
-    .strictObject({ maxRemediations: z.number().int().positive().default(10), windowMinutes: z.number().int().positive().default(15) })
-    .default({ maxRemediations: 10, windowMinutes: 15 }),
+    .strictObject({
+      /** Per account. */
+      maxRemediations: z.number().int().positive().default(10),
+      windowMinutes: z.number().int().positive().default(15),
+      /** Per principal whose changes are reverted (the role behind a session). */
+      maxPerPrincipal: z.number().int().positive().default(5),
+      /** Across the organization. */
+      maxGlobal: z.number().int().positive().default(100),
+    })
+    .default({ maxRemediations: 10, windowMinutes: 15, maxPerPrincipal: 5, maxGlobal: 100 }),
   /** Where and how the CDK app deploys (read by `infra/`, ignored by the functions). */
   deployment: z
     .strictObject({

@@ -7,14 +7,14 @@ import type { AnyRule, RuleContext, RuleFinding, RuleResult, RemediationPlan, Se
 import { resolveMode, type Mode, type WardenConfig } from '../config/config';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
 import { normalizeEventName } from '../event/event-names';
-import { actorOf, ignoreReason } from '../event/intake';
+import { actorOf, intakeRefusal, resourceAccountRefusal, type IgnoreCode, type Ignored } from '../event/intake';
 import { parseRoleName, resourceArn, type FunctionSnapshot, type FunctionStatePart, type ResourceKind, type ResourceRef, type ResourceSnapshot, type RoleRef, type RoleSnapshot } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
 import type { BaselineRefusal } from '../baseline/baseline-integrity';
 import { judgeRestores } from '../baseline/restore-judgement';
 import { exemptionTagAdoption } from '../executor/exemptions';
-import { resourcesWithRoles } from './event-resources';
+import { resourcesOf, resourcesWithRoles } from './event-resources';
 
 /** A rule's finding on one resource, ready for the responder and the notifier. */
 export interface Finding {
@@ -43,6 +43,8 @@ export interface EvaluationResult {
   readonly eventName: string;
   /** Why the event was ignored before any rule ran, or null. */
   readonly ignored: string | null;
+  /** The same, as a code (absent when the event was judged). */
+  readonly ignoredCode?: IgnoreCode;
   /** The resources evaluated (ARNs). */
   readonly resources: readonly string[];
   readonly findings: readonly Finding[];
@@ -126,14 +128,20 @@ export class Engine {
   async evaluateParsed(event: CloudTrailEvent): Promise<EvaluationResult> {
     const { detail } = event;
     const base = { eventId: detail.eventID, eventName: detail.eventName };
-    const ignored = ignoreReason(detail, this.options.config.remediatorRoleName);
-    if (ignored !== null) return { ...base, ignored, resources: [], findings: [] };
+    const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why.detail, ignoredCode: why.code, resources: [], findings: [] });
+    const refusal = intakeRefusal(event, this.options.config);
+    if (refusal !== null) return skip(refusal);
     const rules = this.rulesFor(detail.eventSource, detail.eventName);
-    if (rules.length === 0) {
-      return { ...base, ignored: `no rule watches ${detail.eventSource} ${normalizeEventName(detail.eventName)}`, resources: [], findings: [] };
-    }
-    const refs = await resourcesWithRoles(event, this.options.reader, rules);
-    if (refs.length === 0) return { ...base, ignored: 'the event names no resource the rules judge', resources: [], findings: [] };
+    if (rules.length === 0) return skip({ code: 'no-rule', detail: `no rule watches ${detail.eventSource} ${normalizeEventName(detail.eventName)}` });
+    // The resources the request names belong to the recording account (checked before anything is read).
+    const named = resourcesOf(event);
+    const recipient = detail.recipientAccountId ?? event.account;
+    const foreign = resourceAccountRefusal(named, recipient);
+    if (foreign !== null) return skip(foreign);
+    const refs = await resourcesWithRoles(event, this.options.reader, rules, named);
+    if (refs.length === 0) return skip({ code: 'no-resource', detail: 'the event names no resource the rules judge' });
+    const reached = resourceAccountRefusal(refs, recipient);
+    if (reached !== null) return skip(reached);
 
     const actor = actorOf(detail);
     const context: RuleContext = {

@@ -76,9 +76,10 @@ export function resourcesOf(event: CloudTrailEvent): ResourceRef[] {
  * `CreatePolicyVersion` (with `setAsDefault`) and `SetDefaultPolicyVersion` (through
  * `reader.rolesWithPolicy`), and the role in a Lambda `CreateFunction` / `UpdateFunctionConfiguration`.
  * Role references carry no path, as in every other event, so finding ids do not depend on the event.
+ * `named` is `resourcesOf(event)` when the caller already has it.
  */
-export async function resourcesWithRoles(event: CloudTrailEvent, reader: StateReader, rules: readonly AnyRule[]): Promise<ResourceRef[]> {
-  const refs = resourcesOf(event);
+export async function resourcesWithRoles(event: CloudTrailEvent, reader: StateReader, rules: readonly AnyRule[], named: readonly ResourceRef[] = resourcesOf(event)): Promise<ResourceRef[]> {
+  const refs = [...named];
   const { detail } = event;
   if (detail.eventSource !== IAM_SOURCE && !ROLE_SETTING_EVENTS.has(normalizeEventName(detail.eventName))) return refs;
   if (!rules.some((rule) => rule.resourceType === 'iam-role')) return refs.filter((ref) => ref.kind !== 'iam-role');

@@ -27,6 +27,8 @@ export const UserIdentitySchema = z.looseObject({
   sessionContext: z
     .looseObject({
       sessionIssuer: SessionIssuerSchema.optional(),
+      /** Set by the caller of AssumeRole (`SourceIdentity`), unchangeable within the session. */
+      sourceIdentity: z.string().optional(),
     })
     .optional(),
 });

@@ -1,31 +1,110 @@
 /**
- * Intake decisions taken before any rule runs: failed calls and the bot's own calls are
- * ignored, with the reason reported; the actor of a change is extracted for reports.
+ * Intake decisions taken before any rule runs, each a typed, reported refusal (never a throw):
+ * failed calls, regions the bot does not watch, events recorded outside the organization or naming a
+ * resource of another account, and the bot's own calls — recognised exactly (role ARN of the recipient
+ * account with path `/`, a session name the responder sets, the bot's source identity). The actor of a
+ * change is extracted for reports.
  */
 import type { Actor } from '../../../rules/rule';
-import type { CloudTrailDetail, UserIdentity } from './cloudtrail-event';
+import type { WardenConfig } from '../config/config';
+import { isResponderSessionName, WARDEN_SOURCE_IDENTITY } from '../self/own-sessions';
+import { iamRegionFor, partitionOf, type ResourceRef } from '../state/resources';
+import type { CloudTrailDetail, CloudTrailEvent } from './cloudtrail-event';
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[^/]+\/)*([^/]+)$/;
+/** Why an event was not judged: a low-cardinality code (metric dimension, tests) beside a sentence for people. */
+export type IgnoreCode =
+  | 'invalid-event'
+  | 'oversized-event'
+  | 'failed-call'
+  | 'invalid-region'
+  | 'outside-organization'
+  | 'resource-account-mismatch'
+  | 'own-action'
+  | 'no-rule'
+  | 'no-resource';
 
-/**
- * True when the call was made by a session of the bot's remediator role. Matches the session
- * issuer exactly (role name and ARN, path allowed): `WardenRemediator-dev` is somebody else.
- */
-export function isOwnAction(identity: UserIdentity, remediatorRoleName: string): boolean {
-  if (identity.type !== 'AssumedRole') return false;
-  const issuer = identity.sessionContext?.sessionIssuer;
-  if (issuer?.type !== 'Role' || issuer.arn === undefined) return false;
-  const match = ROLE_ARN.exec(issuer.arn);
-  return match?.[1] === remediatorRoleName && (issuer.userName === undefined || issuer.userName === remediatorRoleName);
+export interface Ignored {
+  readonly code: IgnoreCode;
+  readonly detail: string;
 }
 
-/** Why an event is ignored before any rule runs, or null when it goes on. */
-export function ignoreReason(detail: CloudTrailDetail, remediatorRoleName: string): string | null {
-  if (detail.errorCode !== undefined && detail.errorCode !== '') {
-    return `failed call (${detail.errorCode}): nothing changed`;
+const ACCOUNT_ID = /^\d{12}$/;
+/** `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `us-iso-east-1`, `us-isob-east-1`. */
+const REGION_SHAPE = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+
+/**
+ * True when the call was made by the bot's own remediator session in the account that recorded it:
+ * identity type `AssumedRole` of that account; session issuer exactly
+ * `arn:<partition>:iam::<recipient account>:role/<remediatorRoleName>` (path `/`, partition of the
+ * event's region); a session name the responder sets (`warden-read`, `warden-wf-…`); and the source
+ * identity the responder sets on AssumeRole. Anything else — the role's name in another account or under
+ * a path, another session name, no source identity — is somebody else's change.
+ */
+export function isOwnAction(detail: Pick<CloudTrailDetail, 'userIdentity' | 'recipientAccountId' | 'awsRegion'>, remediatorRoleName: string): boolean {
+  const identity = detail.userIdentity;
+  const account = detail.recipientAccountId;
+  if (identity.type !== 'AssumedRole' || account === undefined || !ACCOUNT_ID.test(account) || identity.accountId !== account) return false;
+  const partition = partitionOf(detail.awsRegion);
+  const issuer = identity.sessionContext?.sessionIssuer;
+  if (issuer?.type !== 'Role' || issuer.arn !== `arn:${partition}:iam::${account}:role/${remediatorRoleName}`) return false;
+  if (issuer.userName !== undefined && issuer.userName !== remediatorRoleName) return false;
+  if (issuer.accountId !== undefined && issuer.accountId !== account) return false;
+  const sessionPrefix = `arn:${partition}:sts::${account}:assumed-role/${remediatorRoleName}/`;
+  if (identity.arn?.startsWith(sessionPrefix) !== true || !isResponderSessionName(identity.arn.slice(sessionPrefix.length))) return false;
+  return identity.sessionContext?.sourceIdentity === WARDEN_SOURCE_IDENTITY;
+}
+
+/** The regions events may come from: the watched ones and the IAM region of their partitions (IAM events arrive there). */
+function watchedRegions(config: Pick<WardenConfig, 'deployment'>): ReadonlySet<string> {
+  return new Set(config.deployment.regions.flatMap((region) => [region, iamRegionFor(region)]));
+}
+
+/** Why the event's region is refused, or null: a region-shaped string that is one of `deployment.regions` (or their IAM region). */
+export function regionRefusal(region: string, config: Pick<WardenConfig, 'deployment'>): Ignored | null {
+  const shown = JSON.stringify(region.length > 40 ? `${region.slice(0, 40)}…` : region);
+  if (!REGION_SHAPE.test(region)) return { code: 'invalid-region', detail: `awsRegion ${shown} is not an AWS region: refused` };
+  if (!watchedRegions(config).has(region)) return { code: 'invalid-region', detail: `region ${region} is not one the bot watches (deployment.regions): refused` };
+  return null;
+}
+
+/**
+ * Why an event is refused for where it was recorded, or null: the envelope `account` and
+ * `detail.recipientAccountId` must both be organization accounts (when the configuration lists them;
+ * with none listed, as in a local simulation, nothing can be read or changed anyway).
+ */
+export function organizationRefusal(event: Pick<CloudTrailEvent, 'account' | 'detail'>, config: Pick<WardenConfig, 'organization'>): Ignored | null {
+  const recipient = event.detail.recipientAccountId;
+  if (recipient === undefined || !ACCOUNT_ID.test(recipient)) return { code: 'outside-organization', detail: 'the event names no recipient account (detail.recipientAccountId): refused' };
+  const members = config.organization.accounts;
+  if (members.length === 0) return null;
+  for (const account of [event.account, recipient]) {
+    if (!members.includes(account)) return { code: 'outside-organization', detail: `account ${account} is not in the organization: refused` };
   }
-  if (isOwnAction(detail.userIdentity, remediatorRoleName)) {
-    return `the bot's own action (role ${remediatorRoleName})`;
+  return null;
+}
+
+/**
+ * Why an event is refused for the resources it names, or null: each resource must be in the account
+ * that recorded the event (a call recorded in one account cannot make the bot act on another's
+ * resource). A trail is the exception: an organization trail lives in the management account and is
+ * managed from a delegated administrator account; its rule only restores logging on the trail's real state.
+ */
+export function resourceAccountRefusal(refs: readonly ResourceRef[], recipientAccountId: string): Ignored | null {
+  const foreign = refs.find((ref) => ref.kind !== 'cloudtrail-trail' && ref.account !== recipientAccountId);
+  if (foreign === undefined) return null;
+  return { code: 'resource-account-mismatch', detail: `the event, recorded in account ${recipientAccountId}, names a resource of account ${foreign.account}: refused` };
+}
+
+/** Why an event is ignored before any rule runs, or null when it goes on (checked in this order). */
+export function intakeRefusal(event: Pick<CloudTrailEvent, 'account' | 'detail'>, config: Pick<WardenConfig, 'organization' | 'deployment' | 'remediatorRoleName'>): Ignored | null {
+  const { detail } = event;
+  if (detail.errorCode !== undefined && detail.errorCode !== '') {
+    return { code: 'failed-call', detail: `failed call (${detail.errorCode}): nothing changed` };
+  }
+  const refusal = regionRefusal(detail.awsRegion, config) ?? organizationRefusal(event, config);
+  if (refusal !== null) return refusal;
+  if (isOwnAction(detail, config.remediatorRoleName)) {
+    return { code: 'own-action', detail: `the bot's own action (role ${config.remediatorRoleName})` };
   }
   return null;
 }

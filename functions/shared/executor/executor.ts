@@ -16,9 +16,23 @@ import { decidedExemption, EXEMPT_TAG, exemptionFor, honouredExemptionTags } fro
 import { inversePlan, RESTORE_EXPIRY_DAYS } from './inverse-plans';
 import { describePlanBlock, planBlock } from './plan-guard';
 import type { TagsOf } from './resource-tags';
-import type { ExecutionOutcome } from './outcome';
+import { breakerScopeText, type BreakerScope, type ExecutionOutcome } from './outcome';
 
 export const CIRCUIT_BREAKER_COUNTER = 'auto-remediations';
+
+/**
+ * The counters an automatic remediation of a finding draws on, in the order they are taken: the principal whose
+ * change it reverts (when known), the finding's account, then the organization. Each has its own limit and
+ * trips (and alerts) on its own, so one account's or one principal's burst never holds back another account.
+ */
+export function breakerCounters(finding: Pick<Finding, 'account' | 'actor'>, limits: WardenConfig['circuitBreaker']): readonly { readonly scope: BreakerScope; readonly key: string; readonly name: string; readonly limit: number }[] {
+  const principal = finding.actor?.sessionIssuerArn ?? finding.actor?.arn;
+  return [
+    ...(principal === undefined ? [] : [{ scope: 'principal' as const, key: principal, name: `${CIRCUIT_BREAKER_COUNTER}#principal#${principal}`, limit: limits.maxPerPrincipal }]),
+    { scope: 'account', key: finding.account, name: `${CIRCUIT_BREAKER_COUNTER}#account#${finding.account}`, limit: limits.maxRemediations },
+    { scope: 'global', key: 'global', name: `${CIRCUIT_BREAKER_COUNTER}#global`, limit: limits.maxGlobal },
+  ];
+}
 
 export interface ExecutorOptions {
   readonly config: WardenConfig;
@@ -137,7 +151,7 @@ export class Executor {
     }
     if (finding.mode === 'approve') return this.pendingApproval(finding, context.eventId, plan, 'approve', undefined);
 
-    const breaker = await this.takeBudget();
+    const breaker = await this.takeBudget(finding);
     if (breaker !== null) return this.pendingApproval(finding, context.eventId, plan, 'approve', breaker);
     const outcome = await this.runPlan(finding, context.eventId, plan);
     return outcome.status === 'remediated' ? this.offerRestore(finding, context.eventId, plan, outcome) : outcome;
@@ -257,15 +271,21 @@ export class Executor {
     return action.describe(action.paramsSchema.parse(plan.params));
   }
 
-  /** Null when an automatic remediation may run; else the open breaker (after raising the alert once per window). */
-  private async takeBudget(): Promise<NonNullable<ExecutionOutcome['circuitBreaker']> | null> {
-    const { maxRemediations, windowMinutes } = this.options.config.circuitBreaker;
-    const windowMs = windowMinutes * 60_000;
+  /**
+   * Null when an automatic remediation may run; else the first counter that is exhausted (after raising its
+   * alert once per window and counter). A counter taken before an exhausted one keeps its count.
+   */
+  private async takeBudget(finding: Finding): Promise<NonNullable<ExecutionOutcome['circuitBreaker']> | null> {
+    const limits = this.options.config.circuitBreaker;
+    const windowMs = limits.windowMinutes * 60_000;
     const windowStart = new Date(Math.floor(this.now().getTime() / windowMs) * windowMs);
-    const taken = await this.options.store.incrementCounter({ name: CIRCUIT_BREAKER_COUNTER, windowStart, windowSeconds: windowMinutes * 60, limit: maxRemediations });
-    if (taken.allowed) return null;
-    const justTripped = await this.options.store.markCounterTripped({ name: CIRCUIT_BREAKER_COUNTER, windowStart });
-    return { justTripped, limit: maxRemediations, windowMinutes, windowStart: windowStart.toISOString() };
+    for (const counter of breakerCounters(finding, limits)) {
+      const taken = await this.options.store.incrementCounter({ name: counter.name, windowStart, windowSeconds: limits.windowMinutes * 60, limit: counter.limit });
+      if (taken.allowed) continue;
+      const justTripped = await this.options.store.markCounterTripped({ name: counter.name, windowStart });
+      return { justTripped, scope: counter.scope, key: counter.key, limit: counter.limit, windowMinutes: limits.windowMinutes, windowStart: windowStart.toISOString() };
+    }
+    return null;
   }
 
   private async pendingApproval(
@@ -282,7 +302,7 @@ export class Executor {
     const why =
       breaker === undefined
         ? 'waiting for an approver'
-        : `circuit breaker open (more than ${String(breaker.limit)} automatic remediations within ${String(breaker.windowMinutes)} minutes): waiting for an approver`;
+        : `circuit breaker open (more than ${String(breaker.limit)} automatic remediations ${breakerScopeText(breaker)} within ${String(breaker.windowMinutes)} minutes): waiting for an approver`;
     return this.outcome(finding, eventId, {
       status: 'pending-approval',
       effectiveMode,

@@ -10,6 +10,8 @@ import type { WardenConfig } from '../config/config';
 import { exemptionFields, type Integrity, type IntegrityFailure } from '../store/integrity';
 import { normalizeEventName } from '../event/event-names';
 import type { StateStore } from '../store/state-store';
+import { isCentralStackResource } from '../self/central-resources';
+import { isMemberTemplateResource } from '../self/member-resources';
 import { anyArnPattern, arnMatches, unqualifiedArn } from './arn-pattern';
 
 export const EXEMPT_TAG = 'warden:exempt';
@@ -92,31 +94,24 @@ export function honouredExemptionTags(current: Tags | null | undefined, baseline
   return sameExemptionTags(now, baseline) ? now : null;
 }
 
-/** The ARN patterns of the bot's own resources: the configured ones plus names starting with the stack prefix. */
+/**
+ * The configured ARN patterns of the bot's own resources (`selfProtection.resources`). The central stack's
+ * resources and the member template's are recognised exactly, by {@link isProtectedResource}, not by pattern.
+ */
 export function protectedResourcePatterns(config: WardenConfig): readonly string[] {
-  const prefix = config.selfProtection.stackPrefix;
-  return [
-    ...config.selfProtection.resources,
-    `arn:*:lambda:*:*:function:${prefix}*`,
-    `arn:*:iam::*:role/${prefix}*`,
-    `arn:*:iam::*:role/*/${prefix}*`,
-    `arn:*:iam::*:role/${config.remediatorRoleName}`,
-    `arn:*:iam::*:role/${config.auditRoleName}`,
-    `arn:*:events:*:*:rule/${prefix}*`,
-    `arn:*:events:*:*:rule/*/${prefix}*`,
-    `arn:*:events:*:*:event-bus/${prefix}*`,
-    `arn:*:dynamodb:*:*:table/${prefix}*`,
-    `arn:*:sqs:*:*:${prefix}*`,
-    `arn:*:sns:*:*:${prefix}*`,
-  ];
+  return config.selfProtection.resources;
 }
 
-/** The bot's own patterns as one expression, and the answers already given, per config (a rule asks for every function event). */
+/** The configured patterns as one expression, and the answers already given, per config (a rule asks for every function event). */
 const protectedMatchers = new WeakMap<WardenConfig, { readonly matcher: RegExp; readonly answers: Map<string, boolean> }>();
 /** Answers kept per config; past this the memo starts over (a container sees a bounded set of ARNs). */
 const MAX_REMEMBERED_ARNS = 10_000;
 
-/** True when the resource is one of the bot's own (a qualified function counts as its function). */
+/**
+ * True when the resource is one of the bot's own: the central stack's in the security account, exactly what
+ * the member template creates in any account, or one of `selfProtection.resources` (a qualified function
+ * counts as its function). A member account's `WardenPayments` is an ordinary function.
+ */
 export function isProtectedResource(config: WardenConfig, arn: string): boolean {
   let entry = protectedMatchers.get(config);
   if (entry === undefined) {
@@ -125,7 +120,7 @@ export function isProtectedResource(config: WardenConfig, arn: string): boolean 
   }
   let answer = entry.answers.get(arn);
   if (answer === undefined) {
-    answer = entry.matcher.test(arn) || entry.matcher.test(unqualifiedArn(arn));
+    answer = entry.matcher.test(arn) || entry.matcher.test(unqualifiedArn(arn)) || isCentralStackResource(config, arn) || isMemberTemplateResource(config, arn);
     if (entry.answers.size >= MAX_REMEMBERED_ARNS) entry.answers.clear();
     entry.answers.set(arn, answer);
   }

@@ -48,10 +48,34 @@ export interface ExecutionOutcome {
   readonly exemption?: { readonly kind: string; readonly reason: string };
   /** Why the bot does not run the plan itself (`manual`, `refused`). */
   readonly blocked?: { readonly kind: 'iam-writes-off' | 'administrative-role' | 'own-role'; readonly reason: string };
-  readonly circuitBreaker?: { readonly justTripped: boolean; readonly limit: number; readonly windowMinutes: number; readonly windowStart: string };
   /** Stored items that failed their integrity check while this finding was handled (each raises a critical alert). */
   readonly integrityFailures?: readonly IntegrityFailure[];
+  /** The circuit breaker that held an automatic remediation back: which counter (an account, a principal, or all), its limit and window. */
+  readonly circuitBreaker?: {
+    readonly justTripped: boolean;
+    readonly scope: BreakerScope;
+    /** The account id, the principal's ARN, or `global`. */
+    readonly key: string;
+    readonly limit: number;
+    readonly windowMinutes: number;
+    readonly windowStart: string;
+  };
   readonly at: string;
+}
+
+/** What a circuit breaker counts: one account's automatic remediations, one principal's reverted changes, or all. */
+export type BreakerScope = 'account' | 'principal' | 'global';
+
+/** `in account 111122223333`, `of changes by arn:…`, `in the organization`. */
+export function breakerScopeText(breaker: Pick<NonNullable<ExecutionOutcome['circuitBreaker']>, 'scope' | 'key'>): string {
+  switch (breaker.scope) {
+    case 'account':
+      return `in account ${breaker.key}`;
+    case 'principal':
+      return `of changes by ${breaker.key}`;
+    case 'global':
+      return 'in the organization';
+  }
 }
 
 /** True when an API call was attempted against the account. */

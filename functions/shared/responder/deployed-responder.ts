@@ -17,6 +17,7 @@ import { CloudTrailStateReader, withTrailReader } from '../aws/cloudtrail-state-
 import { CrossAccountCredentials } from '../aws/credentials';
 import { LambdaStateReader } from '../aws/lambda-state-reader';
 import { parseConfigJson } from '../config/config';
+import { withCentralStack } from '../self/central-resources';
 import type { ResponderEnv } from '../env';
 import { Executor } from '../executor/executor';
 import { tagsFromReader } from '../executor/resource-tags';
@@ -38,7 +39,7 @@ export interface DeployedResponder {
 
 /** Builds the responder the Lambda handler runs (once per container). */
 export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
-  const config = parseConfigJson(env.configJson, 'WARDEN_CONFIG');
+  const config = withCentralStack(parseConfigJson(env.configJson, 'WARDEN_CONFIG'), { securityAccount: env.securityAccount, stackName: env.centralStackName });
   const own = <C extends object>(client: C): C => tracer.captureAWSv3Client(client);
   const credentials = new CrossAccountCredentials({ sts: own(new STSClient(clientConfig(env.region))), config });
   const clients = new AccountClients({ credentials, onClient: (client) => tracer.captureAWSv3Client(client) });

@@ -8,6 +8,8 @@ import { AccountNotInOrganizationError } from '../aws/credentials';
 import { Engine, type Finding } from '../engine/engine';
 import { InvalidEventError } from '../errors';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
+import { boundEvent } from '../event/event-size';
+import type { IgnoreCode, Ignored } from '../event/intake';
 import type { Executor } from '../executor/executor';
 import { actionAttempted, type ExecutionOutcome } from '../executor/outcome';
 import { silentTelemetry, type Telemetry } from '../observability';
@@ -32,19 +34,11 @@ export interface ResponseRecord {
   readonly eventId: string;
   readonly eventName: string;
   readonly ignored: string | null;
+  /** Why, as a code (absent when the event was judged). */
+  readonly ignoredCode?: IgnoreCode;
   readonly findings: readonly Finding[];
   /** One per finding, in the same order (`duplicate` when another delivery handled it). */
   readonly outcomes: readonly ExecutionOutcome[];
-}
-
-/** A low-cardinality metric dimension for why an event was ignored. */
-export function ignoredReasonCode(reason: string): string {
-  if (reason.startsWith('failed call')) return 'failed-call';
-  if (reason.startsWith("the bot's own")) return 'own-action';
-  if (reason.startsWith('no rule')) return 'no-rule';
-  if (reason.startsWith('the event names no resource')) return 'no-resource';
-  if (reason.startsWith('account ')) return 'outside-organization';
-  return 'other';
 }
 
 /** The events one handled finding puts on the bus. */
@@ -79,14 +73,21 @@ export class Responder {
   }
 
   /**
-   * Handles one EventBridge delivery.
+   * Handles one EventBridge delivery. An event too large to have come from EventBridge is refused (a
+   * reported, typed refusal, nothing stored); an over-long string field is truncated first.
    * @throws InvalidEventError for input that is not a CloudTrail event; any unexpected error (state
    * unreadable, store or bus unavailable) is rethrown so the invocation is retried, then dead-lettered.
    */
   async handle(input: unknown): Promise<ResponseRecord> {
+    const bounded = boundEvent(input);
+    if (!bounded.ok) return this.refuse({ eventId: textField(input, 'eventID'), eventName: textField(input, 'eventName') }, bounded);
+    if (bounded.truncated.length > 0) {
+      this.telemetry.count('TruncatedFields');
+      this.telemetry.warn('over-long fields truncated', { eventId: textField(input, 'eventID'), fields: bounded.truncated });
+    }
     let event: CloudTrailEvent;
     try {
-      event = parseCloudTrailEvent(input);
+      event = parseCloudTrailEvent(bounded.event);
     } catch (e: unknown) {
       if (e instanceof InvalidEventError) {
         this.telemetry.count('IgnoredEvents', { name: 'Reason', value: 'invalid-event' });
@@ -97,24 +98,28 @@ export class Responder {
     return this.handleParsed(event);
   }
 
+  /** Reports an event that is not judged, and the record saying why. */
+  private refuse(base: { readonly eventId: string; readonly eventName: string }, why: Ignored): ResponseRecord {
+    this.telemetry.count('IgnoredEvents', { name: 'Reason', value: why.code });
+    const attributes = { ...base, code: why.code, reason: why.detail };
+    // Routine skips are information; a refusal (outside the organization, bogus region, oversized) is a warning.
+    if (why.code === 'own-action' || why.code === 'failed-call' || why.code === 'no-rule' || why.code === 'no-resource') this.telemetry.info('event ignored', attributes);
+    else this.telemetry.warn('event refused', attributes);
+    return { ...base, ignored: why.detail, ignoredCode: why.code, findings: [], outcomes: [] };
+  }
+
   /** As {@link handle}, for an event already validated. */
   async handleParsed(event: CloudTrailEvent): Promise<ResponseRecord> {
     const { detail } = event;
+    const base = { eventId: detail.eventID, eventName: detail.eventName };
     let result;
     try {
       result = await this.engine.evaluateParsed(event);
     } catch (e: unknown) {
       if (!(e instanceof AccountNotInOrganizationError)) throw e;
-      const ignored = `account ${e.account} is not in the organization: refused`;
-      this.telemetry.count('IgnoredEvents', { name: 'Reason', value: 'outside-organization' });
-      this.telemetry.warn('event from an account outside the organization', { eventId: detail.eventID, eventName: detail.eventName, account: e.account });
-      return { eventId: detail.eventID, eventName: detail.eventName, ignored, findings: [], outcomes: [] };
+      return this.refuse(base, { code: 'outside-organization', detail: `account ${e.account} is not in the organization: refused` });
     }
-    if (result.ignored !== null) {
-      this.telemetry.count('IgnoredEvents', { name: 'Reason', value: ignoredReasonCode(result.ignored) });
-      this.telemetry.info('event ignored', { eventId: result.eventId, eventName: result.eventName, reason: result.ignored });
-      return { eventId: result.eventId, eventName: result.eventName, ignored: result.ignored, findings: [], outcomes: [] };
-    }
+    if (result.ignored !== null) return this.refuse(base, { code: result.ignoredCode ?? 'invalid-event', detail: result.ignored });
     const refusals = result.baselineRefusals ?? [];
     if (refusals.length > 0) {
       // Read in memory from the items the evaluation read anyway; the alert names resource and check only.
@@ -163,4 +168,11 @@ export class Responder {
       this.telemetry.info('finding handled', attributes);
     }
   }
+}
+
+/** A short string field of the event's detail (for reports about an event that is not parsed), or `(unknown)`. */
+function textField(input: unknown, name: 'eventID' | 'eventName'): string {
+  const detail = typeof input === 'object' && input !== null ? (input as { detail?: unknown }).detail : undefined;
+  const value = typeof detail === 'object' && detail !== null ? (detail as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'string' && value.length <= 128 ? value : '(unknown)';
 }

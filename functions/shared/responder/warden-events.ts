@@ -8,7 +8,7 @@ import type { DecisionDetail } from '../approval/decision';
 import type { BaselineRefusal } from '../baseline/baseline-integrity';
 import type { Finding } from '../engine/engine';
 import { WardenError } from '../errors';
-import type { ExecutionOutcome } from '../executor/outcome';
+import { breakerScopeText, type ExecutionOutcome } from '../executor/outcome';
 import type { IntegrityFailure } from '../store/integrity';
 
 export const EVENT_SOURCE = 'lambda-warden';
@@ -60,7 +60,12 @@ export function circuitBreakerEvent(outcome: ExecutionOutcome): WardenEvent {
     detail: {
       kind: 'circuit-breaker-open',
       severity: 'critical',
-      summary: `More than ${String(breaker?.limit)} automatic remediations within ${String(breaker?.windowMinutes)} minutes: auto is switched to approve until the window ends.`,
+      summary:
+        breaker === undefined
+          ? 'Circuit breaker open: auto is switched to approve until the window ends.'
+          : `More than ${String(breaker.limit)} automatic remediations ${breakerScopeText(breaker)} within ${String(breaker.windowMinutes)} minutes: auto is switched to approve there until the window ends.`,
+      scope: breaker?.scope,
+      key: breaker?.key,
       windowStart: breaker?.windowStart,
       triggeredBy: { findingId: outcome.findingId, ruleId: outcome.ruleId, resource: outcome.resource },
     },

@@ -12,6 +12,7 @@ import type { BaselineKeeper } from '../baseline/baseline-keeper';
 import { deployedBaselines } from '../baseline/deployed-baselines';
 import { CrossAccountCredentials } from '../aws/credentials';
 import { parseConfigJson } from '../config/config';
+import { withCentralStack } from '../self/central-resources';
 import type { ScannerEnv } from '../env';
 import { powertoolsTelemetry, tracer } from '../observability';
 import { EventBridgeSink } from '../responder/warden-events';
@@ -30,7 +31,7 @@ export type DeployedScan = (item: unknown) => Promise<ScheduledScanResult>;
  * deployed keepers).
  */
 export function createDeployedScan(env: ScannerEnv, options: { readonly baselines?: BaselineKeeper } = {}): DeployedScan {
-  const config = parseConfigJson(env.configJson, 'WARDEN_CONFIG');
+  const config = withCentralStack(parseConfigJson(env.configJson, 'WARDEN_CONFIG'), { securityAccount: env.securityAccount, stackName: env.centralStackName });
   const own = <C extends object>(client: C): C => tracer.captureAWSv3Client(client);
   const credentials = new CrossAccountCredentials({ sts: own(new STSClient(clientConfig(env.region))), config, roleName: config.auditRoleName });
   const documents = DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } });

@@ -43,3 +43,20 @@ export function memberRoleOf(config: Pick<WardenConfig, 'remediatorRoleName' | '
   if (FORWARDER_ROLE_NAME.test(roleName)) return 'forwarder';
   return null;
 }
+
+/** ARN: partition, service, region, account, resource. */
+const ARN = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):(\d{12}):(.+)$/;
+
+/**
+ * True for a resource the member template creates, in any account: a forwarding rule on the default bus
+ * (`rule/warden-forward-<service>`), or the remediator, audit or forwarder role (path `/`). Nothing else —
+ * the template creates no function, and a member's `WardenPayments` function or role is an ordinary one.
+ */
+export function isMemberTemplateResource(config: Pick<WardenConfig, 'remediatorRoleName' | 'auditRoleName'>, arn: string): boolean {
+  const match = ARN.exec(arn);
+  if (match === null) return false;
+  const [, service, , , resource = ''] = match;
+  if (service === 'events') return resource.startsWith('rule/') && isForwardingRuleName(resource.slice('rule/'.length));
+  if (service === 'iam') return resource.startsWith('role/') && !resource.slice('role/'.length).includes('/') && memberRoleOf(config, resource.slice('role/'.length)) !== null;
+  return false;
+}

@@ -24,6 +24,8 @@ const ENV = {
   WARDEN_BASELINE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:999988887777:secret:warden/baseline-key-AbCdEf',
   WARDEN_RECORD_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:999988887777:secret:warden/record-key-GhIjKl',
   WARDEN_EXEMPTION_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:999988887777:secret:warden/exemption-key-MnOpQr',
+  WARDEN_SECURITY_ACCOUNT: '999988887777',
+  WARDEN_STACK_NAME: 'WardenCentral',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
 };
@@ -76,7 +78,10 @@ describe('responder handler', () => {
     ]);
     expect([...table.items.values()].map((item) => [item.pk, item.status ?? item.count])).toEqual([
       [`FINDING#${record.findings[0]?.id ?? ''}`, 'done'],
-      ['COUNTER#auto-remediations', 1],
+      // The circuit breaker's counters: the principal whose change was reverted, its account, the organization.
+      [`COUNTER#auto-remediations#principal#arn:aws:iam::${ACCOUNT}:user/alice`, 1],
+      [`COUNTER#auto-remediations#account#${ACCOUNT}`, 1],
+      ['COUNTER#auto-remediations#global', 1],
       // The record behind Slack's "Restore" button (issue #6): the inverse plan, pending.
       [`APPROVAL#${record.outcomes[0]?.restore?.id ?? 'none'}`, 'pending'],
     ]);
@@ -149,7 +154,7 @@ describe('responder handler', () => {
     await expect(handler({ 'detail-type': 'AWS API Call via CloudTrail' })).rejects.toThrow(/Invalid CloudTrail event/);
   });
 
-  it.each(['AWS_REGION', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', 'WARDEN_CONFIG', 'WARDEN_BASELINE_KEY_SECRET_ARN', 'WARDEN_RECORD_KEY_SECRET_ARN', 'WARDEN_EXEMPTION_KEY_SECRET_ARN'])('refuses to start without %s', (name) => {
+  it.each(['AWS_REGION', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', 'WARDEN_CONFIG', 'WARDEN_BASELINE_KEY_SECRET_ARN', 'WARDEN_RECORD_KEY_SECRET_ARN', 'WARDEN_EXEMPTION_KEY_SECRET_ARN', 'WARDEN_SECURITY_ACCOUNT', 'WARDEN_STACK_NAME'])('refuses to start without %s', (name) => {
     const env = { ...ENV, [name]: '' };
     expect(() => readResponderEnv(env)).toThrow(MissingEnvironmentError);
     expect(() => readResponderEnv(env)).toThrow(name);

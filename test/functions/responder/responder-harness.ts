@@ -68,7 +68,7 @@ export interface Harness {
   /** Judges a resource as the scheduled scan does (no event), on the responder's baselines. */
   scan(ref: ResourceRef): Promise<void>;
   /** AssumeRole requests made. */
-  readonly assumeRoles: { RoleArn?: string; RoleSessionName?: string }[];
+  readonly assumeRoles: { RoleArn?: string; RoleSessionName?: string; SourceIdentity?: string }[];
   readonly events: EmittedEvent[];
   eventsOf(detailType: string): EmittedEvent[];
   /** Moves the clock. */
@@ -87,8 +87,8 @@ export function createHarness(options: { config?: WardenConfig; onCommand?: (com
 
   const assumeRoles: Harness['assumeRoles'] = [];
   const sts = mockClient(STSClient);
-  sts.on(AssumeRoleCommand).callsFake((input: { RoleArn?: string; RoleSessionName?: string }) => {
-    assumeRoles.push({ RoleArn: input.RoleArn, RoleSessionName: input.RoleSessionName });
+  sts.on(AssumeRoleCommand).callsFake((input: { RoleArn?: string; RoleSessionName?: string; SourceIdentity?: string }) => {
+    assumeRoles.push({ RoleArn: input.RoleArn, RoleSessionName: input.RoleSessionName, ...(input.SourceIdentity === undefined ? {} : { SourceIdentity: input.SourceIdentity }) });
     return { Credentials: { AccessKeyId: 'ASIAFAKEFAKEFAKE', SecretAccessKey: 'not-a-secret', SessionToken: 'token', Expiration: new Date(now + 3_600_000) } };
   });
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../../functions/shared/errors';
 import { approvalId } from '../../../functions/shared/executor/executor';
 import type { ExecutionOutcome } from '../../../functions/shared/executor/outcome';
-import { ACCOUNT, FOREIGN_ACCOUNT, FUNCTION_ARN, FUNCTION_NAME, LAYER_VERSION, REGION } from '../../fixtures/accounts';
+import { ACCOUNT, FOREIGN_ACCOUNT, FUNCTION_ARN, FUNCTION_NAME, LAYER_VERSION, ORG_ACCOUNT, REGION } from '../../fixtures/accounts';
 import { addLayerVersionPermissionEvent, addPermissionEvent, assumedRole, createFunctionUrlConfigEvent, identities, lambdaEvent } from '../../fixtures/cloudtrail';
 import { createHarness, harnessConfig, BUS, type Harness } from './responder-harness';
 
@@ -108,8 +108,11 @@ describe('responder (end to end on the in-memory account)', () => {
     expect(ignored.ignored).toMatch(/bot's own action/);
     expect(harness.events).toEqual([]);
 
-    const botFunction = 'WardenResponder';
-    const change = addPermissionEvent({ functionName: botFunction, statementId: 'open', principal: '*' });
+    // The bot's own function is the central stack's, in the security account (issue #12: not any `Warden*` name).
+    harness.dispose();
+    harness = createHarness({ config: harnessConfig({ selfProtection: { securityAccount: ORG_ACCOUNT, centralStack: 'WardenCentral' } }) });
+    const botFunction = `arn:aws:lambda:${REGION}:${ORG_ACCOUNT}:function:WardenCentral-ResponderFunction12AB-x1y2z3`;
+    const change = addPermissionEvent({ functionName: botFunction, statementId: 'open', principal: '*' }, { account: ORG_ACCOUNT });
     harness.account.replay(change);
     const record = await harness.responder.handle(change);
     expect(statuses(record.outcomes).sort()).toEqual(['function-public-access:exempt', 'warden-function-changed:alerted']);

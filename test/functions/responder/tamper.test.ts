@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCOUNT, ORG_ACCOUNT, REGION } from '../../fixtures/accounts';
 import { cloudTrailEvent, iamUser, identities } from '../../fixtures/cloudtrail';
+import { forwardingRuleName } from '../../../functions/shared/self/member-resources';
 import { createHarness, type Harness } from './responder-harness';
+
+/** A forwarding rule under the name the member template really gives it. */
+const FORWARDING_RULE = forwardingRuleName('lambda');
 
 const TRAIL = { kind: 'cloudtrail-trail', account: ACCOUNT, region: REGION, trailName: 'management' } as const;
 const TRAIL_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/management`;
@@ -73,15 +77,15 @@ describe('trail-logging-stopped (end to end)', () => {
 
 describe('warden-forwarding-rule-changed (end to end)', () => {
   it.each([
-    ['DisableRule', { name: 'WardenForwarder' }],
-    ['DeleteRule', { name: 'WardenForwarder', eventBusName: 'default' }],
-    ['RemoveTargets', { rule: 'WardenForwarder', ids: ['warden-bus'] }],
-    ['PutRule', { name: 'WardenForwarder', state: 'DISABLED', eventPattern: '{}' }],
+    ['DisableRule', { name: FORWARDING_RULE }],
+    ['DeleteRule', { name: FORWARDING_RULE, eventBusName: 'default' }],
+    ['RemoveTargets', { rule: FORWARDING_RULE, ids: ['warden-bus'] }],
+    ['PutRule', { name: FORWARDING_RULE, state: 'DISABLED', eventPattern: '{}' }],
   ])('alerts on %s of the bot’s forwarding rule', async (eventName, request) => {
     harness = createHarness();
     const record = await harness.responder.handle(cloudTrailEvent('events.amazonaws.com', eventName, request, { identity: iamUser('mallory') }));
     expect(record.outcomes.map((o) => [o.ruleId, o.status])).toEqual([['warden-forwarding-rule-changed', 'alerted']]);
-    expect(record.findings[0]?.resource).toBe(`arn:aws:events:${REGION}:${ACCOUNT}:rule/WardenForwarder`);
+    expect(record.findings[0]?.resource).toBe(`arn:aws:events:${REGION}:${ACCOUNT}:rule/${FORWARDING_RULE}`);
     expect(harness.eventsOf('Warden Finding')).toHaveLength(1);
   });
 
@@ -89,7 +93,7 @@ describe('warden-forwarding-rule-changed (end to end)', () => {
     harness = createHarness();
     const other = await harness.responder.handle(cloudTrailEvent('events.amazonaws.com', 'DisableRule', { name: 'team-nightly-job' }, { identity: iamUser('alice') }));
     expect(other.findings).toEqual([]);
-    const own = await harness.responder.handle(cloudTrailEvent('events.amazonaws.com', 'PutRule', { name: 'WardenForwarder' }, { identity: identities.remediator() }));
+    const own = await harness.responder.handle(cloudTrailEvent('events.amazonaws.com', 'PutRule', { name: FORWARDING_RULE }, { identity: identities.remediator() }));
     expect(own.ignored).toMatch(/bot's own action/);
     expect(harness.events).toEqual([]);
   });

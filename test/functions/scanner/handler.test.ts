@@ -14,6 +14,8 @@ const ENV = {
   WARDEN_TABLE_NAME: 'WardenState',
   WARDEN_CONFIG: JSON.stringify({ organization: { id: ORG_ID, accounts: [...SCAN_ACCOUNTS] }, dryRun: false }),
   WARDEN_BASELINE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:999988887777:secret:warden/baseline-key-AbCdEf',
+  WARDEN_SECURITY_ACCOUNT: '999988887777',
+  WARDEN_STACK_NAME: 'WardenCentral',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
 };

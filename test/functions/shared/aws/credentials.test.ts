@@ -3,19 +3,20 @@ import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AccountNotInOrganizationError, AssumeRoleError, CrossAccountCredentials, roleSessionName } from '../../../../functions/shared/aws/credentials';
 import { clientConfig } from '../../../../functions/shared/aws/clients';
+import { WARDEN_SOURCE_IDENTITY } from '../../../../functions/shared/self/own-sessions';
 import { parseConfig } from '../../../../functions/shared/config/config';
 import { ACCOUNT, FOREIGN_ACCOUNT, ORG_ACCOUNT } from '../../../fixtures/accounts';
 
 const config = parseConfig({ organization: { accounts: [ACCOUNT, ORG_ACCOUNT] }, remediatorRoleName: 'WardenRemediator' });
 let sts: AwsStub<ServiceInputTypes, ServiceOutputTypes, STSClientResolvedConfig>;
 let now: number;
-let calls: { RoleArn?: string; RoleSessionName?: string }[];
+let calls: { RoleArn?: string; RoleSessionName?: string; SourceIdentity?: string }[];
 
 beforeEach(() => {
   now = Date.parse('2025-03-14T09:30:00Z');
   calls = [];
   sts = mockClient(STSClient);
-  sts.on(AssumeRoleCommand).callsFake((input: { RoleArn?: string; RoleSessionName?: string }) => {
+  sts.on(AssumeRoleCommand).callsFake((input: { RoleArn?: string; RoleSessionName?: string; SourceIdentity?: string }) => {
     calls.push(input);
     return { Credentials: { AccessKeyId: `ASIA${String(calls.length)}`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(now + 3_600_000) } };
   });
@@ -62,6 +63,17 @@ describe('CrossAccountCredentials', () => {
     await perAccount.forAccount(ACCOUNT, 'us-east-1');
     await perAccount.forAccount(ACCOUNT, 'us-east-1', 'wf-2');
     expect(calls).toHaveLength(3);
+  });
+
+  it("marks every remediator session with the bot's source identity, and no audit role session", async () => {
+    await credentials().forAccount(ACCOUNT, 'us-east-1', 'wf-1');
+    const audit = new CrossAccountCredentials({ sts: new STSClient({ region: 'us-east-1' }), config, now: () => new Date(now), roleName: config.auditRoleName });
+    await audit.forAccount(ACCOUNT, 'us-east-1');
+    expect(calls.map((call) => [call.RoleArn, call.SourceIdentity])).toEqual([
+      ['arn:aws:iam::111122223333:role/WardenRemediator', WARDEN_SOURCE_IDENTITY],
+      ['arn:aws:iam::111122223333:role/WardenAuditor', undefined],
+    ]);
+    expect(WARDEN_SOURCE_IDENTITY).toMatch(/^[\w+=,.@-]{2,64}$/);
   });
 
   it('refuses an account outside the organization without calling STS', async () => {

@@ -31,7 +31,7 @@ describe('resolveMode', () => {
     const defaults = parseConfig({});
     expect([defaults.approvalExpiryHours, defaults.circuitBreaker, defaults.selfProtection, defaults.exemptions]).toEqual([
       24,
-      { maxRemediations: 10, windowMinutes: 15 },
+      { maxRemediations: 10, windowMinutes: 15, maxPerPrincipal: 5, maxGlobal: 100 },
       { stackPrefix: 'Warden', resources: [] },
       { resources: [], tagPrincipals: [] },
     ]);
