@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WardenConfig } from '../functions/shared/config/config';
 import type { AnyRule } from '../rules/rule';
-import { FORWARDING_RULE_PREFIX, forwarderRoleName, forwardingRuleName } from '../functions/shared/self/member-resources';
+import { FORWARDING_RULE_PREFIX, forwarderRoleName, forwardingRuleName, HEARTBEAT_RULE_NAME } from '../functions/shared/self/member-resources';
 import { forwardingPatterns, type ForwardingPattern } from './event-patterns';
 import { suppressMemberFindings } from './nag-suppressions';
 import { ACTIONS_WITHOUT_RESOURCE, actionsByService, auditorActions, remediatorActions } from './remediator-permissions';
@@ -122,6 +122,25 @@ export class MemberStack extends Stack {
     );
     addRules(forwardingPatterns(rules, { global: false }));
     addRules(forwardingPatterns(rules, { global: true }), isUsEast1);
+
+    // Silence is a signal: every region sends its scheduled event to the central bus along the same path
+    // (target, forwarder role, dead-letter queue); the central check reports an account × region gone quiet.
+    new events.CfnRule(this, 'Heartbeat', {
+      name: HEARTBEAT_RULE_NAME,
+      description: `Lambda Warden: heartbeat of this account and region, every ${String(config.heartbeat.rateMinutes)} minutes`,
+      scheduleExpression: `rate(${String(config.heartbeat.rateMinutes)} ${config.heartbeat.rateMinutes === 1 ? 'minute' : 'minutes'})`,
+      state: 'ENABLED',
+      targets: [
+        {
+          id: 'WardenBus',
+          arn: busArn.valueAsString,
+          roleArn: forwarder.roleArn,
+          deadLetterConfig: { arn: undelivered.queueArn },
+          // A heartbeat older than the silence limit proves nothing: not retried past it.
+          retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: Math.max(60, config.heartbeat.silenceMinutes * 60) },
+        },
+      ],
+    });
 
     const remediator = new iam.CfnRole(this, 'RemediatorRole', {
       roleName: config.remediatorRoleName,

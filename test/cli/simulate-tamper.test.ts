@@ -52,7 +52,7 @@ const EVENTS_CALLS: [string, (rule: string) => Record<string, unknown>][] = [
 describe('tampering with the forwarding rules, through warden simulate --apply', () => {
   it('finds the forwarding rules in the synthesized member template', () => {
     expect(emittedRuleNames.length).toBeGreaterThanOrEqual(3);
-    expect(emittedRuleNames).toEqual(expect.arrayContaining(['warden-forward-lambda', 'warden-forward-iam', 'warden-forward-events']));
+    expect(emittedRuleNames).toEqual(expect.arrayContaining(['warden-forward-lambda', 'warden-forward-iam', 'warden-forward-events', 'warden-forward-heartbeat']));
   });
 
   it('raises one critical alert for each call on each forwarding rule the member stack emits', async () => {
