@@ -8,9 +8,11 @@ import type { StateReader } from '../functions/shared/state/state-reader';
 import { InMemoryLambda } from './in-memory-lambda';
 import { InMemoryStateReader } from './in-memory-state-reader';
 import { applyLambdaEvent, ensureLambdaResources, type ApplyOutcome } from './lambda-cloudtrail';
-import { parseStateFile, type StateFile, type StateFunction, type StateLayerVersion, type StatePolicy, type StateRole } from './state-file';
+import { parseStateFile, type StateEventRule, type StateFile, type StateFunction, type StateLayerVersion, type StatePolicy, type StateRole } from './state-file';
 import { InMemoryIam } from './in-memory-iam';
 import { applyIamEvent, ensureIamResources, IAM_SOURCE } from './iam-cloudtrail';
+import { InMemoryEvents } from './in-memory-events';
+import { applyEventsEvent, ensureEventsResources, EVENTS_SOURCE } from './events-cloudtrail';
 
 export type { ApplyOutcome } from './lambda-cloudtrail';
 
@@ -39,6 +41,8 @@ export class InMemoryAccount {
   readonly lambda: InMemoryLambda;
   /** IAM roles and managed policies (issue #4). */
   readonly iam: InMemoryIam;
+  /** EventBridge rules (the forwarding rules the tamper rules watch). */
+  readonly events = new InMemoryEvents();
   readonly defaultAccount: string;
   readonly defaultRegion: string;
 
@@ -63,6 +67,11 @@ export class InMemoryAccount {
     for (const entry of state.layers) this.seedLayerVersion(entry);
     for (const entry of state.policies) this.iam.seedPolicy(entry.Arn, entry.DefaultVersionId, entry.Versions);
     for (const entry of state.roles) this.seedRole(entry);
+    for (const entry of state.eventRules) {
+      const ref = { account: entry.Account, region: entry.Region, eventBusName: entry.EventBusName, ruleName: entry.Name };
+      this.events.putRule(ref, { state: entry.State, ...(entry.EventPattern === undefined ? {} : { eventPattern: entry.EventPattern }), ...(entry.ScheduleExpression === undefined ? {} : { scheduleExpression: entry.ScheduleExpression }) });
+      this.events.putTargets(ref, entry.Targets.map((t) => ({ id: t.Id, arn: t.Arn, ...(t.RoleArn === undefined ? {} : { roleArn: t.RoleArn }) })));
+    }
     return this;
   }
 
@@ -160,7 +169,19 @@ export class InMemoryAccount {
         Versions: Object.fromEntries([...policy.versions.entries()].map(([id, v]) => [id, JSON.parse(v.document.text) as Record<string, unknown>])),
       }),
     );
-    return { functions, layers, roles, policies };
+    const eventRules = this.events.allRules().map(
+      (rule): StateEventRule => ({
+        Account: rule.account,
+        Region: rule.region,
+        EventBusName: rule.eventBusName,
+        Name: rule.name,
+        State: rule.state,
+        ...(rule.eventPattern === undefined ? {} : { EventPattern: rule.eventPattern }),
+        ...(rule.scheduleExpression === undefined ? {} : { ScheduleExpression: rule.scheduleExpression }),
+        Targets: [...rule.targets.values()].map((t) => ({ Id: t.id, Arn: t.arn, ...(t.roleArn === undefined ? {} : { RoleArn: t.roleArn }) })),
+      }),
+    );
+    return { functions, layers, roles, policies, eventRules };
   }
 
   /**
@@ -169,6 +190,7 @@ export class InMemoryAccount {
    */
   applyEvent(event: CloudTrailEvent): ApplyOutcome {
     if (event.detail.eventSource === IAM_SOURCE) return applyIamEvent(this.iam, event);
+    if (event.detail.eventSource === EVENTS_SOURCE) return applyEventsEvent(this.events, event);
     return applyLambdaEvent(this.lambda, event);
   }
 
@@ -178,6 +200,7 @@ export class InMemoryAccount {
    */
   ensureResourcesFor(event: CloudTrailEvent): ResourceRef[] {
     if (event.detail.eventSource === IAM_SOURCE) return ensureIamResources(this.iam, event);
+    if (event.detail.eventSource === EVENTS_SOURCE) return ensureEventsResources(this.events, event);
     return ensureLambdaResources(this.lambda, event);
   }
 

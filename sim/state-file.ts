@@ -84,12 +84,25 @@ export const StatePolicySchema = z.strictObject({
   Versions: z.record(z.string().regex(/^v[1-9]\d*$/, 'must be a version id such as v1'), IamDocument),
 });
 
+/** An EventBridge rule (`DescribeRule` and `ListTargetsByRule` output, names as the API spells them). */
+export const StateEventRuleSchema = z.strictObject({
+  Account: AccountId,
+  Region,
+  EventBusName: z.string().regex(/^[\w./-]{1,256}$/, 'must be an event bus name').default('default'),
+  Name: z.string().regex(/^[\w.-]{1,64}$/, 'must be an EventBridge rule name'),
+  State: z.enum(['ENABLED', 'DISABLED']).default('ENABLED'),
+  EventPattern: z.string().optional(),
+  ScheduleExpression: z.string().optional(),
+  Targets: z.array(z.strictObject({ Id: z.string().min(1), Arn: z.string().min(1), RoleArn: z.string().optional() })).default([]),
+});
+
 export const StateFileSchema = z
   .looseObject({
     functions: z.array(StateFunctionSchema).default([]),
     layers: z.array(StateLayerVersionSchema).default([]),
     roles: z.array(StateRoleSchema).default([]),
     policies: z.array(StatePolicySchema).default([]),
+    eventRules: z.array(StateEventRuleSchema).default([]),
   })
   .superRefine((state, context) => {
     const seen = new Map<string, number>();
@@ -126,6 +139,7 @@ export type StateFunction = z.output<typeof StateFunctionSchema>;
 export type StateLayerVersion = z.output<typeof StateLayerVersionSchema>;
 export type StateRole = z.output<typeof StateRoleSchema>;
 export type StatePolicy = z.output<typeof StatePolicySchema>;
+export type StateEventRule = z.output<typeof StateEventRuleSchema>;
 
 /**
  * Validates a parsed state file.

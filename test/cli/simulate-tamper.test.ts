@@ -69,6 +69,12 @@ describe('tampering with the forwarding rules, through warden simulate --apply',
       }
     }
     expect(new Set(seen)).toEqual(new Set(emittedRuleNames));
+    // The in-memory account took each change: after the last PutRule, every rule is enabled again on the foreign pattern, with the foreign target only.
+    const after = emittedRuleNames.map((rule) => {
+      const stored = sim.account.events.rule({ account: ACCOUNT, region: REGION, eventBusName: 'default', ruleName: rule });
+      return [rule, stored.state, stored.eventPattern, [...stored.targets.keys()]];
+    });
+    expect(after).toEqual(emittedRuleNames.map((rule) => [rule, 'ENABLED', '{"source":["aws.nothing"]}', ['Exfil']]));
     expect(sim.sink.events.filter((e) => e.detailType === 'Warden Finding')).toHaveLength(emittedRuleNames.length * EVENTS_CALLS.length);
   });
 
