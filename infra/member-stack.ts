@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { WardenConfig } from '../functions/shared/config/config';
 import type { AnyRule } from '../rules/rule';
 import { FORWARDING_RULE_PREFIX, forwarderRoleName, forwardingRuleName, HEARTBEAT_RULE_NAME } from '../functions/shared/self/member-resources';
-import { forwardingPatterns, type ForwardingPattern } from './event-patterns';
+import { forwardingPatterns, forwardingRuleChangesPattern, type ForwardingPattern } from './event-patterns';
 import { suppressMemberFindings } from './nag-suppressions';
 import { ACTIONS_WITHOUT_RESOURCE, actionsByService, auditorActions, remediatorActions } from './remediator-permissions';
 
@@ -125,10 +125,15 @@ export class MemberStack extends Stack {
 
     // Silence is a signal: every region sends its scheduled event to the central bus along the same path
     // (target, forwarder role, dead-letter queue); the central check reports an account × region gone quiet.
+    // It also forwards changes to the forwarding rules themselves (a rule may have a schedule and a pattern):
+    // disabling the EventBridge forwarding rule first is then still reported, by this rule, and disabling
+    // this one is reported by that one and silences the heartbeat.
+    const watchRules = forwardingRuleChangesPattern(rules);
     new events.CfnRule(this, 'Heartbeat', {
       name: HEARTBEAT_RULE_NAME,
       description: `Lambda Warden: heartbeat of this account and region, every ${String(config.heartbeat.rateMinutes)} minutes`,
       scheduleExpression: `rate(${String(config.heartbeat.rateMinutes)} ${config.heartbeat.rateMinutes === 1 ? 'minute' : 'minutes'})`,
+      ...(watchRules === null ? {} : { eventPattern: watchRules }),
       state: 'ENABLED',
       targets: [
         {

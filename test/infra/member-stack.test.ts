@@ -46,9 +46,9 @@ const actionsOf = (s: Statement): string[] => (s.Action === undefined ? [] : typ
 
 describe('member template', () => {
   it('forwards exactly the catalog triggers, IAM only in us-east-1', () => {
-    // The forwarding rules (the heartbeat rule is a schedule: it has no pattern).
+    // The forwarding rules (the heartbeat rule, a schedule, also watches the forwarding rules: see below).
     const rules = (Object.values(member.findResources('AWS::Events::Rule')) as { Properties: { EventPattern?: { detail: { eventSource: string[]; eventName: string[] } } }; Condition?: string }[]).flatMap((rule) =>
-      rule.Properties.EventPattern === undefined ? [] : [{ ...rule, Properties: { EventPattern: rule.Properties.EventPattern } }],
+      rule.Properties.EventPattern === undefined || (rule.Properties as { Name?: string }).Name === HEARTBEAT_RULE_NAME ? [] : [{ ...rule, Properties: { EventPattern: rule.Properties.EventPattern } }],
     );
     expect(rules).toHaveLength(triggerIndex(RULES).size);
     const forwarded = new Map<string, string[]>();
@@ -166,6 +166,16 @@ describe('member template', () => {
       Name: 'warden-forward-heartbeat',
       Description: `Lambda Warden: heartbeat of this account and region, every ${String(config.heartbeat.rateMinutes)} minutes`,
       ScheduleExpression: `rate(${String(config.heartbeat.rateMinutes)} minutes)`,
+      // The catalog's EventBridge calls (DisableRule among them) on any warden-forward-* rule, named by `name` or `rule`.
+      EventPattern: {
+        source: ['aws.events'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['events.amazonaws.com'],
+          eventName: [...(triggerIndex(RULES).get('events.amazonaws.com') ?? [])],
+          $or: [{ requestParameters: { name: [{ prefix: 'warden-forward-' }] } }, { requestParameters: { rule: [{ prefix: 'warden-forward-' }] } }],
+        },
+      },
       State: 'ENABLED',
       Targets: [
         {
@@ -177,6 +187,7 @@ describe('member template', () => {
         },
       ],
     });
+    expect(triggerIndex(RULES).get('events.amazonaws.com')).toEqual(expect.arrayContaining(['DisableRule', 'DeleteRule', 'RemoveTargets', 'PutTargets', 'PutRule']));
     // Named like a forwarding rule: the forwarder role trusts it, and the tamper rule watches it.
     expect(isForwardingRuleName(HEARTBEAT_RULE_NAME)).toBe(true);
   });
