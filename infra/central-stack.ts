@@ -29,6 +29,7 @@ import { memberTemplate } from './member-stack';
 import { ScheduledScan } from './scheduled-scan';
 import { tableGrantStatements } from './table-grants';
 import type { TableFunction } from '../functions/shared/store/table-access';
+import { Heartbeat, HEARTBEAT_DETAIL_TYPE, HEARTBEAT_SOURCE } from './heartbeat';
 import { retentionDays, WardenFunction } from './warden-function';
 
 export interface CentralStackProps extends StackProps {
@@ -59,6 +60,8 @@ export class CentralStack extends Stack {
   readonly exemptionKey: secretsmanager.Secret;
   readonly api: apigwv2.HttpApi;
   readonly scheduledScan: ScheduledScan;
+  /** Member heartbeats and the silence check. */
+  readonly heartbeat: Heartbeat;
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
     super(scope, id, props);
@@ -182,6 +185,7 @@ export class CentralStack extends Stack {
     this.allow(this.approval, 'ReadExemptionKey', ['secretsmanager:GetSecretValue'], [this.exemptionKey.secretArn]);
 
     this.scheduledScan = new ScheduledScan(this, 'ScheduledScan', { config, bus: this.bus, table: this.table, baselineKey: this.baselineKey });
+    this.heartbeat = new Heartbeat(this, 'Heartbeat', { config, bus: this.bus, table: this.table });
     this.setBusPolicy(orgId, rules);
 
     new events.Rule(this, 'ToResponder', {
@@ -246,7 +250,7 @@ export class CentralStack extends Stack {
    * detail-type keeps each to the function that emits it (decisions only from the approval endpoint).
    */
   private setBusPolicy(orgId: string, rules: readonly AnyRule[]): void {
-    const emitters = [this.responder.role.roleArn, this.approval.role.roleArn, this.scheduledScan.scanner.role.roleArn];
+    const emitters = [this.responder.role.roleArn, this.approval.role.roleArn, this.scheduledScan.scanner.role.roleArn, this.heartbeat.fn.role.roleArn];
     // The bus's own ARN, spelled out: a reference to its Arn attribute from its own policy is a cycle.
     const busArn = this.formatArn({ service: 'events', resource: 'event-bus', resourceName: WARDEN_BUS_NAME });
     const cfnBus = this.bus.node.defaultChild as events.CfnEventBus;
@@ -260,6 +264,14 @@ export class CentralStack extends Stack {
           conditions: {
             StringEquals: { 'aws:PrincipalOrgID': orgId, 'events:detail-type': CLOUDTRAIL_DETAIL_TYPE, 'events:source': forwardedSources(rules) },
           },
+        }),
+        // Each member account × region's heartbeat: the scheduled event of its heartbeat rule (sources `aws.` cannot be put by hand).
+        new iam.PolicyStatement({
+          sid: 'OrganizationHeartbeatsOnly',
+          principals: [new iam.AnyPrincipal()],
+          actions: ['events:PutEvents'],
+          resources: [busArn],
+          conditions: { StringEquals: { 'aws:PrincipalOrgID': orgId, 'events:detail-type': HEARTBEAT_DETAIL_TYPE, 'events:source': HEARTBEAT_SOURCE } },
         }),
         new iam.PolicyStatement({
           sid: 'WardenSourceOnlyFromWardenFunctions',
@@ -296,15 +308,16 @@ export class CentralStack extends Stack {
 
   /** The bot's functions, comma-separated: the member template denies the remediator any Lambda write on them. */
   functionArns(): string {
-    return [this.responder, this.notifier, this.approval, this.scheduledScan.scanner].map((f) => f.fn.functionArn).join(',');
+    return [this.responder, this.notifier, this.approval, this.scheduledScan.scanner, this.heartbeat.fn].map((f) => f.fn.functionArn).join(',');
   }
 
   /** Which function's role emits each Warden detail-type (responder: findings, remediations, alerts; scanner: findings; approval: decisions). */
+  /** Which function's role emits each Warden detail-type (responder: findings, remediations, alerts; scanner: findings; heartbeat: alerts; approval: decisions). */
   emittersByDetailType(): Record<string, iam.IRole[]> {
     return {
       [DETAIL_TYPES.finding]: [this.responder.role, this.scheduledScan.scanner.role],
       [DETAIL_TYPES.remediation]: [this.responder.role],
-      [DETAIL_TYPES.alert]: [this.responder.role],
+      [DETAIL_TYPES.alert]: [this.responder.role, this.heartbeat.fn.role],
       [DETAIL_TYPES.decision]: [this.approval.role],
     };
   }

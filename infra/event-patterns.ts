@@ -5,6 +5,7 @@
 import { CLOUDTRAIL_DETAIL_TYPE } from '../functions/shared/event/cloudtrail-event';
 import { eventNameSpellings } from '../functions/shared/event/event-names';
 import type { AnyRule } from '../rules/rule';
+import { FORWARDING_RULE_PREFIX } from '../functions/shared/self/member-resources';
 
 /** Global services whose CloudTrail events EventBridge delivers in us-east-1 only. */
 export const GLOBAL_EVENT_SOURCES: ReadonlySet<string> = new Set(['iam.amazonaws.com', 'sts.amazonaws.com', 'organizations.amazonaws.com']);
@@ -45,4 +46,22 @@ export function forwardingPatterns(rules: readonly AnyRule[], options: { readonl
       'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
       detail: { eventSource: [eventSource], eventName: eventNames },
     }));
+}
+
+/**
+ * The CloudTrail events of changes to the member template's own rules (the catalog's EventBridge
+ * triggers on a rule named `warden-forward-*`, by `name` or by `rule`), or null when the catalog
+ * watches no EventBridge call. The heartbeat rule forwards these too, so the forwarding rule of
+ * EventBridge events cannot be disabled unseen first: each of the two rules reports the other.
+ */
+export function forwardingRuleChangesPattern(rules: readonly AnyRule[]): Record<string, unknown> | null {
+  const eventSource = 'events.amazonaws.com';
+  const eventNames = triggerIndex(rules).get(eventSource);
+  if (eventNames === undefined) return null;
+  const named = [{ prefix: FORWARDING_RULE_PREFIX }];
+  return {
+    source: [eventBridgeSource(eventSource)],
+    'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
+    detail: { eventSource: [eventSource], eventName: eventNames, $or: [{ requestParameters: { name: named } }, { requestParameters: { rule: named } }] },
+  };
 }

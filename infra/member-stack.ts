@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WardenConfig } from '../functions/shared/config/config';
 import type { AnyRule } from '../rules/rule';
-import { FORWARDING_RULE_PREFIX, forwarderRoleName, forwardingRuleName } from '../functions/shared/self/member-resources';
+import { FORWARDING_RULE_PREFIX, forwarderRoleName, forwardingRuleName, HEARTBEAT_RULE_NAME } from '../functions/shared/self/member-resources';
 import { WARDEN_SOURCE_IDENTITY } from '../functions/shared/self/own-sessions';
-import { forwardingPatterns, type ForwardingPattern } from './event-patterns';
+import { forwardingPatterns, forwardingRuleChangesPattern, type ForwardingPattern } from './event-patterns';
 import { suppressMemberFindings } from './nag-suppressions';
 import { ownMemberRoleResources, protectedRoleResources } from '../functions/shared/self/protected-roles';
 import { ACTIONS_WITHOUT_RESOURCE, actionsByService, auditorActions, EVENTS_RULE_WRITES, remediatorActions, remediatorWrites } from './remediator-permissions';
@@ -128,6 +128,30 @@ export class MemberStack extends Stack {
     );
     addRules(forwardingPatterns(rules, { global: false }));
     addRules(forwardingPatterns(rules, { global: true }), isUsEast1);
+
+    // Silence is a signal: every region sends its scheduled event to the central bus along the same path
+    // (target, forwarder role, dead-letter queue); the central check reports an account × region gone quiet.
+    // It also forwards changes to the forwarding rules themselves (a rule may have a schedule and a pattern):
+    // disabling the EventBridge forwarding rule first is then still reported, by this rule, and disabling
+    // this one is reported by that one and silences the heartbeat.
+    const watchRules = forwardingRuleChangesPattern(rules);
+    new events.CfnRule(this, 'Heartbeat', {
+      name: HEARTBEAT_RULE_NAME,
+      description: `Lambda Warden: heartbeat of this account and region, every ${String(config.heartbeat.rateMinutes)} minutes`,
+      scheduleExpression: `rate(${String(config.heartbeat.rateMinutes)} ${config.heartbeat.rateMinutes === 1 ? 'minute' : 'minutes'})`,
+      ...(watchRules === null ? {} : { eventPattern: watchRules }),
+      state: 'ENABLED',
+      targets: [
+        {
+          id: 'WardenBus',
+          arn: busArn.valueAsString,
+          roleArn: forwarder.roleArn,
+          deadLetterConfig: { arn: undelivered.queueArn },
+          // A heartbeat older than the silence limit proves nothing: not retried past it.
+          retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: Math.max(60, config.heartbeat.silenceMinutes * 60) },
+        },
+      ],
+    });
 
     const remediator = new iam.CfnRole(this, 'RemediatorRole', {
       roleName: config.remediatorRoleName,

@@ -49,7 +49,7 @@ function valueBytes(value: string): number {
 
 export interface WardenFunctionProps {
   /** `functions/<name>/handler.ts` is the entry point. */
-  readonly name: 'responder' | 'notifier' | 'approval' | 'scanner';
+  readonly name: 'responder' | 'notifier' | 'approval' | 'scanner' | 'heartbeat';
   readonly environment: Readonly<Record<string, string>>;
   readonly reservedConcurrency: number;
   readonly timeout: Duration;

@@ -5,6 +5,7 @@ import { executionRolePrivilegeEscalation } from './iam/execution-role-privilege
 import { executionRoleTrustOpened } from './iam/execution-role-trust-opened';
 import { executionRoleLoggingRemoved } from './iam/execution-role-logging-removed';
 import { executionRoleShared } from './iam/execution-role-shared';
+import { wardenMemberRoleChanged } from './iam/warden-member-role-changed';
 import { functionCrossAccountPrincipal } from './lambda/function-cross-account-principal';
 import { functionPublicAccess } from './lambda/function-public-access';
 import { functionServicePrincipalUnrestricted } from './lambda/function-service-principal-unrestricted';
@@ -46,4 +47,5 @@ export const RULES: readonly AnyRule[] = [
   executionRoleTrustOpened,
   executionRoleLoggingRemoved,
   executionRoleShared,
+  wardenMemberRoleChanged,
 ];

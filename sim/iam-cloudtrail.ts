@@ -32,7 +32,41 @@ const done = (eventName: string, detail: string): ApplyOutcome => ({ applied: tr
 const skipped = (eventName: string, detail: string): ApplyOutcome => ({ applied: false, eventName, detail });
 
 /** Events that name an existing role by `roleName` (the role is created first when unknown). */
-const ROLE_EVENTS: ReadonlySet<string> = new Set(['PutRolePolicy', 'DeleteRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'UpdateAssumeRolePolicy']);
+const ROLE_EVENTS: ReadonlySet<string> = new Set([
+  'PutRolePolicy',
+  'DeleteRolePolicy',
+  'AttachRolePolicy',
+  'DetachRolePolicy',
+  'UpdateAssumeRolePolicy',
+  'DeleteRole',
+  'UpdateRole',
+  'UpdateRoleDescription',
+  'PutRolePermissionsBoundary',
+  'DeleteRolePermissionsBoundary',
+  'TagRole',
+  'UntagRole',
+]);
+
+/** `TagRole`'s `tags` as CloudTrail logs them (`[{ key, value }]`; `Key`/`Value` in hand-written samples). */
+function tagsParam(params: Params): Record<string, string> | undefined {
+  const value = params?.tags;
+  if (!Array.isArray(value)) return undefined;
+  const tags: Record<string, string> = {};
+  for (const entry of value as unknown[]) {
+    if (typeof entry !== 'object' || entry === null) return undefined;
+    const record = entry as Record<string, unknown>;
+    const key = record.key ?? record.Key;
+    const tagValue = record.value ?? record.Value ?? '';
+    if (typeof key !== 'string' || typeof tagValue !== 'string') return undefined;
+    tags[key] = tagValue;
+  }
+  return tags;
+}
+
+function stringListParam(params: Params, name: string): string[] | undefined {
+  const value = params?.[name];
+  return Array.isArray(value) && value.every((v): v is string => typeof v === 'string') ? value : undefined;
+}
 
 function accountOf(event: CloudTrailEvent): string {
   return event.detail.recipientAccountId ?? event.account;
@@ -106,6 +140,41 @@ function applyTo(iam: InMemoryIam, event: CloudTrailEvent, name: string): ApplyO
       if (roleName === undefined || trust === undefined) return skipped(name, 'roleName or policyDocument missing');
       iam.updateAssumeRolePolicy(account, roleName, trust);
       return done(name, `updated the trust policy of ${roleName}`);
+    }
+    case 'DeleteRole':
+      if (roleName === undefined) return skipped(name, 'roleName missing from requestParameters');
+      iam.deleteRole(account, roleName);
+      return done(name, `deleted role ${roleName}`);
+    case 'UpdateRole':
+    case 'UpdateRoleDescription': {
+      if (roleName === undefined) return skipped(name, 'roleName missing from requestParameters');
+      const description = typeof request?.description === 'string' ? request.description : undefined;
+      const duration = request?.maxSessionDuration;
+      const maxSessionDuration = typeof duration === 'number' ? duration : typeof duration === 'string' && /^\d+$/.test(duration) ? Number(duration) : undefined;
+      iam.updateRole(account, roleName, { ...(description === undefined ? {} : { description }), ...(maxSessionDuration === undefined ? {} : { maxSessionDuration }) });
+      return done(name, `updated role ${roleName}`);
+    }
+    case 'PutRolePermissionsBoundary': {
+      const boundary = str(request, 'permissionsBoundary');
+      if (roleName === undefined || boundary === undefined) return skipped(name, 'roleName or permissionsBoundary missing');
+      iam.putRolePermissionsBoundary(account, roleName, boundary);
+      return done(name, `set the permissions boundary of ${roleName} to ${boundary}`);
+    }
+    case 'DeleteRolePermissionsBoundary':
+      if (roleName === undefined) return skipped(name, 'roleName missing from requestParameters');
+      iam.deleteRolePermissionsBoundary(account, roleName);
+      return done(name, `removed the permissions boundary of ${roleName}`);
+    case 'TagRole': {
+      const tags = tagsParam(request);
+      if (roleName === undefined || tags === undefined) return skipped(name, 'roleName or tags missing');
+      iam.tagRole(account, roleName, tags);
+      return done(name, `tagged ${roleName} with ${Object.keys(tags).join(', ')}`);
+    }
+    case 'UntagRole': {
+      const keys = stringListParam(request, 'tagKeys');
+      if (roleName === undefined || keys === undefined) return skipped(name, 'roleName or tagKeys missing');
+      iam.untagRole(account, roleName, keys);
+      return done(name, `removed tags ${keys.join(', ')} from ${roleName}`);
     }
     case 'CreatePolicy': {
       if (policyName === undefined || document === undefined) return skipped(name, 'policyName or policyDocument missing');

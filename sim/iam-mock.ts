@@ -66,7 +66,9 @@ function roleOutput(account: InMemoryAccount, role: StoredRole): Record<string, 
     CreateDate: role.createDate,
     AssumeRolePolicyDocument: urlEncoded(role.trust),
     ...(role.description === undefined ? {} : { Description: role.description }),
-    MaxSessionDuration: 3600,
+    MaxSessionDuration: role.maxSessionDuration,
+    ...(role.permissionsBoundary === undefined ? {} : { PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: role.permissionsBoundary } }),
+    ...(role.tags.size === 0 ? {} : { Tags: [...role.tags].map(([Key, Value]) => ({ Key, Value })) }),
   };
 }
 

@@ -8,10 +8,12 @@ import type { StateReader } from '../functions/shared/state/state-reader';
 import { InMemoryLambda } from './in-memory-lambda';
 import { InMemoryStateReader } from './in-memory-state-reader';
 import { applyLambdaEvent, ensureLambdaResources, type ApplyOutcome } from './lambda-cloudtrail';
-import { parseStateFile, StateTrailSchema, type StateFile, type StateFunction, type StateLayerVersion, type StatePolicy, type StateRole, type StateTrail } from './state-file';
+import { parseStateFile, StateTrailSchema, type StateFile, type StateFunction, type StateLayerVersion, type StatePolicy, type StateRole, type StateTrail, type StateEventRule } from './state-file';
 import { InMemoryCloudTrail } from './in-memory-cloudtrail';
 import { InMemoryIam } from './in-memory-iam';
 import { applyIamEvent, ensureIamResources, IAM_SOURCE } from './iam-cloudtrail';
+import { InMemoryEvents } from './in-memory-events';
+import { applyEventsEvent, ensureEventsResources, EVENTS_SOURCE } from './events-cloudtrail';
 
 export type { ApplyOutcome } from './lambda-cloudtrail';
 
@@ -44,6 +46,8 @@ export class InMemoryAccount {
   readonly iam: InMemoryIam;
   /** CloudTrail trails (issue #13: simulate judges tampering with a trail). */
   readonly cloudtrail: InMemoryCloudTrail;
+  /** EventBridge rules (the forwarding rules the tamper rules watch). */
+  readonly events = new InMemoryEvents();
   readonly defaultAccount: string;
   readonly defaultRegion: string;
 
@@ -70,6 +74,11 @@ export class InMemoryAccount {
     for (const entry of state.policies) this.iam.seedPolicy(entry.Arn, entry.DefaultVersionId, entry.Versions);
     for (const entry of state.roles) this.seedRole(entry);
     for (const entry of state.trails) this.seedTrail(entry);
+    for (const entry of state.eventRules) {
+      const ref = { account: entry.Account, region: entry.Region, eventBusName: entry.EventBusName, ruleName: entry.Name };
+      this.events.putRule(ref, { state: entry.State, ...(entry.EventPattern === undefined ? {} : { eventPattern: entry.EventPattern }), ...(entry.ScheduleExpression === undefined ? {} : { scheduleExpression: entry.ScheduleExpression }) });
+      this.events.putTargets(ref, entry.Targets.map((t) => ({ id: t.Id, arn: t.Arn, ...(t.RoleArn === undefined ? {} : { roleArn: t.RoleArn }) })));
+    }
     return this;
   }
 
@@ -195,7 +204,20 @@ export class InMemoryAccount {
         ...(trail.advancedEventSelectors === undefined ? { EventSelectors: trail.eventSelectors } : { AdvancedEventSelectors: trail.advancedEventSelectors }),
       }),
     );
-    return { functions, layers, roles, policies, trails };
+    
+    const eventRules = this.events.allRules().map(
+      (rule): StateEventRule => ({
+        Account: rule.account,
+        Region: rule.region,
+        EventBusName: rule.eventBusName,
+        Name: rule.name,
+        State: rule.state,
+        ...(rule.eventPattern === undefined ? {} : { EventPattern: rule.eventPattern }),
+        ...(rule.scheduleExpression === undefined ? {} : { ScheduleExpression: rule.scheduleExpression }),
+        Targets: [...rule.targets.values()].map((t) => ({ Id: t.id, Arn: t.arn, ...(t.roleArn === undefined ? {} : { RoleArn: t.roleArn }) })),
+      }),
+    );
+    return { functions, layers, roles, policies, trails, eventRules };
   }
 
   /**
@@ -209,6 +231,7 @@ export class InMemoryAccount {
       this.cloudtrail.applyEvent(event);
       return { applied: true, eventName: event.detail.eventName, detail: `applied to the trail (${String(held)} trail(s) held before)` };
     }
+    if (event.detail.eventSource === EVENTS_SOURCE) return applyEventsEvent(this.events, event);
     return applyLambdaEvent(this.lambda, event);
   }
 
@@ -219,6 +242,7 @@ export class InMemoryAccount {
   ensureResourcesFor(event: CloudTrailEvent): ResourceRef[] {
     if (event.detail.eventSource === IAM_SOURCE) return ensureIamResources(this.iam, event);
     if (event.detail.eventSource === CLOUDTRAIL_SOURCE) return this.cloudtrail.ensureTrail(event);
+    if (event.detail.eventSource === EVENTS_SOURCE) return ensureEventsResources(this.events, event);
     return ensureLambdaResources(this.lambda, event);
   }
 

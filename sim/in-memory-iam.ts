@@ -30,6 +30,10 @@ export interface StoredRole {
   readonly inline: Map<string, StoredDocument>;
   /** Attached managed policy ARNs, in attachment order. */
   readonly attached: string[];
+  /** The permissions boundary's policy ARN, when one is set. */
+  permissionsBoundary?: string;
+  maxSessionDuration: number;
+  readonly tags: Map<string, string>;
 }
 
 export interface StoredPolicyVersion {
@@ -155,6 +159,8 @@ export class InMemoryIam {
       trust: storedDocument(options.trust ?? LAMBDA_TRUST_POLICY),
       inline: new Map(),
       attached: [],
+      maxSessionDuration: 3600,
+      tags: new Map(),
       ...(options.description === undefined ? {} : { description: options.description }),
     };
     this.roles.set(key, role);
@@ -213,6 +219,43 @@ export class InMemoryIam {
     const index = role.attached.indexOf(policyArn);
     if (index < 0) throw noSuchEntity(`Policy ${policyArn} was not found.`);
     role.attached.splice(index, 1);
+  }
+
+  /** @throws DeleteConflictException while the role still has inline or attached policies, as IAM does. */
+  deleteRole(account: string, roleName: string): void {
+    const role = this.role(account, roleName);
+    if (role.inline.size > 0 || role.attached.length > 0) {
+      throw new DeleteConflictException({ message: 'Cannot delete entity, must delete policies first.', ...meta() });
+    }
+    this.roles.delete(roleKey(account, roleName));
+  }
+
+  /** `UpdateRole` / `UpdateRoleDescription`: only the fields given change. */
+  updateRole(account: string, roleName: string, changes: { description?: string; maxSessionDuration?: number }): void {
+    const role = this.role(account, roleName);
+    if (changes.description !== undefined) role.description = changes.description;
+    if (changes.maxSessionDuration !== undefined) role.maxSessionDuration = changes.maxSessionDuration;
+  }
+
+  putRolePermissionsBoundary(account: string, roleName: string, policyArn: string): void {
+    this.policy(policyArn);
+    this.role(account, roleName).permissionsBoundary = policyArn;
+  }
+
+  deleteRolePermissionsBoundary(account: string, roleName: string): void {
+    const role = this.role(account, roleName);
+    if (role.permissionsBoundary === undefined) throw noSuchEntity(`The role ${roleName} has no permissions boundary.`);
+    delete role.permissionsBoundary;
+  }
+
+  tagRole(account: string, roleName: string, tags: Readonly<Record<string, string>>): void {
+    const role = this.role(account, roleName);
+    for (const [key, value] of Object.entries(tags)) role.tags.set(key, value);
+  }
+
+  untagRole(account: string, roleName: string, keys: readonly string[]): void {
+    const role = this.role(account, roleName);
+    for (const key of keys) role.tags.delete(key);
   }
 
   // ── Managed policies ───────────────────────────────────────────────────────────────────

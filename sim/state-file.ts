@@ -186,6 +186,18 @@ export const StateTrailSchema = z.strictObject({
   AdvancedEventSelectors: z.array(AdvancedEventSelectorSchema).optional(),
 });
 
+/** An EventBridge rule (`DescribeRule` and `ListTargetsByRule` output, names as the API spells them). */
+export const StateEventRuleSchema = z.strictObject({
+  Account: AccountId,
+  Region,
+  EventBusName: z.string().regex(/^[\w./-]{1,256}$/, 'must be an event bus name').default('default'),
+  Name: z.string().regex(/^[\w.-]{1,64}$/, 'must be an EventBridge rule name'),
+  State: z.enum(['ENABLED', 'DISABLED']).default('ENABLED'),
+  EventPattern: z.string().optional(),
+  ScheduleExpression: z.string().optional(),
+  Targets: z.array(z.strictObject({ Id: z.string().min(1), Arn: z.string().min(1), RoleArn: z.string().optional() })).default([]),
+});
+
 export const StateFileSchema = z
   .looseObject({
     functions: z.array(StateFunctionSchema).default([]),
@@ -193,6 +205,7 @@ export const StateFileSchema = z
     roles: z.array(StateRoleSchema).default([]),
     policies: z.array(StatePolicySchema).default([]),
     trails: z.array(StateTrailSchema).default([]),
+    eventRules: z.array(StateEventRuleSchema).default([]),
   })
   .superRefine((state, context) => {
     const seen = new Map<string, number>();
@@ -230,6 +243,7 @@ export type StateLayerVersion = z.output<typeof StateLayerVersionSchema>;
 export type StateRole = z.output<typeof StateRoleSchema>;
 export type StatePolicy = z.output<typeof StatePolicySchema>;
 export type StateTrail = z.output<typeof StateTrailSchema>;
+export type StateEventRule = z.output<typeof StateEventRuleSchema>;
 
 /**
  * Validates a parsed state file.

@@ -107,3 +107,22 @@ export function readScannerEnv(env: NodeJS.ProcessEnv = process.env): ScannerEnv
     centralStackName: requireEnv('WARDEN_STACK_NAME', env),
   };
 }
+
+export interface HeartbeatEnv {
+  readonly region: string;
+  /** Name (or ARN) of the Warden event bus the heartbeat alerts go to. */
+  readonly eventBusName: string;
+  readonly tableName: string;
+  /** The Warden configuration as JSON (accounts, regions and `heartbeat` are read). */
+  readonly configJson: string;
+}
+
+/** The heartbeat function's environment. @throws MissingEnvironmentError naming the first missing variable. */
+export function readHeartbeatEnv(env: NodeJS.ProcessEnv = process.env): HeartbeatEnv {
+  return {
+    region: requireEnv('AWS_REGION', env),
+    eventBusName: requireEnv('WARDEN_EVENT_BUS_NAME', env),
+    tableName: requireEnv('WARDEN_TABLE_NAME', env),
+    configJson: requireEnv('WARDEN_CONFIG', env),
+  };
+}

@@ -43,10 +43,10 @@ describe('cdk synth (the CLI, on the app of cdk.json)', () => {
     // Each function's asset is an ESM bundle that Node loads and that exports the handler.
     const central = JSON.parse(readFileSync(join(outdir, 'WardenCentral.template.json'), 'utf8')) as CfnTemplate;
     const functions = Object.values(central.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    // responder, notifier, approval and the scheduled scanner
-    expect(functions).toHaveLength(4);
+    // responder, notifier, approval, the scheduled scanner and the heartbeat
+    expect(functions).toHaveLength(5);
     expect(functions.map((fn) => (fn.Properties?.Environment as { Variables: { POWERTOOLS_SERVICE_NAME: string } }).Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual(
-      ['warden-approval', 'warden-notifier', 'warden-responder', 'warden-scanner'],
+      ['warden-approval', 'warden-heartbeat', 'warden-notifier', 'warden-responder', 'warden-scanner'],
     );
     for (const fn of functions) {
       const key = (fn.Properties?.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');

@@ -41,9 +41,9 @@ function eventFunctions(): [string, CentralStack['responder']][] {
   ];
 }
 
-/** Every function of the stack: the event-driven ones and the scheduled scanner. */
+/** Every function of the stack: the event-driven ones, the scheduled scanner and the heartbeat. */
 function functions(): [string, CentralStack['responder']][] {
-  return [...eventFunctions(), ['scanner', stack.scheduledScan.scanner]];
+  return [...eventFunctions(), ['scanner', stack.scheduledScan.scanner], ['heartbeat', stack.heartbeat.fn]];
 }
 
 const remediatorRoleArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/WardenRemediator']] };
@@ -55,30 +55,33 @@ describe('event bus', () => {
     const statements = (bus?.Properties?.Policy as { Statement: Statement[] }).Statement;
     expect(statements.map((s) => [s.Sid, s.Effect, s.Action, s.Principal])).toEqual([
       ['OrganizationCloudTrailEventsOnly', 'Allow', 'events:PutEvents', { AWS: '*' }],
+      ['OrganizationHeartbeatsOnly', 'Allow', 'events:PutEvents', { AWS: '*' }],
       ['WardenSourceOnlyFromWardenFunctions', 'Deny', 'events:PutEvents', { AWS: '*' }],
       ['WardenDetailTypesOnlyFromWardenFunctions', 'Deny', 'events:PutEvents', { AWS: '*' }],
       ['WardenFindingOnlyFromResponderAndScanner', 'Deny', 'events:PutEvents', { AWS: '*' }],
       ['WardenRemediationOnlyFromResponder', 'Deny', 'events:PutEvents', { AWS: '*' }],
-      ['WardenAlertOnlyFromResponder', 'Deny', 'events:PutEvents', { AWS: '*' }],
+      ['WardenAlertOnlyFromResponderAndHeartbeat', 'Deny', 'events:PutEvents', { AWS: '*' }],
       ['WardenDecisionOnlyFromApproval', 'Deny', 'events:PutEvents', { AWS: '*' }],
     ]);
     expect(statements[0]?.Condition).toEqual({
       StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': CLOUDTRAIL_DETAIL_TYPE, 'events:source': ['aws.cloudtrail', 'aws.events', 'aws.iam', 'aws.lambda'] },
     });
+    // Member heartbeats: only the scheduled events of the organization's accounts (an `aws.` source cannot be put by hand).
+    expect(statements[1]?.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': 'Scheduled Event', 'events:source': 'aws.events' } });
     expect(forwardedSources(RULES)).toHaveLength(triggerIndex(RULES).size);
-    const emitters = { 'aws:PrincipalArn': [arnOf(stack.responder.role), arnOf(stack.approval.role), arnOf(stack.scheduledScan.scanner.role)] };
-    expect(statements[1]?.Condition).toEqual({ StringEquals: { 'events:source': 'lambda-warden' }, ArnNotEquals: emitters });
-    expect(statements[2]?.Condition).toEqual({ StringEquals: { 'events:detail-type': Object.values(DETAIL_TYPES) }, ArnNotEquals: emitters });
+    const emitters = { 'aws:PrincipalArn': [arnOf(stack.responder.role), arnOf(stack.approval.role), arnOf(stack.scheduledScan.scanner.role), arnOf(stack.heartbeat.fn.role)] };
+    expect(statements[2]?.Condition).toEqual({ StringEquals: { 'events:source': 'lambda-warden' }, ArnNotEquals: emitters });
+    expect(statements[3]?.Condition).toEqual({ StringEquals: { 'events:detail-type': Object.values(DETAIL_TYPES) }, ArnNotEquals: emitters });
     expect(Object.values(DETAIL_TYPES)).toContain('Warden Decision');
     // Each detail-type only from the function that emits it: a decision (which runs a stored plan) only from the approval endpoint.
     const only = (detailType: string, ...fns: { role: IConstruct }[]) => ({ StringEquals: { 'events:detail-type': detailType }, ArnNotEquals: { 'aws:PrincipalArn': fns.map((f) => arnOf(f.role)) } });
-    expect(statements.slice(3).map((st) => st.Condition)).toEqual([
+    expect(statements.slice(4).map((st) => st.Condition)).toEqual([
       only('Warden Finding', stack.responder, stack.scheduledScan.scanner),
       only('Warden Remediation', stack.responder),
-      only('Warden Alert', stack.responder),
+      only('Warden Alert', stack.responder, stack.heartbeat.fn),
       only('Warden Decision', stack.approval),
     ]);
-    expect(statements.slice(3).map((st) => (st.Condition as { StringEquals: Record<string, string> }).StringEquals['events:detail-type']).sort()).toEqual(Object.values(DETAIL_TYPES).sort());
+    expect(statements.slice(4).map((st) => (st.Condition as { StringEquals: Record<string, string> }).StringEquals['events:detail-type']).sort()).toEqual(Object.values(DETAIL_TYPES).sort());
     template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
   });
 
@@ -108,6 +111,15 @@ describe('event bus', () => {
         dlq: arnOf(stack.scheduledScan.scheduleDeadLetters),
         retry: { MaximumRetryAttempts: 2 },
       },
+      // Member heartbeats (their rule's scheduled events) and the silence check's schedule (default bus), each to the heartbeat function.
+      {
+        bus,
+        pattern: { source: ['aws.events'], 'detail-type': ['Scheduled Event'], resources: [{ suffix: ':rule/warden-forward-heartbeat' }] },
+        target: arnOf(stack.heartbeat.fn.fn),
+        dlq: arnOf(stack.heartbeat.fn.deadLetterQueue),
+        retry,
+      },
+      { bus: undefined, pattern: undefined, schedule: `rate(${String(config.heartbeat.rateMinutes)} minutes)`, target: arnOf(stack.heartbeat.fn.fn), dlq: arnOf(stack.heartbeat.fn.deadLetterQueue), retry },
       // Only events recorded in (and by) the organization's accounts the configuration lists.
       {
         bus,
@@ -129,7 +141,7 @@ describe('event bus', () => {
 });
 
 describe('functions', () => {
-  it.each(['responder', 'notifier', 'approval', 'scanner'] as const)('%s has its own role, DLQ, reserved concurrency, log retention, tracing, nodejs24.x on arm64', (name) => {
+  it.each(['responder', 'notifier', 'approval', 'scanner', 'heartbeat'] as const)('%s has its own role, DLQ, reserved concurrency, log retention, tracing, nodejs24.x on arm64', (name) => {
     const fn = functions().find(([n]) => n === name)?.[1];
     if (fn === undefined) throw new Error(name);
     const props = json.Resources[logicalId(fn.fn)]?.Properties ?? {};
@@ -148,11 +160,11 @@ describe('functions', () => {
 
   it('never shares a role, a queue or a log group', () => {
     const used = functions().map(([, fn]) => json.Resources[logicalId(fn.fn)]?.Properties ?? {});
-    for (const key of ['Role', 'DeadLetterConfig', 'LoggingConfig']) expect(new Set(used.map((p) => JSON.stringify(p[key]))).size).toBe(4);
+    for (const key of ['Role', 'DeadLetterConfig', 'LoggingConfig']) expect(new Set(used.map((p) => JSON.stringify(p[key]))).size).toBe(5);
     // One role per function, the state machine's and the schedule's: no other role in the stack.
     const roles = [...functions().map(([, fn]) => fn.role), stack.scheduledScan.stateMachine.role, stack.scheduledScan.scheduleRole].map(logicalId);
     expect(Object.keys(template.findResources('AWS::IAM::Role')).sort()).toEqual([...roles].sort());
-    expect(new Set(roles).size).toBe(6);
+    expect(new Set(roles).size).toBe(7);
   });
 
   it('gives each function exactly the environment its code reads', () => {
@@ -183,6 +195,7 @@ describe('functions', () => {
         ...platform,
       ].sort(),
       scanner: ['WARDEN_BASELINE_KEY_SECRET_ARN', 'WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_SECURITY_ACCOUNT', 'WARDEN_STACK_NAME', 'WARDEN_TABLE_NAME', ...platform].sort(),
+      heartbeat: ['WARDEN_CONFIG', 'WARDEN_EVENT_BUS_NAME', 'WARDEN_TABLE_NAME', ...platform].sort(),
     });
     const variables = (json.Resources[logicalId(stack.notifier.fn)]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables.WARDEN_SLACK_TOKEN_SECRET_ARN).toEqual(ref(stack.slackToken));
@@ -251,6 +264,16 @@ describe('roles', () => {
         [['sts:AssumeRole'], auditRoleArn],
       ]),
     );
+  });
+
+  it('grants the heartbeat function its own items of the state table (LeadingKeys HEARTBEAT) and the bus, and nothing else', () => {
+    const heartbeat = stack.heartbeat.fn;
+    expect(grants(heartbeat)).toEqual(sorted([...platform(heartbeat), [['dynamodb:Query', 'dynamodb:UpdateItem'], arnOf(stack.table)], [['events:PutEvents'], arnOf(stack.bus)]]));
+    const table = roleStatements(json, logicalId(heartbeat.role)).filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')));
+    expect(table.map((st) => st.Condition)).toEqual([{ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['HEARTBEAT'] } }]);
+    // The check asks the function to run with a fixed input; nothing else on the default bus reaches it.
+    const check = json.Resources[logicalId(stack.heartbeat.check)]?.Properties as { Targets: { Input?: string }[] };
+    expect(JSON.parse(check.Targets[0]?.Input ?? 'null')).toEqual({ check: 'heartbeats' });
   });
 
   it.each([
@@ -457,6 +480,8 @@ describe('storage, notifications, secrets, alarms, API', () => {
       ['AWS/States', 'ExecutionsFailed', ref(scan.stateMachine), 1],
       ...perFunction(scan.scanner),
       ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', queueName(scan.scheduleDeadLetters), 1],
+      // The heartbeat check must not fall silent unnoticed either.
+      ...perFunction(stack.heartbeat.fn),
       ...eventFunctions().flatMap(([, fn]) => perFunction(fn)),
     ];
     expect(alarms).toEqual(expected);

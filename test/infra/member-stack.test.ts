@@ -7,7 +7,7 @@ import { RULES } from '../../rules';
 import { parseDeployConfig, type DeployConfig } from '../../infra/deploy-config';
 import { forwardingPatterns, triggerIndex } from '../../infra/event-patterns';
 import { MemberStack, memberTemplate } from '../../infra/member-stack';
-import { FORWARDER_ROLE_PREFIX, isForwardingRuleName } from '../../functions/shared/self/member-resources';
+import { FORWARDER_ROLE_PREFIX, HEARTBEAT_RULE_NAME, isForwardingRuleName } from '../../functions/shared/self/member-resources';
 import { WARDEN_SOURCE_IDENTITY } from '../../functions/shared/self/own-sessions';
 import { suppressMemberFindings } from '../../infra/nag-suppressions';
 import { ACTIONS_WITHOUT_RESOURCE, auditorActions, remediatorActions } from '../../infra/remediator-permissions';
@@ -47,7 +47,11 @@ const actionsOf = (s: Statement): string[] => (s.Action === undefined ? [] : typ
 
 describe('member template', () => {
   it('forwards exactly the catalog triggers, IAM only in us-east-1', () => {
-    const rules = Object.values(member.findResources('AWS::Events::Rule')) as { Properties: { EventPattern: { detail: { eventSource: string[]; eventName: string[] } } }; Condition?: string }[];
+    // The forwarding rules (the heartbeat rule, a schedule, also watches the forwarding rules: see below).
+    const rules = (Object.values(member.findResources('AWS::Events::Rule')) as { Properties: { EventPattern?: { detail: { eventSource: string[]; eventName: string[] } } }; Condition?: string }[]).flatMap((rule) =>
+      rule.Properties.EventPattern === undefined || (rule.Properties as { Name?: string }).Name === HEARTBEAT_RULE_NAME ? [] : [{ ...rule, Properties: { EventPattern: rule.Properties.EventPattern } }],
+    );
+    expect(rules).toHaveLength(triggerIndex(RULES).size);
     const forwarded = new Map<string, string[]>();
     const conditions = new Map<string, string | undefined>();
     for (const rule of rules) {
@@ -212,6 +216,48 @@ describe('member template', () => {
     for (const rule of rules) expect(isForwardingRuleName(rule.Properties.Name)).toBe(true);
     // The forwarder role has the exact name self-protection and the tamper rules know (IAM names are global: one per region).
     expect((roles[0]?.[1] as { Properties: { RoleName: unknown } }).Properties.RoleName).toEqual({ 'Fn::Join': ['', [FORWARDER_ROLE_PREFIX, { Ref: 'AWS::Region' }]] });
+  });
+
+  it('sends a heartbeat from every region on the forwarding path: the central bus, with the forwarder role and the dead-letter queue', () => {
+    const heartbeats = Object.entries(member.findResources('AWS::Events::Rule')).filter(([, r]) => (r as { Properties: { Name?: unknown } }).Properties.Name === HEARTBEAT_RULE_NAME);
+    expect(heartbeats).toHaveLength(1);
+    const [, rule] = heartbeats[0] as [string, { Properties: Record<string, unknown>; Condition?: string }];
+    expect(rule.Condition).toBeUndefined();
+    expect(rule.Properties).toEqual({
+      Name: 'warden-forward-heartbeat',
+      Description: `Lambda Warden: heartbeat of this account and region, every ${String(config.heartbeat.rateMinutes)} minutes`,
+      ScheduleExpression: `rate(${String(config.heartbeat.rateMinutes)} minutes)`,
+      // The catalog's EventBridge calls (DisableRule among them) on any warden-forward-* rule, named by `name` or `rule`.
+      EventPattern: {
+        source: ['aws.events'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['events.amazonaws.com'],
+          eventName: [...(triggerIndex(RULES).get('events.amazonaws.com') ?? [])],
+          $or: [{ requestParameters: { name: [{ prefix: 'warden-forward-' }] } }, { requestParameters: { rule: [{ prefix: 'warden-forward-' }] } }],
+        },
+      },
+      State: 'ENABLED',
+      Targets: [
+        {
+          Id: 'WardenBus',
+          Arn: { Ref: 'WardenEventBusArn' },
+          RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^ForwarderRole/), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^Undelivered/), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: config.heartbeat.silenceMinutes * 60 },
+        },
+      ],
+    });
+    expect(triggerIndex(RULES).get('events.amazonaws.com')).toEqual(expect.arrayContaining(['DisableRule', 'DeleteRule', 'RemoveTargets', 'PutTargets', 'PutRule']));
+    // Named like a forwarding rule: the forwarder role trusts it, and the tamper rule watches it.
+    expect(isForwardingRuleName(HEARTBEAT_RULE_NAME)).toBe(true);
+  });
+
+  it('takes the heartbeat rate from the configuration', () => {
+    const app = new App();
+    const stack = new MemberStack(app, 'Fast', { config: { ...config, heartbeat: { rateMinutes: 1, silenceMinutes: 5 } }, rules: RULES });
+    const schedules = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule', { Properties: { Name: HEARTBEAT_RULE_NAME } })).map((r) => (r as { Properties: { ScheduleExpression: string } }).Properties.ScheduleExpression);
+    expect(schedules).toEqual(['rate(1 minute)']);
   });
 
   it('is the template the StackSet deploys', () => {

@@ -223,9 +223,10 @@ async function findingsOf(input: StateFileInput): Promise<{ evaluated: string[];
 describe('the bot against its own rules', () => {
   it('finds nothing on its own functions and roles (central, management account, StackSet member)', async () => {
     const { evaluated, findings } = await findingsOf(state);
-    expect(evaluated.filter((e) => e.startsWith('function'))).toHaveLength(4);
-    // Four function roles, the scan's state machine and schedule roles, and in each member deployment the forwarder, the remediator and the auditor.
-    expect(evaluated.filter((e) => e.startsWith('role'))).toHaveLength(12);
+    // Responder, notifier, approval, scanner and heartbeat.
+    expect(evaluated.filter((e) => e.startsWith('function'))).toHaveLength(5);
+    // Five function roles, the scan's state machine and schedule roles, and in each member deployment the forwarder, the remediator and the auditor.
+    expect(evaluated.filter((e) => e.startsWith('role'))).toHaveLength(13);
     expect(evaluated).toContain('role WardenRemediator');
     expect(evaluated).toContain('role WardenAuditor');
     expect(findings.map((f) => `${f.ruleId}: ${f.resource}: ${f.summary}`)).toEqual([]);

@@ -108,6 +108,7 @@ describe('rule catalog', () => {
       'execution-role-trust-opened': 'critical auto',
       'execution-role-logging-removed': 'medium alert',
       'execution-role-shared': 'low alert',
+      'warden-member-role-changed': 'critical alert',
     });
   });
 });

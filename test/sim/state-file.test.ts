@@ -68,7 +68,7 @@ describe('state file', () => {
     });
 
     it('accepts an empty file', () => {
-      expect(InMemoryAccount.fromStateFile({}).toStateFile()).toEqual({ functions: [], layers: [], roles: [], policies: [], trails: [] });
+      expect(InMemoryAccount.fromStateFile({}).toStateFile()).toEqual({ functions: [], layers: [], roles: [], policies: [], trails: [], eventRules: [] });
     });
   });
 

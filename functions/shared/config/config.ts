@@ -149,6 +149,17 @@ export const WardenConfigSchema = z.strictObject({
   requireVpc: z.strictObject({ accounts: z.array(accountId).default([]) }).default({ accounts: [] }),
   /** Accounts outside the organization whose layers functions may use (for example AWS-published layers). */
   layerAllowList: z.strictObject({ accounts: z.array(accountId).default([]) }).default({ accounts: [] }),
+  /**
+   * Member heartbeats: every account × region sends one every `rateMinutes` (a scheduled rule of the member
+   * stack, through the forwarder role); one silent for more than `silenceMinutes` is a critical alert.
+   */
+  heartbeat: z
+    .strictObject({
+      rateMinutes: z.number().int().min(1).max(60).default(5),
+      silenceMinutes: z.number().int().min(2).max(7 * 24 * 60).default(30),
+    })
+    .refine((h) => h.silenceMinutes >= 2 * h.rateMinutes, { message: 'silenceMinutes must be at least twice rateMinutes (one late heartbeat is not silence)', path: ['silenceMinutes'] })
+    .default({ rateMinutes: 5, silenceMinutes: 30 }),
 });
 
 export type WardenConfig = z.infer<typeof WardenConfigSchema>;

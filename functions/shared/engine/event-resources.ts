@@ -2,7 +2,7 @@
 import type { CloudTrailEvent } from '../event/cloudtrail-event';
 import { normalizeEventName } from '../event/event-names';
 import type { AnyRule } from '../../../rules/rule';
-import { parseFunctionName, parseLayerVersion, parseRoleName, parseTrailName, type ResourceRef, type RoleRef } from '../state/resources';
+import { parseEventRuleName, parseFunctionName, parseLayerVersion, parseRoleName, parseTrailName, type ResourceRef, type RoleRef } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
 
 function stringParam(params: Readonly<Record<string, unknown>> | null | undefined, name: string): string | undefined {
@@ -23,7 +23,21 @@ const UNQUALIFIED_EVENTS = new Set(['CreateFunction', 'UpdateFunctionConfigurati
 
 const IAM_SOURCE = 'iam.amazonaws.com';
 /** IAM events that name the role they change (`requestParameters.roleName`). */
-const ROLE_EVENTS: ReadonlySet<string> = new Set(['CreateRole', 'PutRolePolicy', 'DeleteRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'UpdateAssumeRolePolicy']);
+const ROLE_EVENTS: ReadonlySet<string> = new Set([
+  'CreateRole',
+  'PutRolePolicy',
+  'DeleteRolePolicy',
+  'AttachRolePolicy',
+  'DetachRolePolicy',
+  'UpdateAssumeRolePolicy',
+  'DeleteRole',
+  'UpdateRole',
+  'UpdateRoleDescription',
+  'PutRolePermissionsBoundary',
+  'DeleteRolePermissionsBoundary',
+  'TagRole',
+  'UntagRole',
+]);
 /** Lambda events whose `role` parameter names the function's execution role. */
 const ROLE_SETTING_EVENTS: ReadonlySet<string> = new Set(['CreateFunction', 'UpdateFunctionConfiguration']);
 
@@ -36,11 +50,10 @@ export function resourcesOf(event: CloudTrailEvent): ResourceRef[] {
     return ref ? [ref] : [];
   }
   if (detail.eventSource === 'events.amazonaws.com') {
-    const ruleName = stringParam(detail.requestParameters, 'name') ?? stringParam(detail.requestParameters, 'rule');
-    if (ruleName === undefined || !/^[\w.-]{1,64}$/.test(ruleName)) return [];
+    const named = stringParam(detail.requestParameters, 'name') ?? stringParam(detail.requestParameters, 'rule');
     const bus = stringParam(detail.requestParameters, 'eventBusName') ?? 'default';
-    const busName = bus.startsWith('arn:') ? (bus.split('/').pop() ?? 'default') : bus;
-    return [{ kind: 'events-rule', account: detail.recipientAccountId ?? event.account, region: detail.awsRegion, eventBusName: busName, ruleName }];
+    const ref = named === undefined ? null : parseEventRuleName(named, bus, detail.recipientAccountId ?? event.account, detail.awsRegion);
+    return ref ? [ref] : [];
   }
   if (detail.eventSource === IAM_SOURCE) {
     const roleName = ROLE_EVENTS.has(detail.eventName) ? stringParam(detail.requestParameters, 'roleName') : undefined;

@@ -93,6 +93,9 @@ export const AlertSchema = z.looseObject({
   summary: z.string(),
   windowStart: z.string().optional(),
   triggeredBy: z.looseObject({ findingId: z.string(), ruleId: z.string(), resource: z.string() }).optional(),
+  account: accountId.optional(),
+  region: z.string().min(1).optional(),
+  silentSince: z.string().optional(),
 });
 
 const EnvelopeSchema = z.looseObject({

@@ -218,9 +218,9 @@ export class Notifier {
   }
 
   private async onAlert(alert: AlertInput): Promise<NotifyResult> {
-    const key = `alert#${alert.kind}#${alert.windowStart ?? ''}#${alert.triggeredBy?.findingId ?? ''}`;
+    const key = `alert#${alert.kind}#${alert.windowStart ?? ''}#${alert.triggeredBy?.findingId ?? ''}${alert.account === undefined && alert.silentSince === undefined ? '' : `#${alert.account ?? ''}#${alert.region ?? ''}#${alert.silentSince ?? ''}`}`;
     return this.once('alert', key, async () => {
-      const channel = channelFor(this.options.config.slack, { severity: alert.severity });
+      const channel = channelFor(this.options.config.slack, { severity: alert.severity, ...(alert.account === undefined ? {} : { account: alert.account }) });
       let message: SlackMessageRef | undefined;
       if (channel !== null) {
         const ts = await this.post(channel, alertMessage(alert));

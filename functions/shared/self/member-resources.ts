@@ -16,6 +16,17 @@ export function forwardingRuleName(service: string): string {
   return `${FORWARDING_RULE_PREFIX}${service}`;
 }
 
+/**
+ * The scheduled rule that sends each account × region's heartbeat to the central bus, through the
+ * forwarder role like the forwarding rules (and, being named like them, watched like them).
+ */
+export const HEARTBEAT_RULE_NAME = forwardingRuleName('heartbeat');
+
+/** The heartbeat rule's ARN in an account and region (the `resources` entry of its scheduled events). */
+export function heartbeatRuleArn(partition: string, account: string, region: string): string {
+  return `arn:${partition}:events:${region}:${account}:rule/${HEARTBEAT_RULE_NAME}`;
+}
+
 /** The forwarder role's name in a region. */
 export function forwarderRoleName(region: string): string {
   return `${FORWARDER_ROLE_PREFIX}${region}`;

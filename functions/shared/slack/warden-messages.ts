@@ -116,11 +116,16 @@ export function digestText(d: DigestInput): string {
   return [title, ...lines.map((l) => `  ${plainLine(l)}`)].join('\n');
 }
 
-/** What a "Warden Alert" event carries (today: the circuit breaker). */
+/** What a "Warden Alert" event carries (the circuit breaker, a silent or resumed heartbeat). */
 export interface AlertInput {
   readonly kind: string;
   readonly severity: string;
   readonly summary: string;
+  /** The account × region concerned (heartbeat alerts): routes the message by account and tells alerts apart. */
+  readonly account?: string;
+  readonly region?: string;
+  /** A heartbeat alert's silence: from the last sign of life. */
+  readonly silentSince?: string;
   readonly windowStart?: string;
   readonly triggeredBy?: { readonly findingId: string; readonly ruleId: string; readonly resource: string };
 }

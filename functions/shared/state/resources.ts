@@ -128,6 +128,21 @@ export function eventRuleArn(ref: Pick<EventRuleRef, 'account' | 'region' | 'eve
   return `arn:${partitionOf(ref.region)}:events:${ref.region}:${ref.account}:rule/${bus}${ref.ruleName}`;
 }
 
+const RULE_NAME = /^[\w.-]{1,64}$/;
+const RULE_ARN = /^arn:aws[a-z-]*:events:([a-z0-9-]+):(\d{12}):rule\/(?:([\w./-]+)\/)?([\w.-]{1,64})$/;
+
+/**
+ * Resolves EventBridge's rule parameters (`name` or `rule`: a rule name, or defensively a rule ARN;
+ * `eventBusName`: a bus name or ARN, `default` when absent) to a reference; null for anything else.
+ */
+export function parseEventRuleName(rule: string, eventBusName: string, account: string, region: string): EventRuleRef | null {
+  const busName = eventBusName.startsWith('arn:') ? (/:event-bus\/([\w./-]+)$/.exec(eventBusName)?.[1] ?? null) : eventBusName;
+  if (busName === null || busName === '') return null;
+  const arn = RULE_ARN.exec(rule);
+  if (arn) return { kind: 'events-rule', region: arn[1] ?? region, account: arn[2] ?? account, eventBusName: arn[3] ?? 'default', ruleName: arn[4] ?? '' };
+  return RULE_NAME.test(rule) ? { kind: 'events-rule', account, region, eventBusName: busName, ruleName: rule } : null;
+}
+
 export function trailArn(ref: Pick<TrailRef, 'account' | 'region' | 'trailName'>): string {
   return `arn:${partitionOf(ref.region)}:cloudtrail:${ref.region}:${ref.account}:trail/${ref.trailName}`;
 }

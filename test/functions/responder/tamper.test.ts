@@ -1,11 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCOUNT, ORG_ACCOUNT, REGION } from '../../fixtures/accounts';
 import { cloudTrailEvent, iamUser, identities } from '../../fixtures/cloudtrail';
-import { forwardingRuleName } from '../../../functions/shared/self/member-resources';
 import { createHarness, type Harness } from './responder-harness';
-
-/** A forwarding rule under the name the member template really gives it. */
-const FORWARDING_RULE = forwardingRuleName('lambda');
+import { forwardingRuleName } from '../../../functions/shared/self/member-resources';
 
 const TRAIL = { kind: 'cloudtrail-trail', account: ACCOUNT, region: REGION, trailName: 'management' } as const;
 const TRAIL_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/management`;
@@ -76,24 +73,29 @@ describe('trail-logging-stopped (end to end)', () => {
 });
 
 describe('warden-forwarding-rule-changed (end to end)', () => {
+  // The member stack names its rules warden-forward-<service> (functions/shared/self/member-resources.ts).
+  const RULE = forwardingRuleName('lambda');
   it.each([
-    ['DisableRule', { name: FORWARDING_RULE }],
-    ['DeleteRule', { name: FORWARDING_RULE, eventBusName: 'default' }],
-    ['RemoveTargets', { rule: FORWARDING_RULE, ids: ['warden-bus'] }],
-    ['PutRule', { name: FORWARDING_RULE, state: 'DISABLED', eventPattern: '{}' }],
+    ['DisableRule', { name: RULE }],
+    ['DeleteRule', { name: RULE, eventBusName: 'default' }],
+    ['RemoveTargets', { rule: RULE, ids: ['WardenBus'] }],
+    ['PutTargets', { rule: RULE, targets: [{ id: 'WardenBus', arn: 'arn:aws:events:us-east-1:444455556666:event-bus/default' }] }],
+    ['PutRule', { name: RULE, state: 'DISABLED', eventPattern: '{}' }],
   ])('alerts on %s of the bot’s forwarding rule', async (eventName, request) => {
     harness = createHarness();
     const record = await harness.responder.handle(cloudTrailEvent('events.amazonaws.com', eventName, request, { identity: iamUser('mallory') }));
     expect(record.outcomes.map((o) => [o.ruleId, o.status])).toEqual([['warden-forwarding-rule-changed', 'alerted']]);
-    expect(record.findings[0]?.resource).toBe(`arn:aws:events:${REGION}:${ACCOUNT}:rule/${FORWARDING_RULE}`);
+    expect(record.findings[0]?.resource).toBe(`arn:aws:events:${REGION}:${ACCOUNT}:rule/${RULE}`);
     expect(harness.eventsOf('Warden Finding')).toHaveLength(1);
   });
 
-  it('ignores other rules and the bot’s own changes', async () => {
+  it('ignores other rules, a rule merely named Warden*, and the bot’s own changes', async () => {
     harness = createHarness();
     const other = await harness.responder.handle(cloudTrailEvent('events.amazonaws.com', 'DisableRule', { name: 'team-nightly-job' }, { identity: iamUser('alice') }));
     expect(other.findings).toEqual([]);
-    const own = await harness.responder.handle(cloudTrailEvent('events.amazonaws.com', 'PutRule', { name: FORWARDING_RULE }, { identity: identities.remediator() }));
+    const lookAlike = await harness.responder.handle(cloudTrailEvent('events.amazonaws.com', 'DisableRule', { name: 'WardenForwarder' }, { identity: iamUser('alice') }));
+    expect(lookAlike.findings).toEqual([]);
+    const own = await harness.responder.handle(cloudTrailEvent('events.amazonaws.com', 'PutRule', { name: RULE }, { identity: identities.remediator() }));
     expect(own.ignored).toMatch(/bot's own action/);
     expect(harness.events).toEqual([]);
   });

@@ -17,7 +17,7 @@ import { DynamoDbStateStore } from '../../../../functions/shared/store/dynamodb-
 import { InMemoryStateStore } from '../../../../functions/shared/store/in-memory-state-store';
 import type { StateStore } from '../../../../functions/shared/store/state-store';
 import { RULES } from '../../../../rules';
-import { ORG_ACCOUNT } from '../../../fixtures/accounts';
+import { ACCOUNT, ORG_ACCOUNT } from '../../../fixtures/accounts';
 import { installDynamoDbFake } from '../store/dynamodb-fake';
 import { startSlackApiServer, type RecordedCall, type SlackApiServer } from '../slack/slack-api-server';
 import { allText, jsonShown, limitViolations } from '../slack/slack-limits-check';
@@ -389,6 +389,30 @@ describe.each(STORES)('Notifier (%s)', (_name, factory) => {
       expect(call?.body.channel).toBe('C0CRITICAL');
       expect(allText(posted(call!))).toContain('More than 10 automatic remediations within 15 minutes');
       expect(sns.commandCalls(PublishCommand).map((x) => x.args[0].input.Subject)).toEqual(['[Warden] CRITICAL alert: circuit-breaker-open']);
+    });
+  });
+
+  describe('heartbeat alerts', () => {
+    const silent = (account: string, region: string) => ({
+      kind: 'heartbeat-silent',
+      severity: 'critical',
+      summary: `No heartbeat from account ${account} in ${region} for 35 minutes`,
+      account,
+      region,
+      silentSince: '2025-03-14T14:20:00.000Z',
+    });
+
+    it('posts one alert per account × region, each once, in the account’s channel when it has one', async () => {
+      const n = notifier();
+      expect((await n.handle(alertEventOf(silent(ACCOUNT, 'us-east-1')))).action).toBe('posted');
+      expect((await n.handle(alertEventOf(silent(ACCOUNT, 'eu-west-1')))).action).toBe('posted');
+      expect((await n.handle(alertEventOf(silent(ORG_ACCOUNT, 'us-east-1')))).action).toBe('posted');
+      expect((await n.handle(alertEventOf(silent(ACCOUNT, 'us-east-1')))).action).toBe('duplicate');
+      // The same pair silent again later is a new alert.
+      expect((await n.handle(alertEventOf({ ...silent(ACCOUNT, 'us-east-1'), silentSince: '2025-03-14T18:00:00.000Z' }))).action).toBe('posted');
+      const channels = ofMethod(server, 'chat.postMessage').map((call) => call.body.channel);
+      expect(channels).toEqual(['C0CRITICAL', 'C0CRITICAL', 'C0ORGACCOUNT', 'C0CRITICAL']);
+      expect(allText(posted(ofMethod(server, 'chat.postMessage')[1]!))).toContain(`No heartbeat from account ${ACCOUNT} in eu-west-1`);
     });
   });
 

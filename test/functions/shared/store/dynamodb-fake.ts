@@ -4,7 +4,7 @@
  * store's conditional writes are tested, not only the calls it makes.
  */
 import { ConditionalCheckFailedException, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { allows, type TableAction, type TableFunction } from '../../../../functions/shared/store/table-access';
 
@@ -231,6 +231,15 @@ export function installDynamoDbFake(options: { readonly as?: TableFunction } = {
       return {};
     },
   );
+  // Query by partition key only (`#pk = :pk`), items in sort key order, one page.
+  mock.on(QueryCommand).callsFake((input: { KeyConditionExpression: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values }) => {
+    calls.push({ command: 'Query', input });
+    const match = /^\s*(#?\w+)\s*=\s*(:\w+)\s*$/.exec(input.KeyConditionExpression);
+    if (!match || attributeName(match[1]!, input.ExpressionAttributeNames) !== 'pk') throw new Error(`unsupported KeyConditionExpression ${input.KeyConditionExpression}`);
+    const pk = operandValue(match[2]!, undefined, input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+    const found = [...items.values()].filter((item) => item.pk === pk).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
+    return { Items: found.map((item) => structuredClone(item)) };
+  });
   return {
     items,
     calls,
