@@ -33,6 +33,7 @@ import {
   trust,
   updateAssumeRolePolicyEvent,
 } from '../fixtures/iam';
+import { forwarderRoleName, forwardingRuleName } from '../../functions/shared/self/member-resources';
 import { LABELLED_ENV_VARS } from '../functions/shared/secrets/labelled-env-vars';
 
 export type Label = 'dangerous' | 'benign' | 'ignore';
@@ -49,7 +50,7 @@ export const FAMILIES = {
   'privilege escalation': ['execution-role-privilege-escalation'],
   'dangerous role': ['function-execution-role-swapped'],
   'logging disabled': ['trail-logging-stopped'],
-  tamper: ['warden-forwarding-rule-changed'],
+  tamper: ['warden-forwarding-rule-changed', 'warden-member-role-changed'],
   'plaintext secret': ['function-env-plaintext-secret', 'function-env-random-value'],
   'layer outside org': ['function-layer-outside-org'],
   'role logging removed': ['execution-role-logging-removed'],
@@ -88,6 +89,7 @@ const SRC = {
   pantherLambda: 'Panther AWS.Lambda.* detections test cases',
   elasticLambda: 'Elastic rule "AWS Lambda function policy updated to allow public invocation" examples',
   invictus: 'Invictus-IR AWS lab logs (Lambda persistence scenario)',
+  iamRoleDocs: 'IAM API reference (UpdateAssumeRolePolicy, DeleteRolePolicy, DetachRolePolicy, DeleteRole, TagRole) against the bot’s member roles',
   tamperDocs: 'EventBridge DisableRule/DeleteRule/RemoveTargets API reference, against the bot’s forwarding rule',
   secretsDocs: 'AWS Lambda developer guide, environment variables (CloudTrail redacts them: state file holds them)',
 } as const;
@@ -289,17 +291,30 @@ function trails(): CorpusEntry[] {
 }
 
 function tamper(): CorpusEntry[] {
-  // Only what main detects today (the forwarding rule); member-role tamper cases come with rules/events/* being written now.
+  // The member template's real names (functions/shared/self/member-resources.ts): the forwarding rules
+  // warden-forward-<service>, the remediator and audit roles, the forwarder role warden-forwarder-<region>.
+  const rule = forwardingRuleName('lambda');
   const ev = (eventName: string, request: Record<string, unknown>, overrides: EventOverrides = attacker): CloudTrailEvent => cloudTrailEvent('events.amazonaws.com', eventName, request, overrides);
-  const d = (id: string, event: CloudTrailEvent): CorpusEntry => ({ id, label: 'dangerous', family: 'tamper', source: SRC.tamperDocs, event });
-  const b = (id: string, event: CloudTrailEvent): CorpusEntry => ({ id, label: 'benign', family: 'tamper', source: SRC.tamperDocs, event });
+  const iam = (eventName: string, request: Record<string, unknown>, overrides: EventOverrides = attacker): CloudTrailEvent => cloudTrailEvent('iam.amazonaws.com', eventName, request, { region: 'us-east-1', ...overrides });
+  const d = (id: string, event: CloudTrailEvent, source: string = SRC.tamperDocs): CorpusEntry => ({ id, label: 'dangerous', family: 'tamper', source, event });
+  const b = (id: string, event: CloudTrailEvent, source: string = SRC.tamperDocs): CorpusEntry => ({ id, label: 'benign', family: 'tamper', source, event });
+  const openTrust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FOREIGN_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] });
   return [
-    d('tamper-disable', ev('DisableRule', { name: 'WardenForwarder' })),
-    d('tamper-delete', ev('DeleteRule', { name: 'WardenForwarder', eventBusName: 'default' })),
-    d('tamper-remove-targets', ev('RemoveTargets', { rule: 'WardenForwarder', ids: ['warden-bus'] })),
-    d('tamper-put-disabled', ev('PutRule', { name: 'WardenForwarder', state: 'DISABLED', eventPattern: '{"source":["aws.none"]}' })),
+    d('tamper-disable', ev('DisableRule', { name: rule })),
+    d('tamper-delete', ev('DeleteRule', { name: rule, eventBusName: 'default' })),
+    d('tamper-remove-targets', ev('RemoveTargets', { rule, ids: ['WardenBus'] })),
+    d('tamper-put-disabled', ev('PutRule', { name: rule, state: 'DISABLED', eventPattern: '{"source":["aws.none"]}' })),
+    d('tamper-heartbeat-disabled', ev('DisableRule', { name: forwardingRuleName('heartbeat') })),
+    d('tamper-remediator-trust', iam('UpdateAssumeRolePolicy', { roleName: 'WardenRemediator', policyDocument: openTrust }), SRC.iamRoleDocs),
+    d('tamper-remediator-inline-deleted', iam('DeleteRolePolicy', { roleName: 'WardenRemediator', policyName: 'Remediate' }), SRC.iamRoleDocs),
+    d('tamper-auditor-detached', iam('DetachRolePolicy', { roleName: 'WardenAuditor', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }), SRC.iamRoleDocs),
+    d('tamper-forwarder-deleted', iam('DeleteRole', { roleName: forwarderRoleName(REGION) }), SRC.iamRoleDocs),
+    d('tamper-remediator-tagged', iam('TagRole', { roleName: 'WardenRemediator', tags: [{ key: 'team', value: 'platform' }] }), SRC.iamRoleDocs),
     b('tamper-other-rule-disabled', ev('DisableRule', { name: 'team-nightly-job' }, deployer)),
     b('tamper-other-rule-put', ev('PutRule', { name: 'orders-schedule', scheduleExpression: 'rate(5 minutes)', state: 'ENABLED' }, deployer)),
+    // Names that only look like the bot's: an ordinary rule and role of a member account.
+    b('tamper-look-alike-rule', ev('DisableRule', { name: 'WardenForwarder' }, deployer)),
+    b('tamper-look-alike-role-tagged', iam('TagRole', { roleName: 'WardenPayments', tags: [{ key: 'team', value: 'payments' }] }, deployer), SRC.iamRoleDocs),
   ];
 }
 

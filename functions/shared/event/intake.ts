@@ -8,7 +8,7 @@
 import type { Actor } from '../../../rules/rule';
 import type { WardenConfig } from '../config/config';
 import { isResponderSessionName, WARDEN_SOURCE_IDENTITY } from '../self/own-sessions';
-import { iamRegionFor, partitionOf, type ResourceRef } from '../state/resources';
+import { partitionOf, type ResourceRef } from '../state/resources';
 import type { CloudTrailDetail, CloudTrailEvent } from './cloudtrail-event';
 
 /** Why an event was not judged: a low-cardinality code (metric dimension, tests) beside a sentence for people. */
@@ -29,8 +29,12 @@ export interface Ignored {
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
-/** `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `us-iso-east-1`, `us-isob-east-1`. */
-const REGION_SHAPE = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+/**
+ * `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `us-iso-east-1`, `us-isob-east-1`: the
+ * geographies of the AWS partitions' region patterns (the SDK's partitions data: `us|eu|ap|sa|ca|me|af|il|mx`
+ * in `aws`, `cn`, `us-gov`, the ISO partitions), so a region AWS may open later in one of them still passes.
+ */
+const REGION_SHAPE = /^(?:us|eu|ap|sa|ca|me|af|il|mx|cn)(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 
 /**
  * True when the call was made by the bot's own remediator session in the account that recorded it:
@@ -54,16 +58,16 @@ export function isOwnAction(detail: Pick<CloudTrailDetail, 'userIdentity' | 'rec
   return identity.sessionContext?.sourceIdentity === WARDEN_SOURCE_IDENTITY;
 }
 
-/** The regions events may come from: the watched ones and the IAM region of their partitions (IAM events arrive there). */
-function watchedRegions(config: Pick<WardenConfig, 'deployment'>): ReadonlySet<string> {
-  return new Set(config.deployment.regions.flatMap((region) => [region, iamRegionFor(region)]));
-}
-
-/** Why the event's region is refused, or null: a region-shaped string that is one of `deployment.regions` (or their IAM region). */
-export function regionRefusal(region: string, config: Pick<WardenConfig, 'deployment'>): Ignored | null {
+/**
+ * Why the event's region is refused, or null: it must be shaped like a region of an AWS partition.
+ * A region outside `deployment.regions` is still judged: a forwarded `aws.*` event cannot be put by
+ * hand (EventBridge refuses those sources from PutEvents), so one arriving from a region the bot does
+ * not deploy to is a real CloudTrail record — e.g. a forwarding rule someone added there — and the
+ * change it records is as real as any other.
+ */
+export function regionRefusal(region: string): Ignored | null {
   const shown = JSON.stringify(region.length > 40 ? `${region.slice(0, 40)}…` : region);
   if (!REGION_SHAPE.test(region)) return { code: 'invalid-region', detail: `awsRegion ${shown} is not an AWS region: refused` };
-  if (!watchedRegions(config).has(region)) return { code: 'invalid-region', detail: `region ${region} is not one the bot watches (deployment.regions): refused` };
   return null;
 }
 
@@ -101,7 +105,7 @@ export function intakeRefusal(event: Pick<CloudTrailEvent, 'account' | 'detail'>
   if (detail.errorCode !== undefined && detail.errorCode !== '') {
     return { code: 'failed-call', detail: `failed call (${detail.errorCode}): nothing changed` };
   }
-  const refusal = regionRefusal(detail.awsRegion, config) ?? organizationRefusal(event, config);
+  const refusal = regionRefusal(detail.awsRegion) ?? organizationRefusal(event, config);
   if (refusal !== null) return refusal;
   if (isOwnAction(detail, config.remediatorRoleName)) {
     return { code: 'own-action', detail: `the bot's own action (role ${config.remediatorRoleName})` };

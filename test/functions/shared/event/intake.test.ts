@@ -103,18 +103,17 @@ describe('intakeRefusal', () => {
     ['not-a-region', /is not an AWS region/],
     ['us-east-1; drop table', /is not an AWS region/],
     ['x'.repeat(5000), /is not an AWS region/],
-    ['zz-bogus-9', /not one the bot watches/],
-    ['ap-southeast-2', /not one the bot watches/],
+    ['zz-bogus-9', /is not an AWS region/],
+    ['us-east-1\u0000', /is not an AWS region/],
   ])('refuses the region %s', (region, why) => {
-    expect(regionRefusal(region, config)?.detail).toMatch(why);
-    expect(regionRefusal(region, config)?.detail.length).toBeLessThan(200);
+    expect(regionRefusal(region)?.detail).toMatch(why);
+    expect(regionRefusal(region)?.detail.length).toBeLessThan(200);
   });
 
-  it('accepts the watched regions and their IAM region', () => {
-    const euOnly = parseConfig({ deployment: { homeRegion: 'eu-west-1', regions: ['eu-west-1'] } });
-    expect(regionRefusal('eu-west-1', euOnly)).toBeNull();
-    expect(regionRefusal('us-east-1', euOnly)).toBeNull();
-    expect(regionRefusal('eu-central-1', euOnly)?.code).toBe('invalid-region');
+  // Changed deliberately: a region outside deployment.regions used to be refused, but a forwarded aws.* event
+  // cannot be forged, so such an event is a real change (a forwarding rule added in that region) and is judged.
+  it.each(['eu-west-1', 'us-east-1', 'eu-central-1', 'ap-southeast-2', 'us-gov-west-1', 'cn-north-1', 'us-isob-east-1', 'il-central-1'])('accepts the AWS region %s, watched or not', (region) => {
+    expect(regionRefusal(region)).toBeNull();
   });
 });
 
