@@ -5,21 +5,16 @@
  * npx warden rules --json
  * npx warden scan --config warden.config.yaml --regions us-east-1,eu-west-1 --plan
  */
-import { parseArgs } from 'node:util';
 import { WardenError } from '../functions/shared/errors';
 import { RULES } from '../rules';
 import { loadConfigFile } from './config-file';
 import { loadEventFile } from './event-files';
+import { commandHelp, commandSpec, COMMANDS, EXIT_USAGE, parseCommandArgs, topLevelHelp, UsageError, wantsHelp, type CommandSpec } from './help';
 import { listRules, renderRulesMarkdown, renderRulesText } from './rules-command';
-import { renderRecordText, Simulator, toJsonRecord } from './simulate';
+import { renderRecordText, RuleOverlap, Simulator, slackJsonLines, summaryLine, toJsonRecord, type SimulationRecord } from './simulate';
 import { parseScanArgs, runScan } from './scan-command';
+import { toolVersion } from './version';
 import { loadStateFile } from '../sim/state-file';
-
-const USAGE = `Usage:
-  warden simulate [--state FILE] [--config FILE] [--json] [--apply] EVENT.json…
-  warden rules [--json | --markdown]
-  warden scan [--config FILE] [--accounts ID,…] [--regions R,…] [--role-name NAME] [--concurrency ACCOUNTS] [--json | --sarif] [--plan]
-      exit status: 0 nothing found, 1 findings, 4 incomplete (an account or region could not be read)`;
 
 export interface Io {
   readonly out: (line: string) => void;
@@ -34,20 +29,32 @@ const processIo: Io = {
   ...(process.stderr.isTTY && (process.env.CI ?? '') === '' ? { progress: (line: string) => process.stderr.write(`\r\x1b[K${line}`) } : {}),
 };
 
-async function simulate(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: { state: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean', default: false }, apply: { type: 'boolean', default: false } },
-  });
-  if (positionals.length === 0) {
-    io.err(`warden simulate: no event file given\n${USAGE}`);
-    return 64;
+type Values = Record<string, string | boolean | undefined>;
+const str = (values: Values, name: string): string | undefined => (typeof values[name] === 'string' ? values[name] : undefined);
+const flag = (values: Values, name: string): boolean => values[name] === true;
+
+/** The outputs of `simulate` that print JSON on stdout: at most one. */
+function exclusive(spec: CommandSpec, values: Values, names: readonly string[]): void {
+  const given = names.filter((n) => flag(values, n));
+  if (given.length > 1) throw new UsageError(`${given.map((n) => `--${n}`).join(' and ')}: choose one`, spec);
+}
+
+async function simulate(spec: CommandSpec, args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(spec, args);
+  exclusive(spec, values, ['json', 'slack', 'slack-json']);
+  if (positionals.length === 0) throw new UsageError('no event file given', spec);
+  const configFile = str(values, 'config');
+  const stateFile = str(values, 'state');
+  const config = await loadConfigFile(configFile);
+  if (configFile === undefined) {
+    io.err('warden simulate: no --config: the organization is empty (no organization.accounts), so every account counts as outside it and every cross-account grant is a finding; give --config (see examples/warden.config.yaml)');
   }
-  const config = await loadConfigFile(values.config);
-  const state = values.state === undefined ? undefined : await loadStateFile(values.state);
-  const simulator = new Simulator({ rules: RULES, config, apply: values.apply, ...(state ? { state } : {}) });
-  let invalid = false;
+  const state = stateFile === undefined ? undefined : await loadStateFile(stateFile);
+  const apply = flag(values, 'apply');
+  const simulator = new Simulator({ rules: RULES, config, apply, ...(state ? { state } : {}) });
+  const all: SimulationRecord[] = [];
+  const text = !flag(values, 'json') && !flag(values, 'slack-json');
+  const overlap = new RuleOverlap();
   try {
     for (const file of positionals) {
       const loaded = await loadEventFile(file);
@@ -56,14 +63,18 @@ async function simulate(args: readonly string[], io: Io): Promise<number> {
           ? await sequential(loaded.events, (event) => simulator.run(event, file))
           : [{ file, eventId: null, eventName: null, ignored: null, error: loaded.error, findings: [], outcomes: [] }];
       for (const record of records) {
-        if (record.error !== null) invalid = true;
-        io.out(values.json ? JSON.stringify(toJsonRecord(record)) : `${renderRecordText(record, !values.apply, config.slack)}\n`);
+        all.push(record);
+        if (flag(values, 'json')) io.out(JSON.stringify(toJsonRecord(record)));
+        else if (flag(values, 'slack-json')) for (const line of slackJsonLines(record)) io.out(line);
+        else io.out(`${renderRecordText(record, { dryRun: !apply, config, rules: RULES, slack: flag(values, 'slack'), overlap })}\n`);
       }
     }
   } finally {
     simulator.dispose();
   }
-  return invalid ? 2 : 0;
+  // The totals close the text; JSON output stays one document per line (its consumers count for themselves).
+  if (text) io.out(summaryLine(all));
+  return all.some((r) => r.error !== null) ? 2 : 0;
 }
 
 /** Runs one at a time, in order: each event sees the state the previous ones left. */
@@ -73,61 +84,67 @@ async function sequential<T, R>(items: readonly T[], run: (item: T) => Promise<R
   return results;
 }
 
-async function scan(args: readonly string[], io: Io): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      config: { type: 'string' },
-      accounts: { type: 'string' },
-      regions: { type: 'string' },
-      'role-name': { type: 'string' },
-      concurrency: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      sarif: { type: 'boolean', default: false },
-      plan: { type: 'boolean', default: false },
-    },
-  });
+async function scan(spec: CommandSpec, args: readonly string[], io: Io): Promise<number> {
+  const { values } = parseCommandArgs(spec, args);
   const { config: file, ...options } = values;
   const parsed = parseScanArgs(options);
-  return runScan(parsed, await loadConfigFile(file), RULES, io);
+  return runScan(parsed, await loadConfigFile(typeof file === 'string' ? file : undefined), RULES, io);
 }
 
-function rules(args: readonly string[], io: Io): number {
-  const { values } = parseArgs({ args: [...args], options: { json: { type: 'boolean', default: false }, markdown: { type: 'boolean', default: false } } });
-  if (values.json) io.out(JSON.stringify(listRules(RULES), null, 2));
-  else if (values.markdown) io.out(renderRulesMarkdown(RULES).trimEnd());
+function rules(spec: CommandSpec, args: readonly string[], io: Io): number {
+  const { values } = parseCommandArgs(spec, args);
+  exclusive(spec, values, ['json', 'markdown']);
+  if (flag(values, 'json')) io.out(JSON.stringify(listRules(RULES), null, 2));
+  else if (flag(values, 'markdown')) io.out(renderRulesMarkdown(RULES).trimEnd());
   else io.out(renderRulesText(RULES));
   return 0;
 }
 
-/** Runs a `warden` command; returns the exit status (0 ok, 1 scan findings, 2 invalid events, 4 incomplete scan, 64 usage, 78 bad config/state/options). */
+async function runCommand(spec: CommandSpec, args: readonly string[], io: Io): Promise<number> {
+  switch (spec.name) {
+    case 'simulate':
+      return simulate(spec, args, io);
+    case 'rules':
+      return rules(spec, args, io);
+    case 'scan':
+      return scan(spec, args, io);
+  }
+}
+
+/** Runs a `warden` command; returns the exit status (0 ok, 1 scan findings, 2 invalid events, 4 incomplete scan, 64 usage, 78 bad config/state/options/credentials). */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version') {
+    io.out(toolVersion());
+    return 0;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    const spec = rest[0] === undefined ? undefined : commandSpec(rest[0]);
+    io.out(spec === undefined ? topLevelHelp(toolVersion()) : commandHelp(spec));
+    return 0;
+  }
+  if (command === undefined) {
+    io.err(topLevelHelp(toolVersion()));
+    return EXIT_USAGE;
+  }
+  const spec = commandSpec(command);
   try {
-    switch (command) {
-      case 'simulate':
-        return await simulate(rest, io);
-      case 'rules':
-        return rules(rest, io);
-      case 'scan':
-        return await scan(rest, io);
-      case undefined:
-      case '--help':
-      case 'help':
-        io.out(USAGE);
-        return command === undefined ? 64 : 0;
-      default:
-        io.err(`warden: unknown command "${command}"\n${USAGE}`);
-        return 64;
+    if (spec === undefined) throw new UsageError(`unknown command "${command}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})`, undefined);
+    if (wantsHelp(rest)) {
+      io.out(commandHelp(spec));
+      return 0;
     }
+    return await runCommand(spec, rest, io);
   } catch (e: unknown) {
+    if (e instanceof UsageError) {
+      const name = e.command === undefined ? 'warden' : `warden ${e.command.name}`;
+      const usage = e.command === undefined ? 'Usage: warden <command> [options]' : `Usage: ${e.command.usage}`;
+      io.err(`${name}: ${e.message}\n${usage}\nRun "${name} --help" for details.`);
+      return EXIT_USAGE;
+    }
     if (e instanceof WardenError) {
       io.err(`warden: ${e.message}`);
       return 78;
-    }
-    if (e instanceof TypeError && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`warden: ${e.message}\n${USAGE}`);
-      return 64;
     }
     throw e;
   }
