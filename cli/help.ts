@@ -5,6 +5,14 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+/** Where a command writes: stdout, stderr, and a terminal's status line. */
+export interface Io {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  /** Rewrites one status line on a terminal; absent when stderr is not a TTY or in CI. */
+  readonly progress?: (line: string) => void;
+}
+
 /** Exit status of a usage error (BSD `EX_USAGE`). */
 export const EXIT_USAGE = 64;
 
@@ -190,4 +198,15 @@ export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): { 
     if (isParseArgsError(e)) throw new UsageError(usageMessage(e), spec);
     throw e;
   }
+}
+
+/** Parsed option values. */
+export type Values = Readonly<Record<string, string | boolean | undefined>>;
+export const str = (values: Values, name: string): string | undefined => (typeof values[name] === 'string' ? values[name] : undefined);
+export const flag = (values: Values, name: string): boolean => values[name] === true;
+
+/** At most one of `names` may be given. @throws UsageError */
+export function exclusive(spec: CommandSpec, values: Values, names: readonly string[]): void {
+  const given = names.filter((n) => flag(values, n));
+  if (given.length > 1) throw new UsageError(`${given.map((n) => `--${n}`).join(' and ')}: choose one`, spec);
 }

@@ -6,22 +6,10 @@
  * npx warden scan --config warden.config.yaml --regions us-east-1,eu-west-1 --plan
  */
 import { WardenError } from '../functions/shared/errors';
-import { RULES } from '../rules';
-import { loadConfigFile } from './config-file';
-import { loadEventFile } from './event-files';
-import { commandHelp, commandSpec, COMMANDS, EXIT_USAGE, parseCommandArgs, topLevelHelp, UsageError, wantsHelp, type CommandSpec } from './help';
-import { listRules, renderRulesMarkdown, renderRulesText } from './rules-command';
-import { renderRecordText, RuleOverlap, Simulator, slackJsonLines, summaryLine, toJsonRecord, type SimulationRecord } from './simulate';
-import { parseScanArgs, runScan } from './scan-command';
+import { commandHelp, type Io, commandSpec, COMMANDS, EXIT_USAGE, topLevelHelp, UsageError, wantsHelp, type CommandSpec } from './help';
 import { toolVersion } from './version';
-import { loadStateFile } from '../sim/state-file';
 
-export interface Io {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-  /** Rewrites one status line on a terminal; absent when stderr is not a TTY or in CI. */
-  readonly progress?: (line: string) => void;
-}
+export type { Io } from './help';
 
 const processIo: Io = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -29,85 +17,15 @@ const processIo: Io = {
   ...(process.stderr.isTTY && (process.env.CI ?? '') === '' ? { progress: (line: string) => process.stderr.write(`\r\x1b[K${line}`) } : {}),
 };
 
-type Values = Record<string, string | boolean | undefined>;
-const str = (values: Values, name: string): string | undefined => (typeof values[name] === 'string' ? values[name] : undefined);
-const flag = (values: Values, name: string): boolean => values[name] === true;
-
-/** The outputs of `simulate` that print JSON on stdout: at most one. */
-function exclusive(spec: CommandSpec, values: Values, names: readonly string[]): void {
-  const given = names.filter((n) => flag(values, n));
-  if (given.length > 1) throw new UsageError(`${given.map((n) => `--${n}`).join(' and ')}: choose one`, spec);
-}
-
-async function simulate(spec: CommandSpec, args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs(spec, args);
-  exclusive(spec, values, ['json', 'slack', 'slack-json']);
-  if (positionals.length === 0) throw new UsageError('no event file given', spec);
-  const configFile = str(values, 'config');
-  const stateFile = str(values, 'state');
-  const config = await loadConfigFile(configFile);
-  if (configFile === undefined) {
-    io.err('warden simulate: no --config: the organization is empty (no organization.accounts), so every account counts as outside it and every cross-account grant is a finding; give --config (see examples/warden.config.yaml)');
-  }
-  const state = stateFile === undefined ? undefined : await loadStateFile(stateFile);
-  const apply = flag(values, 'apply');
-  const simulator = new Simulator({ rules: RULES, config, apply, ...(state ? { state } : {}) });
-  const all: SimulationRecord[] = [];
-  const text = !flag(values, 'json') && !flag(values, 'slack-json');
-  const overlap = new RuleOverlap();
-  try {
-    for (const file of positionals) {
-      const loaded = await loadEventFile(file);
-      const records =
-        loaded.error === null
-          ? await sequential(loaded.events, (event) => simulator.run(event, file))
-          : [{ file, eventId: null, eventName: null, ignored: null, error: loaded.error, findings: [], outcomes: [] }];
-      for (const record of records) {
-        all.push(record);
-        if (flag(values, 'json')) io.out(JSON.stringify(toJsonRecord(record)));
-        else if (flag(values, 'slack-json')) for (const line of slackJsonLines(record)) io.out(line);
-        else io.out(`${renderRecordText(record, { dryRun: !apply, config, rules: RULES, slack: flag(values, 'slack'), overlap })}\n`);
-      }
-    }
-  } finally {
-    simulator.dispose();
-  }
-  // The totals close the text; JSON output stays one document per line (its consumers count for themselves).
-  if (text) io.out(summaryLine(all));
-  return all.some((r) => r.error !== null) ? 2 : 0;
-}
-
-/** Runs one at a time, in order: each event sees the state the previous ones left. */
-async function sequential<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (const item of items) results.push(await run(item));
-  return results;
-}
-
-async function scan(spec: CommandSpec, args: readonly string[], io: Io): Promise<number> {
-  const { values } = parseCommandArgs(spec, args);
-  const { config: file, ...options } = values;
-  const parsed = parseScanArgs(options);
-  return runScan(parsed, await loadConfigFile(typeof file === 'string' ? file : undefined), RULES, io);
-}
-
-function rules(spec: CommandSpec, args: readonly string[], io: Io): number {
-  const { values } = parseCommandArgs(spec, args);
-  exclusive(spec, values, ['json', 'markdown']);
-  if (flag(values, 'json')) io.out(JSON.stringify(listRules(RULES), null, 2));
-  else if (flag(values, 'markdown')) io.out(renderRulesMarkdown(RULES).trimEnd());
-  else io.out(renderRulesText(RULES));
-  return 0;
-}
-
 async function runCommand(spec: CommandSpec, args: readonly string[], io: Io): Promise<number> {
+  // Each command is loaded when it runs: `warden rules` and `--help` never load the AWS SDK or the simulator.
   switch (spec.name) {
     case 'simulate':
-      return simulate(spec, args, io);
+      return (await import('./simulate-command')).simulateCommand(spec, args, io);
     case 'rules':
-      return rules(spec, args, io);
+      return (await import('./rules-command')).rulesCommand(spec, args, io);
     case 'scan':
-      return scan(spec, args, io);
+      return (await import('./scan-command')).scanCommand(spec, args, io);
   }
 }
 
@@ -148,4 +66,30 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     }
     throw e;
   }
+}
+
+/** The warning `warden` prints once on a Node the AWS SDK will stop supporting, or null. */
+export function nodeVersionWarning(version: string): string | null {
+  const major = Number(/^v?(\d+)\./.exec(version)?.[1] ?? '0');
+  if (major >= 22) return null;
+  return `warden: running on Node ${version}; AWS SDK v3 versions published from January 2027 need Node 22 or later (the versions pinned here still run on Node 20)`;
+}
+
+/** A closed pipe (`warden rules | head`) ends the process quietly; any other write error stays an error. */
+export function exitQuietlyOnClosedPipe(stream: NodeJS.EventEmitter, exit: (code: number) => void): void {
+  stream.on('error', (e: unknown) => {
+    if (e instanceof Error && 'code' in e && e.code === 'EPIPE') exit(0);
+    else throw e;
+  });
+}
+
+/** The process entry point (bin/warden.mjs): sets `process.exitCode`. */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  exitQuietlyOnClosedPipe(process.stdout, (code) => process.exit(code));
+  // The SDK's own warning is several lines per process and module copy: say it once, in one line.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // Only `scan` calls AWS; the offline commands stay quiet.
+  const warning = argv[0] === 'scan' ? nodeVersionWarning(process.version) : null;
+  if (warning !== null) process.stderr.write(`${warning}\n`);
+  process.exitCode = await main(argv);
 }

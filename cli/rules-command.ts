@@ -1,7 +1,9 @@
 /** `warden rules`: the catalog as a table, JSON, or the Markdown of docs/RULES.md — all generated from rules/. */
 import { eventNameSpellings } from '../functions/shared/event/event-names';
 import { permissionsOf } from '../functions/shared/remediation/actions';
+import { RULES } from '../rules';
 import type { AnyRule } from '../rules/rule';
+import { exclusive, flag, parseCommandArgs, type CommandSpec, type Io } from './help';
 
 export interface RuleListing {
   readonly id: string;
@@ -96,4 +98,14 @@ export function renderRuleIdsModule(rules: readonly AnyRule[]): string {
     '] as const;',
     '',
   ].join('\n');
+}
+
+/** `warden rules [--json | --markdown]`. */
+export function rulesCommand(spec: CommandSpec, args: readonly string[], io: Io): number {
+  const { values } = parseCommandArgs(spec, args);
+  exclusive(spec, values, ['json', 'markdown']);
+  if (flag(values, 'json')) io.out(JSON.stringify(listRules(RULES), null, 2));
+  else if (flag(values, 'markdown')) io.out(renderRulesMarkdown(RULES).trimEnd());
+  else io.out(renderRulesText(RULES));
+  return 0;
 }

@@ -15,7 +15,10 @@ import { scanClients } from '../functions/shared/scan/scan-clients';
 import { SCAN_PERMISSIONS } from '../functions/shared/scan/scan-permissions';
 import { DEFAULT_CONCURRENCY, Scanner, type ScanProgress, type ScanReport } from '../functions/shared/scan/scanner';
 import { iamRegionFor } from '../functions/shared/state/resources';
+import { RULES } from '../rules';
 import type { AnyRule } from '../rules/rule';
+import { loadConfigFile } from './config-file';
+import { parseCommandArgs, type CommandSpec } from './help';
 import { renderScanText, scanJson, scanSarif } from './scan-output';
 import { toolVersion } from './version';
 
@@ -172,4 +175,11 @@ export async function runScan(args: ScanArgs, config: WardenConfig, rules: reado
   else if (args.json) io.out(JSON.stringify(scanJson(report, { plan: args.plan }), null, 2));
   else io.out(renderScanText(report, { plan: args.plan }));
   return scanExitCode(report);
+}
+
+/** `warden scan` as a command: parses its options, reads the configuration, runs the scan. */
+export async function scanCommand(spec: CommandSpec, args: readonly string[], io: ScanIo): Promise<number> {
+  const { values } = parseCommandArgs(spec, args);
+  const { config: file, ...options } = values;
+  return runScan(parseScanArgs(options), await loadConfigFile(typeof file === 'string' ? file : undefined), RULES, io);
 }

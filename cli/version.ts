@@ -1,13 +1,19 @@
-/** The tool's version, from package.json (one level above both `cli/` and the prebuilt `dist/`). */
+/** The tool's version, from the package.json above this module (`cli/` from source, `dist/cli/` when prebuilt). */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as z from 'zod';
 
+const PackageSchema = z.object({ name: z.literal('lambda-warden'), version: z.string() });
+
 export function toolVersion(): string {
-  try {
-    const text = readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8');
-    return z.object({ version: z.string() }).parse(JSON.parse(text)).version;
-  } catch {
-    return '0.0.0';
+  let dir = import.meta.dirname;
+  for (let depth = 0; depth < 3; depth++) {
+    dir = dirname(dir);
+    try {
+      return PackageSchema.parse(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).version;
+    } catch {
+      // not this directory's package.json: look one level up
+    }
   }
+  return '0.0.0';
 }
