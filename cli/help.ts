@@ -55,8 +55,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: true,
     exit: ['0 every event was read', '2 an event file was invalid (the others still ran)', '64 usage error', '78 invalid configuration or state file'],
     examples: [
-      'warden simulate --config examples/warden.config.yaml --state examples/state.json examples/events/*.json',
-      'warden simulate --config examples/warden.config.yaml --slack examples/events/01-public-invoke-permission.json',
+      'warden simulate --config warden.config.example.yaml --state examples/state.json examples/events/*.json',
+      'warden simulate --config warden.config.example.yaml --slack examples/events/01-public-invoke-permission.json',
     ],
   },
   {

@@ -1,7 +1,7 @@
 /**
  * `warden`: the command line.
  * @example
- * npx warden simulate --config examples/warden.config.yaml examples/events/*.json
+ * npx warden simulate --config warden.config.example.yaml examples/events/*.json
  * npx warden rules --json
  * npx warden scan --config warden.config.yaml --regions us-east-1,eu-west-1 --plan
  */

@@ -14,7 +14,7 @@ export async function simulateCommand(spec: CommandSpec, args: readonly string[]
   const stateFile = str(values, 'state');
   const config = await loadConfigFile(configFile);
   if (configFile === undefined) {
-    io.err('warden simulate: no --config: the organization is empty (no organization.accounts), so every account counts as outside it and every cross-account grant is a finding; give --config (see examples/warden.config.yaml)');
+    io.err('warden simulate: no --config: the organization is empty (no organization.accounts), so every account counts as outside it and every cross-account grant is a finding; give --config (see warden.config.example.yaml)');
   }
   const state = stateFile === undefined ? undefined : await loadStateFile(stateFile);
   const apply = flag(values, 'apply');

@@ -19,7 +19,7 @@ function configFile(content: object): string {
   return file;
 }
 
-const SEEDED = ['--state', 'examples/state.json', '--config', 'examples/warden.config.yaml'];
+const SEEDED = ['--state', 'examples/state.json', '--config', 'warden.config.example.yaml'];
 const PUBLIC = 'examples/events/01-public-invoke-permission.json';
 const S3 = 'examples/events/02-s3-permission-without-source-arn.json';
 const CROSS = 'examples/events/03-cross-account-invoke-permission.json';
@@ -57,7 +57,7 @@ describe('warden simulate output', () => {
     expect(plain).not.toContain('Slack message');
     const slack = (await run(['simulate', '--slack', ...SEEDED, PUBLIC])).out;
     expect(slack.match(/Anyone on the internet, in any AWS account/g)).toHaveLength(1);
-    expect(slack).toContain('    Slack message (no channel configured: SNS only):');
+    expect(slack).toContain('    Slack message to C012ABCDEF:');
     expect(slack).not.toContain('    What: ');
   });
 

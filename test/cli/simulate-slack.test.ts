@@ -41,7 +41,8 @@ describe('warden simulate: the Slack messages', () => {
   });
 
   it('says when no channel is configured', async () => {
-    const { out } = await run(['simulate', '--slack', '--state', 'examples/state.json', '--config', 'examples/warden.config.yaml', EVENTS[0]!]);
+    const file = config({ organization: { accounts: ['111122223333'] } });
+    const { out } = await run(['simulate', '--slack', '--state', 'examples/state.json', '--config', file, EVENTS[0]!]);
     expect(out).toContain('    Slack message (no channel configured: SNS only):');
   });
 });

