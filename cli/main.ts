@@ -89,7 +89,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   // The SDK's own warning is several lines per process and module copy: say it once, in one line.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // Only `scan` calls AWS; the offline commands stay quiet.
-  const warning = argv[0] === 'scan' ? nodeVersionWarning(process.version) : null;
+  const warning = argv[0] === 'scan' && !wantsHelp(argv) ? nodeVersionWarning(process.version) : null;
   if (warning !== null) process.stderr.write(`${warning}\n`);
   process.exitCode = await main(argv);
 }
