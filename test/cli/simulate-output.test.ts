@@ -78,6 +78,14 @@ describe('warden simulate output', () => {
     expect((await run(['simulate', ...SEEDED, PUBLIC])).err).toBe('');
   });
 
+  it('refuses a configuration with a misspelled rule id (exit 78), naming the field and the likely id', async () => {
+    const file = configFile({ organization: { accounts: ['111122223333'] }, rules: { 'function-url-publc': { mode: 'alert' } } });
+    const { status, out, err } = await run(['simulate', '--config', file, PUBLIC]);
+    expect(status).toBe(78);
+    expect(out).toBe('');
+    expect(err).toContain('rules.function-url-publc: unknown rule id "function-url-publc"; did you mean "function-url-public"?');
+  });
+
   it('says why a rule runs in another mode than configured (no saved baseline)', async () => {
     const { out } = await run(['simulate', ...SEEDED, TRUST]);
     expect(out).toContain('    Mode: approve instead of auto (the rule\'s default): no saved baseline to restore, so the fix would be a guess and a person decides');
