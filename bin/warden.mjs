@@ -1,10 +1,35 @@
 #!/usr/bin/env node
-// Launcher for the `warden` CLI: runs the TypeScript sources through tsx (no build step).
-import { register } from 'tsx/esm/api';
+// Launcher for the `warden` CLI. Runs the prebuilt bundle (dist/cli/warden.mjs, built by `npm run build`, which
+// `npm ci` runs as `prepare`) when it is there and no source file in it changed since; otherwise the TypeScript
+// sources through tsx (same behaviour, slower start).
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-// The SDK warns on every start that Node 20 support ends in 2027; the deployed functions run on
-// nodejs22.x, and the CLI's offline commands make no AWS call, so keep their output clean.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-register();
-const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = join(root, 'dist', 'cli', 'warden.mjs');
+
+/** The reason the bundle cannot be used, or null when it is current. */
+function bundleProblem() {
+  if (!existsSync(bundle)) return 'no prebuilt CLI (dist/cli/warden.mjs)';
+  try {
+    const built = statSync(bundle).mtimeMs;
+    const inputs = JSON.parse(readFileSync(join(root, 'dist', 'cli', 'cli-inputs.json'), 'utf8'));
+    const changed = inputs.find((file) => !existsSync(join(root, file)) || statSync(join(root, file)).mtimeMs > built);
+    return changed === undefined ? null : `${changed} changed since the CLI was built`;
+  } catch {
+    return 'the prebuilt CLI has no readable input list';
+  }
+}
+
+const problem = bundleProblem();
+let runCli;
+if (problem === null) {
+  ({ runCli } = await import(bundle));
+} else {
+  if (process.stderr.isTTY) process.stderr.write(`warden: ${problem}: running from source (\`npm run build\` makes it start fast)\n`);
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ runCli } = await import('../cli/main.ts'));
+}
+await runCli(process.argv.slice(2));

@@ -1,32 +1,15 @@
 /**
  * `warden`: the command line.
  * @example
- * npx warden simulate --config examples/warden.config.yaml examples/events/*.json
+ * npx warden simulate --config warden.config.example.yaml examples/events/*.json
  * npx warden rules --json
  * npx warden scan --config warden.config.yaml --regions us-east-1,eu-west-1 --plan
  */
-import { parseArgs } from 'node:util';
 import { WardenError } from '../functions/shared/errors';
-import { RULES } from '../rules';
-import { loadConfigFile } from './config-file';
-import { loadEventFile } from './event-files';
-import { listRules, renderRulesMarkdown, renderRulesText } from './rules-command';
-import { renderRecordText, Simulator, toJsonRecord } from './simulate';
-import { parseScanArgs, runScan } from './scan-command';
-import { loadStateFile } from '../sim/state-file';
+import { commandHelp, type Io, commandSpec, COMMANDS, EXIT_USAGE, topLevelHelp, UsageError, wantsHelp, type CommandSpec } from './help';
+import { toolVersion } from './version';
 
-const USAGE = `Usage:
-  warden simulate [--state FILE] [--config FILE] [--json] [--apply] EVENT.json…
-  warden rules [--json | --markdown]
-  warden scan [--config FILE] [--accounts ID,…] [--regions R,…] [--role-name NAME] [--concurrency ACCOUNTS] [--json | --sarif] [--plan]
-      exit status: 0 nothing found, 1 findings, 4 incomplete (an account or region could not be read)`;
-
-export interface Io {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-  /** Rewrites one status line on a terminal; absent when stderr is not a TTY or in CI. */
-  readonly progress?: (line: string) => void;
-}
+export type { Io } from './help';
 
 const processIo: Io = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -34,101 +17,79 @@ const processIo: Io = {
   ...(process.stderr.isTTY && (process.env.CI ?? '') === '' ? { progress: (line: string) => process.stderr.write(`\r\x1b[K${line}`) } : {}),
 };
 
-async function simulate(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: { state: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean', default: false }, apply: { type: 'boolean', default: false } },
-  });
-  if (positionals.length === 0) {
-    io.err(`warden simulate: no event file given\n${USAGE}`);
-    return 64;
+async function runCommand(spec: CommandSpec, args: readonly string[], io: Io): Promise<number> {
+  // Each command is loaded when it runs: `warden rules` and `--help` never load the AWS SDK or the simulator.
+  switch (spec.name) {
+    case 'simulate':
+      return (await import('./simulate-command')).simulateCommand(spec, args, io);
+    case 'rules':
+      return (await import('./rules-command')).rulesCommand(spec, args, io);
+    case 'scan':
+      return (await import('./scan-command')).scanCommand(spec, args, io);
   }
-  const config = await loadConfigFile(values.config);
-  const state = values.state === undefined ? undefined : await loadStateFile(values.state);
-  const simulator = new Simulator({ rules: RULES, config, apply: values.apply, ...(state ? { state } : {}) });
-  let invalid = false;
-  try {
-    for (const file of positionals) {
-      const loaded = await loadEventFile(file);
-      const records =
-        loaded.error === null
-          ? await sequential(loaded.events, (event) => simulator.run(event, file))
-          : [{ file, eventId: null, eventName: null, ignored: null, error: loaded.error, findings: [], outcomes: [] }];
-      for (const record of records) {
-        if (record.error !== null) invalid = true;
-        io.out(values.json ? JSON.stringify(toJsonRecord(record)) : `${renderRecordText(record, !values.apply, config.slack)}\n`);
-      }
-    }
-  } finally {
-    simulator.dispose();
-  }
-  return invalid ? 2 : 0;
 }
 
-/** Runs one at a time, in order: each event sees the state the previous ones left. */
-async function sequential<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (const item of items) results.push(await run(item));
-  return results;
-}
-
-async function scan(args: readonly string[], io: Io): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      config: { type: 'string' },
-      accounts: { type: 'string' },
-      regions: { type: 'string' },
-      'role-name': { type: 'string' },
-      concurrency: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      sarif: { type: 'boolean', default: false },
-      plan: { type: 'boolean', default: false },
-    },
-  });
-  const { config: file, ...options } = values;
-  const parsed = parseScanArgs(options);
-  return runScan(parsed, await loadConfigFile(file), RULES, io);
-}
-
-function rules(args: readonly string[], io: Io): number {
-  const { values } = parseArgs({ args: [...args], options: { json: { type: 'boolean', default: false }, markdown: { type: 'boolean', default: false } } });
-  if (values.json) io.out(JSON.stringify(listRules(RULES), null, 2));
-  else if (values.markdown) io.out(renderRulesMarkdown(RULES).trimEnd());
-  else io.out(renderRulesText(RULES));
-  return 0;
-}
-
-/** Runs a `warden` command; returns the exit status (0 ok, 1 scan findings, 2 invalid events, 4 incomplete scan, 64 usage, 78 bad config/state/options). */
+/** Runs a `warden` command; returns the exit status (0 ok, 1 scan findings, 2 invalid events, 4 incomplete scan, 64 usage, 78 bad config/state/options/credentials). */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version') {
+    io.out(toolVersion());
+    return 0;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    const spec = rest[0] === undefined ? undefined : commandSpec(rest[0]);
+    io.out(spec === undefined ? topLevelHelp(toolVersion()) : commandHelp(spec));
+    return 0;
+  }
+  if (command === undefined) {
+    io.err(topLevelHelp(toolVersion()));
+    return EXIT_USAGE;
+  }
+  const spec = commandSpec(command);
   try {
-    switch (command) {
-      case 'simulate':
-        return await simulate(rest, io);
-      case 'rules':
-        return rules(rest, io);
-      case 'scan':
-        return await scan(rest, io);
-      case undefined:
-      case '--help':
-      case 'help':
-        io.out(USAGE);
-        return command === undefined ? 64 : 0;
-      default:
-        io.err(`warden: unknown command "${command}"\n${USAGE}`);
-        return 64;
+    if (spec === undefined) throw new UsageError(`unknown command "${command}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})`, undefined);
+    if (wantsHelp(rest)) {
+      io.out(commandHelp(spec));
+      return 0;
     }
+    return await runCommand(spec, rest, io);
   } catch (e: unknown) {
+    if (e instanceof UsageError) {
+      const name = e.command === undefined ? 'warden' : `warden ${e.command.name}`;
+      const usage = e.command === undefined ? 'Usage: warden <command> [options]' : `Usage: ${e.command.usage}`;
+      io.err(`${name}: ${e.message}\n${usage}\nRun "${name} --help" for details.`);
+      return EXIT_USAGE;
+    }
     if (e instanceof WardenError) {
       io.err(`warden: ${e.message}`);
       return 78;
     }
-    if (e instanceof TypeError && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`warden: ${e.message}\n${USAGE}`);
-      return 64;
-    }
     throw e;
   }
+}
+
+/** The warning `warden` prints once on a Node the AWS SDK will stop supporting, or null. */
+export function nodeVersionWarning(version: string): string | null {
+  const major = Number(/^v?(\d+)\./.exec(version)?.[1] ?? '0');
+  if (major >= 22) return null;
+  return `warden: running on Node ${version}; AWS SDK v3 versions published from January 2027 need Node 22 or later (the versions pinned here still run on Node 20)`;
+}
+
+/** A closed pipe (`warden rules | head`) ends the process quietly; any other write error stays an error. */
+export function exitQuietlyOnClosedPipe(stream: NodeJS.EventEmitter, exit: (code: number) => void): void {
+  stream.on('error', (e: unknown) => {
+    if (e instanceof Error && 'code' in e && e.code === 'EPIPE') exit(0);
+    else throw e;
+  });
+}
+
+/** The process entry point (bin/warden.mjs): sets `process.exitCode`. */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  exitQuietlyOnClosedPipe(process.stdout, (code) => process.exit(code));
+  // The SDK's own warning is several lines per process and module copy: say it once, in one line.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // Only `scan` calls AWS; the offline commands stay quiet.
+  const warning = argv[0] === 'scan' && !wantsHelp(argv) ? nodeVersionWarning(process.version) : null;
+  if (warning !== null) process.stderr.write(`${warning}\n`);
+  process.exitCode = await main(argv);
 }

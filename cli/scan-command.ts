@@ -4,9 +4,7 @@
  * version and execution role in the configured regions. Read-only: it never remediates.
  */
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { STSClient } from '@aws-sdk/client-sts';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import * as z from 'zod';
 import { clientConfig } from '../functions/shared/aws/clients';
 import { CrossAccountCredentials } from '../functions/shared/aws/credentials';
@@ -17,8 +15,12 @@ import { scanClients } from '../functions/shared/scan/scan-clients';
 import { SCAN_PERMISSIONS } from '../functions/shared/scan/scan-permissions';
 import { DEFAULT_CONCURRENCY, Scanner, type ScanProgress, type ScanReport } from '../functions/shared/scan/scanner';
 import { iamRegionFor } from '../functions/shared/state/resources';
+import { RULES } from '../rules';
 import type { AnyRule } from '../rules/rule';
+import { loadConfigFile } from './config-file';
+import { parseCommandArgs, type CommandSpec } from './help';
 import { renderScanText, scanJson, scanSarif } from './scan-output';
+import { toolVersion } from './version';
 
 /** An option of `warden scan` is invalid: nothing was called. */
 export class InvalidScanOptionError extends WardenError {}
@@ -54,6 +56,49 @@ export function parseScanArgs(values: Readonly<Record<string, unknown>>): ScanAr
   throw new InvalidScanOptionError(`--${String(issue?.path[0] ?? 'option')}: ${issue?.message ?? 'invalid'}`);
 }
 
+/** The operator's AWS credentials are missing, expired or rejected, or AWS cannot be reached: nothing was scanned. */
+export class ScanCredentialsError extends WardenError {}
+
+/** Errors that mean "your credentials", not "this account": the fix is the same for every account. */
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialsProviderError',
+  'TokenProviderError',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+  'InvalidToken',
+]);
+
+/** The underlying error as people need it: its name, its code when it has one (network errors), its message. */
+export function describeError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const code = 'code' in e && typeof e.code === 'string' && e.code !== e.name ? ` (${e.code})` : '';
+  return `${e.name}${code}: ${e.message === '' ? '(no message)' : e.message}`;
+}
+
+export const CREDENTIALS_HINT =
+  'Give the scan AWS credentials for the management or delegated administrator account: set AWS_PROFILE=<profile> ' +
+  '(for IAM Identity Center run `aws sso login --profile <profile>` first), or export AWS_ACCESS_KEY_ID, ' +
+  'AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN; `aws sts get-caller-identity` shows whether they work.';
+
+/**
+ * Checks the operator's credentials once, before any account is touched (sts:GetCallerIdentity needs no permission),
+ * so missing credentials or no network are said once, not once per account.
+ * @throws ScanCredentialsError with the fix and the underlying error.
+ */
+export async function checkCallerIdentity(sts: STSClient): Promise<void> {
+  try {
+    await sts.send(new GetCallerIdentityCommand({}));
+  } catch (e: unknown) {
+    const name = e instanceof Error ? e.name : '';
+    if (CREDENTIAL_ERRORS.has(name)) throw new ScanCredentialsError(`no usable AWS credentials (${describeError(e)}). ${CREDENTIALS_HINT}`, { cause: e });
+    throw new ScanCredentialsError(`cannot reach AWS STS to check the credentials (${describeError(e)}); check the network, proxy (HTTPS_PROXY) and AWS_REGION`, { cause: e });
+  }
+}
+
 /** The organization's active accounts (`organizations:ListAccounts`, every page). */
 export async function organizationAccounts(client: OrganizationsClient): Promise<string[]> {
   const accounts: string[] = [];
@@ -76,15 +121,6 @@ export interface ScanIo {
   readonly progress?: (line: string) => void;
 }
 
-async function toolVersion(): Promise<string> {
-  try {
-    const text = await readFile(join(import.meta.dirname, '..', 'package.json'), 'utf8');
-    return z.object({ version: z.string() }).parse(JSON.parse(text)).version;
-  } catch {
-    return '0.0.0';
-  }
-}
-
 function progressLine(p: ScanProgress): string {
   return `scanning: ${String(p.targetsDone)}/${String(p.targetsTotal)} account × region done, ${String(p.functionsDone)}/${String(p.functionsListed)} functions`;
 }
@@ -102,13 +138,20 @@ export function scanExitCode(report: ScanReport): number {
 export async function runScan(args: ScanArgs, config: WardenConfig, rules: readonly AnyRule[], io: ScanIo): Promise<number> {
   const regions = args.regions ?? config.deployment.regions;
   const home = iamRegionFor(regions[0] ?? config.deployment.homeRegion);
+  const sts = new STSClient(clientConfig(home));
+  await checkCallerIdentity(sts);
   let accounts = args.accounts;
   if (accounts === undefined) {
     try {
       accounts = await organizationAccounts(new OrganizationsClient(clientConfig(home)));
     } catch (e: unknown) {
-      const why = e instanceof Error ? e.name : 'unknown error';
-      if (config.organization.accounts.length === 0) throw new AccountListError(`organizations:ListAccounts failed (${why}); give --accounts or organization.accounts in the configuration`, { cause: e });
+      const why = describeError(e);
+      if (config.organization.accounts.length === 0) {
+        throw new AccountListError(
+          `organizations:ListAccounts failed (${why}). Run the scan with credentials of the management or delegated administrator account, or give --accounts (or organization.accounts in the configuration)`,
+          { cause: e },
+        );
+      }
       io.err(`warden scan: organizations:ListAccounts failed (${why}); scanning the configuration's organization.accounts`);
       accounts = [...config.organization.accounts];
     }
@@ -117,7 +160,7 @@ export async function runScan(args: ScanArgs, config: WardenConfig, rules: reado
   const roleName = args['role-name'] ?? config.auditRoleName;
   // The scan may read exactly the accounts it was given, with the role it was told to assume (default: the read-only audit role).
   const credentialConfig: WardenConfig = { ...config, organization: { ...config.organization, accounts } };
-  const credentials = new CrossAccountCredentials({ sts: new STSClient(clientConfig(home)), config: credentialConfig, roleName });
+  const credentials = new CrossAccountCredentials({ sts, config: credentialConfig, roleName });
   const scanner = new Scanner({
     rules,
     config,
@@ -128,8 +171,15 @@ export async function runScan(args: ScanArgs, config: WardenConfig, rules: reado
   });
   const report = await scanner.scan(accounts.map((account) => ({ account, regions })));
   io.progress?.('');
-  if (args.sarif) io.out(JSON.stringify(scanSarif(report, rules, await toolVersion()), null, 2));
+  if (args.sarif) io.out(JSON.stringify(scanSarif(report, rules, toolVersion()), null, 2));
   else if (args.json) io.out(JSON.stringify(scanJson(report, { plan: args.plan }), null, 2));
   else io.out(renderScanText(report, { plan: args.plan }));
   return scanExitCode(report);
+}
+
+/** `warden scan` as a command: parses its options, reads the configuration, runs the scan. */
+export async function scanCommand(spec: CommandSpec, args: readonly string[], io: ScanIo): Promise<number> {
+  const { values } = parseCommandArgs(spec, args);
+  const { config: file, ...options } = values;
+  return runScan(parseScanArgs(options), await loadConfigFile(typeof file === 'string' ? file : undefined), RULES, io);
 }

@@ -28,13 +28,31 @@ function countLine(report: ScanReport): string {
   );
 }
 
+/** At most this many errors of one kind are listed one per line; more are said once with their count. */
+const ERRORS_LISTED_ALONE = 3;
+
+/** One line per error; the same failure in many accounts (same stage, same message but for the account id) is one line. */
+function errorLines(errors: ScanReport['errors']): string[] {
+  const groups = new Map<string, ScanReport['errors'][number][]>();
+  for (const e of errors) {
+    const key = `${e.stage}|${e.region ?? ''}|${e.resource ?? ''}|${e.message.replaceAll(e.account, '<account>')}`;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  const describe = (e: ScanReport['errors'][number], where: string, message: string): string =>
+    `  ! ${where}: ${e.stage === 'credentials' ? 'unreachable' : `${e.stage} failed`}${e.resource === undefined ? '' : ` (${e.resource})`}: ${message}`;
+  return [...groups.values()].flatMap((group) => {
+    const [first] = group;
+    if (first === undefined) return [];
+    if (group.length <= ERRORS_LISTED_ALONE) return group.map((e) => describe(e, [e.account, e.region].filter((x) => x !== null).join(' '), e.message));
+    const shown = group.slice(0, ERRORS_LISTED_ALONE).map((e) => e.account).join(', ');
+    const where = `${String(group.length)} accounts (${shown} and ${String(group.length - ERRORS_LISTED_ALONE)} more)${first.region === null ? '' : ` ${first.region}`}`;
+    return [describe(first, where, first.message.replaceAll(first.account, '<account>'))];
+  });
+}
+
 /** The table for people: unreachable accounts first, then findings by severity with counts. */
 export function renderScanText(report: ScanReport, options: { readonly plan: boolean }): string {
-  const lines = [countLine(report)];
-  for (const e of report.errors) {
-    const where = [e.account, e.region].filter((x) => x !== null).join(' ');
-    lines.push(`  ! ${where}: ${e.stage === 'credentials' ? 'unreachable' : `${e.stage} failed`}${e.resource === undefined ? '' : ` (${e.resource})`}: ${e.message}`);
-  }
+  const lines = [countLine(report), ...errorLines(report.errors)];
   const bySeverity = new Map<Severity, Finding[]>(SEVERITIES.map((s) => [s, []]));
   for (const f of report.findings) bySeverity.get(f.severity)?.push(f);
   for (const severity of SEVERITIES) {

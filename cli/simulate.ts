@@ -5,7 +5,7 @@
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { WardenConfig } from '../functions/shared/config/config';
+import { ouOf, resolveMode, type Mode, type WardenConfig } from '../functions/shared/config/config';
 import { Engine, type Finding } from '../functions/shared/engine/engine';
 import { InvalidEventError } from '../functions/shared/errors';
 import { parseCloudTrailEvent } from '../functions/shared/event/cloudtrail-event';
@@ -27,12 +27,12 @@ import { RecordingSink } from '../functions/shared/responder/warden-events';
 import { InMemoryStateStore } from '../functions/shared/store/in-memory-state-store';
 import { baselineKeeperByKind, InMemoryBaselineStore } from '../functions/shared/baseline/baseline-keeper';
 import { createBaselineKey, FunctionBaselineKeeper } from '../functions/shared/baseline/function-baseline';
-import type { AnyRule } from '../rules/rule';
+import { SEVERITIES, type AnyRule } from '../rules/rule';
 import { InMemoryAccount } from '../sim/in-memory-account';
 import { installLambdaMock, type LambdaMockHandle } from '../sim/lambda-mock';
 import type { StateFile } from '../sim/state-file';
 import { channelFor } from '../functions/shared/notifier/routing';
-import { findingText } from '../functions/shared/slack/warden-messages';
+import { findingMessage, findingText } from '../functions/shared/slack/warden-messages';
 
 /** What the bot did with one event. */
 export interface SimulationRecord {
@@ -213,33 +213,112 @@ const WHAT_MODE_DOES = {
   alert: 'would alert only',
 } as const;
 
-/** A readable rendering for a security engineer; with the `slack` configuration, each Slack message that would be posted too. */
-export function renderRecordText(record: SimulationRecord, dryRun: boolean, slack?: WardenConfig['slack']): string {
-  const head = `${record.file}  ${record.eventName ?? '(no event name)'}  ${record.eventId ?? ''}`.trimEnd();
+/** How `renderRecordText` prints a record. */
+export interface RenderOptions {
+  /** Dry-run (no `--apply`): plans say "dry-run". */
+  readonly dryRun: boolean;
+  /** With the configuration, the output says where each mode came from and why it changed. */
+  readonly config?: WardenConfig;
+  readonly rules?: readonly AnyRule[];
+  /** `--slack`: each Slack message the notifier would post, as text (it carries What/Why, so they are not printed twice). */
+  readonly slack?: boolean;
+  /** Notes when another rule fired on the same resource in this run with a different mode. */
+  readonly overlap?: RuleOverlap;
+}
+
+/** Where a rule's configured mode comes from: the override that wins (account > OU > rule) or the rule's default. */
+export function modeSource(config: WardenConfig, ruleId: string, account: string): string {
+  if (config.accounts[account]?.rules[ruleId]?.mode !== undefined) return `accounts.${account}.rules`;
+  const ou = ouOf(config, account);
+  if (ou !== undefined && config.ous[ou]?.rules[ruleId]?.mode !== undefined) return `ous.${ou}.rules`;
+  if (config.rules[ruleId]?.mode !== undefined) return 'rules';
+  return 'the rule\'s default';
+}
+
+/** Why the mode acted upon differs from the one configured, one line each; empty when it does not. */
+export function modeChangeLines(finding: Finding, outcome: ExecutionOutcome | undefined, options: RenderOptions): string[] {
+  const lines: string[] = [];
+  const rule = options.rules?.find((r) => r.id === finding.ruleId);
+  if (options.config !== undefined && rule !== undefined) {
+    const configured = resolveMode(options.config, rule.id, rule.defaultMode, finding.account);
+    if (configured !== finding.mode) {
+      const why = finding.details.restoresBaseline === false ? 'no saved baseline to restore, so the fix would be a guess and a person decides' : 'the rule asks a person to decide on this finding';
+      lines.push(`Mode: ${finding.mode} instead of ${configured} (${modeSource(options.config, rule.id, finding.account)}): ${why}`);
+    }
+  }
+  if (outcome?.circuitBreaker !== undefined && outcome.effectiveMode !== outcome.mode) {
+    const cb = outcome.circuitBreaker;
+    lines.push(`Mode: ${outcome.effectiveMode} instead of ${outcome.mode}: circuit breaker open (more than ${String(cb.limit)} automatic remediations within ${String(cb.windowMinutes)} minutes)`);
+  }
+  if (outcome?.status === 'exempt' && outcome.exemption !== undefined) lines.push(`Exempt (${outcome.exemption.kind}): ${outcome.exemption.reason}; nothing will be changed`);
+  return lines;
+}
+
+/** The status word again at the start of the outcome's sentence ("dry-run: dry-run: would …") is said once. */
+function outcomeLine(outcome: ExecutionOutcome): string {
+  const detail = outcome.detail.startsWith(`${outcome.status}: `) ? outcome.detail.slice(outcome.status.length + 2) : outcome.detail;
+  return `Outcome: ${outcome.status}${outcome.verified === true ? ' (verified)' : ''}${detail === '' ? '' : `: ${detail}`}`;
+}
+
+const MODE_EFFECT = { auto: 'is reverted at once', approve: 'waits for an approver', alert: 'is reported only' } as const;
+
+/**
+ * Remembers, across a run, which rules fired on which resource with which mode, so the output can say when two
+ * rules act differently on one change (a console-made public function URL: the permission is reverted at once
+ * while the URL finding waits for approval).
+ */
+export class RuleOverlap {
+  private readonly seen = new Map<string, { ruleId: string; mode: Mode }[]>();
+
+  /** A note for the record's findings that share a resource with another rule's finding in a different mode, or null. */
+  note(record: SimulationRecord): string | null {
+    const notes: string[] = [];
+    for (const [i, f] of record.findings.entries()) {
+      const mode = record.outcomes[i]?.effectiveMode ?? f.mode;
+      const earlier = this.seen.get(f.resource) ?? [];
+      const other = earlier.find((e) => e.ruleId !== f.ruleId && e.mode !== mode);
+      if (other !== undefined) {
+        notes.push(`${f.ruleId} (${mode}) ${MODE_EFFECT[mode]} while ${other.ruleId} (${other.mode}), on the same resource, ${MODE_EFFECT[other.mode]}`);
+      }
+      if (!earlier.some((e) => e.ruleId === f.ruleId)) this.seen.set(f.resource, [...earlier, { ruleId: f.ruleId, mode }]);
+    }
+    return notes.length === 0 ? null : `  Note: two rules act differently on one change: ${notes.join('; ')}.`;
+  }
+}
+
+/** A readable rendering for a security engineer; with `slack`, each Slack message that would be posted instead of the What/Why lines. */
+export function renderRecordText(record: SimulationRecord, options: RenderOptions): string {
+  const head = [record.file, record.eventName, record.eventId].filter((x): x is string => x !== null && x !== '').join('  ');
   if (record.error !== null) return `${head}\n  ✖ invalid event: ${record.error}`;
   if (record.ignored !== null) return `${head}\n  – ignored: ${record.ignored}`;
   if (record.findings.length === 0) return `${head}\n  ✓ no finding`;
   const lines = [head];
   for (const [index, f] of record.findings.entries()) {
+    const outcome = record.outcomes[index];
     lines.push(`  ✖ ${f.severity.toUpperCase()}  ${f.ruleId}  ${f.resource}`);
     lines.push(`    ${f.title}`);
-    lines.push(`    What: ${f.summary}`);
-    lines.push(`    Why:  ${f.rationale}`);
-    if (f.actor) {
-      const from = [f.actor.sourceIPAddress && `from ${f.actor.sourceIPAddress}`, f.actor.userAgent && `with ${f.actor.userAgent}`].filter(Boolean).join(' ');
-      lines.push(`    Who:  ${f.actor.type} ${f.actor.arn ?? ''} ${from}`.trimEnd());
+    if (options.slack !== true) {
+      lines.push(`    What: ${f.summary}`);
+      lines.push(`    Why:  ${f.rationale}`);
+      if (f.actor) {
+        const from = [f.actor.sourceIPAddress && `from ${f.actor.sourceIPAddress}`, f.actor.userAgent && `with ${f.actor.userAgent}`].filter(Boolean).join(' ');
+        const who = [f.actor.type, f.actor.arn, from].filter((x) => x !== undefined && x !== '').join(' ');
+        if (who !== '') lines.push(`    Who:  ${who}`);
+      }
     }
     const plan = f.remediation;
     if (plan === null) lines.push(`    Plan (${f.mode}): alert only, no automatic change`);
     else {
       const verb = f.mode === 'alert' ? 'would alert only; the fix would be' : WHAT_MODE_DOES[f.mode];
-      lines.push(`    Plan (${f.mode}${dryRun ? ', dry-run' : ''}): ${verb} ${describePlan(plan.action, plan.params)}`);
+      lines.push(`    Plan (${f.mode}${options.dryRun ? ', dry-run' : ''}): ${verb} ${describePlan(plan.action, plan.params)}`);
       lines.push(`          ${plan.description}`);
     }
-    const outcome = record.outcomes[index];
-    if (outcome !== undefined) lines.push(`    Outcome: ${outcome.status}${outcome.verified === true ? ' (verified)' : ''}: ${outcome.detail}`);
-    if (outcome !== undefined && slack !== undefined) lines.push(...slackMessageLines(f, outcome, slack));
+    lines.push(...modeChangeLines(f, outcome, options).map((line) => `    ${line}`));
+    if (outcome !== undefined) lines.push(`    ${outcomeLine(outcome)}`);
+    if (outcome !== undefined && options.slack === true && options.config !== undefined) lines.push(...slackMessageLines(f, outcome, options.config.slack));
   }
+  const note = options.overlap?.note(record) ?? null;
+  if (note !== null) lines.push(note);
   return lines.join('\n');
 }
 
@@ -248,4 +327,24 @@ function slackMessageLines(finding: Finding, outcome: ExecutionOutcome, slack: W
   if (outcome.status === 'duplicate') return [];
   const channel = channelFor(slack, { account: finding.account, severity: finding.severity });
   return [`    Slack message${channel === null ? ' (no channel configured: SNS only)' : ` to ${channel}`}:`, findingText(finding, outcome, { indent: '    │ ' })];
+}
+
+/** `--slack-json`: the Block Kit of each message the notifier would post for the record, as `{"blocks": […]}` (what Block Kit Builder takes). */
+export function slackJsonLines(record: SimulationRecord): string[] {
+  return record.findings.flatMap((f, i) => {
+    const outcome = record.outcomes[i];
+    if (outcome === undefined || outcome.status === 'duplicate') return [];
+    return [JSON.stringify({ blocks: findingMessage(f, outcome).blocks })];
+  });
+}
+
+/** Totals of a run: the closing line of `warden simulate` (like `scan`'s). */
+export function summaryLine(records: readonly SimulationRecord[]): string {
+  const findings = records.flatMap((r) => r.findings);
+  const counts = SEVERITIES.map((s) => `${String(findings.filter((f) => f.severity === s).length)} ${s}`).join(', ');
+  const count = (p: (r: SimulationRecord) => boolean): string => String(records.filter(p).length);
+  const clean = count((r) => r.error === null && r.ignored === null && r.findings.length === 0);
+  const ignored = count((r) => r.error === null && r.ignored !== null);
+  const invalid = count((r) => r.error !== null);
+  return `${String(records.length)} event(s): ${String(findings.length)} finding(s) (${counts}); ${clean} clean, ${ignored} ignored, ${invalid} invalid`;
 }

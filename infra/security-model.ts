@@ -65,6 +65,7 @@ export function roleGrants(config: DeployConfig): RoleGrants[] {
     [central.notifier.role, 'notifier function', security],
     [central.approval.role, 'approval function', security],
     [central.scheduledScan.scanner.role, 'scanner function', security],
+    [central.heartbeat.fn.role, 'heartbeat function (member heartbeats, silence check)', security],
     [central.scheduledScan.stateMachine.role, 'scan state machine', security],
     [central.scheduledScan.scheduleRole, 'scan schedule (EventBridge)', security],
   ];

@@ -34,6 +34,8 @@ export const WARDEN_BUNDLING = {
   minify: true,
   sourceMap: true,
   target: 'node24',
+  // esbuild's file-size table and "Done in" line on every synthesis: only warnings and errors are worth reading.
+  logLevel: nodejs.LogLevel.WARNING,
   mainFields: ['module', 'main'],
   // ESM bundles need `require` for the CommonJS dependencies they inline.
   banner: "import { createRequire as __wardenCreateRequire } from 'node:module'; const require = __wardenCreateRequire(import.meta.url);",

@@ -8,5 +8,8 @@ export function issuePath(path: readonly PropertyKey[], whole: string): string {
 
 /** `field: message; other.field: message` for a zod error. */
 export function describeIssues(error: z.ZodError, whole: string): string {
-  return error.issues.map((issue) => `${issuePath(issue.path, whole)}: ${issue.message}`).join('; ');
+  // A record key that fails its own schema (an unknown rule id) says why, not zod's generic "Invalid key in record".
+  return error.issues
+    .map((issue) => `${issuePath(issue.path, whole)}: ${issue.code === 'invalid_key' ? issue.issues.map((i) => i.message).join(', ') : issue.message}`)
+    .join('; ');
 }

@@ -4,7 +4,7 @@ import { main, type Io } from '../../cli/main';
 async function simulateJson(file: string): Promise<{ ruleId: string; remediation: unknown }[]> {
   const out: string[] = [];
   const io: Io = { out: (line) => out.push(line), err: (line) => out.push(line) };
-  expect(await main(['simulate', '--state', 'examples/state.json', '--config', 'examples/warden.config.yaml', '--json', file], io)).toBe(0);
+  expect(await main(['simulate', '--state', 'examples/state.json', '--config', 'warden.config.example.yaml', '--json', file], io)).toBe(0);
   return out.flatMap((line) => (JSON.parse(line) as { findings: { ruleId: string; remediation: unknown }[] }).findings);
 }
 

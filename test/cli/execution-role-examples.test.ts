@@ -8,7 +8,7 @@ import { trust, updateAssumeRolePolicyEvent } from '../fixtures/iam';
 async function simulateJson(file: string, apply = false): Promise<{ findings: { ruleId: string; mode: string; remediation: { action: string } | null }[]; outcomes: { status: string }[] }[]> {
   const out: string[] = [];
   const io: Io = { out: (line) => out.push(line), err: (line) => out.push(line) };
-  const args = ['simulate', '--state', 'examples/state.json', '--config', 'examples/warden.config.yaml', '--json', ...(apply ? ['--apply'] : []), file];
+  const args = ['simulate', '--state', 'examples/state.json', '--config', 'warden.config.example.yaml', '--json', ...(apply ? ['--apply'] : []), file];
   expect(await main(args, io)).toBe(0);
   return out.map((line) => JSON.parse(line) as { findings: { ruleId: string; mode: string; remediation: { action: string } | null }[]; outcomes: { status: string }[] });
 }

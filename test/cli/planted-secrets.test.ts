@@ -98,7 +98,7 @@ async function everythingPrinted(state: StateFile): Promise<{ text: string; acco
   const logStart = captured.length;
 
   // The CLI: text, JSON, and both with the remediations applied.
-  for (const flags of [[], ['--json'], ['--json', '--apply'], ['--apply']]) {
+  for (const flags of [[], ['--json'], ['--json', '--apply'], ['--apply'], ['--slack', '--apply'], ['--slack-json', '--apply']]) {
     outputs.push(await cli(['simulate', '--state', statePath, '--config', configPath, ...flags, ...eventPaths]));
   }
 
@@ -109,7 +109,7 @@ async function everythingPrinted(state: StateFile): Promise<{ text: string; acco
     try {
       for (const [i, event] of events().entries()) {
         const record = await simulator.run(event, `event-${String(i)}`);
-        outputs.push(JSON.stringify(record), JSON.stringify(toJsonRecord(record)), renderRecordText(record, false));
+        outputs.push(JSON.stringify(record), JSON.stringify(toJsonRecord(record)), renderRecordText(record, { dryRun: false, config, rules }), renderRecordText(record, { dryRun: false, config, rules, slack: true }));
       }
       // A second round: remediated functions are compliant now, so their baselines are captured.
       for (const event of events()) outputs.push(JSON.stringify(await simulator.run(event, 'again')));

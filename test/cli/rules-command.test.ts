@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { listRules, renderRulesMarkdown, renderRulesText } from '../../cli/rules-command';
+import { listRules, renderRuleIdsModule, renderRulesMarkdown, renderRulesText } from '../../cli/rules-command';
+import { RULE_IDS } from '../../rules/rule-ids';
 import { RULES } from '../../rules';
 
 describe('warden rules', () => {
@@ -20,5 +21,10 @@ describe('warden rules', () => {
 
   it('matches the committed docs/RULES.md (run `npm run docs` after changing a rule)', () => {
     expect(readFileSync('docs/RULES.md', 'utf8')).toBe(renderRulesMarkdown(RULES));
+  });
+
+  it('matches the committed rules/rule-ids.ts the configuration validates against (run `npm run docs` after adding a rule)', () => {
+    expect(readFileSync('rules/rule-ids.ts', 'utf8')).toBe(renderRuleIdsModule(RULES));
+    expect(RULE_IDS).toEqual(RULES.map((rule) => rule.id));
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../cli/main';
 
-const ARGS = ['--config', 'examples/warden.config.yaml', '--state', 'examples/state.json'];
+const ARGS = ['--config', 'warden.config.example.yaml', '--state', 'examples/state.json'];
 const PUBLIC = 'examples/events/01-public-invoke-permission.json';
 const URL = 'examples/events/04-function-url-auth-none.json';
 

@@ -23,7 +23,7 @@ const EVENTS = ['examples/events/01-public-invoke-permission.json', 'examples/ev
 describe('warden simulate: the Slack messages', () => {
   it('prints each message it would post, with its channel, under the finding', async () => {
     const file = config({ organization: { accounts: ['111122223333'] }, slack: { defaultChannel: 'C0WARDEN', channelsBySeverity: { critical: 'C0CRITICAL' } } });
-    const { status, out } = await run(['simulate', '--state', 'examples/state.json', '--config', file, ...EVENTS]);
+    const { status, out } = await run(['simulate', '--slack', '--state', 'examples/state.json', '--config', file, ...EVENTS]);
     expect(status).toBe(0);
     expect(out).toContain('    Slack message to C0CRITICAL:\n    │ 🔴 CRITICAL · Function resource policy lets any principal invoke it\n    │ Account: 111122223333 · Region: us-east-1 · Rule: function-public-access · Mode: auto (dry-run)');
     expect(out).toContain('    │   It would run: lambda:RemovePermission FunctionName=arn:aws:lambda:us-east-1:111122223333:function:orders-api StatementId=allow-everyone');
@@ -35,13 +35,14 @@ describe('warden simulate: the Slack messages', () => {
 
   it('shows the buttons of a pending approval when remediations are applied', async () => {
     const file = config({ organization: { accounts: ['111122223333'] }, slack: { defaultChannel: 'C0WARDEN' } });
-    const { out } = await run(['simulate', '--apply', '--state', 'examples/state.json', '--config', file, EVENTS[1]!]);
+    const { out } = await run(['simulate', '--slack', '--apply', '--state', 'examples/state.json', '--config', file, EVENTS[1]!]);
     expect(out).toContain('    │ Buttons: [Approve] [Quarantine] [Reject (keep the change)] [Reject and exempt for 30 days]');
     expect(out).toContain('    │   Waiting for an approver (expires ');
   });
 
   it('says when no channel is configured', async () => {
-    const { out } = await run(['simulate', '--state', 'examples/state.json', '--config', 'examples/warden.config.yaml', EVENTS[0]!]);
+    const file = config({ organization: { accounts: ['111122223333'] } });
+    const { out } = await run(['simulate', '--slack', '--state', 'examples/state.json', '--config', file, EVENTS[0]!]);
     expect(out).toContain('    Slack message (no channel configured: SNS only):');
   });
 });

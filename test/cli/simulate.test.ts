@@ -39,7 +39,7 @@ const FINDING_KEYS = ['ruleId', 'severity', 'resource', 'summary', 'mode', 'reme
 
 describe('warden simulate --json', () => {
   it('prints one object per event in exactly the documented shape', async () => {
-    const { status, out } = await run(['simulate', '--json', '--config', 'examples/warden.config.yaml', '--state', 'examples/state.json', ...EXAMPLES]);
+    const { status, out } = await run(['simulate', '--json', '--config', 'warden.config.example.yaml', '--state', 'examples/state.json', ...EXAMPLES]);
     expect(status).toBe(0);
     const records = out.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records).toHaveLength(12);
@@ -69,7 +69,7 @@ describe('warden simulate --json', () => {
   });
 
   it('keeps the statements of the seeded state and flags only the added one', async () => {
-    const { out } = await run(['simulate', '--json', '--config', 'examples/warden.config.yaml', '--state', 'examples/state.json', EXAMPLES[0] ?? '']);
+    const { out } = await run(['simulate', '--json', '--config', 'warden.config.example.yaml', '--state', 'examples/state.json', EXAMPLES[0] ?? '']);
     const record = JSON.parse(out[0] ?? '{}') as { findings: { remediation: { params: { statementId: string } } }[] };
     expect(record.findings.map((f) => f.remediation.params.statementId)).toEqual(['allow-everyone']);
   });
@@ -101,7 +101,7 @@ describe('warden simulate --json', () => {
 
 describe('warden simulate (text)', () => {
   it('says what was found, why, who did it and what would be done, in dry-run', async () => {
-    const { status, out } = await run(['simulate', '--config', 'examples/warden.config.yaml', EXAMPLES[0] ?? '', EXAMPLES[8] ?? '']);
+    const { status, out } = await run(['simulate', '--config', 'warden.config.example.yaml', EXAMPLES[0] ?? '', EXAMPLES[8] ?? '']);
     expect(status).toBe(0);
     const text = out.join('\n');
     expect(text).toContain('CRITICAL  function-public-access  arn:aws:lambda:us-east-1:111122223333:function:orders-api');

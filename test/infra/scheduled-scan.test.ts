@@ -31,7 +31,7 @@ beforeAll(() => {
   Aspects.of(app).add(new AwsSolutionsChecks());
   Aspects.of(app).add(new ServerlessChecks());
   template = Template.fromStack(stack);
-}, 120_000);
+});
 
 function scannerStatements(): Statement[] {
   const roles = template.findResources('AWS::IAM::Role', { Properties: { Description: Match.stringLikeRegexp('scanner') } });

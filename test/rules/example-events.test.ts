@@ -18,7 +18,7 @@ import { RULES } from '../../rules';
 import { policyDocument } from '../fixtures/resource-policies';
 
 const EVENTS_DIR = new URL('../../examples/events/', import.meta.url);
-const config = parseConfigText(readFileSync(new URL('../../examples/warden.config.yaml', import.meta.url), 'utf8'), 'examples/warden.config.yaml');
+const config = parseConfigText(readFileSync(new URL('../../warden.config.example.yaml', import.meta.url), 'utf8'), 'warden.config.example.yaml');
 
 /** Resource state as the scenario's own events leave it (each scenario starts from nothing). */
 class ScenarioState implements StateReader {

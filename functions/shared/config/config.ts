@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { InvalidConfigError } from '../errors';
 import { describeIssues } from '../validation';
 import { DEFAULT_PROTECTED_ROLES, PROTECTED_ROLE_ENTRY } from '../self/protected-roles';
+import { RuleIdSchema } from './rule-id';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 const slackChannel = z.string().regex(/^[CDG][A-Z0-9]{2,}$/, 'must be a Slack channel id such as "C012ABCDEF"');
@@ -41,17 +42,17 @@ export const WardenConfigSchema = z.strictObject({
     .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')
     .default('WardenAuditor'),
   dryRun: z.boolean().default(true),
-  rules: z.record(z.string(), RuleOverrideSchema).default({}),
+  rules: z.record(RuleIdSchema, RuleOverrideSchema).default({}),
   /** Per-account overrides (win over OU and rule); `ou` places the account in an OU of `ous`. */
   accounts: z
-    .record(accountId, z.strictObject({ ou: z.string().regex(/^ou-[a-z0-9]+-[a-z0-9]+$/, 'must be an OU id such as "ou-ab12-cd34ef56"').optional(), rules: z.record(z.string(), RuleOverrideSchema).default({}) }))
+    .record(accountId, z.strictObject({ ou: z.string().regex(/^ou-[a-z0-9]+-[a-z0-9]+$/, 'must be an OU id such as "ou-ab12-cd34ef56"').optional(), rules: z.record(RuleIdSchema, RuleOverrideSchema).default({}) }))
     .default({}),
   /** Per-OU overrides (win over the rule's); `accounts` lists the OU's member accounts. */
-  ous: z.record(z.string(), z.strictObject({ accounts: z.array(accountId).default([]), rules: z.record(z.string(), RuleOverrideSchema).default({}) })).default({}),
+  ous: z.record(z.string(), z.strictObject({ accounts: z.array(accountId).default([]), rules: z.record(RuleIdSchema, RuleOverrideSchema).default({}) })).default({}),
   /** Resources never remediated: ARN patterns (`*`, `?`), each for all rules or the listed ones. */
   exemptions: z
     .strictObject({
-      resources: z.array(z.strictObject({ arn: z.string().min(1), rules: z.array(z.string()).optional(), reason: z.string().optional() })).default([]),
+      resources: z.array(z.strictObject({ arn: z.string().min(1), rules: z.array(RuleIdSchema).optional(), reason: z.string().optional() })).default([]),
       /**
        * Roles whose `warden:exempt*` tag changes count at once: role names or role ARNs, `*` and `?` allowed.
        * Any other tag counts only once it was in place before the change it would excuse (recorded by a scan).

@@ -77,7 +77,8 @@ function whatSection(finding: Finding): ContentSection {
   const lines: Line[] = [[text(finding.summary)]];
   const structured: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(finding.details)) {
-    if (value === undefined || value === null) continue;
+    // An empty list or string says nothing: no bare "organizations: " line.
+    if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) continue;
     if (isScalar(value)) lines.push([text(`${key}: `), code(String(value))]);
     else if (Array.isArray(value) && value.every(isScalar)) lines.push([text(`${key}: `), ...value.flatMap((v, i) => (i === 0 ? [code(String(v))] : [text(', '), code(String(v))]))]);
     else structured[key] = value;

@@ -98,7 +98,7 @@ async function everythingSent(state: StateFile): Promise<{ text: string; finding
   });
   const lines: string[] = [];
   const io: Io = { out: (line) => lines.push(line), err: (line) => lines.push(line) };
-  for (const flags of [[], ['--apply']]) expect(await main(['simulate', '--state', join(dir, 'state.json'), '--config', join(dir, 'config.json'), ...flags, ...paths], io)).toBe(0);
+  for (const flags of [[], ['--apply'], ['--slack'], ['--slack', '--apply'], ['--slack-json', '--apply']]) expect(await main(['simulate', '--state', join(dir, 'state.json'), '--config', join(dir, 'config.json'), ...flags, ...paths], io)).toBe(0);
 
   const slackBodies = server.calls.map((c) => c.raw);
   const snsMessages = sns.commandCalls(PublishCommand).map((c) => `${c.args[0].input.Subject ?? ''}\n${c.args[0].input.Message ?? ''}`);

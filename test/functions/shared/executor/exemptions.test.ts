@@ -93,11 +93,11 @@ describe('exemptions', () => {
   });
 
   it('puts self-protection first, then the allow-list, then tags', () => {
-    const withList = parseConfig({ exemptions: { resources: [{ arn: 'arn:aws:lambda:*:*:function:*', rules: ['r'] }] }, selfProtection: { securityAccount: SECURITY, centralStack: 'WardenCentral' } });
-    const tags = { 'warden:exempt': 'r' };
-    expect(exemptionFor(withList, { ruleId: 'r', resource: `arn:aws:lambda:us-east-1:${SECURITY}:function:WardenCentral-X`, tags }, NOW)?.kind).toBe('self-protection');
-    expect(exemptionFor(withList, { ruleId: 'r', resource: 'arn:aws:lambda:us-east-1:111122223333:function:f', tags }, NOW)?.kind).toBe('allow-list');
-    expect(exemptionFor(withList, { ruleId: 'other', resource: 'arn:aws:lambda:us-east-1:111122223333:function:f', tags: { 'warden:exempt': 'other' } }, NOW)?.kind).toBe('tag');
+    const withList = parseConfig({ exemptions: { resources: [{ arn: 'arn:aws:lambda:*:*:function:*', rules: ['function-public-access'] }] }, selfProtection: { securityAccount: SECURITY, centralStack: 'WardenCentral' } });
+    const tags = { 'warden:exempt': 'function-public-access' };
+    expect(exemptionFor(withList, { ruleId: 'function-public-access', resource: `arn:aws:lambda:us-east-1:${SECURITY}:function:WardenCentral-X`, tags }, NOW)?.kind).toBe('self-protection');
+    expect(exemptionFor(withList, { ruleId: 'function-public-access', resource: 'arn:aws:lambda:us-east-1:111122223333:function:f', tags }, NOW)?.kind).toBe('allow-list');
+    expect(exemptionFor(withList, { ruleId: 'function-url-public', resource: 'arn:aws:lambda:us-east-1:111122223333:function:f', tags: { 'warden:exempt': 'function-url-public' } }, NOW)?.kind).toBe('tag');
   });
 
   const E = 'warden:exempt';

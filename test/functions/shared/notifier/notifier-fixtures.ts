@@ -30,7 +30,7 @@ const EXAMPLES = new URL('../../../../examples/', import.meta.url);
 
 /** Every finding the example events raise, with its outcome, the remediations applied (auto runs, approve waits). */
 export async function exampleFindings(): Promise<{ finding: Finding; outcome: ExecutionOutcome }[]> {
-  const config = { ...parseConfigText(readFileSync(new URL('warden.config.yaml', EXAMPLES), 'utf8'), 'examples/warden.config.yaml'), dryRun: false };
+  const config = { ...parseConfigText(readFileSync(new URL('../warden.config.example.yaml', EXAMPLES), 'utf8'), 'warden.config.example.yaml'), dryRun: false };
   const state = parseStateFile(JSON.parse(readFileSync(new URL('state.json', EXAMPLES), 'utf8')) as unknown);
   const simulator = new Simulator({ rules: RULES, config, state, apply: true, now: () => new Date('2025-03-14T15:00:00Z') });
   const out: { finding: Finding; outcome: ExecutionOutcome }[] = [];
