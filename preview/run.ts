@@ -19,7 +19,7 @@ const CANDIDATES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chr
 
 export const INSTALL_HINT = [
   'Headless Chromium is needed to turn the HTML into PNG.',
-  'On Debian or Ubuntu: sudo apt-get update && sudo apt-get install -y chromium fonts-noto-color-emoji',
+  'On Debian or Ubuntu: sudo apt-get update && sudo apt-get install -y chromium fonts-noto-color-emoji fonts-lato',
   'Or point CHROMIUM at a Chrome or Chromium binary: CHROMIUM=/path/to/chrome npm run preview',
 ].join('\n');
 
@@ -71,7 +71,7 @@ async function main(): Promise<number> {
   }
   const chromium = findChromium();
   if (chromium === null) {
-    console.error(`\n${INSTALL_HINT}`);
+    console.error(`\n${INSTALL_HINT}\nThe HTML is up to date; docs/slack/*.png were not updated.`);
     return 1;
   }
   const work = mkdtempSync(join(tmpdir(), 'warden-preview-'));
