@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeMrkdwn } from '../../functions/shared/slack/block-kit';
 import { findingMessage } from '../../functions/shared/slack/warden-messages';
-import { blockHtml, messageHtml, mrkdwnHtml, pageHtml, SUPPORTED, UnsupportedBlockError } from '../../preview/block-kit-html';
+import { blockHtml, escapeHtml, messageHtml, mrkdwnHtml, pageHtml, SUPPORTED, UnsupportedBlockError } from '../../preview/block-kit-html';
 import { findChromium, INSTALL_HINT } from '../../preview/run';
 import { buildSlackScenarios, PREVIEW_USERS } from '../../preview/slack-scenarios';
 import { RULES } from '../../rules';
@@ -93,10 +93,21 @@ describe('preview: the HTML renderer covers what the notifier emits', () => {
       const blocks = message.blocks.filter(isObject);
       const headers = blocks.flatMap((b) => (b.type === 'header' && isObject(b.text) ? [String(b.text.text)] : []));
       const buttons = blocks.flatMap((b) => (b.type === 'actions' && Array.isArray(b.elements) ? b.elements.filter(isObject) : []));
-      for (const header of headers) expect(body).toContain(`<div class="block header">${header.replace(/&/g, '&amp;')}</div>`);
-      for (const button of buttons) expect(body).toContain(`>${isObject(button.text) ? String(button.text.text) : '(no label)'}</span>`);
+      for (const header of headers) expect(body).toContain(`<div class="block header">${escapeHtml(header)}</div>`);
+      for (const button of buttons) expect(body).toContain(`>${escapeHtml(isObject(button.text) ? String(button.text.text) : '(no label)')}</span>`);
       expect(dialogs).toHaveLength(buttons.filter((b) => b.confirm !== undefined).length);
     }
+  });
+
+  it.each(SUPPORTED.blocks.map((t) => [t]))('really renders the %s blocks it declares', (type) => {
+    const minimal: Record<(typeof SUPPORTED.blocks)[number], unknown> = {
+      header: { type: 'header', text: { type: 'plain_text', text: 'h' } },
+      section: { type: 'section', text: { type: 'mrkdwn', text: 's' }, fields: [{ type: 'plain_text', text: 'f' }] },
+      context: { type: 'context', elements: [{ type: 'mrkdwn', text: 'c' }] },
+      actions: { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'b' }, action_id: 'b' }] },
+      divider: { type: 'divider' },
+    };
+    expect(blockHtml(minimal[type], 'blocks[0]')).toMatch(/^<(div|hr) class="block /);
   });
 
   it.each([
