@@ -23,7 +23,10 @@ import { Executor } from '../functions/shared/executor/executor';
 import { tagsFromReader } from '../functions/shared/executor/resource-tags';
 import type { ExecutionOutcome } from '../functions/shared/executor/outcome';
 import { Responder } from '../functions/shared/responder/responder';
-import { RecordingSink } from '../functions/shared/responder/warden-events';
+import { DecisionRunner } from '../functions/shared/responder/decision-runner';
+import { RecordingSink, type EventSink } from '../functions/shared/responder/warden-events';
+import { Integrity } from '../functions/shared/store/integrity';
+import type { StateReader } from '../functions/shared/state/state-reader';
 import { InMemoryStateStore } from '../functions/shared/store/in-memory-state-store';
 import { baselineKeeperByKind, InMemoryBaselineStore } from '../functions/shared/baseline/baseline-keeper';
 import { createBaselineKey, FunctionBaselineKeeper } from '../functions/shared/baseline/function-baseline';
@@ -86,6 +89,10 @@ export class Simulator {
   /** Last-known-good function baselines of this run (variable values only as keyed hashes, under a per-process key). */
   readonly baselineStore = new InMemoryBaselineStore();
   private readonly baselines: BaselineKeeper;
+  /** The integrity keys of the records and exemptions this simulation writes (ephemeral, never stored). */
+  readonly integrity = Integrity.ephemeral();
+  private readonly reader: StateReader;
+  private readonly rules: readonly AnyRule[];
   /** The IAM SDK mock answering from {@link account} (issue #4). */
   readonly iam: IamMockHandle;
   private readonly iamClients = new Map<string, IAMClient>();
@@ -105,11 +112,35 @@ export class Simulator {
     this.cloudtrail = installCloudTrailMock(this.account.cloudtrail, this.account.defaultAccount);
     const trails = new CloudTrailStateReader((_account, region) => this.cloudTrailClientFor(region));
     const reader = withRoleReader(withTrailReader(new LambdaStateReader((account, region) => this.clientFor(account, region)), trails), roles);
+    this.reader = reader;
+    this.rules = options.rules;
     this.engine = new Engine({ rules: options.rules, config: options.config, reader, baselines: this.baselines, ...(options.now ? { now: options.now } : {}) });
     const config = { ...options.config, dryRun: options.apply !== true };
     const now = options.now ? { now: options.now } : {};
-    const executor = new Executor({ config, store: this.store, clientsFor: (account, region) => ({ lambda: this.clientFor(account, region), iam: this.iamClientFor(account), cloudtrail: this.cloudTrailClientFor(region) }), tagsOf: tagsFromReader(reader), ...now });
+    const executor = this.executor(config, now);
     this.responder = new Responder({ rules: options.rules, config, reader, executor, sink: this.sink, baselines: this.baselines, ...now });
+  }
+
+  private executor(config: WardenConfig, now: { now?: () => Date }): Executor {
+    return new Executor({
+      config,
+      store: this.store,
+      integrity: this.integrity,
+      clientsFor: (account, region) => ({ lambda: this.clientFor(account, region), iam: this.iamClientFor(account), cloudtrail: this.cloudTrailClientFor(region) }),
+      tagsOf: tagsFromReader(this.reader),
+      ...now,
+    });
+  }
+
+  /**
+   * A decision runner over this simulation (what the responder runs on a "Warden Decision"): the same
+   * account, store, baselines and integrity keys, so a record the simulation wrote verifies and its
+   * finding is re-judged on the simulated state before its plan runs.
+   */
+  decisionRunner(options: { readonly sink: EventSink; readonly config: WardenConfig; readonly now?: () => Date }): DecisionRunner {
+    const now = options.now ? { now: options.now } : {};
+    const executor = this.executor(options.config, now);
+    return new DecisionRunner({ store: this.store, executor, sink: options.sink, rules: this.rules, config: options.config, reader: this.reader, baselines: this.baselines, tagsOf: tagsFromReader(this.reader), ...now });
   }
 
   /** Evaluates an event on the current state without running the executor. */
