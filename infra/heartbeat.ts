@@ -14,13 +14,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { WardenConfig } from '../functions/shared/config/config';
-import { HEARTBEAT_PARTITION } from '../functions/shared/heartbeat/dynamodb-heartbeat-store';
+import { tableGrantStatements } from './table-grants';
 import { HEARTBEAT_CHECK_INPUT } from '../functions/shared/heartbeat/heartbeat';
 import { HEARTBEAT_RULE_NAME } from '../functions/shared/self/member-resources';
 import { WardenFunction } from './warden-function';
 
-/** The state table actions of the heartbeat code: the check's Query, the conditional updates. */
-export const HEARTBEAT_TABLE_ACTIONS = ['dynamodb:Query', 'dynamodb:UpdateItem'] as const;
 
 /** The EventBridge detail-type and source of a scheduled rule's events (the heartbeats). */
 export const HEARTBEAT_DETAIL_TYPE = 'Scheduled Event';
@@ -54,15 +52,8 @@ export class Heartbeat extends Construct {
         WARDEN_CONFIG: JSON.stringify(config),
       },
     });
-    // Only its own items: the partition key HEARTBEAT (no other function's role may write it).
-    this.fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'HeartbeatItemsOnly',
-        actions: [...HEARTBEAT_TABLE_ACTIONS],
-        resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [HEARTBEAT_PARTITION] } },
-      }),
-    );
+    // Only its own items: the partition key HEARTBEAT (TABLE_ACCESS.heartbeat; no other function's role may touch it).
+    for (const statement of tableGrantStatements('heartbeat', table.tableArn)) this.fn.role.addToPrincipalPolicy(statement);
     this.fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'PutWardenAlerts', actions: ['events:PutEvents'], resources: [bus.eventBusArn] }));
 
     const target = (input?: events.RuleTargetInput): targets.LambdaFunction =>

@@ -18,7 +18,7 @@ export function tableGrantStatements(fn: TableFunction, tableArn: string): iam.P
         actions: [...grant.actions],
         resources: [tableArn],
         conditions: {
-          // Every request names its key (no Scan or Query is granted); the Null check makes sure of it.
+          // Every request names its partition key (no Scan is granted; a Query names one); the Null check makes sure of it.
           Null: { 'dynamodb:LeadingKeys': 'false' },
           'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': grant.prefixes.map((prefix) => `${prefix}*`) },
           ...(grant.attributes === undefined

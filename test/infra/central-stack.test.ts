@@ -270,7 +270,7 @@ describe('roles', () => {
     const heartbeat = stack.heartbeat.fn;
     expect(grants(heartbeat)).toEqual(sorted([...platform(heartbeat), [['dynamodb:Query', 'dynamodb:UpdateItem'], arnOf(stack.table)], [['events:PutEvents'], arnOf(stack.bus)]]));
     const table = roleStatements(json, logicalId(heartbeat.role)).filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')));
-    expect(table.map((st) => st.Condition)).toEqual([{ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['HEARTBEAT'] } }]);
+    expect(table.map((st) => st.Condition)).toEqual([{ Null: { 'dynamodb:LeadingKeys': 'false' }, 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['HEARTBEAT*'] } }]);
     // The check asks the function to run with a fixed input; nothing else on the default bus reaches it.
     const check = json.Resources[logicalId(stack.heartbeat.check)]?.Properties as { Targets: { Input?: string }[] };
     expect(JSON.parse(check.Targets[0]?.Input ?? 'null')).toEqual({ check: 'heartbeats' });
@@ -391,6 +391,7 @@ describe('roles', () => {
       ['StateScanFindingClaims', ['dynamodb:DeleteItem', ...rw], ['FINDING#*']],
       ['StateBaselines', rw, ['BASELINE#*']],
     ]);
+    expect(tableGrants(stack.heartbeat.fn)).toEqual([['StateHeartbeats', ['dynamodb:Query', 'dynamodb:UpdateItem'], ['HEARTBEAT*']]]);
   });
 
   it('lets only the responder create decision records or touch counters, and the approval function change only a record\'s decision attributes', () => {

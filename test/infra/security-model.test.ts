@@ -30,6 +30,7 @@ describe('README: Security model and blast radius', () => {
       'notifier function',
       'approval function',
       'scanner function',
+      'heartbeat function (member heartbeats, silence check)',
       'scan state machine',
       'scan schedule (EventBridge)',
       'remediator `WardenRemediator`',

@@ -5,6 +5,7 @@
  * `dynamodb:Attributes` conditions; a test runs each function's store view against them.
  */
 import { baselineKey } from '../baseline/dynamodb-baseline-store';
+import { HEARTBEAT_PARTITION } from '../heartbeat/dynamodb-heartbeat-store';
 
 /** The partition key prefix of each item family (`keys` in `dynamodb-state-store.ts` builds the keys). */
 export const KEY_PREFIXES = {
@@ -17,10 +18,12 @@ export const KEY_PREFIXES = {
   digest: 'DIGEST#',
   exemption: 'EXEMPTION#',
   baseline: baselineKey('').pk,
+  heartbeat: HEARTBEAT_PARTITION,
 } as const;
 
-export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem';
-export type TableFunction = 'responder' | 'notifier' | 'approval' | 'scanner';
+/** `Query` only by partition key (it carries `dynamodb:LeadingKeys` like the item calls); never `Scan`. */
+export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem' | 'dynamodb:Query';
+export type TableFunction = 'responder' | 'notifier' | 'approval' | 'scanner' | 'heartbeat';
 
 export interface TableGrant {
   /** Statement id in the function's role. */
@@ -69,6 +72,8 @@ export const TABLE_ACCESS: Readonly<Record<TableFunction, readonly TableGrant[]>
     { sid: 'StateScanFindingClaims', actions: [...READ_WRITE, 'dynamodb:DeleteItem'], prefixes: [P.finding] },
     { sid: 'StateBaselines', actions: READ_WRITE, prefixes: [P.baseline] },
   ],
+  // The heartbeat function: one conditional update per beat, and the silence check's Query of its partition.
+  heartbeat: [{ sid: 'StateHeartbeats', actions: ['dynamodb:Query', 'dynamodb:UpdateItem'], prefixes: [P.heartbeat] }],
 };
 
 /** Every DynamoDB action a function's grants name (for the role's action list). */

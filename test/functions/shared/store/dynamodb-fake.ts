@@ -234,6 +234,8 @@ export function installDynamoDbFake(options: { readonly as?: TableFunction } = {
   // Query by partition key only (`#pk = :pk`), items in sort key order, one page.
   mock.on(QueryCommand).callsFake((input: { KeyConditionExpression: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values }) => {
     calls.push({ command: 'Query', input });
+    const keyMatch = /^\s*(#?\w+)\s*=\s*(:\w+)\s*$/.exec(input.KeyConditionExpression);
+    if (keyMatch) guard('dynamodb:Query', { Key: { pk: operandValue(keyMatch[2]!, undefined, input.ExpressionAttributeNames, input.ExpressionAttributeValues) } });
     const match = /^\s*(#?\w+)\s*=\s*(:\w+)\s*$/.exec(input.KeyConditionExpression);
     if (!match || attributeName(match[1]!, input.ExpressionAttributeNames) !== 'pk') throw new Error(`unsupported KeyConditionExpression ${input.KeyConditionExpression}`);
     const pk = operandValue(match[2]!, undefined, input.ExpressionAttributeNames, input.ExpressionAttributeValues);

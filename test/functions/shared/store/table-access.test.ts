@@ -11,6 +11,7 @@ import type { ExecutionOutcome } from '../../../../functions/shared/executor/out
 import { DynamoDbStateStore } from '../../../../functions/shared/store/dynamodb-state-store';
 import { approvalView, notifierView, responderView, scannerView, StateStoreError, VIEW_METHODS, type StateStore } from '../../../../functions/shared/store/state-store';
 import { KEY_PREFIXES, TABLE_ACCESS } from '../../../../functions/shared/store/table-access';
+import { DynamoDbHeartbeatStore, HeartbeatStoreError } from '../../../../functions/shared/heartbeat/dynamodb-heartbeat-store';
 import { FUNCTION_ARN } from '../../../fixtures/accounts';
 import { installDynamoDbFake, type FakeTable } from './dynamodb-fake';
 
@@ -151,6 +152,22 @@ describe('state table grants (TABLE_ACCESS) against each function’s store view
     await expect(store.createApproval(RECORD)).rejects.toThrow(StateStoreError);
     await expect(store.putExemption(EXEMPTION)).rejects.toThrow(StateStoreError);
     await expect(store.markCounterTripped({ name: 'auto', windowStart: NOW })).rejects.toThrow(StateStoreError);
+  });
+
+  it('lets the heartbeat function record beats and list them (Query of its own partition), and no other function touch them', async () => {
+    const heartbeats = new DynamoDbHeartbeatStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'warden-state');
+    table.actAs('heartbeat');
+    await heartbeats.recordBeat({ account: '111122223333', region: 'us-east-1' }, NOW.toISOString());
+    expect((await heartbeats.listBeats()).map((b) => [b.account, b.region, b.lastSeen])).toEqual([['111122223333', 'us-east-1', NOW.toISOString()]]);
+    expect(table.denied).toEqual([]);
+    // The heartbeat role reaches nothing else; the others never reach the heartbeats.
+    await expect(store.getApproval('wa-1')).rejects.toThrow(StateStoreError);
+    for (const fn of ['responder', 'notifier', 'approval', 'scanner'] as const) {
+      table.actAs(fn);
+      await expect(heartbeats.recordBeat({ account: '111122223333', region: 'us-east-1' }, later(60).toISOString())).rejects.toThrow(HeartbeatStoreError);
+      await expect(heartbeats.listBeats()).rejects.toThrow(HeartbeatStoreError);
+    }
+    expect(table.denied.map((d) => [d.action, d.pk])).toContainEqual(['dynamodb:Query', 'HEARTBEAT']);
   });
 
   it('hands each function an object with only its view’s methods', () => {
