@@ -226,6 +226,7 @@ export class CentralStack extends Stack {
         { parameterKey: 'ResponderRoleArn', parameterValue: this.responder.role.roleArn },
         { parameterKey: 'ScannerRoleArn', parameterValue: this.scheduledScan.scanner.role.roleArn },
         { parameterKey: 'WardenFunctionArns', parameterValue: this.functionArns() },
+        { parameterKey: 'WardenRoleArns', parameterValue: this.roleArns() },
       ],
       stackInstancesGroup: [{ deploymentTargets: { organizationalUnitIds: [...config.deployment.memberOus] }, regions: [...config.deployment.regions] }],
       templateBody: memberTemplate(config, rules),
@@ -236,6 +237,7 @@ export class CentralStack extends Stack {
     new CfnOutput(this, 'ResponderRoleArn', { value: this.responder.role.roleArn, description: 'Parameter ResponderRoleArn of the management account stack' });
     new CfnOutput(this, 'ScannerRoleArn', { value: this.scheduledScan.scanner.role.roleArn, description: 'Parameter ScannerRoleArn of the management account stack' });
     new CfnOutput(this, 'WardenFunctionArns', { value: this.functionArns(), description: 'Parameter WardenFunctionArns of the management account stack' });
+    new CfnOutput(this, 'WardenRoleArns', { value: this.roleArns(), description: 'Parameter WardenRoleArns of the management account stack' });
     new CfnOutput(this, 'SlackBotTokenSecretArn', { value: this.slackToken.secretArn });
     new CfnOutput(this, 'SlackSigningSecretArn', { value: this.slackSigningSecret.secretArn });
     new CfnOutput(this, 'AlertsTopicArn', { value: this.topic.topicArn });
@@ -311,7 +313,15 @@ export class CentralStack extends Stack {
     return [this.responder, this.notifier, this.approval, this.scheduledScan.scanner, this.heartbeat.fn].map((f) => f.fn.functionArn).join(',');
   }
 
-  /** Which function's role emits each Warden detail-type (responder: findings, remediations, alerts; scanner: findings; approval: decisions). */
+  /** The bot's roles in this account, comma-separated: the member template denies the remediator any IAM write on them. */
+  roleArns(): string {
+    return [
+      ...[this.responder, this.notifier, this.approval, this.scheduledScan.scanner, this.heartbeat.fn].map((f) => f.role.roleArn),
+      this.scheduledScan.stateMachine.role.roleArn,
+      this.scheduledScan.scheduleRole.roleArn,
+    ].join(',');
+  }
+
   /** Which function's role emits each Warden detail-type (responder: findings, remediations, alerts; scanner: findings; heartbeat: alerts; approval: decisions). */
   emittersByDetailType(): Record<string, iam.IRole[]> {
     return {

@@ -70,6 +70,10 @@ export class MemberStack extends Stack {
       type: 'CommaDelimitedList',
       description: 'ARNs of the Lambda Warden functions in the security account: the remediator may never change them (they matter where the security account is a member too)',
     });
+    const centralRoleArns = new CfnParameter(this, 'WardenRoleArns', {
+      type: 'CommaDelimitedList',
+      description: 'ARNs of the Lambda Warden roles in the security account: the remediator may never write them (they matter where the security account is a member too)',
+    });
     const inOrganization = config.organization.id === undefined ? {} : { Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organization.id } } };
 
     const isHomeRegion = new CfnCondition(this, 'IsHomeRegion', { expression: Fn.conditionEquals(Stack.of(this).region, config.deployment.homeRegion) });
@@ -177,7 +181,7 @@ export class MemberStack extends Stack {
             Version: '2012-10-17',
             Statement: [
               ...policyStatements(remediatorActions(config.remediation)),
-              ...remediatorDenies(config, Stack.of(this), { busArn: busArn.valueAsString, functionArns: functionArns.valueAsList }),
+              ...remediatorDenies(config, Stack.of(this), { busArn: busArn.valueAsString, functionArns: functionArns.valueAsList, roleArns: centralRoleArns.valueAsList }),
             ],
           },
         },
@@ -209,9 +213,9 @@ export class MemberStack extends Stack {
  * - every EventBridge rule write on the forwarding rules and on the rules of the Warden bus.
  * With `remediation.iamWrites: false` the role holds no IAM write, and no IAM Deny is needed.
  */
-export function remediatorDenies(config: WardenConfig, stack: Stack, central: { readonly busArn: string; readonly functionArns: string[] }): Record<string, unknown>[] {
+export function remediatorDenies(config: WardenConfig, stack: Stack, central: { readonly busArn: string; readonly functionArns: string[]; readonly roleArns: string[] }): Record<string, unknown>[] {
   const iamWrites = remediatorWrites('iam', config.remediation);
-  const iam = iamWrites.length === 0 ? [] : [neverChangeOwnRoles(config, stack), neverChangeAdministrativeRoles(config, stack)];
+  const iam = iamWrites.length === 0 ? [] : [neverChangeOwnRoles(config, stack, central.roleArns), neverChangeAdministrativeRoles(config, stack)];
   const busRules = Fn.join('', [Fn.select(0, Fn.split(':event-bus/', central.busArn)), ':rule/', Fn.select(1, Fn.split(':event-bus/', central.busArn)), '/*']);
   return [
     ...iam,
@@ -232,27 +236,19 @@ export function remediatorDenies(config: WardenConfig, stack: Stack, central: { 
 }
 
 /**
- * The remediator's IAM writes on the bot's own roles and policies (the stack prefix, the remediator,
- * audit and forwarder roles): whoever holds the remediator session can never widen the bot's own
- * permissions or trust.
+ * The remediator's IAM writes on the bot's own roles, exactly: the remediator, audit and forwarder roles
+ * the member template creates, and the central stack's roles in the security account (parameter
+ * `WardenRoleArns`). Never by name: a member account's `WardenPayments-role` is an ordinary role. So
+ * whoever holds the remediator session can never widen the bot's own permissions or trust.
  */
-export function neverChangeOwnRoles(config: WardenConfig, stack: Stack): Record<string, unknown> {
-  const prefix = config.selfProtection.stackPrefix;
+export function neverChangeOwnRoles(config: WardenConfig, stack: Stack, centralRoleArns: string[]): Record<string, unknown> {
   const iamArn = (resource: string): string => `arn:${stack.partition}:iam::${stack.account}:${resource}`;
   const own = ownMemberRoleResources(config);
   return {
-    Sid: 'NeverChangeWardenRolesOrPolicies',
+    Sid: 'NeverChangeWardenRoles',
     Effect: 'Deny',
     Action: remediatorWrites('iam', config.remediation),
-    Resource: [
-      iamArn(`role/${prefix}*`),
-      iamArn(`role/*/${prefix}*`),
-      iamArn(own.remediator),
-      iamArn(own.auditor),
-      iamArn(own.forwarder),
-      iamArn(`policy/${prefix}*`),
-      iamArn(`policy/*/${prefix}*`),
-    ],
+    Resource: Fn.split(',', Fn.join(',', [iamArn(own.remediator), iamArn(own.auditor), iamArn(own.forwarder), Fn.join(',', centralRoleArns)])),
   };
 }
 

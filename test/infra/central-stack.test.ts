@@ -500,13 +500,18 @@ describe('storage, notifications, secrets, alarms, API', () => {
   it('gives the StackSet a template that needs no CDK bootstrap in member accounts', () => {
     const stackSet = Object.values(template.findResources('AWS::CloudFormation::StackSet'))[0] as { Properties: { TemplateBody: string } };
     const body = JSON.parse(stackSet.Properties.TemplateBody) as { Parameters: object; Rules?: object };
-    expect(Object.keys(body.Parameters).sort()).toEqual(['ResponderRoleArn', 'ScannerRoleArn', 'WardenEventBusArn', 'WardenFunctionArns']);
+    expect(Object.keys(body.Parameters).sort()).toEqual(['ResponderRoleArn', 'ScannerRoleArn', 'WardenEventBusArn', 'WardenFunctionArns', 'WardenRoleArns']);
     expect(body.Rules).toBeUndefined();
     expect(stackSet.Properties.TemplateBody).not.toContain('cdk-bootstrap');
   });
 
   it('deploys the member template to the configured OUs and regions with automatic deployment', () => {
     const functionArnList = { 'Fn::Join': ['', functions().flatMap(([, fn], i) => (i === 0 ? [arnOf(fn.fn)] : [',', arnOf(fn.fn)]))] };
+    // Every role of the central stack: the member remediator may write none of them.
+    const roles = [...functions().map(([, fn]) => fn.role), stack.scheduledScan.stateMachine.role, stack.scheduledScan.scheduleRole];
+    const roleArnList = { 'Fn::Join': ['', roles.flatMap((role, i) => (i === 0 ? [arnOf(role)] : [',', arnOf(role)]))] };
+    const allRoles = Object.keys(template.findResources('AWS::IAM::Role')).sort();
+    expect(roles.map((role) => logicalId(role)).sort()).toEqual(allRoles);
     expect(Object.keys(template.findResources('AWS::CloudFormation::StackSet'))).toHaveLength(1);
     template.hasResourceProperties('AWS::CloudFormation::StackSet', {
       PermissionModel: 'SERVICE_MANAGED',
@@ -518,10 +523,11 @@ describe('storage, notifications, secrets, alarms, API', () => {
         { ParameterKey: 'ResponderRoleArn', ParameterValue: arnOf(stack.responder.role) },
         { ParameterKey: 'ScannerRoleArn', ParameterValue: arnOf(stack.scheduledScan.scanner.role) },
         { ParameterKey: 'WardenFunctionArns', ParameterValue: functionArnList },
+        { ParameterKey: 'WardenRoleArns', ParameterValue: roleArnList },
       ],
     });
-    // The management account stack takes the same list from an output.
-    expect(json.Outputs).toMatchObject({ WardenFunctionArns: { Value: functionArnList } });
+    // The management account stack takes the same lists from outputs.
+    expect(json.Outputs).toMatchObject({ WardenFunctionArns: { Value: functionArnList }, WardenRoleArns: { Value: roleArnList } });
   });
 });
 

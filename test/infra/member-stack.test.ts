@@ -98,10 +98,11 @@ describe('member template', () => {
     const busPart = (index: number): unknown => ({ 'Fn::Select': [index, { 'Fn::Split': [':event-bus/', { Ref: 'WardenEventBusArn' }] }] });
     expect(denied).toEqual([
       {
-        Sid: 'NeverChangeWardenRolesOrPolicies',
+        Sid: 'NeverChangeWardenRoles',
         Effect: 'Deny',
         Action: iamWrites,
-        Resource: ['role/Warden*', 'role/*/Warden*', 'role/WardenRemediator', 'role/WardenAuditor', 'role/warden-forwarder-*', 'policy/Warden*', 'policy/*/Warden*'].map(iamArn),
+        // Exactly the member template's roles and the central stack's roles (parameter): never a name prefix.
+        Resource: { 'Fn::Split': [',', { 'Fn::Join': [',', [...['role/WardenRemediator', 'role/WardenAuditor', 'role/warden-forwarder-*'].map(iamArn), { 'Fn::Join': [',', { Ref: 'WardenRoleArns' }] }]] }] },
       },
       {
         Sid: 'NeverChangeAdministrativeRoles',
@@ -141,7 +142,7 @@ describe('member template', () => {
     // Every write the remediator holds is denied on the bot's own resources (its reads are not).
     expect(iamWrites).toEqual(remediatorActions().filter((a) => a.startsWith('iam:') && !/^iam:(Get|List)/.test(a)));
     expect(granted.filter((a) => a.startsWith('lambda:') && !/^lambda:(Get|List)/.test(a))).toEqual(denied[2]?.Action);
-    expect(member.toJSON().Parameters).toMatchObject({ WardenFunctionArns: { Type: 'CommaDelimitedList' } });
+    expect(member.toJSON().Parameters).toMatchObject({ WardenFunctionArns: { Type: 'CommaDelimitedList' }, WardenRoleArns: { Type: 'CommaDelimitedList' } });
     const trust = role.Properties.AssumeRolePolicyDocument.Statement;
     expect(trust).toEqual([
       {

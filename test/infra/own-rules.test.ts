@@ -190,7 +190,8 @@ beforeAll(() => {
     WardenEventBusArn: centralDeployed.arn(central.getLogicalId(central.bus.node.defaultChild as never)),
     ResponderRoleArn: centralDeployed.arn(central.getLogicalId(central.responder.role.node.defaultChild as never)),
     ScannerRoleArn: centralDeployed.arn(central.getLogicalId(central.scheduledScan.scanner.role.node.defaultChild as never)),
-    WardenFunctionArns: [central.responder, central.notifier, central.approval, central.scheduledScan.scanner].map((f) => centralDeployed.arn(central.getLogicalId(f.fn.node.defaultChild as never))),
+    WardenFunctionArns: [central.responder, central.notifier, central.approval, central.scheduledScan.scanner, central.heartbeat.fn].map((f) => centralDeployed.arn(central.getLogicalId(f.fn.node.defaultChild as never))),
+    WardenRoleArns: [central.responder, central.notifier, central.approval, central.scheduledScan.scanner, central.heartbeat.fn].map((f) => centralDeployed.arn(central.getLogicalId(f.role.node.defaultChild as never))),
   };
   const stackSet = Object.values(centralJson.Resources).find((r) => r.Type === 'AWS::CloudFormation::StackSet');
   const body = JSON.parse(String(stackSet?.Properties?.TemplateBody)) as CfnTemplate;

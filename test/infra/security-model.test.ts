@@ -39,7 +39,7 @@ describe('README: Security model and blast radius', () => {
     ]);
     const remediator = grants.find((g) => g.role.startsWith('remediator'));
     expect(remediator?.allows).toEqual(remediatorActions());
-    expect(remediator?.denies.map((d) => d.sid)).toEqual(['NeverChangeWardenRolesOrPolicies', 'NeverChangeAdministrativeRoles', 'NeverChangeWardenFunctions', 'NeverChangeWardenForwardingRules']);
+    expect(remediator?.denies.map((d) => d.sid)).toEqual(['NeverChangeWardenRoles', 'NeverChangeAdministrativeRoles', 'NeverChangeWardenFunctions', 'NeverChangeWardenForwardingRules']);
     expect(grants.find((g) => g.role.startsWith('scan state machine'))?.allows).not.toContain('logs:PutResourcePolicy');
     // Each row of the README table names the role's actions, so an action added to a template and not to the README fails above.
     for (const g of grants) expect(generatedBlock(README, 'security-roles')).toContain(g.allows.map((a) => `\`${a}\``).join(', '));
