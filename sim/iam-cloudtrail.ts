@@ -5,6 +5,7 @@
  */
 import { IAMServiceException } from '@aws-sdk/client-iam';
 import type { CloudTrailEvent } from '../functions/shared/event/cloudtrail-event';
+import { IAM_ROLE_WRITE_EVENTS } from '../functions/shared/event/event-names';
 import { parseRoleName, type ResourceRef } from '../functions/shared/state/resources';
 import type { InMemoryIam } from './in-memory-iam';
 import type { ApplyOutcome } from './lambda-cloudtrail';
@@ -32,20 +33,7 @@ const done = (eventName: string, detail: string): ApplyOutcome => ({ applied: tr
 const skipped = (eventName: string, detail: string): ApplyOutcome => ({ applied: false, eventName, detail });
 
 /** Events that name an existing role by `roleName` (the role is created first when unknown). */
-const ROLE_EVENTS: ReadonlySet<string> = new Set([
-  'PutRolePolicy',
-  'DeleteRolePolicy',
-  'AttachRolePolicy',
-  'DetachRolePolicy',
-  'UpdateAssumeRolePolicy',
-  'DeleteRole',
-  'UpdateRole',
-  'UpdateRoleDescription',
-  'PutRolePermissionsBoundary',
-  'DeleteRolePermissionsBoundary',
-  'TagRole',
-  'UntagRole',
-]);
+const ROLE_EVENTS: ReadonlySet<string> = new Set(IAM_ROLE_WRITE_EVENTS);
 
 /** `TagRole`'s `tags` as CloudTrail logs them (`[{ key, value }]`; `Key`/`Value` in hand-written samples). */
 function tagsParam(params: Params): Record<string, string> | undefined {

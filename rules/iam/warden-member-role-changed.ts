@@ -1,5 +1,6 @@
 /** An IAM write on one of the bot's member roles (remediator, audit, forwarder) by anyone but the bot. */
 import { memberRoleOf, type MemberRole } from '../../functions/shared/self/member-resources';
+import { IAM_ROLE_WRITE_EVENTS } from '../../functions/shared/event/event-names';
 import { compliant, defineRule, nonCompliant, notApplicable } from '../rule';
 
 const WHAT_THE_ROLE_DOES: Readonly<Record<MemberRole, string>> = {
@@ -9,23 +10,10 @@ const WHAT_THE_ROLE_DOES: Readonly<Record<MemberRole, string>> = {
 };
 
 /**
- * Every IAM write on a role. Tags count: a session carries its role's tags as `aws:PrincipalTag`, so
- * a tag can satisfy ABAC conditions elsewhere or step around an SCP written on tags.
+ * Every IAM write on a role (`IAM_ROLE_WRITE_EVENTS`). Tags count: a session carries its role's tags as
+ * `aws:PrincipalTag`, so a tag can satisfy ABAC conditions elsewhere or step around an SCP written on tags.
  */
-const ROLE_WRITES = [
-  'UpdateAssumeRolePolicy',
-  'PutRolePolicy',
-  'DeleteRolePolicy',
-  'AttachRolePolicy',
-  'DetachRolePolicy',
-  'DeleteRole',
-  'UpdateRole',
-  'UpdateRoleDescription',
-  'PutRolePermissionsBoundary',
-  'DeleteRolePermissionsBoundary',
-  'TagRole',
-  'UntagRole',
-] as const;
+const ROLE_WRITES = IAM_ROLE_WRITE_EVENTS;
 
 export const wardenMemberRoleChanged = defineRule({
   id: 'warden-member-role-changed',

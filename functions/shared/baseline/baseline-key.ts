@@ -4,6 +4,7 @@
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { WardenError } from '../errors';
+import { keyFromSecret } from '../aws/secret-key';
 
 /** The baseline key could not be read, or is too short to be a key. The message names the secret, never its value. */
 export class BaselineKeyError extends WardenError {}
@@ -27,28 +28,5 @@ export interface SecretBaselineKeyOptions {
  * const keeper = new FunctionBaselineKeeper({ store, key });
  */
 export function baselineKeyFromSecret(options: SecretBaselineKeyOptions): () => Promise<Uint8Array> {
-  let key: Promise<Uint8Array> | undefined;
-  return () => {
-    key ??= readKey(options).catch((e: unknown) => {
-      key = undefined;
-      throw e;
-    });
-    return key;
-  };
-}
-
-async function readKey(options: SecretBaselineKeyOptions): Promise<Uint8Array> {
-  const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-  let out;
-  try {
-    out = await (await options.client()).send(new GetSecretValueCommand({ SecretId: options.secretArn }));
-  } catch (e: unknown) {
-    throw new BaselineKeyError(`Reading the baseline key from ${options.secretArn} failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
-  }
-  const bytes = out.SecretBinary ?? (out.SecretString === undefined ? undefined : new TextEncoder().encode(out.SecretString));
-  if (bytes === undefined) throw new BaselineKeyError(`The secret ${options.secretArn} holds no value for the baseline key`);
-  if (bytes.length < MIN_BASELINE_KEY_BYTES) {
-    throw new BaselineKeyError(`The secret ${options.secretArn} is too short for the baseline key (at least ${String(MIN_BASELINE_KEY_BYTES)} bytes)`);
-  }
-  return bytes;
+  return keyFromSecret({ ...options, what: 'baseline key', minBytes: MIN_BASELINE_KEY_BYTES, error: BaselineKeyError });
 }

@@ -1,6 +1,6 @@
 /** Maps a CloudTrail event to the resources it touches (the engine then reads their current state). */
 import type { CloudTrailEvent } from '../event/cloudtrail-event';
-import { normalizeEventName } from '../event/event-names';
+import { IAM_ROLE_WRITE_EVENTS, normalizeEventName } from '../event/event-names';
 import type { AnyRule } from '../../../rules/rule';
 import { parseEventRuleName, parseFunctionName, parseLayerVersion, parseRoleName, parseTrailName, type ResourceRef, type RoleRef } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
@@ -23,21 +23,7 @@ const UNQUALIFIED_EVENTS = new Set(['CreateFunction', 'UpdateFunctionConfigurati
 
 const IAM_SOURCE = 'iam.amazonaws.com';
 /** IAM events that name the role they change (`requestParameters.roleName`). */
-const ROLE_EVENTS: ReadonlySet<string> = new Set([
-  'CreateRole',
-  'PutRolePolicy',
-  'DeleteRolePolicy',
-  'AttachRolePolicy',
-  'DetachRolePolicy',
-  'UpdateAssumeRolePolicy',
-  'DeleteRole',
-  'UpdateRole',
-  'UpdateRoleDescription',
-  'PutRolePermissionsBoundary',
-  'DeleteRolePermissionsBoundary',
-  'TagRole',
-  'UntagRole',
-]);
+const ROLE_EVENTS: ReadonlySet<string> = new Set(['CreateRole', ...IAM_ROLE_WRITE_EVENTS]);
 /** Lambda events whose `role` parameter names the function's execution role. */
 const ROLE_SETTING_EVENTS: ReadonlySet<string> = new Set(['CreateFunction', 'UpdateFunctionConfiguration']);
 

@@ -48,3 +48,22 @@ export function eventNameSpellings(eventSource: string, bareName: string): reado
   }
   return [bareName];
 }
+
+/**
+ * IAM events that change an existing role named by `requestParameters.roleName`: its trust, inline and
+ * attached policies, boundary, description, session duration and tags, or the role itself.
+ */
+export const IAM_ROLE_WRITE_EVENTS = [
+  'UpdateAssumeRolePolicy',
+  'PutRolePolicy',
+  'DeleteRolePolicy',
+  'AttachRolePolicy',
+  'DetachRolePolicy',
+  'DeleteRole',
+  'UpdateRole',
+  'UpdateRoleDescription',
+  'PutRolePermissionsBoundary',
+  'DeleteRolePermissionsBoundary',
+  'TagRole',
+  'UntagRole',
+] as const;

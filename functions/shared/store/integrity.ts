@@ -6,6 +6,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { WardenError } from '../errors';
+import { keyFromSecret } from '../aws/secret-key';
 import type { ApprovalRecord, StoredExemption } from './state-store';
 
 /** An integrity key could not be read, or is too short. The message names the secret, never its value. */
@@ -157,26 +158,5 @@ export interface SecretIntegrityKeyOptions {
  * cached, so the next use tries again. The key is never logged: errors name the secret only.
  */
 export function integrityKeyFromSecret(options: SecretIntegrityKeyOptions): KeySource {
-  let key: Promise<Uint8Array> | undefined;
-  return () => {
-    key ??= readKey(options).catch((e: unknown) => {
-      key = undefined;
-      throw e;
-    });
-    return key;
-  };
-}
-
-async function readKey(options: SecretIntegrityKeyOptions): Promise<Uint8Array> {
-  const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-  let out;
-  try {
-    out = await (await options.client()).send(new GetSecretValueCommand({ SecretId: options.secretArn }));
-  } catch (e: unknown) {
-    throw new IntegrityKeyError(`Reading the ${options.what} from ${options.secretArn} failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
-  }
-  const bytes = out.SecretBinary ?? (out.SecretString === undefined ? undefined : new TextEncoder().encode(out.SecretString));
-  if (bytes === undefined) throw new IntegrityKeyError(`The secret ${options.secretArn} holds no value for the ${options.what}`);
-  if (bytes.length < MIN_INTEGRITY_KEY_BYTES) throw new IntegrityKeyError(`The secret ${options.secretArn} is too short for the ${options.what} (at least ${String(MIN_INTEGRITY_KEY_BYTES)} bytes)`);
-  return bytes;
+  return keyFromSecret({ ...options, minBytes: MIN_INTEGRITY_KEY_BYTES, error: IntegrityKeyError });
 }
