@@ -378,7 +378,7 @@ describe('roles', () => {
     const rw = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
     expect(tableGrants(stack.responder)).toEqual([
       ['StateFindingClaims', ['dynamodb:DeleteItem', ...rw], ['FINDING#*']],
-      ['StateDecisionRecords', rw, ['APPROVAL#*']],
+      ['StateDecisionRecords', rw, ['APPROVAL#*', 'OPENAPPROVAL#*']],
       ['StateExemptionsCountersBaselines', rw, ['EXEMPTION#*', 'COUNTER#*', 'BASELINE#*']],
     ]);
     expect(tableGrants(stack.approval)).toEqual([
@@ -400,6 +400,7 @@ describe('roles', () => {
         .filter(([, fn]) => tableGrants(fn).some(([, actions, keys]) => actions.includes(action) && (keys as string[]).includes(prefix)))
         .map(([name]) => name);
     expect(writers('APPROVAL#*', 'dynamodb:PutItem')).toEqual(['responder']);
+    expect(writers('OPENAPPROVAL#*', 'dynamodb:PutItem')).toEqual(['responder']);
     expect(writers('COUNTER#*', 'dynamodb:UpdateItem')).toEqual(['responder']);
     expect(writers('COUNTER#*', 'dynamodb:PutItem')).toEqual(['responder']);
     expect(writers('EXEMPTION#*', 'dynamodb:PutItem')).toEqual(['responder', 'approval']);

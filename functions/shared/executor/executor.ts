@@ -11,7 +11,7 @@ import { AccountNotInOrganizationError } from '../aws/credentials';
 import type { ActionClients, ActionOutcome, RemediationAction } from '../remediation/action';
 import { ACTIONS } from '../remediation/actions';
 import { Integrity, recordFields, type IntegrityFailure } from '../store/integrity';
-import type { ApprovalRecord, ResponderStateStore } from '../store/state-store';
+import { StateStoreError, type ApprovalRecord, type ResponderStateStore } from '../store/state-store';
 import { decidedExemption, EXEMPT_TAG, exemptionFor, honouredExemptionTags } from './exemptions';
 import { inversePlan, RESTORE_EXPIRY_DAYS } from './inverse-plans';
 import { describePlanBlock, planBlock } from './plan-guard';
@@ -19,6 +19,9 @@ import type { TagsOf } from './resource-tags';
 import { breakerScopeText, type BreakerScope, type ExecutionOutcome } from './outcome';
 
 export const CIRCUIT_BREAKER_COUNTER = 'auto-remediations';
+
+/** How many times the executor tries to open a finding's approval while other deliveries keep replacing its pointer. */
+const OPEN_APPROVAL_ATTEMPTS = 3;
 
 /**
  * The counters an automatic remediation of a finding draws on, in the order they are taken: the principal whose
@@ -149,10 +152,10 @@ export class Executor {
       const would = finding.mode === 'auto' ? 'would run' : 'would ask an approver to run';
       return this.outcome(finding, context.eventId, { status: 'dry-run', detail: `dry-run: ${would} ${this.describe(plan)}` });
     }
-    if (finding.mode === 'approve') return this.pendingApproval(finding, context.eventId, plan, 'approve', undefined);
+    if (finding.mode === 'approve') return this.pendingApproval(finding, context.eventId, plan, 'approve', undefined, failures);
 
     const breaker = await this.takeBudget(finding);
-    if (breaker !== null) return this.pendingApproval(finding, context.eventId, plan, 'approve', breaker);
+    if (breaker !== null) return this.pendingApproval(finding, context.eventId, plan, 'approve', breaker, failures);
     const outcome = await this.runPlan(finding, context.eventId, plan);
     return outcome.status === 'remediated' ? this.offerRestore(finding, context.eventId, plan, outcome) : outcome;
   }
@@ -294,11 +297,12 @@ export class Executor {
     plan: RemediationPlan,
     effectiveMode: 'approve',
     breaker: ExecutionOutcome['circuitBreaker'],
+    failures: IntegrityFailure[],
   ): Promise<ExecutionOutcome> {
     const id = approvalId(finding.id, eventId);
     const now = this.now();
     const expiresAt = new Date(now.getTime() + this.options.config.approvalExpiryHours * 3_600_000).toISOString();
-    await this.createRecord({ id, findingId: finding.id, eventId, finding, plan, call: this.describe(plan), createdAt: now.toISOString(), expiresAt });
+    const open = await this.openApproval({ id, findingId: finding.id, eventId, finding, plan, call: this.describe(plan), createdAt: now.toISOString(), expiresAt }, failures);
     const why =
       breaker === undefined
         ? 'waiting for an approver'
@@ -306,10 +310,46 @@ export class Executor {
     return this.outcome(finding, eventId, {
       status: 'pending-approval',
       effectiveMode,
-      detail: `${why} to run ${this.describe(plan)}`,
-      approval: { id, expiresAt },
+      detail:
+        open === null
+          ? `${why} to run ${this.describe(plan)}`
+          : `already waiting for approval (record ${open.id}, expires ${open.expiresAt}) to run ${this.describe(plan)}: not asked again`,
+      approval: open === null ? { id, expiresAt } : { id: open.id, expiresAt: open.expiresAt, openedBy: open.eventId },
       ...(breaker === undefined ? {} : { circuitBreaker: breaker }),
     });
+  }
+
+  /**
+   * One open question per finding: creates the signed pending record and makes it the finding's open
+   * approval, unless the finding has one open already — then that record (null: this one was created,
+   * now or by an earlier delivery of the same event). The pointer only ever prevents a record: the one
+   * it names counts as open only when it is pending, unexpired, an approval of this very finding and
+   * intact; anything else is replaced, so a bad pointer at worst makes the bot ask again.
+   */
+  private async openApproval(record: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt' | 'tag'>, failures: IntegrityFailure[]): Promise<ApprovalRecord | null> {
+    const signed = { ...record, tag: await this.integrity.sign('record', recordFields(record)) };
+    let replacing: string | null = null;
+    for (let attempt = 0; attempt < OPEN_APPROVAL_ATTEMPTS; attempt++) {
+      const result = await this.options.store.openApproval({ record: signed, replacing });
+      if (result.opened || result.exists) return null;
+      const open = result.openRecordId === null ? null : await this.stillOpen(record.findingId, result.openRecordId, failures);
+      if (open !== null) return open;
+      replacing = result.openRecordId;
+    }
+    throw new StateStoreError(`the open approval of finding ${record.findingId} kept changing while ${record.id} was being opened`);
+  }
+
+  /** The record `id` when it is still an open question about finding `findingId` (see `openApproval`), else null. */
+  private async stillOpen(findingId: string, id: string, failures: IntegrityFailure[]): Promise<ApprovalRecord | null> {
+    const record = await this.options.store.getApproval(id);
+    if (record === null || record.findingId !== findingId || (record.kind ?? 'approval') !== 'approval') return null;
+    if (record.status !== 'pending' || Date.parse(record.expiresAt) <= this.now().getTime()) return null;
+    const verdict = await this.integrity.verify('record', recordFields(record), record.tag);
+    if (!verdict.ok) {
+      failures.push({ family: 'record', itemId: record.id, check: verdict.check });
+      return null;
+    }
+    return record;
   }
 
   private outcome(

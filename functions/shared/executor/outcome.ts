@@ -6,7 +6,7 @@ import type { IntegrityFailure } from '../store/integrity';
 export type ExecutionStatus =
   /** mode alert: reported only. */
   | 'alerted'
-  /** mode approve (or auto with the circuit breaker open): a pending approval was created. */
+  /** mode approve (or auto with the circuit breaker open): a pending approval was created, or one is open for the finding already (`approval.openedBy`). */
   | 'pending-approval'
   /** global dry-run: nothing changed; `plan.call` says what would have been done. */
   | 'dry-run'
@@ -42,7 +42,8 @@ export interface ExecutionOutcome {
   readonly verified?: boolean;
   /** The AWS error of a failed action: name and message only. */
   readonly error?: { readonly name: string; readonly message: string };
-  readonly approval?: { readonly id: string; readonly expiresAt: string };
+  /** The pending record; `openedBy` (the event that opened it) when it was open already and this event asked nothing new. */
+  readonly approval?: { readonly id: string; readonly expiresAt: string; readonly openedBy?: string };
   /** After an automatic revert: the record behind the Slack "Restore" button (puts the change back, exempts 30 days). */
   readonly restore?: { readonly id: string; readonly expiresAt: string };
   readonly exemption?: { readonly kind: string; readonly reason: string };

@@ -63,7 +63,7 @@ export const OutcomeSchema = z.looseObject({
   detail: z.string(),
   verified: z.boolean().optional(),
   error: z.looseObject({ name: z.string(), message: z.string() }).optional(),
-  approval: record.optional(),
+  approval: record.extend({ openedBy: z.string().min(1).optional() }).optional(),
   restore: record.optional(),
   exemption: z.looseObject({ kind: z.string(), reason: z.string() }).optional(),
   blocked: z.looseObject({ kind: z.enum(['iam-writes-off', 'administrative-role', 'own-role']), reason: z.string() }).optional(),

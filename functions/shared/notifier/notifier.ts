@@ -23,6 +23,7 @@ import {
   findingSubject,
   findingText,
   outcomeReply,
+  repeatReply,
   subject,
   type AlertInput,
   type DigestInput,
@@ -50,7 +51,7 @@ export interface NotifierOptions {
   readonly leaseSeconds?: number;
 }
 
-export type NotifyAction = 'posted' | 'digested' | 'updated' | 'skipped' | 'duplicate';
+export type NotifyAction = 'posted' | 'digested' | 'updated' | 'replied' | 'skipped' | 'duplicate';
 
 export interface NotifyResult {
   readonly kind: NotifierEvent['kind'];
@@ -127,6 +128,7 @@ export class Notifier {
 
   private async onFinding(finding: Finding, outcome: ExecutionOutcome): Promise<NotifyResult> {
     if (outcome.status === 'duplicate') return { kind: 'finding', action: 'skipped', reason: 'a duplicate delivery of the responder reports nothing', sns: false };
+    if (outcome.status === 'pending-approval' && outcome.approval?.openedBy !== undefined) return this.onRepeat(finding, outcome, outcome.approval.id);
     return this.once('finding', `finding#${finding.id}#${outcome.eventId}`, async () => {
       // A retry after a failed SNS publish finds the message already posted: it is not posted twice.
       let stored = await this.options.store.getNotifiedMessage(finding.id, outcome.eventId);
@@ -154,6 +156,17 @@ export class Notifier {
         ...(stored === null ? { reason: 'no Slack channel is configured for this finding' } : { message: stored.message }),
         sns,
       };
+    });
+  }
+
+  /** A finding raised again while its approval is open: one thread reply under that approval's message, no new message, no SNS copy. */
+  private async onRepeat(finding: Finding, outcome: ExecutionOutcome, recordId: string): Promise<NotifyResult> {
+    return this.once('finding', `finding#${finding.id}#${outcome.eventId}`, async () => {
+      const open = await this.options.store.getNotifiedMessageByRecord(recordId);
+      if (open?.findingId !== finding.id) return { kind: 'finding', action: 'skipped', reason: 'the open approval of this finding has no message to reply under', sns: false };
+      await this.post(open.message.channel, repeatReply(finding, outcome), open.message.threadTs);
+      this.telemetry.info('finding raised again while its approval is open', { findingId: finding.id, eventId: outcome.eventId, recordId });
+      return { kind: 'finding', action: 'replied', message: open.message, sns: false };
     });
   }
 

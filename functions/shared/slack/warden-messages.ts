@@ -65,6 +65,19 @@ export function decisionReply(decision: DecisionDetail): SlackMessage {
   return simpleMessage('Decision', lines, plainLine(line));
 }
 
+/**
+ * The thread reply when a later event raises a finding whose approval is still open: who did what
+ * when, and that the question above stands (no new record, no new buttons).
+ */
+export function repeatReply(finding: Finding, outcome: ExecutionOutcome): SlackMessage {
+  const line: Line = [text('🔁 Raised again', true), ...(finding.eventName === undefined ? [] : [text(' by '), code(finding.eventName)]), ...(finding.eventTime === undefined ? [] : [text(` at ${formatTime(finding.eventTime)}`)])];
+  const lines: Line[] = [line];
+  const who = finding.actor?.sessionIssuerArn ?? finding.actor?.arn;
+  if (who !== undefined) lines.push([text('Who: '), code(who)]);
+  lines.push([text(`Still waiting for an approver on this thread's message${outcome.approval === undefined ? '' : ` (expires ${formatTime(outcome.approval.expiresAt)})`}: not asked again.`)]);
+  return simpleMessage('Raised again', lines, plainLine(line));
+}
+
 /** The thread reply after a later outcome (the approved plan ran, or failed). */
 export function outcomeReply(outcome: ExecutionOutcome): SlackMessage {
   const line = outcomeLine(outcome);

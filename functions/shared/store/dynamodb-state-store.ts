@@ -3,11 +3,12 @@
  * through `@aws-sdk/lib-dynamodb`, every transition guarded by a `ConditionExpression`.
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
   PutCommand,
+  TransactWriteCommand,
   UpdateCommand,
   type DeleteCommandInput,
   type DynamoDBDocumentClient,
@@ -30,6 +31,7 @@ import {
   type FindingRecord,
   type NotificationClaim,
   type NotifiedMessage,
+  type OpenApprovalResult,
   type StateStore,
   type StoredExemption,
 } from './state-store';
@@ -65,6 +67,7 @@ function leaseEnd(input: { now: Date; leaseSeconds: number }): string {
 export const keys = {
   finding: (findingId: string, eventId: string) => ({ pk: `${KEY_PREFIXES.finding}${findingId}`, sk: `EVENT#${eventId}` }),
   approval: (id: string) => ({ pk: `${KEY_PREFIXES.approval}${id}`, sk: 'APPROVAL' }),
+  openApproval: (findingId: string) => ({ pk: `${KEY_PREFIXES.openApproval}${findingId}`, sk: 'OPEN' }),
   counter: (name: string, windowStart: Date) => ({ pk: `${KEY_PREFIXES.counter}${name}`, sk: `WINDOW#${windowStart.toISOString()}` }),
   notification: (key: string) => ({ pk: `${KEY_PREFIXES.notification}${key}`, sk: 'NOTIFY' }),
   message: (findingId: string, eventId: string) => ({ pk: `${KEY_PREFIXES.message}${findingId}`, sk: `EVENT#${eventId}` }),
@@ -73,6 +76,16 @@ export const keys = {
 
   exemption: (resource: string, ruleId: string) => ({ pk: `${KEY_PREFIXES.exemption}${resource}`, sk: `RULE#${ruleId}` }),
 };
+
+/** How often `openApproval` tries again when DynamoDB cancels its transaction for a conflict with another one. */
+const TRANSACTION_CONFLICT_ATTEMPTS = 3;
+
+/** A string attribute of an item in a cancellation reason (the document client does not unmarshall errors). */
+function stringAttribute(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null && typeof (value as { S?: unknown }).S === 'string') return (value as { S: string }).S;
+  return null;
+}
 
 function stringSet(value: unknown): string[] {
   return value instanceof Set ? [...(value as Set<unknown>)].filter((v): v is string => typeof v === 'string').sort() : [];
@@ -183,6 +196,53 @@ export class DynamoDbStateStore implements StateStore {
       Item: { ...keys.approval(record.id), ...toJson(record), status: 'pending', ttl: epochSeconds(new Date(record.expiresAt)) + APPROVAL_RETENTION_SECONDS },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
+  }
+
+  /**
+   * One TransactWriteItems (the same single round trip as `createApproval`): the record, and the
+   * finding's pointer to it. On a condition failure the pointer's old item comes back with the
+   * cancellation (`ReturnValuesOnConditionCheckFailure`), so no read is needed to learn the open record.
+   */
+  async openApproval(input: { record: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>; replacing: string | null }): Promise<OpenApprovalResult> {
+    const { record } = input;
+    const expires = epochSeconds(new Date(record.expiresAt));
+    const command = new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.approval(record.id), ...toJson(record), status: 'pending', ttl: expires + APPROVAL_RETENTION_SECONDS },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.openApproval(record.findingId), findingId: record.findingId, recordId: record.id, expiresAt: record.expiresAt, ttl: expires + DAY },
+            ConditionExpression: `attribute_not_exists(pk) OR attribute_not_exists(#recordId) OR #recordId = :id${input.replacing === null ? '' : ' OR #recordId = :replacing'}`,
+            ExpressionAttributeNames: { '#recordId': 'recordId' },
+            ExpressionAttributeValues: { ':id': record.id, ...(input.replacing === null ? {} : { ':replacing': input.replacing }) },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+      ],
+    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(command);
+        return { opened: true };
+      } catch (e: unknown) {
+        const canceled = e instanceof TransactionCanceledException || (e instanceof Error && e.name === 'TransactionCanceledException');
+        const reasons = canceled ? ((e as TransactionCanceledException).CancellationReasons ?? []) : [];
+        const codes = reasons.map((r) => r.Code ?? 'None');
+        if (canceled && codes.length > 0 && codes.every((c) => c === 'None' || c === 'ConditionalCheckFailed')) {
+          if (reasons[0]?.Code === 'ConditionalCheckFailed') return { opened: false, exists: true };
+          return { opened: false, exists: false, openRecordId: stringAttribute(reasons[1]?.Item?.recordId) };
+        }
+        if (canceled && codes.includes('TransactionConflict') && attempt < TRANSACTION_CONFLICT_ATTEMPTS) continue;
+        throw new StateStoreError(`Opening approval ${record.id} failed: ${e instanceof Error ? e.name : 'unknown error'}${canceled ? ` (${codes.join(', ')})` : ''}`, { cause: e });
+      }
+    }
   }
 
   async getApproval(id: string): Promise<ApprovalRecord | null> {

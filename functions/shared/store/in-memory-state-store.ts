@@ -14,6 +14,7 @@ import {
   type FindingRecord,
   type NotificationClaim,
   type NotifiedMessage,
+  type OpenApprovalResult,
   type StateStore,
   type StoredExemption,
 } from './state-store';
@@ -31,6 +32,8 @@ interface ExecutionState {
 export class InMemoryStateStore implements StateStore {
   private readonly findings = new Map<string, FindingRecord>();
   private readonly approvals = new Map<string, ApprovalRecord>();
+  /** The open approval of each finding: finding id → record id. */
+  private readonly openApprovals = new Map<string, string>();
   private readonly counters = new Map<string, { count: number; tripped: boolean }>();
   private readonly notifications = new Map<string, { status: 'in-progress' | 'done'; owner: string; leaseUntil: number }>();
   private readonly messages = new Map<string, NotifiedMessage>();
@@ -83,6 +86,16 @@ export class InMemoryStateStore implements StateStore {
     if (this.approvals.has(record.id)) return Promise.resolve(false);
     this.approvals.set(record.id, toJson({ ...record, status: 'pending' }));
     return Promise.resolve(true);
+  }
+
+  openApproval(input: { record: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>; replacing: string | null }): Promise<OpenApprovalResult> {
+    const { record } = input;
+    if (this.approvals.has(record.id)) return Promise.resolve({ opened: false, exists: true });
+    const open = this.openApprovals.get(record.findingId);
+    if (open !== undefined && open !== record.id && open !== input.replacing) return Promise.resolve({ opened: false, exists: false, openRecordId: open });
+    this.approvals.set(record.id, toJson({ ...record, status: 'pending' }));
+    this.openApprovals.set(record.findingId, record.id);
+    return Promise.resolve({ opened: true });
   }
 
   getApproval(id: string): Promise<ApprovalRecord | null> {

@@ -50,6 +50,14 @@ export interface ApprovalRecord {
   readonly tag?: string;
 }
 
+/**
+ * `opened`: the record was created and is its finding's open approval. `exists`: a record with this id
+ * was there already (a retried delivery): nothing written. Else another record holds the finding's
+ * pointer: `openRecordId` (null when the pointer names none). The pointer only prevents a second
+ * question, never causes a change: the caller reads and verifies the record it names.
+ */
+export type OpenApprovalResult = { readonly opened: true } | { readonly opened: false; readonly exists: true } | { readonly opened: false; readonly exists: false; readonly openRecordId: string | null };
+
 export type DecisionResult =
   | { readonly ok: true; readonly record: ApprovalRecord }
   | { readonly ok: false; readonly reason: 'not-found' | 'already-decided' | 'expired'; readonly record: ApprovalRecord | null };
@@ -74,6 +82,12 @@ export interface StateStore {
 
   /** Creates a pending approval; false when one with this id exists already. */
   createApproval(record: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>): Promise<boolean>;
+  /**
+   * Creates a pending approval and makes it its finding's open approval, in one atomic write: only
+   * while no other record is open for the finding (no pointer, a pointer to this record, or one to
+   * `replacing`, a record the caller found decided or expired). Otherwise nothing is written.
+   */
+  openApproval(input: { record: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>; replacing: string | null }): Promise<OpenApprovalResult>;
   getApproval(id: string): Promise<ApprovalRecord | null>;
   /** pending → a decision (approved, rejected, quarantined …), exactly once, and only before `expiresAt`. */
   decideApproval(input: { id: string; decision: ApprovalDecision; by: string; now: Date }): Promise<DecisionResult>;
@@ -212,6 +226,7 @@ export type ResponderStateStore = Pick<
   | 'releaseFinding'
   | 'getFinding'
   | 'createApproval'
+  | 'openApproval'
   | 'getApproval'
   | 'claimExecution'
   | 'completeExecution'
@@ -250,6 +265,7 @@ const RESPONDER_METHODS = [
   'releaseFinding',
   'getFinding',
   'createApproval',
+  'openApproval',
   'getApproval',
   'claimExecution',
   'completeExecution',

@@ -11,6 +11,8 @@ import { HEARTBEAT_PARTITION } from '../heartbeat/dynamodb-heartbeat-store';
 export const KEY_PREFIXES = {
   finding: 'FINDING#',
   approval: 'APPROVAL#',
+  /** One item per finding: the approval record open for it (only prevents a second one; never read as a reason to act). */
+  openApproval: 'OPENAPPROVAL#',
   counter: 'COUNTER#',
   notification: 'NOTIFY#',
   message: 'MESSAGE#',
@@ -53,7 +55,7 @@ export const LIMITED_RETURN_VALUES = ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] as c
 export const TABLE_ACCESS: Readonly<Record<TableFunction, readonly TableGrant[]>> = {
   responder: [
     { sid: 'StateFindingClaims', actions: [...READ_WRITE, 'dynamodb:DeleteItem'], prefixes: [P.finding] },
-    { sid: 'StateDecisionRecords', actions: READ_WRITE, prefixes: [P.approval] },
+    { sid: 'StateDecisionRecords', actions: READ_WRITE, prefixes: [P.approval, P.openApproval] },
     { sid: 'StateExemptionsCountersBaselines', actions: READ_WRITE, prefixes: [P.exemption, P.counter, P.baseline] },
   ],
   approval: [

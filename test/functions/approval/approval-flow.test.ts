@@ -114,7 +114,8 @@ async function pendingApproval(f: Flow, statementId = 'open'): Promise<string> {
   const event = addPermissionEvent({ statementId, principal: '*' });
   f.harness.account.replay(event);
   const record = await f.harness.responder.handle(event);
-  const id = record.outcomes[0]?.approval?.id;
+  // The question this event opened: an earlier statement still waiting is not asked about again (it names its open record).
+  const id = record.outcomes.find((o) => o.approval !== undefined && o.approval.openedBy === undefined)?.approval?.id;
   if (id === undefined) throw new Error(`no pending approval: ${JSON.stringify(record.outcomes)}`);
   return id;
 }

@@ -248,6 +248,36 @@ describe.each(STORES)('Notifier (%s)', (_name, factory) => {
       expect(replies[1]).toContain('removed the statement');
     });
 
+    it('replies once in the thread of the open approval when a later event raises the same finding: no new message, no buttons, no SNS copy', async () => {
+      const c = pendingCase();
+      const n = notifier();
+      const first = await n.handle(findingEventOf(c.finding, c.outcome));
+      expect(first.action).toBe('posted');
+      const repeatFinding = { ...c.finding, eventId: 'evt-later', eventName: 'AddPermission20150331v2', eventTime: '2025-03-14T14:10:00Z' };
+      const repeat: ExecutionOutcome = { ...c.outcome, eventId: 'evt-later', detail: 'already waiting for approval', approval: { ...c.outcome.approval!, openedBy: c.outcome.eventId }, at: '2025-03-14T14:10:01Z' };
+      const results = [await n.handle(findingEventOf(repeatFinding, repeat)), await n.handle(findingEventOf(repeatFinding, repeat))];
+      expect(results.map((r) => r.action)).toEqual(['replied', 'duplicate']);
+      expect(results[0]?.message).toEqual(first.message);
+      const posts = ofMethod(server, 'chat.postMessage');
+      expect(posts.map((p) => p.body.thread_ts)).toEqual([undefined, first.message?.ts]);
+      const reply = posted(posts[1]!);
+      expect(limitViolations(reply)).toEqual([]);
+      expect(JSON.stringify(reply.blocks)).not.toContain('"type":"button"');
+      expect(allText(reply)).toContain('Raised again');
+      expect(allText(reply)).toContain('AddPermission20150331v2');
+      expect(allText(reply)).toContain(`expires ${c.outcome.approval!.expiresAt.slice(0, 10)}`);
+      expect(ofMethod(server, 'chat.update')).toEqual([]);
+      expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    });
+
+    it('posts nothing for a repeat whose open approval has no known message (at most a thread reply)', async () => {
+      const c = pendingCase();
+      const repeat: ExecutionOutcome = { ...c.outcome, eventId: 'evt-later', approval: { ...c.outcome.approval!, openedBy: c.outcome.eventId } };
+      expect(await notifier().handle(findingEventOf(c.finding, repeat))).toMatchObject({ action: 'skipped', reason: 'the open approval of this finding has no message to reply under' });
+      expect(server.calls).toEqual([]);
+      expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    });
+
     it('skips a remediation of a finding it never posted (the finding event carries it)', async () => {
       const c = CASES.find((x) => x.outcome.status === 'remediated')!;
       expect(await notifier().handle(remediationEventOf(c.outcome))).toMatchObject({ action: 'skipped' });

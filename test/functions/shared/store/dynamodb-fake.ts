@@ -1,10 +1,10 @@
 /**
  * A tiny DynamoDB table behind `aws-sdk-client-mock` for `DynamoDBDocumentClient`: Put/Get/Update/Delete
- * with the condition and update expressions the state store uses, evaluated for real, so the
+ * and TransactWriteItems of Puts, with the condition and update expressions the state store uses, evaluated for real, so the
  * store's conditional writes are tested, not only the calls it makes.
  */
-import { ConditionalCheckFailedException, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBServiceException, TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { allows, type TableAction, type TableFunction } from '../../../../functions/shared/store/table-access';
 
@@ -149,6 +149,8 @@ export interface FakeTable {
   readonly denied: { action: TableAction; pk: string; attributes: readonly string[] }[];
   /** Judges the next requests as this function's role would (undefined: no IAM check). */
   actAs(fn: TableFunction | undefined): void;
+  /** Cancels the next `count` transactions for a conflict with another transaction, as DynamoDB may. */
+  conflictNext(count: number): void;
   restore(): void;
 }
 
@@ -158,6 +160,16 @@ const EXPRESSION_WORDS = new Set(['SET', 'REMOVE', 'ADD', 'DELETE', 'AND', 'OR',
 function requestAttributes(input: { Key?: Item; Item?: Item; UpdateExpression?: string; ConditionExpression?: string; ExpressionAttributeNames?: Names }): string[] {
   const bare = [input.UpdateExpression, input.ConditionExpression].flatMap((e) => (e === undefined ? [] : (e.match(/(?<![#:\w])[A-Za-z_]\w*/g) ?? []))).filter((w) => !EXPRESSION_WORDS.has(w));
   return [...new Set([...Object.keys(input.Key ?? {}), ...Object.keys(input.Item ?? {}), ...Object.values(input.ExpressionAttributeNames ?? {}), ...bare])].sort();
+}
+
+/** String and number attributes as DynamoDB puts them on the wire (what an error carries: the document client does not unmarshall errors). */
+function wireForm(item: Item): NonNullable<CancellationReason['Item']> {
+  const out: NonNullable<CancellationReason['Item']> = {};
+  for (const [key, value] of Object.entries(item)) {
+    if (typeof value === 'string') out[key] = { S: value };
+    else if (typeof value === 'number') out[key] = { N: String(value) };
+  }
+  return out;
 }
 
 function accessDenied(action: string): DynamoDBServiceException {
@@ -174,6 +186,7 @@ export function installDynamoDbFake(options: { readonly as?: TableFunction } = {
   const calls: FakeTable['calls'] = [];
   const denied: FakeTable['denied'] = [];
   let role = options.as;
+  let conflicts = 0;
   const guard = (action: TableAction, input: { Key?: Item; Item?: Item; UpdateExpression?: string; ConditionExpression?: string; ExpressionAttributeNames?: Names; ReturnValues?: string }): void => {
     if (role === undefined) return;
     const pk = String((input.Key ?? input.Item)?.pk);
@@ -196,6 +209,32 @@ export function installDynamoDbFake(options: { readonly as?: TableFunction } = {
     items.set(key, structuredClone(input.Item));
     return {};
   });
+  // All conditions first, then all writes (atomic, as DynamoDB's transactions). A cancelled transaction
+  // answers as the service does: one reason per item, the old item in wire form where it was asked for.
+  mock.on(TransactWriteCommand).callsFake(
+    (input: { TransactItems: { Put?: { Item: Item; ConditionExpression?: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values; ReturnValuesOnConditionCheckFailure?: string } }[] }) => {
+      calls.push({ command: 'TransactWrite', input });
+      const puts = input.TransactItems.map((entry) => {
+        if (entry.Put === undefined) throw new Error('the fake table runs transactions of Puts only');
+        return entry.Put;
+      });
+      for (const put of puts) guard('dynamodb:PutItem', put);
+      if (conflicts > 0) {
+        conflicts -= 1;
+        throw new TransactionCanceledException({ message: 'Transaction cancelled [TransactionConflict]', $metadata: {}, CancellationReasons: puts.map(() => ({ Code: 'TransactionConflict' })) });
+      }
+      const reasons: CancellationReason[] = puts.map((put) => {
+        const existing = items.get(keyOf(put.Item));
+        if (put.ConditionExpression === undefined || evaluateCondition(put.ConditionExpression, existing, put.ExpressionAttributeNames, put.ExpressionAttributeValues)) return { Code: 'None' };
+        return { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', ...(put.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && existing !== undefined ? { Item: wireForm(existing) } : {}) };
+      });
+      if (reasons.some((r) => r.Code !== 'None')) {
+        throw new TransactionCanceledException({ message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code ?? 'None').join(', ')}]`, $metadata: {}, CancellationReasons: reasons });
+      }
+      for (const put of puts) items.set(keyOf(put.Item), structuredClone(put.Item));
+      return {};
+    },
+  );
   mock.on(GetCommand).callsFake((input: { Key: Item }) => {
     calls.push({ command: 'Get', input });
     guard('dynamodb:GetItem', input);
@@ -248,6 +287,9 @@ export function installDynamoDbFake(options: { readonly as?: TableFunction } = {
     denied,
     actAs: (fn) => {
       role = fn;
+    },
+    conflictNext: (count) => {
+      conflicts = count;
     },
     restore: () => {
       mock.restore();

@@ -134,6 +134,26 @@ describe.each(STORES)('%s (state store contract)', (_name, factory) => {
     expect(await store.getApproval('wa-unknown')).toBeNull();
   });
 
+  it('opens one approval per finding: ten concurrent openings of ten events leave one record, and the rest learn its id', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.openApproval({ record: { ...approval(`wa-${String(i)}`), eventId: `e-${String(i)}` }, replacing: null })));
+    const opened = results.flatMap((r, i) => (r.opened ? [`wa-${String(i)}`] : []));
+    expect(opened).toHaveLength(1);
+    expect(results.map((r) => (r.opened || r.exists ? null : r.openRecordId)).filter((id) => id !== null)).toEqual(Array.from({ length: 9 }, () => opened[0]));
+    const stored = await Promise.all(Array.from({ length: 10 }, (_, i) => store.getApproval(`wa-${String(i)}`)));
+    expect(stored.filter((r) => r !== null).map((r) => `${r.id}:${r.status}`)).toEqual([`${opened[0] ?? ''}:pending`]);
+  });
+
+  it('opens a record again for a retried delivery (exists), and replaces the pointer only for the record the caller names', async () => {
+    expect(await store.openApproval({ record: approval('wa-1'), replacing: null })).toEqual({ opened: true });
+    expect(await store.openApproval({ record: approval('wa-1'), replacing: null })).toEqual({ opened: false, exists: true });
+    expect(await store.openApproval({ record: approval('wa-2'), replacing: 'wa-9' })).toEqual({ opened: false, exists: false, openRecordId: 'wa-1' });
+    expect(await store.getApproval('wa-2')).toBeNull();
+    expect(await store.openApproval({ record: approval('wa-2'), replacing: 'wa-1' })).toEqual({ opened: true });
+    expect(await store.openApproval({ record: approval('wa-3'), replacing: 'wa-1' })).toEqual({ opened: false, exists: false, openRecordId: 'wa-2' });
+    // Another finding has its own pointer.
+    expect(await store.openApproval({ record: { ...approval('wa-4'), findingId: 'wf-other' }, replacing: null })).toEqual({ opened: true });
+  });
+
   it('moves a pending approval to approved exactly once under twenty concurrent decisions', async () => {
     await store.createApproval(approval());
     const results = await Promise.all(
@@ -200,6 +220,28 @@ describe('DynamoDbStateStore', () => {
     for (const item of table.items.values()) expect(typeof item.ttl).toBe('number');
     const writes = table.calls.filter((c) => c.command !== 'Get');
     expect(writes.every((c) => typeof c.input.ConditionExpression === 'string' && c.input.TableName === 'warden-state')).toBe(true);
+  });
+
+  it('opens an approval in one TransactWriteItems: the record and its finding’s pointer, both conditional, with TTLs', async () => {
+    const store = new DynamoDbStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'warden-state');
+    expect(await store.openApproval({ record: approval(), replacing: null })).toEqual({ opened: true });
+    expect(table.calls.map((c) => c.command)).toEqual(['TransactWrite']);
+    const expires = Math.floor(later(3600).getTime() / 1000);
+    expect(table.items.get('APPROVAL#wa-1\u0000APPROVAL')).toMatchObject({ status: 'pending', findingId: FINDING.id, ttl: expires + 30 * 86_400 });
+    expect(table.items.get(`OPENAPPROVAL#${FINDING.id}\u0000OPEN`)).toEqual({ pk: `OPENAPPROVAL#${FINDING.id}`, sk: 'OPEN', findingId: FINDING.id, recordId: 'wa-1', expiresAt: later(3600).toISOString(), ttl: expires + 86_400 });
+    // A second event of the same finding learns the open record from the cancellation itself: still one call, no read.
+    table.calls.length = 0;
+    expect(await store.openApproval({ record: { ...approval('wa-2'), eventId: 'e-2' }, replacing: null })).toEqual({ opened: false, exists: false, openRecordId: 'wa-1' });
+    expect(table.calls.map((c) => c.command)).toEqual(['TransactWrite']);
+  });
+
+  it('tries a transaction again after a conflict with another one, and gives up with a StateStoreError after three', async () => {
+    const store = new DynamoDbStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'warden-state');
+    table.conflictNext(2);
+    expect(await store.openApproval({ record: approval(), replacing: null })).toEqual({ opened: true });
+    table.conflictNext(3);
+    await expect(store.openApproval({ record: approval('wa-2'), replacing: 'wa-1' })).rejects.toThrow(/Opening approval wa-2 failed: TransactionCanceledException \(TransactionConflict, TransactionConflict\)/);
+    expect(await store.getApproval('wa-2')).toBeNull();
   });
 
   it('ends an exemption with a conditional UpdateItem (the approval function has no DeleteItem)', async () => {

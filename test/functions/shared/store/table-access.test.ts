@@ -57,6 +57,8 @@ describe('state table grants (TABLE_ACCESS) against each function’s store view
     if (again.claimed) await responder.releaseFinding({ findingId: FINDING.id, eventId: 'e-2', owner: again.owner });
     await responder.getFinding(FINDING.id, 'e-1');
     expect(await responder.createApproval(RECORD)).toBe(true);
+    expect(await responder.openApproval({ record: { ...RECORD, id: 'wa-3', eventId: 'e-3' }, replacing: null })).toEqual({ opened: true });
+    expect(await responder.openApproval({ record: { ...RECORD, id: 'wa-4', eventId: 'e-4' }, replacing: null })).toEqual({ opened: false, exists: false, openRecordId: 'wa-3' });
     table.actAs('approval');
     await approvalView(store).decideApproval({ id: 'wa-1', decision: 'approved', by: 'U1', now: NOW });
     table.actAs('responder');
@@ -93,7 +95,9 @@ describe('state table grants (TABLE_ACCESS) against each function’s store view
     await store.createApproval(RECORD);
     table.actAs('approval');
     await expect(store.createApproval({ ...RECORD, id: 'wa-9' })).rejects.toThrow(StateStoreError);
+    await expect(store.openApproval({ record: { ...RECORD, id: 'wa-9' }, replacing: null })).rejects.toThrow(StateStoreError);
     const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+    await expect(documents.send(new PutCommand({ TableName: 'warden-state', Item: { pk: `OPENAPPROVAL#${FINDING.id}`, sk: 'OPEN', recordId: 'wa-1' } }))).rejects.toThrow(/not authorized/);
     const rewrite = (name: string) =>
       documents.send(
         new UpdateCommand({
@@ -186,6 +190,7 @@ describe('state table grants (TABLE_ACCESS) against each function’s store view
         .filter(([, grants]) => grants.some((g) => g.prefixes.includes(prefix) && g.actions.includes('dynamodb:PutItem')))
         .map(([fn]) => fn);
     expect(writers(KEY_PREFIXES.approval)).toEqual(['responder']);
+    expect(writers(KEY_PREFIXES.openApproval)).toEqual(['responder']);
     expect(writers(KEY_PREFIXES.counter)).toEqual(['responder']);
   });
 });
