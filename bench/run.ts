@@ -138,10 +138,13 @@ async function main(): Promise<void> {
     iam: await (await import('./iam-events')).iamBench(),
     // Loaded only now: the responder path brings the X-Ray SDK, whose async hooks tax every promise.
     responder: await (await import('./responder-calls')).responderBench(),
+    // Issue #16: the deployed responder with 25 ms per AWS call (and a 5 % throttling variant).
+    responderLatency: await (await import('./responder-latency')).responderLatencyBench(),
     bundles: await (await import('./bundles')).bundleBench(),
   };
   console.log(JSON.stringify(report, null, 2));
   for (const line of (await import('./bundles')).describeBundles(report.bundles)) console.error(line);
+  for (const line of (await import('./responder-latency')).describeTargets(report.responderLatency)) console.error(line);
 }
 
 await main();

@@ -11,7 +11,7 @@ import { AccountNotInOrganizationError } from '../aws/credentials';
 import type { ActionClients, ActionOutcome, RemediationAction } from '../remediation/action';
 import { ACTIONS } from '../remediation/actions';
 import { Integrity, recordFields, type IntegrityFailure } from '../store/integrity';
-import { StateStoreError, type ApprovalRecord, type ResponderStateStore } from '../store/state-store';
+import { StateStoreError, type ApprovalRecord, type ResponderStateStore, type StoredExemption } from '../store/state-store';
 import { decidedExemption, EXEMPT_TAG, exemptionFor, honouredExemptionTags } from './exemptions';
 import { inversePlan, RESTORE_EXPIRY_DAYS } from './inverse-plans';
 import { describePlanBlock, planBlock } from './plan-guard';
@@ -56,6 +56,40 @@ export interface ExecutorOptions {
   readonly leaseSeconds?: number;
   /** Reads the resource's tags when the event's evaluation did not (only for findings that plan a change). */
   readonly tagsOf?: TagsOf;
+  /**
+   * Starts the finding's remediation session (deployed: the AssumeRole of `warden-<finding id>`, cached for
+   * `clientsFor`) while the claim and the exemption are read, for a finding that will probably run
+   * automatically. A failure here is ignored: the plan's own calls ask again and report it.
+   */
+  readonly prepareSession?: (account: string, region: string, findingId: string) => Promise<unknown>;
+}
+
+/** A circuit-breaker counter (see {@link breakerCounters}). */
+type BreakerCounter = ReturnType<typeof breakerCounters>[number];
+
+/** The budget taken for a finding: the counts it holds, and the first exhausted counter, if any. */
+interface Budget {
+  readonly windowStart: Date;
+  /** Counters whose count this finding holds (given back when the plan is not run). */
+  readonly held: readonly BreakerCounter[];
+  readonly exhausted: BreakerCounter | null;
+}
+
+/**
+ * Store work started together with the claim (issue #16): the decided exemption's read and, for a finding
+ * that would run automatically, the circuit-breaker budget. Both are settled whether or not they are used.
+ */
+interface AheadOfClaim {
+  readonly storedExemption: Promise<StoredExemption | null> | null;
+  readonly budget: Promise<Budget> | null;
+  /** Set once the budget was spent on a run, or on a pending approval because a counter was exhausted. */
+  spent: boolean;
+}
+
+/** Marks a promise as handled (it is awaited later, or its failure does not matter) without changing it. */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 export interface FindingContext {
@@ -106,15 +140,19 @@ export class Executor {
    * so a retried delivery does the work again.
    */
   async handle(finding: Finding, context: FindingContext, publish?: (outcome: ExecutionOutcome) => Promise<void>): Promise<ExecutionOutcome> {
-    const claim = await this.options.store.claimFinding({ finding, eventId: context.eventId, now: this.now(), leaseSeconds: this.options.leaseSeconds ?? 900 });
+    // Reads, counts and the session start together with the claim; nothing changes an account before it is taken.
+    const claiming = this.options.store.claimFinding({ finding, eventId: context.eventId, now: this.now(), leaseSeconds: this.options.leaseSeconds ?? 900 });
+    const ahead = this.startAhead(finding);
+    const claim = await claiming;
     if (!claim.claimed) {
+      await this.giveBack(ahead);
       return this.outcome(finding, context.eventId, { status: 'duplicate', detail: `already ${claim.record?.status === 'done' ? 'handled' : 'being handled'} by another delivery` });
     }
     try {
       const failures: IntegrityFailure[] = [];
-      const decided = await this.decide(finding, context, failures);
+      const decided = await this.decide(finding, context, failures, ahead);
       const outcome = failures.length === 0 ? decided : { ...decided, integrityFailures: failures };
-      await publish?.(outcome);
+      await Promise.all([publish?.(outcome), ahead.spent ? undefined : this.giveBack(ahead)]);
       await this.options.store.completeFinding({ findingId: finding.id, eventId: context.eventId, owner: claim.owner, outcome, now: this.now() });
       return outcome;
     } catch (e: unknown) {
@@ -123,7 +161,47 @@ export class Executor {
     }
   }
 
-  private async decide(finding: Finding, context: FindingContext, failures: IntegrityFailure[]): Promise<ExecutionOutcome> {
+  /**
+   * Starts the store reads a finding that plans a change needs (its decided exemption) and, when it would run
+   * automatically as far as the configuration tells, its circuit-breaker budget and remediation session.
+   */
+  private startAhead(finding: Finding): AheadOfClaim {
+    const plan = finding.remediation;
+    if (plan === null || finding.mode === 'alert') return { storedExemption: null, budget: null, spent: false };
+    const now = this.now();
+    const storedExemption = settledLater(this.options.store.getExemption({ resource: finding.resource, ruleId: finding.ruleId, now }));
+    if (!this.runsAutomatically(finding, plan, now)) return { storedExemption, budget: null, spent: false };
+    if (this.options.prepareSession !== undefined) void settledLater(this.options.prepareSession(finding.account, finding.region, finding.id));
+    return { storedExemption, budget: settledLater(this.takeCounters(finding, now)), spent: false };
+  }
+
+  /** True when nothing known without a call stops the plan from running automatically (tags and decided exemptions still may). */
+  private runsAutomatically(finding: Finding, plan: RemediationPlan, now: Date): boolean {
+    const { config } = this.options;
+    return (
+      finding.mode === 'auto' &&
+      !config.dryRun &&
+      config.organization.accounts.includes(finding.account) &&
+      this.invalidPlan(plan) === null &&
+      planBlock(config, finding, plan) === null &&
+      exemptionFor(config, { ruleId: finding.ruleId, resource: finding.resource, tags: null }, now) === null
+    );
+  }
+
+  /** Gives back the counts a finding holds when its plan was not run (duplicate, exempt, not automatic after all). */
+  private async giveBack(ahead: AheadOfClaim): Promise<void> {
+    if (ahead.budget === null) return;
+    let budget: Budget;
+    try {
+      budget = await ahead.budget;
+    } catch {
+      return; // Nothing was counted for sure; the error is reported where the budget is used, if it is.
+    }
+    ahead.spent = true;
+    await Promise.all(budget.held.map((counter) => this.options.store.releaseCounter({ name: counter.name, windowStart: budget.windowStart })));
+  }
+
+  private async decide(finding: Finding, context: FindingContext, failures: IntegrityFailure[], ahead: AheadOfClaim): Promise<ExecutionOutcome> {
     const { config } = this.options;
     const plan = finding.remediation;
     if (plan === null || finding.mode === 'alert') {
@@ -132,7 +210,13 @@ export class Executor {
     // Exemptions stop changes, never reports: the finding is still emitted with this outcome.
     const tags = await this.honouredTags(finding, context);
     const exemption =
-      exemptionFor(config, { ruleId: finding.ruleId, resource: finding.resource, tags }, this.now()) ?? (await decidedExemption(this.options.store, finding, this.now(), { verifier: this.integrity, onIntegrityFailure: (f) => failures.push(f) }));
+      exemptionFor(config, { ruleId: finding.ruleId, resource: finding.resource, tags }, this.now()) ??
+      (await decidedExemption(
+        ahead.storedExemption === null ? this.options.store : { getExemption: () => ahead.storedExemption ?? Promise.resolve(null) },
+        finding,
+        this.now(),
+        { verifier: this.integrity, onIntegrityFailure: (f) => failures.push(f) },
+      ));
     if (exemption !== null) {
       return this.outcome(finding, context.eventId, { status: 'exempt', detail: `not remediated: ${exemption.reason}`, exemption: { kind: exemption.kind, reason: exemption.reason } });
     }
@@ -154,7 +238,7 @@ export class Executor {
     }
     if (finding.mode === 'approve') return this.pendingApproval(finding, context.eventId, plan, 'approve', undefined, failures);
 
-    const breaker = await this.takeBudget(finding);
+    const breaker = await this.takeBudget(finding, ahead);
     if (breaker !== null) return this.pendingApproval(finding, context.eventId, plan, 'approve', breaker, failures);
     const outcome = await this.runPlan(finding, context.eventId, plan);
     return outcome.status === 'remediated' ? this.offerRestore(finding, context.eventId, plan, outcome) : outcome;
@@ -276,19 +360,40 @@ export class Executor {
 
   /**
    * Null when an automatic remediation may run; else the first counter that is exhausted (after raising its
-   * alert once per window and counter). A counter taken before an exhausted one keeps its count.
+   * alert once per window and counter). A counter taken before an exhausted one keeps its count. The counts
+   * were usually taken with the claim (see `startAhead`).
    */
-  private async takeBudget(finding: Finding): Promise<NonNullable<ExecutionOutcome['circuitBreaker']> | null> {
+  private async takeBudget(finding: Finding, ahead: AheadOfClaim): Promise<NonNullable<ExecutionOutcome['circuitBreaker']> | null> {
+    const limits = this.options.config.circuitBreaker;
+    const budget = await (ahead.budget ?? this.takeCounters(finding, this.now()));
+    ahead.spent = true;
+    const counter = budget.exhausted;
+    if (counter === null) return null;
+    const justTripped = await this.options.store.markCounterTripped({ name: counter.name, windowStart: budget.windowStart });
+    return { justTripped, scope: counter.scope, key: counter.key, limit: counter.limit, windowMinutes: limits.windowMinutes, windowStart: budget.windowStart.toISOString() };
+  }
+
+  /**
+   * Takes one count of every counter at once (one round trip), then gives back the counts taken after the first
+   * exhausted one in `breakerCounters` order, so the counts end as if they had been taken one by one, stopping
+   * at the exhausted counter. If a count fails, the others taken are given back and the error is thrown.
+   */
+  private async takeCounters(finding: Finding, now: Date): Promise<Budget> {
     const limits = this.options.config.circuitBreaker;
     const windowMs = limits.windowMinutes * 60_000;
-    const windowStart = new Date(Math.floor(this.now().getTime() / windowMs) * windowMs);
-    for (const counter of breakerCounters(finding, limits)) {
-      const taken = await this.options.store.incrementCounter({ name: counter.name, windowStart, windowSeconds: limits.windowMinutes * 60, limit: counter.limit });
-      if (taken.allowed) continue;
-      const justTripped = await this.options.store.markCounterTripped({ name: counter.name, windowStart });
-      return { justTripped, scope: counter.scope, key: counter.key, limit: counter.limit, windowMinutes: limits.windowMinutes, windowStart: windowStart.toISOString() };
-    }
-    return null;
+    const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+    const counters = breakerCounters(finding, limits);
+    const results = await Promise.allSettled(
+      counters.map((counter) => this.options.store.incrementCounter({ name: counter.name, windowStart, windowSeconds: limits.windowMinutes * 60, limit: counter.limit })),
+    );
+    const allowed = results.map((r) => r.status === 'fulfilled' && r.value.allowed);
+    const failed = results.find((r) => r.status === 'rejected');
+    const firstExhausted = failed === undefined ? results.findIndex((r) => r.status === 'fulfilled' && !r.value.allowed) : -1;
+    const keep = failed !== undefined ? 0 : firstExhausted === -1 ? counters.length : firstExhausted;
+    const surplus = counters.filter((_, i) => i >= keep && allowed[i] === true);
+    await Promise.all(surplus.map((counter) => this.options.store.releaseCounter({ name: counter.name, windowStart })));
+    if (failed !== undefined) throw failed.reason;
+    return { windowStart, held: counters.slice(0, keep), exhausted: firstExhausted === -1 ? null : (counters[firstExhausted] ?? null) };
   }
 
   private async pendingApproval(

@@ -64,7 +64,15 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
     exemption: integrityKeyFromSecret({ secretArn: env.exemptionKeySecretArn, what: 'exemption integrity key', client: secretsClient }),
   });
   const tagsOf = tagsFromReader(reader);
-  const executor = new Executor({ config, store, integrity, clientsFor: (account, region, findingId) => clients.actionClients(account, region, findingId), tagsOf });
+  const executor = new Executor({
+    config,
+    store,
+    integrity,
+    clientsFor: (account, region, findingId) => clients.actionClients(account, region, findingId),
+    tagsOf,
+    // The finding's session is assumed while its claim and exemption are read (issue #16); `clientsFor` then reuses it.
+    prepareSession: (account, region, findingId) => credentials.forAccount(account, region, findingId),
+  });
   const sink = new EventBridgeSink(own(new EventBridgeClient(clientConfig(env.region))), env.eventBusName);
   return {
     responder: new Responder({ rules: RULES, config, reader, executor, sink, baselines, telemetry: powertoolsTelemetry }),

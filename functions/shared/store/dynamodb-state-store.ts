@@ -308,6 +308,16 @@ export class DynamoDbStateStore implements StateStore {
     });
   }
 
+  async releaseCounter(input: { name: string; windowStart: Date }): Promise<void> {
+    await this.update(`Releasing a count of ${input.name}`, {
+      Key: keys.counter(input.name, input.windowStart),
+      UpdateExpression: 'ADD #count :minusOne',
+      ConditionExpression: '#count > :zero',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+    });
+  }
+
   // ── Notifier (issue #6, Slack messages) ──
 
   async claimNotification(input: { key: string; now: Date; leaseSeconds: number }): Promise<NotificationClaim> {

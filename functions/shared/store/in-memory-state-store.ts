@@ -135,6 +135,13 @@ export class InMemoryStateStore implements StateStore {
     return Promise.resolve(true);
   }
 
+  releaseCounter(input: { name: string; windowStart: Date }): Promise<void> {
+    const key = `${input.name}\u0000${input.windowStart.toISOString()}`;
+    const counter = this.counters.get(key);
+    if (counter !== undefined && counter.count > 0) this.counters.set(key, { ...counter, count: counter.count - 1 });
+    return Promise.resolve();
+  }
+
   // ── Notifier (issue #6, Slack messages) ──
 
   claimNotification(input: { key: string; now: Date; leaseSeconds: number }): Promise<NotificationClaim> {

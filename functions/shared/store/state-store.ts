@@ -98,6 +98,11 @@ export interface StateStore {
   incrementCounter(input: { name: string; windowStart: Date; windowSeconds: number; limit: number }): Promise<CounterResult>;
   /** Marks a window's counter as tripped; true only for the first caller (one alert per window). */
   markCounterTripped(input: { name: string; windowStart: Date }): Promise<boolean>;
+  /**
+   * Gives back one count taken by `incrementCounter` (never below zero): the executor takes its counters
+   * together and returns the ones it took when another counter was exhausted or the finding was not run.
+   */
+  releaseCounter(input: { name: string; windowStart: Date }): Promise<void>;
 
   // ── Notifier (issue #6, Slack messages): notification claims, where each message is, digests ──
 
@@ -237,6 +242,7 @@ export type ResponderStateStore = Pick<
   | 'getExemption'
   | 'incrementCounter'
   | 'markCounterTripped'
+  | 'releaseCounter'
 >;
 
 /** The approval endpoint: decisions on records (status fields only) and the exemptions "Reject and exempt" writes. */
@@ -276,6 +282,7 @@ const RESPONDER_METHODS = [
   'getExemption',
   'incrementCounter',
   'markCounterTripped',
+  'releaseCounter',
 ] as const satisfies readonly (keyof ResponderStateStore)[];
 const APPROVAL_METHODS = ['getApproval', 'decideApproval', 'expireApproval', 'undoDecision', 'putExemption', 'deleteExemption'] as const satisfies readonly (keyof ApprovalStateStore)[];
 const NOTIFIER_METHODS = [

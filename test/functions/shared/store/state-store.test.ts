@@ -196,6 +196,21 @@ describe.each(STORES)('%s (state store contract)', (_name, factory) => {
     expect(trips.filter(Boolean)).toHaveLength(1);
     expect((await store.incrementCounter({ ...window, windowStart: later(900) })).allowed).toBe(true);
   });
+
+  it('gives back a count it took (never below zero), freeing budget for the next increment', async () => {
+    const window = { name: 'auto', windowStart: NOW, windowSeconds: 900, limit: 2 };
+    await store.incrementCounter(window);
+    await store.incrementCounter(window);
+    expect((await store.incrementCounter(window)).allowed).toBe(false);
+    await store.releaseCounter({ name: 'auto', windowStart: NOW });
+    expect(await store.incrementCounter(window)).toEqual({ allowed: true, count: 2 });
+    // A window never counted, or counted down to zero, stays at zero.
+    await store.releaseCounter({ name: 'auto', windowStart: later(900) });
+    expect(await store.incrementCounter({ ...window, windowStart: later(900) })).toEqual({ allowed: true, count: 1 });
+    await store.releaseCounter({ name: 'auto', windowStart: later(900) });
+    await store.releaseCounter({ name: 'auto', windowStart: later(900) });
+    expect(await store.incrementCounter({ ...window, windowStart: later(900) })).toEqual({ allowed: true, count: 1 });
+  });
 });
 
 describe('DynamoDbStateStore', () => {
