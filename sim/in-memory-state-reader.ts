@@ -7,6 +7,7 @@ import {
   layerVersionArn,
   FunctionConfigurationSchema,
   FunctionUrlConfigSchema,
+  type FunctionCodeSigning,
   type FunctionRef,
   type FunctionSnapshot,
   type FunctionStatePart,
@@ -86,8 +87,25 @@ export class InMemoryStateReader implements StateReader {
         return config === null ? null : FunctionUrlConfigSchema.parse(config);
       }),
       tags: part('tags', this.lambda.hasFunction(unqualified), () => this.lambda.listTags(unqualified)),
+      ...this.settings(unqualified, wanted),
       ...(wanted.has('policy') ? revision(this.lambda.policyRevisionId(ref)) : {}),
     });
+  }
+
+  /** Recursion, reserved concurrency and code signing, as `LambdaStateReader` reads them (issue #17). */
+  private settings(key: FunctionRef, wanted: ReadonlySet<FunctionStatePart>): Pick<FunctionSnapshot, 'recursiveLoop' | 'reservedConcurrency' | 'codeSigning'> {
+    const exists = this.lambda.hasFunction(key);
+    const codeSigning = (): FunctionCodeSigning | null => {
+      const arn = exists ? this.lambda.getFunctionCodeSigningConfigArn(key) : undefined;
+      if (arn === undefined) return null;
+      const known = this.lambda.codeSigningConfigArns().includes(arn);
+      return { codeSigningConfigArn: arn, untrustedArtifactOnDeployment: known ? this.lambda.getCodeSigningConfig(arn).CodeSigningPolicies.UntrustedArtifactOnDeployment : null };
+    };
+    return {
+      ...(wanted.has('recursion') ? { recursiveLoop: exists ? this.lambda.getRecursiveLoop(key) : null } : {}),
+      ...(wanted.has('concurrency') ? { reservedConcurrency: exists ? (this.lambda.getReservedConcurrency(key) ?? null) : null } : {}),
+      ...(wanted.has('codeSigning') ? { codeSigning: codeSigning() } : {}),
+    };
   }
 
   readLayerVersion(ref: LayerVersionRef): Promise<LayerVersionSnapshot> {

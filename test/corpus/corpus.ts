@@ -54,6 +54,7 @@ export const FAMILIES = {
   'plaintext secret': ['function-env-plaintext-secret', 'function-env-random-value'],
   'layer outside org': ['function-layer-outside-org'],
   'role logging removed': ['execution-role-logging-removed'],
+  'recursion guard off': ['function-recursive-loop-allowed'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Family = keyof typeof FAMILIES;
@@ -92,6 +93,7 @@ const SRC = {
   iamRoleDocs: 'IAM API reference (UpdateAssumeRolePolicy, DeleteRolePolicy, DetachRolePolicy, DeleteRole, TagRole) against the bot’s member roles',
   tamperDocs: 'EventBridge DisableRule/DeleteRule/RemoveTargets API reference, against the bot’s forwarding rule',
   secretsDocs: 'AWS Lambda developer guide, environment variables (CloudTrail redacts them: state file holds them)',
+  recursionDocs: 'AWS Lambda developer guide, recursive loop detection; PutFunctionRecursionConfig API reference',
 } as const;
 
 const attacker: EventOverrides = { identity: iamUser('svc-build'), sourceIPAddress: '198.51.100.77', userAgent: 'aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64' };
@@ -373,6 +375,23 @@ function everyday(): CorpusEntry[] {
   ];
 }
 
+/** Function settings judged from Lambda state alone (issue #17). */
+function functionSettings(): CorpusEntry[] {
+  const d = (id: string, family: Family, event: CloudTrailEvent, source: string, state?: StateFileInput): CorpusEntry => ({ id, label: 'dangerous', family, source, event, ...(state ? { state } : {}) });
+  const b = (id: string, family: Family, event: CloudTrailEvent, source: string, state?: StateFileInput): CorpusEntry => ({ id, label: 'benign', family, source, event, ...(state ? { state } : {}) });
+  const recursion = (recursiveLoop: string, overrides: EventOverrides, functionName: string = FUNCTION_ARN): CloudTrailEvent =>
+    lambdaEvent('PutFunctionRecursionConfig', { functionName, recursiveLoop }, { responseElements: { recursiveLoop }, ...overrides });
+  return [
+    d('recursion-allow-arn', 'recursion guard off', recursion('Allow', attacker), SRC.recursionDocs),
+    d('recursion-allow-name', 'recursion guard off', recursion('Allow', stratus, 'orders-api'), SRC.recursionDocs),
+    d('recursion-allow-versioned-name', 'recursion guard off', withName(recursion('Allow', attacker), 'PutFunctionRecursionConfig20240831'), SRC.recursionDocs),
+    b('recursion-terminate', 'recursion guard off', recursion('Terminate', deployer), SRC.recursionDocs),
+    b('recursion-terminate-over-allow', 'recursion guard off', recursion('Terminate', attacker), SRC.recursionDocs, {
+      functions: [{ Account: ACCOUNT, Region: REGION, Configuration: { FunctionName: 'orders-api' }, RecursiveLoop: 'Allow' }],
+    }),
+  ];
+}
+
 function ignored(): CorpusEntry[] {
   const i = (id: string, event: CloudTrailEvent, source: string): CorpusEntry => ({ id, label: 'ignore', family: null, source, event });
   const denied = { ...attacker, errorCode: 'AccessDenied', errorMessage: 'User is not authorized to perform: lambda:AddPermission' };
@@ -388,6 +407,8 @@ function ignored(): CorpusEntry[] {
     i('ign-get-function', lambdaEvent('GetFunction', { functionName: 'orders-api' }, attacker), 'Read-only call (CloudTrail management read event)'),
     i('ign-get-policy', lambdaEvent('GetPolicy', { functionName: 'orders-api' }, attacker), 'Read-only call (CloudTrail management read event)'),
     i('ign-list-functions', lambdaEvent('ListFunctions', null, stratus), 'Stratus Red Team discovery (ListFunctions20150331)'),
+    i('ign-denied-recursion-allow', lambdaEvent('PutFunctionRecursionConfig', { functionName: 'orders-api', recursiveLoop: 'Allow' }, { ...attacker, errorCode: 'AccessDeniedException' }), SRC.recursionDocs),
+    i('ign-remediator-recursion', lambdaEvent('PutFunctionRecursionConfig', { functionName: FUNCTION_ARN, recursiveLoop: 'Terminate' }, { identity: identities.remediator() }), 'The bot’s own revert'),
     i('ign-s3-bucket-policy', cloudTrailEvent('s3.amazonaws.com', 'PutBucketPolicy', { bucketName: 'orders-uploads', policy: '{}' }, attacker), 'Another service: no rule watches it'),
   ];
 }
@@ -404,5 +425,6 @@ export const CORPUS: readonly CorpusEntry[] = [
   ...secrets(),
   ...layersOutsideOrg(),
   ...everyday(),
+  ...functionSettings(),
   ...ignored(),
 ];
