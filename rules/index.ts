@@ -24,6 +24,7 @@ import { functionExecutionRoleSwapped } from './lambda/function-execution-role-s
 import { functionLeftVpc } from './lambda/function-left-vpc';
 import { functionEnvRandomValue } from './lambda/function-env-random-value';
 import { functionRecursiveLoopAllowed } from './lambda/function-recursive-loop-allowed';
+import { functionConcurrencyZeroed } from './lambda/function-concurrency-zeroed';
 
 export const RULES: readonly AnyRule[] = [
   functionPublicAccess,
@@ -44,6 +45,7 @@ export const RULES: readonly AnyRule[] = [
   functionLeftVpc,
   functionEnvRandomValue,
   functionRecursiveLoopAllowed,
+  functionConcurrencyZeroed,
   executionRoleAdminAccess,
   executionRolePrivilegeEscalation,
   executionRoleTrustOpened,

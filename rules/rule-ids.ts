@@ -21,6 +21,7 @@ export const RULE_IDS = [
   'function-left-vpc',
   'function-env-random-value',
   'function-recursive-loop-allowed',
+  'function-concurrency-zeroed',
   'execution-role-admin-access',
   'execution-role-privilege-escalation',
   'execution-role-trust-opened',

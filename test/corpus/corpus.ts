@@ -55,6 +55,7 @@ export const FAMILIES = {
   'layer outside org': ['function-layer-outside-org'],
   'role logging removed': ['execution-role-logging-removed'],
   'recursion guard off': ['function-recursive-loop-allowed'],
+  'function throttled': ['function-concurrency-zeroed'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Family = keyof typeof FAMILIES;
@@ -94,6 +95,7 @@ const SRC = {
   tamperDocs: 'EventBridge DisableRule/DeleteRule/RemoveTargets API reference, against the bot’s forwarding rule',
   secretsDocs: 'AWS Lambda developer guide, environment variables (CloudTrail redacts them: state file holds them)',
   recursionDocs: 'AWS Lambda developer guide, recursive loop detection; PutFunctionRecursionConfig API reference',
+  concurrencyDocs: 'AWS Lambda developer guide, reserved concurrency (0 throttles every invocation); PutFunctionConcurrency API reference',
 } as const;
 
 const attacker: EventOverrides = { identity: iamUser('svc-build'), sourceIPAddress: '198.51.100.77', userAgent: 'aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64' };
@@ -381,7 +383,14 @@ function functionSettings(): CorpusEntry[] {
   const b = (id: string, family: Family, event: CloudTrailEvent, source: string, state?: StateFileInput): CorpusEntry => ({ id, label: 'benign', family, source, event, ...(state ? { state } : {}) });
   const recursion = (recursiveLoop: string, overrides: EventOverrides, functionName: string = FUNCTION_ARN): CloudTrailEvent =>
     lambdaEvent('PutFunctionRecursionConfig', { functionName, recursiveLoop }, { responseElements: { recursiveLoop }, ...overrides });
+  const concurrency = (reserved: number, overrides: EventOverrides, functionName = 'orders-api'): CloudTrailEvent =>
+    lambdaEvent('PutFunctionConcurrency', { functionName, reservedConcurrentExecutions: reserved }, { responseElements: { reservedConcurrentExecutions: reserved }, ...overrides });
   return [
+    d('concurrency-zero-user', 'function throttled', concurrency(0, attacker), SRC.concurrencyDocs),
+    d('concurrency-zero-role-arn', 'function throttled', concurrency(0, stratus, FUNCTION_ARN), SRC.concurrencyDocs),
+    d('concurrency-zero-bot-lookalike', 'function throttled', concurrency(0, { identity: assumedRole('WardenRemediator', 'warden-wf-0123456789abcdef0123') }), SRC.concurrencyDocs),
+    b('concurrency-one', 'function throttled', concurrency(1, deployer), SRC.concurrencyDocs),
+    b('concurrency-hundred-arn', 'function throttled', concurrency(100, deployer, FUNCTION_ARN), SRC.concurrencyDocs),
     d('recursion-allow-arn', 'recursion guard off', recursion('Allow', attacker), SRC.recursionDocs),
     d('recursion-allow-name', 'recursion guard off', recursion('Allow', stratus, 'orders-api'), SRC.recursionDocs),
     d('recursion-allow-versioned-name', 'recursion guard off', withName(recursion('Allow', attacker), 'PutFunctionRecursionConfig20240831'), SRC.recursionDocs),
@@ -409,6 +418,8 @@ function ignored(): CorpusEntry[] {
     i('ign-list-functions', lambdaEvent('ListFunctions', null, stratus), 'Stratus Red Team discovery (ListFunctions20150331)'),
     i('ign-denied-recursion-allow', lambdaEvent('PutFunctionRecursionConfig', { functionName: 'orders-api', recursiveLoop: 'Allow' }, { ...attacker, errorCode: 'AccessDeniedException' }), SRC.recursionDocs),
     i('ign-remediator-recursion', lambdaEvent('PutFunctionRecursionConfig', { functionName: FUNCTION_ARN, recursiveLoop: 'Terminate' }, { identity: identities.remediator() }), 'The bot’s own revert'),
+    i('ign-remediator-quarantine', lambdaEvent('PutFunctionConcurrency', { functionName: FUNCTION_ARN, reservedConcurrentExecutions: 0 }, { identity: identities.remediator() }), 'The bot’s own quarantine'),
+    i('ign-denied-concurrency-zero', lambdaEvent('PutFunctionConcurrency', { functionName: 'orders-api', reservedConcurrentExecutions: 0 }, { ...attacker, errorCode: 'AccessDeniedException' }), SRC.concurrencyDocs),
     i('ign-s3-bucket-policy', cloudTrailEvent('s3.amazonaws.com', 'PutBucketPolicy', { bucketName: 'orders-uploads', policy: '{}' }, attacker), 'Another service: no rule watches it'),
   ];
 }

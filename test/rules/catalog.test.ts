@@ -104,6 +104,7 @@ describe('rule catalog', () => {
       'function-left-vpc': 'medium alert',
       'function-env-random-value': 'low alert',
       'function-recursive-loop-allowed': 'medium alert',
+      'function-concurrency-zeroed': 'high alert',
       'execution-role-admin-access': 'critical approve',
       'execution-role-privilege-escalation': 'high approve',
       'execution-role-trust-opened': 'critical auto',
