@@ -25,6 +25,7 @@ import { functionLeftVpc } from './lambda/function-left-vpc';
 import { functionEnvRandomValue } from './lambda/function-env-random-value';
 import { functionRecursiveLoopAllowed } from './lambda/function-recursive-loop-allowed';
 import { functionConcurrencyZeroed } from './lambda/function-concurrency-zeroed';
+import { functionCodeSigningWeakened } from './lambda/function-code-signing-weakened';
 
 export const RULES: readonly AnyRule[] = [
   functionPublicAccess,
@@ -46,6 +47,7 @@ export const RULES: readonly AnyRule[] = [
   functionEnvRandomValue,
   functionRecursiveLoopAllowed,
   functionConcurrencyZeroed,
+  functionCodeSigningWeakened,
   executionRoleAdminAccess,
   executionRolePrivilegeEscalation,
   executionRoleTrustOpened,

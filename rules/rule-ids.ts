@@ -22,6 +22,7 @@ export const RULE_IDS = [
   'function-env-random-value',
   'function-recursive-loop-allowed',
   'function-concurrency-zeroed',
+  'function-code-signing-weakened',
   'execution-role-admin-access',
   'execution-role-privilege-escalation',
   'execution-role-trust-opened',

@@ -4,6 +4,7 @@
  */
 import {
   functionArn,
+  parseFunctionName,
   layerVersionArn,
   FunctionConfigurationSchema,
   FunctionUrlConfigSchema,
@@ -61,6 +62,15 @@ export class InMemoryStateReader implements StateReader {
       return isLambdaExecutionRole(description, undefined) || isLambdaExecutionRole(description, this.functionsUsing(account, description.Arn));
     });
     return Promise.resolve(roles.map((role): RoleRef => ({ kind: 'iam-role', account, region, roleName: role.roleName })));
+  }
+
+  functionsWithCodeSigningConfig(account: string, region: string, codeSigningConfigArn: string): Promise<readonly FunctionRef[]> {
+    return Promise.resolve(
+      this.lambda.functionsWithCodeSigningConfig(codeSigningConfigArn).flatMap((arn) => {
+        const ref = parseFunctionName(arn, account, region);
+        return ref?.account === account && ref.region === region ? [ref] : [];
+      }),
+    );
   }
 
   private functionsUsing(account: string, arn: string): string[] {

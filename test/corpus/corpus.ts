@@ -56,6 +56,7 @@ export const FAMILIES = {
   'role logging removed': ['execution-role-logging-removed'],
   'recursion guard off': ['function-recursive-loop-allowed'],
   'function throttled': ['function-concurrency-zeroed'],
+  'code signing weakened': ['function-code-signing-weakened'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Family = keyof typeof FAMILIES;
@@ -95,6 +96,7 @@ const SRC = {
   tamperDocs: 'EventBridge DisableRule/DeleteRule/RemoveTargets API reference, against the bot’s forwarding rule',
   secretsDocs: 'AWS Lambda developer guide, environment variables (CloudTrail redacts them: state file holds them)',
   recursionDocs: 'AWS Lambda developer guide, recursive loop detection; PutFunctionRecursionConfig API reference',
+  codeSigningDocs: 'AWS Lambda developer guide, code signing (Enforce / Warn); DeleteFunctionCodeSigningConfig and UpdateCodeSigningConfig API reference',
   concurrencyDocs: 'AWS Lambda developer guide, reserved concurrency (0 throttles every invocation); PutFunctionConcurrency API reference',
 } as const;
 
@@ -385,7 +387,24 @@ function functionSettings(): CorpusEntry[] {
     lambdaEvent('PutFunctionRecursionConfig', { functionName, recursiveLoop }, { responseElements: { recursiveLoop }, ...overrides });
   const concurrency = (reserved: number, overrides: EventOverrides, functionName = 'orders-api'): CloudTrailEvent =>
     lambdaEvent('PutFunctionConcurrency', { functionName, reservedConcurrentExecutions: reserved }, { responseElements: { reservedConcurrentExecutions: reserved }, ...overrides });
+  const CSC = `arn:aws:lambda:${REGION}:${ACCOUNT}:code-signing-config:csc-0a1b2c3d4e5f67890`;
+  const WARN_CSC = `arn:aws:lambda:${REGION}:${ACCOUNT}:code-signing-config:csc-0f9e8d7c6b5a43210`;
+  const signed: StateFileInput = {
+    codeSigningConfigs: [
+      { Account: ACCOUNT, Region: REGION, CodeSigningConfigArn: CSC, CodeSigningPolicies: { UntrustedArtifactOnDeployment: 'Enforce' } },
+      { Account: ACCOUNT, Region: REGION, CodeSigningConfigArn: WARN_CSC, CodeSigningPolicies: { UntrustedArtifactOnDeployment: 'Warn' } },
+    ],
+    functions: [{ Account: ACCOUNT, Region: REGION, Configuration: { FunctionName: 'orders-api' }, CodeSigningConfigArn: CSC }],
+  };
+  const updateConfig = (request: Record<string, unknown>, overrides: EventOverrides): CloudTrailEvent => lambdaEvent('UpdateCodeSigningConfig', { codeSigningConfigArn: CSC, ...request }, overrides);
+  const putConfig = (arn: string, overrides: EventOverrides): CloudTrailEvent => lambdaEvent('PutFunctionCodeSigningConfig', { functionName: 'orders-api', codeSigningConfigArn: arn }, overrides);
   return [
+    d('csc-delete-from-function', 'code signing weakened', lambdaEvent('DeleteFunctionCodeSigningConfig', { functionName: FUNCTION_ARN }, attacker), SRC.codeSigningDocs, signed),
+    d('csc-switched-to-warn', 'code signing weakened', updateConfig({ codeSigningPolicies: { untrustedArtifactOnDeployment: 'Warn' } }, stratus), SRC.codeSigningDocs, signed),
+    d('csc-function-to-warn-config', 'code signing weakened', putConfig(WARN_CSC, attacker), SRC.codeSigningDocs, signed),
+    b('csc-switched-to-enforce', 'code signing weakened', updateConfig({ codeSigningPolicies: { untrustedArtifactOnDeployment: 'Enforce' } }, deployer), SRC.codeSigningDocs, signed),
+    b('csc-description-only', 'code signing weakened', updateConfig({ description: 'orders signing profile' }, deployer), SRC.codeSigningDocs, signed),
+    b('csc-attach-enforcing', 'code signing weakened', putConfig(CSC, deployer), SRC.codeSigningDocs, signed),
     d('concurrency-zero-user', 'function throttled', concurrency(0, attacker), SRC.concurrencyDocs),
     d('concurrency-zero-role-arn', 'function throttled', concurrency(0, stratus, FUNCTION_ARN), SRC.concurrencyDocs),
     d('concurrency-zero-bot-lookalike', 'function throttled', concurrency(0, { identity: assumedRole('WardenRemediator', 'warden-wf-0123456789abcdef0123') }), SRC.concurrencyDocs),
@@ -420,6 +439,7 @@ function ignored(): CorpusEntry[] {
     i('ign-remediator-recursion', lambdaEvent('PutFunctionRecursionConfig', { functionName: FUNCTION_ARN, recursiveLoop: 'Terminate' }, { identity: identities.remediator() }), 'The bot’s own revert'),
     i('ign-remediator-quarantine', lambdaEvent('PutFunctionConcurrency', { functionName: FUNCTION_ARN, reservedConcurrentExecutions: 0 }, { identity: identities.remediator() }), 'The bot’s own quarantine'),
     i('ign-denied-concurrency-zero', lambdaEvent('PutFunctionConcurrency', { functionName: 'orders-api', reservedConcurrentExecutions: 0 }, { ...attacker, errorCode: 'AccessDeniedException' }), SRC.concurrencyDocs),
+    i('ign-denied-csc-delete', lambdaEvent('DeleteFunctionCodeSigningConfig', { functionName: 'orders-api' }, { ...attacker, errorCode: 'AccessDeniedException' }), SRC.codeSigningDocs),
     i('ign-s3-bucket-policy', cloudTrailEvent('s3.amazonaws.com', 'PutBucketPolicy', { bucketName: 'orders-uploads', policy: '{}' }, attacker), 'Another service: no rule watches it'),
   ];
 }

@@ -105,6 +105,7 @@ describe('rule catalog', () => {
       'function-env-random-value': 'low alert',
       'function-recursive-loop-allowed': 'medium alert',
       'function-concurrency-zeroed': 'high alert',
+      'function-code-signing-weakened': 'high alert',
       'execution-role-admin-access': 'critical approve',
       'execution-role-privilege-escalation': 'high approve',
       'execution-role-trust-opened': 'critical auto',

@@ -8,6 +8,7 @@ import {
   GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
   GetFunctionRecursionConfigCommand,
+  ListFunctionsByCodeSigningConfigCommand,
   GetFunctionUrlConfigCommand,
   GetLayerVersionPolicyCommand,
   GetPolicyCommand,
@@ -19,6 +20,7 @@ import { StateReadError } from '../errors';
 import {
   functionArn,
   layerArn,
+  parseFunctionName,
   layerVersionArn,
   parsePolicyText,
   FunctionConfigurationSchema,
@@ -51,6 +53,7 @@ export const LAMBDA_SETTINGS_READ_PERMISSIONS = [
   'lambda:GetFunctionConcurrency',
   'lambda:GetFunctionCodeSigningConfig',
   'lambda:GetCodeSigningConfig',
+  'lambda:ListFunctionsByCodeSigningConfig',
 ] as const;
 
 /** Gives the Lambda client to use for an account and region (credentials for that account). */
@@ -143,6 +146,21 @@ export class LambdaStateReader implements StateReader {
     if (configArn === undefined || configArn === '') return null;
     const config = await orNullIfMissing(`the code-signing config ${configArn}`, () => client.send(new GetCodeSigningConfigCommand({ CodeSigningConfigArn: configArn })));
     return { codeSigningConfigArn: configArn, untrustedArtifactOnDeployment: config?.CodeSigningConfig?.CodeSigningPolicies?.UntrustedArtifactOnDeployment ?? null };
+  }
+
+  async functionsWithCodeSigningConfig(account: string, region: string, codeSigningConfigArn: string): Promise<readonly FunctionRef[]> {
+    const client = await this.clientFor(account, region);
+    const refs: FunctionRef[] = [];
+    let marker: string | undefined;
+    do {
+      const out = await orNullIfMissing(`the functions of ${codeSigningConfigArn}`, () => client.send(new ListFunctionsByCodeSigningConfigCommand({ CodeSigningConfigArn: codeSigningConfigArn, Marker: marker })));
+      for (const arn of out?.FunctionArns ?? []) {
+        const ref = parseFunctionName(arn, account, region);
+        if (ref?.account === account && ref.region === region) refs.push({ ...ref, qualifier: undefined });
+      }
+      marker = out?.NextMarker;
+    } while (marker !== undefined && marker !== '');
+    return refs;
   }
 
   async readLayerVersion(ref: LayerVersionRef): Promise<LayerVersionSnapshot> {

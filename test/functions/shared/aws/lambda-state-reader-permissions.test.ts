@@ -45,6 +45,8 @@ describe('LambdaStateReader permissions', () => {
       reservedConcurrency: snapshot.reservedConcurrency,
       codeSigning: snapshot.codeSigning,
     });
+    expect(await reader.functionsWithCodeSigningConfig(ACCOUNT, 'us-east-1', csc)).toEqual([ref]);
+    expect(await account.reader().functionsWithCodeSigningConfig?.(ACCOUNT, 'us-east-1', csc)).toEqual([ref]);
     expect([...new Set(handle.calls.map((c) => `lambda:${c.command}`))].sort()).toEqual([...LAMBDA_SETTINGS_READ_PERMISSIONS].sort());
     account.lambda.deleteFunctionCodeSigningConfig(ref);
     account.lambda.deleteFunctionConcurrency(ref);
