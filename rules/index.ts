@@ -26,6 +26,7 @@ import { functionEnvRandomValue } from './lambda/function-env-random-value';
 import { functionRecursiveLoopAllowed } from './lambda/function-recursive-loop-allowed';
 import { functionConcurrencyZeroed } from './lambda/function-concurrency-zeroed';
 import { functionCodeSigningWeakened } from './lambda/function-code-signing-weakened';
+import { functionLogGroupRedirected } from './lambda/function-log-group-redirected';
 
 export const RULES: readonly AnyRule[] = [
   functionPublicAccess,
@@ -48,6 +49,7 @@ export const RULES: readonly AnyRule[] = [
   functionRecursiveLoopAllowed,
   functionConcurrencyZeroed,
   functionCodeSigningWeakened,
+  functionLogGroupRedirected,
   executionRoleAdminAccess,
   executionRolePrivilegeEscalation,
   executionRoleTrustOpened,

@@ -23,6 +23,7 @@ export const RULE_IDS = [
   'function-recursive-loop-allowed',
   'function-concurrency-zeroed',
   'function-code-signing-weakened',
+  'function-log-group-redirected',
   'execution-role-admin-access',
   'execution-role-privilege-escalation',
   'execution-role-trust-opened',

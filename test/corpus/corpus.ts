@@ -57,6 +57,7 @@ export const FAMILIES = {
   'recursion guard off': ['function-recursive-loop-allowed'],
   'function throttled': ['function-concurrency-zeroed'],
   'code signing weakened': ['function-code-signing-weakened'],
+  'logs redirected': ['function-log-group-redirected'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Family = keyof typeof FAMILIES;
@@ -97,6 +98,7 @@ const SRC = {
   secretsDocs: 'AWS Lambda developer guide, environment variables (CloudTrail redacts them: state file holds them)',
   recursionDocs: 'AWS Lambda developer guide, recursive loop detection; PutFunctionRecursionConfig API reference',
   codeSigningDocs: 'AWS Lambda developer guide, code signing (Enforce / Warn); DeleteFunctionCodeSigningConfig and UpdateCodeSigningConfig API reference',
+  loggingDocs: 'AWS Lambda developer guide, sending function logs to a custom log group (LoggingConfig.LogGroup)',
   concurrencyDocs: 'AWS Lambda developer guide, reserved concurrency (0 throttles every invocation); PutFunctionConcurrency API reference',
 } as const;
 
@@ -398,7 +400,13 @@ function functionSettings(): CorpusEntry[] {
   };
   const updateConfig = (request: Record<string, unknown>, overrides: EventOverrides): CloudTrailEvent => lambdaEvent('UpdateCodeSigningConfig', { codeSigningConfigArn: CSC, ...request }, overrides);
   const putConfig = (arn: string, overrides: EventOverrides): CloudTrailEvent => lambdaEvent('PutFunctionCodeSigningConfig', { functionName: 'orders-api', codeSigningConfigArn: arn }, overrides);
+  const logging = (loggingConfig: Record<string, unknown>, overrides: EventOverrides): CloudTrailEvent =>
+    lambdaEvent('UpdateFunctionConfiguration', { functionName: FUNCTION_ARN, loggingConfig }, { responseElements: { functionName: 'orders-api', functionArn: FUNCTION_ARN, loggingConfig: { logFormat: 'Text', logGroup: '/aws/lambda/orders-api', ...loggingConfig } }, ...overrides });
   return [
+    d('logs-to-foreign-group', 'logs redirected', logging({ logGroup: '/tmp/collector' }, attacker), SRC.loggingDocs),
+    d('logs-to-other-function-group', 'logs redirected', logging({ logGroup: '/aws/lambda/orders-worker', logFormat: 'JSON' }, stratus), SRC.loggingDocs),
+    b('logs-json-format', 'logs redirected', logging({ logFormat: 'JSON', applicationLogLevel: 'INFO' }, deployer), SRC.loggingDocs),
+    b('logs-back-to-own-group', 'logs redirected', logging({ logGroup: '/aws/lambda/orders-api' }, deployer), SRC.loggingDocs),
     d('csc-delete-from-function', 'code signing weakened', lambdaEvent('DeleteFunctionCodeSigningConfig', { functionName: FUNCTION_ARN }, attacker), SRC.codeSigningDocs, signed),
     d('csc-switched-to-warn', 'code signing weakened', updateConfig({ codeSigningPolicies: { untrustedArtifactOnDeployment: 'Warn' } }, stratus), SRC.codeSigningDocs, signed),
     d('csc-function-to-warn-config', 'code signing weakened', putConfig(WARN_CSC, attacker), SRC.codeSigningDocs, signed),

@@ -106,6 +106,7 @@ describe('rule catalog', () => {
       'function-recursive-loop-allowed': 'medium alert',
       'function-concurrency-zeroed': 'high alert',
       'function-code-signing-weakened': 'high alert',
+      'function-log-group-redirected': 'medium alert',
       'execution-role-admin-access': 'critical approve',
       'execution-role-privilege-escalation': 'high approve',
       'execution-role-trust-opened': 'critical auto',
