@@ -27,13 +27,21 @@ export interface MemberStackProps extends StackProps {
   readonly rules: readonly AnyRule[];
 }
 
+/** Lambda actions whose resource is a code-signing config (a test checks this against the IAM data). */
+export const CODE_SIGNING_CONFIG_ACTIONS: readonly string[] = ['lambda:GetCodeSigningConfig', 'lambda:ListFunctionsByCodeSigningConfig'];
+
 /** Resource ARNs per service: as narrow as the actions allow (list calls take `*`). */
-function resourcesFor(service: string): string[] {
+function resourcesFor(service: string, actions: readonly string[]): string[] {
   const partition = '${AWS::Partition}';
   const account = '${AWS::AccountId}';
   switch (service) {
     case 'lambda':
-      return [Fn.sub(`arn:${partition}:lambda:*:${account}:function:*`), Fn.sub(`arn:${partition}:lambda:*:${account}:layer:*`)];
+      return [
+        Fn.sub(`arn:${partition}:lambda:*:${account}:function:*`),
+        Fn.sub(`arn:${partition}:lambda:*:${account}:layer:*`),
+        // Only when a code-signing config's own API is granted (issue #17): its resource is the config, not a function.
+        ...(actions.some((a) => CODE_SIGNING_CONFIG_ACTIONS.includes(a)) ? [Fn.sub(`arn:${partition}:lambda:*:${account}:code-signing-config:*`)] : []),
+      ];
     case 'iam':
       return [Fn.sub(`arn:${partition}:iam::${account}:role/*`), Fn.sub(`arn:${partition}:iam::${account}:policy/*`), Fn.sub(`arn:${partition}:iam::aws:policy/*`)];
     case 'cloudtrail':
@@ -51,7 +59,7 @@ function policyStatements(actions: readonly string[]): Record<string, unknown>[]
       Sid: `Warden${service.replace(/[^A-Za-z0-9]/g, '')}`,
       Effect: 'Allow',
       Action: [...serviceActions],
-      Resource: resourcesFor(service),
+      Resource: resourcesFor(service, serviceActions),
     })),
     // List calls support no resource-level permission: scoped to function or role ARNs, IAM would deny them.
     ...(unscoped.length === 0 ? [] : [{ Sid: 'WardenListCalls', Effect: 'Allow', Action: unscoped, Resource: '*' }]),

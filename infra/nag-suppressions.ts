@@ -79,10 +79,11 @@ export function suppressMemberFindings(stack: Stack): void {
     {
       id: 'AwsSolutions-IAM5',
       reason:
-        'The remediator acts on whichever function, layer, role, policy or trail of its own account an event names: Resource is scoped to the service and the account (AWS managed policies are read-only and account-less); the actions are the generated list.',
+        'The remediator acts on whichever function, layer, role, policy or trail of its own account an event names, and reads the code-signing configs its functions use: Resource is scoped to the service and the account (AWS managed policies are read-only and account-less); the actions are the generated list.',
       appliesTo: [
         'Resource::arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:function:*',
         'Resource::arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:layer:*',
+        'Resource::arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:code-signing-config:*',
         'Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*',
         'Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:policy/*',
         'Resource::arn:<AWS::Partition>:iam::aws:policy/*',

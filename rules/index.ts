@@ -23,6 +23,10 @@ import { functionCodeChangedByUnexpectedPrincipal } from './lambda/function-code
 import { functionExecutionRoleSwapped } from './lambda/function-execution-role-swapped';
 import { functionLeftVpc } from './lambda/function-left-vpc';
 import { functionEnvRandomValue } from './lambda/function-env-random-value';
+import { functionRecursiveLoopAllowed } from './lambda/function-recursive-loop-allowed';
+import { functionConcurrencyZeroed } from './lambda/function-concurrency-zeroed';
+import { functionCodeSigningWeakened } from './lambda/function-code-signing-weakened';
+import { functionLogGroupRedirected } from './lambda/function-log-group-redirected';
 
 export const RULES: readonly AnyRule[] = [
   functionPublicAccess,
@@ -42,6 +46,10 @@ export const RULES: readonly AnyRule[] = [
   functionExecutionRoleSwapped,
   functionLeftVpc,
   functionEnvRandomValue,
+  functionRecursiveLoopAllowed,
+  functionConcurrencyZeroed,
+  functionCodeSigningWeakened,
+  functionLogGroupRedirected,
   executionRoleAdminAccess,
   executionRolePrivilegeEscalation,
   executionRoleTrustOpened,

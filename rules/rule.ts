@@ -23,6 +23,7 @@ export type ActionName = 'remove-function-permission' | 'set-function-url-auth-i
   | 'detach-role-policy'
   | 'set-default-policy-version'
   | 'restore-trust-policy'
+  | 'set-function-recursion-terminate'
   /** Chosen by an approver ("Quarantine"), planned by no rule. */
   | 'quarantine-function'
   /** Inverses of automatic reverts, run by "Restore" (planned by the executor, never by a rule). */

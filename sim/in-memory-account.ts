@@ -69,6 +69,12 @@ export class InMemoryAccount {
 
   /** Adds the functions and layer versions of a (validated) state file, exactly as written. */
   seed(state: StateFile): this {
+    for (const entry of state.codeSigningConfigs) {
+      this.lambda.putCodeSigningConfig(
+        { account: entry.Account, region: entry.Region },
+        { arn: entry.CodeSigningConfigArn, untrustedArtifactOnDeployment: entry.CodeSigningPolicies.UntrustedArtifactOnDeployment, signingProfileVersionArns: entry.AllowedPublishers?.SigningProfileVersionArns, description: entry.Description },
+      );
+    }
     for (const entry of state.functions) this.seedFunction(entry);
     for (const entry of state.layers) this.seedLayerVersion(entry);
     for (const entry of state.policies) this.iam.seedPolicy(entry.Arn, entry.DefaultVersionId, entry.Versions);
@@ -113,6 +119,8 @@ export class InMemoryAccount {
     this.lambda.setPolicy(ref, entry.Policy);
     this.lambda.setUrlConfig(ref, entry.UrlConfig);
     if (entry.ReservedConcurrentExecutions !== undefined) this.lambda.putFunctionConcurrency(key, entry.ReservedConcurrentExecutions);
+    if (entry.RecursiveLoop !== undefined) this.lambda.putFunctionRecursionConfig(key, entry.RecursiveLoop);
+    if (entry.CodeSigningConfigArn !== undefined) this.lambda.putFunctionCodeSigningConfig(key, entry.CodeSigningConfigArn);
     for (const [qualifier, state] of Object.entries(entry.Qualifiers ?? {})) {
       if (/^\d+$/.test(qualifier)) this.lambda.publishVersion(key, qualifier);
       else this.lambda.putAlias(key, qualifier, state.FunctionVersion);
@@ -136,6 +144,8 @@ export class InMemoryAccount {
       const configuration = this.lambda.getFunctionConfiguration(ref);
       const qualifiers = this.lambda.qualifiersOf(key);
       const reserved = this.lambda.getReservedConcurrency(key);
+      const recursiveLoop = this.lambda.getRecursiveLoop(key);
+      const codeSigningConfigArn = this.lambda.getFunctionCodeSigningConfigArn(key);
       return {
         Account: key.account,
         Region: key.region,
@@ -144,6 +154,8 @@ export class InMemoryAccount {
         UrlConfig: this.lambda.urlConfig(ref),
         Tags: this.lambda.listTags(key),
         ...(reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved }),
+        ...(recursiveLoop === 'Terminate' ? {} : { RecursiveLoop: recursiveLoop }),
+        ...(codeSigningConfigArn === undefined ? {} : { CodeSigningConfigArn: codeSigningConfigArn }),
         ...(qualifiers.length === 0
           ? {}
           : {
@@ -217,7 +229,19 @@ export class InMemoryAccount {
         Targets: [...rule.targets.values()].map((t) => ({ Id: t.id, Arn: t.arn, ...(t.roleArn === undefined ? {} : { RoleArn: t.roleArn }) })),
       }),
     );
-    return { functions, layers, roles, policies, trails, eventRules };
+    const codeSigningConfigs = this.lambda.codeSigningConfigArns().map((arn) => {
+      const config = this.lambda.getCodeSigningConfig(arn);
+      const [, , , region = '', account = ''] = arn.split(':');
+      return {
+        Account: account,
+        Region: region,
+        CodeSigningConfigArn: arn,
+        CodeSigningPolicies: { UntrustedArtifactOnDeployment: config.CodeSigningPolicies.UntrustedArtifactOnDeployment },
+        AllowedPublishers: { SigningProfileVersionArns: [...config.AllowedPublishers.SigningProfileVersionArns] },
+        ...(config.Description === undefined ? {} : { Description: config.Description }),
+      };
+    });
+    return { functions, layers, roles, policies, trails, eventRules, codeSigningConfigs };
   }
 
   /**

@@ -57,8 +57,24 @@ interface FunctionState {
   readonly urlConfigs: Map<string, FunctionUrlConfig>;
   tags: Record<string, string>;
   reservedConcurrency: number | undefined;
+  /** `PutFunctionRecursionConfig`'s setting; Lambda's default is `Terminate`. */
+  recursiveLoop: 'Allow' | 'Terminate';
+  codeSigningConfigArn: string | undefined;
   nextVersion: number;
 }
+
+/** A code-signing config (issue #17), as `GetCodeSigningConfig` returns it. */
+export interface CodeSigningConfig {
+  readonly CodeSigningConfigArn: string;
+  readonly CodeSigningConfigId: string;
+  readonly Description?: string | undefined;
+  readonly AllowedPublishers: { readonly SigningProfileVersionArns: readonly string[] };
+  readonly CodeSigningPolicies: { readonly UntrustedArtifactOnDeployment: 'Warn' | 'Enforce' };
+  readonly LastModified: string;
+}
+
+/** `arn:aws:lambda:<region>:<account>:code-signing-config:csc-<17 hex>`. */
+export const CODE_SIGNING_CONFIG_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:code-signing-config:(csc-[a-z0-9]{17})$/;
 
 interface LayerVersionState {
   readonly ref: LayerVersionRef;
@@ -144,6 +160,7 @@ function newPolicy(): StoredPolicy {
 export class InMemoryLambda {
   private readonly functions = new Map<string, FunctionState>();
   private readonly layerVersions = new Map<string, LayerVersionState>();
+  private readonly codeSigningConfigs = new Map<string, CodeSigningConfig>();
   private revisions = 0;
   private clock: () => Date;
 
@@ -268,6 +285,8 @@ export class InMemoryLambda {
       urlConfigs: new Map(),
       tags: { ...tags },
       reservedConcurrency: undefined,
+      recursiveLoop: 'Terminate',
+      codeSigningConfigArn: undefined,
       nextVersion: 1,
     };
     applyPatch(state.configuration, configuration);
@@ -543,6 +562,87 @@ export class InMemoryLambda {
 
   deleteFunctionConcurrency(key: FunctionKey): void {
     this.requireFunction(key).reservedConcurrency = undefined;
+  }
+
+  // ── Recursion and code signing (issue #17) ────────────────────────────────────────────
+
+  getRecursiveLoop(key: FunctionKey): 'Allow' | 'Terminate' {
+    return this.requireFunction(key).recursiveLoop;
+  }
+
+  putFunctionRecursionConfig(key: FunctionKey, recursiveLoop: string): 'Allow' | 'Terminate' {
+    if (recursiveLoop !== 'Allow' && recursiveLoop !== 'Terminate') throw invalidParameter(`Invalid RecursiveLoop: ${recursiveLoop}`);
+    this.requireFunction(key).recursiveLoop = recursiveLoop;
+    return recursiveLoop;
+  }
+
+  /** The ARN of the function's code-signing config, or undefined. */
+  getFunctionCodeSigningConfigArn(key: FunctionKey): string | undefined {
+    return this.requireFunction(key).codeSigningConfigArn;
+  }
+
+  /** @throws ResourceNotFoundException when the config does not exist. */
+  putFunctionCodeSigningConfig(key: FunctionKey, codeSigningConfigArn: string): void {
+    const state = this.requireFunction(key);
+    this.getCodeSigningConfig(codeSigningConfigArn);
+    state.codeSigningConfigArn = codeSigningConfigArn;
+  }
+
+  deleteFunctionCodeSigningConfig(key: FunctionKey): void {
+    this.requireFunction(key).codeSigningConfigArn = undefined;
+  }
+
+  /** Creates (or, with a known ARN, replaces) a code-signing config; returns its ARN. */
+  putCodeSigningConfig(
+    place: { readonly account: string; readonly region: string },
+    input: { readonly arn?: string | undefined; readonly untrustedArtifactOnDeployment?: string | undefined; readonly signingProfileVersionArns?: readonly string[] | undefined; readonly description?: string | undefined },
+  ): string {
+    const policy = input.untrustedArtifactOnDeployment ?? 'Warn';
+    if (policy !== 'Warn' && policy !== 'Enforce') throw invalidParameter(`Invalid UntrustedArtifactOnDeployment: ${policy}`);
+    const id = input.arn === undefined ? `csc-${createHash('sha256').update(`${place.account}:${place.region}:${String(this.codeSigningConfigs.size)}`).digest('hex').slice(0, 17)}` : CODE_SIGNING_CONFIG_ARN.exec(input.arn)?.[1];
+    if (id === undefined) throw invalidParameter(`Invalid CodeSigningConfigArn: ${String(input.arn)}`);
+    const arn = input.arn ?? `arn:${partitionOf(place.region)}:lambda:${place.region}:${place.account}:code-signing-config:${id}`;
+    this.codeSigningConfigs.set(arn, {
+      CodeSigningConfigArn: arn,
+      CodeSigningConfigId: id,
+      ...(input.description === undefined ? {} : { Description: input.description }),
+      AllowedPublishers: { SigningProfileVersionArns: [...(input.signingProfileVersionArns ?? [])] },
+      CodeSigningPolicies: { UntrustedArtifactOnDeployment: policy },
+      LastModified: lambdaTimestamp(this.clock()),
+    });
+    return arn;
+  }
+
+  /** @throws ResourceNotFoundException when the config does not exist. */
+  getCodeSigningConfig(arn: string): CodeSigningConfig {
+    const config = this.codeSigningConfigs.get(arn);
+    if (config === undefined) throw notFound(`Code signing config not found: ${arn}`);
+    return structuredClone(config);
+  }
+
+  /** `UpdateCodeSigningConfig`: changes only the fields given. */
+  updateCodeSigningConfig(arn: string, input: { readonly untrustedArtifactOnDeployment?: string | undefined; readonly signingProfileVersionArns?: readonly string[] | undefined; readonly description?: string | undefined }): CodeSigningConfig {
+    const config = this.getCodeSigningConfig(arn);
+    const [account, region] = [arn.split(':')[4] ?? '', arn.split(':')[3] ?? ''];
+    this.putCodeSigningConfig(
+      { account, region },
+      {
+        arn,
+        untrustedArtifactOnDeployment: input.untrustedArtifactOnDeployment ?? config.CodeSigningPolicies.UntrustedArtifactOnDeployment,
+        signingProfileVersionArns: input.signingProfileVersionArns ?? config.AllowedPublishers.SigningProfileVersionArns,
+        description: input.description ?? config.Description,
+      },
+    );
+    return this.getCodeSigningConfig(arn);
+  }
+
+  codeSigningConfigArns(): readonly string[] {
+    return [...this.codeSigningConfigs.keys()].sort();
+  }
+
+  /** The unqualified ARNs of the functions that use a code-signing config. */
+  functionsWithCodeSigningConfig(arn: string): string[] {
+    return [...this.functions.values()].filter((state) => state.codeSigningConfigArn === arn).map((state) => unqualifiedArn(state.key)).sort();
   }
 
   /** The unqualified ARNs of the account's functions whose execution role is `roleArn`, without copying any state (issue #4). */

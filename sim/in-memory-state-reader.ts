@@ -4,9 +4,11 @@
  */
 import {
   functionArn,
+  parseFunctionName,
   layerVersionArn,
   FunctionConfigurationSchema,
   FunctionUrlConfigSchema,
+  type FunctionCodeSigning,
   type FunctionRef,
   type FunctionSnapshot,
   type FunctionStatePart,
@@ -62,6 +64,15 @@ export class InMemoryStateReader implements StateReader {
     return Promise.resolve(roles.map((role): RoleRef => ({ kind: 'iam-role', account, region, roleName: role.roleName })));
   }
 
+  functionsWithCodeSigningConfig(account: string, region: string, codeSigningConfigArn: string): Promise<readonly FunctionRef[]> {
+    return Promise.resolve(
+      this.lambda.functionsWithCodeSigningConfig(codeSigningConfigArn).flatMap((arn) => {
+        const ref = parseFunctionName(arn, account, region);
+        return ref?.account === account && ref.region === region ? [ref] : [];
+      }),
+    );
+  }
+
   private functionsUsing(account: string, arn: string): string[] {
     return this.lambda.functionsWithRole(account, arn);
   }
@@ -86,8 +97,25 @@ export class InMemoryStateReader implements StateReader {
         return config === null ? null : FunctionUrlConfigSchema.parse(config);
       }),
       tags: part('tags', this.lambda.hasFunction(unqualified), () => this.lambda.listTags(unqualified)),
+      ...this.settings(unqualified, wanted),
       ...(wanted.has('policy') ? revision(this.lambda.policyRevisionId(ref)) : {}),
     });
+  }
+
+  /** Recursion, reserved concurrency and code signing, as `LambdaStateReader` reads them (issue #17). */
+  private settings(key: FunctionRef, wanted: ReadonlySet<FunctionStatePart>): Pick<FunctionSnapshot, 'recursiveLoop' | 'reservedConcurrency' | 'codeSigning'> {
+    const exists = this.lambda.hasFunction(key);
+    const codeSigning = (): FunctionCodeSigning | null => {
+      const arn = exists ? this.lambda.getFunctionCodeSigningConfigArn(key) : undefined;
+      if (arn === undefined) return null;
+      const known = this.lambda.codeSigningConfigArns().includes(arn);
+      return { codeSigningConfigArn: arn, untrustedArtifactOnDeployment: known ? this.lambda.getCodeSigningConfig(arn).CodeSigningPolicies.UntrustedArtifactOnDeployment : null };
+    };
+    return {
+      ...(wanted.has('recursion') ? { recursiveLoop: exists ? this.lambda.getRecursiveLoop(key) : null } : {}),
+      ...(wanted.has('concurrency') ? { reservedConcurrency: exists ? (this.lambda.getReservedConcurrency(key) ?? null) : null } : {}),
+      ...(wanted.has('codeSigning') ? { codeSigning: codeSigning() } : {}),
+    };
   }
 
   readLayerVersion(ref: LayerVersionRef): Promise<LayerVersionSnapshot> {

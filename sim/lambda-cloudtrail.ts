@@ -13,7 +13,7 @@ import {
   type LayerVersionRef,
   type ResourceRef,
 } from '../functions/shared/state/resources';
-import { configurationPatchFromInput, type InMemoryLambda } from './in-memory-lambda';
+import { CODE_SIGNING_CONFIG_ARN, configurationPatchFromInput, type InMemoryLambda } from './in-memory-lambda';
 import { statementFromResponse } from './lambda-permission-statement';
 
 /** What replaying one event did. */
@@ -43,6 +43,9 @@ const UNQUALIFIED_EVENTS: ReadonlySet<string> = new Set([
   'UntagResource',
   'PutFunctionConcurrency',
   'DeleteFunctionConcurrency',
+  'PutFunctionRecursionConfig',
+  'PutFunctionCodeSigningConfig',
+  'DeleteFunctionCodeSigningConfig',
   'PublishVersion',
   'CreateAlias',
   'UpdateAlias',
@@ -52,7 +55,38 @@ const UNQUALIFIED_EVENTS: ReadonlySet<string> = new Set([
 const LAYER_EVENTS: ReadonlySet<string> = new Set(['PublishLayerVersion', 'DeleteLayerVersion', 'AddLayerVersionPermission', 'RemoveLayerVersionPermission']);
 
 /** Events that create their own resource: no default resource is made for them. */
-const CREATING_EVENTS: ReadonlySet<string> = new Set(['CreateFunction', 'PublishLayerVersion']);
+const CREATING_EVENTS: ReadonlySet<string> = new Set(['CreateFunction', 'PublishLayerVersion', 'CreateCodeSigningConfig']);
+
+/** Events about a code-signing config itself (issue #17), not about a function. */
+const CODE_SIGNING_CONFIG_EVENTS: ReadonlySet<string> = new Set(['CreateCodeSigningConfig', 'UpdateCodeSigningConfig']);
+
+/** A code-signing config's settings as CloudTrail logs them (`codeSigningPolicies.untrustedArtifactOnDeployment` …). */
+function codeSigningInput(request: Params | null | undefined): { untrustedArtifactOnDeployment?: string; signingProfileVersionArns?: string[]; description?: string } {
+  const policies = isRecord(request?.codeSigningPolicies) ? request.codeSigningPolicies : undefined;
+  const publishers = isRecord(request?.allowedPublishers) ? request.allowedPublishers.signingProfileVersionArns : undefined;
+  const untrusted = str(policies, 'untrustedArtifactOnDeployment');
+  const description = str(request, 'description');
+  return {
+    ...(untrusted === undefined ? {} : { untrustedArtifactOnDeployment: untrusted }),
+    ...(Array.isArray(publishers) ? { signingProfileVersionArns: publishers.filter((p): p is string => typeof p === 'string') } : {}),
+    ...(description === undefined ? {} : { description }),
+  };
+}
+
+function applyCodeSigningConfigEvent(lambda: InMemoryLambda, event: CloudTrailEvent, name: string): ApplyOutcome {
+  const request = event.detail.requestParameters;
+  const response = event.detail.responseElements;
+  if (name === 'CreateCodeSigningConfig') {
+    const created = isRecord(response?.codeSigningConfig) ? str(response.codeSigningConfig, 'codeSigningConfigArn') : undefined;
+    const arn = lambda.putCodeSigningConfig({ account: accountOf(event), region: event.detail.awsRegion }, { arn: created, ...codeSigningInput(request) });
+    return done(name, `created code-signing config ${arn}`);
+  }
+  const arn = str(request, 'codeSigningConfigArn');
+  if (arn === undefined) return skipped(name, 'codeSigningConfigArn missing from requestParameters');
+  if (!lambda.codeSigningConfigArns().includes(arn)) return skipped(name, `code-signing config ${arn} is not in the account`);
+  const updated = lambda.updateCodeSigningConfig(arn, codeSigningInput(request));
+  return done(name, `code-signing config ${arn} now has UntrustedArtifactOnDeployment ${updated.CodeSigningPolicies.UntrustedArtifactOnDeployment}`);
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -165,6 +199,14 @@ export function ensureLambdaResources(lambda: InMemoryLambda, event: CloudTrailE
   if (detail.eventSource !== LAMBDA_SOURCE || (detail.errorCode !== undefined && detail.errorCode !== '')) return [];
   const name = normalizeEventName(detail.eventName);
   if (CREATING_EVENTS.has(name)) return [];
+  if (CODE_SIGNING_CONFIG_EVENTS.has(name)) {
+    // An updated config the account does not hold is created as it was before: enforcing, so the update is the change.
+    const arn = str(detail.requestParameters, 'codeSigningConfigArn');
+    if (arn !== undefined && CODE_SIGNING_CONFIG_ARN.test(arn) && !lambda.codeSigningConfigArns().includes(arn)) {
+      lambda.putCodeSigningConfig({ account: accountOf(event), region: detail.awsRegion }, { arn, untrustedArtifactOnDeployment: 'Enforce' });
+    }
+    return [];
+  }
   const target = targetOf(event, name);
   if (target === null || target.kind === 'new-layer-version') return [];
   const created: ResourceRef[] = [];
@@ -197,6 +239,14 @@ export function applyLambdaEvent(lambda: InMemoryLambda, event: CloudTrailEvent)
   const name = normalizeEventName(detail.eventName);
   if (detail.eventSource !== LAMBDA_SOURCE) return skipped(name, `not a Lambda event (${detail.eventSource})`);
   if (detail.errorCode !== undefined && detail.errorCode !== '') return skipped(name, `failed call (${detail.errorCode}): nothing changed`);
+  if (CODE_SIGNING_CONFIG_EVENTS.has(name)) {
+    try {
+      return applyCodeSigningConfigEvent(lambda, event, name);
+    } catch (e: unknown) {
+      if (e instanceof LambdaServiceException) return skipped(name, `${e.name}: ${e.message}`);
+      throw e;
+    }
+  }
   const target = targetOf(event, name);
   if (target === null) return skipped(name, 'the event names no Lambda resource the simulator knows');
   const time = new Date(detail.eventTime);
@@ -365,6 +415,21 @@ function applyToFunction(lambda: InMemoryLambda, event: CloudTrailEvent, name: s
     case 'DeleteFunctionConcurrency':
       lambda.deleteFunctionConcurrency(ref);
       return done(name, `removed the reserved concurrency of ${what}`);
+    case 'PutFunctionRecursionConfig': {
+      const loop = str(request, 'recursiveLoop') ?? str(response, 'recursiveLoop');
+      if (loop === undefined) return skipped(name, 'recursiveLoop missing from requestParameters');
+      return done(name, `recursive loop detection of ${what} set to ${lambda.putFunctionRecursionConfig(ref, loop)}`);
+    }
+    case 'PutFunctionCodeSigningConfig': {
+      const arn = str(request, 'codeSigningConfigArn') ?? str(response, 'codeSigningConfigArn');
+      if (arn === undefined) return skipped(name, 'codeSigningConfigArn missing from requestParameters');
+      if (!lambda.codeSigningConfigArns().includes(arn) && CODE_SIGNING_CONFIG_ARN.test(arn)) lambda.putCodeSigningConfig(ref, { arn, untrustedArtifactOnDeployment: 'Enforce' });
+      lambda.putFunctionCodeSigningConfig(ref, arn);
+      return done(name, `${what} uses code-signing config ${arn}`);
+    }
+    case 'DeleteFunctionCodeSigningConfig':
+      lambda.deleteFunctionCodeSigningConfig(ref);
+      return done(name, `removed the code-signing config of ${what}`);
     default:
       return skipped(name, 'not a change the simulator models');
   }

@@ -5,26 +5,34 @@
 import {
   AddLayerVersionPermissionCommand,
   AddPermissionCommand,
+  DeleteFunctionCodeSigningConfigCommand,
   DeleteFunctionConcurrencyCommand,
   DeleteFunctionUrlConfigCommand,
+  GetCodeSigningConfigCommand,
+  GetFunctionCodeSigningConfigCommand,
   GetFunctionCommand,
   GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
+  GetFunctionRecursionConfigCommand,
   GetFunctionUrlConfigCommand,
   GetLayerVersionPolicyCommand,
   GetPolicyCommand,
   InvalidParameterValueException,
   LambdaClient,
   ListAliasesCommand,
+  ListFunctionsByCodeSigningConfigCommand,
   ListFunctionsCommand,
   ListLayersCommand,
   ListLayerVersionsCommand,
   ListTagsCommand,
+  PutFunctionCodeSigningConfigCommand,
   PutFunctionConcurrencyCommand,
+  PutFunctionRecursionConfigCommand,
   RemoveLayerVersionPermissionCommand,
   RemovePermissionCommand,
   TagResourceCommand,
   UntagResourceCommand,
+  UpdateCodeSigningConfigCommand,
   UpdateFunctionConfigurationCommand,
   UpdateFunctionUrlConfigCommand,
   type LambdaClientResolvedConfig,
@@ -313,6 +321,55 @@ export function installLambdaMock(account: InMemoryAccount, mock: LambdaMock = m
     handler('DeleteFunctionConcurrency', async (input: { FunctionName?: string }, c) => {
       store.deleteFunctionConcurrency(await functionRefOf(input.FunctionName, undefined, c));
       return {};
+    }),
+  );
+  mock.on(GetFunctionRecursionConfigCommand).callsFake(
+    handler('GetFunctionRecursionConfig', async (input: { FunctionName?: string }, c) => ({ RecursiveLoop: store.getRecursiveLoop(await functionRefOf(input.FunctionName, undefined, c)) })),
+  );
+  mock.on(PutFunctionRecursionConfigCommand).callsFake(
+    handler('PutFunctionRecursionConfig', async (input: { FunctionName?: string; RecursiveLoop?: string }, c) => {
+      const ref = await functionRefOf(input.FunctionName, undefined, c);
+      if (input.RecursiveLoop === undefined) throw invalid('RecursiveLoop is required');
+      return { RecursiveLoop: store.putFunctionRecursionConfig(ref, input.RecursiveLoop) };
+    }),
+  );
+  mock.on(GetFunctionCodeSigningConfigCommand).callsFake(
+    handler('GetFunctionCodeSigningConfig', async (input: { FunctionName?: string }, c) => {
+      const ref = await functionRefOf(input.FunctionName, undefined, c);
+      return { FunctionName: ref.functionName, CodeSigningConfigArn: store.getFunctionCodeSigningConfigArn(ref) ?? '' };
+    }),
+  );
+  mock.on(PutFunctionCodeSigningConfigCommand).callsFake(
+    handler('PutFunctionCodeSigningConfig', async (input: { FunctionName?: string; CodeSigningConfigArn?: string }, c) => {
+      const ref = await functionRefOf(input.FunctionName, undefined, c);
+      if (input.CodeSigningConfigArn === undefined) throw invalid('CodeSigningConfigArn is required');
+      store.putFunctionCodeSigningConfig(ref, input.CodeSigningConfigArn);
+      return { FunctionName: ref.functionName, CodeSigningConfigArn: input.CodeSigningConfigArn };
+    }),
+  );
+  mock.on(DeleteFunctionCodeSigningConfigCommand).callsFake(
+    handler('DeleteFunctionCodeSigningConfig', async (input: { FunctionName?: string }, c) => {
+      store.deleteFunctionCodeSigningConfig(await functionRefOf(input.FunctionName, undefined, c));
+      return {};
+    }),
+  );
+  mock.on(GetCodeSigningConfigCommand).callsFake(
+    handler('GetCodeSigningConfig', (input: { CodeSigningConfigArn?: string }) => ({ CodeSigningConfig: store.getCodeSigningConfig(input.CodeSigningConfigArn ?? '') })),
+  );
+  mock.on(UpdateCodeSigningConfigCommand).callsFake(
+    handler('UpdateCodeSigningConfig', (input: { CodeSigningConfigArn?: string; CodeSigningPolicies?: { UntrustedArtifactOnDeployment?: string }; AllowedPublishers?: { SigningProfileVersionArns?: string[] }; Description?: string }) => ({
+      CodeSigningConfig: store.updateCodeSigningConfig(input.CodeSigningConfigArn ?? '', {
+        untrustedArtifactOnDeployment: input.CodeSigningPolicies?.UntrustedArtifactOnDeployment,
+        signingProfileVersionArns: input.AllowedPublishers?.SigningProfileVersionArns,
+        description: input.Description,
+      }),
+    })),
+  );
+  mock.on(ListFunctionsByCodeSigningConfigCommand).callsFake(
+    handler('ListFunctionsByCodeSigningConfig', (input: { CodeSigningConfigArn?: string }) => {
+      const arn = input.CodeSigningConfigArn ?? '';
+      store.getCodeSigningConfig(arn);
+      return { FunctionArns: store.functionsWithCodeSigningConfig(arn) };
     }),
   );
   mock.on(TagResourceCommand).callsFake(

@@ -18,6 +18,7 @@ import {
   parseLayerVersion,
   PolicyDocumentSchema,
 } from '../functions/shared/state/resources';
+import { CODE_SIGNING_CONFIG_ARN } from './in-memory-lambda';
 
 const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1');
@@ -63,6 +64,10 @@ export const StateFunctionSchema = z.strictObject({
   UrlConfig: FunctionUrlConfigSchema.nullable().default(null),
   Tags: z.record(z.string(), z.string()).default({}),
   ReservedConcurrentExecutions: z.number().int().nonnegative().optional(),
+  /** `GetFunctionRecursionConfig`'s setting (issue #17); Lambda's default is `Terminate`. */
+  RecursiveLoop: z.enum(['Allow', 'Terminate']).optional(),
+  /** `GetFunctionCodeSigningConfig`'s config ARN (issue #17): one of `codeSigningConfigs`. */
+  CodeSigningConfigArn: z.string().regex(CODE_SIGNING_CONFIG_ARN, 'must be a code-signing config ARN (…:code-signing-config:csc-…)').optional(),
   /** Versions (numbers) and aliases, each with its own policy and URL. */
   Qualifiers: z.record(Qualifier, StateQualifierSchema).optional(),
   // GetFunction output besides Configuration and Tags; GetPolicy's RevisionId.
@@ -87,6 +92,19 @@ export const StateLayerVersionSchema = z.strictObject({
   LicenseInfo: ignored,
   Content: ignored,
   RevisionId: ignored,
+});
+
+/** A code-signing config (issue #17): `GetCodeSigningConfig`'s CodeSigningConfig. */
+export const StateCodeSigningConfigSchema = z.strictObject({
+  Account: AccountId,
+  Region,
+  CodeSigningConfigArn: z.string().regex(CODE_SIGNING_CONFIG_ARN, 'must be a code-signing config ARN (…:code-signing-config:csc-…)'),
+  CodeSigningPolicies: z.strictObject({ UntrustedArtifactOnDeployment: z.enum(['Warn', 'Enforce']) }),
+  AllowedPublishers: z.strictObject({ SigningProfileVersionArns: z.array(z.string()) }).optional(),
+  Description: z.string().optional(),
+  // GetCodeSigningConfig output besides what is needed.
+  CodeSigningConfigId: ignored,
+  LastModified: ignored,
 });
 
 /** A policy document as a JSON object, or as IAM returns it (URL-encoded JSON text); it must be a valid IAM policy. */
@@ -206,6 +224,7 @@ export const StateFileSchema = z
     policies: z.array(StatePolicySchema).default([]),
     trails: z.array(StateTrailSchema).default([]),
     eventRules: z.array(StateEventRuleSchema).default([]),
+    codeSigningConfigs: z.array(StateCodeSigningConfigSchema).default([]),
   })
   .superRefine((state, context) => {
     const seen = new Map<string, number>();
@@ -223,6 +242,16 @@ export const StateFileSchema = z
           context.addIssue({ code: 'custom', path: ['functions', index, 'Configuration', 'FunctionArn'], message: 'must be the unqualified ARN of FunctionName in Account and Region' });
         }
       }
+    });
+    const configs = new Set(state.codeSigningConfigs.map((c) => c.CodeSigningConfigArn));
+    state.functions.forEach((entry, index) => {
+      if (entry.CodeSigningConfigArn !== undefined && !configs.has(entry.CodeSigningConfigArn)) {
+        context.addIssue({ code: 'custom', path: ['functions', index, 'CodeSigningConfigArn'], message: 'must be the ARN of one of codeSigningConfigs' });
+      }
+    });
+    state.codeSigningConfigs.forEach((entry, index) => {
+      const [, , , region, account] = entry.CodeSigningConfigArn.split(':');
+      if (region !== entry.Region || account !== entry.Account) context.addIssue({ code: 'custom', path: ['codeSigningConfigs', index, 'CodeSigningConfigArn'], message: 'must name a config in Account and Region' });
     });
     state.policies.forEach((entry, index) => {
       if (!(entry.DefaultVersionId in entry.Versions)) context.addIssue({ code: 'custom', path: ['policies', index, 'DefaultVersionId'], message: 'must be one of Versions' });
@@ -244,6 +273,7 @@ export type StateRole = z.output<typeof StateRoleSchema>;
 export type StatePolicy = z.output<typeof StatePolicySchema>;
 export type StateTrail = z.output<typeof StateTrailSchema>;
 export type StateEventRule = z.output<typeof StateEventRuleSchema>;
+export type StateCodeSigningConfig = z.output<typeof StateCodeSigningConfigSchema>;
 
 /**
  * Validates a parsed state file.

@@ -54,6 +54,10 @@ export const FAMILIES = {
   'plaintext secret': ['function-env-plaintext-secret', 'function-env-random-value'],
   'layer outside org': ['function-layer-outside-org'],
   'role logging removed': ['execution-role-logging-removed'],
+  'recursion guard off': ['function-recursive-loop-allowed'],
+  'function throttled': ['function-concurrency-zeroed'],
+  'code signing weakened': ['function-code-signing-weakened'],
+  'logs redirected': ['function-log-group-redirected'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Family = keyof typeof FAMILIES;
@@ -92,6 +96,10 @@ const SRC = {
   iamRoleDocs: 'IAM API reference (UpdateAssumeRolePolicy, DeleteRolePolicy, DetachRolePolicy, DeleteRole, TagRole) against the bot’s member roles',
   tamperDocs: 'EventBridge DisableRule/DeleteRule/RemoveTargets API reference, against the bot’s forwarding rule',
   secretsDocs: 'AWS Lambda developer guide, environment variables (CloudTrail redacts them: state file holds them)',
+  recursionDocs: 'AWS Lambda developer guide, recursive loop detection; PutFunctionRecursionConfig API reference',
+  codeSigningDocs: 'AWS Lambda developer guide, code signing (Enforce / Warn); DeleteFunctionCodeSigningConfig and UpdateCodeSigningConfig API reference',
+  loggingDocs: 'AWS Lambda developer guide, sending function logs to a custom log group (LoggingConfig.LogGroup)',
+  concurrencyDocs: 'AWS Lambda developer guide, reserved concurrency (0 throttles every invocation); PutFunctionConcurrency API reference',
 } as const;
 
 const attacker: EventOverrides = { identity: iamUser('svc-build'), sourceIPAddress: '198.51.100.77', userAgent: 'aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64' };
@@ -373,6 +381,53 @@ function everyday(): CorpusEntry[] {
   ];
 }
 
+/** Function settings judged from Lambda state alone (issue #17). */
+function functionSettings(): CorpusEntry[] {
+  const d = (id: string, family: Family, event: CloudTrailEvent, source: string, state?: StateFileInput): CorpusEntry => ({ id, label: 'dangerous', family, source, event, ...(state ? { state } : {}) });
+  const b = (id: string, family: Family, event: CloudTrailEvent, source: string, state?: StateFileInput): CorpusEntry => ({ id, label: 'benign', family, source, event, ...(state ? { state } : {}) });
+  const recursion = (recursiveLoop: string, overrides: EventOverrides, functionName: string = FUNCTION_ARN): CloudTrailEvent =>
+    lambdaEvent('PutFunctionRecursionConfig', { functionName, recursiveLoop }, { responseElements: { recursiveLoop }, ...overrides });
+  const concurrency = (reserved: number, overrides: EventOverrides, functionName = 'orders-api'): CloudTrailEvent =>
+    lambdaEvent('PutFunctionConcurrency', { functionName, reservedConcurrentExecutions: reserved }, { responseElements: { reservedConcurrentExecutions: reserved }, ...overrides });
+  const CSC = `arn:aws:lambda:${REGION}:${ACCOUNT}:code-signing-config:csc-0a1b2c3d4e5f67890`;
+  const WARN_CSC = `arn:aws:lambda:${REGION}:${ACCOUNT}:code-signing-config:csc-0f9e8d7c6b5a43210`;
+  const signed: StateFileInput = {
+    codeSigningConfigs: [
+      { Account: ACCOUNT, Region: REGION, CodeSigningConfigArn: CSC, CodeSigningPolicies: { UntrustedArtifactOnDeployment: 'Enforce' } },
+      { Account: ACCOUNT, Region: REGION, CodeSigningConfigArn: WARN_CSC, CodeSigningPolicies: { UntrustedArtifactOnDeployment: 'Warn' } },
+    ],
+    functions: [{ Account: ACCOUNT, Region: REGION, Configuration: { FunctionName: 'orders-api' }, CodeSigningConfigArn: CSC }],
+  };
+  const updateConfig = (request: Record<string, unknown>, overrides: EventOverrides): CloudTrailEvent => lambdaEvent('UpdateCodeSigningConfig', { codeSigningConfigArn: CSC, ...request }, overrides);
+  const putConfig = (arn: string, overrides: EventOverrides): CloudTrailEvent => lambdaEvent('PutFunctionCodeSigningConfig', { functionName: 'orders-api', codeSigningConfigArn: arn }, overrides);
+  const logging = (loggingConfig: Record<string, unknown>, overrides: EventOverrides): CloudTrailEvent =>
+    lambdaEvent('UpdateFunctionConfiguration', { functionName: FUNCTION_ARN, loggingConfig }, { responseElements: { functionName: 'orders-api', functionArn: FUNCTION_ARN, loggingConfig: { logFormat: 'Text', logGroup: '/aws/lambda/orders-api', ...loggingConfig } }, ...overrides });
+  return [
+    d('logs-to-foreign-group', 'logs redirected', logging({ logGroup: '/tmp/collector' }, attacker), SRC.loggingDocs),
+    d('logs-to-other-function-group', 'logs redirected', logging({ logGroup: '/aws/lambda/orders-worker', logFormat: 'JSON' }, stratus), SRC.loggingDocs),
+    b('logs-json-format', 'logs redirected', logging({ logFormat: 'JSON', applicationLogLevel: 'INFO' }, deployer), SRC.loggingDocs),
+    b('logs-back-to-own-group', 'logs redirected', logging({ logGroup: '/aws/lambda/orders-api' }, deployer), SRC.loggingDocs),
+    d('csc-delete-from-function', 'code signing weakened', lambdaEvent('DeleteFunctionCodeSigningConfig', { functionName: FUNCTION_ARN }, attacker), SRC.codeSigningDocs, signed),
+    d('csc-switched-to-warn', 'code signing weakened', updateConfig({ codeSigningPolicies: { untrustedArtifactOnDeployment: 'Warn' } }, stratus), SRC.codeSigningDocs, signed),
+    d('csc-function-to-warn-config', 'code signing weakened', putConfig(WARN_CSC, attacker), SRC.codeSigningDocs, signed),
+    b('csc-switched-to-enforce', 'code signing weakened', updateConfig({ codeSigningPolicies: { untrustedArtifactOnDeployment: 'Enforce' } }, deployer), SRC.codeSigningDocs, signed),
+    b('csc-description-only', 'code signing weakened', updateConfig({ description: 'orders signing profile' }, deployer), SRC.codeSigningDocs, signed),
+    b('csc-attach-enforcing', 'code signing weakened', putConfig(CSC, deployer), SRC.codeSigningDocs, signed),
+    d('concurrency-zero-user', 'function throttled', concurrency(0, attacker), SRC.concurrencyDocs),
+    d('concurrency-zero-role-arn', 'function throttled', concurrency(0, stratus, FUNCTION_ARN), SRC.concurrencyDocs),
+    d('concurrency-zero-bot-lookalike', 'function throttled', concurrency(0, { identity: assumedRole('WardenRemediator', 'warden-wf-0123456789abcdef0123') }), SRC.concurrencyDocs),
+    b('concurrency-one', 'function throttled', concurrency(1, deployer), SRC.concurrencyDocs),
+    b('concurrency-hundred-arn', 'function throttled', concurrency(100, deployer, FUNCTION_ARN), SRC.concurrencyDocs),
+    d('recursion-allow-arn', 'recursion guard off', recursion('Allow', attacker), SRC.recursionDocs),
+    d('recursion-allow-name', 'recursion guard off', recursion('Allow', stratus, 'orders-api'), SRC.recursionDocs),
+    d('recursion-allow-versioned-name', 'recursion guard off', withName(recursion('Allow', attacker), 'PutFunctionRecursionConfig20240831'), SRC.recursionDocs),
+    b('recursion-terminate', 'recursion guard off', recursion('Terminate', deployer), SRC.recursionDocs),
+    b('recursion-terminate-over-allow', 'recursion guard off', recursion('Terminate', attacker), SRC.recursionDocs, {
+      functions: [{ Account: ACCOUNT, Region: REGION, Configuration: { FunctionName: 'orders-api' }, RecursiveLoop: 'Allow' }],
+    }),
+  ];
+}
+
 function ignored(): CorpusEntry[] {
   const i = (id: string, event: CloudTrailEvent, source: string): CorpusEntry => ({ id, label: 'ignore', family: null, source, event });
   const denied = { ...attacker, errorCode: 'AccessDenied', errorMessage: 'User is not authorized to perform: lambda:AddPermission' };
@@ -388,6 +443,11 @@ function ignored(): CorpusEntry[] {
     i('ign-get-function', lambdaEvent('GetFunction', { functionName: 'orders-api' }, attacker), 'Read-only call (CloudTrail management read event)'),
     i('ign-get-policy', lambdaEvent('GetPolicy', { functionName: 'orders-api' }, attacker), 'Read-only call (CloudTrail management read event)'),
     i('ign-list-functions', lambdaEvent('ListFunctions', null, stratus), 'Stratus Red Team discovery (ListFunctions20150331)'),
+    i('ign-denied-recursion-allow', lambdaEvent('PutFunctionRecursionConfig', { functionName: 'orders-api', recursiveLoop: 'Allow' }, { ...attacker, errorCode: 'AccessDeniedException' }), SRC.recursionDocs),
+    i('ign-remediator-recursion', lambdaEvent('PutFunctionRecursionConfig', { functionName: FUNCTION_ARN, recursiveLoop: 'Terminate' }, { identity: identities.remediator() }), 'The bot’s own revert'),
+    i('ign-remediator-quarantine', lambdaEvent('PutFunctionConcurrency', { functionName: FUNCTION_ARN, reservedConcurrentExecutions: 0 }, { identity: identities.remediator() }), 'The bot’s own quarantine'),
+    i('ign-denied-concurrency-zero', lambdaEvent('PutFunctionConcurrency', { functionName: 'orders-api', reservedConcurrentExecutions: 0 }, { ...attacker, errorCode: 'AccessDeniedException' }), SRC.concurrencyDocs),
+    i('ign-denied-csc-delete', lambdaEvent('DeleteFunctionCodeSigningConfig', { functionName: 'orders-api' }, { ...attacker, errorCode: 'AccessDeniedException' }), SRC.codeSigningDocs),
     i('ign-s3-bucket-policy', cloudTrailEvent('s3.amazonaws.com', 'PutBucketPolicy', { bucketName: 'orders-uploads', policy: '{}' }, attacker), 'Another service: no rule watches it'),
   ];
 }
@@ -404,5 +464,6 @@ export const CORPUS: readonly CorpusEntry[] = [
   ...secrets(),
   ...layersOutsideOrg(),
   ...everyday(),
+  ...functionSettings(),
   ...ignored(),
 ];

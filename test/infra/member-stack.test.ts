@@ -90,6 +90,12 @@ describe('member template', () => {
     const statements = role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
     const granted = statements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf).sort();
     expect(granted).toEqual(remediatorActions());
+    // Code-signing configs (issue #17) are their own resource: the Lambda statement names them beside functions and layers.
+    expect((statements.find((s) => (s as { Sid?: string }).Sid === 'Wardenlambda'))?.Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:*' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:layer:*' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:code-signing-config:*' },
+    ]);
     // The Denies (IAM-evaluated): IAM writes on the bot's own roles and policies and on the administrative roles,
     // Lambda writes on the bot's functions, rule writes on the forwarding rules and the Warden bus's rules.
     const denied = statements.filter((s) => s.Effect !== 'Allow');
@@ -124,7 +130,7 @@ describe('member template', () => {
       {
         Sid: 'NeverChangeWardenFunctions',
         Effect: 'Deny',
-        Action: ['lambda:AddLayerVersionPermission', 'lambda:AddPermission', 'lambda:PutFunctionConcurrency', 'lambda:RemoveLayerVersionPermission', 'lambda:RemovePermission', 'lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionUrlConfig'],
+        Action: ['lambda:AddLayerVersionPermission', 'lambda:AddPermission', 'lambda:PutFunctionConcurrency', 'lambda:PutFunctionRecursionConfig', 'lambda:RemoveLayerVersionPermission', 'lambda:RemovePermission', 'lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionUrlConfig'],
         Resource: {
           'Fn::Split': [',', { 'Fn::Join': ['', [{ 'Fn::Join': [',', { Ref: 'WardenFunctionArns' }] }, ',', { 'Fn::Join': [':*,', { Ref: 'WardenFunctionArns' }] }, ':*']] }],
         },

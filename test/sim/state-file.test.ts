@@ -68,7 +68,8 @@ describe('state file', () => {
     });
 
     it('accepts an empty file', () => {
-      expect(InMemoryAccount.fromStateFile({}).toStateFile()).toEqual({ functions: [], layers: [], roles: [], policies: [], trails: [], eventRules: [] });
+      // codeSigningConfigs (issue #17) is a new section: an empty file exports it empty too.
+      expect(InMemoryAccount.fromStateFile({}).toStateFile()).toEqual({ functions: [], layers: [], roles: [], policies: [], trails: [], eventRules: [], codeSigningConfigs: [] });
     });
   });
 
@@ -80,6 +81,32 @@ describe('state file', () => {
       expect(first.functions[0]).toMatchObject({ Policy: { Statement: [publicStatement] }, Tags: { team: 'orders' }, ReservedConcurrentExecutions: 10 });
       expect(first.functions[0]?.Qualifiers?.live).toMatchObject({ FunctionVersion: '2', UrlConfig: { AuthType: 'AWS_IAM' } });
       expect(first.layers[0]?.Policy?.Statement).toEqual(parseStateFile(STATE).layers[0]?.Policy?.Statement);
+    });
+
+    it('keeps recursion, code signing and code-signing configs (issue #17), and replays their events', () => {
+      const csc = `arn:aws:lambda:${REGION}:${ACCOUNT}:code-signing-config:csc-0a1b2c3d4e5f67890`;
+      const state: StateFileInput = {
+        codeSigningConfigs: [{ Account: ACCOUNT, Region: REGION, CodeSigningConfigArn: csc, CodeSigningPolicies: { UntrustedArtifactOnDeployment: 'Enforce' }, AllowedPublishers: { SigningProfileVersionArns: [] } }],
+        functions: [{ Account: ACCOUNT, Region: REGION, Configuration: { FunctionName: FUNCTION_NAME }, RecursiveLoop: 'Allow', CodeSigningConfigArn: csc }],
+      };
+      const first = InMemoryAccount.fromStateFile(state).toStateFile();
+      expect(InMemoryAccount.fromStateFile(first).toStateFile()).toEqual(first);
+      expect(first.functions[0]).toMatchObject({ RecursiveLoop: 'Allow', CodeSigningConfigArn: csc });
+      expect(first.codeSigningConfigs).toEqual(parseStateFile(state).codeSigningConfigs);
+      const account = InMemoryAccount.fromStateFile(state);
+      account.replay(lambdaEvent('UpdateCodeSigningConfig', { codeSigningConfigArn: csc, codeSigningPolicies: { untrustedArtifactOnDeployment: 'Warn' } }));
+      account.replay(lambdaEvent('PutFunctionRecursionConfig', { functionName: FUNCTION_NAME, recursiveLoop: 'Terminate' }));
+      expect(account.lambda.getCodeSigningConfig(csc).CodeSigningPolicies.UntrustedArtifactOnDeployment).toBe('Warn');
+      expect(account.lambda.functionsWithCodeSigningConfig(csc)).toEqual([FUNCTION_ARN]);
+      account.replay(lambdaEvent('DeleteFunctionCodeSigningConfig', { functionName: FUNCTION_ARN }));
+      expect(account.toStateFile().functions[0]).not.toHaveProperty('CodeSigningConfigArn');
+      expect(account.toStateFile().functions[0]).not.toHaveProperty('RecursiveLoop');
+    });
+
+    it('rejects a function naming a code-signing config the file does not hold, naming the field', () => {
+      const csc = `arn:aws:lambda:${REGION}:${ACCOUNT}:code-signing-config:csc-0a1b2c3d4e5f67890`;
+      expect(() => parseStateFile({ functions: [{ Account: ACCOUNT, Region: REGION, Configuration: { FunctionName: FUNCTION_NAME }, CodeSigningConfigArn: csc }] })).toThrow(/functions\.0\.CodeSigningConfigArn/);
+      expect(() => parseStateFile({ functions: [{ Account: ACCOUNT, Region: REGION, Configuration: { FunctionName: FUNCTION_NAME }, RecursiveLoop: 'Sometimes' }] })).toThrow(/functions\.0\.RecursiveLoop/);
     });
 
     it('exports the changes replayed events made', () => {

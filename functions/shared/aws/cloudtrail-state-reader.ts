@@ -69,5 +69,6 @@ export function withTrailReader(base: StateReader, trails: CloudTrailStateReader
     readTrail: (ref) => trails.readTrail(ref),
     ...(base.readRole === undefined ? {} : { readRole: base.readRole.bind(base) }),
     ...(base.rolesWithPolicy === undefined ? {} : { rolesWithPolicy: base.rolesWithPolicy.bind(base) }),
+    ...(base.functionsWithCodeSigningConfig === undefined ? {} : { functionsWithCodeSigningConfig: base.functionsWithCodeSigningConfig.bind(base) }),
   };
 }

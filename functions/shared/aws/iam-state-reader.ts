@@ -192,5 +192,6 @@ export function withRoleReader(base: StateReader, roles: IamStateReader): StateR
     ...(base.readTrail === undefined ? {} : { readTrail: base.readTrail.bind(base) }),
     readRole: (ref) => roles.readRole(ref),
     rolesWithPolicy: (account, region, policyArn) => roles.rolesWithPolicy(account, region, policyArn),
+    ...(base.functionsWithCodeSigningConfig === undefined ? {} : { functionsWithCodeSigningConfig: base.functionsWithCodeSigningConfig.bind(base) }),
   };
 }

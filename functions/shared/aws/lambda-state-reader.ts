@@ -3,7 +3,12 @@
  * one call per part asked for, full ARNs always, "not found" mapped to `null`.
  */
 import {
+  GetCodeSigningConfigCommand,
+  GetFunctionCodeSigningConfigCommand,
+  GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
+  GetFunctionRecursionConfigCommand,
+  ListFunctionsByCodeSigningConfigCommand,
   GetFunctionUrlConfigCommand,
   GetLayerVersionPolicyCommand,
   GetPolicyCommand,
@@ -15,10 +20,12 @@ import { StateReadError } from '../errors';
 import {
   functionArn,
   layerArn,
+  parseFunctionName,
   layerVersionArn,
   parsePolicyText,
   FunctionConfigurationSchema,
   FunctionUrlConfigSchema,
+  type FunctionCodeSigning,
   type FunctionRef,
   type FunctionSnapshot,
   type FunctionStatePart,
@@ -35,6 +42,18 @@ export const LAMBDA_READ_PERMISSIONS = [
   'lambda:GetFunctionUrlConfig',
   'lambda:ListTags',
   'lambda:GetLayerVersionPolicy',
+] as const;
+
+/**
+ * The function settings some rules read besides (issue #17): recursion, reserved concurrency and code
+ * signing. Part of the remediator role; a scan does not read them (each would cost a call per function).
+ */
+export const LAMBDA_SETTINGS_READ_PERMISSIONS = [
+  'lambda:GetFunctionRecursionConfig',
+  'lambda:GetFunctionConcurrency',
+  'lambda:GetFunctionCodeSigningConfig',
+  'lambda:GetCodeSigningConfig',
+  'lambda:ListFunctionsByCodeSigningConfig',
 ] as const;
 
 /** Gives the Lambda client to use for an account and region (credentials for that account). */
@@ -95,7 +114,53 @@ export class LambdaStateReader implements StateReader {
         ? orNullIfMissing(`the tags of ${arn}`, async () => (await client.send(new ListTagsCommand({ Resource: unqualified }))).Tags ?? {})
         : undefined,
     ]);
-    return { kind: 'lambda-function', ref, arn, configuration, policy, urlConfig, tags, ...(policyRevisionId === undefined ? {} : { policyRevisionId }) };
+    const settings = await this.readSettings(client, unqualified, wanted);
+    return { kind: 'lambda-function', ref, arn, configuration, policy, urlConfig, tags, ...settings, ...(policyRevisionId === undefined ? {} : { policyRevisionId }) };
+  }
+
+  /** Recursion, reserved concurrency and code signing: settings of the unqualified function, read only when asked for. */
+  private async readSettings(
+    client: LambdaClient,
+    unqualified: string,
+    wanted: ReadonlySet<FunctionStatePart>,
+  ): Promise<Pick<FunctionSnapshot, 'recursiveLoop' | 'reservedConcurrency' | 'codeSigning'>> {
+    const [recursiveLoop, reservedConcurrency, codeSigning] = await Promise.all([
+      wanted.has('recursion')
+        ? orNullIfMissing(`the recursion config of ${unqualified}`, async () => (await client.send(new GetFunctionRecursionConfigCommand({ FunctionName: unqualified }))).RecursiveLoop ?? 'Terminate')
+        : undefined,
+      wanted.has('concurrency')
+        ? orNullIfMissing(`the concurrency of ${unqualified}`, async () => (await client.send(new GetFunctionConcurrencyCommand({ FunctionName: unqualified }))).ReservedConcurrentExecutions ?? null)
+        : undefined,
+      wanted.has('codeSigning') ? orNullIfMissing(`the code-signing config of ${unqualified}`, () => this.readCodeSigning(client, unqualified)) : undefined,
+    ]);
+    return {
+      ...(recursiveLoop === undefined ? {} : { recursiveLoop }),
+      ...(reservedConcurrency === undefined ? {} : { reservedConcurrency }),
+      ...(codeSigning === undefined ? {} : { codeSigning }),
+    };
+  }
+
+  private async readCodeSigning(client: LambdaClient, unqualified: string): Promise<FunctionCodeSigning | null> {
+    const attached = await client.send(new GetFunctionCodeSigningConfigCommand({ FunctionName: unqualified }));
+    const configArn = attached.CodeSigningConfigArn;
+    if (configArn === undefined || configArn === '') return null;
+    const config = await orNullIfMissing(`the code-signing config ${configArn}`, () => client.send(new GetCodeSigningConfigCommand({ CodeSigningConfigArn: configArn })));
+    return { codeSigningConfigArn: configArn, untrustedArtifactOnDeployment: config?.CodeSigningConfig?.CodeSigningPolicies?.UntrustedArtifactOnDeployment ?? null };
+  }
+
+  async functionsWithCodeSigningConfig(account: string, region: string, codeSigningConfigArn: string): Promise<readonly FunctionRef[]> {
+    const client = await this.clientFor(account, region);
+    const refs: FunctionRef[] = [];
+    let marker: string | undefined;
+    do {
+      const out = await orNullIfMissing(`the functions of ${codeSigningConfigArn}`, () => client.send(new ListFunctionsByCodeSigningConfigCommand({ CodeSigningConfigArn: codeSigningConfigArn, Marker: marker })));
+      for (const arn of out?.FunctionArns ?? []) {
+        const ref = parseFunctionName(arn, account, region);
+        if (ref?.account === account && ref.region === region) refs.push({ ...ref, qualifier: undefined });
+      }
+      marker = out?.NextMarker;
+    } while (marker !== undefined && marker !== '');
+    return refs;
   }
 
   async readLayerVersion(ref: LayerVersionRef): Promise<LayerVersionSnapshot> {

@@ -69,17 +69,31 @@ export function resourcesOf(event: CloudTrailEvent): ResourceRef[] {
   return [UNQUALIFIED_EVENTS.has(name) ? { ...ref, qualifier: undefined } : ref];
 }
 
+const CODE_SIGNING_CONFIG_ARN = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):code-signing-config:csc-[a-z0-9]{17}$/;
+
+/** The functions using the code-signing config an `UpdateCodeSigningConfig` names: only a config of the recording account and region. */
+async function functionsOfCodeSigningConfig(event: CloudTrailEvent, reader: StateReader): Promise<readonly ResourceRef[]> {
+  const { detail } = event;
+  const arn = stringParam(detail.requestParameters, 'codeSigningConfigArn');
+  const match = arn === undefined ? null : CODE_SIGNING_CONFIG_ARN.exec(arn);
+  const account = detail.recipientAccountId ?? event.account;
+  if (arn === undefined || match?.[1] !== detail.awsRegion || match[2] !== account || reader.functionsWithCodeSigningConfig === undefined) return [];
+  return reader.functionsWithCodeSigningConfig(account, detail.awsRegion, arn);
+}
+
 /**
  * `resourcesOf`, plus the execution roles an event reaches without naming them — only when one of
  * the triggered `rules` judges roles: the roles a managed policy is attached to for
  * `CreatePolicyVersion` (with `setAsDefault`) and `SetDefaultPolicyVersion` (through
- * `reader.rolesWithPolicy`), and the role in a Lambda `CreateFunction` / `UpdateFunctionConfiguration`.
+ * `reader.rolesWithPolicy`), and the role in a Lambda `CreateFunction` / `UpdateFunctionConfiguration`;
+ * and the functions using the code-signing config an `UpdateCodeSigningConfig` changes (issue #17).
  * Role references carry no path, as in every other event, so finding ids do not depend on the event.
  * `named` is `resourcesOf(event)` when the caller already has it.
  */
 export async function resourcesWithRoles(event: CloudTrailEvent, reader: StateReader, rules: readonly AnyRule[], named: readonly ResourceRef[] = resourcesOf(event)): Promise<ResourceRef[]> {
   const refs = [...named];
   const { detail } = event;
+  if (detail.eventSource === 'lambda.amazonaws.com' && normalizeEventName(detail.eventName) === 'UpdateCodeSigningConfig') return [...refs, ...(await functionsOfCodeSigningConfig(event, reader))];
   if (detail.eventSource !== IAM_SOURCE && !ROLE_SETTING_EVENTS.has(normalizeEventName(detail.eventName))) return refs;
   if (!rules.some((rule) => rule.resourceType === 'iam-role')) return refs.filter((ref) => ref.kind !== 'iam-role');
   const account = detail.recipientAccountId ?? event.account;

@@ -35,6 +35,11 @@ export const LAMBDA_EVENT_NAME_SPELLINGS: Readonly<Record<string, readonly strin
   UntagResource: ['UntagResource20170331', 'UntagResource20170331v2'],
   PutFunctionConcurrency: ['PutFunctionConcurrency20171031'],
   DeleteFunctionConcurrency: ['DeleteFunctionConcurrency20171031'],
+  // Newer APIs (issue #17): the bare name, and the API-version spelling of their REST path in case it is logged.
+  PutFunctionRecursionConfig: ['PutFunctionRecursionConfig', 'PutFunctionRecursionConfig20240831'],
+  PutFunctionCodeSigningConfig: ['PutFunctionCodeSigningConfig', 'PutFunctionCodeSigningConfig20200630'],
+  DeleteFunctionCodeSigningConfig: ['DeleteFunctionCodeSigningConfig', 'DeleteFunctionCodeSigningConfig20200630'],
+  UpdateCodeSigningConfig: ['UpdateCodeSigningConfig', 'UpdateCodeSigningConfig20200422'],
 };
 
 /** All spellings of a bare event name for an event source (the bare name itself for other services). */

@@ -155,6 +155,8 @@ export function inversePlan(plan: RemediationPlan, finding: Finding): InversePla
           description: `lambda:UpdateFunctionUrlConfig sets AuthType back to NONE, and the function is exempt from ${finding.ruleId} for 30 days.`,
         },
       };
+    case 'set-function-recursion-terminate':
+      return none('switching recursive loop detection off again is a deliberate change: run PutFunctionRecursionConfig RecursiveLoop=Allow and exempt the function');
     case 'start-trail-logging':
       return none('a tamper fix is never undone from Slack: stop the trail again on purpose if that is really wanted');
     case 'restore-trust-policy':

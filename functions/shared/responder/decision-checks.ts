@@ -91,6 +91,7 @@ export function targetsFindingResource(plan: RemediationPlan, finding: Finding):
     case 'remove-function-env-variables':
     case 'restore-function-layers':
     case 'quarantine-function':
+    case 'set-function-recursion-terminate':
       return sameFunction(plan, finding);
     case 'remove-layer-version-permission':
     case 'add-layer-version-permission':

@@ -274,7 +274,14 @@ export type FunctionUrlConfig = z.infer<typeof FunctionUrlConfigSchema>;
  * `executionRole` is read by the engine (through `StateReader.readRole`), and only when the
  * configured role differs from the last-known-good one: the rules asking for it judge a swap.
  */
-export type FunctionStatePart = 'configuration' | 'policy' | 'urlConfig' | 'tags' | 'executionRole';
+export type FunctionStatePart = 'configuration' | 'policy' | 'urlConfig' | 'tags' | 'executionRole' | 'recursion' | 'concurrency' | 'codeSigning';
+
+/** A function's code-signing config as `GetFunctionCodeSigningConfig` and `GetCodeSigningConfig` return it (issue #17). */
+export interface FunctionCodeSigning {
+  readonly codeSigningConfigArn: string;
+  /** `CodeSigningPolicies.UntrustedArtifactOnDeployment`: `Enforce` blocks unsigned code, `Warn` only logs it; null when the config is gone. */
+  readonly untrustedArtifactOnDeployment: string | null;
+}
 
 /**
  * The current state of a function. A part is `undefined` when it was not read, `null` when AWS
@@ -288,6 +295,12 @@ export interface FunctionSnapshot {
   readonly policy?: PolicyDocument | null;
   readonly urlConfig?: FunctionUrlConfig | null;
   readonly tags?: Readonly<Record<string, string>> | null;
+  /** `GetFunctionRecursionConfig`'s `RecursiveLoop` (`Terminate`, `Allow`); null when the function is gone. */
+  readonly recursiveLoop?: string | null;
+  /** `GetFunctionConcurrency`'s `ReservedConcurrentExecutions`; null when none is reserved (or the function is gone). */
+  readonly reservedConcurrency?: number | null;
+  /** The function's code-signing config; null when it has none (or the function is gone). */
+  readonly codeSigning?: FunctionCodeSigning | null;
   /** The `RevisionId` GetPolicy returned with `policy`: a plan guarded by it acts only on the state that was judged. */
   readonly policyRevisionId?: string;
   /** The last-known-good baseline a keeper attached (null: none saved yet; absent: no keeper). */

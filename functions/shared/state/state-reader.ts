@@ -14,4 +14,9 @@ export interface StateReader {
    * `CreatePolicyVersion` / `SetDefaultPolicyVersion`); readers without IAM access return none.
    */
   rolesWithPolicy?(account: string, region: string, policyArn: string): Promise<readonly RoleRef[]>;
+  /**
+   * The functions of an account and region that use a code-signing config (for `UpdateCodeSigningConfig`,
+   * issue #17); readers without it judge no function for such an event.
+   */
+  functionsWithCodeSigningConfig?(account: string, region: string, codeSigningConfigArn: string): Promise<readonly FunctionRef[]>;
 }

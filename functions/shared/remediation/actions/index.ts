@@ -16,6 +16,7 @@ import { quarantineFunction } from './quarantine-function';
 import { addFunctionPermission } from './add-function-permission';
 import { setFunctionUrlAuthNone } from './set-function-url-auth-none';
 import { addLayerVersionPermission } from './add-layer-version-permission';
+import { setFunctionRecursionTerminate } from './set-function-recursion-terminate';
 
 type AnyAction = RemediationAction<never> & { describe(params: never): string };
 
@@ -35,6 +36,7 @@ export const ACTIONS: { readonly [N in ActionName]: RemediationAction<never> } =
   'add-function-permission': addFunctionPermission as AnyAction,
   'set-function-url-auth-none': setFunctionUrlAuthNone as AnyAction,
   'add-layer-version-permission': addLayerVersionPermission as AnyAction,
+  'set-function-recursion-terminate': setFunctionRecursionTerminate as AnyAction,
 };
 
 /** The IAM permissions of one action. */

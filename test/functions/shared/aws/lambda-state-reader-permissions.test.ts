@@ -1,7 +1,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LAMBDA_READ_PERMISSIONS, LambdaStateReader } from '../../../../functions/shared/aws/lambda-state-reader';
+import { LAMBDA_READ_PERMISSIONS, LAMBDA_SETTINGS_READ_PERMISSIONS, LambdaStateReader } from '../../../../functions/shared/aws/lambda-state-reader';
 import { InMemoryAccount } from '../../../../sim/in-memory-account';
 import { installLambdaMock, type LambdaMockHandle } from '../../../../sim/lambda-mock';
 import { ACCOUNT } from '../../../fixtures/accounts';
@@ -22,5 +22,35 @@ describe('LambdaStateReader permissions', () => {
     await reader.readLayerVersion({ kind: 'lambda-layer-version', account: ACCOUNT, region: 'us-east-1', layerName: 'orders-common', version: 3 });
     const sent = [...new Set(handle.calls.map((c) => `lambda:${c.command}`))].sort();
     expect(sent).toEqual([...LAMBDA_READ_PERMISSIONS].sort());
+  });
+
+  it('reads recursion, reserved concurrency and code signing with LAMBDA_SETTINGS_READ_PERMISSIONS only, as the in-memory reader sees them', async () => {
+    const csc = `arn:aws:lambda:us-east-1:${ACCOUNT}:code-signing-config:csc-0a1b2c3d4e5f67890`;
+    const account = InMemoryAccount.fromStateFile(
+      {
+        codeSigningConfigs: [{ Account: ACCOUNT, Region: 'us-east-1', CodeSigningConfigArn: csc, CodeSigningPolicies: { UntrustedArtifactOnDeployment: 'Warn' } }],
+        functions: [{ Account: ACCOUNT, Region: 'us-east-1', Configuration: { FunctionName: 'orders-api' }, RecursiveLoop: 'Allow', ReservedConcurrentExecutions: 0, CodeSigningConfigArn: csc }],
+      },
+      { defaultAccount: ACCOUNT },
+    );
+    handle = installLambdaMock(account, mockClient(LambdaClient));
+    const reader = new LambdaStateReader(() => new LambdaClient({ region: 'us-east-1' }));
+    const ref = { kind: 'lambda-function', account: ACCOUNT, region: 'us-east-1', functionName: 'orders-api' } as const;
+    const parts = ['recursion', 'concurrency', 'codeSigning'] as const;
+    const snapshot = await reader.readFunction(ref, parts);
+    expect(snapshot).toMatchObject({ recursiveLoop: 'Allow', reservedConcurrency: 0, codeSigning: { codeSigningConfigArn: csc, untrustedArtifactOnDeployment: 'Warn' } });
+    const inMemory = await account.reader().readFunction(ref, parts);
+    expect({ recursiveLoop: inMemory.recursiveLoop, reservedConcurrency: inMemory.reservedConcurrency, codeSigning: inMemory.codeSigning }).toEqual({
+      recursiveLoop: snapshot.recursiveLoop,
+      reservedConcurrency: snapshot.reservedConcurrency,
+      codeSigning: snapshot.codeSigning,
+    });
+    expect(await reader.functionsWithCodeSigningConfig(ACCOUNT, 'us-east-1', csc)).toEqual([ref]);
+    expect(await account.reader().functionsWithCodeSigningConfig?.(ACCOUNT, 'us-east-1', csc)).toEqual([ref]);
+    expect([...new Set(handle.calls.map((c) => `lambda:${c.command}`))].sort()).toEqual([...LAMBDA_SETTINGS_READ_PERMISSIONS].sort());
+    account.lambda.deleteFunctionCodeSigningConfig(ref);
+    account.lambda.deleteFunctionConcurrency(ref);
+    expect(await reader.readFunction(ref, parts)).toMatchObject({ recursiveLoop: 'Allow', reservedConcurrency: null, codeSigning: null });
+    expect(await reader.readFunction({ ...ref, functionName: 'gone' }, parts)).toMatchObject({ recursiveLoop: null, reservedConcurrency: null, codeSigning: null });
   });
 });
