@@ -112,6 +112,7 @@ export class InMemoryAccount {
     this.lambda.createFunction(key, entry.Configuration, entry.Tags, { withDefaults: false });
     this.lambda.setPolicy(ref, entry.Policy);
     this.lambda.setUrlConfig(ref, entry.UrlConfig);
+    this.lambda.setEventInvokeConfig(ref, entry.EventInvokeConfig);
     if (entry.ReservedConcurrentExecutions !== undefined) this.lambda.putFunctionConcurrency(key, entry.ReservedConcurrentExecutions);
     for (const [qualifier, state] of Object.entries(entry.Qualifiers ?? {})) {
       if (/^\d+$/.test(qualifier)) this.lambda.publishVersion(key, qualifier);
@@ -119,6 +120,7 @@ export class InMemoryAccount {
       const qualified = { ...ref, qualifier };
       this.lambda.setPolicy(qualified, state.Policy);
       this.lambda.setUrlConfig(qualified, state.UrlConfig);
+      this.lambda.setEventInvokeConfig(qualified, state.EventInvokeConfig);
     }
   }
 
@@ -143,6 +145,7 @@ export class InMemoryAccount {
         Policy: this.lambda.policyDocument(ref),
         UrlConfig: this.lambda.urlConfig(ref),
         Tags: this.lambda.listTags(key),
+        EventInvokeConfig: this.lambda.eventInvokeConfig(ref),
         ...(reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved }),
         ...(qualifiers.length === 0
           ? {}
@@ -157,6 +160,7 @@ export class InMemoryAccount {
                       ...(/^\d+$/.test(qualifier) || version === undefined ? {} : { FunctionVersion: version }),
                       Policy: this.lambda.policyDocument(qualified),
                       UrlConfig: this.lambda.urlConfig(qualified),
+                      EventInvokeConfig: this.lambda.eventInvokeConfig(qualified),
                     },
                   ];
                 }),

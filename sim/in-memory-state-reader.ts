@@ -86,6 +86,7 @@ export class InMemoryStateReader implements StateReader {
         return config === null ? null : FunctionUrlConfigSchema.parse(config);
       }),
       tags: part('tags', this.lambda.hasFunction(unqualified), () => this.lambda.listTags(unqualified)),
+      ...(wanted.has('eventInvokeConfig') ? { eventInvokeConfig: exists ? this.lambda.eventInvokeConfig(ref) : null } : {}),
       ...(wanted.has('policy') ? revision(this.lambda.policyRevisionId(ref)) : {}),
     });
   }

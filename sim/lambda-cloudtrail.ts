@@ -13,7 +13,7 @@ import {
   type LayerVersionRef,
   type ResourceRef,
 } from '../functions/shared/state/resources';
-import { configurationPatchFromInput, type InMemoryLambda } from './in-memory-lambda';
+import { configurationPatchFromInput, type EventInvokeConfigInput, type InMemoryLambda } from './in-memory-lambda';
 import { statementFromResponse } from './lambda-permission-statement';
 
 /** What replaying one event did. */
@@ -365,6 +365,19 @@ function applyToFunction(lambda: InMemoryLambda, event: CloudTrailEvent, name: s
     case 'DeleteFunctionConcurrency':
       lambda.deleteFunctionConcurrency(ref);
       return done(name, `removed the reserved concurrency of ${what}`);
+    case 'PutFunctionEventInvokeConfig':
+    case 'UpdateFunctionEventInvokeConfig': {
+      const input = omit(pascalize(request ?? {}) as Record<string, unknown>, ['FunctionName', 'Qualifier']) as EventInvokeConfigInput;
+      const config =
+        name === 'UpdateFunctionEventInvokeConfig' && lambda.eventInvokeConfig(ref) !== null
+          ? lambda.updateFunctionEventInvokeConfig(ref, input)
+          : lambda.putFunctionEventInvokeConfig(ref, input);
+      const destinations = [config.DestinationConfig?.OnSuccess?.Destination, config.DestinationConfig?.OnFailure?.Destination].filter((d) => d !== undefined);
+      return done(name, `asynchronous invocation of ${what} sends to ${destinations.length === 0 ? 'no destination' : destinations.join(', ')}`);
+    }
+    case 'DeleteFunctionEventInvokeConfig':
+      lambda.deleteFunctionEventInvokeConfig(ref);
+      return done(name, `deleted the asynchronous invocation config of ${what}`);
     default:
       return skipped(name, 'not a change the simulator models');
   }

@@ -6,10 +6,12 @@ import {
   AddLayerVersionPermissionCommand,
   AddPermissionCommand,
   DeleteFunctionConcurrencyCommand,
+  DeleteFunctionEventInvokeConfigCommand,
   DeleteFunctionUrlConfigCommand,
   GetFunctionCommand,
   GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
+  GetFunctionEventInvokeConfigCommand,
   GetFunctionUrlConfigCommand,
   GetLayerVersionPolicyCommand,
   GetPolicyCommand,
@@ -21,11 +23,13 @@ import {
   ListLayerVersionsCommand,
   ListTagsCommand,
   PutFunctionConcurrencyCommand,
+  PutFunctionEventInvokeConfigCommand,
   RemoveLayerVersionPermissionCommand,
   RemovePermissionCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateFunctionConfigurationCommand,
+  UpdateFunctionEventInvokeConfigCommand,
   UpdateFunctionUrlConfigCommand,
   type LambdaClientResolvedConfig,
   type ServiceInputTypes,
@@ -34,7 +38,7 @@ import {
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { functionArn, layerArn, parseFunctionName, parseLayerVersion, type FunctionRef, type LayerVersionRef } from '../functions/shared/state/resources';
 import type { InMemoryAccount } from './in-memory-account';
-import { configurationPatchFromInput } from './in-memory-lambda';
+import { configurationPatchFromInput, type EventInvokeConfigInput } from './in-memory-lambda';
 
 /** The stub `mockClient(LambdaClient)` returns. */
 export type LambdaMock = AwsStub<ServiceInputTypes, ServiceOutputTypes, LambdaClientResolvedConfig>;
@@ -312,6 +316,29 @@ export function installLambdaMock(account: InMemoryAccount, mock: LambdaMock = m
   mock.on(DeleteFunctionConcurrencyCommand).callsFake(
     handler('DeleteFunctionConcurrency', async (input: { FunctionName?: string }, c) => {
       store.deleteFunctionConcurrency(await functionRefOf(input.FunctionName, undefined, c));
+      return {};
+    }),
+  );
+  // The SDK's output has `LastModified` as a Date.
+  const invokeConfigOutput = (config: Readonly<Record<string, unknown>>) => ({ ...config, LastModified: typeof config.LastModified === 'string' ? new Date(config.LastModified) : undefined });
+  mock.on(GetFunctionEventInvokeConfigCommand).callsFake(
+    handler('GetFunctionEventInvokeConfig', async (input: { FunctionName?: string; Qualifier?: string }, c) =>
+      invokeConfigOutput(store.getFunctionEventInvokeConfig(await functionRefOf(input.FunctionName, input.Qualifier, c))),
+    ),
+  );
+  mock.on(PutFunctionEventInvokeConfigCommand).callsFake(
+    handler('PutFunctionEventInvokeConfig', async (input: EventInvokeConfigInput & { FunctionName?: string; Qualifier?: string }, c) =>
+      invokeConfigOutput(store.putFunctionEventInvokeConfig(await functionRefOf(input.FunctionName, input.Qualifier, c), input)),
+    ),
+  );
+  mock.on(UpdateFunctionEventInvokeConfigCommand).callsFake(
+    handler('UpdateFunctionEventInvokeConfig', async (input: EventInvokeConfigInput & { FunctionName?: string; Qualifier?: string }, c) =>
+      invokeConfigOutput(store.updateFunctionEventInvokeConfig(await functionRefOf(input.FunctionName, input.Qualifier, c), input)),
+    ),
+  );
+  mock.on(DeleteFunctionEventInvokeConfigCommand).callsFake(
+    handler('DeleteFunctionEventInvokeConfig', async (input: { FunctionName?: string; Qualifier?: string }, c) => {
+      store.deleteFunctionEventInvokeConfig(await functionRefOf(input.FunctionName, input.Qualifier, c));
       return {};
     }),
   );

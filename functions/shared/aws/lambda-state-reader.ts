@@ -4,6 +4,7 @@
  */
 import {
   GetFunctionConfigurationCommand,
+  GetFunctionEventInvokeConfigCommand,
   GetFunctionUrlConfigCommand,
   GetLayerVersionPolicyCommand,
   GetPolicyCommand,
@@ -19,6 +20,7 @@ import {
   parsePolicyText,
   FunctionConfigurationSchema,
   FunctionUrlConfigSchema,
+  FunctionEventInvokeConfigSchema,
   type FunctionRef,
   type FunctionSnapshot,
   type FunctionStatePart,
@@ -35,6 +37,7 @@ export const LAMBDA_READ_PERMISSIONS = [
   'lambda:GetFunctionUrlConfig',
   'lambda:ListTags',
   'lambda:GetLayerVersionPolicy',
+  'lambda:GetFunctionEventInvokeConfig',
 ] as const;
 
 /** Gives the Lambda client to use for an account and region (credentials for that account). */
@@ -73,7 +76,7 @@ export class LambdaStateReader implements StateReader {
     const qualifier = ref.qualifier;
     const wanted = new Set(parts);
     let policyRevisionId: string | undefined;
-    const [configuration, policy, urlConfig, tags] = await Promise.all([
+    const [configuration, policy, urlConfig, tags, eventInvokeConfig] = await Promise.all([
       wanted.has('configuration')
         ? orNullIfMissing(`the configuration of ${arn}`, async () =>
             FunctionConfigurationSchema.parse(await client.send(new GetFunctionConfigurationCommand({ FunctionName: unqualified, Qualifier: qualifier }))),
@@ -94,8 +97,13 @@ export class LambdaStateReader implements StateReader {
       wanted.has('tags')
         ? orNullIfMissing(`the tags of ${arn}`, async () => (await client.send(new ListTagsCommand({ Resource: unqualified }))).Tags ?? {})
         : undefined,
+      wanted.has('eventInvokeConfig')
+        ? orNullIfMissing(`the asynchronous invocation config of ${arn}`, async () =>
+            FunctionEventInvokeConfigSchema.parse(await client.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: unqualified, Qualifier: qualifier }))),
+          )
+        : undefined,
     ]);
-    return { kind: 'lambda-function', ref, arn, configuration, policy, urlConfig, tags, ...(policyRevisionId === undefined ? {} : { policyRevisionId }) };
+    return { kind: 'lambda-function', ref, arn, configuration, policy, urlConfig, tags, ...(eventInvokeConfig === undefined ? {} : { eventInvokeConfig }), ...(policyRevisionId === undefined ? {} : { policyRevisionId }) };
   }
 
   async readLayerVersion(ref: LayerVersionRef): Promise<LayerVersionSnapshot> {

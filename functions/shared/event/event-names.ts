@@ -35,6 +35,10 @@ export const LAMBDA_EVENT_NAME_SPELLINGS: Readonly<Record<string, readonly strin
   UntagResource: ['UntagResource20170331', 'UntagResource20170331v2'],
   PutFunctionConcurrency: ['PutFunctionConcurrency20171031'],
   DeleteFunctionConcurrency: ['DeleteFunctionConcurrency20171031'],
+  // Lambda has logged bare API names since October 2021; the 2019-09-25 API's older records carry its date.
+  PutFunctionEventInvokeConfig: ['PutFunctionEventInvokeConfig', 'PutFunctionEventInvokeConfig20190925'],
+  UpdateFunctionEventInvokeConfig: ['UpdateFunctionEventInvokeConfig', 'UpdateFunctionEventInvokeConfig20190925'],
+  DeleteFunctionEventInvokeConfig: ['DeleteFunctionEventInvokeConfig', 'DeleteFunctionEventInvokeConfig20190925'],
 };
 
 /** All spellings of a bare event name for an event source (the bare name itself for other services). */

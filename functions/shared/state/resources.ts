@@ -254,6 +254,7 @@ export const FunctionConfigurationSchema = z.looseObject({
       VpcId: z.string().optional(),
     })
     .optional(),
+  DeadLetterConfig: z.looseObject({ TargetArn: z.string().optional() }).optional(),
 });
 export type FunctionConfiguration = z.infer<typeof FunctionConfigurationSchema>;
 
@@ -269,12 +270,23 @@ export const FunctionUrlConfigSchema = z.looseObject({
 });
 export type FunctionUrlConfig = z.infer<typeof FunctionUrlConfigSchema>;
 
+const DestinationSchema = z.looseObject({ Destination: z.string().optional() });
+
+/** The subset of `GetFunctionEventInvokeConfig` output the rules read (asynchronous invocation of one function, version or alias). */
+export const FunctionEventInvokeConfigSchema = z.looseObject({
+  FunctionArn: z.string().optional(),
+  MaximumRetryAttempts: z.number().int().optional(),
+  MaximumEventAgeInSeconds: z.number().int().optional(),
+  DestinationConfig: z.looseObject({ OnSuccess: DestinationSchema.optional(), OnFailure: DestinationSchema.optional() }).optional(),
+});
+export type FunctionEventInvokeConfig = z.infer<typeof FunctionEventInvokeConfigSchema>;
+
 /**
  * Parts of a function's state that a rule can ask for; the reader fetches only those asked.
  * `executionRole` is read by the engine (through `StateReader.readRole`), and only when the
  * configured role differs from the last-known-good one: the rules asking for it judge a swap.
  */
-export type FunctionStatePart = 'configuration' | 'policy' | 'urlConfig' | 'tags' | 'executionRole';
+export type FunctionStatePart = 'configuration' | 'policy' | 'urlConfig' | 'tags' | 'executionRole' | 'eventInvokeConfig';
 
 /**
  * The current state of a function. A part is `undefined` when it was not read, `null` when AWS
@@ -288,6 +300,8 @@ export interface FunctionSnapshot {
   readonly policy?: PolicyDocument | null;
   readonly urlConfig?: FunctionUrlConfig | null;
   readonly tags?: Readonly<Record<string, string>> | null;
+  /** The asynchronous invocation config of the function (or of the version or alias `ref` names); null when it has none. */
+  readonly eventInvokeConfig?: FunctionEventInvokeConfig | null;
   /** The `RevisionId` GetPolicy returned with `policy`: a plan guarded by it acts only on the state that was judged. */
   readonly policyRevisionId?: string;
   /** The last-known-good baseline a keeper attached (null: none saved yet; absent: no keeper). */

@@ -16,6 +16,8 @@ import { quarantineFunction } from './quarantine-function';
 import { addFunctionPermission } from './add-function-permission';
 import { setFunctionUrlAuthNone } from './set-function-url-auth-none';
 import { addLayerVersionPermission } from './add-layer-version-permission';
+import { removeFunctionDestination } from './remove-function-destination';
+import { removeFunctionDeadLetterQueue } from './remove-function-dead-letter-queue';
 
 type AnyAction = RemediationAction<never> & { describe(params: never): string };
 
@@ -35,6 +37,8 @@ export const ACTIONS: { readonly [N in ActionName]: RemediationAction<never> } =
   'add-function-permission': addFunctionPermission as AnyAction,
   'set-function-url-auth-none': setFunctionUrlAuthNone as AnyAction,
   'add-layer-version-permission': addLayerVersionPermission as AnyAction,
+  'remove-function-destination': removeFunctionDestination as AnyAction,
+  'remove-function-dead-letter-queue': removeFunctionDeadLetterQueue as AnyAction,
 };
 
 /** The IAM permissions of one action. */
