@@ -124,7 +124,7 @@ describe('member template', () => {
       {
         Sid: 'NeverChangeWardenFunctions',
         Effect: 'Deny',
-        Action: ['lambda:AddLayerVersionPermission', 'lambda:AddPermission', 'lambda:PutFunctionConcurrency', 'lambda:RemoveLayerVersionPermission', 'lambda:RemovePermission', 'lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionUrlConfig'],
+        Action: ['lambda:AddLayerVersionPermission', 'lambda:AddPermission', 'lambda:PutFunctionConcurrency', 'lambda:PutFunctionEventInvokeConfig', 'lambda:RemoveLayerVersionPermission', 'lambda:RemovePermission', 'lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionUrlConfig'],
         Resource: {
           'Fn::Split': [',', { 'Fn::Join': ['', [{ 'Fn::Join': [',', { Ref: 'WardenFunctionArns' }] }, ',', { 'Fn::Join': [':*,', { Ref: 'WardenFunctionArns' }] }, ':*']] }],
         },
