@@ -120,6 +120,7 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'circuitBreaker.maxPerPrincipal': 'More automatic remediations than this of one principal\'s changes within the window switch `auto` to `approve` for that principal.',
   'circuitBreaker.maxGlobal': 'More automatic remediations than this in the whole organization within the window switch `auto` to `approve` everywhere.',
   'circuitBreaker.windowMinutes': 'The circuit breaker\'s window.',
+  'scan.readAsyncDestinations': 'Also read every function\'s asynchronous invocation config (`GetFunctionEventInvokeConfig`, one more call per function) so `function-destination-outside-org` judges destinations in scans; dead-letter queues are judged from the listing either way.',
   'deployment.homeRegion': 'The security (delegated administrator) account\'s region for the central stack.',
   'deployment.regions': 'Regions watched in every member account (IAM events arrive in us-east-1 only; it must include `homeRegion`).',
   'deployment.memberOus': 'OUs, or the root `r-…`, the member StackSet deploys to.',

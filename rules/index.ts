@@ -27,6 +27,7 @@ import { functionRecursiveLoopAllowed } from './lambda/function-recursive-loop-a
 import { functionConcurrencyZeroed } from './lambda/function-concurrency-zeroed';
 import { functionCodeSigningWeakened } from './lambda/function-code-signing-weakened';
 import { functionLogGroupRedirected } from './lambda/function-log-group-redirected';
+import { functionDestinationOutsideOrg } from './lambda/function-destination-outside-org';
 
 export const RULES: readonly AnyRule[] = [
   functionPublicAccess,
@@ -50,6 +51,7 @@ export const RULES: readonly AnyRule[] = [
   functionConcurrencyZeroed,
   functionCodeSigningWeakened,
   functionLogGroupRedirected,
+  functionDestinationOutsideOrg,
   executionRoleAdminAccess,
   executionRolePrivilegeEscalation,
   executionRoleTrustOpened,

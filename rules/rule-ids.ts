@@ -24,6 +24,7 @@ export const RULE_IDS = [
   'function-concurrency-zeroed',
   'function-code-signing-weakened',
   'function-log-group-redirected',
+  'function-destination-outside-org',
   'execution-role-admin-access',
   'execution-role-privilege-escalation',
   'execution-role-trust-opened',

@@ -24,6 +24,8 @@ export type ActionName = 'remove-function-permission' | 'set-function-url-auth-i
   | 'set-default-policy-version'
   | 'restore-trust-policy'
   | 'set-function-recursion-terminate'
+  | 'remove-function-destination'
+  | 'remove-function-dead-letter-queue'
   /** Chosen by an approver ("Quarantine"), planned by no rule. */
   | 'quarantine-function'
   /** Inverses of automatic reverts, run by "Restore" (planned by the executor, never by a rule). */

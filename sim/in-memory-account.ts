@@ -118,6 +118,7 @@ export class InMemoryAccount {
     this.lambda.createFunction(key, entry.Configuration, entry.Tags, { withDefaults: false });
     this.lambda.setPolicy(ref, entry.Policy);
     this.lambda.setUrlConfig(ref, entry.UrlConfig);
+    this.lambda.setEventInvokeConfig(ref, entry.EventInvokeConfig);
     if (entry.ReservedConcurrentExecutions !== undefined) this.lambda.putFunctionConcurrency(key, entry.ReservedConcurrentExecutions);
     if (entry.RecursiveLoop !== undefined) this.lambda.putFunctionRecursionConfig(key, entry.RecursiveLoop);
     if (entry.CodeSigningConfigArn !== undefined) this.lambda.putFunctionCodeSigningConfig(key, entry.CodeSigningConfigArn);
@@ -127,6 +128,7 @@ export class InMemoryAccount {
       const qualified = { ...ref, qualifier };
       this.lambda.setPolicy(qualified, state.Policy);
       this.lambda.setUrlConfig(qualified, state.UrlConfig);
+      this.lambda.setEventInvokeConfig(qualified, state.EventInvokeConfig);
     }
   }
 
@@ -153,6 +155,7 @@ export class InMemoryAccount {
         Policy: this.lambda.policyDocument(ref),
         UrlConfig: this.lambda.urlConfig(ref),
         Tags: this.lambda.listTags(key),
+        EventInvokeConfig: this.lambda.eventInvokeConfig(ref),
         ...(reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved }),
         ...(recursiveLoop === 'Terminate' ? {} : { RecursiveLoop: recursiveLoop }),
         ...(codeSigningConfigArn === undefined ? {} : { CodeSigningConfigArn: codeSigningConfigArn }),
@@ -169,6 +172,7 @@ export class InMemoryAccount {
                       ...(/^\d+$/.test(qualifier) || version === undefined ? {} : { FunctionVersion: version }),
                       Policy: this.lambda.policyDocument(qualified),
                       UrlConfig: this.lambda.urlConfig(qualified),
+                      EventInvokeConfig: this.lambda.eventInvokeConfig(qualified),
                     },
                   ];
                 }),

@@ -16,6 +16,7 @@ import {
   layerVersionArn,
   partitionOf,
   type FunctionConfiguration,
+  type FunctionEventInvokeConfig,
   type FunctionRef,
   type FunctionUrlConfig,
   type LayerVersionRef,
@@ -55,6 +56,8 @@ interface FunctionState {
   /** Keyed by qualifier; `''` is the unqualified function. */
   readonly policies: Map<string, StoredPolicy>;
   readonly urlConfigs: Map<string, FunctionUrlConfig>;
+  /** Asynchronous invocation configs, keyed by qualifier like `policies`. */
+  readonly eventInvokeConfigs: Map<string, FunctionEventInvokeConfig>;
   tags: Record<string, string>;
   reservedConcurrency: number | undefined;
   /** `PutFunctionRecursionConfig`'s setting; Lambda's default is `Terminate`. */
@@ -283,6 +286,7 @@ export class InMemoryLambda {
       qualifiers: new Map(),
       policies: new Map(),
       urlConfigs: new Map(),
+      eventInvokeConfigs: new Map(),
       tags: { ...tags },
       reservedConcurrency: undefined,
       recursiveLoop: 'Terminate',
@@ -307,6 +311,7 @@ export class InMemoryLambda {
     state.qualifiers.delete(qualifier);
     state.policies.delete(qualifier);
     state.urlConfigs.delete(qualifier);
+    state.eventInvokeConfigs.delete(qualifier);
   }
 
   /**
@@ -527,6 +532,56 @@ export class InMemoryLambda {
     const { state, qualifier } = this.requireQualified(ref);
     if (config === null) state.urlConfigs.delete(qualifier);
     else state.urlConfigs.set(qualifier, { ...structuredClone(config), FunctionArn: config.FunctionArn ?? functionArn(ref) });
+  }
+
+  // ── Asynchronous invocation (destinations) ─────────────────────────────────────────────
+
+  /** `GetFunctionEventInvokeConfig`'s answer. @throws ResourceNotFoundException when there is none. */
+  getFunctionEventInvokeConfig(ref: FunctionRef): FunctionEventInvokeConfig {
+    const config = this.eventInvokeConfig(ref);
+    if (config === null) throw notFound(`The function ${functionArn(ref)} doesn't have an EventInvokeConfig`);
+    return config;
+  }
+
+  /** The asynchronous invocation config of the function, version or alias, or null when there is none. */
+  eventInvokeConfig(ref: FunctionRef): FunctionEventInvokeConfig | null {
+    const { state, qualifier } = this.requireQualified(ref);
+    const config = state.eventInvokeConfigs.get(qualifier);
+    return config === undefined ? null : structuredClone(config);
+  }
+
+  /** `PutFunctionEventInvokeConfig`: replaces the whole config; settings left out are removed. */
+  putFunctionEventInvokeConfig(ref: FunctionRef, input: EventInvokeConfigInput): FunctionEventInvokeConfig {
+    const { state, qualifier } = this.requireQualified(ref);
+    const config = eventInvokeConfigOf(functionArn(ref), this.clock(), undefined, input);
+    state.eventInvokeConfigs.set(qualifier, config);
+    return structuredClone(config);
+  }
+
+  /**
+   * `UpdateFunctionEventInvokeConfig`: changes only the settings given (`OnSuccess` and `OnFailure`
+   * each on their own; an empty `Destination` removes one).
+   * @throws ResourceNotFoundException when the function (qualifier) has no config yet.
+   */
+  updateFunctionEventInvokeConfig(ref: FunctionRef, input: EventInvokeConfigInput): FunctionEventInvokeConfig {
+    const { state, qualifier } = this.requireQualified(ref);
+    const existing = state.eventInvokeConfigs.get(qualifier);
+    if (existing === undefined) throw notFound(`The function ${functionArn(ref)} doesn't have an EventInvokeConfig`);
+    const config = eventInvokeConfigOf(functionArn(ref), this.clock(), existing, input);
+    state.eventInvokeConfigs.set(qualifier, config);
+    return structuredClone(config);
+  }
+
+  deleteFunctionEventInvokeConfig(ref: FunctionRef): void {
+    const { state, qualifier } = this.requireQualified(ref);
+    if (!state.eventInvokeConfigs.delete(qualifier)) throw notFound(`The function ${functionArn(ref)} doesn't have an EventInvokeConfig`);
+  }
+
+  /** Replaces the asynchronous invocation config (seeding); null removes it. */
+  setEventInvokeConfig(ref: FunctionRef, config: FunctionEventInvokeConfig | null): void {
+    const { state, qualifier } = this.requireQualified(ref);
+    if (config === null) state.eventInvokeConfigs.delete(qualifier);
+    else state.eventInvokeConfigs.set(qualifier, { ...structuredClone(config), FunctionArn: config.FunctionArn ?? functionArn(ref) });
   }
 
   // ── Tags and concurrency ──────────────────────────────────────────────────────────────
@@ -778,6 +833,40 @@ export class InMemoryLambda {
   }
 }
 
+/** The settings `PutFunctionEventInvokeConfig` and `UpdateFunctionEventInvokeConfig` take. */
+export interface EventInvokeConfigInput {
+  readonly MaximumRetryAttempts?: number | undefined;
+  readonly MaximumEventAgeInSeconds?: number | undefined;
+  readonly DestinationConfig?: {
+    readonly OnSuccess?: { readonly Destination?: string | undefined } | undefined;
+    readonly OnFailure?: { readonly Destination?: string | undefined } | undefined;
+  } | undefined;
+}
+
+const DESTINATION_ARN = /^arn:aws[a-zA-Z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/;
+
+/** The config after `input`: over nothing (Put) or over `existing` (Update), destinations validated as Lambda does. */
+function eventInvokeConfigOf(functionArnText: string, now: Date, existing: FunctionEventInvokeConfig | undefined, input: EventInvokeConfigInput): FunctionEventInvokeConfig {
+  const retries = input.MaximumRetryAttempts ?? existing?.MaximumRetryAttempts;
+  const age = input.MaximumEventAgeInSeconds ?? existing?.MaximumEventAgeInSeconds;
+  if (retries !== undefined && (!Number.isInteger(retries) || retries < 0 || retries > 2)) throw invalidParameter('MaximumRetryAttempts must be between 0 and 2');
+  if (age !== undefined && (!Number.isInteger(age) || age < 60 || age > 21600)) throw invalidParameter('MaximumEventAgeInSeconds must be between 60 and 21600');
+  const pick = (side: 'OnSuccess' | 'OnFailure'): { Destination?: string } => {
+    const given = input.DestinationConfig?.[side];
+    const destination = given === undefined ? existing?.DestinationConfig?.[side]?.Destination : given.Destination;
+    if (destination === undefined || destination === '') return {};
+    if (!DESTINATION_ARN.test(destination)) throw invalidParameter(`1 validation error detected: Value '${destination}' at 'destinationConfig.${side === 'OnSuccess' ? 'onSuccess' : 'onFailure'}.destination' failed to satisfy constraint`);
+    return { Destination: destination };
+  };
+  return {
+    FunctionArn: functionArnText,
+    ...(retries === undefined ? {} : { MaximumRetryAttempts: retries }),
+    ...(age === undefined ? {} : { MaximumEventAgeInSeconds: age }),
+    DestinationConfig: { OnSuccess: pick('OnSuccess'), OnFailure: pick('OnFailure') },
+    LastModified: now.toISOString(),
+  };
+}
+
 /** A stable, URL-shaped function URL for a function (32 lowercase characters, as Lambda's are). */
 export function functionUrlOf(ref: FunctionRef): string {
   const id = createHash('sha256').update(functionArn(ref)).digest('hex').slice(0, 32);
@@ -789,7 +878,11 @@ function applyPatch(configuration: FunctionConfiguration, patch: ConfigurationPa
   const target = configuration as Record<string, unknown>;
   for (const [name, value] of Object.entries(patch)) {
     if (value === undefined) continue;
-    if ((name === 'Layers' && Array.isArray(value) && value.length === 0) || (name === 'KMSKeyArn' && value === '')) {
+    // An empty `DeadLetterConfig.TargetArn` is how UpdateFunctionConfiguration removes the dead-letter queue;
+    // a `DeadLetterConfig` without `TargetArn` changes nothing here (the simulator does not guess).
+    const deadLetterTarget = name === 'DeadLetterConfig' && typeof value === 'object' && value !== null ? (value as { TargetArn?: unknown }).TargetArn : null;
+    if (name === 'DeadLetterConfig' && deadLetterTarget === undefined) continue;
+    if ((name === 'Layers' && Array.isArray(value) && value.length === 0) || (name === 'KMSKeyArn' && value === '') || deadLetterTarget === '') {
       Reflect.deleteProperty(target, name);
       continue;
     }

@@ -98,6 +98,7 @@ export class InMemoryStateReader implements StateReader {
       }),
       tags: part('tags', this.lambda.hasFunction(unqualified), () => this.lambda.listTags(unqualified)),
       ...this.settings(unqualified, wanted),
+      ...(wanted.has('eventInvokeConfig') ? { eventInvokeConfig: exists ? this.lambda.eventInvokeConfig(ref) : null } : {}),
       ...(wanted.has('policy') ? revision(this.lambda.policyRevisionId(ref)) : {}),
     });
   }

@@ -13,7 +13,7 @@ import {
   type LayerVersionRef,
   type ResourceRef,
 } from '../functions/shared/state/resources';
-import { CODE_SIGNING_CONFIG_ARN, configurationPatchFromInput, type InMemoryLambda } from './in-memory-lambda';
+import { CODE_SIGNING_CONFIG_ARN, configurationPatchFromInput, type EventInvokeConfigInput, type InMemoryLambda } from './in-memory-lambda';
 import { statementFromResponse } from './lambda-permission-statement';
 
 /** What replaying one event did. */
@@ -430,6 +430,19 @@ function applyToFunction(lambda: InMemoryLambda, event: CloudTrailEvent, name: s
     case 'DeleteFunctionCodeSigningConfig':
       lambda.deleteFunctionCodeSigningConfig(ref);
       return done(name, `removed the code-signing config of ${what}`);
+    case 'PutFunctionEventInvokeConfig':
+    case 'UpdateFunctionEventInvokeConfig': {
+      const input = omit(pascalize(request ?? {}) as Record<string, unknown>, ['FunctionName', 'Qualifier']) as EventInvokeConfigInput;
+      const config =
+        name === 'UpdateFunctionEventInvokeConfig' && lambda.eventInvokeConfig(ref) !== null
+          ? lambda.updateFunctionEventInvokeConfig(ref, input)
+          : lambda.putFunctionEventInvokeConfig(ref, input);
+      const destinations = [config.DestinationConfig?.OnSuccess?.Destination, config.DestinationConfig?.OnFailure?.Destination].filter((d) => d !== undefined);
+      return done(name, `asynchronous invocation of ${what} sends to ${destinations.length === 0 ? 'no destination' : destinations.join(', ')}`);
+    }
+    case 'DeleteFunctionEventInvokeConfig':
+      lambda.deleteFunctionEventInvokeConfig(ref);
+      return done(name, `deleted the asynchronous invocation config of ${what}`);
     default:
       return skipped(name, 'not a change the simulator models');
   }

@@ -7,6 +7,7 @@ import {
   AddPermissionCommand,
   DeleteFunctionCodeSigningConfigCommand,
   DeleteFunctionConcurrencyCommand,
+  DeleteFunctionEventInvokeConfigCommand,
   DeleteFunctionUrlConfigCommand,
   GetCodeSigningConfigCommand,
   GetFunctionCodeSigningConfigCommand,
@@ -14,6 +15,7 @@ import {
   GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
   GetFunctionRecursionConfigCommand,
+  GetFunctionEventInvokeConfigCommand,
   GetFunctionUrlConfigCommand,
   GetLayerVersionPolicyCommand,
   GetPolicyCommand,
@@ -28,12 +30,14 @@ import {
   PutFunctionCodeSigningConfigCommand,
   PutFunctionConcurrencyCommand,
   PutFunctionRecursionConfigCommand,
+  PutFunctionEventInvokeConfigCommand,
   RemoveLayerVersionPermissionCommand,
   RemovePermissionCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateCodeSigningConfigCommand,
   UpdateFunctionConfigurationCommand,
+  UpdateFunctionEventInvokeConfigCommand,
   UpdateFunctionUrlConfigCommand,
   type LambdaClientResolvedConfig,
   type ServiceInputTypes,
@@ -42,7 +46,7 @@ import {
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { functionArn, layerArn, parseFunctionName, parseLayerVersion, type FunctionRef, type LayerVersionRef } from '../functions/shared/state/resources';
 import type { InMemoryAccount } from './in-memory-account';
-import { configurationPatchFromInput } from './in-memory-lambda';
+import { configurationPatchFromInput, type EventInvokeConfigInput } from './in-memory-lambda';
 
 /** The stub `mockClient(LambdaClient)` returns. */
 export type LambdaMock = AwsStub<ServiceInputTypes, ServiceOutputTypes, LambdaClientResolvedConfig>;
@@ -370,6 +374,29 @@ export function installLambdaMock(account: InMemoryAccount, mock: LambdaMock = m
       const arn = input.CodeSigningConfigArn ?? '';
       store.getCodeSigningConfig(arn);
       return { FunctionArns: store.functionsWithCodeSigningConfig(arn) };
+    }),
+  );
+  // The SDK's output has `LastModified` as a Date.
+  const invokeConfigOutput = (config: Readonly<Record<string, unknown>>) => ({ ...config, LastModified: typeof config.LastModified === 'string' ? new Date(config.LastModified) : undefined });
+  mock.on(GetFunctionEventInvokeConfigCommand).callsFake(
+    handler('GetFunctionEventInvokeConfig', async (input: { FunctionName?: string; Qualifier?: string }, c) =>
+      invokeConfigOutput(store.getFunctionEventInvokeConfig(await functionRefOf(input.FunctionName, input.Qualifier, c))),
+    ),
+  );
+  mock.on(PutFunctionEventInvokeConfigCommand).callsFake(
+    handler('PutFunctionEventInvokeConfig', async (input: EventInvokeConfigInput & { FunctionName?: string; Qualifier?: string }, c) =>
+      invokeConfigOutput(store.putFunctionEventInvokeConfig(await functionRefOf(input.FunctionName, input.Qualifier, c), input)),
+    ),
+  );
+  mock.on(UpdateFunctionEventInvokeConfigCommand).callsFake(
+    handler('UpdateFunctionEventInvokeConfig', async (input: EventInvokeConfigInput & { FunctionName?: string; Qualifier?: string }, c) =>
+      invokeConfigOutput(store.updateFunctionEventInvokeConfig(await functionRefOf(input.FunctionName, input.Qualifier, c), input)),
+    ),
+  );
+  mock.on(DeleteFunctionEventInvokeConfigCommand).callsFake(
+    handler('DeleteFunctionEventInvokeConfig', async (input: { FunctionName?: string; Qualifier?: string }, c) => {
+      store.deleteFunctionEventInvokeConfig(await functionRefOf(input.FunctionName, input.Qualifier, c));
+      return {};
     }),
   );
   mock.on(TagResourceCommand).callsFake(

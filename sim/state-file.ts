@@ -13,6 +13,7 @@ import { describeIssues } from '../functions/shared/validation';
 import { InvalidPolicyError, parseIamPolicyDocument } from '../functions/shared/policy/iam-policy';
 import {
   FunctionConfigurationSchema,
+  FunctionEventInvokeConfigSchema,
   FunctionUrlConfigSchema,
   parseFunctionName,
   parseLayerVersion,
@@ -45,6 +46,8 @@ export const StateQualifierSchema = z.strictObject({
   FunctionVersion: z.string().min(1).optional(),
   Policy: ResourcePolicy.default(null),
   UrlConfig: FunctionUrlConfigSchema.nullable().default(null),
+  /** `GetFunctionEventInvokeConfig` output for this version or alias (asynchronous invocation, destinations), or null. */
+  EventInvokeConfig: FunctionEventInvokeConfigSchema.nullable().default(null),
   // GetAlias / GetPolicy output besides what is needed.
   AliasArn: ignored,
   Name: ignored,
@@ -63,6 +66,8 @@ export const StateFunctionSchema = z.strictObject({
   /** `GetFunctionUrlConfig` output for the unqualified function, or null. */
   UrlConfig: FunctionUrlConfigSchema.nullable().default(null),
   Tags: z.record(z.string(), z.string()).default({}),
+  /** `GetFunctionEventInvokeConfig` output for the unqualified function (asynchronous invocation, destinations), or null. */
+  EventInvokeConfig: FunctionEventInvokeConfigSchema.nullable().default(null),
   ReservedConcurrentExecutions: z.number().int().nonnegative().optional(),
   /** `GetFunctionRecursionConfig`'s setting (issue #17); Lambda's default is `Terminate`. */
   RecursiveLoop: z.enum(['Allow', 'Terminate']).optional(),

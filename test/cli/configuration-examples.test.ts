@@ -24,6 +24,14 @@ describe('configuration examples', () => {
       },
     ],
     ['33-deprecated-runtime.json', 'function-runtime-deprecated', null],
+    [
+      '34-destination-outside-org.json',
+      'function-destination-outside-org',
+      {
+        action: 'remove-function-destination',
+        params: { functionName: 'arn:aws:lambda:us-east-1:111122223333:function:billing-worker', destination: 'OnFailure', targetArn: 'arn:aws:sqs:us-east-1:444455556666:invoice-collector' },
+      },
+    ],
   ])('%s gives a %s finding with the expected plan', async (file, ruleId, remediation) => {
     expect(await simulateJson(`examples/events/${file}`)).toEqual([{ ruleId, remediation }].map((f) => expect.objectContaining(f) as unknown));
   });

@@ -20,6 +20,7 @@ import {
   type EventOverrides,
 } from '../fixtures/cloudtrail';
 import { createFunctionEvent, updateFunctionCodeEvent, updateFunctionConfigurationEvent } from '../fixtures/function-configuration';
+import { putFunctionEventInvokeConfigEvent, updateFunctionEventInvokeConfigEvent } from '../fixtures/event-invoke-config';
 import {
   attachRolePolicyEvent,
   AWS_POLICY,
@@ -58,6 +59,7 @@ export const FAMILIES = {
   'function throttled': ['function-concurrency-zeroed'],
   'code signing weakened': ['function-code-signing-weakened'],
   'logs redirected': ['function-log-group-redirected'],
+  'data sent outside org': ['function-destination-outside-org'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Family = keyof typeof FAMILIES;
@@ -363,6 +365,33 @@ function layersOutsideOrg(): CorpusEntry[] {
   ];
 }
 
+/** Issue #17 rule 3: asynchronous invocation records and dead-letter events sent to another account. */
+function destinationsOutsideOrg(): CorpusEntry[] {
+  const DEST = 'AWS Lambda Developer Guide: capturing records of asynchronous invocations (destinations, PutFunctionEventInvokeConfig)';
+  const DLQ = 'AWS Lambda Developer Guide: dead-letter queues (UpdateFunctionConfiguration DeadLetterConfig)';
+  const at = (account: string, service: string, name: string): string => `arn:aws:${service}:${REGION}:${account}:${name}`;
+  const d = (id: string, event: CloudTrailEvent, source: string): CorpusEntry => ({ id, label: 'dangerous', family: 'data sent outside org', source, event, state: ROLES_STATE });
+  const b = (id: string, event: CloudTrailEvent, source: string): CorpusEntry => ({ id, label: 'benign', family: 'data sent outside org', source, event, state: ROLES_STATE });
+  const i = (id: string, event: CloudTrailEvent, source: string): CorpusEntry => ({ id, label: 'ignore', family: null, source, event, state: ROLES_STATE });
+  return [
+    d('dest-failure-foreign-queue', putFunctionEventInvokeConfigEvent({ functionName: 'orders-api', onFailure: at(FOREIGN_ACCOUNT, 'sqs', 'collector'), maximumRetryAttempts: 0 }, attacker), DEST),
+    d('dest-success-foreign-bus', updateFunctionEventInvokeConfigEvent({ functionName: FUNCTION_ARN, onSuccess: at(FOREIGN_ACCOUNT, 'events', 'event-bus/default') }, stratus), DEST),
+    d('dest-success-foreign-function-v2019', withName(putFunctionEventInvokeConfigEvent({ functionName: 'orders-api', onSuccess: at(FOREIGN_ACCOUNT, 'lambda', 'function:sink') }, attacker), 'PutFunctionEventInvokeConfig20190925'), DEST),
+    d('dest-alias-foreign-topic', putFunctionEventInvokeConfigEvent({ functionName: 'orders-api', qualifier: 'live', onFailure: at(FOREIGN_ACCOUNT, 'sns', 'errors') }, attacker), DEST),
+    d('dlq-foreign-topic-update', updateFunctionConfigurationEvent({ deadLetterConfig: { targetArn: at(FOREIGN_ACCOUNT, 'sns', 'dead-letters') } }, attacker), DLQ),
+    d('dlq-foreign-queue-create', createFunctionEvent({ functionName: 'orders-api', role: roleArn('thumbnails-role'), deadLetterConfig: { targetArn: at(FOREIGN_ACCOUNT, 'sqs', 'dlq') } }, stratus), DLQ),
+    b('dest-own-queue', putFunctionEventInvokeConfigEvent({ functionName: 'orders-api', onFailure: at(ACCOUNT, 'sqs', 'orders-failures'), maximumRetryAttempts: 1 }, deployer), DEST),
+    b('dest-org-bus', putFunctionEventInvokeConfigEvent({ functionName: 'orders-api', onSuccess: at(ORG_ACCOUNT, 'events', 'event-bus/central-audit') }, deployer), DEST),
+    b('dest-allow-listed-topic', putFunctionEventInvokeConfigEvent({ functionName: 'orders-api', onFailure: at(ALLOWED_ACCOUNT, 'sns', 'vendor-ingest') }, deployer), DEST),
+    b('dest-s3-bucket', putFunctionEventInvokeConfigEvent({ functionName: 'orders-api', onFailure: 'arn:aws:s3:::orders-failed-events' }, deployer), DEST),
+    b('dest-retries-only', updateFunctionEventInvokeConfigEvent({ functionName: 'orders-api', maximumEventAgeInSeconds: 3600 }, deployer), DEST),
+    b('dlq-own-queue', updateFunctionConfigurationEvent({ deadLetterConfig: { targetArn: at(ACCOUNT, 'sqs', 'orders-dlq') } }, deployer), DLQ),
+    b('dlq-removed', updateFunctionConfigurationEvent({ deadLetterConfig: { targetArn: '' } }, deployer), DLQ),
+    i('ign-denied-put-destination', putFunctionEventInvokeConfigEvent({ functionName: 'orders-api', onFailure: at(FOREIGN_ACCOUNT, 'sqs', 'collector') }, { ...attacker, errorCode: 'AccessDeniedException' }), DEST),
+    i('ign-remediator-put-destination', putFunctionEventInvokeConfigEvent({ functionName: 'orders-api', onSuccess: at(ORG_ACCOUNT, 'events', 'event-bus/central-audit') }, { identity: identities.remediator() }), 'The bot’s own revert'),
+  ];
+}
+
 function everyday(): CorpusEntry[] {
   const b = (id: string, event: CloudTrailEvent, state: StateFileInput = ROLES_STATE): CorpusEntry => ({ id, label: 'benign', family: null, source: SRC.pantherLambda, event, state });
   return [
@@ -463,6 +492,7 @@ export const CORPUS: readonly CorpusEntry[] = [
   ...tamper(),
   ...secrets(),
   ...layersOutsideOrg(),
+  ...destinationsOutsideOrg(),
   ...everyday(),
   ...functionSettings(),
   ...ignored(),

@@ -130,7 +130,7 @@ describe('member template', () => {
       {
         Sid: 'NeverChangeWardenFunctions',
         Effect: 'Deny',
-        Action: ['lambda:AddLayerVersionPermission', 'lambda:AddPermission', 'lambda:PutFunctionConcurrency', 'lambda:PutFunctionRecursionConfig', 'lambda:RemoveLayerVersionPermission', 'lambda:RemovePermission', 'lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionUrlConfig'],
+        Action: ['lambda:AddLayerVersionPermission', 'lambda:AddPermission', 'lambda:PutFunctionConcurrency', 'lambda:PutFunctionEventInvokeConfig', 'lambda:PutFunctionRecursionConfig', 'lambda:RemoveLayerVersionPermission', 'lambda:RemovePermission', 'lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionUrlConfig'],
         Resource: {
           'Fn::Split': [',', { 'Fn::Join': ['', [{ 'Fn::Join': [',', { Ref: 'WardenFunctionArns' }] }, ',', { 'Fn::Join': [':*,', { Ref: 'WardenFunctionArns' }] }, ':*']] }],
         },

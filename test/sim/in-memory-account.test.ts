@@ -434,7 +434,8 @@ describe('InMemoryAccount', () => {
 
     it.each([
       ['a read-only Lambda call', lambdaEvent('GetFunction', { functionName: FUNCTION_NAME })],
-      ['an unknown Lambda call', lambdaEvent('PutFunctionEventInvokeConfig', { functionName: FUNCTION_NAME, maximumRetryAttempts: 0 })],
+      // Changed deliberately (issue #17 rule 3): PutFunctionEventInvokeConfig is modelled now; provisioned concurrency is not.
+      ['an unknown Lambda call', lambdaEvent('PutProvisionedConcurrencyConfig', { functionName: FUNCTION_NAME, qualifier: 'live', provisionedConcurrentExecutions: 5 })],
       ['another service', cloudTrailEvent('iam.amazonaws.com', 'PutRolePolicy', { roleName: 'orders-api-role' })],
       ['an event naming no resource', lambdaEvent('AddPermission', { statementId: 'x', principal: '*' })],
     ])('ignores %s', (_case, event) => {

@@ -9,6 +9,7 @@ import {
   GetFunctionConfigurationCommand,
   GetFunctionRecursionConfigCommand,
   ListFunctionsByCodeSigningConfigCommand,
+  GetFunctionEventInvokeConfigCommand,
   GetFunctionUrlConfigCommand,
   GetLayerVersionPolicyCommand,
   GetPolicyCommand,
@@ -26,6 +27,7 @@ import {
   FunctionConfigurationSchema,
   FunctionUrlConfigSchema,
   type FunctionCodeSigning,
+  FunctionEventInvokeConfigSchema,
   type FunctionRef,
   type FunctionSnapshot,
   type FunctionStatePart,
@@ -42,6 +44,7 @@ export const LAMBDA_READ_PERMISSIONS = [
   'lambda:GetFunctionUrlConfig',
   'lambda:ListTags',
   'lambda:GetLayerVersionPolicy',
+  'lambda:GetFunctionEventInvokeConfig',
 ] as const;
 
 /**
@@ -92,7 +95,7 @@ export class LambdaStateReader implements StateReader {
     const qualifier = ref.qualifier;
     const wanted = new Set(parts);
     let policyRevisionId: string | undefined;
-    const [configuration, policy, urlConfig, tags] = await Promise.all([
+    const [configuration, policy, urlConfig, tags, eventInvokeConfig, settings] = await Promise.all([
       wanted.has('configuration')
         ? orNullIfMissing(`the configuration of ${arn}`, async () =>
             FunctionConfigurationSchema.parse(await client.send(new GetFunctionConfigurationCommand({ FunctionName: unqualified, Qualifier: qualifier }))),
@@ -113,9 +116,26 @@ export class LambdaStateReader implements StateReader {
       wanted.has('tags')
         ? orNullIfMissing(`the tags of ${arn}`, async () => (await client.send(new ListTagsCommand({ Resource: unqualified }))).Tags ?? {})
         : undefined,
+      wanted.has('eventInvokeConfig')
+        ? orNullIfMissing(`the asynchronous invocation config of ${arn}`, async () =>
+            FunctionEventInvokeConfigSchema.parse(await client.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: unqualified, Qualifier: qualifier }))),
+          )
+        : undefined,
+      // Settings of the unqualified function, read alongside the rest (one round trip, not two).
+      this.readSettings(client, unqualified, wanted),
     ]);
-    const settings = await this.readSettings(client, unqualified, wanted);
-    return { kind: 'lambda-function', ref, arn, configuration, policy, urlConfig, tags, ...settings, ...(policyRevisionId === undefined ? {} : { policyRevisionId }) };
+    return {
+      kind: 'lambda-function',
+      ref,
+      arn,
+      configuration,
+      policy,
+      urlConfig,
+      tags,
+      ...settings,
+      ...(eventInvokeConfig === undefined ? {} : { eventInvokeConfig }),
+      ...(policyRevisionId === undefined ? {} : { policyRevisionId }),
+    };
   }
 
   /** Recursion, reserved concurrency and code signing: settings of the unqualified function, read only when asked for. */

@@ -105,6 +105,17 @@ export const WardenConfigSchema = z.strictObject({
       maxGlobal: z.number().int().positive().default(100),
     })
     .default({ maxRemediations: 10, windowMinutes: 15, maxPerPrincipal: 5, maxGlobal: 100 }),
+  /** What a scan of existing resources reads beyond its budget of about three calls per function. */
+  scan: z
+    .strictObject({
+      /**
+       * Read each function's asynchronous invocation config (`GetFunctionEventInvokeConfig`, one more call per
+       * function) so `function-destination-outside-org` judges destinations too; dead-letter queues are judged
+       * from the listing either way.
+       */
+      readAsyncDestinations: z.boolean().default(false),
+    })
+    .default({ readAsyncDestinations: false }),
   /** Where and how the CDK app deploys (read by `infra/`, ignored by the functions). */
   deployment: z
     .strictObject({

@@ -40,6 +40,10 @@ export const LAMBDA_EVENT_NAME_SPELLINGS: Readonly<Record<string, readonly strin
   PutFunctionCodeSigningConfig: ['PutFunctionCodeSigningConfig', 'PutFunctionCodeSigningConfig20200630'],
   DeleteFunctionCodeSigningConfig: ['DeleteFunctionCodeSigningConfig', 'DeleteFunctionCodeSigningConfig20200630'],
   UpdateCodeSigningConfig: ['UpdateCodeSigningConfig', 'UpdateCodeSigningConfig20200422'],
+  // Lambda has logged bare API names since October 2021; the 2019-09-25 API's older records carry its date.
+  PutFunctionEventInvokeConfig: ['PutFunctionEventInvokeConfig', 'PutFunctionEventInvokeConfig20190925'],
+  UpdateFunctionEventInvokeConfig: ['UpdateFunctionEventInvokeConfig', 'UpdateFunctionEventInvokeConfig20190925'],
+  DeleteFunctionEventInvokeConfig: ['DeleteFunctionEventInvokeConfig', 'DeleteFunctionEventInvokeConfig20190925'],
 };
 
 /** All spellings of a bare event name for an event source (the bare name itself for other services). */

@@ -161,6 +161,9 @@ export function inversePlan(plan: RemediationPlan, finding: Finding): InversePla
       return none('a tamper fix is never undone from Slack: stop the trail again on purpose if that is really wanted');
     case 'restore-trust-policy':
       return none('the replaced trust policy is not kept in the finding, and re-opening an execution role is not a one-click change');
+    case 'remove-function-destination':
+    case 'remove-function-dead-letter-queue':
+      return none('sending invocation records outside the organization again is not a one-click change: set the destination again on purpose if that is really wanted');
     case 'remove-function-env-variables':
     case 'restore-function-layers':
     case 'delete-role-policy':

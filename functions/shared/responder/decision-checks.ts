@@ -92,6 +92,8 @@ export function targetsFindingResource(plan: RemediationPlan, finding: Finding):
     case 'restore-function-layers':
     case 'quarantine-function':
     case 'set-function-recursion-terminate':
+    case 'remove-function-destination':
+    case 'remove-function-dead-letter-queue':
       return sameFunction(plan, finding);
     case 'remove-layer-version-permission':
     case 'add-layer-version-permission':

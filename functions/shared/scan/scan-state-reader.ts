@@ -26,6 +26,8 @@ export class ScanStateReader implements StateReader {
   constructor(
     private readonly inventory: ScanInventory,
     lambdaFor: LambdaClientProvider,
+    /** Read asynchronous invocation configs (one more call per function: `scan.readAsyncDestinations`); left unread otherwise. */
+    private readonly options: { readonly readAsyncDestinations?: boolean } = {},
   ) {
     this.lambda = new LambdaStateReader(lambdaFor);
     for (const [arn, configuration] of inventory.functions) {
@@ -42,7 +44,9 @@ export class ScanStateReader implements StateReader {
   async readFunction(ref: FunctionRef, parts: readonly FunctionStatePart[]): Promise<FunctionSnapshot> {
     const listed = this.inventory.functions.get(functionArn({ ...ref, qualifier: undefined }));
     const fromList = ref.qualifier === undefined && listed !== undefined;
-    const remote = parts.filter((p) => p === 'policy' || p === 'urlConfig' || (p === 'configuration' && !fromList));
+    const remote = parts.filter(
+      (p) => p === 'policy' || p === 'urlConfig' || (p === 'eventInvokeConfig' && this.options.readAsyncDestinations === true) || (p === 'configuration' && !fromList),
+    );
     const snapshot: FunctionSnapshot = remote.length > 0 ? await this.lambda.readFunction(ref, remote) : { kind: 'lambda-function', ref, arn: functionArn(ref) };
     return fromList && parts.includes('configuration') ? { ...snapshot, configuration: listed } : snapshot;
   }

@@ -213,7 +213,7 @@ export class Scanner {
       const client = lambdas.get(region);
       if (client === undefined) throw new RangeError(`No Lambda client for ${region}`);
       return client;
-    });
+    }, { readAsyncDestinations: this.options.config.scan.readAsyncDestinations });
     const engine = new Engine({
       rules: this.options.rules,
       config: this.options.config,

@@ -254,6 +254,7 @@ export const FunctionConfigurationSchema = z.looseObject({
       VpcId: z.string().optional(),
     })
     .optional(),
+  DeadLetterConfig: z.looseObject({ TargetArn: z.string().optional() }).optional(),
 });
 export type FunctionConfiguration = z.infer<typeof FunctionConfigurationSchema>;
 
@@ -269,12 +270,23 @@ export const FunctionUrlConfigSchema = z.looseObject({
 });
 export type FunctionUrlConfig = z.infer<typeof FunctionUrlConfigSchema>;
 
+const DestinationSchema = z.looseObject({ Destination: z.string().optional() });
+
+/** The subset of `GetFunctionEventInvokeConfig` output the rules read (asynchronous invocation of one function, version or alias). */
+export const FunctionEventInvokeConfigSchema = z.looseObject({
+  FunctionArn: z.string().optional(),
+  MaximumRetryAttempts: z.number().int().optional(),
+  MaximumEventAgeInSeconds: z.number().int().optional(),
+  DestinationConfig: z.looseObject({ OnSuccess: DestinationSchema.optional(), OnFailure: DestinationSchema.optional() }).optional(),
+});
+export type FunctionEventInvokeConfig = z.infer<typeof FunctionEventInvokeConfigSchema>;
+
 /**
  * Parts of a function's state that a rule can ask for; the reader fetches only those asked.
  * `executionRole` is read by the engine (through `StateReader.readRole`), and only when the
  * configured role differs from the last-known-good one: the rules asking for it judge a swap.
  */
-export type FunctionStatePart = 'configuration' | 'policy' | 'urlConfig' | 'tags' | 'executionRole' | 'recursion' | 'concurrency' | 'codeSigning';
+export type FunctionStatePart = 'configuration' | 'policy' | 'urlConfig' | 'tags' | 'executionRole' | 'recursion' | 'concurrency' | 'codeSigning' | 'eventInvokeConfig';
 
 /** A function's code-signing config as `GetFunctionCodeSigningConfig` and `GetCodeSigningConfig` return it (issue #17). */
 export interface FunctionCodeSigning {
@@ -301,6 +313,8 @@ export interface FunctionSnapshot {
   readonly reservedConcurrency?: number | null;
   /** The function's code-signing config; null when it has none (or the function is gone). */
   readonly codeSigning?: FunctionCodeSigning | null;
+  /** The asynchronous invocation config of the function (or of the version or alias `ref` names); null when it has none. */
+  readonly eventInvokeConfig?: FunctionEventInvokeConfig | null;
   /** The `RevisionId` GetPolicy returned with `policy`: a plan guarded by it acts only on the state that was judged. */
   readonly policyRevisionId?: string;
   /** The last-known-good baseline a keeper attached (null: none saved yet; absent: no keeper). */

@@ -17,6 +17,8 @@ import { addFunctionPermission } from './add-function-permission';
 import { setFunctionUrlAuthNone } from './set-function-url-auth-none';
 import { addLayerVersionPermission } from './add-layer-version-permission';
 import { setFunctionRecursionTerminate } from './set-function-recursion-terminate';
+import { removeFunctionDestination } from './remove-function-destination';
+import { removeFunctionDeadLetterQueue } from './remove-function-dead-letter-queue';
 
 type AnyAction = RemediationAction<never> & { describe(params: never): string };
 
@@ -37,6 +39,8 @@ export const ACTIONS: { readonly [N in ActionName]: RemediationAction<never> } =
   'set-function-url-auth-none': setFunctionUrlAuthNone as AnyAction,
   'add-layer-version-permission': addLayerVersionPermission as AnyAction,
   'set-function-recursion-terminate': setFunctionRecursionTerminate as AnyAction,
+  'remove-function-destination': removeFunctionDestination as AnyAction,
+  'remove-function-dead-letter-queue': removeFunctionDeadLetterQueue as AnyAction,
 };
 
 /** The IAM permissions of one action. */

@@ -18,7 +18,7 @@ describe('LambdaStateReader permissions', () => {
     }
     handle = installLambdaMock(account, mockClient(LambdaClient));
     const reader = new LambdaStateReader(() => new LambdaClient({ region: 'us-east-1' }));
-    await reader.readFunction({ kind: 'lambda-function', account: ACCOUNT, region: 'us-east-1', functionName: 'orders-api' }, ['configuration', 'policy', 'urlConfig', 'tags']);
+    await reader.readFunction({ kind: 'lambda-function', account: ACCOUNT, region: 'us-east-1', functionName: 'orders-api' }, ['configuration', 'policy', 'urlConfig', 'tags', 'eventInvokeConfig']);
     await reader.readLayerVersion({ kind: 'lambda-layer-version', account: ACCOUNT, region: 'us-east-1', layerName: 'orders-common', version: 3 });
     const sent = [...new Set(handle.calls.map((c) => `lambda:${c.command}`))].sort();
     expect(sent).toEqual([...LAMBDA_READ_PERMISSIONS].sort());

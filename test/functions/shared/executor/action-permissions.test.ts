@@ -10,6 +10,10 @@ import { InMemoryCloudTrail, installCloudTrailMock } from '../../../../sim/in-me
 import { installLambdaMock, type LambdaMockHandle } from '../../../../sim/lambda-mock';
 import { ACCOUNT, FUNCTION_ARN, LAYER_ARN, LAYER_VERSION, REGION } from '../../../fixtures/accounts';
 import { addLayerVersionPermissionEvent, addPermissionEvent, createFunctionUrlConfigEvent } from '../../../fixtures/cloudtrail';
+import { putFunctionEventInvokeConfigEvent } from '../../../fixtures/event-invoke-config';
+import { updateFunctionConfigurationEvent } from '../../../fixtures/function-configuration';
+
+const FOREIGN_QUEUE = 'arn:aws:sqs:us-east-1:444455556666:collector';
 
 /** The IAM action a Lambda SDK command needs: `RemovePermission` → `lambda:RemovePermission`. */
 function lambdaPermission(command: string): string {
@@ -45,6 +49,14 @@ const SCENARIOS: Partial<Record<ActionName, { seed: (account: InMemoryAccount) =
   'add-layer-version-permission': {
     seed: (account) => account.replay(addLayerVersionPermissionEvent({ statementId: 'org', principal: '*', organizationId: 'o-a1b2c3d4e5' })),
     params: { layerName: LAYER_ARN, versionNumber: LAYER_VERSION, statementId: 'everyone', action: 'lambda:GetLayerVersion', principal: '*' },
+  },
+  'remove-function-destination': {
+    seed: (account) => account.replay(putFunctionEventInvokeConfigEvent({ onFailure: FOREIGN_QUEUE })),
+    params: { functionName: FUNCTION_ARN, destination: 'OnFailure', targetArn: FOREIGN_QUEUE },
+  },
+  'remove-function-dead-letter-queue': {
+    seed: (account) => account.replay(updateFunctionConfigurationEvent({ deadLetterConfig: { targetArn: FOREIGN_QUEUE } })),
+    params: { functionName: FUNCTION_ARN, targetArn: FOREIGN_QUEUE },
   },
 };
 

@@ -13,7 +13,7 @@ import { ScanStateReader } from '../../../../functions/shared/scan/scan-state-re
 import { RULES } from '../../../../rules';
 import { auditorActions } from '../../../../infra/remediator-permissions';
 import { installOrganizationMocks, type OrganizationMockHandle } from '../../../../sim/organization-mock';
-import { ACCOUNT, ORG_ACCOUNT } from '../../../fixtures/accounts';
+import { ACCOUNT, FOREIGN_ACCOUNT, ORG_ACCOUNT } from '../../../fixtures/accounts';
 import { plantedSecret, SCAN_ACCOUNTS, SCAN_CONFIG, SCAN_REGIONS, scanWorld, UNREACHABLE_ACCOUNT, type ScanWorld } from '../../../fixtures/organization';
 
 const TARGETS = SCAN_ACCOUNTS.map((account) => ({ account, regions: [...SCAN_REGIONS] }));
@@ -99,7 +99,7 @@ describe('Scanner', () => {
     expect(new Set(org.assumeRoleCalls.map((c) => c.roleArn.replace(/^arn:aws:iam::\d{12}:/, '')))).toEqual(new Set(['role/WardenAuditor']));
   });
 
-  it('calls exactly the audit role’s actions: the fixture scan, plus the two fallbacks it has no case for', async () => {
+  it('calls exactly the audit role’s actions: the fixture scan, plus the three fallbacks it has no case for', async () => {
     const guard = new CallGuard({ sleep: noSleep, allowedApis: SCAN_PERMISSIONS });
     await scanner({ guard }).scan(TARGETS);
     expect(Object.keys(guard.stats().byApi).sort()).toEqual([
@@ -128,8 +128,26 @@ describe('Scanner', () => {
     const credentials = new CrossAccountCredentials({ sts: new STSClient({ region: 'us-east-1' }), config: SCAN_CONFIG, roleName: SCAN_CONFIG.auditRoleName });
     const lambda = guard.wrap(await scanClients(credentials).lambda(ACCOUNT, 'us-east-1'), 'lambda:fallback', 1, 'lambda');
     await new ScanStateReader({ functions: new Map(), roles: new Map() }, () => lambda).readFunction({ kind: 'lambda-function', account: ACCOUNT, region: 'us-east-1', functionName: 'absent', qualifier: '1' }, ['configuration']);
+    // Asynchronous invocation configs are read only when the configuration opts in (scan.readAsyncDestinations).
+    await new ScanStateReader({ functions: new Map(), roles: new Map() }, () => lambda, { readAsyncDestinations: true }).readFunction({ kind: 'lambda-function', account: ACCOUNT, region: 'us-east-1', functionName: 'absent' }, ['eventInvokeConfig']);
     expect(Object.keys(guard.stats().byApi).sort()).toEqual([...SCAN_PERMISSIONS].sort());
     expect(auditorActions()).toEqual([...SCAN_PERMISSIONS].sort());
+  });
+
+  it('judges dead-letter queues from the listing, and asynchronous destinations only when scan.readAsyncDestinations opts in', async () => {
+    const ref = { kind: 'lambda-function', account: ACCOUNT, region: 'us-east-1', functionName: 'clean-a1' } as const;
+    const foreign = (service: string, name: string): string => `arn:aws:${service}:us-east-1:${FOREIGN_ACCOUNT}:${name}`;
+    setup.world.lambda.updateFunctionConfiguration(ref, { DeadLetterConfig: { TargetArn: foreign('sqs', 'dlq') } });
+    setup.world.lambda.putFunctionEventInvokeConfig(ref, { DestinationConfig: { OnSuccess: { Destination: foreign('sns', 'results') } } });
+    const kinds = (report: Awaited<ReturnType<Scanner['scan']>>): unknown[] =>
+      report.findings.filter((f) => f.ruleId === 'function-destination-outside-org').map((f) => f.details.kind);
+    expect(kinds(await scanner().scan(TARGETS))).toEqual(['dead-letter-queue']);
+    expect(org.lambda.callsOf('GetFunctionEventInvokeConfig')).toHaveLength(0);
+    const credentials = new CrossAccountCredentials({ sts: new STSClient({ region: 'us-east-1' }), config: SCAN_CONFIG, roleName: SCAN_CONFIG.auditRoleName });
+    const config = { ...SCAN_CONFIG, scan: { readAsyncDestinations: true } };
+    const report = await new Scanner({ rules: RULES, config, clients: scanClients(credentials), guard: new CallGuard({ sleep: noSleep }) }).scan(TARGETS);
+    expect(kinds(report).sort()).toEqual(['dead-letter-queue', 'destination']);
+    expect(org.lambda.callsOf('GetFunctionEventInvokeConfig').length).toBe(report.accounts.reduce((n, a) => n + a.functions, 0));
   });
 
   it('refuses, without sending it, a call outside the audit role', async () => {

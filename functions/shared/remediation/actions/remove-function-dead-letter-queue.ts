@@ -1,0 +1,44 @@
+/** Removes a function's dead-letter queue (`DeadLetterConfig.TargetArn` set to ""), guarded by the configuration's revision id. */
+import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type GetFunctionConfigurationCommandOutput } from '@aws-sdk/client-lambda';
+import * as z from 'zod';
+import { defineAction, failedOutcome, formatCall, isNotFound, type ActionClients } from '../action';
+
+const Params = z.strictObject({
+  /** The unqualified function: the dead-letter queue is part of `$LATEST`'s configuration. */
+  functionName: z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+$/, 'must be an unqualified function ARN'),
+  /** The queue or topic judged foreign: when another one is set by now, nothing is changed. */
+  targetArn: z.string().startsWith('arn:'),
+});
+type Params = z.infer<typeof Params>;
+
+async function readConfiguration(clients: ActionClients, params: Params): Promise<GetFunctionConfigurationCommandOutput | null> {
+  try {
+    return await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: params.functionName }));
+  } catch (e: unknown) {
+    if (isNotFound(e)) return null;
+    throw e;
+  }
+}
+
+export const removeFunctionDeadLetterQueue = defineAction<Params>({
+  name: 'remove-function-dead-letter-queue',
+  permissions: ['lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration'],
+  paramsSchema: Params,
+  describe: (p) => formatCall('lambda:UpdateFunctionConfiguration', { FunctionName: p.functionName, DeadLetterConfig: { TargetArn: '' } }),
+  async execute(clients, params) {
+    try {
+      const before = await readConfiguration(clients, params);
+      if (before === null) return { status: 'already-compliant', detail: 'the function no longer exists' };
+      if (before.DeadLetterConfig?.TargetArn !== params.targetArn) return { status: 'already-compliant', detail: `the dead-letter queue is no longer ${params.targetArn}` };
+      await clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: params.functionName, DeadLetterConfig: { TargetArn: '' }, RevisionId: before.RevisionId }));
+      const verified = await this.verify(clients, params);
+      return { status: 'remediated', verified, detail: `removed the dead-letter queue ${params.targetArn}` };
+    } catch (e: unknown) {
+      return failedOutcome(e);
+    }
+  },
+  async verify(clients, params) {
+    const after = await readConfiguration(clients, params);
+    return after?.DeadLetterConfig?.TargetArn !== params.targetArn;
+  },
+});
