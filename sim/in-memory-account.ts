@@ -113,6 +113,7 @@ export class InMemoryAccount {
     this.lambda.setPolicy(ref, entry.Policy);
     this.lambda.setUrlConfig(ref, entry.UrlConfig);
     if (entry.ReservedConcurrentExecutions !== undefined) this.lambda.putFunctionConcurrency(key, entry.ReservedConcurrentExecutions);
+    for (const mapping of entry.EventSourceMappings ?? []) this.lambda.addEventSourceMapping(key, { UUID: mapping.UUID, EventSourceArn: mapping.EventSourceArn, State: mapping.State });
     for (const [qualifier, state] of Object.entries(entry.Qualifiers ?? {})) {
       if (/^\d+$/.test(qualifier)) this.lambda.publishVersion(key, qualifier);
       else this.lambda.putAlias(key, qualifier, state.FunctionVersion);
@@ -136,6 +137,7 @@ export class InMemoryAccount {
       const configuration = this.lambda.getFunctionConfiguration(ref);
       const qualifiers = this.lambda.qualifiersOf(key);
       const reserved = this.lambda.getReservedConcurrency(key);
+      const mappings = this.lambda.listEventSourceMappings(key).map((m) => ({ UUID: m.UUID, EventSourceArn: m.EventSourceArn, State: m.State }));
       return {
         Account: key.account,
         Region: key.region,
@@ -144,6 +146,7 @@ export class InMemoryAccount {
         UrlConfig: this.lambda.urlConfig(ref),
         Tags: this.lambda.listTags(key),
         ...(reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved }),
+        ...(mappings.length === 0 ? {} : { EventSourceMappings: mappings }),
         ...(qualifiers.length === 0
           ? {}
           : {

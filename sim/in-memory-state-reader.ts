@@ -5,6 +5,7 @@
 import {
   functionArn,
   layerVersionArn,
+  EventSourceMappingSchema,
   FunctionConfigurationSchema,
   FunctionUrlConfigSchema,
   type FunctionRef,
@@ -86,6 +87,10 @@ export class InMemoryStateReader implements StateReader {
         return config === null ? null : FunctionUrlConfigSchema.parse(config);
       }),
       tags: part('tags', this.lambda.hasFunction(unqualified), () => this.lambda.listTags(unqualified)),
+      ...(wanted.has('concurrency') ? { reservedConcurrency: part('concurrency', this.lambda.hasFunction(unqualified), () => this.lambda.getReservedConcurrency(unqualified) ?? ('none' as const)) } : {}),
+      ...(wanted.has('eventSourceMappings')
+        ? { eventSourceMappings: part('eventSourceMappings', this.lambda.hasFunction(unqualified), () => this.lambda.listEventSourceMappings(unqualified).map((m) => EventSourceMappingSchema.parse(m))) }
+        : {}),
       ...(wanted.has('policy') ? revision(this.lambda.policyRevisionId(ref)) : {}),
     });
   }

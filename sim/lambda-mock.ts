@@ -16,6 +16,7 @@ import {
   InvalidParameterValueException,
   LambdaClient,
   ListAliasesCommand,
+  ListEventSourceMappingsCommand,
   ListFunctionsCommand,
   ListLayersCommand,
   ListLayerVersionsCommand,
@@ -25,6 +26,7 @@ import {
   RemovePermissionCommand,
   TagResourceCommand,
   UntagResourceCommand,
+  UpdateEventSourceMappingCommand,
   UpdateFunctionConfigurationCommand,
   UpdateFunctionUrlConfigCommand,
   type LambdaClientResolvedConfig,
@@ -313,6 +315,20 @@ export function installLambdaMock(account: InMemoryAccount, mock: LambdaMock = m
     handler('DeleteFunctionConcurrency', async (input: { FunctionName?: string }, c) => {
       store.deleteFunctionConcurrency(await functionRefOf(input.FunctionName, undefined, c));
       return {};
+    }),
+  );
+  mock.on(ListEventSourceMappingsCommand).callsFake(
+    handler('ListEventSourceMappings', async (input: { FunctionName?: string; Marker?: string; MaxItems?: number }, c) => {
+      const ref = await functionRefOf(input.FunctionName, undefined, c);
+      const listed = page(store.listEventSourceMappings(ref), input.Marker, input.MaxItems);
+      return { EventSourceMappings: listed.items, ...(listed.NextMarker === undefined ? {} : { NextMarker: listed.NextMarker }) };
+    }),
+  );
+  mock.on(UpdateEventSourceMappingCommand).callsFake(
+    handler('UpdateEventSourceMapping', (input: { UUID?: string; Enabled?: boolean }) => {
+      if (input.UUID === undefined || input.UUID === '') throw invalid('UUID is required');
+      if (input.Enabled === undefined) throw invalid('this simulator answers UpdateEventSourceMapping with Enabled only');
+      return store.updateEventSourceMapping(input.UUID, input.Enabled);
     }),
   );
   mock.on(TagResourceCommand).callsFake(

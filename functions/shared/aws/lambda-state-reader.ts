@@ -3,7 +3,9 @@
  * one call per part asked for, full ARNs always, "not found" mapped to `null`.
  */
 import {
+  GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
+  ListEventSourceMappingsCommand,
   GetFunctionUrlConfigCommand,
   GetLayerVersionPolicyCommand,
   GetPolicyCommand,
@@ -19,6 +21,8 @@ import {
   parsePolicyText,
   FunctionConfigurationSchema,
   FunctionUrlConfigSchema,
+  EventSourceMappingSchema,
+  type EventSourceMapping,
   type FunctionRef,
   type FunctionSnapshot,
   type FunctionStatePart,
@@ -35,7 +39,21 @@ export const LAMBDA_READ_PERMISSIONS = [
   'lambda:GetFunctionUrlConfig',
   'lambda:ListTags',
   'lambda:GetLayerVersionPolicy',
+  'lambda:GetFunctionConcurrency',
+  'lambda:ListEventSourceMappings',
 ] as const;
+
+/** The mappings of a function, every page (`ListEventSourceMappings` with `FunctionName`). */
+async function listMappings(client: LambdaClient, functionName: string): Promise<EventSourceMapping[]> {
+  const mappings: EventSourceMapping[] = [];
+  let marker: string | undefined;
+  do {
+    const out = await client.send(new ListEventSourceMappingsCommand({ FunctionName: functionName, ...(marker === undefined ? {} : { Marker: marker }) }));
+    for (const mapping of out.EventSourceMappings ?? []) mappings.push(EventSourceMappingSchema.parse(mapping));
+    marker = out.NextMarker === '' ? undefined : out.NextMarker;
+  } while (marker !== undefined);
+  return mappings;
+}
 
 /** Gives the Lambda client to use for an account and region (credentials for that account). */
 export type LambdaClientProvider = (account: string, region: string) => LambdaClient | Promise<LambdaClient>;
@@ -95,7 +113,25 @@ export class LambdaStateReader implements StateReader {
         ? orNullIfMissing(`the tags of ${arn}`, async () => (await client.send(new ListTagsCommand({ Resource: unqualified }))).Tags ?? {})
         : undefined,
     ]);
-    return { kind: 'lambda-function', ref, arn, configuration, policy, urlConfig, tags, ...(policyRevisionId === undefined ? {} : { policyRevisionId }) };
+    // Concurrency and mappings are settings of the unqualified function, read only when a rule asks (the runtime-threat rule).
+    const [reservedConcurrency, eventSourceMappings] = await Promise.all([
+      wanted.has('concurrency')
+        ? orNullIfMissing(`the concurrency of ${unqualified}`, async () => (await client.send(new GetFunctionConcurrencyCommand({ FunctionName: unqualified }))).ReservedConcurrentExecutions ?? ('none' as const))
+        : undefined,
+      wanted.has('eventSourceMappings') ? orNullIfMissing(`the event-source mappings of ${unqualified}`, () => listMappings(client, unqualified)) : undefined,
+    ]);
+    return {
+      kind: 'lambda-function',
+      ref,
+      arn,
+      configuration,
+      policy,
+      urlConfig,
+      tags,
+      ...(reservedConcurrency === undefined ? {} : { reservedConcurrency }),
+      ...(eventSourceMappings === undefined ? {} : { eventSourceMappings }),
+      ...(policyRevisionId === undefined ? {} : { policyRevisionId }),
+    };
   }
 
   async readLayerVersion(ref: LayerVersionRef): Promise<LayerVersionSnapshot> {

@@ -274,7 +274,16 @@ export type FunctionUrlConfig = z.infer<typeof FunctionUrlConfigSchema>;
  * `executionRole` is read by the engine (through `StateReader.readRole`), and only when the
  * configured role differs from the last-known-good one: the rules asking for it judge a swap.
  */
-export type FunctionStatePart = 'configuration' | 'policy' | 'urlConfig' | 'tags' | 'executionRole';
+export type FunctionStatePart = 'configuration' | 'policy' | 'urlConfig' | 'tags' | 'executionRole' | 'concurrency' | 'eventSourceMappings';
+
+/** An event-source mapping of a function, as `ListEventSourceMappings` lists it (the fields the rules read). */
+export const EventSourceMappingSchema = z.looseObject({
+  UUID: z.string().min(1),
+  EventSourceArn: z.string().optional(),
+  /** `Enabled`, `Disabled`, `Enabling`, `Disabling`, `Creating`, `Updating`, `Deleting`. */
+  State: z.string().optional(),
+});
+export type EventSourceMapping = z.infer<typeof EventSourceMappingSchema>;
 
 /**
  * The current state of a function. A part is `undefined` when it was not read, `null` when AWS
@@ -288,6 +297,10 @@ export interface FunctionSnapshot {
   readonly policy?: PolicyDocument | null;
   readonly urlConfig?: FunctionUrlConfig | null;
   readonly tags?: Readonly<Record<string, string>> | null;
+  /** The unqualified function's reserved concurrency (`GetFunctionConcurrency`): a number, `'none'` when unset; null when the function is gone. */
+  readonly reservedConcurrency?: number | 'none' | null;
+  /** The function's event-source mappings (`ListEventSourceMappings`); null when the function is gone. */
+  readonly eventSourceMappings?: readonly EventSourceMapping[] | null;
   /** The `RevisionId` GetPolicy returned with `policy`: a plan guarded by it acts only on the state that was judged. */
   readonly policyRevisionId?: string;
   /** The last-known-good baseline a keeper attached (null: none saved yet; absent: no keeper). */
