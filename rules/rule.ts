@@ -25,10 +25,13 @@ export type ActionName = 'remove-function-permission' | 'set-function-url-auth-i
   | 'restore-trust-policy'
   /** Chosen by an approver ("Quarantine"), planned by no rule. */
   | 'quarantine-function'
+  /** Reserved concurrency 0 and the enabled event-source mappings disabled, recorded for Restore (runtime threats). */
+  | 'isolate-function'
   /** Inverses of automatic reverts, run by "Restore" (planned by the executor, never by a rule). */
   | 'add-function-permission'
   | 'set-function-url-auth-none'
-  | 'add-layer-version-permission';
+  | 'add-layer-version-permission'
+  | 'lift-function-isolation';
 
 /** A remediation as data: which action, with which parameters, and what it does in plain words. */
 export interface RemediationPlan {

@@ -91,6 +91,8 @@ export function targetsFindingResource(plan: RemediationPlan, finding: Finding):
     case 'remove-function-env-variables':
     case 'restore-function-layers':
     case 'quarantine-function':
+    case 'isolate-function':
+    case 'lift-function-isolation':
       return sameFunction(plan, finding);
     case 'remove-layer-version-permission':
     case 'add-layer-version-permission':

@@ -16,6 +16,8 @@ import { quarantineFunction } from './quarantine-function';
 import { addFunctionPermission } from './add-function-permission';
 import { setFunctionUrlAuthNone } from './set-function-url-auth-none';
 import { addLayerVersionPermission } from './add-layer-version-permission';
+import { isolateFunction } from './isolate-function';
+import { liftFunctionIsolation } from './lift-function-isolation';
 
 type AnyAction = RemediationAction<never> & { describe(params: never): string };
 
@@ -35,6 +37,8 @@ export const ACTIONS: { readonly [N in ActionName]: RemediationAction<never> } =
   'add-function-permission': addFunctionPermission as AnyAction,
   'set-function-url-auth-none': setFunctionUrlAuthNone as AnyAction,
   'add-layer-version-permission': addLayerVersionPermission as AnyAction,
+  'isolate-function': isolateFunction as AnyAction,
+  'lift-function-isolation': liftFunctionIsolation as AnyAction,
 };
 
 /** The IAM permissions of one action. */

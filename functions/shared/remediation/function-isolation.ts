@@ -1,0 +1,66 @@
+/**
+ * The state an isolation changes and puts back — the function's reserved concurrency and the state of
+ * its event-source mappings — read with the real SDK, shared by `isolate-function` and its inverse
+ * `lift-function-isolation`. The plans carry what was judged: the concurrency before (`none` when
+ * unset) and exactly the mappings that were enabled.
+ */
+import { GetFunctionConcurrencyCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import * as z from 'zod';
+import { isNotFound, type ActionClients } from './action';
+
+/** The IAM actions that read what an isolation changes. */
+export const ISOLATION_READ_PERMISSIONS = ['lambda:GetFunctionConcurrency', 'lambda:ListEventSourceMappings'] as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The parameters both actions share: the function, the version the finding named, and what the isolation changes. */
+export const IsolationParams = z.strictObject({
+  /** The unqualified function ARN: concurrency and (these) mappings are settings of the function. */
+  functionName: z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+$/, 'must be an unqualified function ARN'),
+  /** The version the finding named (informational: the isolation covers the whole function). */
+  qualifier: z.string().regex(/^\d+$/, 'must be a version number').optional(),
+  /** The reserved concurrency before the isolation: a number, or `none` when it was unset. */
+  previousConcurrency: z.union([z.literal('none'), z.number().int().nonnegative()]),
+  /** The UUIDs of the mappings that were enabled, comma-separated (empty: none). */
+  mappings: z.string().refine((text) => text === '' || text.split(',').every((uuid) => UUID.test(uuid)), 'must be comma-separated event-source mapping UUIDs'),
+});
+export type IsolationParams = z.infer<typeof IsolationParams>;
+
+/** The mapping UUIDs of a plan. */
+export function mappingIdsOf(params: Pick<IsolationParams, 'mappings'>): string[] {
+  return params.mappings === '' ? [] : params.mappings.split(',');
+}
+
+/** What an isolation reads before and after: null when the function is gone. */
+export interface IsolationState {
+  readonly concurrency: number | 'none';
+  /** State by UUID (`Enabled`, `Disabled`, `Enabling`, `Disabling` …). */
+  readonly mappings: ReadonlyMap<string, string>;
+}
+
+/** True for a mapping that delivers (or is about to). */
+export function isEnabledState(state: string | undefined): boolean {
+  return state === 'Enabled' || state === 'Enabling';
+}
+
+/** True for a mapping that no longer delivers (or is about to stop). */
+export function isDisabledState(state: string | undefined): boolean {
+  return state === 'Disabled' || state === 'Disabling';
+}
+
+export async function readIsolationState(clients: ActionClients, functionName: string): Promise<IsolationState | null> {
+  try {
+    const concurrency = (await clients.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }))).ReservedConcurrentExecutions ?? 'none';
+    const mappings = new Map<string, string>();
+    let marker: string | undefined;
+    do {
+      const out = await clients.lambda.send(new ListEventSourceMappingsCommand({ FunctionName: functionName, ...(marker === undefined ? {} : { Marker: marker }) }));
+      for (const mapping of out.EventSourceMappings ?? []) if (mapping.UUID !== undefined) mappings.set(mapping.UUID, mapping.State ?? '');
+      marker = out.NextMarker === '' ? undefined : out.NextMarker;
+    } while (marker !== undefined);
+    return { concurrency, mappings };
+  } catch (e: unknown) {
+    if (isNotFound(e)) return null;
+    throw e;
+  }
+}
