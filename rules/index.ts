@@ -23,6 +23,7 @@ import { functionCodeChangedByUnexpectedPrincipal } from './lambda/function-code
 import { functionExecutionRoleSwapped } from './lambda/function-execution-role-swapped';
 import { functionLeftVpc } from './lambda/function-left-vpc';
 import { functionEnvRandomValue } from './lambda/function-env-random-value';
+import { functionRuntimeThreat } from './lambda/function-runtime-threat';
 
 export const RULES: readonly AnyRule[] = [
   functionPublicAccess,
@@ -42,6 +43,7 @@ export const RULES: readonly AnyRule[] = [
   functionExecutionRoleSwapped,
   functionLeftVpc,
   functionEnvRandomValue,
+  functionRuntimeThreat,
   executionRoleAdminAccess,
   executionRolePrivilegeEscalation,
   executionRoleTrustOpened,

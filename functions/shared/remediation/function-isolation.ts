@@ -1,12 +1,10 @@
 /**
  * The state an isolation changes and puts back — the function's reserved concurrency and the state of
- * its event-source mappings — read with the real SDK, shared by `isolate-function` and its inverse
- * `lift-function-isolation`. The plans carry what was judged: the concurrency before (`none` when
+ * its event-source mappings — as plan parameters, shared by the rule, `isolate-function` and its
+ * inverse `lift-function-isolation`. Pure: no AWS SDK (the rule imports it). The plans carry what was judged: the concurrency before (`none` when
  * unset) and exactly the mappings that were enabled.
  */
-import { GetFunctionConcurrencyCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
-import { isNotFound, type ActionClients } from './action';
 
 /** The IAM actions that read what an isolation changes. */
 export const ISOLATION_READ_PERMISSIONS = ['lambda:GetFunctionConcurrency', 'lambda:ListEventSourceMappings'] as const;
@@ -31,13 +29,6 @@ export function mappingIdsOf(params: Pick<IsolationParams, 'mappings'>): string[
   return params.mappings === '' ? [] : params.mappings.split(',');
 }
 
-/** What an isolation reads before and after: null when the function is gone. */
-export interface IsolationState {
-  readonly concurrency: number | 'none';
-  /** State by UUID (`Enabled`, `Disabled`, `Enabling`, `Disabling` …). */
-  readonly mappings: ReadonlyMap<string, string>;
-}
-
 /** True for a mapping that delivers (or is about to). */
 export function isEnabledState(state: string | undefined): boolean {
   return state === 'Enabled' || state === 'Enabling';
@@ -48,19 +39,3 @@ export function isDisabledState(state: string | undefined): boolean {
   return state === 'Disabled' || state === 'Disabling';
 }
 
-export async function readIsolationState(clients: ActionClients, functionName: string): Promise<IsolationState | null> {
-  try {
-    const concurrency = (await clients.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }))).ReservedConcurrentExecutions ?? 'none';
-    const mappings = new Map<string, string>();
-    let marker: string | undefined;
-    do {
-      const out = await clients.lambda.send(new ListEventSourceMappingsCommand({ FunctionName: functionName, ...(marker === undefined ? {} : { Marker: marker }) }));
-      for (const mapping of out.EventSourceMappings ?? []) if (mapping.UUID !== undefined) mappings.set(mapping.UUID, mapping.State ?? '');
-      marker = out.NextMarker === '' ? undefined : out.NextMarker;
-    } while (marker !== undefined);
-    return { concurrency, mappings };
-  } catch (e: unknown) {
-    if (isNotFound(e)) return null;
-    throw e;
-  }
-}
