@@ -123,7 +123,18 @@ describe('member template', () => {
       {
         Sid: 'NeverChangeWardenFunctions',
         Effect: 'Deny',
-        Action: ['lambda:AddLayerVersionPermission', 'lambda:AddPermission', 'lambda:PutFunctionConcurrency', 'lambda:RemoveLayerVersionPermission', 'lambda:RemovePermission', 'lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionUrlConfig'],
+        Action: [
+          'lambda:AddLayerVersionPermission',
+          'lambda:AddPermission',
+          // Issue #18: the isolation's Restore deletes a reserved concurrency, and both re-enable or disable mappings.
+          'lambda:DeleteFunctionConcurrency',
+          'lambda:PutFunctionConcurrency',
+          'lambda:RemoveLayerVersionPermission',
+          'lambda:RemovePermission',
+          'lambda:UpdateEventSourceMapping',
+          'lambda:UpdateFunctionConfiguration',
+          'lambda:UpdateFunctionUrlConfig',
+        ],
         Resource: {
           'Fn::Split': [',', { 'Fn::Join': ['', [{ 'Fn::Join': [',', { Ref: 'WardenFunctionArns' }] }, ',', { 'Fn::Join': [':*,', { Ref: 'WardenFunctionArns' }] }, ':*']] }],
         },
@@ -188,7 +199,9 @@ describe('member template', () => {
       ['Wardenlambda', [{ 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:layer:*' }]],
       ['WardenListCalls', '*'],
     ]);
-    expect([...actionsOf(statements.find((s) => s.Sid === 'WardenListCalls') ?? {})].sort()).toEqual([...ACTIONS_WITHOUT_RESOURCE].sort());
+    // The audit role holds only the scan's list calls (not the remediator's lambda:ListEventSourceMappings, issue #18).
+    expect([...actionsOf(statements.find((s) => s.Sid === 'WardenListCalls') ?? {})].sort()).toEqual(ACTIONS_WITHOUT_RESOURCE.filter((a) => auditorActions().includes(a)).sort());
+    expect(auditorActions()).not.toContain('lambda:ListEventSourceMappings');
     expect(role?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       { Effect: 'Allow', Principal: { AWS: [{ Ref: 'ScannerRoleArn' }] }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } },
     ]);

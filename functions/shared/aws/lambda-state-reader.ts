@@ -39,9 +39,13 @@ export const LAMBDA_READ_PERMISSIONS = [
   'lambda:GetFunctionUrlConfig',
   'lambda:ListTags',
   'lambda:GetLayerVersionPolicy',
-  'lambda:GetFunctionConcurrency',
-  'lambda:ListEventSourceMappings',
 ] as const;
+
+/**
+ * The IAM actions of the parts only the runtime-threat rule reads (`concurrency`, `eventSourceMappings`):
+ * the remediator's (the isolation declares them too), never the audit role's — a scan does not read them.
+ */
+export const LAMBDA_THREAT_READ_PERMISSIONS = ['lambda:GetFunctionConcurrency', 'lambda:ListEventSourceMappings'] as const;
 
 /** The mappings of a function, every page (`ListEventSourceMappings` with `FunctionName`). */
 async function listMappings(client: LambdaClient, functionName: string): Promise<EventSourceMapping[]> {
