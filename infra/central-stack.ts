@@ -274,6 +274,14 @@ export class CentralStack extends Stack {
             StringEquals: { 'aws:PrincipalOrgID': orgId, 'events:detail-type': CLOUDTRAIL_DETAIL_TYPE, 'events:source': forwardedSources(rules) },
           },
         }),
+        // Each member account × region's heartbeat: the scheduled event of its heartbeat rule (sources `aws.` cannot be put by hand).
+        new iam.PolicyStatement({
+          sid: 'OrganizationHeartbeatsOnly',
+          principals: [new iam.AnyPrincipal()],
+          actions: ['events:PutEvents'],
+          resources: [busArn],
+          conditions: { StringEquals: { 'aws:PrincipalOrgID': orgId, 'events:detail-type': HEARTBEAT_DETAIL_TYPE, 'events:source': HEARTBEAT_SOURCE } },
+        }),
         // Detector findings the catalog judges (GuardDuty Finding from aws.guardduty), from organization accounts only.
         ...(findingTriggerIndex(rules).size === 0
           ? []
@@ -286,14 +294,6 @@ export class CentralStack extends Stack {
                 conditions: { StringEquals: { 'aws:PrincipalOrgID': orgId, 'events:detail-type': findingDetailTypes(rules), 'events:source': [...findingTriggerIndex(rules).keys()] } },
               }),
             ]),
-        // Each member account × region's heartbeat: the scheduled event of its heartbeat rule (sources `aws.` cannot be put by hand).
-        new iam.PolicyStatement({
-          sid: 'OrganizationHeartbeatsOnly',
-          principals: [new iam.AnyPrincipal()],
-          actions: ['events:PutEvents'],
-          resources: [busArn],
-          conditions: { StringEquals: { 'aws:PrincipalOrgID': orgId, 'events:detail-type': HEARTBEAT_DETAIL_TYPE, 'events:source': HEARTBEAT_SOURCE } },
-        }),
         new iam.PolicyStatement({
           sid: 'WardenSourceOnlyFromWardenFunctions',
           effect: iam.Effect.DENY,

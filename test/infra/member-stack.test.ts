@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../../rules';
 import { parseDeployConfig, type DeployConfig } from '../../infra/deploy-config';
-import { forwardingPatterns, triggerIndex } from '../../infra/event-patterns';
+import { findingPatterns, forwardingPatterns, triggerIndex } from '../../infra/event-patterns';
 import { MemberStack, memberTemplate } from '../../infra/member-stack';
 import { FORWARDER_ROLE_PREFIX, HEARTBEAT_RULE_NAME, isForwardingRuleName } from '../../functions/shared/self/member-resources';
 import { WARDEN_SOURCE_IDENTITY } from '../../functions/shared/self/own-sessions';
@@ -56,8 +56,11 @@ const actionsOf = (s: Statement): string[] => (s.Action === undefined ? [] : typ
 describe('member template', () => {
   it('forwards exactly the catalog triggers, IAM only in us-east-1', () => {
     // The forwarding rules (the heartbeat rule, a schedule, also watches the forwarding rules: see below).
+    // CloudTrail calls only: the detector findings' rule (no detail.eventSource) is checked below.
     const rules = (Object.values(member.findResources('AWS::Events::Rule')) as { Properties: { EventPattern?: { detail: { eventSource: string[]; eventName: string[] } } }; Condition?: string }[]).flatMap((rule) =>
-      rule.Properties.EventPattern === undefined || (rule.Properties as { Name?: string }).Name === HEARTBEAT_RULE_NAME ? [] : [{ ...rule, Properties: { EventPattern: rule.Properties.EventPattern } }],
+      rule.Properties.EventPattern === undefined || (rule.Properties as { Name?: string }).Name === HEARTBEAT_RULE_NAME || rule.Properties.EventPattern.detail.eventSource === undefined
+        ? []
+        : [{ ...rule, Properties: { EventPattern: rule.Properties.EventPattern } }],
     );
     expect(rules).toHaveLength(triggerIndex(RULES).size);
     const forwarded = new Map<string, string[]>();
@@ -72,6 +75,18 @@ describe('member template', () => {
     expect(conditions.get('iam.amazonaws.com')).toBe('IsUsEast1');
     expect(forwarded).toEqual(new Map([...triggerIndex(RULES).entries()].map(([source, names]) => [source, [...names]])));
     expect(forwarded.get('lambda.amazonaws.com')).toContain('AddPermission20150331v2');
+  });
+
+  it('forwards GuardDuty findings about Lambda functions from every region, through the same path (issue #18)', () => {
+    const found = Object.values(member.findResources('AWS::Events::Rule', { Properties: { Name: 'warden-forward-guardduty' } })) as {
+      Properties: { EventPattern: unknown; State: string; Targets: { RoleArn: unknown; DeadLetterConfig: unknown }[] };
+      Condition?: string;
+    }[];
+    expect(found).toHaveLength(1);
+    expect(found[0]?.Condition).toBeUndefined();
+    expect(found[0]?.Properties.EventPattern).toEqual({ source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { resource: { resourceType: ['Lambda'] } } });
+    expect(findingPatterns(RULES)).toEqual([found[0]?.Properties.EventPattern]);
+    expect(found[0]?.Properties.State).toBe('ENABLED');
   });
 
   it('generates a pattern that matches a real event of each trigger and nothing else', () => {
