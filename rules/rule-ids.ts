@@ -20,6 +20,7 @@ export const RULE_IDS = [
   'function-execution-role-swapped',
   'function-left-vpc',
   'function-env-random-value',
+  'function-runtime-threat',
   'execution-role-admin-access',
   'execution-role-privilege-escalation',
   'execution-role-trust-opened',

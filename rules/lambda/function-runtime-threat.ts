@@ -14,7 +14,7 @@ export const functionRuntimeThreat = defineRule({
   triggers: [{ eventSource: GUARDDUTY_EVENT_SOURCE, detailType: GUARDDUTY_FINDING_DETAIL_TYPE, eventNames: [GUARDDUTY_FINDING_DETAIL_TYPE] }],
   reads: ['configuration', 'concurrency', 'eventSourceMappings'],
   rationale:
-    'GuardDuty saw the function\'s network activity match a threat (a crypto-mining pool, a command-and-control host, a known-bad address): its code or a dependency may be compromised and may be using its role right now. Isolating it stops every invocation until someone has looked; Restore puts back exactly what the isolation changed.',
+    'GuardDuty saw the function talk to a threat (a mining pool, a command-and-control host, a known-bad address): its code or a dependency may be compromised and using its role now. Isolation stops every invocation until someone has looked.',
   references: [
     'https://docs.aws.amazon.com/guardduty/latest/ug/lambda-protection.html',
     'https://docs.aws.amazon.com/guardduty/latest/ug/findings-lambda-protection.html',

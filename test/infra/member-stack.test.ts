@@ -57,7 +57,7 @@ describe('member template', () => {
   it('forwards exactly the catalog triggers, IAM only in us-east-1', () => {
     // The forwarding rules (the heartbeat rule, a schedule, also watches the forwarding rules: see below).
     // CloudTrail calls only: the detector findings' rule (no detail.eventSource) is checked below.
-    const rules = (Object.values(member.findResources('AWS::Events::Rule')) as { Properties: { EventPattern?: { detail: { eventSource: string[]; eventName: string[] } } }; Condition?: string }[]).flatMap((rule) =>
+    const rules = (Object.values(member.findResources('AWS::Events::Rule')) as { Properties: { EventPattern?: { detail: { eventSource?: string[]; eventName: string[] } } }; Condition?: string }[]).flatMap((rule) =>
       rule.Properties.EventPattern === undefined || (rule.Properties as { Name?: string }).Name === HEARTBEAT_RULE_NAME || rule.Properties.EventPattern.detail.eventSource === undefined
         ? []
         : [{ ...rule, Properties: { EventPattern: rule.Properties.EventPattern } }],
@@ -66,7 +66,7 @@ describe('member template', () => {
     const forwarded = new Map<string, string[]>();
     const conditions = new Map<string, string | undefined>();
     for (const rule of rules) {
-      const { eventSource, eventName } = rule.Properties.EventPattern.detail;
+      const { eventSource = [], eventName } = rule.Properties.EventPattern.detail;
       forwarded.set(eventSource[0] ?? '', [...eventName].sort());
       conditions.set(eventSource[0] ?? '', rule.Condition);
     }

@@ -79,9 +79,9 @@ describe('GuardDuty Lambda Protection findings (issue #18)', () => {
     expect(record.findings[0]?.remediation).toEqual({
       action: 'isolate-function',
       params: { functionName: FUNCTION_ARN, previousConcurrency: 25, mappings: [ALSO_ENABLED, ENABLED].sort().join(',') },
-      description: expect.stringContaining('Restore puts back reserved concurrency 25') as unknown as string,
+      description: expect.stringContaining('Restore puts back reserved concurrency 25') as unknown,
     });
-    expect(record.outcomes[0]).toMatchObject({ status: 'pending-approval', approval: { id: expect.stringMatching(/^wa-/) as unknown as string } });
+    expect(record.outcomes[0]).toMatchObject({ status: 'pending-approval', approval: { id: expect.stringMatching(/^wa-/) as unknown } });
     expect(isolationState(h)).toEqual(before);
     expect(writes(h)).toEqual([]);
   });
@@ -171,7 +171,7 @@ describe('GuardDuty Lambda Protection findings (issue #18)', () => {
     if (pending?.approval === undefined) throw new Error('no approval');
     await h.store.decideApproval({ id: pending.approval.id, decision: 'approved', by: 'U0APPROVER1', now: h.clock() });
     const approved = await h.decisions.handle(decisionOf(pending, pending.approval.id, 'approved'));
-    expect(approved.outcome).toMatchObject({ status: 'remediated', verified: true, restore: { id: expect.stringMatching(/^wr-/) as unknown as string } });
+    expect(approved.outcome).toMatchObject({ status: 'remediated', verified: true, restore: { id: expect.stringMatching(/^wr-/) as unknown } });
     expect(isolationState(h)).toEqual({
       reserved: 0,
       mappings: beforeIsolation.mappings.map((m) => ({ ...m, State: 'Disabled' })),
