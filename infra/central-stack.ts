@@ -24,7 +24,7 @@ import { DETAIL_TYPES, EVENT_SOURCE } from '../functions/shared/responder/warden
 import { WARDEN_BUS_NAME } from '../functions/shared/self/central-resources';
 import type { AnyRule } from '../rules/rule';
 import type { DeployConfig } from './deploy-config';
-import { eventBridgeSource, triggerIndex } from './event-patterns';
+import { eventBridgeSource, findingTriggerIndex, triggerIndex } from './event-patterns';
 import { memberTemplate } from './member-stack';
 import { ScheduledScan } from './scheduled-scan';
 import { tableGrantStatements } from './table-grants';
@@ -194,6 +194,15 @@ export class CentralStack extends Stack {
       eventPattern: withOrganizationAccounts({ source: forwardedSources(rules), detailType: [CLOUDTRAIL_DETAIL_TYPE] }, config.organization.accounts),
       targets: [new targets.LambdaFunction(this.responder.fn, { deadLetterQueue: this.responder.deadLetterQueue, retryAttempts: 4 })],
     });
+    const findingSources = [...findingTriggerIndex(rules).keys()];
+    if (findingSources.length > 0) {
+      new events.Rule(this, 'FindingsToResponder', {
+        eventBus: this.bus,
+        description: 'Detector findings (GuardDuty) about Lambda functions, forwarded by member and delegated administrator accounts',
+        eventPattern: findingsOfOrganization(withOrganizationAccounts({ source: findingSources, detailType: findingDetailTypes(rules) }, config.organization.accounts)),
+        targets: [new targets.LambdaFunction(this.responder.fn, { deadLetterQueue: this.responder.deadLetterQueue, retryAttempts: 4 })],
+      });
+    }
     new events.Rule(this, 'DecisionsToResponder', {
       eventBus: this.bus,
       description: 'Approvers\' decisions from Slack: the responder runs approved plans (re-read from the state store)',
@@ -275,6 +284,18 @@ export class CentralStack extends Stack {
           resources: [busArn],
           conditions: { StringEquals: { 'aws:PrincipalOrgID': orgId, 'events:detail-type': HEARTBEAT_DETAIL_TYPE, 'events:source': HEARTBEAT_SOURCE } },
         }),
+        // Detector findings the catalog judges (GuardDuty Finding from aws.guardduty), from organization accounts only.
+        ...(findingTriggerIndex(rules).size === 0
+          ? []
+          : [
+              new iam.PolicyStatement({
+                sid: 'OrganizationFindingsOnly',
+                principals: [new iam.AnyPrincipal()],
+                actions: ['events:PutEvents'],
+                resources: [busArn],
+                conditions: { StringEquals: { 'aws:PrincipalOrgID': orgId, 'events:detail-type': findingDetailTypes(rules), 'events:source': [...findingTriggerIndex(rules).keys()] } },
+              }),
+            ]),
         new iam.PolicyStatement({
           sid: 'WardenSourceOnlyFromWardenFunctions',
           effect: iam.Effect.DENY,
@@ -398,6 +419,18 @@ export function withOrganizationAccounts(pattern: { readonly source: string[]; r
   if (size(both) <= EVENT_PATTERN_LIMIT) return both;
   const envelope = { ...pattern, account: [...accounts] };
   return size(envelope) <= EVENT_PATTERN_LIMIT ? envelope : pattern;
+}
+
+/** A finding names its account in `detail.accountId` (CloudTrail: `detail.recipientAccountId`); the envelope's is the sender's. */
+function findingsOfOrganization(pattern: events.EventPattern): events.EventPattern {
+  const detail = pattern.detail as { recipientAccountId?: string[] } | undefined;
+  if (detail?.recipientAccountId === undefined) return pattern;
+  return { ...pattern, detail: { accountId: detail.recipientAccountId } };
+}
+
+/** The detail-types of the detector findings the catalog judges (`GuardDuty Finding`). */
+export function findingDetailTypes(rules: readonly AnyRule[]): string[] {
+  return [...new Set([...findingTriggerIndex(rules).values()].flat())].sort();
 }
 
 /** The EventBridge sources of the services the catalog watches (`aws.lambda`, `aws.iam`, …). */

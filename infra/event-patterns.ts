@@ -6,6 +6,7 @@ import { CLOUDTRAIL_DETAIL_TYPE } from '../functions/shared/event/cloudtrail-eve
 import { eventNameSpellings } from '../functions/shared/event/event-names';
 import type { AnyRule } from '../rules/rule';
 import { FORWARDING_RULE_PREFIX } from '../functions/shared/self/member-resources';
+import { GUARDDUTY_FINDING_DETAIL_TYPE, GUARDDUTY_LAMBDA_RESOURCE_TYPE } from '../functions/shared/event/guardduty-finding';
 
 /** Global services whose CloudTrail events EventBridge delivers in us-east-1 only. */
 export const GLOBAL_EVENT_SOURCES: ReadonlySet<string> = new Set(['iam.amazonaws.com', 'sts.amazonaws.com', 'organizations.amazonaws.com']);
@@ -21,11 +22,12 @@ export function eventBridgeSource(eventSource: string): string {
   return `aws.${eventSource.replace(/\.amazonaws\.com$/, '')}`;
 }
 
-/** Every (event source → event names, all spellings) the catalog triggers on. */
+/** Every (event source → event names, all spellings) of CloudTrail calls the catalog triggers on. */
 export function triggerIndex(rules: readonly AnyRule[]): ReadonlyMap<string, readonly string[]> {
   const index = new Map<string, Set<string>>();
   for (const rule of rules) {
     for (const trigger of rule.triggers) {
+      if (trigger.detailType !== undefined) continue;
       const names = index.get(trigger.eventSource) ?? new Set<string>();
       for (const name of trigger.eventNames) for (const spelling of eventNameSpellings(trigger.eventSource, name)) names.add(spelling);
       index.set(trigger.eventSource, names);
@@ -64,4 +66,42 @@ export function forwardingRuleChangesPattern(rules: readonly AnyRule[]): Record<
     'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
     detail: { eventSource: [eventSource], eventName: eventNames, $or: [{ requestParameters: { name: named } }, { requestParameters: { rule: named } }] },
   };
+}
+
+/** A forwarding pattern of detector findings (`GuardDuty Finding`), narrowed to the resources the catalog judges. */
+export interface FindingPattern {
+  readonly source: readonly string[];
+  readonly 'detail-type': readonly string[];
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+/** What a finding's detail must hold to concern a Lambda function, per detail-type. */
+const FINDING_RESOURCE_FILTERS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  [GUARDDUTY_FINDING_DETAIL_TYPE]: { resource: { resourceType: [GUARDDUTY_LAMBDA_RESOURCE_TYPE] } },
+};
+
+/** Every (EventBridge source → detail-types) of detector findings the catalog triggers on (`aws.guardduty` → `GuardDuty Finding`). */
+export function findingTriggerIndex(rules: readonly AnyRule[]): ReadonlyMap<string, readonly string[]> {
+  const index = new Map<string, Set<string>>();
+  for (const rule of rules) {
+    for (const trigger of rule.triggers) {
+      if (trigger.detailType === undefined) continue;
+      const source = eventBridgeSource(trigger.eventSource);
+      index.set(source, (index.get(source) ?? new Set<string>()).add(trigger.detailType));
+    }
+  }
+  return new Map([...index.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([source, types]) => [source, [...types].sort()]));
+}
+
+/**
+ * One pattern per detector source, in every region (GuardDuty is regional): its findings about the
+ * resources the catalog judges. Deployed in every account, it also forwards, from the delegated
+ * administrator account, the member findings GuardDuty aggregates there (the responder handles the two
+ * copies of one finding once).
+ */
+export function findingPatterns(rules: readonly AnyRule[]): FindingPattern[] {
+  return [...findingTriggerIndex(rules).entries()].map(([source, detailTypes]) => {
+    const filters = detailTypes.map((type) => FINDING_RESOURCE_FILTERS[type]).filter((f) => f !== undefined);
+    return { source: [source], 'detail-type': detailTypes, detail: filters.length === 1 && filters[0] !== undefined ? filters[0] : {} };
+  });
 }

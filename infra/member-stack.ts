@@ -16,7 +16,7 @@ import type { WardenConfig } from '../functions/shared/config/config';
 import type { AnyRule } from '../rules/rule';
 import { FORWARDING_RULE_PREFIX, forwarderRoleName, forwardingRuleName, HEARTBEAT_RULE_NAME } from '../functions/shared/self/member-resources';
 import { WARDEN_SOURCE_IDENTITY } from '../functions/shared/self/own-sessions';
-import { forwardingPatterns, forwardingRuleChangesPattern, type ForwardingPattern } from './event-patterns';
+import { findingPatterns, forwardingPatterns, forwardingRuleChangesPattern, type FindingPattern, type ForwardingPattern } from './event-patterns';
 import { suppressMemberFindings } from './nag-suppressions';
 import { ownMemberRoleResources, protectedRoleResources } from '../functions/shared/self/protected-roles';
 import { ACTIONS_WITHOUT_RESOURCE, actionsByService, auditorActions, EVENTS_RULE_WRITES, remediatorActions, remediatorWrites } from './remediator-permissions';
@@ -31,7 +31,7 @@ export interface MemberStackProps extends StackProps {
 export const CODE_SIGNING_CONFIG_ACTIONS: readonly string[] = ['lambda:GetCodeSigningConfig', 'lambda:ListFunctionsByCodeSigningConfig'];
 
 /** Resource ARNs per service: as narrow as the actions allow (list calls take `*`). */
-function resourcesFor(service: string, actions: readonly string[]): string[] {
+function resourcesFor(service: string, actions: readonly string[] = []): string[] {
   const partition = '${AWS::Partition}';
   const account = '${AWS::AccountId}';
   switch (service) {
@@ -41,6 +41,8 @@ function resourcesFor(service: string, actions: readonly string[]): string[] {
         Fn.sub(`arn:${partition}:lambda:*:${account}:layer:*`),
         // Only when a code-signing config's own API is granted (issue #17): its resource is the config, not a function.
         ...(actions.some((a) => CODE_SIGNING_CONFIG_ACTIONS.includes(a)) ? [Fn.sub(`arn:${partition}:lambda:*:${account}:code-signing-config:*`)] : []),
+        // UpdateEventSourceMapping (the isolation and its Restore) acts on the mapping's own ARN.
+        ...(actions.includes('lambda:UpdateEventSourceMapping') ? [Fn.sub(`arn:${partition}:lambda:*:${account}:event-source-mapping:*`)] : []),
       ];
     case 'iam':
       return [Fn.sub(`arn:${partition}:iam::${account}:role/*`), Fn.sub(`arn:${partition}:iam::${account}:policy/*`), Fn.sub(`arn:${partition}:iam::aws:policy/*`)];
@@ -105,7 +107,7 @@ export class MemberStack extends Stack {
     // Events the central bus did not accept (throttling, a policy mistake) wait here for 14 days.
     const undelivered = new sqs.Queue(this, 'Undelivered', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
 
-    const addRules = (patterns: readonly ForwardingPattern[], condition?: CfnCondition): void => {
+    const addRules = (patterns: readonly (ForwardingPattern | FindingPattern)[], condition?: CfnCondition): void => {
       for (const pattern of patterns) {
         const service = pattern.source[0]?.replace(/^aws\./, '') ?? 'unknown';
         const rule = new events.CfnRule(this, `Forward-${service}`, {
@@ -140,6 +142,8 @@ export class MemberStack extends Stack {
     );
     addRules(forwardingPatterns(rules, { global: false }));
     addRules(forwardingPatterns(rules, { global: true }), isUsEast1);
+    // Detector findings (GuardDuty) about the catalog's resources, in every region.
+    addRules(findingPatterns(rules));
 
     // Silence is a signal: every region sends its scheduled event to the central bus along the same path
     // (target, forwarder role, dead-letter queue); the central check reports an account × region gone quiet.

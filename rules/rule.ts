@@ -4,6 +4,7 @@
  */
 import type { Mode, WardenConfig } from '../functions/shared/config/config';
 import type { ResourceKind, SnapshotByKind, FunctionStatePart } from '../functions/shared/state/resources';
+import type { RuntimeThreat } from '../functions/shared/event/guardduty-finding';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
@@ -12,6 +13,11 @@ export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'l
 export interface Trigger {
   readonly eventSource: string;
   readonly eventNames: readonly string[];
+  /**
+   * The EventBridge detail-type for triggers that are not CloudTrail calls (`GuardDuty Finding`: then
+   * `eventNames` holds that detail-type); absent for CloudTrail's "AWS API Call via CloudTrail".
+   */
+  readonly detailType?: string;
 }
 
 /** Names of the remediation actions; each is implemented (with its IAM permissions) by the executor. */
@@ -28,10 +34,13 @@ export type ActionName = 'remove-function-permission' | 'set-function-url-auth-i
   | 'remove-function-dead-letter-queue'
   /** Chosen by an approver ("Quarantine"), planned by no rule. */
   | 'quarantine-function'
+  /** Reserved concurrency 0 and the enabled event-source mappings disabled, recorded for Restore (runtime threats). */
+  | 'isolate-function'
   /** Inverses of automatic reverts, run by "Restore" (planned by the executor, never by a rule). */
   | 'add-function-permission'
   | 'set-function-url-auth-none'
-  | 'add-layer-version-permission';
+  | 'add-layer-version-permission'
+  | 'lift-function-isolation';
 
 /** A remediation as data: which action, with which parameters, and what it does in plain words. */
 export interface RemediationPlan {
@@ -63,6 +72,8 @@ export interface RuleContext {
     readonly actor: Actor;
     readonly requestParameters: Readonly<Record<string, unknown>>;
   };
+  /** The detector finding being judged (absent for CloudTrail events and scans). */
+  readonly threat?: RuntimeThreat;
 }
 
 /** One problem a rule found on a resource. */
@@ -84,6 +95,8 @@ export interface RuleFinding {
    * plan would restore a baseline that itself fails the rules: `approve`, or `alert` without a plan).
    */
   readonly maxMode?: Exclude<Mode, 'auto'>;
+  /** Replaces the rule's severity for this finding (from a detector's own severity). */
+  readonly severityOverride?: Severity;
 }
 
 export type RuleResult =

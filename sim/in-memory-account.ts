@@ -122,6 +122,7 @@ export class InMemoryAccount {
     if (entry.ReservedConcurrentExecutions !== undefined) this.lambda.putFunctionConcurrency(key, entry.ReservedConcurrentExecutions);
     if (entry.RecursiveLoop !== undefined) this.lambda.putFunctionRecursionConfig(key, entry.RecursiveLoop);
     if (entry.CodeSigningConfigArn !== undefined) this.lambda.putFunctionCodeSigningConfig(key, entry.CodeSigningConfigArn);
+    for (const mapping of entry.EventSourceMappings ?? []) this.lambda.addEventSourceMapping(key, { UUID: mapping.UUID, EventSourceArn: mapping.EventSourceArn, State: mapping.State });
     for (const [qualifier, state] of Object.entries(entry.Qualifiers ?? {})) {
       if (/^\d+$/.test(qualifier)) this.lambda.publishVersion(key, qualifier);
       else this.lambda.putAlias(key, qualifier, state.FunctionVersion);
@@ -148,6 +149,7 @@ export class InMemoryAccount {
       const reserved = this.lambda.getReservedConcurrency(key);
       const recursiveLoop = this.lambda.getRecursiveLoop(key);
       const codeSigningConfigArn = this.lambda.getFunctionCodeSigningConfigArn(key);
+      const mappings = this.lambda.listEventSourceMappings(key).map((m) => ({ UUID: m.UUID, EventSourceArn: m.EventSourceArn, State: m.State }));
       return {
         Account: key.account,
         Region: key.region,
@@ -159,6 +161,7 @@ export class InMemoryAccount {
         ...(reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved }),
         ...(recursiveLoop === 'Terminate' ? {} : { RecursiveLoop: recursiveLoop }),
         ...(codeSigningConfigArn === undefined ? {} : { CodeSigningConfigArn: codeSigningConfigArn }),
+        ...(mappings.length === 0 ? {} : { EventSourceMappings: mappings }),
         ...(qualifiers.length === 0
           ? {}
           : {

@@ -64,6 +64,16 @@ interface FunctionState {
   recursiveLoop: 'Allow' | 'Terminate';
   codeSigningConfigArn: string | undefined;
   nextVersion: number;
+  /** Event-source mappings of the function, by UUID (`ListEventSourceMappings` / `UpdateEventSourceMapping`). */
+  readonly eventSourceMappings: Map<string, EventSourceMappingState>;
+}
+
+/** An event-source mapping as `ListEventSourceMappings` returns it (the fields the bot reads). */
+export interface EventSourceMappingState {
+  readonly UUID: string;
+  readonly EventSourceArn: string;
+  /** `Enabled` or `Disabled` here (Lambda passes through `Enabling` / `Disabling` on its way). */
+  State: 'Enabled' | 'Disabled';
 }
 
 /** A code-signing config (issue #17), as `GetCodeSigningConfig` returns it. */
@@ -292,6 +302,7 @@ export class InMemoryLambda {
       recursiveLoop: 'Terminate',
       codeSigningConfigArn: undefined,
       nextVersion: 1,
+      eventSourceMappings: new Map(),
     };
     applyPatch(state.configuration, configuration);
     state.configuration.FunctionName = key.functionName;
@@ -698,6 +709,34 @@ export class InMemoryLambda {
   /** The unqualified ARNs of the functions that use a code-signing config. */
   functionsWithCodeSigningConfig(arn: string): string[] {
     return [...this.functions.values()].filter((state) => state.codeSigningConfigArn === arn).map((state) => unqualifiedArn(state.key)).sort();
+  }
+
+  // ── Event-source mappings ─────────────────────────────────────────────────────────────
+
+  /** Adds a mapping (seeding); its UUID must be new in the whole service. */
+  addEventSourceMapping(key: FunctionKey, mapping: Readonly<EventSourceMappingState>): void {
+    if (this.mappingOwner(mapping.UUID) !== undefined) throw conflict(`The event source mapping ${mapping.UUID} already exists`);
+    this.requireFunction(key).eventSourceMappings.set(mapping.UUID, { ...mapping });
+  }
+
+  /** The function's mappings, sorted by UUID, with `FunctionArn` as `ListEventSourceMappings` returns it. */
+  listEventSourceMappings(key: FunctionKey): (EventSourceMappingState & { readonly FunctionArn: string })[] {
+    const state = this.requireFunction(key);
+    return [...state.eventSourceMappings.values()].sort((a, b) => a.UUID.localeCompare(b.UUID)).map((m) => ({ ...m, FunctionArn: unqualifiedArn(key) }));
+  }
+
+  /** `UpdateEventSourceMapping` with `Enabled`: the mapping's new state (ResourceNotFoundException for an unknown UUID). */
+  updateEventSourceMapping(uuid: string, enabled: boolean): EventSourceMappingState & { readonly FunctionArn: string } {
+    const owner = this.mappingOwner(uuid);
+    const mapping = owner?.eventSourceMappings.get(uuid);
+    if (owner === undefined || mapping === undefined) throw notFound(`The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${uuid})`);
+    mapping.State = enabled ? 'Enabled' : 'Disabled';
+    return { ...mapping, FunctionArn: unqualifiedArn(owner.key) };
+  }
+
+  private mappingOwner(uuid: string): FunctionState | undefined {
+    for (const state of this.functions.values()) if (state.eventSourceMappings.has(uuid)) return state;
+    return undefined;
   }
 
   /** The unqualified ARNs of the account's functions whose execution role is `roleArn`, without copying any state (issue #4). */

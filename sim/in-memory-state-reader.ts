@@ -6,6 +6,7 @@ import {
   functionArn,
   parseFunctionName,
   layerVersionArn,
+  EventSourceMappingSchema,
   FunctionConfigurationSchema,
   FunctionUrlConfigSchema,
   type FunctionCodeSigning,
@@ -103,8 +104,8 @@ export class InMemoryStateReader implements StateReader {
     });
   }
 
-  /** Recursion, reserved concurrency and code signing, as `LambdaStateReader` reads them (issue #17). */
-  private settings(key: FunctionRef, wanted: ReadonlySet<FunctionStatePart>): Pick<FunctionSnapshot, 'recursiveLoop' | 'reservedConcurrency' | 'codeSigning'> {
+  /** Recursion, reserved concurrency, code signing and event-source mappings, as `LambdaStateReader` reads them. */
+  private settings(key: FunctionRef, wanted: ReadonlySet<FunctionStatePart>): Pick<FunctionSnapshot, 'recursiveLoop' | 'reservedConcurrency' | 'codeSigning' | 'eventSourceMappings'> {
     const exists = this.lambda.hasFunction(key);
     const codeSigning = (): FunctionCodeSigning | null => {
       const arn = exists ? this.lambda.getFunctionCodeSigningConfigArn(key) : undefined;
@@ -114,8 +115,9 @@ export class InMemoryStateReader implements StateReader {
     };
     return {
       ...(wanted.has('recursion') ? { recursiveLoop: exists ? this.lambda.getRecursiveLoop(key) : null } : {}),
-      ...(wanted.has('concurrency') ? { reservedConcurrency: exists ? (this.lambda.getReservedConcurrency(key) ?? null) : null } : {}),
+      ...(wanted.has('concurrency') ? { reservedConcurrency: exists ? (this.lambda.getReservedConcurrency(key) ?? ('none' as const)) : null } : {}),
       ...(wanted.has('codeSigning') ? { codeSigning: codeSigning() } : {}),
+      ...(wanted.has('eventSourceMappings') ? { eventSourceMappings: exists ? this.lambda.listEventSourceMappings(key).map((m) => EventSourceMappingSchema.parse(m)) : null } : {}),
     };
   }
 

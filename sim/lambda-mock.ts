@@ -23,6 +23,7 @@ import {
   LambdaClient,
   ListAliasesCommand,
   ListFunctionsByCodeSigningConfigCommand,
+  ListEventSourceMappingsCommand,
   ListFunctionsCommand,
   ListLayersCommand,
   ListLayerVersionsCommand,
@@ -36,6 +37,7 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
   UpdateCodeSigningConfigCommand,
+  UpdateEventSourceMappingCommand,
   UpdateFunctionConfigurationCommand,
   UpdateFunctionEventInvokeConfigCommand,
   UpdateFunctionUrlConfigCommand,
@@ -397,6 +399,20 @@ export function installLambdaMock(account: InMemoryAccount, mock: LambdaMock = m
     handler('DeleteFunctionEventInvokeConfig', async (input: { FunctionName?: string; Qualifier?: string }, c) => {
       store.deleteFunctionEventInvokeConfig(await functionRefOf(input.FunctionName, input.Qualifier, c));
       return {};
+    }),
+  );
+  mock.on(ListEventSourceMappingsCommand).callsFake(
+    handler('ListEventSourceMappings', async (input: { FunctionName?: string; Marker?: string; MaxItems?: number }, c) => {
+      const ref = await functionRefOf(input.FunctionName, undefined, c);
+      const listed = page(store.listEventSourceMappings(ref), input.Marker, input.MaxItems);
+      return { EventSourceMappings: listed.items, ...(listed.NextMarker === undefined ? {} : { NextMarker: listed.NextMarker }) };
+    }),
+  );
+  mock.on(UpdateEventSourceMappingCommand).callsFake(
+    handler('UpdateEventSourceMapping', (input: { UUID?: string; Enabled?: boolean }) => {
+      if (input.UUID === undefined || input.UUID === '') throw invalid('UUID is required');
+      if (input.Enabled === undefined) throw invalid('this simulator answers UpdateEventSourceMapping with Enabled only');
+      return store.updateEventSourceMapping(input.UUID, input.Enabled);
     }),
   );
   mock.on(TagResourceCommand).callsFake(

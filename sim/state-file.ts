@@ -56,6 +56,23 @@ export const StateQualifierSchema = z.strictObject({
   RoutingConfig: ignored,
 });
 
+/** An event-source mapping of a function, as `ListEventSourceMappings` lists it (the fields the simulator needs). */
+export const StateEventSourceMappingSchema = z.strictObject({
+  UUID: z.string().regex(/^[0-9a-f-]{36}$/, 'must be the mapping UUID Lambda assigned'),
+  EventSourceArn: z.string().startsWith('arn:', 'must be the ARN of the event source (queue, stream, topic)'),
+  State: z.enum(['Enabled', 'Disabled']).default('Enabled'),
+  // ListEventSourceMappings output besides what is needed.
+  FunctionArn: ignored,
+  BatchSize: ignored,
+  MaximumBatchingWindowInSeconds: ignored,
+  LastModified: ignored,
+  StateTransitionReason: ignored,
+  LastProcessingResult: ignored,
+  StartingPosition: ignored,
+  FunctionResponseTypes: ignored,
+  EventSourceMappingArn: ignored,
+});
+
 export const StateFunctionSchema = z.strictObject({
   Account: AccountId,
   Region,
@@ -73,6 +90,8 @@ export const StateFunctionSchema = z.strictObject({
   RecursiveLoop: z.enum(['Allow', 'Terminate']).optional(),
   /** `GetFunctionCodeSigningConfig`'s config ARN (issue #17): one of `codeSigningConfigs`. */
   CodeSigningConfigArn: z.string().regex(CODE_SIGNING_CONFIG_ARN, 'must be a code-signing config ARN (…:code-signing-config:csc-…)').optional(),
+  /** The function's event-source mappings (`ListEventSourceMappings` entries; `FunctionArn` is this function's). */
+  EventSourceMappings: z.array(StateEventSourceMappingSchema).optional(),
   /** Versions (numbers) and aliases, each with its own policy and URL. */
   Qualifiers: z.record(Qualifier, StateQualifierSchema).optional(),
   // GetFunction output besides Configuration and Tags; GetPolicy's RevisionId.

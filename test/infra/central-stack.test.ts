@@ -56,6 +56,7 @@ describe('event bus', () => {
     expect(statements.map((s) => [s.Sid, s.Effect, s.Action, s.Principal])).toEqual([
       ['OrganizationCloudTrailEventsOnly', 'Allow', 'events:PutEvents', { AWS: '*' }],
       ['OrganizationHeartbeatsOnly', 'Allow', 'events:PutEvents', { AWS: '*' }],
+      ['OrganizationFindingsOnly', 'Allow', 'events:PutEvents', { AWS: '*' }],
       ['WardenSourceOnlyFromWardenFunctions', 'Deny', 'events:PutEvents', { AWS: '*' }],
       ['WardenDetailTypesOnlyFromWardenFunctions', 'Deny', 'events:PutEvents', { AWS: '*' }],
       ['WardenFindingOnlyFromResponderAndScanner', 'Deny', 'events:PutEvents', { AWS: '*' }],
@@ -68,20 +69,22 @@ describe('event bus', () => {
     });
     // Member heartbeats: only the scheduled events of the organization's accounts (an `aws.` source cannot be put by hand).
     expect(statements[1]?.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': 'Scheduled Event', 'events:source': 'aws.events' } });
+    // Issue #18: GuardDuty findings (about Lambda functions) from the organization's accounts — members and the delegated administrator.
+    expect(statements[2]?.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': ['GuardDuty Finding'], 'events:source': ['aws.guardduty'] } });
     expect(forwardedSources(RULES)).toHaveLength(triggerIndex(RULES).size);
     const emitters = { 'aws:PrincipalArn': [arnOf(stack.responder.role), arnOf(stack.approval.role), arnOf(stack.scheduledScan.scanner.role), arnOf(stack.heartbeat.fn.role)] };
-    expect(statements[2]?.Condition).toEqual({ StringEquals: { 'events:source': 'lambda-warden' }, ArnNotEquals: emitters });
-    expect(statements[3]?.Condition).toEqual({ StringEquals: { 'events:detail-type': Object.values(DETAIL_TYPES) }, ArnNotEquals: emitters });
+    expect(statements[3]?.Condition).toEqual({ StringEquals: { 'events:source': 'lambda-warden' }, ArnNotEquals: emitters });
+    expect(statements[4]?.Condition).toEqual({ StringEquals: { 'events:detail-type': Object.values(DETAIL_TYPES) }, ArnNotEquals: emitters });
     expect(Object.values(DETAIL_TYPES)).toContain('Warden Decision');
     // Each detail-type only from the function that emits it: a decision (which runs a stored plan) only from the approval endpoint.
     const only = (detailType: string, ...fns: { role: IConstruct }[]) => ({ StringEquals: { 'events:detail-type': detailType }, ArnNotEquals: { 'aws:PrincipalArn': fns.map((f) => arnOf(f.role)) } });
-    expect(statements.slice(4).map((st) => st.Condition)).toEqual([
+    expect(statements.slice(5).map((st) => st.Condition)).toEqual([
       only('Warden Finding', stack.responder, stack.scheduledScan.scanner),
       only('Warden Remediation', stack.responder),
       only('Warden Alert', stack.responder, stack.heartbeat.fn),
       only('Warden Decision', stack.approval),
     ]);
-    expect(statements.slice(4).map((st) => (st.Condition as { StringEquals: Record<string, string> }).StringEquals['events:detail-type']).sort()).toEqual(Object.values(DETAIL_TYPES).sort());
+    expect(statements.slice(5).map((st) => (st.Condition as { StringEquals: Record<string, string> }).StringEquals['events:detail-type']).sort()).toEqual(Object.values(DETAIL_TYPES).sort());
     template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
   });
 
@@ -124,6 +127,14 @@ describe('event bus', () => {
       {
         bus,
         pattern: { source: forwardedSources(RULES), 'detail-type': [CLOUDTRAIL_DETAIL_TYPE], account: config.organization.accounts, detail: { recipientAccountId: config.organization.accounts } },
+        target: arnOf(stack.responder.fn),
+        dlq: arnOf(stack.responder.deadLetterQueue),
+        retry,
+      },
+      // Issue #18: GuardDuty findings sent by the organization's accounts about the organization's accounts (`detail.accountId`).
+      {
+        bus,
+        pattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], account: config.organization.accounts, detail: { accountId: config.organization.accounts } },
         target: arnOf(stack.responder.fn),
         dlq: arnOf(stack.responder.deadLetterQueue),
         retry,

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../../rules';
 import { parseDeployConfig, type DeployConfig } from '../../infra/deploy-config';
-import { forwardingPatterns, triggerIndex } from '../../infra/event-patterns';
+import { findingPatterns, forwardingPatterns, triggerIndex } from '../../infra/event-patterns';
 import { MemberStack, memberTemplate } from '../../infra/member-stack';
 import { FORWARDER_ROLE_PREFIX, HEARTBEAT_RULE_NAME, isForwardingRuleName } from '../../functions/shared/self/member-resources';
 import { WARDEN_SOURCE_IDENTITY } from '../../functions/shared/self/own-sessions';
@@ -56,14 +56,17 @@ const actionsOf = (s: Statement): string[] => (s.Action === undefined ? [] : typ
 describe('member template', () => {
   it('forwards exactly the catalog triggers, IAM only in us-east-1', () => {
     // The forwarding rules (the heartbeat rule, a schedule, also watches the forwarding rules: see below).
-    const rules = (Object.values(member.findResources('AWS::Events::Rule')) as { Properties: { EventPattern?: { detail: { eventSource: string[]; eventName: string[] } } }; Condition?: string }[]).flatMap((rule) =>
-      rule.Properties.EventPattern === undefined || (rule.Properties as { Name?: string }).Name === HEARTBEAT_RULE_NAME ? [] : [{ ...rule, Properties: { EventPattern: rule.Properties.EventPattern } }],
+    // CloudTrail calls only: the detector findings' rule (no detail.eventSource) is checked below.
+    const rules = (Object.values(member.findResources('AWS::Events::Rule')) as { Properties: { EventPattern?: { detail: { eventSource?: string[]; eventName: string[] } } }; Condition?: string }[]).flatMap((rule) =>
+      rule.Properties.EventPattern === undefined || (rule.Properties as { Name?: string }).Name === HEARTBEAT_RULE_NAME || rule.Properties.EventPattern.detail.eventSource === undefined
+        ? []
+        : [{ ...rule, Properties: { EventPattern: rule.Properties.EventPattern } }],
     );
     expect(rules).toHaveLength(triggerIndex(RULES).size);
     const forwarded = new Map<string, string[]>();
     const conditions = new Map<string, string | undefined>();
     for (const rule of rules) {
-      const { eventSource, eventName } = rule.Properties.EventPattern.detail;
+      const { eventSource = [], eventName } = rule.Properties.EventPattern.detail;
       forwarded.set(eventSource[0] ?? '', [...eventName].sort());
       conditions.set(eventSource[0] ?? '', rule.Condition);
     }
@@ -72,6 +75,18 @@ describe('member template', () => {
     expect(conditions.get('iam.amazonaws.com')).toBe('IsUsEast1');
     expect(forwarded).toEqual(new Map([...triggerIndex(RULES).entries()].map(([source, names]) => [source, [...names]])));
     expect(forwarded.get('lambda.amazonaws.com')).toContain('AddPermission20150331v2');
+  });
+
+  it('forwards GuardDuty findings about Lambda functions from every region, through the same path (issue #18)', () => {
+    const found = Object.values(member.findResources('AWS::Events::Rule', { Properties: { Name: 'warden-forward-guardduty' } })) as {
+      Properties: { EventPattern: unknown; State: string; Targets: { RoleArn: unknown; DeadLetterConfig: unknown }[] };
+      Condition?: string;
+    }[];
+    expect(found).toHaveLength(1);
+    expect(found[0]?.Condition).toBeUndefined();
+    expect(found[0]?.Properties.EventPattern).toEqual({ source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { resource: { resourceType: ['Lambda'] } } });
+    expect(findingPatterns(RULES)).toEqual([found[0]?.Properties.EventPattern]);
+    expect(found[0]?.Properties.State).toBe('ENABLED');
   });
 
   it('generates a pattern that matches a real event of each trigger and nothing else', () => {
@@ -90,11 +105,13 @@ describe('member template', () => {
     const statements = role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
     const granted = statements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf).sort();
     expect(granted).toEqual(remediatorActions());
-    // Code-signing configs (issue #17) are their own resource: the Lambda statement names them beside functions and layers.
+    // Code-signing configs (issue #17) and event-source mappings (the isolation, issue #18) are their own resources:
+    // the Lambda statement names them beside functions and layers.
     expect((statements.find((s) => (s as { Sid?: string }).Sid === 'Wardenlambda'))?.Resource).toEqual([
       { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:*' },
       { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:layer:*' },
       { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:code-signing-config:*' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:event-source-mapping:*' },
     ]);
     // The Denies (IAM-evaluated): IAM writes on the bot's own roles and policies and on the administrative roles,
     // Lambda writes on the bot's functions, rule writes on the forwarding rules and the Warden bus's rules.
@@ -130,7 +147,20 @@ describe('member template', () => {
       {
         Sid: 'NeverChangeWardenFunctions',
         Effect: 'Deny',
-        Action: ['lambda:AddLayerVersionPermission', 'lambda:AddPermission', 'lambda:PutFunctionConcurrency', 'lambda:PutFunctionEventInvokeConfig', 'lambda:PutFunctionRecursionConfig', 'lambda:RemoveLayerVersionPermission', 'lambda:RemovePermission', 'lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionUrlConfig'],
+        Action: [
+          'lambda:AddLayerVersionPermission',
+          'lambda:AddPermission',
+          // Issue #18: the isolation's Restore deletes a reserved concurrency, and both re-enable or disable mappings.
+          'lambda:DeleteFunctionConcurrency',
+          'lambda:PutFunctionConcurrency',
+          'lambda:PutFunctionEventInvokeConfig',
+          'lambda:PutFunctionRecursionConfig',
+          'lambda:RemoveLayerVersionPermission',
+          'lambda:RemovePermission',
+          'lambda:UpdateEventSourceMapping',
+          'lambda:UpdateFunctionConfiguration',
+          'lambda:UpdateFunctionUrlConfig',
+        ],
         Resource: {
           'Fn::Split': [',', { 'Fn::Join': ['', [{ 'Fn::Join': [',', { Ref: 'WardenFunctionArns' }] }, ',', { 'Fn::Join': [':*,', { Ref: 'WardenFunctionArns' }] }, ':*']] }],
         },
@@ -195,7 +225,9 @@ describe('member template', () => {
       ['Wardenlambda', [{ 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:layer:*' }]],
       ['WardenListCalls', '*'],
     ]);
-    expect([...actionsOf(statements.find((s) => s.Sid === 'WardenListCalls') ?? {})].sort()).toEqual([...ACTIONS_WITHOUT_RESOURCE].sort());
+    // The audit role holds only the scan's list calls (not the remediator's lambda:ListEventSourceMappings, issue #18).
+    expect([...actionsOf(statements.find((s) => s.Sid === 'WardenListCalls') ?? {})].sort()).toEqual(ACTIONS_WITHOUT_RESOURCE.filter((a) => auditorActions().includes(a)).sort());
+    expect(auditorActions()).not.toContain('lambda:ListEventSourceMappings');
     expect(role?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       { Effect: 'Allow', Principal: { AWS: [{ Ref: 'ScannerRoleArn' }] }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } },
     ]);

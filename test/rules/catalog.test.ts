@@ -14,8 +14,13 @@ const TriggerSchema = z
   .strictObject({
     eventSource: z.string().regex(/^[a-z0-9-]+\.amazonaws\.com$/),
     eventNames: z.array(z.string().min(1)).min(1),
+    /** Detector findings (issue #18): the EventBridge detail-type, also the only event name. */
+    detailType: z.literal('GuardDuty Finding').optional(),
   })
   .superRefine((trigger, ctx) => {
+    if (trigger.detailType !== undefined && (trigger.eventNames.length !== 1 || trigger.eventNames[0] !== trigger.detailType)) {
+      ctx.addIssue({ code: 'custom', message: 'a finding trigger names its detail-type as its only event name' });
+    }
     for (const name of trigger.eventNames) {
       if (normalizeEventName(name) !== name) ctx.addIssue({ code: 'custom', message: `${name} is not a bare event name` });
       try {
@@ -33,11 +38,11 @@ const RuleMetadataSchema = z.looseObject({
   defaultMode: ModeSchema,
   resourceType: z.enum(['lambda-function', 'lambda-layer-version', 'cloudtrail-trail', 'events-rule', 'iam-role']),
   triggers: z.array(TriggerSchema).min(1),
-  reads: z.array(z.enum(['configuration', 'policy', 'urlConfig', 'tags', 'executionRole', 'recursion', 'concurrency', 'codeSigning', 'eventInvokeConfig'])),
+  reads: z.array(z.enum(['configuration', 'policy', 'urlConfig', 'tags', 'executionRole', 'recursion', 'concurrency', 'codeSigning', 'eventInvokeConfig', 'eventSourceMappings'])),
   rationale: z.string().trim().min(1).max(300),
   references: z.array(z.url({ protocol: /^https$/ })).min(1),
   falsePositives: z.array(z.string().min(1)),
-  remediationAction: z.enum(['remove-function-permission', 'set-function-url-auth-iam', 'remove-layer-version-permission', 'start-trail-logging', 'remove-function-env-variables', 'restore-function-layers', 'delete-role-policy', 'restore-role-policy', 'detach-role-policy', 'set-default-policy-version', 'restore-trust-policy', 'set-function-recursion-terminate', 'remove-function-destination']).nullable(),
+  remediationAction: z.enum(['remove-function-permission', 'set-function-url-auth-iam', 'remove-layer-version-permission', 'start-trail-logging', 'remove-function-env-variables', 'restore-function-layers', 'delete-role-policy', 'restore-role-policy', 'detach-role-policy', 'set-default-policy-version', 'restore-trust-policy', 'set-function-recursion-terminate', 'remove-function-destination', 'isolate-function']).nullable(),
   evaluate: z.function(),
 });
 
@@ -108,6 +113,7 @@ describe('rule catalog', () => {
       'function-code-signing-weakened': 'high alert',
       'function-log-group-redirected': 'medium alert',
       'function-destination-outside-org': 'high approve',
+      'function-runtime-threat': 'high approve',
       'execution-role-admin-access': 'critical approve',
       'execution-role-privilege-escalation': 'high approve',
       'execution-role-trust-opened': 'critical auto',

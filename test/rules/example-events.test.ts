@@ -4,6 +4,7 @@ import { parseConfigText } from '../../functions/shared/config/config-file';
 import { Engine } from '../../functions/shared/engine/engine';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../../functions/shared/event/cloudtrail-event';
 import { normalizeEventName } from '../../functions/shared/event/event-names';
+import { isGuardDutyFindingEvent, parseGuardDutyFindingEvent } from '../../functions/shared/event/guardduty-finding';
 import {
   functionArn,
   layerVersionArn,
@@ -81,6 +82,10 @@ const EXPECTED: Record<string, unknown[]> = {
   '32-layer-outside-org.json': [[]],
   '33-deprecated-runtime.json': [[]],
   '34-destination-outside-org.json': [[]],
+  // A GuardDuty finding is judged on the function's current state (concurrency, mappings), which this reader does not
+  // model: its finding and plan are asserted through `warden simulate` with examples/state.json in
+  // test/cli/guardduty-examples.test.ts, and against the documented sample in test/functions/responder/guardduty-finding.test.ts.
+  '41-guardduty-lambda-c2-activity.json': [[]],
 };
 
 describe('example events', () => {
@@ -90,10 +95,15 @@ describe('example events', () => {
 
   it.each(Object.entries(EXPECTED))('%s gives the expected findings', async (file, expected) => {
     const raw = JSON.parse(readFileSync(new URL(file, EVENTS_DIR), 'utf8')) as unknown;
-    const events = (Array.isArray(raw) ? raw : [raw]).map(parseCloudTrailEvent);
     const state = new ScenarioState();
     const engine = new Engine({ rules: RULES, config, reader: state });
     const outcomes: unknown[] = [];
+    const findings = isGuardDutyFindingEvent(raw) ? [parseGuardDutyFindingEvent(raw)] : [];
+    for (const finding of findings) {
+      const result = await engine.evaluateGuardDutyFinding(finding);
+      outcomes.push(result.ignored ?? result.findings.map((f) => f.ruleId));
+    }
+    const events = findings.length > 0 ? [] : (Array.isArray(raw) ? raw : [raw]).map(parseCloudTrailEvent);
     for (const event of events) {
       expect([event.account, event.region]).toEqual([event.detail.recipientAccountId, event.detail.awsRegion]);
       state.apply(event);

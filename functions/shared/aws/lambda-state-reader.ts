@@ -10,6 +10,7 @@ import {
   GetFunctionRecursionConfigCommand,
   ListFunctionsByCodeSigningConfigCommand,
   GetFunctionEventInvokeConfigCommand,
+  ListEventSourceMappingsCommand,
   GetFunctionUrlConfigCommand,
   GetLayerVersionPolicyCommand,
   GetPolicyCommand,
@@ -28,6 +29,8 @@ import {
   FunctionUrlConfigSchema,
   type FunctionCodeSigning,
   FunctionEventInvokeConfigSchema,
+  EventSourceMappingSchema,
+  type EventSourceMapping,
   type FunctionRef,
   type FunctionSnapshot,
   type FunctionStatePart,
@@ -58,6 +61,24 @@ export const LAMBDA_SETTINGS_READ_PERMISSIONS = [
   'lambda:GetCodeSigningConfig',
   'lambda:ListFunctionsByCodeSigningConfig',
 ] as const;
+
+/**
+ * The IAM actions of the parts only the runtime-threat rule reads (`concurrency`, `eventSourceMappings`):
+ * the remediator's (the isolation declares them too), never the audit role's — a scan does not read them.
+ */
+export const LAMBDA_THREAT_READ_PERMISSIONS = ['lambda:GetFunctionConcurrency', 'lambda:ListEventSourceMappings'] as const;
+
+/** The mappings of a function, every page (`ListEventSourceMappings` with `FunctionName`). */
+async function listMappings(client: LambdaClient, functionName: string): Promise<EventSourceMapping[]> {
+  const mappings: EventSourceMapping[] = [];
+  let marker: string | undefined;
+  do {
+    const out = await client.send(new ListEventSourceMappingsCommand({ FunctionName: functionName, ...(marker === undefined ? {} : { Marker: marker }) }));
+    for (const mapping of out.EventSourceMappings ?? []) mappings.push(EventSourceMappingSchema.parse(mapping));
+    marker = out.NextMarker === '' ? undefined : out.NextMarker;
+  } while (marker !== undefined);
+  return mappings;
+}
 
 /** Gives the Lambda client to use for an account and region (credentials for that account). */
 export type LambdaClientProvider = (account: string, region: string) => LambdaClient | Promise<LambdaClient>;
@@ -138,25 +159,27 @@ export class LambdaStateReader implements StateReader {
     };
   }
 
-  /** Recursion, reserved concurrency and code signing: settings of the unqualified function, read only when asked for. */
+  /** Recursion, reserved concurrency, code signing and event-source mappings: settings of the unqualified function, read only when asked for. */
   private async readSettings(
     client: LambdaClient,
     unqualified: string,
     wanted: ReadonlySet<FunctionStatePart>,
-  ): Promise<Pick<FunctionSnapshot, 'recursiveLoop' | 'reservedConcurrency' | 'codeSigning'>> {
-    const [recursiveLoop, reservedConcurrency, codeSigning] = await Promise.all([
+  ): Promise<Pick<FunctionSnapshot, 'recursiveLoop' | 'reservedConcurrency' | 'codeSigning' | 'eventSourceMappings'>> {
+    const [recursiveLoop, reservedConcurrency, codeSigning, eventSourceMappings] = await Promise.all([
       wanted.has('recursion')
         ? orNullIfMissing(`the recursion config of ${unqualified}`, async () => (await client.send(new GetFunctionRecursionConfigCommand({ FunctionName: unqualified }))).RecursiveLoop ?? 'Terminate')
         : undefined,
       wanted.has('concurrency')
-        ? orNullIfMissing(`the concurrency of ${unqualified}`, async () => (await client.send(new GetFunctionConcurrencyCommand({ FunctionName: unqualified }))).ReservedConcurrentExecutions ?? null)
+        ? orNullIfMissing(`the concurrency of ${unqualified}`, async () => (await client.send(new GetFunctionConcurrencyCommand({ FunctionName: unqualified }))).ReservedConcurrentExecutions ?? ('none' as const))
         : undefined,
       wanted.has('codeSigning') ? orNullIfMissing(`the code-signing config of ${unqualified}`, () => this.readCodeSigning(client, unqualified)) : undefined,
+      wanted.has('eventSourceMappings') ? orNullIfMissing(`the event-source mappings of ${unqualified}`, () => listMappings(client, unqualified)) : undefined,
     ]);
     return {
       ...(recursiveLoop === undefined ? {} : { recursiveLoop }),
       ...(reservedConcurrency === undefined ? {} : { reservedConcurrency }),
       ...(codeSigning === undefined ? {} : { codeSigning }),
+      ...(eventSourceMappings === undefined ? {} : { eventSourceMappings }),
     };
   }
 

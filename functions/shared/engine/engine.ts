@@ -7,8 +7,9 @@ import type { AnyRule, RuleContext, RuleFinding, RuleResult, RemediationPlan, Se
 import { resolveMode, type Mode, type WardenConfig } from '../config/config';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
 import { normalizeEventName } from '../event/event-names';
-import { actorOf, intakeRefusal, resourceAccountRefusal, type IgnoreCode, type Ignored } from '../event/intake';
-import { parseRoleName, resourceArn, type FunctionSnapshot, type FunctionStatePart, type ResourceKind, type ResourceRef, type ResourceSnapshot, type RoleRef, type RoleSnapshot } from '../state/resources';
+import { actorOf, guardDutyFindingRefusal, intakeRefusal, resourceAccountRefusal, type IgnoreCode, type Ignored } from '../event/intake';
+import { GUARDDUTY_EVENT_SOURCE, GUARDDUTY_FINDING_DETAIL_TYPE, runtimeThreatOf, type GuardDutyFindingEvent, type RuntimeThreat } from '../event/guardduty-finding';
+import { parseFunctionName, parseRoleName, resourceArn, type FunctionSnapshot, type FunctionStatePart, type ResourceKind, type ResourceRef, type ResourceSnapshot, type RoleRef, type RoleSnapshot } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
 import type { BaselineRefusal } from '../baseline/baseline-integrity';
@@ -177,13 +178,40 @@ export class Engine {
     };
   }
 
-  /** Evaluates every rule of the resource's type on its current state (a scan: no event). */
-  async evaluateResource(ref: ResourceRef): Promise<readonly Finding[]> {
-    const applicable = this.rulesOfKind(this.options.rules, ref.kind);
+  /**
+   * Evaluates a GuardDuty finding (validated) on the current state of the function it names: the
+   * version it names when that is a number, the unqualified function otherwise. The id of the claim
+   * (`eventId`) is the finding's id and `updatedAt`: a duplicate delivery — also the copy the delegated
+   * administrator account forwards — is one, an update by GuardDuty is another.
+   */
+  async evaluateGuardDutyFinding(event: GuardDutyFindingEvent): Promise<EvaluationResult> {
+    const { detail } = event;
+    const base = { eventId: `guardduty:${detail.id}@${detail.updatedAt}`, eventName: GUARDDUTY_FINDING_DETAIL_TYPE };
+    const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why.detail, ignoredCode: why.code, resources: [], findings: [] });
+    const refusal = guardDutyFindingRefusal(event, this.options.config);
+    if (refusal !== null) return skip(refusal);
+    const rules = this.rulesFor(GUARDDUTY_EVENT_SOURCE, GUARDDUTY_FINDING_DETAIL_TYPE);
+    if (rules.length === 0) return skip({ code: 'no-rule', detail: `no rule watches ${GUARDDUTY_FINDING_DETAIL_TYPE}` });
+    const threat = runtimeThreatOf(detail);
+    const version = threat.functionVersion;
+    const named = parseFunctionName(detail.resource.lambdaDetails?.functionArn ?? '', detail.accountId, detail.region);
+    if (named === null) return skip({ code: 'no-resource', detail: 'resource.lambdaDetails.functionArn is not a function ARN' });
+    const qualifier = version !== undefined && /^\d+$/.test(version) ? version : named.qualifier !== undefined && /^\d+$/.test(named.qualifier) ? named.qualifier : undefined;
+    const ref = { ...named, qualifier };
+    const findings = await this.evaluateResource(ref, threat, { eventId: base.eventId, eventName: detail.type, eventTime: detail.updatedAt });
+    return { ...base, ignored: null, resources: [resourceArn(ref)], findings };
+  }
+
+  /**
+   * Evaluates every rule of the resource's type on its current state (a scan: no event; with `threat`,
+   * a detector finding about it is judged again, as a decision does).
+   */
+  async evaluateResource(ref: ResourceRef, threat?: RuntimeThreat, origin: { eventId?: string; eventName?: string; eventTime?: string } = {}): Promise<readonly Finding[]> {
+    const applicable = threat === undefined ? this.rulesOfKind(this.options.rules, ref.kind) : this.rulesOfKind(this.rulesFor(GUARDDUTY_EVENT_SOURCE, GUARDDUTY_FINDING_DETAIL_TYPE), ref.kind);
     const snapshot = await this.read(ref, applicable, new Map(), false);
-    const context: RuleContext = { config: this.options.config, now: this.now() };
+    const context: RuleContext = { config: this.options.config, now: this.now(), ...(threat === undefined ? {} : { threat }) };
     const results = await this.judge(snapshot, applicable, context);
-    return results.flatMap(([rule, found]) => found.map((f) => this.toFinding(rule, ref, f, {})));
+    return results.flatMap(([rule, found]) => found.map((f) => this.toFinding(rule, ref, f, origin)));
   }
 
   /** The rules of a trigger that judge one resource kind (worked out once per trigger and kind). */
@@ -271,7 +299,8 @@ export class Engine {
     const compliant = results.every(([, findings]) => findings.length === 0);
     const adopt = exemptionTagAdoption(this.options.config, context.event);
     const setAt = context.event === undefined || adopt.length === 0 ? {} : { exemptionTagsSetAt: eventDate(context.event.eventTime, context.now) };
-    await this.options.baselines?.capture(snapshot, context.now, { compliant, adoptExemptionTags: adopt, ...setAt });
+    // A detector finding's evaluation reads only the parts its rule needs: it is no baseline.
+    if (context.threat === undefined) await this.options.baselines?.capture(snapshot, context.now, { compliant, adoptExemptionTags: adopt, ...setAt });
     return results;
   }
 
@@ -290,7 +319,7 @@ export class Engine {
       id: findingId(rule.id, resource, finding.key),
       ruleId: rule.id,
       title: rule.title,
-      severity: rule.severity,
+      severity: finding.severityOverride ?? rule.severity,
       mode: atMost(resolveMode(this.options.config, rule.id, finding.modeOverride ?? rule.defaultMode, ref.account), finding.maxMode),
       resource,
       account: ref.account,

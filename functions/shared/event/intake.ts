@@ -10,6 +10,7 @@ import type { WardenConfig } from '../config/config';
 import { isResponderSessionName, WARDEN_SOURCE_IDENTITY } from '../self/own-sessions';
 import { partitionOf, type ResourceRef } from '../state/resources';
 import type { CloudTrailDetail, CloudTrailEvent } from './cloudtrail-event';
+import { GUARDDUTY_LAMBDA_RESOURCE_TYPE, type GuardDutyFindingEvent } from './guardduty-finding';
 
 /** Why an event was not judged: a low-cardinality code (metric dimension, tests) beside a sentence for people. */
 export type IgnoreCode =
@@ -21,7 +22,9 @@ export type IgnoreCode =
   | 'resource-account-mismatch'
   | 'own-action'
   | 'no-rule'
-  | 'no-resource';
+  | 'no-resource'
+  /** A detector finding about something other than a Lambda function. */
+  | 'other-resource-type';
 
 export interface Ignored {
   readonly code: IgnoreCode;
@@ -124,4 +127,35 @@ export function actorOf(detail: CloudTrailDetail): Actor {
     userAgent: detail.userAgent,
     ...(identity.sessionContext?.sessionIssuer?.arn === undefined ? {} : { sessionIssuerArn: identity.sessionContext.sessionIssuer.arn }),
   };
+}
+
+/**
+ * Why a GuardDuty finding is not judged, or null (checked in this order): its region, the accounts
+ * it comes from (the envelope's — a member or the delegated administrator — and the finding's
+ * `accountId`, both in the organization when the configuration lists it), its resource type (Lambda
+ * only), and the function it names (in the finding's account).
+ */
+export function guardDutyFindingRefusal(event: GuardDutyFindingEvent, config: Pick<WardenConfig, 'organization'>): Ignored | null {
+  const { detail } = event;
+  const region = regionRefusal(detail.region);
+  if (region !== null) return region;
+  const members = config.organization.accounts;
+  if (members.length > 0) {
+    for (const account of [event.account, detail.accountId]) {
+      if (!members.includes(account)) return { code: 'outside-organization', detail: `account ${account} is not in the organization: refused` };
+    }
+  }
+  const type = detail.resource.resourceType;
+  if (type !== GUARDDUTY_LAMBDA_RESOURCE_TYPE) {
+    const shown = JSON.stringify(type.length > 40 ? `${type.slice(0, 40)}…` : type);
+    return { code: 'other-resource-type', detail: `the finding is about a resource of type ${shown}, not a Lambda function: not judged here` };
+  }
+  const arn = detail.resource.lambdaDetails?.functionArn;
+  if (arn === undefined) return { code: 'no-resource', detail: 'the finding names no function (resource.lambdaDetails.functionArn)' };
+  const named = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:(\d{12}):function:/.exec(arn)?.[1];
+  if (named === undefined) return { code: 'no-resource', detail: 'resource.lambdaDetails.functionArn is not a function ARN' };
+  if (named !== detail.accountId) {
+    return { code: 'resource-account-mismatch', detail: `the finding, about account ${detail.accountId}, names a function of account ${named}: refused` };
+  }
+  return null;
 }

@@ -255,8 +255,11 @@ export class Executor {
     return honouredExemptionTags(current, saved);
   }
 
-  /** After an automatic revert: stores the inverse plan behind Slack's "Restore" button, when there is one. */
-  private async offerRestore(finding: Finding, eventId: string, plan: RemediationPlan, outcome: ExecutionOutcome): Promise<ExecutionOutcome> {
+  /**
+   * After an automatic revert (or an approved isolation, run by the decision runner): stores the
+   * inverse plan behind Slack's "Restore" button, when there is one.
+   */
+  async offerRestore(finding: Finding, eventId: string, plan: RemediationPlan, outcome: ExecutionOutcome): Promise<ExecutionOutcome> {
     const inverse = inversePlan(plan, finding);
     if (inverse.plan === null) return outcome;
     const id = restoreId(finding.id, eventId);

@@ -5,6 +5,7 @@
 import type { RemediationPlan } from '../../../rules/rule';
 import type { Finding } from '../engine/engine';
 import { PolicyStatementSchema, type PolicyStatement } from '../state/resources';
+import { IsolationParams, mappingIdsOf } from '../remediation/function-isolation';
 
 export type InversePlan = { readonly plan: RemediationPlan; readonly reason?: never } | { readonly plan: null; readonly reason: string };
 
@@ -132,6 +133,23 @@ function restoreLayerPermission(plan: RemediationPlan, finding: Finding): Invers
 }
 
 /**
+ * Lifting an isolation: the same recorded state (concurrency before, the mappings it disabled), so the
+ * restore puts back exactly what was judged; computed from the plan alone, like every inverse here.
+ */
+function liftIsolation(plan: RemediationPlan, finding: Finding): InversePlan {
+  const parsed = IsolationParams.safeParse(plan.params);
+  if (!parsed.success) return none('the isolation plan does not record the state it changed');
+  const { functionName, qualifier, previousConcurrency, mappings } = parsed.data;
+  return {
+    plan: {
+      action: 'lift-function-isolation',
+      params: { functionName, ...(qualifier === undefined ? {} : { qualifier }), previousConcurrency, mappings },
+      description: `puts the reserved concurrency back to ${String(previousConcurrency)} and enables again exactly the ${String(mappingIdsOf(parsed.data).length)} event-source mapping(s) the isolation disabled; the function is exempt from ${finding.ruleId} for 30 days.`,
+    },
+  };
+}
+
+/**
  * The plan that undoes `plan` (an automatic revert that succeeded), or why none is offered.
  * @example
  * const inverse = inversePlan(finding.remediation, finding);
@@ -157,6 +175,8 @@ export function inversePlan(plan: RemediationPlan, finding: Finding): InversePla
       };
     case 'set-function-recursion-terminate':
       return none('switching recursive loop detection off again is a deliberate change: run PutFunctionRecursionConfig RecursiveLoop=Allow and exempt the function');
+    case 'isolate-function':
+      return liftIsolation(plan, finding);
     case 'start-trail-logging':
       return none('a tamper fix is never undone from Slack: stop the trail again on purpose if that is really wanted');
     case 'restore-trust-policy':
@@ -175,6 +195,7 @@ export function inversePlan(plan: RemediationPlan, finding: Finding): InversePla
     case 'add-function-permission':
     case 'set-function-url-auth-none':
     case 'add-layer-version-permission':
+    case 'lift-function-isolation':
       return none('this plan is itself a decision or a restore');
   }
 }

@@ -94,6 +94,8 @@ export function targetsFindingResource(plan: RemediationPlan, finding: Finding):
     case 'set-function-recursion-terminate':
     case 'remove-function-destination':
     case 'remove-function-dead-letter-queue':
+    case 'isolate-function':
+    case 'lift-function-isolation':
       return sameFunction(plan, finding);
     case 'remove-layer-version-permission':
     case 'add-layer-version-permission':

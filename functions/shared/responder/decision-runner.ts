@@ -15,6 +15,7 @@ import type { BaselineKeeper } from '../baseline/baseline-keeper';
 import type { WardenConfig } from '../config/config';
 import { Engine, type Finding } from '../engine/engine';
 import { InvalidEventError } from '../errors';
+import { RuntimeThreatSchema } from '../event/guardduty-finding';
 import type { Executor } from '../executor/executor';
 import { decidedExemption, exemptionFor } from '../executor/exemptions';
 import { inversePlan } from '../executor/inverse-plans';
@@ -191,6 +192,10 @@ export class DecisionRunner {
           await this.exemptRestored(record, Date.parse(record.decidedAt ?? ''));
         }
         ran = await this.options.executor.runPlan(record.finding, record.eventId, plan);
+        // An approved isolation can be undone like an automatic revert: its Restore record is stored now.
+        if (decision === 'approved' && plan.action === 'isolate-function' && ran.status === 'remediated') {
+          ran = await this.options.executor.offerRestore(record.finding, record.eventId, plan, ran);
+        }
         restoredNow = ran.status === 'remediated';
         if (exempted && !restoredNow) {
           exempted = false;
@@ -305,7 +310,9 @@ export class DecisionRunner {
       });
       this.engines.set(rule.id, engine);
     }
-    const found = await engine.evaluateResource(ref);
+    // A detector finding is judged again with the facts it named (kept in the signed record's finding).
+    const threat = RuntimeThreatSchema.safeParse(finding.details.threat);
+    const found = await engine.evaluateResource(ref, threat.success ? threat.data : undefined);
     return found.find((f) => f.id === finding.id) ?? null;
   }
 

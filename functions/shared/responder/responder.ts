@@ -5,10 +5,11 @@
 import type { AnyRule } from '../../../rules/rule';
 import type { WardenConfig } from '../config/config';
 import { AccountNotInOrganizationError } from '../aws/credentials';
-import { Engine, type Finding } from '../engine/engine';
+import { Engine, type EvaluationResult, type Finding } from '../engine/engine';
 import { InvalidEventError } from '../errors';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
 import { boundEvent } from '../event/event-size';
+import { isGuardDutyFindingEvent, parseGuardDutyFindingEvent, type GuardDutyFindingEvent } from '../event/guardduty-finding';
 import type { IgnoreCode, Ignored } from '../event/intake';
 import type { Executor } from '../executor/executor';
 import { actionAttempted, type ExecutionOutcome } from '../executor/outcome';
@@ -85,6 +86,7 @@ export class Responder {
       this.telemetry.count('TruncatedFields');
       this.telemetry.warn('over-long fields truncated', { eventId: textField(input, 'eventID'), fields: bounded.truncated });
     }
+    if (isGuardDutyFindingEvent(bounded.event)) return this.handleGuardDutyFinding(bounded.event);
     let event: CloudTrailEvent;
     try {
       event = parseCloudTrailEvent(bounded.event);
@@ -96,6 +98,25 @@ export class Responder {
       throw e;
     }
     return this.handleParsed(event);
+  }
+
+  /**
+   * A GuardDuty finding (`source: aws.guardduty`, `detail-type: GuardDuty Finding`): judged on the
+   * current state of the function it names, then handled like any finding.
+   * @throws InvalidEventError for a malformed one.
+   */
+  private async handleGuardDutyFinding(input: unknown): Promise<ResponseRecord> {
+    let event: GuardDutyFindingEvent;
+    try {
+      event = parseGuardDutyFindingEvent(input);
+    } catch (e: unknown) {
+      if (e instanceof InvalidEventError) {
+        this.telemetry.count('IgnoredEvents', { name: 'Reason', value: 'invalid-event' });
+        this.telemetry.warn('invalid event', { fields: e.fields });
+      }
+      throw e;
+    }
+    return this.handleResult(await this.engine.evaluateGuardDutyFinding(event));
   }
 
   /** Reports an event that is not judged, and the record saying why. */
@@ -119,6 +140,12 @@ export class Responder {
       if (!(e instanceof AccountNotInOrganizationError)) throw e;
       return this.refuse(base, { code: 'outside-organization', detail: `account ${e.account} is not in the organization: refused` });
     }
+    return this.handleResult(result);
+  }
+
+  /** Findings of an evaluation → the executor, once each; refusals reported. */
+  private async handleResult(result: EvaluationResult): Promise<ResponseRecord> {
+    const base = { eventId: result.eventId, eventName: result.eventName };
     if (result.ignored !== null) return this.refuse(base, { code: result.ignoredCode ?? 'invalid-event', detail: result.ignored });
     const refusals = result.baselineRefusals ?? [];
     if (refusals.length > 0) {

@@ -76,3 +76,8 @@ export function resourceConsoleUrl(arn: string): string | null {
 export function cloudTrailEventUrl(eventId: string, region: string): string {
   return `${consoleHost(partitionOfRegion(region), region)}/cloudtrailv2/home?region=${enc(region)}#/events/${enc(eventId)}`;
 }
+
+/** The GuardDuty console page of one finding (open it signed in to the administrator or the finding's account, in its region). */
+export function guardDutyFindingUrl(findingId: string, region: string): string {
+  return `${consoleHost(partitionOfRegion(region), region)}/guardduty/home?region=${enc(region)}#/findings?macros=current&fId=${enc(findingId)}`;
+}

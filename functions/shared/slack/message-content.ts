@@ -6,7 +6,8 @@
 import { DECISION_EXEMPTION_DAYS, type DecisionDetail } from '../approval/decision';
 import type { Finding } from '../engine/engine';
 import type { ExecutionOutcome } from '../executor/outcome';
-import { cloudTrailEventUrl, resourceConsoleUrl } from './console-links';
+import { cloudTrailEventUrl, guardDutyFindingUrl, resourceConsoleUrl } from './console-links';
+import { RuntimeThreatSchema } from '../event/guardduty-finding';
 
 /** A run of text: a link, inline code, a Slack user mention, or plain words. */
 export type Inline =
@@ -53,6 +54,18 @@ function accountLine(account: string, names: Readonly<Record<string, string>>): 
 
 function whoSection(finding: Finding): ContentSection {
   const actor = finding.actor;
+  // A detector finding names no actor: it names the detector, its finding and when it last saw the activity.
+  const threat = RuntimeThreatSchema.safeParse(finding.details.threat);
+  if (actor === undefined && threat.success) {
+    const { findingId: id, findingType, updatedAt } = threat.data;
+    return {
+      label: 'Who',
+      lines: [
+        [text('Reported by GuardDuty: '), code(findingType), text(' · finding '), code(id)],
+        [text(`Updated ${formatTime(updatedAt)} · `), link('GuardDuty finding', guardDutyFindingUrl(id, finding.region))],
+      ],
+    };
+  }
   if (actor === undefined) return { label: 'Who', lines: [[text('Found by a scan of existing resources: no event, no actor.')]] };
   const lines: Line[] = [[text(`${actor.type} `), code(actor.arn ?? '(no ARN)')]];
   if (actor.sessionIssuerArn !== undefined && actor.sessionIssuerArn !== actor.arn) lines.push([text('Role: '), code(actor.sessionIssuerArn)]);

@@ -286,7 +286,7 @@ export type FunctionEventInvokeConfig = z.infer<typeof FunctionEventInvokeConfig
  * `executionRole` is read by the engine (through `StateReader.readRole`), and only when the
  * configured role differs from the last-known-good one: the rules asking for it judge a swap.
  */
-export type FunctionStatePart = 'configuration' | 'policy' | 'urlConfig' | 'tags' | 'executionRole' | 'recursion' | 'concurrency' | 'codeSigning' | 'eventInvokeConfig';
+export type FunctionStatePart = 'configuration' | 'policy' | 'urlConfig' | 'tags' | 'executionRole' | 'recursion' | 'concurrency' | 'codeSigning' | 'eventInvokeConfig' | 'eventSourceMappings';
 
 /** A function's code-signing config as `GetFunctionCodeSigningConfig` and `GetCodeSigningConfig` return it (issue #17). */
 export interface FunctionCodeSigning {
@@ -294,6 +294,15 @@ export interface FunctionCodeSigning {
   /** `CodeSigningPolicies.UntrustedArtifactOnDeployment`: `Enforce` blocks unsigned code, `Warn` only logs it; null when the config is gone. */
   readonly untrustedArtifactOnDeployment: string | null;
 }
+
+/** An event-source mapping of a function, as `ListEventSourceMappings` lists it (the fields the rules read). */
+export const EventSourceMappingSchema = z.looseObject({
+  UUID: z.string().min(1),
+  EventSourceArn: z.string().optional(),
+  /** `Enabled`, `Disabled`, `Enabling`, `Disabling`, `Creating`, `Updating`, `Deleting`. */
+  State: z.string().optional(),
+});
+export type EventSourceMapping = z.infer<typeof EventSourceMappingSchema>;
 
 /**
  * The current state of a function. A part is `undefined` when it was not read, `null` when AWS
@@ -309,12 +318,14 @@ export interface FunctionSnapshot {
   readonly tags?: Readonly<Record<string, string>> | null;
   /** `GetFunctionRecursionConfig`'s `RecursiveLoop` (`Terminate`, `Allow`); null when the function is gone. */
   readonly recursiveLoop?: string | null;
-  /** `GetFunctionConcurrency`'s `ReservedConcurrentExecutions`; null when none is reserved (or the function is gone). */
-  readonly reservedConcurrency?: number | null;
+  /** The unqualified function's reserved concurrency (`GetFunctionConcurrency`): a number, `'none'` when unset; null when the function is gone. */
+  readonly reservedConcurrency?: number | 'none' | null;
   /** The function's code-signing config; null when it has none (or the function is gone). */
   readonly codeSigning?: FunctionCodeSigning | null;
   /** The asynchronous invocation config of the function (or of the version or alias `ref` names); null when it has none. */
   readonly eventInvokeConfig?: FunctionEventInvokeConfig | null;
+  /** The function's event-source mappings (`ListEventSourceMappings`); null when the function is gone. */
+  readonly eventSourceMappings?: readonly EventSourceMapping[] | null;
   /** The `RevisionId` GetPolicy returned with `policy`: a plan guarded by it acts only on the state that was judged. */
   readonly policyRevisionId?: string;
   /** The last-known-good baseline a keeper attached (null: none saved yet; absent: no keeper). */

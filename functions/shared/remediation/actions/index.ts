@@ -19,6 +19,8 @@ import { addLayerVersionPermission } from './add-layer-version-permission';
 import { setFunctionRecursionTerminate } from './set-function-recursion-terminate';
 import { removeFunctionDestination } from './remove-function-destination';
 import { removeFunctionDeadLetterQueue } from './remove-function-dead-letter-queue';
+import { isolateFunction } from './isolate-function';
+import { liftFunctionIsolation } from './lift-function-isolation';
 
 type AnyAction = RemediationAction<never> & { describe(params: never): string };
 
@@ -41,6 +43,8 @@ export const ACTIONS: { readonly [N in ActionName]: RemediationAction<never> } =
   'set-function-recursion-terminate': setFunctionRecursionTerminate as AnyAction,
   'remove-function-destination': removeFunctionDestination as AnyAction,
   'remove-function-dead-letter-queue': removeFunctionDeadLetterQueue as AnyAction,
+  'isolate-function': isolateFunction as AnyAction,
+  'lift-function-isolation': liftFunctionIsolation as AnyAction,
 };
 
 /** The IAM permissions of one action. */

@@ -1,7 +1,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LAMBDA_READ_PERMISSIONS, LAMBDA_SETTINGS_READ_PERMISSIONS, LambdaStateReader } from '../../../../functions/shared/aws/lambda-state-reader';
+import { LAMBDA_READ_PERMISSIONS, LAMBDA_SETTINGS_READ_PERMISSIONS, LAMBDA_THREAT_READ_PERMISSIONS, LambdaStateReader } from '../../../../functions/shared/aws/lambda-state-reader';
 import { InMemoryAccount } from '../../../../sim/in-memory-account';
 import { installLambdaMock, type LambdaMockHandle } from '../../../../sim/lambda-mock';
 import { ACCOUNT } from '../../../fixtures/accounts';
@@ -50,7 +50,19 @@ describe('LambdaStateReader permissions', () => {
     expect([...new Set(handle.calls.map((c) => `lambda:${c.command}`))].sort()).toEqual([...LAMBDA_SETTINGS_READ_PERMISSIONS].sort());
     account.lambda.deleteFunctionCodeSigningConfig(ref);
     account.lambda.deleteFunctionConcurrency(ref);
-    expect(await reader.readFunction(ref, parts)).toMatchObject({ recursiveLoop: 'Allow', reservedConcurrency: null, codeSigning: null });
+    // No reservation left reads 'none'; null is kept for a function that is gone.
+    expect(await reader.readFunction(ref, parts)).toMatchObject({ recursiveLoop: 'Allow', reservedConcurrency: 'none', codeSigning: null });
     expect(await reader.readFunction({ ...ref, functionName: 'gone' }, parts)).toMatchObject({ recursiveLoop: null, reservedConcurrency: null, codeSigning: null });
+  });
+
+  it('sends for the runtime-threat parts only commands covered by LAMBDA_THREAT_READ_PERMISSIONS, and needs each of them', async () => {
+    const account = new InMemoryAccount({ defaultAccount: ACCOUNT });
+    account.replay(addPermissionEvent({ statementId: 's', principal: '*' }));
+    handle = installLambdaMock(account, mockClient(LambdaClient));
+    const reader = new LambdaStateReader(() => new LambdaClient({ region: 'us-east-1' }));
+    const snapshot = await reader.readFunction({ kind: 'lambda-function', account: ACCOUNT, region: 'us-east-1', functionName: 'orders-api' }, ['concurrency', 'eventSourceMappings']);
+    expect(snapshot).toMatchObject({ reservedConcurrency: 'none', eventSourceMappings: [] });
+    const sent = [...new Set(handle.calls.map((c) => `lambda:${c.command}`))].sort();
+    expect(sent).toEqual([...LAMBDA_THREAT_READ_PERMISSIONS].sort());
   });
 });

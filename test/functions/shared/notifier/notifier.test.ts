@@ -116,10 +116,14 @@ describe.each(STORES)('Notifier (%s)', (_name, factory) => {
       const url = resourceConsoleUrl(c.finding.resource);
       expect(url).not.toBeNull();
       expect(all).toContain(`<${url!}|${c.finding.resource}>`);
-      expect(all).toContain(`\`${c.finding.actor!.arn!}\``);
-      expect(all).toContain(`\`${c.finding.actor!.sourceIPAddress!}\``);
-      expect(all).toContain(escapeMrkdwn(c.finding.actor!.userAgent!));
-      expect(all).toContain(`cloudtrailv2/home?region=${c.finding.region}#/events/${c.finding.eventId!}|CloudTrail event>`);
+      // A detector finding (issue #18) has no actor or CloudTrail event: the message names GuardDuty and links its finding instead.
+      const threat = c.finding.details.threat as { findingId: string; findingType: string } | undefined;
+      const who =
+        threat === undefined
+          ? [`\`${c.finding.actor!.arn!}\``, `\`${c.finding.actor!.sourceIPAddress!}\``, escapeMrkdwn(c.finding.actor!.userAgent!), `cloudtrailv2/home?region=${c.finding.region}#/events/${c.finding.eventId!}|CloudTrail event>`]
+          : [`Reported by GuardDuty: \`${escapeMrkdwn(threat.findingType)}\``, `\`${threat.findingId}\``, `guardduty/home?region=${c.finding.region}#/findings?macros=current&fId=${threat.findingId}|GuardDuty finding>`];
+      for (const line of who) expect(all).toContain(line);
+      expect(all.includes('Found by a scan') && threat !== undefined).toBe(false);
       const planned = c.outcome.plan === null ? 'The rule plans no automatic change.' : `\`${escapeMrkdwn(c.outcome.plan.call)}\``;
       expect(all).toContain(planned);
       expect(() => jsonShown(message)).not.toThrow();
