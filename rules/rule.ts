@@ -5,6 +5,7 @@
 import type { Mode, WardenConfig } from '../functions/shared/config/config';
 import type { ResourceKind, SnapshotByKind, FunctionStatePart } from '../functions/shared/state/resources';
 import type { RuntimeThreat } from '../functions/shared/event/guardduty-finding';
+import type { Vulnerability } from '../functions/shared/event/inspector-finding';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
@@ -74,6 +75,8 @@ export interface RuleContext {
   };
   /** The detector finding being judged (absent for CloudTrail events and scans). */
   readonly threat?: RuntimeThreat;
+  /** The Inspector finding being judged (absent for CloudTrail events and scans). */
+  readonly vulnerability?: Vulnerability;
 }
 
 /** One problem a rule found on a resource. */

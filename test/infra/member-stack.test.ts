@@ -85,8 +85,23 @@ describe('member template', () => {
     expect(found).toHaveLength(1);
     expect(found[0]?.Condition).toBeUndefined();
     expect(found[0]?.Properties.EventPattern).toEqual({ source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { resource: { resourceType: ['Lambda'] } } });
-    expect(findingPatterns(RULES)).toEqual([found[0]?.Properties.EventPattern]);
+    expect(findingPatterns(RULES)).toContainEqual(found[0]?.Properties.EventPattern);
     expect(found[0]?.Properties.State).toBe('ENABLED');
+  });
+
+  it('forwards Inspector findings about Lambda functions from every region, from the catalog (issue #18)', () => {
+    const found = Object.values(member.findResources('AWS::Events::Rule', { Properties: { Name: 'warden-forward-inspector2' } })) as {
+      Properties: { EventPattern: unknown; State: string; Targets: { RoleArn: unknown; DeadLetterConfig: unknown }[] };
+      Condition?: string;
+    }[];
+    expect(found).toHaveLength(1);
+    expect(found[0]?.Condition).toBeUndefined();
+    expect(found[0]?.Properties.EventPattern).toEqual({ source: ['aws.inspector2'], 'detail-type': ['Inspector2 Finding'], detail: { resources: { type: ['AWS_LAMBDA_FUNCTION'] } } });
+    // One forwarding rule per detector source the catalog judges, no other.
+    expect(findingPatterns(RULES).map((p) => p.source)).toEqual([['aws.guardduty'], ['aws.inspector2']]);
+    expect(found[0]?.Properties.State).toBe('ENABLED');
+    const guardDuty = Object.values(member.findResources('AWS::Events::Rule', { Properties: { Name: 'warden-forward-guardduty' } })) as { Properties: { Targets: unknown } }[];
+    expect(found[0]?.Properties.Targets).toEqual(guardDuty[0]?.Properties.Targets);
   });
 
   it('generates a pattern that matches a real event of each trigger and nothing else', () => {

@@ -15,7 +15,7 @@ const TriggerSchema = z
     eventSource: z.string().regex(/^[a-z0-9-]+\.amazonaws\.com$/),
     eventNames: z.array(z.string().min(1)).min(1),
     /** Detector findings (issue #18): the EventBridge detail-type, also the only event name. */
-    detailType: z.literal('GuardDuty Finding').optional(),
+    detailType: z.enum(['GuardDuty Finding', 'Inspector2 Finding']).optional(),
   })
   .superRefine((trigger, ctx) => {
     if (trigger.detailType !== undefined && (trigger.eventNames.length !== 1 || trigger.eventNames[0] !== trigger.detailType)) {
@@ -114,6 +114,7 @@ describe('rule catalog', () => {
       'function-log-group-redirected': 'medium alert',
       'function-destination-outside-org': 'high approve',
       'function-runtime-threat': 'high approve',
+      'function-vulnerable-dependency': 'medium alert',
       'execution-role-admin-access': 'critical approve',
       'execution-role-privilege-escalation': 'high approve',
       'execution-role-trust-opened': 'critical auto',

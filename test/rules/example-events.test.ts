@@ -5,6 +5,7 @@ import { Engine } from '../../functions/shared/engine/engine';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../../functions/shared/event/cloudtrail-event';
 import { normalizeEventName } from '../../functions/shared/event/event-names';
 import { isGuardDutyFindingEvent, parseGuardDutyFindingEvent } from '../../functions/shared/event/guardduty-finding';
+import { isInspectorFindingEvent, parseInspectorFindingEvent } from '../../functions/shared/event/inspector-finding';
 import {
   functionArn,
   layerVersionArn,
@@ -86,6 +87,10 @@ const EXPECTED: Record<string, unknown[]> = {
   // model: its finding and plan are asserted through `warden simulate` with examples/state.json in
   // test/cli/guardduty-examples.test.ts, and against the documented sample in test/functions/responder/guardduty-finding.test.ts.
   '41-guardduty-lambda-c2-activity.json': [[]],
+  // Likewise an Inspector finding is judged on the function's deployed code (CodeSha256), which this reader does not
+  // model: asserted through `warden simulate` in test/cli/inspector-examples.test.ts and in
+  // test/functions/responder/inspector-finding.test.ts.
+  '42-inspector-lambda-package-vulnerability.json': [[]],
 };
 
 describe('example events', () => {
@@ -103,7 +108,12 @@ describe('example events', () => {
       const result = await engine.evaluateGuardDutyFinding(finding);
       outcomes.push(result.ignored ?? result.findings.map((f) => f.ruleId));
     }
-    const events = findings.length > 0 ? [] : (Array.isArray(raw) ? raw : [raw]).map(parseCloudTrailEvent);
+    const vulnerabilities = isInspectorFindingEvent(raw) ? [parseInspectorFindingEvent(raw)] : [];
+    for (const finding of vulnerabilities) {
+      const result = await engine.evaluateInspectorFinding(finding);
+      outcomes.push(result.ignored ?? result.findings.map((f) => f.ruleId));
+    }
+    const events = findings.length + vulnerabilities.length > 0 ? [] : (Array.isArray(raw) ? raw : [raw]).map(parseCloudTrailEvent);
     for (const event of events) {
       expect([event.account, event.region]).toEqual([event.detail.recipientAccountId, event.detail.awsRegion]);
       state.apply(event);

@@ -9,6 +9,7 @@ import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-
 import { normalizeEventName } from '../event/event-names';
 import { actorOf, guardDutyFindingRefusal, intakeRefusal, resourceAccountRefusal, type IgnoreCode, type Ignored } from '../event/intake';
 import { GUARDDUTY_EVENT_SOURCE, GUARDDUTY_FINDING_DETAIL_TYPE, runtimeThreatOf, type GuardDutyFindingEvent, type RuntimeThreat } from '../event/guardduty-finding';
+import { INSPECTOR_EVENT_SOURCE, INSPECTOR_FINDING_DETAIL_TYPE, inspectedFunction, inspectorFindingRefusal, vulnerabilityOf, type InspectorFindingEvent } from '../event/inspector-finding';
 import { parseFunctionName, parseRoleName, resourceArn, type FunctionSnapshot, type FunctionStatePart, type ResourceKind, type ResourceRef, type ResourceSnapshot, type RoleRef, type RoleSnapshot } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
@@ -203,6 +204,31 @@ export class Engine {
   }
 
   /**
+   * Evaluates an Inspector finding (validated) on the current state of the function it names (the
+   * version it names when that is a number). The id of the claim (`eventId`) is the finding's ARN and
+   * `updatedAt` (else `lastObservedAt`): a duplicate delivery — also the delegated administrator's copy —
+   * is one, an update by Inspector is another. Reads only what its rules need, and keeps no baseline.
+   */
+  async evaluateInspectorFinding(event: InspectorFindingEvent): Promise<EvaluationResult> {
+    const { detail } = event;
+    const base = { eventId: `inspector2:${detail.findingArn}@${detail.updatedAt ?? detail.lastObservedAt}`, eventName: INSPECTOR_FINDING_DETAIL_TYPE };
+    const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why.detail, ignoredCode: why.code, resources: [], findings: [] });
+    const refusal = inspectorFindingRefusal(event, this.options.config);
+    if (refusal !== null) return skip(refusal);
+    const rules = this.rulesFor(INSPECTOR_EVENT_SOURCE, INSPECTOR_FINDING_DETAIL_TYPE);
+    if (rules.length === 0) return skip({ code: 'no-rule', detail: `no rule watches ${INSPECTOR_FINDING_DETAIL_TYPE}` });
+    const ref = inspectedFunction(detail);
+    if (ref === null) return skip({ code: 'no-resource', detail: 'resources[].id is not a function ARN' });
+    const vulnerability = vulnerabilityOf(detail);
+    const applicable = this.rulesOfKind(rules, ref.kind);
+    const snapshot = await this.read(ref, applicable, new Map(), false);
+    const results = await this.judge(snapshot, applicable, { config: this.options.config, now: this.now(), vulnerability });
+    const origin = { eventId: base.eventId, eventName: detail.type, eventTime: vulnerability.updatedAt };
+    const findings = results.flatMap(([rule, found]) => found.map((f) => this.toFinding(rule, ref, f, origin)));
+    return { ...base, ignored: null, resources: [resourceArn(ref)], findings };
+  }
+
+  /**
    * Evaluates every rule of the resource's type on its current state (a scan: no event; with `threat`,
    * a detector finding about it is judged again, as a decision does).
    */
@@ -300,7 +326,7 @@ export class Engine {
     const adopt = exemptionTagAdoption(this.options.config, context.event);
     const setAt = context.event === undefined || adopt.length === 0 ? {} : { exemptionTagsSetAt: eventDate(context.event.eventTime, context.now) };
     // A detector finding's evaluation reads only the parts its rule needs: it is no baseline.
-    if (context.threat === undefined) await this.options.baselines?.capture(snapshot, context.now, { compliant, adoptExemptionTags: adopt, ...setAt });
+    if (context.threat === undefined && context.vulnerability === undefined) await this.options.baselines?.capture(snapshot, context.now, { compliant, adoptExemptionTags: adopt, ...setAt });
     return results;
   }
 

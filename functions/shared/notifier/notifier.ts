@@ -30,10 +30,19 @@ import {
 } from '../slack/warden-messages';
 import type { NotifiedMessage, NotifierStateStore, SlackMessageRef } from '../store/state-store';
 import { parseNotifierEvent, type NotifierEvent } from './notifier-events';
+import { digestEntryOf, digestKeyOf, entryKeyOf, vulnerabilityOfFinding } from './vulnerability-digest';
+import { digestEntryReply, functionDigestMessage } from '../slack/vulnerability-messages';
+import type { Vulnerability } from '../event/inspector-finding';
 import { channelFor } from './routing';
 
 /** Slack answered a call with an error or without the message's `ts`. */
 export class SlackPostError extends WardenError {}
+
+/** Another delivery is posting a function's vulnerability digest right now: this one is retried (and then updates it). */
+export class DigestBusyError extends WardenError {}
+
+/** How long a delivery may take to post a function's digest before another may (seconds). */
+export const DIGEST_POST_LEASE_SECONDS = 60;
 
 /** The largest SNS message (256 KB), in bytes. */
 export const SNS_MAX_BYTES = 256 * 1024;
@@ -128,6 +137,8 @@ export class Notifier {
 
   private async onFinding(finding: Finding, outcome: ExecutionOutcome): Promise<NotifyResult> {
     if (outcome.status === 'duplicate') return { kind: 'finding', action: 'skipped', reason: 'a duplicate delivery of the responder reports nothing', sns: false };
+    const vulnerability = vulnerabilityOfFinding(finding);
+    if (vulnerability !== null) return this.onVulnerability(finding, outcome, vulnerability);
     if (outcome.status === 'pending-approval' && outcome.approval?.openedBy !== undefined) return this.onRepeat(finding, outcome, outcome.approval.id);
     return this.once('finding', `finding#${finding.id}#${outcome.eventId}`, async () => {
       // A retry after a failed SNS publish finds the message already posted: it is not posted twice.
@@ -156,6 +167,47 @@ export class Notifier {
         ...(stored === null ? { reason: 'no Slack channel is configured for this finding' } : { message: stored.message }),
         sns,
       };
+    });
+  }
+
+  /**
+   * An Inspector finding (issue #18): one digest message per function and deployed code, not one per
+   * CVE. The first finding posts it; a later one (or Inspector's update of one) updates it in place and
+   * replies in its thread. Two deliveries never both post it: one takes the post, the other is retried.
+   */
+  private async onVulnerability(finding: Finding, outcome: ExecutionOutcome, v: Vulnerability): Promise<NotifyResult> {
+    return this.once('finding', `finding#${finding.id}#${outcome.eventId}`, async () => {
+      // A retry after a failed SNS publish finds the digest already updated: Slack is not touched twice.
+      let stored = await this.options.store.getNotifiedMessage(finding.id, outcome.eventId);
+      let action: NotifyAction = stored === null ? 'skipped' : 'posted';
+      const channel = channelFor(this.options.config.slack, { account: finding.account, severity: finding.severity });
+      if (stored === null && channel !== null) {
+        const store = this.options.store;
+        const digestKey = digestKeyOf(finding, v);
+        const entry = digestEntryOf(v);
+        const what = { resource: finding.resource, codeSha256: v.codeSha256 };
+        const { digest, addition } = await store.addToFunctionDigest({ digestKey, channel, entryKey: entryKeyOf(v.findingArn), entry, now: this.now() });
+        let ts = digest.ts;
+        if (ts === undefined) {
+          const owner = await store.claimFunctionDigestPost({ digestKey, channel, now: this.now(), leaseSeconds: DIGEST_POST_LEASE_SECONDS });
+          if (owner === null) throw new DigestBusyError(`the Inspector digest of ${finding.resource} is being posted by another delivery: this one is retried`);
+          ts = await this.post(channel, functionDigestMessage({ ...what, digest }));
+          const recorded = await store.setFunctionDigestMessage({ digestKey, channel, owner, ts });
+          // Findings added while it was being posted are shown at once.
+          const size = (d: typeof digest): number => Object.keys(d.entries).length + d.overflow;
+          if (recorded !== null && size(recorded) !== size(digest)) await this.update({ channel, ts }, functionDigestMessage({ ...what, digest: recorded }));
+          action = 'posted';
+        } else {
+          await this.update({ channel, ts }, functionDigestMessage({ ...what, digest }));
+          await this.post(channel, digestEntryReply(entry, addition === 'replaced'), ts);
+          action = 'digested';
+        }
+        stored = { findingId: finding.id, eventId: outcome.eventId, message: { channel, ts, threadTs: ts }, finding, outcome, recordIds: [], postedAt: this.now().toISOString() };
+        await store.putNotifiedMessage(stored);
+      }
+      const sns = await this.publish(findingSubject(finding, outcome), findingText(finding, outcome));
+      this.telemetry.info('Inspector finding notified in its function digest', { findingId: finding.id, eventId: outcome.eventId, action, channel });
+      return { kind: 'finding', action, ...(stored === null ? { reason: 'no Slack channel is configured for this finding' } : { message: stored.message }), sns };
     });
   }
 

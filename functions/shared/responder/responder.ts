@@ -10,6 +10,7 @@ import { InvalidEventError } from '../errors';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
 import { boundEvent } from '../event/event-size';
 import { isGuardDutyFindingEvent, parseGuardDutyFindingEvent, type GuardDutyFindingEvent } from '../event/guardduty-finding';
+import { isInspectorFindingEvent, parseInspectorFindingEvent, type InspectorFindingEvent } from '../event/inspector-finding';
 import type { IgnoreCode, Ignored } from '../event/intake';
 import type { Executor } from '../executor/executor';
 import { actionAttempted, type ExecutionOutcome } from '../executor/outcome';
@@ -87,6 +88,7 @@ export class Responder {
       this.telemetry.warn('over-long fields truncated', { eventId: textField(input, 'eventID'), fields: bounded.truncated });
     }
     if (isGuardDutyFindingEvent(bounded.event)) return this.handleGuardDutyFinding(bounded.event);
+    if (isInspectorFindingEvent(bounded.event)) return this.handleInspectorFinding(bounded.event);
     let event: CloudTrailEvent;
     try {
       event = parseCloudTrailEvent(bounded.event);
@@ -117,6 +119,25 @@ export class Responder {
       throw e;
     }
     return this.handleResult(await this.engine.evaluateGuardDutyFinding(event));
+  }
+
+  /**
+   * An Inspector finding (`source: aws.inspector2`, `detail-type: Inspector2 Finding`): judged on the
+   * current state of the function it names, then handled like any finding.
+   * @throws InvalidEventError for a malformed one.
+   */
+  private async handleInspectorFinding(input: unknown): Promise<ResponseRecord> {
+    let event: InspectorFindingEvent;
+    try {
+      event = parseInspectorFindingEvent(input);
+    } catch (e: unknown) {
+      if (e instanceof InvalidEventError) {
+        this.telemetry.count('IgnoredEvents', { name: 'Reason', value: 'invalid-event' });
+        this.telemetry.warn('invalid event', { fields: e.fields });
+      }
+      throw e;
+    }
+    return this.handleResult(await this.engine.evaluateInspectorFinding(event));
   }
 
   /** Reports an event that is not judged, and the record saying why. */

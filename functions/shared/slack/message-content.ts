@@ -8,6 +8,7 @@ import type { Finding } from '../engine/engine';
 import type { ExecutionOutcome } from '../executor/outcome';
 import { cloudTrailEventUrl, guardDutyFindingUrl, resourceConsoleUrl } from './console-links';
 import { RuntimeThreatSchema } from '../event/guardduty-finding';
+import { VulnerabilitySchema } from '../event/inspector-finding';
 
 /** A run of text: a link, inline code, a Slack user mention, or plain words. */
 export type Inline =
@@ -63,6 +64,17 @@ function whoSection(finding: Finding): ContentSection {
       lines: [
         [text('Reported by GuardDuty: '), code(findingType), text(' · finding '), code(id)],
         [text(`Updated ${formatTime(updatedAt)} · `), link('GuardDuty finding', guardDutyFindingUrl(id, finding.region))],
+      ],
+    };
+  }
+  const vulnerability = VulnerabilitySchema.safeParse(finding.details.vulnerability);
+  if (actor === undefined && vulnerability.success) {
+    const { findingArn, findingType, updatedAt, codeSha256 } = vulnerability.data;
+    return {
+      label: 'Who',
+      lines: [
+        [text('Reported by Amazon Inspector: '), code(findingType), text(' · finding '), code(findingArn)],
+        [text(`Updated ${formatTime(updatedAt)} · deployed code `), code(codeSha256)],
       ],
     };
   }

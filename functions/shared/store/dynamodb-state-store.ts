@@ -38,6 +38,7 @@ import {
 import type { DecisionDetail } from '../approval/decision';
 import { KEY_PREFIXES } from './table-access';
 import type { ExecutionOutcome } from '../executor/outcome';
+import { DIGEST_ENTRIES_MAX, validEntries, type DigestAddition, type DigestEntry, type FunctionDigest } from '../notifier/vulnerability-digest';
 
 const DAY = 24 * 3600;
 /** Finding records are kept 90 days; approvals 30 days past their expiry (the audit trail lives on the bus). */
@@ -73,6 +74,8 @@ export const keys = {
   message: (findingId: string, eventId: string) => ({ pk: `${KEY_PREFIXES.message}${findingId}`, sk: `EVENT#${eventId}` }),
   messageByRecord: (recordId: string) => ({ pk: `${KEY_PREFIXES.messageByRecord}${recordId}`, sk: 'MESSAGEREF' }),
   digest: (principal: string, channel: string, windowStart: Date) => ({ pk: `${KEY_PREFIXES.digest}${principal}#${channel}`, sk: `WINDOW#${windowStart.toISOString()}` }),
+  /** A function's vulnerability digest (issue #18): `DIGEST#FUNCTION#…` never meets a principal's `DIGEST#arn:…`. */
+  functionDigest: (digestKey: string, channel: string) => ({ pk: `${KEY_PREFIXES.digest}FUNCTION#${digestKey}#${channel}`, sk: 'FUNCTION' }),
 
   exemption: (resource: string, ruleId: string) => ({ pk: `${KEY_PREFIXES.exemption}${resource}`, sk: `RULE#${ruleId}` }),
 };
@@ -442,6 +445,66 @@ export class DynamoDbStateStore implements StateStore {
     });
   }
 
+  async addToFunctionDigest(input: { digestKey: string; channel: string; entryKey: string; entry: DigestEntry; now: Date }): Promise<{ readonly digest: FunctionDigest; readonly addition: DigestAddition }> {
+    const Key = keys.functionDigest(input.digestKey, input.channel);
+    const ttl = epochSeconds(input.now) + FUNCTION_DIGEST_DAYS * DAY;
+    const names = { '#e': input.entryKey, '#ttl': 'ttl' };
+    const attempt = async (what: DigestAddition, command: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues'>): Promise<{ digest: FunctionDigest; addition: DigestAddition } | null> => {
+      try {
+        const out = await this.client.send(new UpdateCommand({ TableName: this.tableName, Key, ReturnValues: 'ALL_NEW', ...command }));
+        return { digest: functionDigestOf(out.Attributes ?? {}), addition: what };
+      } catch (e: unknown) {
+        if (isConditionFailure(e)) return null;
+        throw new StateStoreError(`Adding to the digest of a function failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
+      }
+    };
+    return (
+      (await attempt('replaced', { UpdateExpression: 'SET #e = :entry, #ttl = :ttl', ConditionExpression: 'attribute_exists(#e)', ExpressionAttributeNames: names, ExpressionAttributeValues: { ':entry': input.entry, ':ttl': ttl } })) ??
+      (await attempt('added', {
+        UpdateExpression: 'SET #e = :entry, #ttl = :ttl ADD #n :one',
+        ConditionExpression: 'attribute_not_exists(#n) OR #n < :max',
+        ExpressionAttributeNames: { ...names, '#n': 'entryCount' },
+        ExpressionAttributeValues: { ':entry': input.entry, ':ttl': ttl, ':one': 1, ':max': DIGEST_ENTRIES_MAX },
+      })) ??
+      (await attempt('counted', { UpdateExpression: 'SET #ttl = :ttl ADD #o :one', ExpressionAttributeNames: { '#ttl': 'ttl', '#o': 'overflow' }, ExpressionAttributeValues: { ':ttl': ttl, ':one': 1 } })) ?? {
+        digest: { entries: {}, overflow: 0 },
+        addition: 'counted',
+      }
+    );
+  }
+
+  async claimFunctionDigestPost(input: { digestKey: string; channel: string; now: Date; leaseSeconds: number }): Promise<string | null> {
+    const owner = randomUUID();
+    const claimed = await this.update('Claiming the post of a function digest', {
+      Key: keys.functionDigest(input.digestKey, input.channel),
+      UpdateExpression: 'SET #poster = :owner, #until = :until',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#ts) AND (attribute_not_exists(#poster) OR #until < :now)',
+      ExpressionAttributeNames: { '#poster': 'poster', '#until': 'posterUntil', '#ts': 'ts' },
+      ExpressionAttributeValues: { ':owner': owner, ':until': leaseEnd(input), ':now': input.now.toISOString() },
+    });
+    return claimed ? owner : null;
+  }
+
+  async setFunctionDigestMessage(input: { digestKey: string; channel: string; owner: string; ts: string }): Promise<FunctionDigest | null> {
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.functionDigest(input.digestKey, input.channel),
+          UpdateExpression: 'SET #ts = :ts REMOVE #poster, #until',
+          ConditionExpression: '#poster = :owner AND attribute_not_exists(#ts)',
+          ExpressionAttributeNames: { '#poster': 'poster', '#until': 'posterUntil', '#ts': 'ts' },
+          ExpressionAttributeValues: { ':owner': input.owner, ':ts': input.ts },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return functionDigestOf(out.Attributes ?? {});
+    } catch (e: unknown) {
+      if (isConditionFailure(e)) return null;
+      throw new StateStoreError(`Recording a function digest message failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
+    }
+  }
+
   // ── Decisions from Slack (issue #6, approval endpoint): execution claims and exemptions ─────────
 
   async claimExecution(input: { id: string; status: ApprovalDecision; now: Date; leaseSeconds: number }): Promise<ExecutionClaim> {
@@ -540,4 +603,13 @@ export class DynamoDbStateStore implements StateStore {
     const exemption = withoutKeys(item, ['pk', 'sk', 'ttl']) as unknown as StoredExemption;
     return Date.parse(exemption.until) > input.now.getTime() ? exemption : null;
   }
+}
+
+/** How long a function's vulnerability digest is kept after its last finding. */
+const FUNCTION_DIGEST_DAYS = 90;
+
+/** A function digest item read back: its entries (attributes `v_…`, each validated), message and overflow count. */
+function functionDigestOf(item: Readonly<Record<string, unknown>>): FunctionDigest {
+  const entries = validEntries(Object.fromEntries(Object.entries(item).filter(([k]) => k.startsWith('v_'))));
+  return { entries, overflow: typeof item.overflow === 'number' ? item.overflow : 0, ...(typeof item.ts === 'string' ? { ts: item.ts } : {}) };
 }

@@ -20,6 +20,7 @@ import {
 } from './state-store';
 import type { DecisionDetail } from '../approval/decision';
 import type { ExecutionOutcome } from '../executor/outcome';
+import { DIGEST_ENTRIES_MAX, type DigestAddition, type DigestEntry, type FunctionDigest } from '../notifier/vulnerability-digest';
 
 interface ExecutionState {
   readonly state: 'running' | 'done';
@@ -39,6 +40,7 @@ export class InMemoryStateStore implements StateStore {
   private readonly messages = new Map<string, NotifiedMessage>();
   private readonly messagesByRecord = new Map<string, string>();
   private readonly digests = new Map<string, { count: number; rules: Set<string>; resources: Set<string>; ts?: string }>();
+  private readonly functionDigests = new Map<string, StoredFunctionDigest>();
 
   private readonly executions = new Map<string, ExecutionState>();
   private readonly exemptions = new Map<string, StoredExemption>();
@@ -212,6 +214,35 @@ export class InMemoryStateStore implements StateStore {
     return Promise.resolve(true);
   }
 
+  addToFunctionDigest(input: { digestKey: string; channel: string; entryKey: string; entry: DigestEntry; now: Date }): Promise<{ readonly digest: FunctionDigest; readonly addition: DigestAddition }> {
+    const key = `${input.digestKey}\u0000${input.channel}`;
+    const digest = this.functionDigests.get(key) ?? { entries: new Map<string, DigestEntry>(), overflow: 0 };
+    this.functionDigests.set(key, digest);
+    let addition: DigestAddition;
+    if (digest.entries.has(input.entryKey)) addition = 'replaced';
+    else if (digest.entries.size < DIGEST_ENTRIES_MAX) addition = 'added';
+    else addition = 'counted';
+    if (addition === 'counted') digest.overflow += 1;
+    else digest.entries.set(input.entryKey, toJson(input.entry));
+    return Promise.resolve({ digest: functionDigestOf(digest), addition });
+  }
+
+  claimFunctionDigestPost(input: { digestKey: string; channel: string; now: Date; leaseSeconds: number }): Promise<string | null> {
+    const digest = this.functionDigests.get(`${input.digestKey}\u0000${input.channel}`);
+    if (digest === undefined || digest.ts !== undefined || (digest.poster !== undefined && Date.parse(digest.poster.until) >= input.now.getTime())) return Promise.resolve(null);
+    const owner = randomUUID();
+    digest.poster = { owner, until: new Date(input.now.getTime() + input.leaseSeconds * 1000).toISOString() };
+    return Promise.resolve(owner);
+  }
+
+  setFunctionDigestMessage(input: { digestKey: string; channel: string; owner: string; ts: string }): Promise<FunctionDigest | null> {
+    const digest = this.functionDigests.get(`${input.digestKey}\u0000${input.channel}`);
+    if (digest?.poster?.owner !== input.owner || digest.ts !== undefined) return Promise.resolve(null);
+    digest.ts = input.ts;
+    delete digest.poster;
+    return Promise.resolve(functionDigestOf(digest));
+  }
+
   // ── Decisions from Slack (issue #6, approval endpoint): execution claims and exemptions ─────────
 
   claimExecution(input: { id: string; status: ApprovalDecision; now: Date; leaseSeconds: number }): Promise<ExecutionClaim> {
@@ -283,4 +314,15 @@ export class InMemoryStateStore implements StateStore {
     if ('approval' in item) this.approvals.set(item.approval.id, toJson(item.approval));
     else this.exemptions.set(`${item.exemption.resource}\u0000${item.exemption.ruleId}`, toJson(item.exemption));
   }
+}
+
+interface StoredFunctionDigest {
+  readonly entries: Map<string, DigestEntry>;
+  overflow: number;
+  ts?: string;
+  poster?: { readonly owner: string; readonly until: string };
+}
+
+function functionDigestOf(digest: StoredFunctionDigest): FunctionDigest {
+  return { entries: Object.fromEntries([...digest.entries.entries()].map(([k, v]) => [k, toJson(v)])), overflow: digest.overflow, ...(digest.ts === undefined ? {} : { ts: digest.ts }) };
 }

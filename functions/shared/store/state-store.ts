@@ -8,6 +8,7 @@ import type { DecisionDetail } from '../approval/decision';
 import type { Finding } from '../engine/engine';
 import { WardenError } from '../errors';
 import type { ExecutionOutcome } from '../executor/outcome';
+import type { DigestAddition, DigestEntry, FunctionDigest } from '../notifier/vulnerability-digest';
 
 /** A write to the state store failed for a reason other than its condition. */
 export class StateStoreError extends WardenError {}
@@ -123,6 +124,16 @@ export interface StateStore {
   addToDigest(input: { principal: string; channel: string; windowStart: Date; windowSeconds: number; ruleId: string; resource: string }): Promise<DigestWindow>;
   /** Records the digest message of a window; false when one was recorded already. */
   setDigestMessage(input: { principal: string; channel: string; windowStart: Date; ts: string }): Promise<boolean>;
+  /**
+   * Stores one Inspector finding's entry in a function's vulnerability digest (issue #18), atomically: it
+   * replaces the entry of the same finding, or adds one while the digest holds fewer than
+   * `DIGEST_ENTRIES_MAX`, or else only counts it (`overflow`). Returns the digest as it is now.
+   */
+  addToFunctionDigest(input: { digestKey: string; channel: string; entryKey: string; entry: DigestEntry; now: Date }): Promise<{ readonly digest: FunctionDigest; readonly addition: DigestAddition }>;
+  /** Takes the right to post a digest's message: only while none is posted and no other delivery holds it (or its lease ran out). Null when taken. */
+  claimFunctionDigestPost(input: { digestKey: string; channel: string; now: Date; leaseSeconds: number }): Promise<string | null>;
+  /** Records the digest's message (only the claimant, once); returns the digest as it is now, or null. */
+  setFunctionDigestMessage(input: { digestKey: string; channel: string; owner: string; ts: string }): Promise<FunctionDigest | null>;
 
   // ── Decisions from Slack (issue #6, approval endpoint): execution claims and exemptions ─────────
   /**
@@ -260,6 +271,9 @@ export type NotifierStateStore = Pick<
   | 'updateNotifiedMessage'
   | 'addToDigest'
   | 'setDigestMessage'
+  | 'addToFunctionDigest'
+  | 'claimFunctionDigestPost'
+  | 'setFunctionDigestMessage'
 >;
 
 /** The scheduled scanner: claims of scan findings. */
@@ -295,6 +309,9 @@ const NOTIFIER_METHODS = [
   'updateNotifiedMessage',
   'addToDigest',
   'setDigestMessage',
+  'addToFunctionDigest',
+  'claimFunctionDigestPost',
+  'setFunctionDigestMessage',
 ] as const satisfies readonly (keyof NotifierStateStore)[];
 const SCANNER_METHODS = ['claimFinding', 'completeFinding', 'releaseFinding'] as const satisfies readonly (keyof ScannerStateStore)[];
 

@@ -138,6 +138,13 @@ describe('state table grants (TABLE_ACCESS) against each function’s store view
     await notifier.updateNotifiedMessage({ findingId: FINDING.id, eventId: 'e-1', latest: OUTCOME, now: NOW });
     await notifier.addToDigest({ principal: 'p', channel: 'C1', windowStart: NOW, windowSeconds: 600, ruleId: FINDING.ruleId, resource: FUNCTION_ARN });
     await notifier.setDigestMessage({ principal: 'p', channel: 'C1', windowStart: NOW, ts: '2.0' });
+    // Issue #18: a function's Inspector digest (DIGEST#FUNCTION#…): entries, the post claim, the message.
+    const entry = { findingArn: 'arn:aws:inspector2:us-east-1:111122223333:finding/0a1b', findingType: 'PACKAGE_VULNERABILITY', severity: 'high' as const, packages: [], updatedAt: NOW.toISOString() };
+    await notifier.addToFunctionDigest({ digestKey: `${FUNCTION_ARN}@sha`, channel: 'C1', entryKey: 'v_0a1b', entry, now: NOW });
+    await notifier.addToFunctionDigest({ digestKey: `${FUNCTION_ARN}@sha`, channel: 'C1', entryKey: 'v_0a1b', entry, now: NOW });
+    const poster = await notifier.claimFunctionDigestPost({ digestKey: `${FUNCTION_ARN}@sha`, channel: 'C1', now: NOW, leaseSeconds: 60 });
+    expect(poster).not.toBeNull();
+    expect(await notifier.setFunctionDigestMessage({ digestKey: `${FUNCTION_ARN}@sha`, channel: 'C1', owner: poster ?? '', ts: '3.0' })).toMatchObject({ ts: '3.0', entries: { v_0a1b: entry } });
     expect(table.denied).toEqual([]);
     await expect(store.getApproval('wa-1')).rejects.toThrow(StateStoreError);
     await expect(store.putExemption(EXEMPTION)).rejects.toThrow(StateStoreError);
