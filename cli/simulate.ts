@@ -10,6 +10,7 @@ import { Engine, type Finding } from '../functions/shared/engine/engine';
 import { InvalidEventError } from '../functions/shared/errors';
 import { parseCloudTrailEvent } from '../functions/shared/event/cloudtrail-event';
 import { isGuardDutyFindingEvent } from '../functions/shared/event/guardduty-finding';
+import { isAccessAnalyzerFindingEvent } from '../functions/shared/event/access-analyzer-finding';
 import { LambdaStateReader } from '../functions/shared/aws/lambda-state-reader';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { IamStateReader, withRoleReader } from '../functions/shared/aws/iam-state-reader';
@@ -186,8 +187,8 @@ export class Simulator {
     const eventId = field(input, 'detail', 'eventID');
     const eventName = field(input, 'detail', 'eventName');
     try {
-      // A GuardDuty finding changes nothing in the account: it is judged on the state as it is.
-      if (isGuardDutyFindingEvent(input)) {
+      // A detector finding (GuardDuty, Access Analyzer) changes nothing in the account: it is judged on the state as it is.
+      if (isGuardDutyFindingEvent(input) || isAccessAnalyzerFindingEvent(input)) {
         const result = await this.responder.handle(input);
         return { file, eventId: result.eventId, eventName: result.eventName, ignored: result.ignored, error: null, findings: result.findings, outcomes: result.outcomes };
       }

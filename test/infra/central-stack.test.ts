@@ -70,7 +70,10 @@ describe('event bus', () => {
     // Member heartbeats: only the scheduled events of the organization's accounts (an `aws.` source cannot be put by hand).
     expect(statements[1]?.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': 'Scheduled Event', 'events:source': 'aws.events' } });
     // Issue #18: GuardDuty findings (about Lambda functions) from the organization's accounts — members and the delegated administrator.
-    expect(statements[2]?.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': ['GuardDuty Finding'], 'events:source': ['aws.guardduty'] } });
+    // Issue #18, Access Analyzer: its findings come from the organization analyzer's account (management or delegated administrator).
+    expect(statements[2]?.Condition).toEqual({
+      StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': ['Access Analyzer Finding', 'GuardDuty Finding'], 'events:source': ['aws.access-analyzer', 'aws.guardduty'] },
+    });
     expect(forwardedSources(RULES)).toHaveLength(triggerIndex(RULES).size);
     const emitters = { 'aws:PrincipalArn': [arnOf(stack.responder.role), arnOf(stack.approval.role), arnOf(stack.scheduledScan.scanner.role), arnOf(stack.heartbeat.fn.role)] };
     expect(statements[3]?.Condition).toEqual({ StringEquals: { 'events:source': 'lambda-warden' }, ArnNotEquals: emitters });
@@ -131,10 +134,10 @@ describe('event bus', () => {
         dlq: arnOf(stack.responder.deadLetterQueue),
         retry,
       },
-      // Issue #18: GuardDuty findings sent by the organization's accounts about the organization's accounts (`detail.accountId`).
+      // Issue #18: GuardDuty and Access Analyzer findings sent by the organization's accounts about the organization's accounts (`detail.accountId`).
       {
         bus,
-        pattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], account: config.organization.accounts, detail: { accountId: config.organization.accounts } },
+        pattern: { source: ['aws.access-analyzer', 'aws.guardduty'], 'detail-type': ['Access Analyzer Finding', 'GuardDuty Finding'], account: config.organization.accounts, detail: { accountId: config.organization.accounts } },
         target: arnOf(stack.responder.fn),
         dlq: arnOf(stack.responder.deadLetterQueue),
         retry,

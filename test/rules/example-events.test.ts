@@ -5,6 +5,7 @@ import { Engine } from '../../functions/shared/engine/engine';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../../functions/shared/event/cloudtrail-event';
 import { normalizeEventName } from '../../functions/shared/event/event-names';
 import { isGuardDutyFindingEvent, parseGuardDutyFindingEvent } from '../../functions/shared/event/guardduty-finding';
+import { isAccessAnalyzerFindingEvent, parseAccessAnalyzerFindingEvent } from '../../functions/shared/event/access-analyzer-finding';
 import {
   functionArn,
   layerVersionArn,
@@ -86,6 +87,10 @@ const EXPECTED: Record<string, unknown[]> = {
   // model: its finding and plan are asserted through `warden simulate` with examples/state.json in
   // test/cli/guardduty-examples.test.ts, and against the documented sample in test/functions/responder/guardduty-finding.test.ts.
   '41-guardduty-lambda-c2-activity.json': [[]],
+  // An Access Analyzer finding only names the function: its current policy (in examples/state.json, which this reader
+  // does not load) is judged; asserted through `warden simulate` in test/cli/access-analyzer-examples.test.ts. Here the
+  // function has no policy, so the finding is closed without a finding.
+  '42-access-analyzer-cross-account-function.json': [[]],
 };
 
 describe('example events', () => {
@@ -103,7 +108,12 @@ describe('example events', () => {
       const result = await engine.evaluateGuardDutyFinding(finding);
       outcomes.push(result.ignored ?? result.findings.map((f) => f.ruleId));
     }
-    const events = findings.length > 0 ? [] : (Array.isArray(raw) ? raw : [raw]).map(parseCloudTrailEvent);
+    const analyzed = isAccessAnalyzerFindingEvent(raw) ? [parseAccessAnalyzerFindingEvent(raw)] : [];
+    for (const finding of analyzed) {
+      const result = await engine.evaluateAccessAnalyzerFinding(finding);
+      outcomes.push(result.ignored ?? result.findings.map((f) => f.ruleId));
+    }
+    const events = findings.length + analyzed.length > 0 ? [] : (Array.isArray(raw) ? raw : [raw]).map(parseCloudTrailEvent);
     for (const event of events) {
       expect([event.account, event.region]).toEqual([event.detail.recipientAccountId, event.detail.awsRegion]);
       state.apply(event);

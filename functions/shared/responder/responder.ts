@@ -10,6 +10,7 @@ import { InvalidEventError } from '../errors';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
 import { boundEvent } from '../event/event-size';
 import { isGuardDutyFindingEvent, parseGuardDutyFindingEvent, type GuardDutyFindingEvent } from '../event/guardduty-finding';
+import { isAccessAnalyzerFindingEvent, parseAccessAnalyzerFindingEvent } from '../event/access-analyzer-finding';
 import type { IgnoreCode, Ignored } from '../event/intake';
 import type { Executor } from '../executor/executor';
 import { actionAttempted, type ExecutionOutcome } from '../executor/outcome';
@@ -87,6 +88,7 @@ export class Responder {
       this.telemetry.warn('over-long fields truncated', { eventId: textField(input, 'eventID'), fields: bounded.truncated });
     }
     if (isGuardDutyFindingEvent(bounded.event)) return this.handleGuardDutyFinding(bounded.event);
+    if (isAccessAnalyzerFindingEvent(bounded.event)) return this.handleDetectorFinding(bounded.event, parseAccessAnalyzerFindingEvent, (e) => this.engine.evaluateAccessAnalyzerFinding(e));
     let event: CloudTrailEvent;
     try {
       event = parseCloudTrailEvent(bounded.event);
@@ -117,6 +119,25 @@ export class Responder {
       throw e;
     }
     return this.handleResult(await this.engine.evaluateGuardDutyFinding(event));
+  }
+
+  /**
+   * A detector finding other than GuardDuty's (IAM Access Analyzer): validated, judged on the current
+   * state of the resource it names, then handled like any finding.
+   * @throws InvalidEventError for a malformed one.
+   */
+  private async handleDetectorFinding<E>(input: unknown, parse: (input: unknown) => E, evaluate: (event: E) => Promise<EvaluationResult>): Promise<ResponseRecord> {
+    let event: E;
+    try {
+      event = parse(input);
+    } catch (e: unknown) {
+      if (e instanceof InvalidEventError) {
+        this.telemetry.count('IgnoredEvents', { name: 'Reason', value: 'invalid-event' });
+        this.telemetry.warn('invalid event', { fields: e.fields });
+      }
+      throw e;
+    }
+    return this.handleResult(await evaluate(event));
   }
 
   /** Reports an event that is not judged, and the record saying why. */
