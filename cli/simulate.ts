@@ -120,7 +120,7 @@ export class Simulator {
     const config = { ...options.config, dryRun: options.apply !== true };
     const now = options.now ? { now: options.now } : {};
     const executor = this.executor(config, now);
-    this.responder = new Responder({ rules: options.rules, config, reader, executor, sink: this.sink, baselines: this.baselines, ...now });
+    this.responder = new Responder({ rules: options.rules, config, reader, executor, sink: this.sink, baselines: this.baselines, lifecycle: this.store, ...now });
   }
 
   private executor(config: WardenConfig, now: { now?: () => Date }): Executor {

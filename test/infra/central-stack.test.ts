@@ -392,7 +392,7 @@ describe('roles', () => {
     const rw = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
     expect(tableGrants(stack.responder)).toEqual([
       ['StateFindingClaims', ['dynamodb:DeleteItem', ...rw], ['FINDING#*']],
-      ['StateDecisionRecords', rw, ['APPROVAL#*', 'OPENAPPROVAL#*']],
+      ['StateDecisionRecords', rw, ['APPROVAL#*', 'OPENAPPROVAL#*', 'DETECTOR#*']],
       ['StateExemptionsCountersBaselines', rw, ['EXEMPTION#*', 'COUNTER#*', 'BASELINE#*']],
     ]);
     expect(tableGrants(stack.approval)).toEqual([

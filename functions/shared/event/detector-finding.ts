@@ -47,21 +47,20 @@ export function detectorEventId(ref: Pick<DetectorFindingRef, 'service' | 'findi
 }
 
 /**
- * What the responder remembers of a Warden finding raised from a detector finding: enough to close the
- * approval it opened and to tell the notifier which message to follow up. Stored as JSON in the detector
- * finding's link set; read back through this schema (stored state is untrusted input: a link only ever
- * names a record that is then verified, and a message to reply under).
+ * What the responder remembers of a Warden finding raised from a detector finding: which finding (rule,
+ * resource) and, when an event of it opened an approval, that record. Stored as JSON in the detector
+ * finding's link set (identical links collapse, so updates of the finding add nothing new); read back
+ * through this schema — stored state is untrusted input: a link only ever names a record that is then
+ * verified before it is closed, and a finding whose Slack thread is told.
  */
 export const DetectorLinkSchema = z.strictObject({
-  findingId: z.string().min(1).max(64),
-  eventId: z.string().min(1).max(400),
+  findingId: z.string().regex(/^wf-[0-9a-f]{20}$/),
   ruleId: z.string().min(1).max(100),
   resource: z.string().min(1).max(2048),
   account: z.string().regex(/^\d{12}$/),
   region: z.string().min(1).max(40),
   mode: z.enum(['alert', 'approve', 'auto']),
-  /** The approval opened for it by this event, if any. */
+  /** The approval an event of this finding opened. */
   recordId: z.string().regex(/^wa-[0-9a-f]{24}$/).optional(),
-  at: z.string().min(1).max(64),
 });
 export type DetectorLink = z.infer<typeof DetectorLinkSchema>;
