@@ -415,6 +415,8 @@ describe('roles', () => {
         .map(([name]) => name);
     expect(writers('APPROVAL#*', 'dynamodb:PutItem')).toEqual(['responder']);
     expect(writers('OPENAPPROVAL#*', 'dynamodb:PutItem')).toEqual(['responder']);
+    // Issue #18: a detector finding's links (which approvals its closing closes) are the responder's alone.
+    expect(writers('DETECTOR#*', 'dynamodb:UpdateItem')).toEqual(['responder']);
     expect(writers('COUNTER#*', 'dynamodb:UpdateItem')).toEqual(['responder']);
     expect(writers('COUNTER#*', 'dynamodb:PutItem')).toEqual(['responder']);
     expect(writers('EXEMPTION#*', 'dynamodb:PutItem')).toEqual(['responder', 'approval']);
