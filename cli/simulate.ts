@@ -11,6 +11,7 @@ import { InvalidEventError } from '../functions/shared/errors';
 import { parseCloudTrailEvent } from '../functions/shared/event/cloudtrail-event';
 import { isGuardDutyFindingEvent } from '../functions/shared/event/guardduty-finding';
 import { isInspectorFindingEvent } from '../functions/shared/event/inspector-finding';
+import { isAccessAnalyzerFindingEvent } from '../functions/shared/event/access-analyzer-finding';
 import { LambdaStateReader } from '../functions/shared/aws/lambda-state-reader';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { IamStateReader, withRoleReader } from '../functions/shared/aws/iam-state-reader';
@@ -120,7 +121,7 @@ export class Simulator {
     const config = { ...options.config, dryRun: options.apply !== true };
     const now = options.now ? { now: options.now } : {};
     const executor = this.executor(config, now);
-    this.responder = new Responder({ rules: options.rules, config, reader, executor, sink: this.sink, baselines: this.baselines, ...now });
+    this.responder = new Responder({ rules: options.rules, config, reader, executor, sink: this.sink, baselines: this.baselines, lifecycle: this.store, ...now });
   }
 
   private executor(config: WardenConfig, now: { now?: () => Date }): Executor {
@@ -187,8 +188,8 @@ export class Simulator {
     const eventId = field(input, 'detail', 'eventID');
     const eventName = field(input, 'detail', 'eventName');
     try {
-      // A GuardDuty or Inspector finding changes nothing in the account: it is judged on the state as it is.
-      if (isGuardDutyFindingEvent(input) || isInspectorFindingEvent(input)) {
+      // A detector finding (GuardDuty, Inspector, Access Analyzer) changes nothing in the account: it is judged on the state as it is.
+      if (isGuardDutyFindingEvent(input) || isInspectorFindingEvent(input) || isAccessAnalyzerFindingEvent(input)) {
         const result = await this.responder.handle(input);
         return { file, eventId: result.eventId, eventName: result.eventName, ignored: result.ignored, error: null, findings: result.findings, outcomes: result.outcomes };
       }

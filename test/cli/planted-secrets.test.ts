@@ -3,12 +3,11 @@
  * text and JSON, applied remediations, Warden events, logs at debug level, baselines) shows any
  * 8-character fragment of any of them.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { readFileSync } from 'node:fs';
 import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main, type Io } from '../../cli/main';
@@ -57,6 +56,19 @@ function events() {
   });
 }
 
+/** Detector findings (issue #18) about planted functions: GuardDuty reads the whole configuration, environment included; Access Analyzer the policy. */
+function detectorFindings(): Record<string, unknown>[] {
+  const sample = (file: string) => JSON.parse(readFileSync(new URL(`../../examples/events/${file}`, import.meta.url), 'utf8')) as { detail: Record<string, unknown> };
+  const arn = (i: number) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${plantedFunctionName(i)}`;
+  const guardDuty = sample('41-guardduty-lambda-c2-activity.json');
+  const resource = guardDuty.detail.resource as { lambdaDetails: Record<string, unknown> };
+  const analyzer = sample('43-access-analyzer-cross-account-function.json');
+  return [
+    { ...guardDuty, detail: { ...guardDuty.detail, resource: { ...resource, lambdaDetails: { ...resource.lambdaDetails, functionArn: arn(0), functionName: plantedFunctionName(0) } } } },
+    { ...analyzer, account: ACCOUNT, detail: { ...analyzer.detail, resource: arn(1) } },
+  ];
+}
+
 const CONFIG = {
   organization: { id: ORG_ID, accounts: [ACCOUNT, ORG_ACCOUNT] },
   deployerRoles: ['GitHubActionsDeploy'],
@@ -95,7 +107,7 @@ async function everythingPrinted(state: StateFile): Promise<{ text: string; acco
   const dir = mkdtempSync(join(tmpdir(), 'warden-planted-'));
   const statePath = join(dir, 'state.json');
   const configPath = join(dir, 'warden.config.json');
-  const eventPaths = events().map((event, i) => {
+  const eventPaths = [...events(), ...detectorFindings()].map((event, i) => {
     const path = join(dir, `${String(i).padStart(2, '0')}.json`);
     writeFileSync(path, JSON.stringify(event));
     return path;
@@ -115,7 +127,7 @@ async function everythingPrinted(state: StateFile): Promise<{ text: string; acco
   for (const rules of [RULES, RULES.filter((r) => r.id !== 'function-env-plaintext-secret')]) {
     const simulator = new Simulator({ rules, config, state, apply: true });
     try {
-      for (const [i, event] of events().entries()) {
+      for (const [i, event] of [...events(), ...detectorFindings()].entries()) {
         const record = await simulator.run(event, `event-${String(i)}`);
         outputs.push(JSON.stringify(record), JSON.stringify(toJsonRecord(record)), renderRecordText(record, { dryRun: false, config, rules }), renderRecordText(record, { dryRun: false, config, rules, slack: true }));
       }
@@ -149,6 +161,7 @@ async function everythingPrinted(state: StateFile): Promise<{ text: string; acco
       account.replay(event);
       outputs.push(JSON.stringify(await responder.handleParsed(event)));
     }
+    for (const finding of detectorFindings()) outputs.push(JSON.stringify(await responder.handle(finding)));
     outputs.push(JSON.stringify(sink.events), baselineStore.dump());
   } finally {
     lambda.mock.restore();
@@ -168,6 +181,9 @@ describe('planted secrets', () => {
     const { text, accountAfter } = await everythingPrinted(state);
     expect(text).toContain('function-env-plaintext-secret');
     expect(text).toContain('remove-function-env-variables');
+    // The detector findings' paths ran too (issue #18).
+    expect(text).toContain('function-runtime-threat');
+    expect(text).toContain('Access Analyzer Finding');
     expect(captured.length).toBeGreaterThan(0);
     expect(containsSecretFragment(text, values)).toBe(false);
     // The auto-mode plans removed every planted secret from the account itself.

@@ -69,9 +69,14 @@ describe('event bus', () => {
     });
     // Member heartbeats: only the scheduled events of the organization's accounts (an `aws.` source cannot be put by hand).
     expect(statements[1]?.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': 'Scheduled Event', 'events:source': 'aws.events' } });
-    // Issue #18: GuardDuty and Inspector findings (about Lambda functions) from the organization's accounts — members and the delegated administrators.
+    // Issue #18: GuardDuty, Inspector and Access Analyzer findings (about Lambda functions and layer versions) from the
+    // organization's accounts — members, the delegated administrators and the organization analyzer's account.
     expect(statements[2]?.Condition).toEqual({
-      StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': ['GuardDuty Finding', 'Inspector2 Finding'], 'events:source': ['aws.guardduty', 'aws.inspector2'] },
+      StringEquals: {
+        'aws:PrincipalOrgID': 'o-a1b2c3d4e5',
+        'events:detail-type': ['Access Analyzer Finding', 'GuardDuty Finding', 'Inspector2 Finding'],
+        'events:source': ['aws.access-analyzer', 'aws.guardduty', 'aws.inspector2'],
+      },
     });
     expect(forwardedSources(RULES)).toHaveLength(triggerIndex(RULES).size);
     const emitters = { 'aws:PrincipalArn': [arnOf(stack.responder.role), arnOf(stack.approval.role), arnOf(stack.scheduledScan.scanner.role), arnOf(stack.heartbeat.fn.role)] };
@@ -133,13 +138,13 @@ describe('event bus', () => {
         dlq: arnOf(stack.responder.deadLetterQueue),
         retry,
       },
-      // Issue #18: GuardDuty and Inspector findings sent by the organization's accounts about the organization's accounts
-      // (GuardDuty names it in `detail.accountId`, Inspector in `detail.awsAccountId`). Changed deliberately: Inspector joined.
+      // Issue #18: GuardDuty, Inspector and Access Analyzer findings sent by the organization's accounts about the organization's
+      // accounts (GuardDuty and Access Analyzer name it in `detail.accountId`, Inspector in `detail.awsAccountId`).
       {
         bus,
         pattern: {
-          source: ['aws.guardduty', 'aws.inspector2'],
-          'detail-type': ['GuardDuty Finding', 'Inspector2 Finding'],
+          source: ['aws.access-analyzer', 'aws.guardduty', 'aws.inspector2'],
+          'detail-type': ['Access Analyzer Finding', 'GuardDuty Finding', 'Inspector2 Finding'],
           account: config.organization.accounts,
           detail: { $or: [{ accountId: config.organization.accounts }, { awsAccountId: config.organization.accounts }] },
         },
@@ -397,7 +402,7 @@ describe('roles', () => {
     const rw = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
     expect(tableGrants(stack.responder)).toEqual([
       ['StateFindingClaims', ['dynamodb:DeleteItem', ...rw], ['FINDING#*']],
-      ['StateDecisionRecords', rw, ['APPROVAL#*', 'OPENAPPROVAL#*']],
+      ['StateDecisionRecords', rw, ['APPROVAL#*', 'OPENAPPROVAL#*', 'DETECTOR#*']],
       ['StateExemptionsCountersBaselines', rw, ['EXEMPTION#*', 'COUNTER#*', 'BASELINE#*']],
     ]);
     expect(tableGrants(stack.approval)).toEqual([
@@ -420,6 +425,8 @@ describe('roles', () => {
         .map(([name]) => name);
     expect(writers('APPROVAL#*', 'dynamodb:PutItem')).toEqual(['responder']);
     expect(writers('OPENAPPROVAL#*', 'dynamodb:PutItem')).toEqual(['responder']);
+    // Issue #18: a detector finding's links (which approvals its closing closes) are the responder's alone.
+    expect(writers('DETECTOR#*', 'dynamodb:UpdateItem')).toEqual(['responder']);
     expect(writers('COUNTER#*', 'dynamodb:UpdateItem')).toEqual(['responder']);
     expect(writers('COUNTER#*', 'dynamodb:PutItem')).toEqual(['responder']);
     expect(writers('EXEMPTION#*', 'dynamodb:PutItem')).toEqual(['responder', 'approval']);

@@ -98,10 +98,28 @@ describe('member template', () => {
     expect(found[0]?.Condition).toBeUndefined();
     expect(found[0]?.Properties.EventPattern).toEqual({ source: ['aws.inspector2'], 'detail-type': ['Inspector2 Finding'], detail: { resources: { type: ['AWS_LAMBDA_FUNCTION'] } } });
     // One forwarding rule per detector source the catalog judges, no other.
-    expect(findingPatterns(RULES).map((p) => p.source)).toEqual([['aws.guardduty'], ['aws.inspector2']]);
+    expect(findingPatterns(RULES).map((p) => p.source).sort()).toEqual([['aws.access-analyzer'], ['aws.guardduty'], ['aws.inspector2']]);
     expect(found[0]?.Properties.State).toBe('ENABLED');
     const guardDuty = Object.values(member.findResources('AWS::Events::Rule', { Properties: { Name: 'warden-forward-guardduty' } })) as { Properties: { Targets: unknown } }[];
     expect(found[0]?.Properties.Targets).toEqual(guardDuty[0]?.Properties.Targets);
+  });
+
+  it('forwards Access Analyzer findings about functions and layer versions from every region: the organization analyzer\'s account sends them (issue #18)', () => {
+    const found = Object.values(member.findResources('AWS::Events::Rule', { Properties: { Name: 'warden-forward-access-analyzer' } })) as {
+      Properties: { EventPattern: unknown; State: string };
+      Condition?: string;
+    }[];
+    expect(found).toHaveLength(1);
+    expect(found[0]?.Condition).toBeUndefined();
+    expect(found[0]?.Properties.EventPattern).toEqual({
+      source: ['aws.access-analyzer'],
+      'detail-type': ['Access Analyzer Finding'],
+      detail: { resourceType: ['AWS::Lambda::Function', 'AWS::Lambda::LayerVersion'] },
+    });
+    expect(found[0]?.Properties.State).toBe('ENABLED');
+    // One rule per detector source, each from the catalog.
+    const names = Object.values(member.findResources('AWS::Events::Rule')).map((r) => (r as { Properties: { Name?: string } }).Properties.Name);
+    for (const pattern of findingPatterns(RULES)) expect(names).toContain(`warden-forward-${(pattern.source[0] ?? '').replace(/^aws\./, '')}`);
   });
 
   it('generates a pattern that matches a real event of each trigger and nothing else', () => {

@@ -15,7 +15,7 @@ const TriggerSchema = z
     eventSource: z.string().regex(/^[a-z0-9-]+\.amazonaws\.com$/),
     eventNames: z.array(z.string().min(1)).min(1),
     /** Detector findings (issue #18): the EventBridge detail-type, also the only event name. */
-    detailType: z.enum(['GuardDuty Finding', 'Inspector2 Finding']).optional(),
+    detailType: z.enum(['GuardDuty Finding', 'Inspector2 Finding', 'Access Analyzer Finding']).optional(),
   })
   .superRefine((trigger, ctx) => {
     if (trigger.detailType !== undefined && (trigger.eventNames.length !== 1 || trigger.eventNames[0] !== trigger.detailType)) {

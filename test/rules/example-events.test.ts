@@ -6,6 +6,7 @@ import { parseCloudTrailEvent, type CloudTrailEvent } from '../../functions/shar
 import { normalizeEventName } from '../../functions/shared/event/event-names';
 import { isGuardDutyFindingEvent, parseGuardDutyFindingEvent } from '../../functions/shared/event/guardduty-finding';
 import { isInspectorFindingEvent, parseInspectorFindingEvent } from '../../functions/shared/event/inspector-finding';
+import { isAccessAnalyzerFindingEvent, parseAccessAnalyzerFindingEvent } from '../../functions/shared/event/access-analyzer-finding';
 import {
   functionArn,
   layerVersionArn,
@@ -91,6 +92,10 @@ const EXPECTED: Record<string, unknown[]> = {
   // model: asserted through `warden simulate` in test/cli/inspector-examples.test.ts and in
   // test/functions/responder/inspector-finding.test.ts.
   '42-inspector-lambda-package-vulnerability.json': [[]],
+  // An Access Analyzer finding only names the function: its current policy (in examples/state.json, which this reader
+  // does not load) is judged; asserted through `warden simulate` in test/cli/access-analyzer-examples.test.ts. Here the
+  // function has no policy, so the finding is closed without a finding.
+  '43-access-analyzer-cross-account-function.json': [[]],
 };
 
 describe('example events', () => {
@@ -113,7 +118,12 @@ describe('example events', () => {
       const result = await engine.evaluateInspectorFinding(finding);
       outcomes.push(result.ignored ?? result.findings.map((f) => f.ruleId));
     }
-    const events = findings.length + vulnerabilities.length > 0 ? [] : (Array.isArray(raw) ? raw : [raw]).map(parseCloudTrailEvent);
+    const analyzed = isAccessAnalyzerFindingEvent(raw) ? [parseAccessAnalyzerFindingEvent(raw)] : [];
+    for (const finding of analyzed) {
+      const result = await engine.evaluateAccessAnalyzerFinding(finding);
+      outcomes.push(result.ignored ?? result.findings.map((f) => f.ruleId));
+    }
+    const events = findings.length + vulnerabilities.length + analyzed.length > 0 ? [] : (Array.isArray(raw) ? raw : [raw]).map(parseCloudTrailEvent);
     for (const event of events) {
       expect([event.account, event.region]).toEqual([event.detail.recipientAccountId, event.detail.awsRegion]);
       state.apply(event);

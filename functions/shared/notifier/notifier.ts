@@ -25,6 +25,7 @@ import {
   outcomeReply,
   repeatReply,
   subject,
+  updateReply,
   type AlertInput,
   type DigestInput,
 } from '../slack/warden-messages';
@@ -34,6 +35,7 @@ import { digestEntryOf, digestKeyOf, entryKeyOf, vulnerabilityOfFinding } from '
 import { digestEntryReply, functionDigestMessage } from '../slack/vulnerability-messages';
 import type { Vulnerability } from '../event/inspector-finding';
 import { channelFor } from './routing';
+import { detectorKey, type DetectorFindingRef } from '../event/detector-finding';
 
 /** Slack answered a call with an error or without the message's `ts`. */
 export class SlackPostError extends WardenError {}
@@ -140,6 +142,9 @@ export class Notifier {
     const vulnerability = vulnerabilityOfFinding(finding);
     if (vulnerability !== null) return this.onVulnerability(finding, outcome, vulnerability);
     if (outcome.status === 'pending-approval' && outcome.approval?.openedBy !== undefined) return this.onRepeat(finding, outcome, outcome.approval.id);
+    // A detector finding already posted (an update by its service): its thread takes it, no new message.
+    const earlier = finding.detector === undefined ? null : await this.options.store.getDetectorMessage(detectorKey(finding.detector), finding.id);
+    if (earlier !== null && earlier.eventId !== outcome.eventId) return this.onUpdate(finding, outcome, earlier);
     return this.once('finding', `finding#${finding.id}#${outcome.eventId}`, async () => {
       // A retry after a failed SNS publish finds the message already posted: it is not posted twice.
       let stored = await this.options.store.getNotifiedMessage(finding.id, outcome.eventId);
@@ -157,6 +162,7 @@ export class Notifier {
           postedAt: this.now().toISOString(),
         };
         await this.options.store.putNotifiedMessage(stored);
+        if (finding.detector !== undefined) await this.options.store.setDetectorMessage({ key: detectorKey(finding.detector), findingId: finding.id, eventId: outcome.eventId, now: this.now() });
         action = digested ? 'digested' : 'posted';
       }
       const sns = await this.publish(findingSubject(finding, outcome), findingText(finding, outcome));
@@ -222,6 +228,38 @@ export class Notifier {
     });
   }
 
+  /**
+   * A detector finding updated by its service, already posted: a new question (an approval or restore to
+   * click) gets its own message with its buttons in the first message's thread; anything else one reply
+   * there. No new top-level message, no SNS copy.
+   */
+  private async onUpdate(finding: Finding, outcome: ExecutionOutcome, earlier: NotifiedMessage): Promise<NotifyResult> {
+    return this.once('finding', `finding#${finding.id}#${outcome.eventId}`, async () => {
+      const { channel, threadTs } = earlier.message;
+      const recordIds = [outcome.approval?.id, outcome.restore?.id].filter((id): id is string => id !== undefined);
+      if (recordIds.length > 0) {
+        const ts = await this.post(channel, findingMessage(finding, outcome), threadTs);
+        const message = { channel, ts, threadTs };
+        await this.options.store.putNotifiedMessage({ findingId: finding.id, eventId: outcome.eventId, message, finding, outcome, recordIds, postedAt: this.now().toISOString() });
+        return { kind: 'finding', action: 'replied', message, sns: false };
+      }
+      await this.post(channel, updateReply(finding, outcome), threadTs);
+      this.telemetry.info('detector finding updated', { findingId: finding.id, eventId: outcome.eventId });
+      return { kind: 'finding', action: 'replied', message: earlier.message, sns: false };
+    });
+  }
+
+  /** A detector finding archived or resolved by its service: its first message loses its buttons and its thread says so. */
+  private async onClosed(outcome: ExecutionOutcome, detector: DetectorFindingRef): Promise<NotifyResult> {
+    return this.once('remediation', `closed#${outcome.findingId}#${outcome.eventId}`, async () => {
+      const stored = await this.options.store.getDetectorMessage(detectorKey(detector), outcome.findingId);
+      if (stored === null) return { kind: 'remediation', action: 'skipped', reason: 'no message of this finding to follow up', sns: false };
+      const updated = (await this.options.store.updateNotifiedMessage({ findingId: stored.findingId, eventId: stored.eventId, latest: outcome, now: this.now() })) ?? stored;
+      await this.followUp(updated, outcomeReply(outcome));
+      return { kind: 'remediation', action: 'updated', message: updated.message, sns: false };
+    });
+  }
+
   /** Posts a finding on its own, or (past the digest threshold) in the thread of its principal's digest. */
   private async postFinding(channel: string, finding: Finding, outcome: ExecutionOutcome): Promise<{ ref: SlackMessageRef; digested: boolean }> {
     const message = findingMessage(finding, outcome);
@@ -254,6 +292,7 @@ export class Notifier {
 
   private async onRemediation(outcome: ExecutionOutcome): Promise<NotifyResult> {
     if (outcome.status === 'duplicate') return { kind: 'remediation', action: 'skipped', reason: 'a duplicate delivery of the responder reports nothing', sns: false };
+    if (outcome.status === 'closed' && outcome.detector !== undefined) return this.onClosed(outcome, outcome.detector);
     const stored = await this.options.store.getNotifiedMessage(outcome.findingId, outcome.eventId);
     // The responder emits an outcome with its finding too: that one is shown by the finding's message.
     if (stored === null) return { kind: 'remediation', action: 'skipped', reason: "no message of this finding to follow up (the finding's own event reports this outcome)", sns: false };

@@ -75,7 +75,7 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
   });
   const sink = new EventBridgeSink(own(new EventBridgeClient(clientConfig(env.region))), env.eventBusName);
   return {
-    responder: new Responder({ rules: RULES, config, reader, executor, sink, baselines, telemetry: powertoolsTelemetry }),
+    responder: new Responder({ rules: RULES, config, reader, executor, sink, baselines, telemetry: powertoolsTelemetry, lifecycle: store }),
     decisions: new DecisionRunner({ store, executor, sink, rules: RULES, config, reader, baselines, tagsOf, telemetry: powertoolsTelemetry }),
   };
 }

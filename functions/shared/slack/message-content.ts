@@ -149,6 +149,9 @@ export function actionLines(finding: Finding, outcome: ExecutionOutcome): Line[]
     case 'duplicate':
       lines.push([text('Nothing was done.', true)], callLine('The fix would be: '));
       break;
+    case 'closed':
+      lines.push([text('Closed by the service that reported it: nothing was done.', true)], callLine('The fix would have been: '));
+      break;
     case 'manual':
       lines.push([text('The bot does not make this change: a person has to.', true)], callLine('To fix it by hand, run: '), [text(outcome.blocked?.reason ?? outcome.detail)]);
       break;
@@ -202,6 +205,8 @@ export function outcomeLine(outcome: ExecutionOutcome): Line {
       return [text('❌ Failed', true), text(`${at}${outcome.error === undefined ? '' : ` — ${outcome.error.name}: ${outcome.error.message}`}`), ...call];
     case 'dry-run':
       return [text('Dry-run: nothing was changed', true), text(at), ...call];
+    case 'closed':
+      return [text('🔒 Closed', true), text(`${at}: ${outcome.detail}`)];
     case 'alerted':
     case 'pending-approval':
     case 'exempt':

@@ -73,6 +73,9 @@ export const keys = {
   notification: (key: string) => ({ pk: `${KEY_PREFIXES.notification}${key}`, sk: 'NOTIFY' }),
   message: (findingId: string, eventId: string) => ({ pk: `${KEY_PREFIXES.message}${findingId}`, sk: `EVENT#${eventId}` }),
   messageByRecord: (recordId: string) => ({ pk: `${KEY_PREFIXES.messageByRecord}${recordId}`, sk: 'MESSAGEREF' }),
+  /** The first message of a Warden finding raised from a detector finding (the notifier's, in its MESSAGEREF# family). */
+  detectorMessage: (detectorKey: string, findingId: string) => ({ pk: `${KEY_PREFIXES.messageByRecord}detector#${detectorKey}`, sk: `FINDING#${findingId}` }),
+  detector: (detectorKey: string) => ({ pk: `${KEY_PREFIXES.detector}${detectorKey}`, sk: 'LINKS' }),
   digest: (principal: string, channel: string, windowStart: Date) => ({ pk: `${KEY_PREFIXES.digest}${principal}#${channel}`, sk: `WINDOW#${windowStart.toISOString()}` }),
   /** A function's vulnerability digest (issue #18): `DIGEST#FUNCTION#…` never meets a principal's `DIGEST#arn:…`. */
   functionDigest: (digestKey: string, channel: string) => ({ pk: `${KEY_PREFIXES.digest}FUNCTION#${digestKey}#${channel}`, sk: 'FUNCTION' }),
@@ -280,6 +283,30 @@ export class DynamoDbStateStore implements StateStore {
     });
   }
 
+  async closeApproval(input: { id: string; now: Date }): Promise<boolean> {
+    return this.update(`Closing approval ${input.id}`, {
+      Key: keys.approval(input.id),
+      UpdateExpression: 'SET #status = :closed, #decidedAt = :now',
+      ConditionExpression: '#status = :pending',
+      ExpressionAttributeNames: { '#status': 'status', '#decidedAt': 'decidedAt' },
+      ExpressionAttributeValues: { ':closed': 'closed', ':pending': 'pending', ':now': input.now.toISOString() },
+    });
+  }
+
+  async linkDetectorFinding(input: { key: string; link: string; now: Date }): Promise<void> {
+    await this.update(`Linking detector finding ${input.key}`, {
+      Key: keys.detector(input.key),
+      UpdateExpression: 'ADD #links :link SET #ttl = :ttl',
+      ExpressionAttributeNames: { '#links': 'links', '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':link': new Set([input.link]), ':ttl': epochSeconds(input.now) + FINDING_RETENTION_SECONDS },
+    });
+  }
+
+  async getDetectorLinks(key: string): Promise<readonly string[]> {
+    const item = await this.get(keys.detector(key));
+    return item === null ? [] : stringSet(item.links);
+  }
+
   async incrementCounter(input: { name: string; windowStart: Date; windowSeconds: number; limit: number }): Promise<CounterResult> {
     try {
       const out = await this.client.send(
@@ -433,6 +460,19 @@ export class DynamoDbStateStore implements StateStore {
     } catch (e: unknown) {
       throw new StateStoreError(`Counting the digest of a principal failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
     }
+  }
+
+  async setDetectorMessage(input: { key: string; findingId: string; eventId: string; now: Date }): Promise<boolean> {
+    return this.put('Recording the message of a detector finding', {
+      Item: { ...keys.detectorMessage(input.key, input.findingId), findingId: input.findingId, eventId: input.eventId, ttl: epochSeconds(input.now) + NOTIFICATION_RETENTION_SECONDS },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  }
+
+  async getDetectorMessage(key: string, findingId: string): Promise<NotifiedMessage | null> {
+    const ref = await this.get(keys.detectorMessage(key, findingId));
+    if (ref === null || typeof ref.findingId !== 'string' || typeof ref.eventId !== 'string' || ref.findingId !== findingId) return null;
+    return this.getNotifiedMessage(ref.findingId, ref.eventId);
   }
 
   async setDigestMessage(input: { principal: string; channel: string; windowStart: Date; ts: string }): Promise<boolean> {

@@ -39,6 +39,10 @@ export class InMemoryStateStore implements StateStore {
   private readonly notifications = new Map<string, { status: 'in-progress' | 'done'; owner: string; leaseUntil: number }>();
   private readonly messages = new Map<string, NotifiedMessage>();
   private readonly messagesByRecord = new Map<string, string>();
+  /** Detector finding key → its links (JSON strings). */
+  private readonly detectorLinks = new Map<string, Set<string>>();
+  /** Detector finding key and Warden finding id → the message key of its first message. */
+  private readonly detectorMessages = new Map<string, string>();
   private readonly digests = new Map<string, { count: number; rules: Set<string>; resources: Set<string>; ts?: string }>();
   private readonly functionDigests = new Map<string, StoredFunctionDigest>();
 
@@ -119,6 +123,22 @@ export class InMemoryStateStore implements StateStore {
     if (record?.status !== 'pending' || Date.parse(record.expiresAt) > input.now.getTime()) return Promise.resolve(false);
     this.approvals.set(input.id, { ...record, status: 'expired' });
     return Promise.resolve(true);
+  }
+
+  closeApproval(input: { id: string; now: Date }): Promise<boolean> {
+    const record = this.approvals.get(input.id);
+    if (record?.status !== 'pending') return Promise.resolve(false);
+    this.approvals.set(input.id, { ...record, status: 'closed', decidedAt: input.now.toISOString() });
+    return Promise.resolve(true);
+  }
+
+  linkDetectorFinding(input: { key: string; link: string; now: Date }): Promise<void> {
+    this.detectorLinks.set(input.key, (this.detectorLinks.get(input.key) ?? new Set<string>()).add(input.link));
+    return Promise.resolve();
+  }
+
+  getDetectorLinks(key: string): Promise<readonly string[]> {
+    return Promise.resolve([...(this.detectorLinks.get(key) ?? [])].sort());
   }
 
   incrementCounter(input: { name: string; windowStart: Date; windowSeconds: number; limit: number }): Promise<CounterResult> {
@@ -205,6 +225,18 @@ export class InMemoryStateStore implements StateStore {
     digest.resources.add(input.resource);
     this.digests.set(key, digest);
     return Promise.resolve({ count: digest.count, rules: [...digest.rules].sort(), resources: [...digest.resources].sort(), ...(digest.ts === undefined ? {} : { ts: digest.ts }) });
+  }
+
+  setDetectorMessage(input: { key: string; findingId: string; eventId: string; now: Date }): Promise<boolean> {
+    const key = `${input.key}\u0000${input.findingId}`;
+    if (this.detectorMessages.has(key)) return Promise.resolve(false);
+    this.detectorMessages.set(key, `${input.findingId}\u0000${input.eventId}`);
+    return Promise.resolve(true);
+  }
+
+  getDetectorMessage(key: string, findingId: string): Promise<NotifiedMessage | null> {
+    const message = this.detectorMessages.get(`${key}\u0000${findingId}`);
+    return Promise.resolve(message === undefined ? null : (this.messages.get(message) ?? null));
   }
 
   setDigestMessage(input: { principal: string; channel: string; windowStart: Date; ts: string }): Promise<boolean> {

@@ -29,7 +29,8 @@ export interface FindingRecord {
 
 export type ClaimResult = { readonly claimed: true; readonly owner: string } | { readonly claimed: false; readonly record: FindingRecord | null };
 
-export type ApprovalStatus = 'pending' | 'expired' | ApprovalDecision;
+/** `closed`: the detector finding it was opened for was archived or resolved by its service (issue #18); no decision can follow. */
+export type ApprovalStatus = 'pending' | 'expired' | 'closed' | ApprovalDecision;
 
 /** A plan waiting for an approver. Slack buttons carry only `id`; the plan is read from here. */
 export interface ApprovalRecord {
@@ -94,6 +95,15 @@ export interface StateStore {
   decideApproval(input: { id: string; decision: ApprovalDecision; by: string; now: Date }): Promise<DecisionResult>;
   /** pending → expired, only at or after `expiresAt`; false when it was not pending or not yet expired. */
   expireApproval(input: { id: string; now: Date }): Promise<boolean>;
+  /**
+   * pending → closed (the responder, when the detector finding the approval was opened for is archived or
+   * resolved): false when it was not pending. A later click finds it decided and changes nothing.
+   */
+  closeApproval(input: { id: string; now: Date }): Promise<boolean>;
+  /** Adds one link (a `DetectorLink` as JSON) to a detector finding's set (the responder; idempotent). */
+  linkDetectorFinding(input: { key: string; link: string; now: Date }): Promise<void>;
+  /** The links of a detector finding (unverified JSON strings: parse with `DetectorLinkSchema`). */
+  getDetectorLinks(key: string): Promise<readonly string[]>;
 
   /** Adds one to the counter of a window unless it reached `limit`. */
   incrementCounter(input: { name: string; windowStart: Date; windowSeconds: number; limit: number }): Promise<CounterResult>;
@@ -134,6 +144,10 @@ export interface StateStore {
   claimFunctionDigestPost(input: { digestKey: string; channel: string; now: Date; leaseSeconds: number }): Promise<string | null>;
   /** Records the digest's message (only the claimant, once); returns the digest as it is now, or null. */
   setFunctionDigestMessage(input: { digestKey: string; channel: string; owner: string; ts: string }): Promise<FunctionDigest | null>;
+  /** Records the first message of a Warden finding raised from a detector finding (its thread takes the updates); false when one was recorded already. */
+  setDetectorMessage(input: { key: string; findingId: string; eventId: string; now: Date }): Promise<boolean>;
+  /** The first message of a Warden finding raised from a detector finding, or null. */
+  getDetectorMessage(key: string, findingId: string): Promise<NotifiedMessage | null>;
 
   // ── Decisions from Slack (issue #6, approval endpoint): execution claims and exemptions ─────────
   /**
@@ -244,6 +258,9 @@ export type ResponderStateStore = Pick<
   | 'createApproval'
   | 'openApproval'
   | 'getApproval'
+  | 'closeApproval'
+  | 'linkDetectorFinding'
+  | 'getDetectorLinks'
   | 'claimExecution'
   | 'completeExecution'
   | 'markExecutionPublished'
@@ -274,6 +291,8 @@ export type NotifierStateStore = Pick<
   | 'addToFunctionDigest'
   | 'claimFunctionDigestPost'
   | 'setFunctionDigestMessage'
+  | 'setDetectorMessage'
+  | 'getDetectorMessage'
 >;
 
 /** The scheduled scanner: claims of scan findings. */
@@ -287,6 +306,9 @@ const RESPONDER_METHODS = [
   'createApproval',
   'openApproval',
   'getApproval',
+  'closeApproval',
+  'linkDetectorFinding',
+  'getDetectorLinks',
   'claimExecution',
   'completeExecution',
   'markExecutionPublished',
@@ -312,6 +334,8 @@ const NOTIFIER_METHODS = [
   'addToFunctionDigest',
   'claimFunctionDigestPost',
   'setFunctionDigestMessage',
+  'setDetectorMessage',
+  'getDetectorMessage',
 ] as const satisfies readonly (keyof NotifierStateStore)[];
 const SCANNER_METHODS = ['claimFinding', 'completeFinding', 'releaseFinding'] as const satisfies readonly (keyof ScannerStateStore)[];
 
