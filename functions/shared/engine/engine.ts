@@ -318,7 +318,10 @@ export class Engine {
     switch (ref.kind) {
       case 'lambda-function': {
         const parts = this.functionPartsFor(rules);
-        const snapshot = await this.withBaseline(await this.options.reader.readFunction(ref, parts));
+        const reading = this.options.reader.readFunction(ref, parts);
+        // The stored baseline is read while the state is (issue #16).
+        const keeper = this.options.baselines;
+        const snapshot = keeper?.attachWhileReading === undefined ? await this.withBaseline(await reading) : await keeper.attachWhileReading(ref.kind, resourceArn(ref), reading);
         return parts.includes('executionRole') ? this.withSwappedRole(snapshot, roleReads, onEvent) : snapshot;
       }
       case 'lambda-layer-version':

@@ -136,17 +136,29 @@ export class DynamoDbStateStore implements StateStore {
 
   /**
    * Puts `item` as `in-progress`, leased to a new owner for `leaseSeconds`, unless an item is there
-   * whose lease has not run out (claimed by another run, or done): the new owner, or null.
+   * whose lease has not run out (claimed by another run, or done): the new owner, or null with the item
+   * that holds the claim as DynamoDB returned it with the refusal (`ReturnValuesOnConditionCheckFailure`;
+   * undefined when the endpoint did not return it).
    */
-  private async claimLease(what: string, item: Record<string, unknown>, input: { now: Date; leaseSeconds: number }): Promise<string | null> {
+  private async claimLease(what: string, item: Record<string, unknown>, input: { now: Date; leaseSeconds: number }): Promise<{ owner: string | null; held?: Record<string, unknown> }> {
     const owner = randomUUID();
-    const claimed = await this.put(what, {
-      Item: { ...item, status: 'in-progress', owner, leaseUntil: leaseEnd(input) },
-      ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND #leaseUntil < :now)',
-      ExpressionAttributeNames: { '#status': 'status', '#leaseUntil': 'leaseUntil' },
-      ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': input.now.toISOString() },
-    });
-    return claimed ? owner : null;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...item, status: 'in-progress', owner, leaseUntil: leaseEnd(input) },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND #leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status', '#leaseUntil': 'leaseUntil' },
+          ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': input.now.toISOString() },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { owner };
+    } catch (e: unknown) {
+      if (!isConditionFailure(e)) throw new StateStoreError(`${what} failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
+      const held = (e as { Item?: unknown }).Item;
+      return typeof held === 'object' && held !== null ? { owner: null, held: held as Record<string, unknown> } : { owner: null };
+    }
   }
 
   private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | null> {
@@ -167,9 +179,11 @@ export class DynamoDbStateStore implements StateStore {
       finding: toJson(input.finding),
       ttl: epochSeconds(input.now) + FINDING_RETENTION_SECONDS,
     };
-    const owner = await this.claimLease(`Claiming finding ${input.finding.id}`, item, input);
-    if (owner !== null) return { claimed: true, owner };
-    return { claimed: false, record: await this.getFinding(input.finding.id, input.eventId) };
+    const claim = await this.claimLease(`Claiming finding ${input.finding.id}`, item, input);
+    if (claim.owner !== null) return { claimed: true, owner: claim.owner };
+    // The record that holds the claim came back with the refusal (issue #16: no second round trip); else it is read.
+    const status = claim.held === undefined ? ((await this.getFinding(input.finding.id, input.eventId))?.status ?? null) : stringAttribute(claim.held.status);
+    return { claimed: false, status: status === 'done' || status === 'in-progress' ? status : null };
   }
 
   async completeFinding(input: { findingId: string; eventId: string; owner: string; outcome: unknown; now: Date }): Promise<void> {
@@ -183,11 +197,12 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async releaseFinding(input: { findingId: string; eventId: string; owner: string }): Promise<void> {
+    // In progress or done: a completed claim is given back when its outcome could not be published.
     await this.delete(`Releasing finding ${input.findingId}`, {
       Key: keys.finding(input.findingId, input.eventId),
-      ConditionExpression: '#status = :inProgress AND #owner = :owner',
-      ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
-      ExpressionAttributeValues: { ':inProgress': 'in-progress', ':owner': input.owner },
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#owner': 'owner' },
+      ExpressionAttributeValues: { ':owner': input.owner },
     });
   }
 
@@ -352,7 +367,7 @@ export class DynamoDbStateStore implements StateStore {
 
   async claimNotification(input: { key: string; now: Date; leaseSeconds: number }): Promise<NotificationClaim> {
     const item = { ...keys.notification(input.key), ttl: epochSeconds(input.now) + NOTIFICATION_RETENTION_SECONDS };
-    const owner = await this.claimLease('Claiming a notification', item, input);
+    const { owner } = await this.claimLease('Claiming a notification', item, input);
     if (owner !== null) return { claimed: true, owner };
     const existing = await this.get(keys.notification(input.key));
     return { claimed: false, status: existing?.status === 'done' ? 'done' : 'in-progress' };

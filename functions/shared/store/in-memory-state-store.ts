@@ -53,7 +53,7 @@ export class InMemoryStateStore implements StateStore {
     const key = `${input.finding.id}\u0000${input.eventId}`;
     const existing = this.findings.get(key);
     if (existing !== undefined && !(existing.status === 'in-progress' && Date.parse(existing.leaseUntil) < input.now.getTime())) {
-      return Promise.resolve({ claimed: false, record: existing });
+      return Promise.resolve({ claimed: false, status: existing.status });
     }
     const owner = randomUUID();
     this.findings.set(key, {
@@ -80,7 +80,7 @@ export class InMemoryStateStore implements StateStore {
   releaseFinding(input: { findingId: string; eventId: string; owner: string }): Promise<void> {
     const key = `${input.findingId}\u0000${input.eventId}`;
     const existing = this.findings.get(key);
-    if (existing?.status === 'in-progress' && existing.owner === input.owner) this.findings.delete(key);
+    if (existing?.owner === input.owner) this.findings.delete(key);
     return Promise.resolve();
   }
 

@@ -27,7 +27,8 @@ export interface FindingRecord {
   readonly outcome?: unknown;
 }
 
-export type ClaimResult = { readonly claimed: true; readonly owner: string } | { readonly claimed: false; readonly record: FindingRecord | null };
+/** Not claimed: the status of the record that holds the claim (null when it was gone by the time it was looked at). */
+export type ClaimResult = { readonly claimed: true; readonly owner: string } | { readonly claimed: false; readonly status: FindingRecord['status'] | null };
 
 /** `closed`: the detector finding it was opened for was archived or resolved by its service (issue #18); no decision can follow. */
 export type ApprovalStatus = 'pending' | 'expired' | 'closed' | ApprovalDecision;
@@ -78,7 +79,10 @@ export interface StateStore {
   claimFinding(input: { finding: Finding; eventId: string; now: Date; leaseSeconds: number }): Promise<ClaimResult>;
   /** Stores the outcome and marks the record done; only the claimant (`owner`) can. */
   completeFinding(input: { findingId: string; eventId: string; owner: string; outcome: unknown; now: Date }): Promise<void>;
-  /** Gives a claim back (the work failed and will be retried); only the claimant can. */
+  /**
+   * Gives a claim back (the work failed and will be retried); only the claimant can, also after completing it
+   * (its outcome could not be published: the retry must do the work again).
+   */
   releaseFinding(input: { findingId: string; eventId: string; owner: string }): Promise<void>;
   getFinding(findingId: string, eventId: string): Promise<FindingRecord | null>;
 
