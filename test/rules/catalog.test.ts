@@ -112,6 +112,8 @@ describe('rule catalog', () => {
       'function-concurrency-zeroed': 'high alert',
       'function-code-signing-weakened': 'high alert',
       'function-log-group-redirected': 'medium alert',
+      'function-log-group-deleted': 'high alert',
+      'function-log-retention-shortened': 'medium alert',
       'function-destination-outside-org': 'high approve',
       'function-runtime-threat': 'high approve',
       'execution-role-admin-access': 'critical approve',
