@@ -38,7 +38,7 @@ const RuleMetadataSchema = z.looseObject({
   defaultMode: ModeSchema,
   resourceType: z.enum(['lambda-function', 'lambda-layer-version', 'cloudtrail-trail', 'events-rule', 'iam-role']),
   triggers: z.array(TriggerSchema).min(1),
-  reads: z.array(z.enum(['configuration', 'policy', 'urlConfig', 'tags', 'executionRole', 'recursion', 'concurrency', 'codeSigning', 'eventInvokeConfig', 'eventSourceMappings'])),
+  reads: z.array(z.enum(['configuration', 'policy', 'urlConfig', 'tags', 'executionRole', 'recursion', 'concurrency', 'codeSigning', 'eventInvokeConfig', 'eventSourceMappings', 'logGroup'])),
   rationale: z.string().trim().min(1).max(300),
   references: z.array(z.url({ protocol: /^https$/ })).min(1),
   falsePositives: z.array(z.string().min(1)),
