@@ -181,12 +181,13 @@ export class LambdaStateReader implements StateReader {
    * trip); a custom `LoggingConfig.LogGroup` costs a second one. Null when the function is gone.
    */
   private async readFunctionLogGroup(ref: FunctionRef, configurationRead: Promise<FunctionConfiguration | null>, logsFor: LogsClientProvider): Promise<FunctionLogGroup | null> {
-    const logs = await logsFor(ref.account, ref.region);
+    // Both awaited together: a failed client or read never leaves the other promise's rejection unhandled.
+    const logs = Promise.resolve(logsFor(ref.account, ref.region));
     const own = `/aws/lambda/${ref.functionName}`;
-    const [configuration, ownGroup] = await Promise.all([configurationRead, readLogGroup(logs, own)]);
+    const [configuration, ownGroup] = await Promise.all([configurationRead, logs.then((client) => readLogGroup(client, own))]);
     if (configuration === null) return null;
     const name = functionLogGroupName(configuration, ref.functionName);
-    return name === own ? ownGroup : readLogGroup(logs, name);
+    return name === own ? ownGroup : readLogGroup(await logs, name);
   }
 
   async functionsWithLogGroup(account: string, region: string, logGroupName: string): Promise<readonly FunctionRef[]> {

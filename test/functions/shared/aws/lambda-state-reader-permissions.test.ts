@@ -1,7 +1,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { LAMBDA_LOG_GROUP_READ_PERMISSIONS, LAMBDA_READ_PERMISSIONS, LAMBDA_SETTINGS_READ_PERMISSIONS, LAMBDA_THREAT_READ_PERMISSIONS, LambdaStateReader } from '../../../../functions/shared/aws/lambda-state-reader';
 import { LOGS_READ_PERMISSIONS } from '../../../../functions/shared/aws/logs-state-reader';
 import { installLogsMock } from '../../../../sim/in-memory-logs';
@@ -120,5 +120,22 @@ describe('LambdaStateReader log groups (issue #17)', () => {
     const reader = new LambdaStateReader(() => new LambdaClient({ region: 'us-east-1' }));
     expect((await reader.readFunction({ kind: 'lambda-function', account: ACCOUNT, region: 'us-east-1', functionName: 'orders-api' }, ['logGroup'])).logGroup).toBeUndefined();
     expect(handle.calls).toEqual([]);
+  });
+});
+
+describe('LambdaStateReader log group failures (issue #17)', () => {
+  let logs: ReturnType<typeof installLogsMock> | undefined;
+  afterEach(() => logs?.mock.restore());
+
+  it('fails the read with a StateReadError naming the group when CloudWatch Logs refuses, or when no Logs client can be had', async () => {
+    const account = InMemoryAccount.fromStateFile({ functions: [{ Account: ACCOUNT, Region: 'us-east-1', Configuration: { FunctionName: 'orders-api' } }] }, { defaultAccount: ACCOUNT });
+    handle = installLambdaMock(account, mockClient(LambdaClient));
+    logs = installLogsMock(account.logs, ACCOUNT);
+    logs.mock.on(DescribeLogGroupsCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    const ref = { kind: 'lambda-function', account: ACCOUNT, region: 'us-east-1', functionName: 'orders-api' } as const;
+    const refused = new LambdaStateReader(() => new LambdaClient({ region: 'us-east-1' }), { logsFor: () => new CloudWatchLogsClient({ region: 'us-east-1' }) });
+    await expect(refused.readFunction(ref, ['logGroup'])).rejects.toThrow('Reading the log group /aws/lambda/orders-api failed: AccessDeniedException');
+    const noClient = new LambdaStateReader(() => new LambdaClient({ region: 'us-east-1' }), { logsFor: () => Promise.reject(new Error('AssumeRole refused')) });
+    await expect(noClient.readFunction(ref, ['logGroup'])).rejects.toThrow('AssumeRole refused');
   });
 });
