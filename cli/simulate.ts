@@ -21,6 +21,8 @@ import { installIamMock, type IamMockHandle } from '../sim/iam-mock';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudTrailStateReader, withTrailReader } from '../functions/shared/aws/cloudtrail-state-reader';
 import { installCloudTrailMock } from '../sim/in-memory-cloudtrail';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { installLogsMock } from '../sim/in-memory-logs';
 import { describePlan } from '../functions/shared/remediation/actions';
 import { Executor } from '../functions/shared/executor/executor';
 import { tagsFromReader } from '../functions/shared/executor/resource-tags';
@@ -114,7 +116,9 @@ export class Simulator {
     const roles = new IamStateReader((account) => this.iamClientFor(account), { lambdaFor: (account, region) => this.clientFor(account, region), functionRegions: options.config.deployment.regions });
     this.cloudtrail = installCloudTrailMock(this.account.cloudtrail, this.account.defaultAccount);
     const trails = new CloudTrailStateReader((_account, region) => this.cloudTrailClientFor(region));
-    const reader = withRoleReader(withTrailReader(new LambdaStateReader((account, region) => this.clientFor(account, region)), trails), roles);
+    this.logs = installLogsMock(this.account.logs, this.account.defaultAccount, { accountOf: (client) => [...this.logsClients].find(([, c]) => c === client)?.[0].split('/')[0] });
+    const functions = new LambdaStateReader((account, region) => this.clientFor(account, region), { logsFor: (account, region) => this.logsClientFor(account, region) });
+    const reader = withRoleReader(withTrailReader(functions, trails), roles);
     this.reader = reader;
     this.rules = options.rules;
     this.engine = new Engine({ rules: options.rules, config: options.config, reader, baselines: this.baselines, ...(options.now ? { now: options.now } : {}) });
@@ -162,6 +166,20 @@ export class Simulator {
   }
 
   private readonly cloudTrailClients = new Map<string, CloudTrailClient>();
+  /** The CloudWatch Logs SDK mock answering from the account's log groups (issue #17). */
+  private readonly logs: ReturnType<typeof installLogsMock>;
+  private readonly logsClients = new Map<string, CloudWatchLogsClient>();
+
+  /** One CloudWatch Logs client per account and region: log groups are named without their account. */
+  private logsClientFor(account: string, region: string): CloudWatchLogsClient {
+    const key = `${account}/${region}`;
+    let client = this.logsClients.get(key);
+    if (client === undefined) {
+      client = new CloudWatchLogsClient({ region });
+      this.logsClients.set(key, client);
+    }
+    return client;
+  }
 
   /** One CloudTrail client per region: trails are named by their ARN, which carries the account. */
   private cloudTrailClientFor(region: string): CloudTrailClient {
@@ -208,6 +226,7 @@ export class Simulator {
     this.lambda.mock.restore();
     this.iam.mock.restore();
     this.cloudtrail.mock.restore();
+    this.logs.mock.restore();
   }
 }
 

@@ -27,6 +27,8 @@ import { functionRecursiveLoopAllowed } from './lambda/function-recursive-loop-a
 import { functionConcurrencyZeroed } from './lambda/function-concurrency-zeroed';
 import { functionCodeSigningWeakened } from './lambda/function-code-signing-weakened';
 import { functionLogGroupRedirected } from './lambda/function-log-group-redirected';
+import { functionLogGroupDeleted } from './lambda/function-log-group-deleted';
+import { functionLogRetentionShortened } from './lambda/function-log-retention-shortened';
 import { functionDestinationOutsideOrg } from './lambda/function-destination-outside-org';
 import { functionRuntimeThreat } from './lambda/function-runtime-threat';
 import { functionVulnerableDependency } from './lambda/function-vulnerable-dependency';
@@ -53,6 +55,8 @@ export const RULES: readonly AnyRule[] = [
   functionConcurrencyZeroed,
   functionCodeSigningWeakened,
   functionLogGroupRedirected,
+  functionLogGroupDeleted,
+  functionLogRetentionShortened,
   functionDestinationOutsideOrg,
   functionRuntimeThreat,
   functionVulnerableDependency,

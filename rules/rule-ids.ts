@@ -24,6 +24,8 @@ export const RULE_IDS = [
   'function-concurrency-zeroed',
   'function-code-signing-weakened',
   'function-log-group-redirected',
+  'function-log-group-deleted',
+  'function-log-retention-shortened',
   'function-destination-outside-org',
   'function-runtime-threat',
   'function-vulnerable-dependency',

@@ -59,6 +59,8 @@ export const FAMILIES = {
   'function throttled': ['function-concurrency-zeroed'],
   'code signing weakened': ['function-code-signing-weakened'],
   'logs redirected': ['function-log-group-redirected'],
+  'log group deleted': ['function-log-group-deleted'],
+  'log retention cut': ['function-log-retention-shortened'],
   'data sent outside org': ['function-destination-outside-org'],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -101,6 +103,7 @@ const SRC = {
   recursionDocs: 'AWS Lambda developer guide, recursive loop detection; PutFunctionRecursionConfig API reference',
   codeSigningDocs: 'AWS Lambda developer guide, code signing (Enforce / Warn); DeleteFunctionCodeSigningConfig and UpdateCodeSigningConfig API reference',
   loggingDocs: 'AWS Lambda developer guide, sending function logs to a custom log group (LoggingConfig.LogGroup)',
+  logGroupDocs: 'CloudWatch Logs API reference (DeleteLogGroup, PutRetentionPolicy: requestParameters logGroupName, retentionInDays) and its CloudTrail logging page; MITRE ATT&CK T1070',
   concurrencyDocs: 'AWS Lambda developer guide, reserved concurrency (0 throttles every invocation); PutFunctionConcurrency API reference',
 } as const;
 
@@ -457,6 +460,51 @@ function functionSettings(): CorpusEntry[] {
   ];
 }
 
+/** A function's log group deleted or its retention cut (issue #17 rule 7): judged on the account's functions and log groups. */
+function functionLogGroups(): CorpusEntry[] {
+  const entry = (label: 'dangerous' | 'benign' | 'ignore', family: Family | null) => (id: string, event: CloudTrailEvent): CorpusEntry => ({ id, label, family, source: SRC.logGroupDocs, event, state: LOG_GROUPS_STATE });
+  const deleted = entry('dangerous', 'log group deleted');
+  const cut = entry('dangerous', 'log retention cut');
+  const notDeleted = entry('benign', 'log group deleted');
+  const notCut = entry('benign', 'log retention cut');
+  const ignore = entry('ignore', null);
+  const logs = (eventName: string, request: Record<string, unknown>, overrides: EventOverrides): CloudTrailEvent => cloudTrailEvent('logs.amazonaws.com', eventName, request, overrides);
+  const del = (logGroupName: string, overrides: EventOverrides): CloudTrailEvent => logs('DeleteLogGroup', { logGroupName }, overrides);
+  const retention = (retentionInDays: number, logGroupName: string, overrides: EventOverrides): CloudTrailEvent => logs('PutRetentionPolicy', { logGroupName, retentionInDays }, overrides);
+  const denied = { ...attacker, errorCode: 'AccessDeniedException', errorMessage: 'User is not authorized to perform: logs:DeleteLogGroup' };
+  return [
+    deleted('log-group-delete-own', del('/aws/lambda/orders-api', attacker)),
+    deleted('log-group-delete-custom', del('/org/orders/shared', stratus)),
+    notDeleted('log-group-delete-codebuild', del('/aws/codebuild/orders', deployer)),
+    notDeleted('log-group-delete-retired-function', del('/aws/lambda/retired-report', deployer)),
+    notDeleted('log-group-delete-unused-default', del('/aws/lambda/orders-worker', deployer)),
+    cut('log-retention-one-day', retention(1, '/aws/lambda/orders-api', attacker)),
+    cut('log-retention-custom-three-days', retention(3, '/org/orders/shared', stratus)),
+    notCut('log-retention-raised', retention(365, '/aws/lambda/orders-api', deployer)),
+    notCut('log-retention-at-minimum', retention(30, '/aws/lambda/orders-api', deployer)),
+    notCut('log-retention-other-group', retention(1, '/aws/codebuild/orders', deployer)),
+    notCut('log-retention-never-expire', logs('DeleteRetentionPolicy', { logGroupName: '/aws/lambda/orders-api' }, deployer)),
+    notCut('log-group-create', logs('CreateLogGroup', { logGroupName: '/aws/lambda/orders-api-v2' }, deployer)),
+    ignore('ign-denied-delete-log-group', del('/aws/lambda/orders-api', denied)),
+    ignore('ign-denied-retention-cut', retention(1, '/aws/lambda/orders-api', { ...attacker, errorCode: 'AccessDeniedException' })),
+    ignore('ign-remediator-retention', retention(1, '/aws/lambda/orders-api', { identity: identities.remediator() })),
+  ];
+}
+
+/** orders-api logs to its own group (90 days), orders-worker to a shared custom group (a year); a CodeBuild group belongs to no function. */
+const LOG_GROUPS_STATE: StateFileInput = {
+  functions: [
+    { Account: ACCOUNT, Region: REGION, Configuration: { FunctionName: 'orders-api' } },
+    { Account: ACCOUNT, Region: REGION, Configuration: { FunctionName: 'orders-worker', LoggingConfig: { LogFormat: 'JSON', LogGroup: '/org/orders/shared' } } },
+  ],
+  logGroups: [
+    { Account: ACCOUNT, Region: REGION, LogGroup: { logGroupName: '/aws/lambda/orders-api', retentionInDays: 90, creationTime: 1_735_689_600_000 } },
+    { Account: ACCOUNT, Region: REGION, LogGroup: { logGroupName: '/aws/lambda/orders-worker', retentionInDays: 90, creationTime: 1_735_689_600_000 } },
+    { Account: ACCOUNT, Region: REGION, LogGroup: { logGroupName: '/org/orders/shared', retentionInDays: 365, creationTime: 1_735_689_600_000 } },
+    { Account: ACCOUNT, Region: REGION, LogGroup: { logGroupName: '/aws/codebuild/orders', retentionInDays: 14, creationTime: 1_735_689_600_000 } },
+  ],
+};
+
 function ignored(): CorpusEntry[] {
   const i = (id: string, event: CloudTrailEvent, source: string): CorpusEntry => ({ id, label: 'ignore', family: null, source, event });
   const denied = { ...attacker, errorCode: 'AccessDenied', errorMessage: 'User is not authorized to perform: lambda:AddPermission' };
@@ -495,5 +543,6 @@ export const CORPUS: readonly CorpusEntry[] = [
   ...destinationsOutsideOrg(),
   ...everyday(),
   ...functionSettings(),
+  ...functionLogGroups(),
   ...ignored(),
 ];

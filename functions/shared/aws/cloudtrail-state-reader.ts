@@ -70,5 +70,6 @@ export function withTrailReader(base: StateReader, trails: CloudTrailStateReader
     ...(base.readRole === undefined ? {} : { readRole: base.readRole.bind(base) }),
     ...(base.rolesWithPolicy === undefined ? {} : { rolesWithPolicy: base.rolesWithPolicy.bind(base) }),
     ...(base.functionsWithCodeSigningConfig === undefined ? {} : { functionsWithCodeSigningConfig: base.functionsWithCodeSigningConfig.bind(base) }),
+    ...(base.functionsWithLogGroup === undefined ? {} : { functionsWithLogGroup: base.functionsWithLogGroup.bind(base) }),
   };
 }

@@ -4,6 +4,7 @@
  * runner of Slack decisions on the same parts.
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -48,7 +49,7 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
   const store = responderView(new DynamoDbStateStore(documents, env.tableName));
   const reader = withRoleReader(
     withTrailReader(
-      new LambdaStateReader((account, region) => clients.client(LambdaClient, account, region)),
+      new LambdaStateReader((account, region) => clients.client(LambdaClient, account, region), { logsFor: (account, region) => clients.client(CloudWatchLogsClient, account, region) }),
       new CloudTrailStateReader((account, region) => clients.client(CloudTrailClient, account, region)),
     ),
     new IamStateReader((account, region) => clients.client(IAMClient, account, region), {

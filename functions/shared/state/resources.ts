@@ -286,7 +286,36 @@ export type FunctionEventInvokeConfig = z.infer<typeof FunctionEventInvokeConfig
  * `executionRole` is read by the engine (through `StateReader.readRole`), and only when the
  * configured role differs from the last-known-good one: the rules asking for it judge a swap.
  */
-export type FunctionStatePart = 'configuration' | 'policy' | 'urlConfig' | 'tags' | 'executionRole' | 'recursion' | 'concurrency' | 'codeSigning' | 'eventInvokeConfig' | 'eventSourceMappings';
+export type FunctionStatePart = 'configuration' | 'policy' | 'urlConfig' | 'tags' | 'executionRole' | 'recursion' | 'concurrency' | 'codeSigning' | 'eventInvokeConfig' | 'eventSourceMappings' | 'logGroup';
+
+/** A CloudWatch Logs log group name (`[.-_/#A-Za-z0-9]+`, at most 512). */
+export const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
+
+/** The log group a function writes to by its configuration: `LoggingConfig.LogGroup`, else `/aws/lambda/<name>`. */
+export function functionLogGroupName(configuration: FunctionConfiguration, functionName: string): string {
+  const logging = configuration.LoggingConfig;
+  const group = typeof logging === 'object' && logging !== null ? (logging as Record<string, unknown>).LogGroup : undefined;
+  return typeof group === 'string' && group !== '' ? group : `/aws/lambda/${functionName}`;
+}
+
+/** The function name a `/aws/lambda/<name>` log group belongs to by default; null for any other group. */
+export function defaultLogGroupFunction(logGroupName: string): string | null {
+  return /^\/aws\/lambda\/([A-Za-z0-9_-]{1,64})$/.exec(logGroupName)?.[1] ?? null;
+}
+
+/**
+ * The log group a function writes to now (issue #17), as `DescribeLogGroups` lists it: `group` is null
+ * when no such group exists (deleted, or never created: Lambda creates it on the first invocation).
+ */
+export interface FunctionLogGroup {
+  readonly logGroupName: string;
+  readonly group: {
+    /** Days CloudWatch keeps the events; null: never expire. */
+    readonly retentionInDays: number | null;
+    /** Milliseconds since the epoch; null when not reported. */
+    readonly creationTime: number | null;
+  } | null;
+}
 
 /** A function's code-signing config as `GetFunctionCodeSigningConfig` and `GetCodeSigningConfig` return it (issue #17). */
 export interface FunctionCodeSigning {
@@ -326,6 +355,8 @@ export interface FunctionSnapshot {
   readonly eventInvokeConfig?: FunctionEventInvokeConfig | null;
   /** The function's event-source mappings (`ListEventSourceMappings`); null when the function is gone. */
   readonly eventSourceMappings?: readonly EventSourceMapping[] | null;
+  /** The log group the function writes to and its state; null when the function is gone. */
+  readonly logGroup?: FunctionLogGroup | null;
   /** The `RevisionId` GetPolicy returned with `policy`: a plan guarded by it acts only on the state that was judged. */
   readonly policyRevisionId?: string;
   /** The last-known-good baseline a keeper attached (null: none saved yet; absent: no keeper). */

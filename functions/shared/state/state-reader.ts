@@ -19,4 +19,9 @@ export interface StateReader {
    * issue #17); readers without it judge no function for such an event.
    */
   functionsWithCodeSigningConfig?(account: string, region: string, codeSigningConfigArn: string): Promise<readonly FunctionRef[]>;
+  /**
+   * The functions of an account and region whose `LoggingConfig.LogGroup` names a log group (for CloudWatch
+   * Logs events on a group not named `/aws/lambda/<function>`, issue #17); readers without it judge none.
+   */
+  functionsWithLogGroup?(account: string, region: string, logGroupName: string): Promise<readonly FunctionRef[]>;
 }
