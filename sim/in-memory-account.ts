@@ -14,6 +14,12 @@ import { InMemoryIam } from './in-memory-iam';
 import { applyIamEvent, ensureIamResources, IAM_SOURCE } from './iam-cloudtrail';
 import { InMemoryEvents } from './in-memory-events';
 import { applyEventsEvent, ensureEventsResources, EVENTS_SOURCE } from './events-cloudtrail';
+import { InMemoryApiGateway } from './in-memory-api-gateway';
+import { applyApiGatewayEvent, ensureApiGatewayResources } from './api-gateway-cloudtrail';
+import { apiGatewayState, seedApiGateway } from './api-gateway-state';
+import { inMemoryApiReader } from './api-gateway-reader';
+import { API_GATEWAY_SOURCE } from '../functions/shared/apigateway/api-events';
+import { withApiReader } from '../functions/shared/aws/api-gateway-state-reader';
 
 export type { ApplyOutcome } from './lambda-cloudtrail';
 
@@ -48,6 +54,8 @@ export class InMemoryAccount {
   readonly cloudtrail: InMemoryCloudTrail;
   /** EventBridge rules (the forwarding rules the tamper rules watch). */
   readonly events = new InMemoryEvents();
+  /** API Gateway REST and HTTP APIs (issue #17). */
+  readonly apigateway: InMemoryApiGateway;
   readonly defaultAccount: string;
   readonly defaultRegion: string;
 
@@ -55,6 +63,7 @@ export class InMemoryAccount {
     this.lambda = new InMemoryLambda(options.clock);
     this.iam = new InMemoryIam(options.clock);
     this.cloudtrail = new InMemoryCloudTrail();
+    this.apigateway = new InMemoryApiGateway(options.clock);
     this.defaultAccount = options.defaultAccount ?? '123456789012';
     this.defaultRegion = options.defaultRegion ?? 'us-east-1';
   }
@@ -85,6 +94,7 @@ export class InMemoryAccount {
       this.events.putRule(ref, { state: entry.State, ...(entry.EventPattern === undefined ? {} : { eventPattern: entry.EventPattern }), ...(entry.ScheduleExpression === undefined ? {} : { scheduleExpression: entry.ScheduleExpression }) });
       this.events.putTargets(ref, entry.Targets.map((t) => ({ id: t.Id, arn: t.Arn, ...(t.RoleArn === undefined ? {} : { roleArn: t.RoleArn }) })));
     }
+    seedApiGateway(this.apigateway, state.restApis, state.httpApis);
     return this;
   }
 
@@ -248,7 +258,7 @@ export class InMemoryAccount {
         ...(config.Description === undefined ? {} : { Description: config.Description }),
       };
     });
-    return { functions, layers, roles, policies, trails, eventRules, codeSigningConfigs };
+    return { functions, layers, roles, policies, trails, eventRules, codeSigningConfigs, ...apiGatewayState(this.apigateway) };
   }
 
   /**
@@ -263,6 +273,7 @@ export class InMemoryAccount {
       return { applied: true, eventName: event.detail.eventName, detail: `applied to the trail (${String(held)} trail(s) held before)` };
     }
     if (event.detail.eventSource === EVENTS_SOURCE) return applyEventsEvent(this.events, event);
+    if (event.detail.eventSource === API_GATEWAY_SOURCE) return applyApiGatewayEvent(this.apigateway, event);
     return applyLambdaEvent(this.lambda, event);
   }
 
@@ -274,6 +285,7 @@ export class InMemoryAccount {
     if (event.detail.eventSource === IAM_SOURCE) return ensureIamResources(this.iam, event);
     if (event.detail.eventSource === CLOUDTRAIL_SOURCE) return this.cloudtrail.ensureTrail(event);
     if (event.detail.eventSource === EVENTS_SOURCE) return ensureEventsResources(this.events, event);
+    if (event.detail.eventSource === API_GATEWAY_SOURCE) return ensureApiGatewayResources(this.apigateway, event);
     return ensureLambdaResources(this.lambda, event);
   }
 
@@ -285,6 +297,6 @@ export class InMemoryAccount {
 
   /** A `StateReader` over this account's state, without the SDK. */
   reader(): StateReader {
-    return new InMemoryStateReader(this.lambda, this.iam);
+    return withApiReader(new InMemoryStateReader(this.lambda, this.iam), inMemoryApiReader(this.apigateway));
   }
 }

@@ -20,6 +20,7 @@ import {
   PolicyDocumentSchema,
 } from '../functions/shared/state/resources';
 import { CODE_SIGNING_CONFIG_ARN } from './in-memory-lambda';
+import { StateHttpApiSchema, StateRestApiSchema } from './api-gateway-state';
 
 const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1');
@@ -249,6 +250,9 @@ export const StateFileSchema = z
     trails: z.array(StateTrailSchema).default([]),
     eventRules: z.array(StateEventRuleSchema).default([]),
     codeSigningConfigs: z.array(StateCodeSigningConfigSchema).default([]),
+    /** API Gateway REST APIs and HTTP APIs (issue #17): see `sim/api-gateway-state.ts`. */
+    restApis: z.array(StateRestApiSchema).default([]),
+    httpApis: z.array(StateHttpApiSchema).default([]),
   })
   .superRefine((state, context) => {
     const seen = new Map<string, number>();

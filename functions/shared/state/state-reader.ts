@@ -1,5 +1,5 @@
 /** How the engine learns the current state of a resource: an interface, with AWS and in-memory implementations. */
-import type { FunctionRef, FunctionSnapshot, FunctionStatePart, LayerVersionRef, LayerVersionSnapshot, RoleRef, RoleSnapshot, TrailRef, TrailSnapshot } from './resources';
+import type { ApiRef, ApiSnapshot, FunctionRef, FunctionSnapshot, FunctionStatePart, LayerVersionRef, LayerVersionSnapshot, RoleRef, RoleSnapshot, TrailRef, TrailSnapshot } from './resources';
 
 export interface StateReader {
   /** Reads only the parts asked for; a part AWS reports missing is `null`. */
@@ -19,4 +19,6 @@ export interface StateReader {
    * issue #17); readers without it judge no function for such an event.
    */
   functionsWithCodeSigningConfig?(account: string, region: string, codeSigningConfigArn: string): Promise<readonly FunctionRef[]>;
+  /** Reads an API Gateway API and what each of its stages serves (issue #17); readers without it leave APIs unread. */
+  readApi?(ref: ApiRef): Promise<ApiSnapshot>;
 }
