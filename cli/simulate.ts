@@ -19,6 +19,10 @@ import { installIamMock, type IamMockHandle } from '../sim/iam-mock';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudTrailStateReader, withTrailReader } from '../functions/shared/aws/cloudtrail-state-reader';
 import { installCloudTrailMock } from '../sim/in-memory-cloudtrail';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
+import { ApiGatewayStateReader, withApiReader } from '../functions/shared/aws/api-gateway-state-reader';
+import { installApiGatewayMock, type ApiGatewayMockHandle } from '../sim/api-gateway-mock';
 import { describePlan } from '../functions/shared/remediation/actions';
 import { Executor } from '../functions/shared/executor/executor';
 import { tagsFromReader } from '../functions/shared/executor/resource-tags';
@@ -99,6 +103,8 @@ export class Simulator {
   private readonly iamClients = new Map<string, IAMClient>();
   /** The CloudTrail SDK mock answering from the account's trails (issue #13: tampering with a trail is judged). */
   private readonly cloudtrail: ReturnType<typeof installCloudTrailMock>;
+  /** The API Gateway SDK mocks answering from the account's APIs (issue #17). */
+  readonly apigateway: ApiGatewayMockHandle;
 
   constructor(options: SimulatorOptions) {
     this.account = options.state === undefined ? new InMemoryAccount() : InMemoryAccount.fromStateFile(options.state);
@@ -112,7 +118,9 @@ export class Simulator {
     const roles = new IamStateReader((account) => this.iamClientFor(account), { lambdaFor: (account, region) => this.clientFor(account, region), functionRegions: options.config.deployment.regions });
     this.cloudtrail = installCloudTrailMock(this.account.cloudtrail, this.account.defaultAccount);
     const trails = new CloudTrailStateReader((_account, region) => this.cloudTrailClientFor(region));
-    const reader = withRoleReader(withTrailReader(new LambdaStateReader((account, region) => this.clientFor(account, region)), trails), roles);
+    this.apigateway = installApiGatewayMock(this.account.apigateway);
+    const apis = new ApiGatewayStateReader((_account, region) => new APIGatewayClient({ region }), (_account, region) => new ApiGatewayV2Client({ region }));
+    const reader = withApiReader(withRoleReader(withTrailReader(new LambdaStateReader((account, region) => this.clientFor(account, region)), trails), roles), apis);
     this.reader = reader;
     this.rules = options.rules;
     this.engine = new Engine({ rules: options.rules, config: options.config, reader, baselines: this.baselines, ...(options.now ? { now: options.now } : {}) });
@@ -206,6 +214,7 @@ export class Simulator {
     this.lambda.mock.restore();
     this.iam.mock.restore();
     this.cloudtrail.mock.restore();
+    this.apigateway.restore();
   }
 }
 

@@ -2,10 +2,11 @@
  * Reads what an API Gateway API serves (issue #17) with `@aws-sdk/client-api-gateway` (REST APIs) and
  * `@aws-sdk/client-apigatewayv2` (HTTP APIs): the API (name, tags), its stages (deployment, stage variables,
  * tags) and, per stage with a deployment, the OpenAPI export *of that stage* — what is deployed, not the draft.
- * A REST method changed without a new deployment is therefore not seen until it is deployed.
+ * A REST method changed without a new deployment is therefore not seen until it is deployed. The SDK
+ * modules load on the first API read: a responder that sees no API event never pays for them.
  */
-import { APIGatewayClient, GetExportCommand, GetRestApiCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
-import { ApiGatewayV2Client, ExportApiCommand, GetApiCommand, GetStagesCommand as GetHttpStagesCommand, type Stage as HttpStage } from '@aws-sdk/client-apigatewayv2';
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { ApiGatewayV2Client, Stage as HttpStage } from '@aws-sdk/client-apigatewayv2';
 import { StateReadError } from '../errors';
 import { deployedRoutes } from '../apigateway/deployed-routes';
 import { apiArn, type ApiRef, type ApiSnapshot, type ApiStage } from '../state/resources';
@@ -57,6 +58,7 @@ export class ApiGatewayStateReader {
   }
 
   private async readRestApi(ref: ApiRef, arn: string): Promise<ApiSnapshot> {
+    const { GetExportCommand, GetRestApiCommand, GetStagesCommand } = await import('@aws-sdk/client-api-gateway');
     const client = await this.restFor(ref.account, ref.region);
     const [api, stages] = await Promise.all([
       client.send(new GetRestApiCommand({ restApiId: ref.apiId })),
@@ -84,6 +86,7 @@ export class ApiGatewayStateReader {
   }
 
   private async readHttpApi(ref: ApiRef, arn: string): Promise<ApiSnapshot> {
+    const { ExportApiCommand, GetApiCommand } = await import('@aws-sdk/client-apigatewayv2');
     const client = await this.httpFor(ref.account, ref.region);
     const [api, stages] = await Promise.all([client.send(new GetApiCommand({ ApiId: ref.apiId })), this.httpStages(client, ref.apiId)]);
     const named = { name: api.Name ?? ref.apiId, tags: api.Tags ?? {} };
@@ -107,10 +110,11 @@ export class ApiGatewayStateReader {
   }
 
   private async httpStages(client: ApiGatewayV2Client, apiId: string): Promise<HttpStage[]> {
+    const { GetStagesCommand } = await import('@aws-sdk/client-apigatewayv2');
     const items: HttpStage[] = [];
     let token: string | undefined;
     do {
-      const out = await client.send(new GetHttpStagesCommand({ ApiId: apiId, ...(token === undefined ? {} : { NextToken: token }) }));
+      const out = await client.send(new GetStagesCommand({ ApiId: apiId, ...(token === undefined ? {} : { NextToken: token }) }));
       items.push(...(out.Items ?? []));
       token = out.NextToken === '' ? undefined : out.NextToken;
     } while (token !== undefined);

@@ -112,7 +112,7 @@ export function resourceArn(ref: ResourceRef): string {
   }
 }
 
-const API_ARN = /^arn:aws[a-z-]*:apigateway:([a-z0-9-]+)::\/(restapis|apis)\/([A-Za-z0-9]{1,32})(?:\/stages\/([\w.-]{1,128}))?$/;
+const API_ARN = /^arn:aws[a-z-]*:apigateway:([a-z0-9-]+)::\/(restapis|apis)\/([A-Za-z0-9]{1,32})(?:\/stages\/([\w.$-]{1,128}))?$/;
 
 /**
  * The API (and stage) an API Gateway ARN names — `…::/restapis/<id>`, `…::/apis/<id>`, optionally
