@@ -16,7 +16,7 @@ export const functionApiRouteUnauthenticated = defineRule({
   triggers: [{ eventSource: API_GATEWAY_SOURCE, eventNames: API_GATEWAY_EVENTS }],
   reads: [],
   rationale:
-    'A REST method with authorization NONE and no API key, or an HTTP API route with authorization NONE, lets anyone on the internet invoke the function behind it, as often as they like. What counts is what the stage serves: a REST method change is live only once deployed (CreateDeployment, UpdateStage); an HTTP API stage with auto-deploy serves a change at once.',
+    'A route with authorization NONE (and, on a REST API, no API key) lets anyone on the internet invoke the function behind it, as often as they like. Judged on what each stage serves: a REST change is live once deployed; an auto-deploy HTTP stage serves it at once.',
   references: [
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html',
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html',
