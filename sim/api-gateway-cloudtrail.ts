@@ -222,7 +222,8 @@ export function applyApiGatewayEvent(gateway: InMemoryApiGateway, event: CloudTr
     const id = name === 'CreateRestApi' ? str(detail.responseElements, 'id') : str(detail.responseElements, 'apiId');
     if (id === undefined) return skipped(name, 'no API id in responseElements');
     const ref: ApiRef = { kind: 'apigateway-api', account, region: detail.awsRegion, protocol: name === 'CreateRestApi' ? 'rest' : 'http', apiId: id };
-    const api = gateway.createApi(ref, { name: str(detail.requestParameters, 'name') ?? id, protocolType: str(detail.requestParameters, 'protocolType') ?? (ref.protocol === 'rest' ? 'REST' : 'HTTP'), tags: stringMap(detail.requestParameters, 'tags') ?? {} });
+    const endpointTypes = (detail.requestParameters?.endpointConfiguration as { types?: unknown } | undefined)?.types;
+    const api = gateway.createApi(ref, { ...(Array.isArray(endpointTypes) ? { endpointTypes: endpointTypes.filter((t): t is string => typeof t === 'string') } : {}), name: str(detail.requestParameters, 'name') ?? id, protocolType: str(detail.requestParameters, 'protocolType') ?? (ref.protocol === 'rest' ? 'REST' : 'HTTP'), tags: stringMap(detail.requestParameters, 'tags') ?? {} });
     const target = str(detail.requestParameters, 'target');
     if (name === 'CreateApi' && target !== undefined) {
       // Quick create: an integration, a route (`$default` unless named) and a `$default` stage with auto-deploy.

@@ -49,7 +49,7 @@ export function installApiGatewayMock(gateway: InMemoryApiGateway, options: { re
   };
   rest.on(GetRestApiCommand).callsFake(handler('GetRestApi', (input: { restApiId?: string }, region) => {
     const api = restApi(region, input.restApiId);
-    return { id: api.ref.apiId, name: api.name, tags: { ...api.tags } };
+    return { id: api.ref.apiId, name: api.name, tags: { ...api.tags }, endpointConfiguration: { types: [...api.endpointTypes] as ('EDGE' | 'REGIONAL' | 'PRIVATE')[] } };
   }));
   rest.on(GetStagesCommand).callsFake(handler('GetStages', (input: { restApiId?: string }, region) => ({
     item: [...restApi(region, input.restApiId).stages.entries()].map(([stageName, s]) => ({ stageName, ...(s.deploymentId === null ? {} : { deploymentId: s.deploymentId }), variables: { ...s.variables }, tags: { ...s.tags } })),

@@ -17,7 +17,7 @@ export function inMemoryApiReader(gateway: InMemoryApiGateway): { readApi(ref: A
             const doc = gateway.stageExport(api, stageName);
             return { stageName, deploymentId: s.deploymentId, autoDeploy: s.autoDeploy, tags: { ...s.tags }, routes: doc === null ? [] : deployedRoutes(doc, s.variables) };
           });
-      return Promise.resolve({ kind: 'apigateway-api', ref, arn, api: { name: api.name, tags: { ...api.tags } }, stages });
+      return Promise.resolve({ kind: 'apigateway-api', ref, arn, api: { name: api.name, tags: { ...api.tags }, endpointTypes: ref.protocol === 'rest' ? [...api.endpointTypes] : [] }, stages });
     },
   };
 }

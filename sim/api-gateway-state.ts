@@ -39,6 +39,8 @@ export const StateRestApiSchema = z.strictObject({
   Id: ApiId,
   Name: z.string().optional(),
   Tags,
+  /** `GetRestApi`'s `endpointConfiguration` (default `EDGE`); `PRIVATE` APIs are reachable only through VPC endpoints. */
+  EndpointConfiguration: z.strictObject({ Types: z.array(z.enum(['EDGE', 'REGIONAL', 'PRIVATE'])).min(1) }).default({ Types: ['EDGE'] }),
   Resources: z
     .array(
       z.strictObject({
@@ -100,7 +102,7 @@ function seedStages(gateway: InMemoryApiGateway, api: StoredApi, stages: readonl
 export function seedApiGateway(gateway: InMemoryApiGateway, restApis: readonly StateRestApi[], httpApis: readonly StateHttpApi[]): void {
   for (const entry of restApis) {
     const ref: ApiRef = { kind: 'apigateway-api', account: entry.Account, region: entry.Region, protocol: 'rest', apiId: entry.Id };
-    const api = gateway.createApi(ref, { name: entry.Name ?? entry.Id, tags: entry.Tags });
+    const api = gateway.createApi(ref, { name: entry.Name ?? entry.Id, tags: entry.Tags, endpointTypes: entry.EndpointConfiguration.Types });
     if (entry.Resources.length > 0) api.resources.clear();
     for (const resource of entry.Resources) {
       const methods = new Map(
@@ -150,6 +152,7 @@ export function apiGatewayState(gateway: InMemoryApiGateway): { restApis: StateR
         Id: api.ref.apiId,
         Name: api.name,
         Tags: { ...api.tags },
+        EndpointConfiguration: { Types: api.endpointTypes.filter((t): t is 'EDGE' | 'REGIONAL' | 'PRIVATE' => t === 'EDGE' || t === 'REGIONAL' || t === 'PRIVATE') },
         Resources: [...api.resources.entries()].map(([Id, r]) => ({
           Id,
           Path: r.path,

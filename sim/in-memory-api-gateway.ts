@@ -41,6 +41,8 @@ export interface StoredApi {
   /** HTTP APIs: `HTTP` or `WEBSOCKET`. */
   protocolType: string;
   tags: Record<string, string>;
+  /** REST: `EDGE` (the default), `REGIONAL` or `PRIVATE`. */
+  endpointTypes: string[];
   /** REST: resource id → path and methods. */
   readonly resources: Map<string, { path: string; methods: Map<string, StoredRestMethod> }>;
   /** HTTP: route id → route. */
@@ -144,12 +146,13 @@ export class InMemoryApiGateway {
     return [...this.apis.values()];
   }
 
-  createApi(ref: ApiRef, options: { name?: string; protocolType?: string; tags?: Record<string, string> } = {}): StoredApi {
+  createApi(ref: ApiRef, options: { name?: string; protocolType?: string; tags?: Record<string, string>; endpointTypes?: readonly string[] } = {}): StoredApi {
     const api: StoredApi = {
       ref,
       name: options.name ?? ref.apiId,
       protocolType: options.protocolType ?? (ref.protocol === 'rest' ? 'REST' : 'HTTP'),
       tags: { ...(options.tags ?? {}) },
+      endpointTypes: [...(options.endpointTypes ?? (ref.protocol === 'rest' ? ['EDGE'] : []))],
       resources: new Map(),
       routes: new Map(),
       integrations: new Map(),

@@ -24,13 +24,14 @@ export const functionApiRouteUnauthenticated = defineRule({
   ],
   falsePositives: [
     'A public webhook or public endpoint that authenticates requests itself (a signature header): tag the API or the stage warden:exempt = function-api-route-unauthenticated (optional warden:exempt-until). Setting, changing or removing that tag is itself reported, with who did it.',
-    'A route whose function is outside the organization is not reported (it is not ours to guard); neither are WebSocket APIs.',
+    'A REST API resource policy that admits only some source IPs or VPCs still leaves the route unauthenticated for them: exempt it if that is the intended control. Private REST APIs (VPC endpoints only), WebSocket APIs and routes to functions outside the organization are not reported.',
   ],
   remediationAction: null,
   evaluate(state, context) {
     if (state.api === undefined || state.stages === undefined) return notApplicable('the API was not read');
     if (state.api === null) return notApplicable('the API no longer exists');
     const { api } = state;
+    if (api.endpointTypes.includes('PRIVATE')) return notApplicable('a private API is reachable only through VPC endpoints');
     const event = context.event;
     const changedTags = event === undefined ? [] : exemptionTagKeysIn(event.requestParameters);
     const byTagPrincipal = event !== undefined && isTagPrincipal(context.config, event.actor);

@@ -482,6 +482,7 @@ function unauthenticatedApis(): CorpusEntry[] {
     b('apigw-rest-custom-authorizer', createDeployment('prod', deployer), [putMethod('POST', 'CUSTOM', { authorizerId: 'auth01' }, deployer)]),
     b('apigw-rest-open-http-backend', createDeployment('prod', deployer)),
     b('apigw-http-iam', updateRoute('AWS_IAM', deployer)),
+    b('apigw-rest-private-api', createDeployment('prod', attacker), [updateMethod(open, attacker)], { ...state, restApis: (state.restApis ?? []).map((api) => ({ ...api, EndpointConfiguration: { Types: ['PRIVATE' as const] } })) }),
     b('apigw-http-jwt', apiGatewayEvent('UpdateRoute', { apiId: HTTP_API_ID, routeId: 'rt0001', authorizationType: 'JWT', authorizerId: 'jw0001' }, deployer)),
     b('apigw-http-open-route-foreign-function', createRoute('POST /partner', 'NONE', 'integrations/in0098', deployer), [createIntegration(FOREIGN_FUNCTION_ARN, 'in0098', deployer)]),
     b('apigw-http-exempt-webhook', updateRoute('NONE', deployer), [], exempt),

@@ -95,6 +95,13 @@ describe('function-api-route-unauthenticated', () => {
     });
   });
 
+  it('a private REST API (VPC endpoints only) is not reported', async () => {
+    const state = apiGatewayState();
+    const h = harness({ ...state, restApis: (state.restApis ?? []).map((api) => ({ ...api, EndpointConfiguration: { Types: ['PRIVATE' as const] } })) });
+    expect(await h.run(updateMethod(OPEN), createDeployment('prod'))).toEqual([]);
+    expect(h.account.toStateFile().restApis[0]?.EndpointConfiguration).toEqual({ Types: ['PRIVATE'] });
+  });
+
   describe('HTTP APIs', () => {
     it('UpdateRoute to NONE is live at once on an auto-deploy stage and reported', async () => {
       const h = harness();

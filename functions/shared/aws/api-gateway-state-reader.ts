@@ -82,14 +82,14 @@ export class ApiGatewayStateReader {
         };
       }),
     );
-    return { kind: 'apigateway-api', ref, arn, api: { name: api.name ?? ref.apiId, tags: api.tags ?? {} }, stages: read };
+    return { kind: 'apigateway-api', ref, arn, api: { name: api.name ?? ref.apiId, tags: api.tags ?? {}, endpointTypes: api.endpointConfiguration?.types ?? [] }, stages: read };
   }
 
   private async readHttpApi(ref: ApiRef, arn: string): Promise<ApiSnapshot> {
     const { ExportApiCommand, GetApiCommand } = await import('@aws-sdk/client-apigatewayv2');
     const client = await this.httpFor(ref.account, ref.region);
     const [api, stages] = await Promise.all([client.send(new GetApiCommand({ ApiId: ref.apiId })), this.httpStages(client, ref.apiId)]);
-    const named = { name: api.Name ?? ref.apiId, tags: api.Tags ?? {} };
+    const named = { name: api.Name ?? ref.apiId, tags: api.Tags ?? {}, endpointTypes: [] };
     // WebSocket APIs have no export and authorize only `$connect`: not judged here.
     if (api.ProtocolType !== 'HTTP') return { kind: 'apigateway-api', ref, arn, api: named, stages: [] };
     const read = await Promise.all(

@@ -480,7 +480,12 @@ export interface ApiSnapshot {
   readonly kind: 'apigateway-api';
   readonly ref: ApiRef;
   readonly arn: string;
-  readonly api?: { readonly name: string; readonly tags: Readonly<Record<string, string>> } | null;
+  readonly api?: {
+    readonly name: string;
+    readonly tags: Readonly<Record<string, string>>;
+    /** REST APIs: `endpointConfiguration.types` (`EDGE`, `REGIONAL`, `PRIVATE`: reachable only through VPC endpoints); empty for HTTP APIs. */
+    readonly endpointTypes: readonly string[];
+  } | null;
   readonly stages?: readonly ApiStage[];
 }
 

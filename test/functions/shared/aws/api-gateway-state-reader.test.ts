@@ -36,7 +36,7 @@ describe('ApiGatewayStateReader', () => {
     const { account, reader } = setUp();
     account.replay(updateMethod([{ op: 'replace', path: '/authorizationType', value: 'NONE' }]));
     const rest = await reader.readApi(REST);
-    expect(rest.api).toEqual({ name: 'orders-rest', tags: {} });
+    expect(rest.api).toEqual({ name: 'orders-rest', tags: {}, endpointTypes: ['EDGE'] });
     expect(rest.stages?.[0]?.routes.map((r) => `${r.method} ${r.path} ${r.authorization}`)).toEqual(['GET /orders NONE', 'POST /orders AWS_IAM']);
   });
 
