@@ -23,6 +23,10 @@ import { CloudTrailStateReader, withTrailReader } from '../functions/shared/aws/
 import { installCloudTrailMock } from '../sim/in-memory-cloudtrail';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { installLogsMock } from '../sim/in-memory-logs';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
+import { ApiGatewayStateReader, withApiReader } from '../functions/shared/aws/api-gateway-state-reader';
+import { installApiGatewayMock, type ApiGatewayMockHandle } from '../sim/api-gateway-mock';
 import { describePlan } from '../functions/shared/remediation/actions';
 import { Executor } from '../functions/shared/executor/executor';
 import { tagsFromReader } from '../functions/shared/executor/resource-tags';
@@ -103,6 +107,8 @@ export class Simulator {
   private readonly iamClients = new Map<string, IAMClient>();
   /** The CloudTrail SDK mock answering from the account's trails (issue #13: tampering with a trail is judged). */
   private readonly cloudtrail: ReturnType<typeof installCloudTrailMock>;
+  /** The API Gateway SDK mocks answering from the account's APIs (issue #17). */
+  readonly apigateway: ApiGatewayMockHandle;
 
   constructor(options: SimulatorOptions) {
     this.account = options.state === undefined ? new InMemoryAccount() : InMemoryAccount.fromStateFile(options.state);
@@ -117,8 +123,10 @@ export class Simulator {
     this.cloudtrail = installCloudTrailMock(this.account.cloudtrail, this.account.defaultAccount);
     const trails = new CloudTrailStateReader((_account, region) => this.cloudTrailClientFor(region));
     this.logs = installLogsMock(this.account.logs, this.account.defaultAccount, { accountOf: (client) => [...this.logsClients].find(([, c]) => c === client)?.[0].split('/')[0] });
+    this.apigateway = installApiGatewayMock(this.account.apigateway);
     const functions = new LambdaStateReader((account, region) => this.clientFor(account, region), { logsFor: (account, region) => this.logsClientFor(account, region) });
-    const reader = withRoleReader(withTrailReader(functions, trails), roles);
+    const apis = new ApiGatewayStateReader((_account, region) => new APIGatewayClient({ region }), (_account, region) => new ApiGatewayV2Client({ region }));
+    const reader = withApiReader(withRoleReader(withTrailReader(functions, trails), roles), apis);
     this.reader = reader;
     this.rules = options.rules;
     this.engine = new Engine({ rules: options.rules, config: options.config, reader, baselines: this.baselines, ...(options.now ? { now: options.now } : {}) });
@@ -227,6 +235,7 @@ export class Simulator {
     this.iam.mock.restore();
     this.cloudtrail.mock.restore();
     this.logs.mock.restore();
+    this.apigateway.restore();
   }
 }
 

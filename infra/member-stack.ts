@@ -48,6 +48,9 @@ function resourcesFor(service: string, actions: readonly string[] = []): string[
       return [Fn.sub(`arn:${partition}:iam::${account}:role/*`), Fn.sub(`arn:${partition}:iam::${account}:policy/*`), Fn.sub(`arn:${partition}:iam::aws:policy/*`)];
     case 'cloudtrail':
       return [Fn.sub(`arn:${partition}:cloudtrail:*:${account}:trail/*`)];
+    // API ARNs carry no account; the role only ever acts in its own account. GET on the APIs and what lies under them (stages, exports).
+    case 'apigateway':
+      return [Fn.sub(`arn:${partition}:apigateway:*::/restapis/*`), Fn.sub(`arn:${partition}:apigateway:*::/apis/*`)];
     default:
       return ['*'];
   }

@@ -6,6 +6,7 @@
 import { LAMBDA_LOG_GROUP_READ_PERMISSIONS, LAMBDA_READ_PERMISSIONS, LAMBDA_SETTINGS_READ_PERMISSIONS, LAMBDA_THREAT_READ_PERMISSIONS } from '../functions/shared/aws/lambda-state-reader';
 import { LOGS_READ_PERMISSIONS } from '../functions/shared/aws/logs-state-reader';
 import { IAM_READ_PERMISSIONS } from '../functions/shared/aws/iam-state-reader';
+import { API_GATEWAY_READ_PERMISSIONS } from '../functions/shared/aws/api-gateway-state-reader';
 import { allDeclaredPermissions } from '../functions/shared/remediation/actions';
 import { isIamWrite } from '../functions/shared/remediation/iam-writes';
 import { SCAN_LIST_PERMISSIONS } from '../functions/shared/scan/scan-inventory';
@@ -16,7 +17,7 @@ import { SCAN_PERMISSIONS } from '../functions/shared/scan/scan-permissions';
  * `iamWrites: false` (`remediation.iamWrites`) every IAM write is left out; the IAM reads stay.
  */
 export function remediatorActions(options: { readonly iamWrites?: boolean } = {}): string[] {
-  const all = [...new Set([...allDeclaredPermissions(), ...LAMBDA_READ_PERMISSIONS, ...LAMBDA_SETTINGS_READ_PERMISSIONS, ...LAMBDA_THREAT_READ_PERMISSIONS, ...LAMBDA_LOG_GROUP_READ_PERMISSIONS, ...LOGS_READ_PERMISSIONS, ...IAM_READ_PERMISSIONS, ...SCAN_LIST_PERMISSIONS])].sort();
+  const all = [...new Set([...allDeclaredPermissions(), ...LAMBDA_READ_PERMISSIONS, ...LAMBDA_SETTINGS_READ_PERMISSIONS, ...LAMBDA_THREAT_READ_PERMISSIONS, ...LAMBDA_LOG_GROUP_READ_PERMISSIONS, ...LOGS_READ_PERMISSIONS, ...IAM_READ_PERMISSIONS, ...API_GATEWAY_READ_PERMISSIONS, ...SCAN_LIST_PERMISSIONS])].sort();
   return options.iamWrites === false ? all.filter((action) => !isIamWrite(action)) : all;
 }
 

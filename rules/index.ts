@@ -32,6 +32,7 @@ import { functionLogRetentionShortened } from './lambda/function-log-retention-s
 import { functionDestinationOutsideOrg } from './lambda/function-destination-outside-org';
 import { functionRuntimeThreat } from './lambda/function-runtime-threat';
 import { functionVulnerableDependency } from './lambda/function-vulnerable-dependency';
+import { functionApiRouteUnauthenticated } from './apigateway/function-api-route-unauthenticated';
 
 export const RULES: readonly AnyRule[] = [
   functionPublicAccess,
@@ -60,6 +61,7 @@ export const RULES: readonly AnyRule[] = [
   functionDestinationOutsideOrg,
   functionRuntimeThreat,
   functionVulnerableDependency,
+  functionApiRouteUnauthenticated,
   executionRoleAdminAccess,
   executionRolePrivilegeEscalation,
   executionRoleTrustOpened,

@@ -29,6 +29,7 @@ export const RULE_IDS = [
   'function-destination-outside-org',
   'function-runtime-threat',
   'function-vulnerable-dependency',
+  'function-api-route-unauthenticated',
   'execution-role-admin-access',
   'execution-role-privilege-escalation',
   'execution-role-trust-opened',

@@ -15,6 +15,12 @@ import { applyIamEvent, ensureIamResources, IAM_SOURCE } from './iam-cloudtrail'
 import { InMemoryEvents } from './in-memory-events';
 import { applyEventsEvent, ensureEventsResources, EVENTS_SOURCE } from './events-cloudtrail';
 import { InMemoryLogs, LOGS_SOURCE } from './in-memory-logs';
+import { InMemoryApiGateway } from './in-memory-api-gateway';
+import { applyApiGatewayEvent, ensureApiGatewayResources } from './api-gateway-cloudtrail';
+import { apiGatewayState, seedApiGateway } from './api-gateway-state';
+import { inMemoryApiReader } from './api-gateway-reader';
+import { API_GATEWAY_SOURCE } from '../functions/shared/apigateway/api-events';
+import { withApiReader } from '../functions/shared/aws/api-gateway-state-reader';
 
 export type { ApplyOutcome } from './lambda-cloudtrail';
 
@@ -51,6 +57,8 @@ export class InMemoryAccount {
   readonly events = new InMemoryEvents();
   /** CloudWatch Logs log groups (issue #17: a function's group deleted or its retention cut). */
   readonly logs: InMemoryLogs;
+  /** API Gateway REST and HTTP APIs (issue #17). */
+  readonly apigateway: InMemoryApiGateway;
   readonly defaultAccount: string;
   readonly defaultRegion: string;
 
@@ -59,6 +67,7 @@ export class InMemoryAccount {
     this.iam = new InMemoryIam(options.clock);
     this.cloudtrail = new InMemoryCloudTrail();
     this.logs = new InMemoryLogs(options.clock);
+    this.apigateway = new InMemoryApiGateway(options.clock);
     this.defaultAccount = options.defaultAccount ?? '123456789012';
     this.defaultRegion = options.defaultRegion ?? 'us-east-1';
   }
@@ -96,6 +105,7 @@ export class InMemoryAccount {
       this.events.putRule(ref, { state: entry.State, ...(entry.EventPattern === undefined ? {} : { eventPattern: entry.EventPattern }), ...(entry.ScheduleExpression === undefined ? {} : { scheduleExpression: entry.ScheduleExpression }) });
       this.events.putTargets(ref, entry.Targets.map((t) => ({ id: t.Id, arn: t.Arn, ...(t.RoleArn === undefined ? {} : { roleArn: t.RoleArn }) })));
     }
+    seedApiGateway(this.apigateway, state.restApis, state.httpApis);
     return this;
   }
 
@@ -264,7 +274,7 @@ export class InMemoryAccount {
       Region: group.region,
       LogGroup: { logGroupName: group.logGroupName, creationTime: group.creationTime, ...(group.retentionInDays === null ? {} : { retentionInDays: group.retentionInDays }) },
     }));
-    return { functions, layers, roles, policies, trails, eventRules, codeSigningConfigs, logGroups };
+    return { functions, layers, roles, policies, trails, eventRules, codeSigningConfigs, logGroups, ...apiGatewayState(this.apigateway) };
   }
 
   /**
@@ -280,6 +290,7 @@ export class InMemoryAccount {
     }
     if (event.detail.eventSource === EVENTS_SOURCE) return applyEventsEvent(this.events, event);
     if (event.detail.eventSource === LOGS_SOURCE) return this.logs.applyEvent(event);
+    if (event.detail.eventSource === API_GATEWAY_SOURCE) return applyApiGatewayEvent(this.apigateway, event);
     return applyLambdaEvent(this.lambda, event);
   }
 
@@ -296,6 +307,7 @@ export class InMemoryAccount {
       this.logs.ensureLogGroup(event);
       return [];
     }
+    if (event.detail.eventSource === API_GATEWAY_SOURCE) return ensureApiGatewayResources(this.apigateway, event);
     return ensureLambdaResources(this.lambda, event);
   }
 
@@ -307,6 +319,6 @@ export class InMemoryAccount {
 
   /** A `StateReader` over this account's state, without the SDK. */
   reader(): StateReader {
-    return new InMemoryStateReader(this.lambda, this.iam, this.logs);
+    return withApiReader(new InMemoryStateReader(this.lambda, this.iam, this.logs), inMemoryApiReader(this.apigateway));
   }
 }

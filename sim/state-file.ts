@@ -22,6 +22,7 @@ import {
 } from '../functions/shared/state/resources';
 import { CODE_SIGNING_CONFIG_ARN } from './in-memory-lambda';
 import { RETENTION_DAYS } from './in-memory-logs';
+import { StateHttpApiSchema, StateRestApiSchema } from './api-gateway-state';
 
 const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1');
@@ -281,6 +282,9 @@ export const StateFileSchema = z
     eventRules: z.array(StateEventRuleSchema).default([]),
     codeSigningConfigs: z.array(StateCodeSigningConfigSchema).default([]),
     logGroups: z.array(StateLogGroupSchema).default([]),
+    /** API Gateway REST APIs and HTTP APIs (issue #17): see `sim/api-gateway-state.ts`. */
+    restApis: z.array(StateRestApiSchema).default([]),
+    httpApis: z.array(StateHttpApiSchema).default([]),
   })
   .superRefine((state, context) => {
     const seen = new Map<string, number>();

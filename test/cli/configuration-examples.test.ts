@@ -32,6 +32,8 @@ describe('configuration examples', () => {
         params: { functionName: 'arn:aws:lambda:us-east-1:111122223333:function:billing-worker', destination: 'OnFailure', targetArn: 'arn:aws:sqs:us-east-1:444455556666:invoice-collector' },
       },
     ],
+    // Issue #17: the method opened by UpdateMethod is reported only once CreateDeployment puts it on stage prod.
+    ['36-api-route-opened-and-deployed.json', 'function-api-route-unauthenticated', null],
   ])('%s gives a %s finding with the expected plan', async (file, ruleId, remediation) => {
     expect(await simulateJson(`examples/events/${file}`)).toEqual([{ ruleId, remediation }].map((f) => expect.objectContaining(f) as unknown));
   });

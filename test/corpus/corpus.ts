@@ -36,6 +36,7 @@ import {
 } from '../fixtures/iam';
 import { forwarderRoleName, forwardingRuleName } from '../../functions/shared/self/member-resources';
 import { LABELLED_ENV_VARS } from '../functions/shared/secrets/labelled-env-vars';
+import { apiGatewayEvent, apiGatewayState, createDeployment, createIntegration, createRoute, FOREIGN_FUNCTION_ARN, HTTP_API_ID, lambdaInvocationUri, putIntegration, putMethod, REST_API_ID, updateMethod, updateRoute } from '../fixtures/api-gateway';
 
 export type Label = 'dangerous' | 'benign' | 'ignore';
 
@@ -62,6 +63,7 @@ export const FAMILIES = {
   'log group deleted': ['function-log-group-deleted'],
   'log retention cut': ['function-log-retention-shortened'],
   'data sent outside org': ['function-destination-outside-org'],
+  'unauthenticated API route': ['function-api-route-unauthenticated'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Family = keyof typeof FAMILIES;
@@ -105,6 +107,8 @@ const SRC = {
   loggingDocs: 'AWS Lambda developer guide, sending function logs to a custom log group (LoggingConfig.LogGroup)',
   logGroupDocs: 'CloudWatch Logs API reference (DeleteLogGroup, PutRetentionPolicy: requestParameters logGroupName, retentionInDays) and its CloudTrail logging page; MITRE ATT&CK T1070',
   concurrencyDocs: 'AWS Lambda developer guide, reserved concurrency (0 throttles every invocation); PutFunctionConcurrency API reference',
+  apigwDocs: 'API Gateway developer guide, access control for REST and HTTP APIs; UpdateMethod/PutMethod/CreateDeployment/UpdateStage and CreateRoute/UpdateRoute API reference',
+  apigwBackdoor: 'Incident-response write-up: Lambda backdoor exposed through apigateway CreateIntegration (AWS_PROXY) and an open route',
 } as const;
 
 const attacker: EventOverrides = { identity: iamUser('svc-build'), sourceIPAddress: '198.51.100.77', userAgent: 'aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64' };
@@ -505,6 +509,34 @@ const LOG_GROUPS_STATE: StateFileInput = {
   ],
 };
 
+/** Lambda functions behind an unauthenticated API Gateway route (issue #17 rule 1): judged on what the stage serves. */
+function unauthenticatedApis(): CorpusEntry[] {
+  const family = 'unauthenticated API route';
+  const state = apiGatewayState();
+  const d = (id: string, event: CloudTrailEvent, setup: readonly CloudTrailEvent[] = [], source: string = SRC.apigwDocs, start: StateFileInput = state): CorpusEntry => ({ id, label: 'dangerous', family, source, event, state: start, setup });
+  const b = (id: string, event: CloudTrailEvent, setup: readonly CloudTrailEvent[] = [], start: StateFileInput = state): CorpusEntry => ({ id, label: 'benign', family, source: SRC.apigwDocs, event, state: start, setup });
+  const open = [{ op: 'replace', path: '/authorizationType', value: 'NONE' }];
+  const exempt: StateFileInput = { ...state, httpApis: (state.httpApis ?? []).map((api) => ({ ...api, Tags: { 'warden:exempt': 'function-api-route-unauthenticated' } })) };
+  return [
+    d('apigw-rest-open-then-deploy', createDeployment('prod', attacker), [updateMethod(open, attacker)]),
+    d('apigw-rest-stage-moved-to-open', apiGatewayEvent('UpdateStage', { restApiId: REST_API_ID, stageName: 'prod', patchOperations: [{ op: 'replace', path: '/deploymentId', value: 'dep3x1' }] }, stratus), [updateMethod(open, stratus), createDeployment('staging', stratus, 'dep3x1')]),
+    d('apigw-rest-new-method-deployed', createDeployment('prod', attacker), [putMethod('DELETE', 'NONE', {}, attacker), putIntegration('DELETE', lambdaInvocationUri(), 'AWS_PROXY', attacker)]),
+    d('apigw-http-route-none', updateRoute('NONE', attacker)),
+    d('apigw-http-new-open-route', createRoute('ANY /{proxy+}', 'NONE', 'integrations/in0099', stratus), [createIntegration(FUNCTION_ARN, 'in0099', stratus)], SRC.apigwBackdoor),
+    d('apigw-http-quick-create', apiGatewayEvent('CreateApi', { name: 'orders-hook', protocolType: 'HTTP', target: FUNCTION_ARN }, { ...attacker, responseElements: { apiId: 'qk00000001', name: 'orders-hook', protocolType: 'HTTP', apiEndpoint: 'https://qk00000001.execute-api.us-east-1.amazonaws.com' } }), [], SRC.apigwBackdoor),
+    b('apigw-rest-draft-not-deployed', updateMethod(open, attacker)),
+    b('apigw-rest-api-key-required', createDeployment('prod', deployer), [putMethod('POST', 'NONE', { apiKeyRequired: true }, deployer)]),
+    b('apigw-rest-cognito', createDeployment('prod', deployer), [putMethod('POST', 'COGNITO_USER_POOLS', { authorizerId: 'cog001', authorizationScopes: ['orders/write'] }, deployer)]),
+    b('apigw-rest-custom-authorizer', createDeployment('prod', deployer), [putMethod('POST', 'CUSTOM', { authorizerId: 'auth01' }, deployer)]),
+    b('apigw-rest-open-http-backend', createDeployment('prod', deployer)),
+    b('apigw-http-iam', updateRoute('AWS_IAM', deployer)),
+    b('apigw-rest-private-api', createDeployment('prod', attacker), [updateMethod(open, attacker)], { ...state, restApis: (state.restApis ?? []).map((api) => ({ ...api, EndpointConfiguration: { Types: ['PRIVATE' as const] } })) }),
+    b('apigw-http-jwt', apiGatewayEvent('UpdateRoute', { apiId: HTTP_API_ID, routeId: 'rt0001', authorizationType: 'JWT', authorizerId: 'jw0001' }, deployer)),
+    b('apigw-http-open-route-foreign-function', createRoute('POST /partner', 'NONE', 'integrations/in0098', deployer), [createIntegration(FOREIGN_FUNCTION_ARN, 'in0098', deployer)]),
+    b('apigw-http-exempt-webhook', updateRoute('NONE', deployer), [], exempt),
+  ];
+}
+
 function ignored(): CorpusEntry[] {
   const i = (id: string, event: CloudTrailEvent, source: string): CorpusEntry => ({ id, label: 'ignore', family: null, source, event });
   const denied = { ...attacker, errorCode: 'AccessDenied', errorMessage: 'User is not authorized to perform: lambda:AddPermission' };
@@ -525,6 +557,8 @@ function ignored(): CorpusEntry[] {
     i('ign-remediator-quarantine', lambdaEvent('PutFunctionConcurrency', { functionName: FUNCTION_ARN, reservedConcurrentExecutions: 0 }, { identity: identities.remediator() }), 'The bot’s own quarantine'),
     i('ign-denied-concurrency-zero', lambdaEvent('PutFunctionConcurrency', { functionName: 'orders-api', reservedConcurrentExecutions: 0 }, { ...attacker, errorCode: 'AccessDeniedException' }), SRC.concurrencyDocs),
     i('ign-denied-csc-delete', lambdaEvent('DeleteFunctionCodeSigningConfig', { functionName: 'orders-api' }, { ...attacker, errorCode: 'AccessDeniedException' }), SRC.codeSigningDocs),
+    i('ign-denied-update-route', updateRoute('NONE', { ...attacker, errorCode: 'AccessDeniedException' }), SRC.apigwDocs),
+    i('ign-remediator-update-route', updateRoute('AWS_IAM', { identity: identities.remediator() }), 'The bot’s own call'),
     i('ign-s3-bucket-policy', cloudTrailEvent('s3.amazonaws.com', 'PutBucketPolicy', { bucketName: 'orders-uploads', policy: '{}' }, attacker), 'Another service: no rule watches it'),
   ];
 }
@@ -544,5 +578,6 @@ export const CORPUS: readonly CorpusEntry[] = [
   ...everyday(),
   ...functionSettings(),
   ...functionLogGroups(),
+  ...unauthenticatedApis(),
   ...ignored(),
 ];

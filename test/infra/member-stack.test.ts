@@ -126,7 +126,9 @@ describe('member template', () => {
     const patterns = [...forwardingPatterns(RULES, { global: false }), ...forwardingPatterns(RULES, { global: true })];
     const names = patterns.flatMap((p) => p.detail.eventName);
     expect(names).not.toContain('CreateFunctionUrlConfigX');
-    expect(new Set(names).size).toBe(names.length);
+    // Each pattern lists a name once; two sources may share one (TagResource: Lambda and API Gateway, issue #17).
+    for (const pattern of patterns) expect(new Set(pattern.detail.eventName).size).toBe(pattern.detail.eventName.length);
+    expect(patterns.find((p) => p.detail.eventSource.includes('apigateway.amazonaws.com'))).toMatchObject({ source: ['aws.apigateway'], detail: { eventName: expect.arrayContaining(['CreateDeployment', 'UpdateMethod', 'UpdateRoute', 'UpdateStage', 'TagResource']) as unknown } });
   });
 
   it('grants the remediator exactly the union of declared permissions, trusted only by the responder in the organization', () => {
@@ -146,6 +148,11 @@ describe('member template', () => {
       { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:code-signing-config:*' },
       { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:event-source-mapping:*' },
     ]);
+    // API Gateway (issue #17): GET only, on REST and HTTP APIs (their ARNs carry no account).
+    expect(statements.find((s) => (s as { Sid?: string }).Sid === 'Wardenapigateway')).toMatchObject({
+      Action: ['apigateway:GET'],
+      Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:*::/restapis/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:*::/apis/*' }],
+    });
     // The Denies (IAM-evaluated): IAM writes on the bot's own roles and policies and on the administrative roles,
     // Lambda writes on the bot's functions, rule writes on the forwarding rules and the Warden bus's rules.
     const denied = statements.filter((s) => s.Effect !== 'Allow');

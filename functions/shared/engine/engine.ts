@@ -332,6 +332,8 @@ export class Engine {
         return { kind: 'events-rule', ref, arn: resourceArn(ref) };
       case 'iam-role':
         return this.withBaseline((await this.readRoleOnce(ref, roleReads)) ?? { kind: 'iam-role', ref, arn: resourceArn(ref) });
+      case 'apigateway-api':
+        return (await this.options.reader.readApi?.(ref)) ?? { kind: 'apigateway-api', ref, arn: resourceArn(ref) };
     }
   }
 
@@ -445,6 +447,7 @@ function ruleResult(rule: AnyRule, snapshot: ResourceSnapshot, context: RuleCont
   if (rule.resourceType === 'cloudtrail-trail' && snapshot.kind === 'cloudtrail-trail') return rule.evaluate(snapshot, context);
   if (rule.resourceType === 'events-rule' && snapshot.kind === 'events-rule') return rule.evaluate(snapshot, context);
   if (rule.resourceType === 'iam-role' && snapshot.kind === 'iam-role') return rule.evaluate(snapshot, context);
+  if (rule.resourceType === 'apigateway-api' && snapshot.kind === 'apigateway-api') return rule.evaluate(snapshot, context);
   return null;
 }
 

@@ -4,6 +4,7 @@ import { IAM_ROLE_WRITE_EVENTS, normalizeEventName } from '../event/event-names'
 import type { AnyRule } from '../../../rules/rule';
 import { defaultLogGroupFunction, parseEventRuleName, parseFunctionName, parseLayerVersion, parseRoleName, parseTrailName, type ResourceRef, type RoleRef } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
+import { API_GATEWAY_SOURCE, apiOfEvent } from '../apigateway/api-events';
 
 function stringParam(params: Readonly<Record<string, unknown>> | null | undefined, name: string): string | undefined {
   const value = params?.[name];
@@ -41,6 +42,10 @@ export function resourcesOf(event: CloudTrailEvent): ResourceRef[] {
     const bus = stringParam(detail.requestParameters, 'eventBusName') ?? 'default';
     const ref = named === undefined ? null : parseEventRuleName(named, bus, detail.recipientAccountId ?? event.account, detail.awsRegion);
     return ref ? [ref] : [];
+  }
+  if (detail.eventSource === API_GATEWAY_SOURCE) {
+    const api = apiOfEvent(event);
+    return api === null ? [] : [api.ref];
   }
   if (detail.eventSource === IAM_SOURCE) {
     const roleName = ROLE_EVENTS.has(detail.eventName) ? stringParam(detail.requestParameters, 'roleName') : undefined;

@@ -15,6 +15,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RULES } from '../../../rules';
 import { AccountClients, clientConfig } from '../aws/clients';
 import { CloudTrailStateReader, withTrailReader } from '../aws/cloudtrail-state-reader';
+import { ApiGatewayStateReader, withApiReader } from '../aws/api-gateway-state-reader';
 import { CrossAccountCredentials } from '../aws/credentials';
 import { LambdaStateReader } from '../aws/lambda-state-reader';
 import { parseConfigJson } from '../config/config';
@@ -47,7 +48,7 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
   const documents = DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } });
   // The responder's view: only the methods its role's table grants allow (`TABLE_ACCESS.responder`).
   const store = responderView(new DynamoDbStateStore(documents, env.tableName));
-  const reader = withRoleReader(
+  const roleReader = withRoleReader(
     withTrailReader(
       new LambdaStateReader((account, region) => clients.client(LambdaClient, account, region), { logsFor: (account, region) => clients.client(CloudWatchLogsClient, account, region) }),
       new CloudTrailStateReader((account, region) => clients.client(CloudTrailClient, account, region)),
@@ -56,6 +57,14 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
       lambdaFor: (account, region) => clients.client(LambdaClient, account, region),
       functionRegions: config.deployment.regions,
     }),
+  );
+  // API Gateway (issue #17): its SDK clients load only when an API event arrives.
+  const reader = withApiReader(
+    roleReader,
+    new ApiGatewayStateReader(
+      async (account, region) => clients.client((await import('@aws-sdk/client-api-gateway')).APIGatewayClient, account, region),
+      async (account, region) => clients.client((await import('@aws-sdk/client-apigatewayv2')).ApiGatewayV2Client, account, region),
+    ),
   );
   const baselines = deployedBaselines({ config, documents, tableName: env.tableName, region: env.region, keySecretArn: env.baselineKeySecretArn, own });
   // Integrity keys, each read once per container and only when first needed (the SDK loads then too).
