@@ -353,7 +353,9 @@ describe('approval flow (Slack click → approval endpoint → Decision event �
     const response = await flow.click(BUTTON_ACTIONS.approve, id, GROUP_MEMBER);
     const elapsed = performance.now() - started;
     expect(response.statusCode).toBe(200);
-    expect(elapsed).toBeLessThan(1000);
+    // What keeps the answer fast is structural (asserted below: no AssumeRole, no member-account call); the bound is
+    // Slack's own 3 s, not a figure that a loaded CI machine can miss.
+    expect(elapsed).toBeLessThan(3000);
     expect(flow.harness.assumeRoles).toHaveLength(assumed);
     expect(flow.harness.lambda.calls).toHaveLength(lambdaCalls);
     expect(sids(flow.harness)).toEqual(['open']);
