@@ -5,6 +5,7 @@
  * A REST method changed without a new deployment is therefore not seen until it is deployed. The SDK
  * modules load on the first API read: a responder that sees no API event never pays for them.
  */
+import { moduleExports } from './sdk-module';
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { ApiGatewayV2Client, Stage as HttpStage } from '@aws-sdk/client-apigatewayv2';
 import { StateReadError } from '../errors';
@@ -58,7 +59,7 @@ export class ApiGatewayStateReader {
   }
 
   private async readRestApi(ref: ApiRef, arn: string): Promise<ApiSnapshot> {
-    const { GetExportCommand, GetRestApiCommand, GetStagesCommand } = await import('@aws-sdk/client-api-gateway');
+    const { GetExportCommand, GetRestApiCommand, GetStagesCommand } = moduleExports(await import('@aws-sdk/client-api-gateway'), 'GetRestApiCommand');
     const client = await this.restFor(ref.account, ref.region);
     const [api, stages] = await Promise.all([
       client.send(new GetRestApiCommand({ restApiId: ref.apiId })),
@@ -86,7 +87,7 @@ export class ApiGatewayStateReader {
   }
 
   private async readHttpApi(ref: ApiRef, arn: string): Promise<ApiSnapshot> {
-    const { ExportApiCommand, GetApiCommand } = await import('@aws-sdk/client-apigatewayv2');
+    const { ExportApiCommand, GetApiCommand } = moduleExports(await import('@aws-sdk/client-apigatewayv2'), 'GetApiCommand');
     const client = await this.httpFor(ref.account, ref.region);
     const [api, stages] = await Promise.all([client.send(new GetApiCommand({ ApiId: ref.apiId })), this.httpStages(client, ref.apiId)]);
     const named = { name: api.Name ?? ref.apiId, tags: api.Tags ?? {}, endpointTypes: [] };
@@ -110,7 +111,7 @@ export class ApiGatewayStateReader {
   }
 
   private async httpStages(client: ApiGatewayV2Client, apiId: string): Promise<HttpStage[]> {
-    const { GetStagesCommand } = await import('@aws-sdk/client-apigatewayv2');
+    const { GetStagesCommand } = moduleExports(await import('@aws-sdk/client-apigatewayv2'), 'GetStagesCommand');
     const items: HttpStage[] = [];
     let token: string | undefined;
     do {

@@ -3,6 +3,7 @@
  * baselines (function baselines keyed by the HMAC key in Secrets Manager), EventBridge sink, and the
  * runner of Slack decisions on the same parts.
  */
+import { moduleExports } from '../aws/sdk-module';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -62,8 +63,8 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
   const reader = withApiReader(
     roleReader,
     new ApiGatewayStateReader(
-      async (account, region) => clients.client((await import('@aws-sdk/client-api-gateway')).APIGatewayClient, account, region),
-      async (account, region) => clients.client((await import('@aws-sdk/client-apigatewayv2')).ApiGatewayV2Client, account, region),
+      async (account, region) => clients.client(moduleExports(await import('@aws-sdk/client-api-gateway'), 'APIGatewayClient').APIGatewayClient, account, region),
+      async (account, region) => clients.client(moduleExports(await import('@aws-sdk/client-apigatewayv2'), 'ApiGatewayV2Client').ApiGatewayV2Client, account, region),
     ),
   );
   const baselines = deployedBaselines({ config, documents, tableName: env.tableName, region: env.region, keySecretArn: env.baselineKeySecretArn, own });
