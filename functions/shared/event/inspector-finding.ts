@@ -11,7 +11,7 @@ import type { Severity } from '../../../rules/rule';
 import { InvalidEventError } from '../errors';
 import { parseFunctionName, type FunctionRef } from '../state/resources';
 import { describeIssues, issuePath } from '../validation';
-import { regionRefusal, type Ignored } from './intake';
+import { detectorOriginRefusal, regionRefusal, shownText, type Ignored } from './intake';
 
 export const INSPECTOR_FINDING_DETAIL_TYPE = 'Inspector2 Finding';
 export const INSPECTOR_SOURCE = 'aws.inspector2';
@@ -252,18 +252,12 @@ export function inspectedFunction(finding: InspectorFinding): FunctionRef | null
  */
 export function inspectorFindingRefusal(event: InspectorFindingEvent, config: { readonly organization: { readonly accounts: readonly string[] } }): Ignored | null {
   const { detail } = event;
-  const region = regionRefusal(event.region);
-  if (region !== null) return region;
-  const members = config.organization.accounts;
-  if (members.length > 0) {
-    for (const account of [event.account, detail.awsAccountId]) {
-      if (!members.includes(account)) return { code: 'outside-organization', detail: `account ${account} is not in the organization: refused` };
-    }
-  }
+  const origin = detectorOriginRefusal(event.region, [event.account, detail.awsAccountId], config);
+  if (origin !== null) return origin;
   const resource = lambdaResource(detail);
   if (resource === undefined) {
     const type = detail.resources[0]?.type ?? '';
-    const shown = JSON.stringify(type.length > 40 ? `${type.slice(0, 40)}…` : type);
+    const shown = shownText(type);
     return { code: 'other-resource-type', detail: `the finding is about a resource of type ${shown}, not a Lambda function: not judged here` };
   }
   if (resource.details?.awsLambdaFunction === undefined) return { code: 'no-resource', detail: 'the finding names no function details (resources[].details.awsLambdaFunction)' };

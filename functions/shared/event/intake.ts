@@ -72,8 +72,29 @@ export function isOwnAction(detail: Pick<CloudTrailDetail, 'userIdentity' | 'rec
  * change it records is as real as any other.
  */
 export function regionRefusal(region: string): Ignored | null {
-  const shown = JSON.stringify(region.length > 40 ? `${region.slice(0, 40)}…` : region);
+  const shown = shownText(region);
   if (!REGION_SHAPE.test(region)) return { code: 'invalid-region', detail: `awsRegion ${shown} is not an AWS region: refused` };
+  return null;
+}
+
+/** A text from an event as a refusal shows it: quoted, cut at 40 characters. */
+export function shownText(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
+/**
+ * Why a detector finding is refused for where it comes from, or null: its region, then each of the
+ * accounts it names (the sender's and the finding's), all in the organization when the configuration
+ * lists it (GuardDuty, Inspector and Access Analyzer findings alike).
+ */
+export function detectorOriginRefusal(region: string, accounts: readonly string[], config: { readonly organization: { readonly accounts: readonly string[] } }): Ignored | null {
+  const refused = regionRefusal(region);
+  if (refused !== null) return refused;
+  const members = config.organization.accounts;
+  if (members.length === 0) return null;
+  for (const account of accounts) {
+    if (!members.includes(account)) return { code: 'outside-organization', detail: `account ${account} is not in the organization: refused` };
+  }
   return null;
 }
 
@@ -140,17 +161,11 @@ export function actorOf(detail: CloudTrailDetail): Actor {
  */
 export function guardDutyFindingRefusal(event: GuardDutyFindingEvent, config: Pick<WardenConfig, 'organization'>): Ignored | null {
   const { detail } = event;
-  const region = regionRefusal(detail.region);
-  if (region !== null) return region;
-  const members = config.organization.accounts;
-  if (members.length > 0) {
-    for (const account of [event.account, detail.accountId]) {
-      if (!members.includes(account)) return { code: 'outside-organization', detail: `account ${account} is not in the organization: refused` };
-    }
-  }
+  const origin = detectorOriginRefusal(detail.region, [event.account, detail.accountId], config);
+  if (origin !== null) return origin;
   const type = detail.resource.resourceType;
   if (type !== GUARDDUTY_LAMBDA_RESOURCE_TYPE) {
-    const shown = JSON.stringify(type.length > 40 ? `${type.slice(0, 40)}…` : type);
+    const shown = shownText(type);
     return { code: 'other-resource-type', detail: `the finding is about a resource of type ${shown}, not a Lambda function: not judged here` };
   }
   const arn = detail.resource.lambdaDetails?.functionArn;
@@ -173,17 +188,11 @@ export function guardDutyFindingRefusal(event: GuardDutyFindingEvent, config: Pi
  */
 export function accessAnalyzerFindingRefusal(event: AccessAnalyzerFindingEvent, config: Pick<WardenConfig, 'organization'>): Ignored | null {
   const { detail } = event;
-  const region = regionRefusal(detail.region);
-  if (region !== null) return region;
-  const members = config.organization.accounts;
-  if (members.length > 0) {
-    for (const account of [event.account, detail.accountId]) {
-      if (!members.includes(account)) return { code: 'outside-organization', detail: `account ${account} is not in the organization: refused` };
-    }
-  }
+  const origin = detectorOriginRefusal(detail.region, [event.account, detail.accountId], config);
+  if (origin !== null) return origin;
   const type = detail.resourceType;
   if (!(ACCESS_ANALYZER_LAMBDA_RESOURCE_TYPES as readonly string[]).includes(type)) {
-    const shown = JSON.stringify(type.length > 40 ? `${type.slice(0, 40)}…` : type);
+    const shown = shownText(type);
     return { code: 'other-resource-type', detail: `the finding is about a resource of type ${shown}, not a Lambda function or layer version: not judged here` };
   }
   if (detail.error !== undefined) {
