@@ -48,6 +48,9 @@ function resourcesFor(service: string, actions: readonly string[] = []): string[
       return [Fn.sub(`arn:${partition}:iam::${account}:role/*`), Fn.sub(`arn:${partition}:iam::${account}:policy/*`), Fn.sub(`arn:${partition}:iam::aws:policy/*`)];
     case 'cloudtrail':
       return [Fn.sub(`arn:${partition}:cloudtrail:*:${account}:trail/*`)];
+    case 'ec2':
+      // The security group writes (issue #17 rule 5) act on the group; the Describe calls are list calls on "*".
+      return [Fn.sub(`arn:${partition}:ec2:*:${account}:security-group/*`)];
     default:
       return ['*'];
   }

@@ -29,6 +29,7 @@ import { functionCodeSigningWeakened } from './lambda/function-code-signing-weak
 import { functionLogGroupRedirected } from './lambda/function-log-group-redirected';
 import { functionDestinationOutsideOrg } from './lambda/function-destination-outside-org';
 import { functionRuntimeThreat } from './lambda/function-runtime-threat';
+import { functionSecurityGroupEgressOpened } from './ec2/function-security-group-egress-opened';
 
 export const RULES: readonly AnyRule[] = [
   functionPublicAccess,
@@ -54,6 +55,7 @@ export const RULES: readonly AnyRule[] = [
   functionLogGroupRedirected,
   functionDestinationOutsideOrg,
   functionRuntimeThreat,
+  functionSecurityGroupEgressOpened,
   executionRoleAdminAccess,
   executionRolePrivilegeEscalation,
   executionRoleTrustOpened,

@@ -70,5 +70,6 @@ export function withTrailReader(base: StateReader, trails: CloudTrailStateReader
     ...(base.readRole === undefined ? {} : { readRole: base.readRole.bind(base) }),
     ...(base.rolesWithPolicy === undefined ? {} : { rolesWithPolicy: base.rolesWithPolicy.bind(base) }),
     ...(base.functionsWithCodeSigningConfig === undefined ? {} : { functionsWithCodeSigningConfig: base.functionsWithCodeSigningConfig.bind(base) }),
+    ...(base.readSecurityGroupRule === undefined ? {} : { readSecurityGroupRule: base.readSecurityGroupRule.bind(base) }),
   };
 }

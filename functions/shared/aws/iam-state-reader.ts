@@ -193,5 +193,6 @@ export function withRoleReader(base: StateReader, roles: IamStateReader): StateR
     readRole: (ref) => roles.readRole(ref),
     rolesWithPolicy: (account, region, policyArn) => roles.rolesWithPolicy(account, region, policyArn),
     ...(base.functionsWithCodeSigningConfig === undefined ? {} : { functionsWithCodeSigningConfig: base.functionsWithCodeSigningConfig.bind(base) }),
+    ...(base.readSecurityGroupRule === undefined ? {} : { readSecurityGroupRule: base.readSecurityGroupRule.bind(base) }),
   };
 }

@@ -3,6 +3,7 @@ import type { CloudTrailEvent } from '../event/cloudtrail-event';
 import { IAM_ROLE_WRITE_EVENTS, normalizeEventName } from '../event/event-names';
 import type { AnyRule } from '../../../rules/rule';
 import { parseEventRuleName, parseFunctionName, parseLayerVersion, parseRoleName, parseTrailName, type ResourceRef, type RoleRef } from '../state/resources';
+import { worldOpenRuleIds } from '../ec2/security-group-rules';
 import type { StateReader } from '../state/state-reader';
 
 function stringParam(params: Readonly<Record<string, unknown>> | null | undefined, name: string): string | undefined {
@@ -45,6 +46,11 @@ export function resourcesOf(event: CloudTrailEvent): ResourceRef[] {
     const roleName = ROLE_EVENTS.has(detail.eventName) ? stringParam(detail.requestParameters, 'roleName') : undefined;
     const ref = roleName === undefined ? null : parseRoleName(roleName, detail.recipientAccountId ?? event.account, detail.awsRegion);
     return ref ? [ref] : [];
+  }
+  if (detail.eventSource === 'ec2.amazonaws.com') {
+    // Security group rules an egress record opened to the world (issue #17 rule 5); narrower ones name nothing.
+    const account = detail.recipientAccountId ?? event.account;
+    return worldOpenRuleIds(detail.eventName, detail.requestParameters, detail.responseElements).map((ruleId) => ({ kind: 'ec2-security-group-rule', account, region: detail.awsRegion, ruleId }));
   }
   if (detail.eventSource !== 'lambda.amazonaws.com') return [];
   const name = normalizeEventName(detail.eventName);

@@ -14,6 +14,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RULES } from '../../../rules';
 import { AccountClients, clientConfig } from '../aws/clients';
 import { CloudTrailStateReader, withTrailReader } from '../aws/cloudtrail-state-reader';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { Ec2StateReader, withSecurityGroupReader } from '../aws/ec2-state-reader';
 import { CrossAccountCredentials } from '../aws/credentials';
 import { LambdaStateReader } from '../aws/lambda-state-reader';
 import { parseConfigJson } from '../config/config';
@@ -46,7 +48,7 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
   const documents = DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } });
   // The responder's view: only the methods its role's table grants allow (`TABLE_ACCESS.responder`).
   const store = responderView(new DynamoDbStateStore(documents, env.tableName));
-  const reader = withRoleReader(
+  const roleReader = withRoleReader(
     withTrailReader(
       new LambdaStateReader((account, region) => clients.client(LambdaClient, account, region)),
       new CloudTrailStateReader((account, region) => clients.client(CloudTrailClient, account, region)),
@@ -56,6 +58,8 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
       functionRegions: config.deployment.regions,
     }),
   );
+  // Security group rules (issue #17 rule 5): read only for an EC2 egress record.
+  const reader = withSecurityGroupReader(roleReader, new Ec2StateReader((account, region) => clients.client(EC2Client, account, region), (account, region) => clients.client(LambdaClient, account, region)));
   const baselines = deployedBaselines({ config, documents, tableName: env.tableName, region: env.region, keySecretArn: env.baselineKeySecretArn, own });
   // Integrity keys, each read once per container and only when first needed (the SDK loads then too).
   const secretsClient = async () => own(new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(clientConfig(env.region)));

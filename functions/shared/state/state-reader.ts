@@ -1,5 +1,5 @@
 /** How the engine learns the current state of a resource: an interface, with AWS and in-memory implementations. */
-import type { FunctionRef, FunctionSnapshot, FunctionStatePart, LayerVersionRef, LayerVersionSnapshot, RoleRef, RoleSnapshot, TrailRef, TrailSnapshot } from './resources';
+import type { FunctionRef, FunctionSnapshot, FunctionStatePart, LayerVersionRef, LayerVersionSnapshot, RoleRef, RoleSnapshot, SecurityGroupRuleRef, SecurityGroupRuleSnapshot, TrailRef, TrailSnapshot } from './resources';
 
 export interface StateReader {
   /** Reads only the parts asked for; a part AWS reports missing is `null`. */
@@ -19,4 +19,9 @@ export interface StateReader {
    * issue #17); readers without it judge no function for such an event.
    */
   functionsWithCodeSigningConfig?(account: string, region: string, codeSigningConfigArn: string): Promise<readonly FunctionRef[]>;
+  /**
+   * Reads a security group rule, its group and the functions using the group (issue #17 rule 5); readers
+   * without EC2 access leave it unread.
+   */
+  readSecurityGroupRule?(ref: SecurityGroupRuleRef): Promise<SecurityGroupRuleSnapshot>;
 }
