@@ -19,6 +19,9 @@ import { installIamMock, type IamMockHandle } from '../sim/iam-mock';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudTrailStateReader, withTrailReader } from '../functions/shared/aws/cloudtrail-state-reader';
 import { installCloudTrailMock } from '../sim/in-memory-cloudtrail';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { Ec2StateReader, withSecurityGroupReader } from '../functions/shared/aws/ec2-state-reader';
+import { installEc2Mock } from '../sim/ec2-mock';
 import { describePlan } from '../functions/shared/remediation/actions';
 import { Executor } from '../functions/shared/executor/executor';
 import { tagsFromReader } from '../functions/shared/executor/resource-tags';
@@ -99,6 +102,9 @@ export class Simulator {
   private readonly iamClients = new Map<string, IAMClient>();
   /** The CloudTrail SDK mock answering from the account's trails (issue #13: tampering with a trail is judged). */
   private readonly cloudtrail: ReturnType<typeof installCloudTrailMock>;
+  /** The EC2 SDK mock answering from the account's security groups (issue #17 rule 5). */
+  readonly ec2: ReturnType<typeof installEc2Mock>;
+  private readonly ec2Clients = new Map<string, EC2Client>();
 
   constructor(options: SimulatorOptions) {
     this.account = options.state === undefined ? new InMemoryAccount() : InMemoryAccount.fromStateFile(options.state);
@@ -112,7 +118,9 @@ export class Simulator {
     const roles = new IamStateReader((account) => this.iamClientFor(account), { lambdaFor: (account, region) => this.clientFor(account, region), functionRegions: options.config.deployment.regions });
     this.cloudtrail = installCloudTrailMock(this.account.cloudtrail, this.account.defaultAccount);
     const trails = new CloudTrailStateReader((_account, region) => this.cloudTrailClientFor(region));
-    const reader = withRoleReader(withTrailReader(new LambdaStateReader((account, region) => this.clientFor(account, region)), trails), roles);
+    this.ec2 = installEc2Mock(this.account.ec2);
+    const groups = new Ec2StateReader((_account, region) => this.ec2ClientFor(region), (account, region) => this.clientFor(account, region));
+    const reader = withSecurityGroupReader(withRoleReader(withTrailReader(new LambdaStateReader((account, region) => this.clientFor(account, region)), trails), roles), groups);
     this.reader = reader;
     this.rules = options.rules;
     this.engine = new Engine({ rules: options.rules, config: options.config, reader, baselines: this.baselines, ...(options.now ? { now: options.now } : {}) });
@@ -127,7 +135,7 @@ export class Simulator {
       config,
       store: this.store,
       integrity: this.integrity,
-      clientsFor: (account, region) => ({ lambda: this.clientFor(account, region), iam: this.iamClientFor(account), cloudtrail: this.cloudTrailClientFor(region) }),
+      clientsFor: (account, region) => ({ lambda: this.clientFor(account, region), iam: this.iamClientFor(account), cloudtrail: this.cloudTrailClientFor(region), ec2: this.ec2ClientFor(region) }),
       tagsOf: tagsFromReader(this.reader),
       ...now,
     });
@@ -171,6 +179,16 @@ export class Simulator {
     return client;
   }
 
+  /** One EC2 client per region: security group rule ids are unique, the region scopes them. */
+  private ec2ClientFor(region: string): EC2Client {
+    let client = this.ec2Clients.get(region);
+    if (client === undefined) {
+      client = new EC2Client({ region });
+      this.ec2Clients.set(region, client);
+    }
+    return client;
+  }
+
   private clientFor(account: string, region: string): LambdaClient {
     const key = `${account}/${region}`;
     let client = this.clients.get(key);
@@ -206,6 +224,7 @@ export class Simulator {
     this.lambda.mock.restore();
     this.iam.mock.restore();
     this.cloudtrail.mock.restore();
+    this.ec2.mock.restore();
   }
 }
 

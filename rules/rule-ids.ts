@@ -26,6 +26,7 @@ export const RULE_IDS = [
   'function-log-group-redirected',
   'function-destination-outside-org',
   'function-runtime-threat',
+  'function-security-group-egress-opened',
   'execution-role-admin-access',
   'execution-role-privilege-escalation',
   'execution-role-trust-opened',

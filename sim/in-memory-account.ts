@@ -14,6 +14,9 @@ import { InMemoryIam } from './in-memory-iam';
 import { applyIamEvent, ensureIamResources, IAM_SOURCE } from './iam-cloudtrail';
 import { InMemoryEvents } from './in-memory-events';
 import { applyEventsEvent, ensureEventsResources, EVENTS_SOURCE } from './events-cloudtrail';
+import { DEFAULT_EGRESS, InMemoryEc2 } from './in-memory-ec2';
+import { applyEc2Event, EC2_SOURCE, ensureEc2Resources } from './ec2-cloudtrail';
+import type { StateSecurityGroup } from './state-file';
 
 export type { ApplyOutcome } from './lambda-cloudtrail';
 
@@ -48,6 +51,8 @@ export class InMemoryAccount {
   readonly cloudtrail: InMemoryCloudTrail;
   /** EventBridge rules (the forwarding rules the tamper rules watch). */
   readonly events = new InMemoryEvents();
+  /** VPC security groups and their rules (issue #17 rule 5). */
+  readonly ec2 = new InMemoryEc2();
   readonly defaultAccount: string;
   readonly defaultRegion: string;
 
@@ -85,7 +90,19 @@ export class InMemoryAccount {
       this.events.putRule(ref, { state: entry.State, ...(entry.EventPattern === undefined ? {} : { eventPattern: entry.EventPattern }), ...(entry.ScheduleExpression === undefined ? {} : { scheduleExpression: entry.ScheduleExpression }) });
       this.events.putTargets(ref, entry.Targets.map((t) => ({ id: t.Id, arn: t.Arn, ...(t.RoleArn === undefined ? {} : { roleArn: t.RoleArn }) })));
     }
+    for (const entry of state.securityGroups) this.seedSecurityGroup(entry);
     return this;
+  }
+
+  private seedSecurityGroup(entry: StateSecurityGroup): void {
+    const tags = Object.fromEntries(entry.Tags.map((t) => [t.Key, t.Value]));
+    this.ec2.createSecurityGroup({ account: entry.Account, region: entry.Region, groupId: entry.GroupId, groupName: entry.GroupName, ...(entry.Description === undefined ? {} : { description: entry.Description }), ...(entry.VpcId === undefined ? {} : { vpcId: entry.VpcId }), tags }, false);
+    const rules = entry.EgressRules ?? [DEFAULT_EGRESS];
+    this.ec2.addEgress(
+      entry.GroupId,
+      rules.map((r) => ({ IpProtocol: r.IpProtocol, FromPort: r.FromPort, ToPort: r.ToPort, CidrIpv4: r.CidrIpv4, CidrIpv6: r.CidrIpv6, PrefixListId: r.PrefixListId, ReferencedGroupId: 'ReferencedGroupInfo' in r ? r.ReferencedGroupInfo?.GroupId : undefined, Description: r.Description })),
+      rules.map((r) => ('SecurityGroupRuleId' in r ? r.SecurityGroupRuleId : undefined)),
+    );
   }
 
   private seedTrail(entry: StateTrail): void {
@@ -248,7 +265,31 @@ export class InMemoryAccount {
         ...(config.Description === undefined ? {} : { Description: config.Description }),
       };
     });
-    return { functions, layers, roles, policies, trails, eventRules, codeSigningConfigs };
+    const securityGroups = this.ec2.allGroups().map(
+      (group): StateSecurityGroup => ({
+        Account: group.account,
+        Region: group.region,
+        GroupId: group.groupId,
+        GroupName: group.groupName,
+        ...(group.description === undefined ? {} : { Description: group.description }),
+        ...(group.vpcId === undefined ? {} : { VpcId: group.vpcId }),
+        Tags: Object.entries(group.tags).map(([Key, Value]) => ({ Key, Value })),
+        EgressRules: [...group.rules.values()]
+          .filter((r) => r.IsEgress === true)
+          .map((r) => ({
+            SecurityGroupRuleId: r.SecurityGroupRuleId,
+            IpProtocol: r.IpProtocol ?? '-1',
+            ...(r.FromPort === undefined ? {} : { FromPort: r.FromPort }),
+            ...(r.ToPort === undefined ? {} : { ToPort: r.ToPort }),
+            ...(r.CidrIpv4 === undefined ? {} : { CidrIpv4: r.CidrIpv4 }),
+            ...(r.CidrIpv6 === undefined ? {} : { CidrIpv6: r.CidrIpv6 }),
+            ...(r.PrefixListId === undefined ? {} : { PrefixListId: r.PrefixListId }),
+            ...(r.ReferencedGroupInfo?.GroupId === undefined ? {} : { ReferencedGroupInfo: { GroupId: r.ReferencedGroupInfo.GroupId } }),
+            ...(r.Description === undefined ? {} : { Description: r.Description }),
+          })),
+      }),
+    );
+    return { functions, layers, roles, policies, trails, eventRules, codeSigningConfigs, securityGroups };
   }
 
   /**
@@ -263,6 +304,7 @@ export class InMemoryAccount {
       return { applied: true, eventName: event.detail.eventName, detail: `applied to the trail (${String(held)} trail(s) held before)` };
     }
     if (event.detail.eventSource === EVENTS_SOURCE) return applyEventsEvent(this.events, event);
+    if (event.detail.eventSource === EC2_SOURCE) return applyEc2Event(this.ec2, event);
     return applyLambdaEvent(this.lambda, event);
   }
 
@@ -274,6 +316,7 @@ export class InMemoryAccount {
     if (event.detail.eventSource === IAM_SOURCE) return ensureIamResources(this.iam, event);
     if (event.detail.eventSource === CLOUDTRAIL_SOURCE) return this.cloudtrail.ensureTrail(event);
     if (event.detail.eventSource === EVENTS_SOURCE) return ensureEventsResources(this.events, event);
+    if (event.detail.eventSource === EC2_SOURCE) return ensureEc2Resources(this.ec2, event);
     return ensureLambdaResources(this.lambda, event);
   }
 
@@ -285,6 +328,6 @@ export class InMemoryAccount {
 
   /** A `StateReader` over this account's state, without the SDK. */
   reader(): StateReader {
-    return new InMemoryStateReader(this.lambda, this.iam);
+    return new InMemoryStateReader(this.lambda, this.iam, this.ec2);
   }
 }

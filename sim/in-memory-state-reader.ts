@@ -21,6 +21,8 @@ import type { InMemoryLambda } from './in-memory-lambda';
 import { isLambdaExecutionRole } from '../functions/shared/iam/execution-role';
 import { roleArn, type RoleRef, type RoleSnapshot } from '../functions/shared/state/resources';
 import type { InMemoryIam } from './in-memory-iam';
+import type { InMemoryEc2 } from './in-memory-ec2';
+import { securityGroupRuleArn, SecurityGroupRuleSchema, type SecurityGroupRuleRef, type SecurityGroupRuleSnapshot } from '../functions/shared/state/resources';
 
 function revision(policyRevisionId: string | undefined): { policyRevisionId?: string } {
   return policyRevisionId === undefined ? {} : { policyRevisionId };
@@ -31,7 +33,27 @@ export class InMemoryStateReader implements StateReader {
     private readonly lambda: InMemoryLambda,
     /** Without it, roles are not read (the engine sees them unread). */
     private readonly iam?: InMemoryIam,
+    /** Without it, security group rules are not read (issue #17 rule 5). */
+    private readonly ec2?: InMemoryEc2,
   ) {}
+
+  /** A security group rule as `Ec2StateReader` would read it, with the region's functions that use its group. */
+  readSecurityGroupRule(ref: SecurityGroupRuleRef): Promise<SecurityGroupRuleSnapshot> {
+    const arn = securityGroupRuleArn(ref);
+    if (this.ec2 === undefined) return Promise.resolve({ kind: 'ec2-security-group-rule', ref, arn });
+    const found = this.ec2.rule(ref.ruleId, ref.region);
+    if (found === undefined) return Promise.resolve({ kind: 'ec2-security-group-rule', ref, arn, rule: null, group: null, usedByFunctions: [] });
+    const rule = SecurityGroupRuleSchema.parse(found);
+    const group = this.ec2.group(rule.GroupId);
+    const usedByFunctions = this.lambda
+      .functionKeys()
+      .filter((key) => key.account === ref.account && key.region === ref.region)
+      .map((key) => this.lambda.getFunctionConfiguration({ kind: 'lambda-function', ...key }, { copy: false }))
+      .filter((c) => (c.VpcConfig?.SecurityGroupIds ?? []).includes(rule.GroupId))
+      .flatMap((c) => (c.FunctionArn === undefined ? [] : [c.FunctionArn]))
+      .sort();
+    return Promise.resolve({ kind: 'ec2-security-group-rule', ref, arn, rule, group: { groupId: group.groupId, groupName: group.groupName, vpcId: group.vpcId, tags: { ...group.tags } }, usedByFunctions });
+  }
 
   /** A role as `IamStateReader` would read it, with the functions of the account that run as it. */
   readRole(ref: RoleRef): Promise<RoleSnapshot> {

@@ -45,9 +45,13 @@ function record(value: unknown): Json | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
-/** CloudTrail's EC2 lists: `{ items: [...] }`, sometimes a bare array or one object. */
+/** CloudTrail's EC2 lists: `{ items: [...] }` (`{}` when empty), sometimes a bare array or one object. */
 export function itemsOf(value: unknown): Json[] {
-  const items = Array.isArray(value) ? (value as unknown[]) : Array.isArray(record(value)?.items) ? (record(value)?.items as unknown[]) : record(value) === undefined ? [] : [value];
+  const object = record(value);
+  let items: unknown[] = [];
+  if (Array.isArray(value)) items = value as unknown[];
+  else if (object !== undefined && 'items' in object) items = Array.isArray(object.items) ? (object.items as unknown[]) : [];
+  else if (object !== undefined && Object.keys(object).length > 0) items = [object];
   return items.flatMap((item) => (record(item) === undefined ? [] : [item as Json]));
 }
 
