@@ -17,8 +17,7 @@ export const functionSecurityGroupEgressOpened = defineRule({
   triggers: [{ eventSource: 'ec2.amazonaws.com', eventNames: [...EGRESS_OPENING_EVENTS] }],
   reads: [],
   rationale:
-    'A VPC function whose outbound traffic was narrowed can again reach any address on every port: stolen data or credentials can leave for any host. ' +
-    'Judged only on the rule an AuthorizeSecurityGroupEgress or ModifySecurityGroupRules record names, never by a scan: every new security group starts with the same allow-all egress rule (CreateSecurityGroup), so reporting that default would flag every VPC function; what counts is someone re-opening egress that had been narrowed.',
+    'A VPC function whose egress was narrowed can again send data to any host on any port. Only a rule added or widened after the group was attached counts: every new group starts with an allow-all egress rule, and reporting that default would flag every VPC function.',
   references: [
     'https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html',
     'https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html',
@@ -26,6 +25,7 @@ export const functionSecurityGroupEgressOpened = defineRule({
     'https://attack.mitre.org/techniques/T1048/',
   ],
   falsePositives: [
+    'Not reported, by design: the default egress rule CreateSecurityGroup gives every new group (all traffic to 0.0.0.0/0). It looks the same as a re-added rule, so this rule is judged on AuthorizeSecurityGroupEgress and ModifySecurityGroupRules records only, never by a scan.',
     'A stack that removes the default rule and adds its own allow-all rule while it creates the function: the function may exist by the time the record is judged. Allow-list the rule ARN pattern, or keep the default rule instead.',
     'Functions that need the internet behind a NAT gateway usually need only TCP 443: a narrower rule is not reported.',
   ],
