@@ -26,7 +26,7 @@ export const functionSecurityGroupEgressOpened = defineRule({
   ],
   falsePositives: [
     'Not reported, by design: the default egress rule CreateSecurityGroup gives every new group (all traffic to 0.0.0.0/0). It looks the same as a re-added rule, so this rule is judged on AuthorizeSecurityGroupEgress and ModifySecurityGroupRules records only, never by a scan.',
-    'A stack that removes the default rule and adds its own allow-all rule while it creates the function: the function may exist by the time the record is judged. Allow-list the rule ARN pattern, or keep the default rule instead.',
+    'A stack that removes the default rule and adds its own allow-all rule while it creates the function: the function may exist by the time the record is judged. Add the rule ARN (arn:aws:ec2:<region>:<account>:security-group-rule/sgr-…) to exemptions.resources, or keep the default rule instead.',
     'Functions that need the internet behind a NAT gateway usually need only TCP 443: a narrower rule is not reported.',
   ],
   remediationAction: 'revoke-security-group-egress',
