@@ -32,6 +32,14 @@ describe('configuration examples', () => {
         params: { functionName: 'arn:aws:lambda:us-east-1:111122223333:function:billing-worker', destination: 'OnFailure', targetArn: 'arn:aws:sqs:us-east-1:444455556666:invoice-collector' },
       },
     ],
+    [
+      '35-security-group-egress-opened.json',
+      'function-security-group-egress-opened',
+      {
+        action: 'revoke-security-group-egress',
+        params: { groupId: 'sg-0f1e2d3c4b5a69788', securityGroupRuleId: 'sgr-09be5c962afdc06ed', ipProtocol: '-1', fromPort: -1, toPort: -1, cidr: '0.0.0.0/0' },
+      },
+    ],
   ])('%s gives a %s finding with the expected plan', async (file, ruleId, remediation) => {
     expect(await simulateJson(`examples/events/${file}`)).toEqual([{ ruleId, remediation }].map((f) => expect.objectContaining(f) as unknown));
   });
