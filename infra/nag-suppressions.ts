@@ -94,6 +94,12 @@ export function suppressMemberFindings(stack: Stack): void {
     {
       id: 'AwsSolutions-IAM5',
       reason:
+        'The remediator reads (apigateway:GET only) the API Gateway API an event names, its stages and the export of what each stage serves (issue #17). API Gateway ARNs carry no account, so the service and the API kind are the scope; the role exists in, and is assumed for, its own account only.',
+      appliesTo: ['Resource::arn:<AWS::Partition>:apigateway:*::/restapis/*', 'Resource::arn:<AWS::Partition>:apigateway:*::/apis/*'],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason:
         'The remediator revokes (and, on a Restore, authorizes again) one egress rule of whichever security group of its own account an EC2 record names as used by a VPC function (issue #17 rule 5); IAM cannot tell groups of Lambda functions from others, so Resource is scoped to the account\'s security groups; the actions are the generated list.',
       appliesTo: ['Resource::arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:security-group/*'],
     },

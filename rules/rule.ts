@@ -5,6 +5,8 @@
 import type { Mode, WardenConfig } from '../functions/shared/config/config';
 import type { ResourceKind, SnapshotByKind, FunctionStatePart } from '../functions/shared/state/resources';
 import type { RuntimeThreat } from '../functions/shared/event/guardduty-finding';
+import type { Vulnerability } from '../functions/shared/event/inspector-finding';
+import type { DetectorFindingRef } from '../functions/shared/event/detector-finding';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
@@ -77,6 +79,10 @@ export interface RuleContext {
   };
   /** The detector finding being judged (absent for CloudTrail events and scans). */
   readonly threat?: RuntimeThreat;
+  /** The Inspector finding being judged (absent for CloudTrail events and scans). */
+  readonly vulnerability?: Vulnerability;
+  /** The detector finding that asked for this judgement (GuardDuty, Access Analyzer …; absent for CloudTrail events and scans). */
+  readonly detector?: DetectorFindingRef;
 }
 
 /** One problem a rule found on a resource. */

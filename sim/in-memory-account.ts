@@ -17,6 +17,15 @@ import { applyEventsEvent, ensureEventsResources, EVENTS_SOURCE } from './events
 import { DEFAULT_EGRESS, InMemoryEc2 } from './in-memory-ec2';
 import { applyEc2Event, EC2_SOURCE, ensureEc2Resources } from './ec2-cloudtrail';
 import type { StateSecurityGroup } from './state-file';
+import { inMemorySecurityGroupReader } from './ec2-reader';
+import { withSecurityGroupReader } from '../functions/shared/aws/ec2-state-reader';
+import { InMemoryLogs, LOGS_SOURCE } from './in-memory-logs';
+import { InMemoryApiGateway } from './in-memory-api-gateway';
+import { applyApiGatewayEvent, ensureApiGatewayResources } from './api-gateway-cloudtrail';
+import { apiGatewayState, seedApiGateway } from './api-gateway-state';
+import { inMemoryApiReader } from './api-gateway-reader';
+import { API_GATEWAY_SOURCE } from '../functions/shared/apigateway/api-events';
+import { withApiReader } from '../functions/shared/aws/api-gateway-state-reader';
 
 export type { ApplyOutcome } from './lambda-cloudtrail';
 
@@ -53,6 +62,10 @@ export class InMemoryAccount {
   readonly events = new InMemoryEvents();
   /** VPC security groups and their rules (issue #17 rule 5). */
   readonly ec2 = new InMemoryEc2();
+  /** CloudWatch Logs log groups (issue #17: a function's group deleted or its retention cut). */
+  readonly logs: InMemoryLogs;
+  /** API Gateway REST and HTTP APIs (issue #17). */
+  readonly apigateway: InMemoryApiGateway;
   readonly defaultAccount: string;
   readonly defaultRegion: string;
 
@@ -60,6 +73,8 @@ export class InMemoryAccount {
     this.lambda = new InMemoryLambda(options.clock);
     this.iam = new InMemoryIam(options.clock);
     this.cloudtrail = new InMemoryCloudTrail();
+    this.logs = new InMemoryLogs(options.clock);
+    this.apigateway = new InMemoryApiGateway(options.clock);
     this.defaultAccount = options.defaultAccount ?? '123456789012';
     this.defaultRegion = options.defaultRegion ?? 'us-east-1';
   }
@@ -85,12 +100,20 @@ export class InMemoryAccount {
     for (const entry of state.policies) this.iam.seedPolicy(entry.Arn, entry.DefaultVersionId, entry.Versions);
     for (const entry of state.roles) this.seedRole(entry);
     for (const entry of state.trails) this.seedTrail(entry);
+    for (const entry of state.logGroups) {
+      const { LogGroup } = entry;
+      this.logs.createLogGroup(
+        { account: entry.Account, region: entry.Region, logGroupName: LogGroup.logGroupName },
+        { ...(LogGroup.retentionInDays === undefined ? {} : { retentionInDays: LogGroup.retentionInDays }), ...(LogGroup.creationTime === undefined ? {} : { creationTime: LogGroup.creationTime }) },
+      );
+    }
     for (const entry of state.eventRules) {
       const ref = { account: entry.Account, region: entry.Region, eventBusName: entry.EventBusName, ruleName: entry.Name };
       this.events.putRule(ref, { state: entry.State, ...(entry.EventPattern === undefined ? {} : { eventPattern: entry.EventPattern }), ...(entry.ScheduleExpression === undefined ? {} : { scheduleExpression: entry.ScheduleExpression }) });
       this.events.putTargets(ref, entry.Targets.map((t) => ({ id: t.Id, arn: t.Arn, ...(t.RoleArn === undefined ? {} : { roleArn: t.RoleArn }) })));
     }
     for (const entry of state.securityGroups) this.seedSecurityGroup(entry);
+    seedApiGateway(this.apigateway, state.restApis, state.httpApis);
     return this;
   }
 
@@ -265,6 +288,11 @@ export class InMemoryAccount {
         ...(config.Description === undefined ? {} : { Description: config.Description }),
       };
     });
+    const logGroups = this.logs.allLogGroups().map((group) => ({
+      Account: group.account,
+      Region: group.region,
+      LogGroup: { logGroupName: group.logGroupName, creationTime: group.creationTime, ...(group.retentionInDays === null ? {} : { retentionInDays: group.retentionInDays }) },
+    }));
     const securityGroups = this.ec2.allGroups().map(
       (group): StateSecurityGroup => ({
         Account: group.account,
@@ -289,7 +317,7 @@ export class InMemoryAccount {
           })),
       }),
     );
-    return { functions, layers, roles, policies, trails, eventRules, codeSigningConfigs, securityGroups };
+    return { functions, layers, roles, policies, trails, eventRules, codeSigningConfigs, logGroups, ...apiGatewayState(this.apigateway), securityGroups };
   }
 
   /**
@@ -304,6 +332,8 @@ export class InMemoryAccount {
       return { applied: true, eventName: event.detail.eventName, detail: `applied to the trail (${String(held)} trail(s) held before)` };
     }
     if (event.detail.eventSource === EVENTS_SOURCE) return applyEventsEvent(this.events, event);
+    if (event.detail.eventSource === LOGS_SOURCE) return this.logs.applyEvent(event);
+    if (event.detail.eventSource === API_GATEWAY_SOURCE) return applyApiGatewayEvent(this.apigateway, event);
     if (event.detail.eventSource === EC2_SOURCE) return applyEc2Event(this.ec2, event);
     return applyLambdaEvent(this.lambda, event);
   }
@@ -316,6 +346,12 @@ export class InMemoryAccount {
     if (event.detail.eventSource === IAM_SOURCE) return ensureIamResources(this.iam, event);
     if (event.detail.eventSource === CLOUDTRAIL_SOURCE) return this.cloudtrail.ensureTrail(event);
     if (event.detail.eventSource === EVENTS_SOURCE) return ensureEventsResources(this.events, event);
+    // A log group is no resource the rules judge (they judge its function): it is made, but not listed here.
+    if (event.detail.eventSource === LOGS_SOURCE) {
+      this.logs.ensureLogGroup(event);
+      return [];
+    }
+    if (event.detail.eventSource === API_GATEWAY_SOURCE) return ensureApiGatewayResources(this.apigateway, event);
     if (event.detail.eventSource === EC2_SOURCE) return ensureEc2Resources(this.ec2, event);
     return ensureLambdaResources(this.lambda, event);
   }
@@ -328,6 +364,6 @@ export class InMemoryAccount {
 
   /** A `StateReader` over this account's state, without the SDK. */
   reader(): StateReader {
-    return new InMemoryStateReader(this.lambda, this.iam, this.ec2);
+    return withSecurityGroupReader(withApiReader(new InMemoryStateReader(this.lambda, this.iam, this.logs), inMemoryApiReader(this.apigateway)), inMemorySecurityGroupReader(this.ec2, this.lambda));
   }
 }

@@ -21,8 +21,8 @@ import type { InMemoryLambda } from './in-memory-lambda';
 import { isLambdaExecutionRole } from '../functions/shared/iam/execution-role';
 import { roleArn, type RoleRef, type RoleSnapshot } from '../functions/shared/state/resources';
 import type { InMemoryIam } from './in-memory-iam';
-import type { InMemoryEc2 } from './in-memory-ec2';
-import { securityGroupRuleArn, SecurityGroupRuleSchema, type SecurityGroupRuleRef, type SecurityGroupRuleSnapshot } from '../functions/shared/state/resources';
+import type { InMemoryLogs } from './in-memory-logs';
+import { functionLogGroupName, type FunctionLogGroup } from '../functions/shared/state/resources';
 
 function revision(policyRevisionId: string | undefined): { policyRevisionId?: string } {
   return policyRevisionId === undefined ? {} : { policyRevisionId };
@@ -33,26 +33,31 @@ export class InMemoryStateReader implements StateReader {
     private readonly lambda: InMemoryLambda,
     /** Without it, roles are not read (the engine sees them unread). */
     private readonly iam?: InMemoryIam,
-    /** Without it, security group rules are not read (issue #17 rule 5). */
-    private readonly ec2?: InMemoryEc2,
+    /** Without it, log groups are not read (issue #17). */
+    private readonly logs?: InMemoryLogs,
   ) {}
 
-  /** A security group rule as `Ec2StateReader` would read it, with the region's functions that use its group. */
-  readSecurityGroupRule(ref: SecurityGroupRuleRef): Promise<SecurityGroupRuleSnapshot> {
-    const arn = securityGroupRuleArn(ref);
-    if (this.ec2 === undefined) return Promise.resolve({ kind: 'ec2-security-group-rule', ref, arn });
-    const found = this.ec2.rule(ref.ruleId, ref.region);
-    if (found === undefined) return Promise.resolve({ kind: 'ec2-security-group-rule', ref, arn, rule: null, group: null, usedByFunctions: [] });
-    const rule = SecurityGroupRuleSchema.parse(found);
-    const group = this.ec2.group(rule.GroupId);
-    const usedByFunctions = this.lambda
-      .functionKeys()
-      .filter((key) => key.account === ref.account && key.region === ref.region)
-      .map((key) => this.lambda.getFunctionConfiguration({ kind: 'lambda-function', ...key }, { copy: false }))
-      .filter((c) => (c.VpcConfig?.SecurityGroupIds ?? []).includes(rule.GroupId))
-      .flatMap((c) => (c.FunctionArn === undefined ? [] : [c.FunctionArn]))
-      .sort();
-    return Promise.resolve({ kind: 'ec2-security-group-rule', ref, arn, rule, group: { groupId: group.groupId, groupName: group.groupName, vpcId: group.vpcId, tags: { ...group.tags } }, usedByFunctions });
+  /** The functions of the account and region whose `LoggingConfig.LogGroup` names the group, as `LambdaStateReader` lists them. */
+  functionsWithLogGroup(account: string, region: string, logGroupName: string): Promise<readonly FunctionRef[]> {
+    return Promise.resolve(
+      this.lambda
+        .functionKeys()
+        .filter((key) => key.account === account && key.region === region)
+        .filter((key) => {
+          const logging = this.lambda.getFunctionConfiguration({ kind: 'lambda-function', ...key }, { copy: false }).LoggingConfig;
+          return typeof logging === 'object' && logging !== null && (logging as Record<string, unknown>).LogGroup === logGroupName;
+        })
+        .map((key): FunctionRef => ({ kind: 'lambda-function', ...key })),
+    );
+  }
+
+  /** The group the function logs to, as `LambdaStateReader` reads it; null when the function is gone. */
+  private logGroup(ref: FunctionRef, exists: boolean): FunctionLogGroup | null {
+    if (!exists) return null;
+    const configuration = FunctionConfigurationSchema.parse(this.lambda.getFunctionConfiguration(ref, { copy: false }));
+    const logGroupName = functionLogGroupName(configuration, ref.functionName);
+    const group = this.logs?.logGroup({ account: ref.account, region: ref.region, logGroupName });
+    return { logGroupName, group: group === undefined ? null : { retentionInDays: group.retentionInDays, creationTime: group.creationTime } };
   }
 
   /** A role as `IamStateReader` would read it, with the functions of the account that run as it. */
@@ -122,6 +127,7 @@ export class InMemoryStateReader implements StateReader {
       tags: part('tags', this.lambda.hasFunction(unqualified), () => this.lambda.listTags(unqualified)),
       ...this.settings(unqualified, wanted),
       ...(wanted.has('eventInvokeConfig') ? { eventInvokeConfig: exists ? this.lambda.eventInvokeConfig(ref) : null } : {}),
+      ...(wanted.has('logGroup') && this.logs !== undefined ? { logGroup: this.logGroup(ref, exists) } : {}),
       ...(wanted.has('policy') ? revision(this.lambda.policyRevisionId(ref)) : {}),
     });
   }

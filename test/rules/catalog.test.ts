@@ -15,7 +15,7 @@ const TriggerSchema = z
     eventSource: z.string().regex(/^[a-z0-9-]+\.amazonaws\.com$/),
     eventNames: z.array(z.string().min(1)).min(1),
     /** Detector findings (issue #18): the EventBridge detail-type, also the only event name. */
-    detailType: z.literal('GuardDuty Finding').optional(),
+    detailType: z.enum(['GuardDuty Finding', 'Inspector2 Finding', 'Access Analyzer Finding']).optional(),
   })
   .superRefine((trigger, ctx) => {
     if (trigger.detailType !== undefined && (trigger.eventNames.length !== 1 || trigger.eventNames[0] !== trigger.detailType)) {
@@ -36,9 +36,9 @@ const RuleMetadataSchema = z.looseObject({
   title: z.string().min(10).refine((t) => !/^ensure\b/i.test(t), 'states the bad condition, not "Ensure …"'),
   severity: z.enum(SEVERITIES as [string, ...string[]]),
   defaultMode: ModeSchema,
-  resourceType: z.enum(['lambda-function', 'lambda-layer-version', 'cloudtrail-trail', 'events-rule', 'iam-role', 'ec2-security-group-rule']),
+  resourceType: z.enum(['lambda-function', 'lambda-layer-version', 'cloudtrail-trail', 'events-rule', 'iam-role', 'apigateway-api', 'ec2-security-group-rule']),
   triggers: z.array(TriggerSchema).min(1),
-  reads: z.array(z.enum(['configuration', 'policy', 'urlConfig', 'tags', 'executionRole', 'recursion', 'concurrency', 'codeSigning', 'eventInvokeConfig', 'eventSourceMappings'])),
+  reads: z.array(z.enum(['configuration', 'policy', 'urlConfig', 'tags', 'executionRole', 'recursion', 'concurrency', 'codeSigning', 'eventInvokeConfig', 'eventSourceMappings', 'logGroup'])),
   rationale: z.string().trim().min(1).max(300),
   references: z.array(z.url({ protocol: /^https$/ })).min(1),
   falsePositives: z.array(z.string().min(1)),
@@ -112,8 +112,12 @@ describe('rule catalog', () => {
       'function-concurrency-zeroed': 'high alert',
       'function-code-signing-weakened': 'high alert',
       'function-log-group-redirected': 'medium alert',
+      'function-log-group-deleted': 'high alert',
+      'function-log-retention-shortened': 'medium alert',
       'function-destination-outside-org': 'high approve',
       'function-runtime-threat': 'high approve',
+      'function-vulnerable-dependency': 'medium alert',
+      'function-api-route-unauthenticated': 'high alert',
       'function-security-group-egress-opened': 'high alert',
       'execution-role-admin-access': 'critical approve',
       'execution-role-privilege-escalation': 'high approve',

@@ -68,8 +68,8 @@ describe('state file', () => {
     });
 
     it('accepts an empty file', () => {
-      // codeSigningConfigs and securityGroups (issue #17) are new sections: an empty file exports them empty too.
-      expect(InMemoryAccount.fromStateFile({}).toStateFile()).toEqual({ functions: [], layers: [], roles: [], policies: [], trails: [], eventRules: [], codeSigningConfigs: [], securityGroups: [] });
+      // codeSigningConfigs, logGroups, restApis, httpApis and securityGroups (issue #17) are new sections: an empty file exports them empty too.
+      expect(InMemoryAccount.fromStateFile({}).toStateFile()).toEqual({ functions: [], layers: [], roles: [], policies: [], trails: [], eventRules: [], codeSigningConfigs: [], logGroups: [], restApis: [], httpApis: [], securityGroups: [] });
     });
   });
 

@@ -8,7 +8,7 @@ import { DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, type 
 import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { StateReadError } from '../errors';
 import { securityGroupRuleArn, SecurityGroupRuleSchema, type SecurityGroupRuleRef, type SecurityGroupRuleSnapshot } from '../state/resources';
-import type { StateReader } from '../state/state-reader';
+import { extendReader, type StateReader } from '../state/state-reader';
 import type { LambdaClientForRegion } from './iam-state-reader';
 
 /**
@@ -85,14 +85,6 @@ export class Ec2StateReader {
 }
 
 /** A reader answering security group rules from `ec2` and everything else from `base`. */
-export function withSecurityGroupReader(base: StateReader, ec2: Ec2StateReader): StateReader {
-  return {
-    readFunction: (ref, parts) => base.readFunction(ref, parts),
-    readLayerVersion: (ref) => base.readLayerVersion(ref),
-    ...(base.readTrail === undefined ? {} : { readTrail: base.readTrail.bind(base) }),
-    ...(base.readRole === undefined ? {} : { readRole: base.readRole.bind(base) }),
-    ...(base.rolesWithPolicy === undefined ? {} : { rolesWithPolicy: base.rolesWithPolicy.bind(base) }),
-    ...(base.functionsWithCodeSigningConfig === undefined ? {} : { functionsWithCodeSigningConfig: base.functionsWithCodeSigningConfig.bind(base) }),
-    readSecurityGroupRule: (ref) => ec2.readSecurityGroupRule(ref),
-  };
+export function withSecurityGroupReader(base: StateReader, ec2: { readSecurityGroupRule(ref: SecurityGroupRuleRef): Promise<SecurityGroupRuleSnapshot> }): StateReader {
+  return extendReader(base, { readSecurityGroupRule: (ref) => ec2.readSecurityGroupRule(ref) });
 }

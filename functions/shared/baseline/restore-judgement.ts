@@ -77,6 +77,7 @@ function withoutBaseline(snapshot: ResourceSnapshot): ResourceSnapshot {
     case 'lambda-layer-version':
     case 'cloudtrail-trail':
     case 'events-rule':
+    case 'apigateway-api':
     case 'ec2-security-group-rule':
       return snapshot;
   }

@@ -2,6 +2,7 @@
 import type { ActionName } from '../../../rules/rule';
 import type { Mode } from '../config/config';
 import type { IntegrityFailure } from '../store/integrity';
+import type { DetectorFindingRef } from '../event/detector-finding';
 
 export type ExecutionStatus =
   /** mode alert: reported only. */
@@ -21,7 +22,9 @@ export type ExecutionStatus =
   /** the fix needs a change the bot does not make (`blocked`: IAM writes off, a protected role): the finding says the call to make by hand; no plan is stored or offered. */
   | 'manual'
   /** the same event's finding is being or was handled by another delivery: nothing done, nothing emitted. */
-  | 'duplicate';
+  | 'duplicate'
+  /** the detector finding it was raised from was archived or resolved by its service: its open approval is closed, nothing is done (issue #18). */
+  | 'closed';
 
 export interface ExecutionOutcome {
   readonly findingId: string;
@@ -62,6 +65,8 @@ export interface ExecutionOutcome {
     readonly windowStart: string;
   };
   readonly at: string;
+  /** `closed`: the detector finding (as of its closing) whose Slack thread is told. */
+  readonly detector?: DetectorFindingRef;
 }
 
 /** What a circuit breaker counts: one account's automatic remediations, one principal's reverted changes, or all. */
