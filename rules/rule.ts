@@ -34,6 +34,8 @@ export type ActionName = 'remove-function-permission' | 'set-function-url-auth-i
   | 'set-function-recursion-terminate'
   | 'remove-function-destination'
   | 'remove-function-dead-letter-queue'
+  /** One egress rule of a security group, revoked by its id (issue #17 rule 5). */
+  | 'revoke-security-group-egress'
   /** Chosen by an approver ("Quarantine"), planned by no rule. */
   | 'quarantine-function'
   /** Reserved concurrency 0 and the enabled event-source mappings disabled, recorded for Restore (runtime threats). */
@@ -42,7 +44,8 @@ export type ActionName = 'remove-function-permission' | 'set-function-url-auth-i
   | 'add-function-permission'
   | 'set-function-url-auth-none'
   | 'add-layer-version-permission'
-  | 'lift-function-isolation';
+  | 'lift-function-isolation'
+  | 'authorize-security-group-egress';
 
 /** A remediation as data: which action, with which parameters, and what it does in plain words. */
 export interface RemediationPlan {

@@ -36,13 +36,13 @@ const RuleMetadataSchema = z.looseObject({
   title: z.string().min(10).refine((t) => !/^ensure\b/i.test(t), 'states the bad condition, not "Ensure …"'),
   severity: z.enum(SEVERITIES as [string, ...string[]]),
   defaultMode: ModeSchema,
-  resourceType: z.enum(['lambda-function', 'lambda-layer-version', 'cloudtrail-trail', 'events-rule', 'iam-role', 'apigateway-api']),
+  resourceType: z.enum(['lambda-function', 'lambda-layer-version', 'cloudtrail-trail', 'events-rule', 'iam-role', 'apigateway-api', 'ec2-security-group-rule']),
   triggers: z.array(TriggerSchema).min(1),
   reads: z.array(z.enum(['configuration', 'policy', 'urlConfig', 'tags', 'executionRole', 'recursion', 'concurrency', 'codeSigning', 'eventInvokeConfig', 'eventSourceMappings', 'logGroup'])),
   rationale: z.string().trim().min(1).max(300),
   references: z.array(z.url({ protocol: /^https$/ })).min(1),
   falsePositives: z.array(z.string().min(1)),
-  remediationAction: z.enum(['remove-function-permission', 'set-function-url-auth-iam', 'remove-layer-version-permission', 'start-trail-logging', 'remove-function-env-variables', 'restore-function-layers', 'delete-role-policy', 'restore-role-policy', 'detach-role-policy', 'set-default-policy-version', 'restore-trust-policy', 'set-function-recursion-terminate', 'remove-function-destination', 'isolate-function']).nullable(),
+  remediationAction: z.enum(['remove-function-permission', 'set-function-url-auth-iam', 'remove-layer-version-permission', 'start-trail-logging', 'remove-function-env-variables', 'restore-function-layers', 'delete-role-policy', 'restore-role-policy', 'detach-role-policy', 'set-default-policy-version', 'restore-trust-policy', 'set-function-recursion-terminate', 'remove-function-destination', 'isolate-function', 'revoke-security-group-egress']).nullable(),
   evaluate: z.function(),
 });
 
@@ -118,6 +118,7 @@ describe('rule catalog', () => {
       'function-runtime-threat': 'high approve',
       'function-vulnerable-dependency': 'medium alert',
       'function-api-route-unauthenticated': 'high alert',
+      'function-security-group-egress-opened': 'high alert',
       'execution-role-admin-access': 'critical approve',
       'execution-role-privilege-escalation': 'high approve',
       'execution-role-trust-opened': 'critical auto',

@@ -78,6 +78,7 @@ function withoutBaseline(snapshot: ResourceSnapshot): ResourceSnapshot {
     case 'cloudtrail-trail':
     case 'events-rule':
     case 'apigateway-api':
+    case 'ec2-security-group-rule':
       return snapshot;
   }
 }
