@@ -40,7 +40,7 @@ export interface Finding {
   readonly eventId?: string;
   readonly eventName?: string;
   readonly eventTime?: string;
-  /** The detector finding (GuardDuty, Access Analyzer …) it was raised from, as of this version (absent for CloudTrail events and scans). */
+  /** The detector finding (GuardDuty, Inspector, IAM Access Analyzer) it was raised from, as of this version (absent for CloudTrail events and scans). */
   readonly detector?: DetectorFindingRef;
 }
 
