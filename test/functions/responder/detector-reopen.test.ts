@@ -240,6 +240,20 @@ describe('findings reopened after a closing are judged again (issue #18)', () =>
     expect(h.account.lambda.policyDocument({ kind: 'lambda-function', ...EXPORT })).not.toBeNull();
   });
 
+  it('Access Analyzer: an update by the analyzer (still ACTIVE, later updatedAt) replies in the thread and asks nothing new; delivered twice, once', async () => {
+    const { h, notify, posts } = loop();
+    const first = await h.responder.handle(analyzer());
+    const rootTs = (await notify())[0]?.message?.ts;
+    const updated = await h.responder.handle(analyzer({ updatedAt: '2025-03-14T10:00:00Z', analyzedAt: '2025-03-14T10:00:00Z' }));
+    expect(updated.outcomes[0]).toMatchObject({ status: 'pending-approval', approval: { id: first.outcomes[0]?.approval?.id, openedBy: first.eventId } });
+    expect((await h.responder.handle(analyzer({ updatedAt: '2025-03-14T10:00:00Z' }))).outcomes.map((o) => o.status)).toEqual(['duplicate']);
+    await notify();
+    expect(posts()).toHaveLength(2);
+    expect(posts()[1]?.body.thread_ts).toBe(rootTs);
+    expect(textOf(posts()[1])).toMatch(/Updated by IAM Access Analyzer/);
+    expect(hasButtons(posts()[1])).toBe(false);
+  });
+
   it('an alert-only GuardDuty finding reopened says so in its thread', async () => {
     const { h, notify, posts } = loop();
     const medium = { severity: 5, type: 'UnauthorizedAccess:Lambda/MaliciousIPCaller.Custom' };
