@@ -198,7 +198,7 @@ export class CentralStack extends Stack {
     if (findingSources.length > 0) {
       new events.Rule(this, 'FindingsToResponder', {
         eventBus: this.bus,
-        description: 'Detector findings (GuardDuty, Inspector) about Lambda functions, forwarded by member and delegated administrator accounts',
+        description: `Detector findings (${findingDetailTypes(rules).join(', ')}) about Lambda functions and layer versions, forwarded by member, delegated administrator and analyzer accounts`,
         eventPattern: findingsOfOrganization(withOrganizationAccounts({ source: findingSources, detailType: findingDetailTypes(rules) }, config.organization.accounts), findingDetailTypes(rules)),
         targets: [new targets.LambdaFunction(this.responder.fn, { deadLetterQueue: this.responder.deadLetterQueue, retryAttempts: 4 })],
       });
@@ -284,7 +284,7 @@ export class CentralStack extends Stack {
           resources: [busArn],
           conditions: { StringEquals: { 'aws:PrincipalOrgID': orgId, 'events:detail-type': HEARTBEAT_DETAIL_TYPE, 'events:source': HEARTBEAT_SOURCE } },
         }),
-        // Detector findings the catalog judges (GuardDuty Finding from aws.guardduty), from organization accounts only.
+        // Detector findings the catalog judges (GuardDuty, Inspector2 and Access Analyzer Finding), from organization accounts only.
         ...(findingTriggerIndex(rules).size === 0
           ? []
           : [
@@ -422,7 +422,7 @@ export function withOrganizationAccounts(pattern: { readonly source: string[]; r
 }
 
 /**
- * A finding names its account in its detail (GuardDuty `accountId`, Inspector `awsAccountId`: `FINDING_ACCOUNT_FIELDS`;
+ * A finding names its account in its detail (GuardDuty and Access Analyzer `accountId`, Inspector `awsAccountId`: `FINDING_ACCOUNT_FIELDS`;
  * CloudTrail: `detail.recipientAccountId`); the envelope's is the sender's. Several fields: any of them (`$or`).
  */
 function findingsOfOrganization(pattern: events.EventPattern, detailTypes: readonly string[] = []): events.EventPattern {
@@ -434,7 +434,7 @@ function findingsOfOrganization(pattern: events.EventPattern, detailTypes: reado
   return { ...pattern, detail: { $or: fields.map((field) => ({ [field]: accounts })) } };
 }
 
-/** The detail-types of the detector findings the catalog judges (`GuardDuty Finding`). */
+/** The detail-types of the detector findings the catalog judges (`Access Analyzer Finding`, `GuardDuty Finding`, `Inspector2 Finding`). */
 export function findingDetailTypes(rules: readonly AnyRule[]): string[] {
   return [...new Set([...findingTriggerIndex(rules).values()].flat())].sort();
 }

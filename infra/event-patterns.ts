@@ -70,7 +70,7 @@ export function forwardingRuleChangesPattern(rules: readonly AnyRule[]): Record<
   };
 }
 
-/** A forwarding pattern of detector findings (`GuardDuty Finding`), narrowed to the resources the catalog judges. */
+/** A forwarding pattern of detector findings (GuardDuty, Inspector, IAM Access Analyzer), narrowed to the resources the catalog judges. */
 export interface FindingPattern {
   readonly source: readonly string[];
   readonly 'detail-type': readonly string[];
@@ -92,7 +92,7 @@ export const FINDING_ACCOUNT_FIELDS: Readonly<Record<string, string>> = {
   [ACCESS_ANALYZER_FINDING_DETAIL_TYPE]: 'accountId',
 };
 
-/** Every (EventBridge source → detail-types) of detector findings the catalog triggers on (`aws.guardduty` → `GuardDuty Finding`). */
+/** Every (EventBridge source → detail-types) of detector findings the catalog triggers on (`aws.guardduty` → `GuardDuty Finding`, `aws.inspector2` → `Inspector2 Finding`, `aws.access-analyzer` → `Access Analyzer Finding`). */
 export function findingTriggerIndex(rules: readonly AnyRule[]): ReadonlyMap<string, readonly string[]> {
   const index = new Map<string, Set<string>>();
   for (const rule of rules) {
@@ -106,9 +106,10 @@ export function findingTriggerIndex(rules: readonly AnyRule[]): ReadonlyMap<stri
 }
 
 /**
- * One pattern per detector source, in every region (GuardDuty is regional): its findings about the
- * resources the catalog judges. Deployed in every account, it also forwards, from the delegated
- * administrator account, the member findings GuardDuty aggregates there (the responder handles the two
+ * One pattern per detector source, in every region (GuardDuty, Inspector and IAM Access Analyzer are
+ * regional): its findings about the resources the catalog judges. Deployed in every account, it also
+ * forwards, from the delegated administrator account, the member findings GuardDuty and Inspector
+ * aggregate there, and the organization analyzer's findings from its account (the responder handles two
  * copies of one finding once).
  */
 export function findingPatterns(rules: readonly AnyRule[]): FindingPattern[] {

@@ -148,7 +148,7 @@ export class MemberStack extends Stack {
     );
     addRules(forwardingPatterns(rules, { global: false }));
     addRules(forwardingPatterns(rules, { global: true }), isUsEast1);
-    // Detector findings (GuardDuty) about the catalog's resources, in every region.
+    // Detector findings (GuardDuty, Inspector, IAM Access Analyzer) about the catalog's resources, in every region.
     addRules(findingPatterns(rules));
 
     // Silence is a signal: every region sends its scheduled event to the central bus along the same path

@@ -16,8 +16,9 @@ export interface Trigger {
   readonly eventSource: string;
   readonly eventNames: readonly string[];
   /**
-   * The EventBridge detail-type for triggers that are not CloudTrail calls (`GuardDuty Finding`: then
-   * `eventNames` holds that detail-type); absent for CloudTrail's "AWS API Call via CloudTrail".
+   * The EventBridge detail-type for triggers that are not CloudTrail calls (`GuardDuty Finding`,
+   * `Inspector2 Finding`, `Access Analyzer Finding`: then `eventNames` holds that detail-type); absent for
+   * CloudTrail's "AWS API Call via CloudTrail".
    */
   readonly detailType?: string;
 }
@@ -81,7 +82,7 @@ export interface RuleContext {
   readonly threat?: RuntimeThreat;
   /** The Inspector finding being judged (absent for CloudTrail events and scans). */
   readonly vulnerability?: Vulnerability;
-  /** The detector finding that asked for this judgement (GuardDuty, Access Analyzer …; absent for CloudTrail events and scans). */
+  /** The detector finding that asked for this judgement (GuardDuty, Inspector, IAM Access Analyzer; absent for CloudTrail events and scans). */
   readonly detector?: DetectorFindingRef;
 }
 

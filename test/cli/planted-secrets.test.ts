@@ -22,7 +22,7 @@ import { Responder } from '../../functions/shared/responder/responder';
 import { Notifier } from '../../functions/shared/notifier/notifier';
 import { slackClientOptions } from '../../functions/shared/slack/slack-client';
 import { startSlackApiServer } from '../functions/shared/slack/slack-api-server';
-import { findingEventOf } from '../functions/shared/notifier/notifier-fixtures';
+import { findingEventOf, remediationEventOf } from '../functions/shared/notifier/notifier-fixtures';
 import type { Finding } from '../../functions/shared/engine/engine';
 import type { ExecutionOutcome } from '../../functions/shared/executor/outcome';
 import { RecordingSink } from '../../functions/shared/responder/warden-events';
@@ -226,7 +226,10 @@ function inspectorEvents(secrets: readonly string[]): Record<string, unknown>[] 
     },
     evidence: { secret: pick(9) },
   });
-  return [pkg, code];
+  // Inspector closes the code finding later (the fix deployed): the closing carries the same evidence, and takes the lifecycle path.
+  const closed = structuredClone(code);
+  Object.assign(closed.detail, { status: 'CLOSED', updatedAt: '2025-03-20T08:00:00.000Z', description: `fixed: no more ${pick(6)}`, title: `Closed ${pick(5)}` });
+  return [pkg, code, closed];
 }
 
 const INSPECTOR_STATE: StateFile = {
@@ -256,13 +259,15 @@ async function inspectorEverything(secrets: readonly string[]): Promise<string> 
     const client = new LambdaClient({ region: REGION });
     const sink = new RecordingSink();
     const live = { ...parseConfig(CONFIG), dryRun: false };
+    const store = new InMemoryStateStore();
     const responder = new Responder({
       rules: RULES,
       config: live,
       reader: new LambdaStateReader(() => client),
-      executor: new Executor({ config: live, store: new InMemoryStateStore(), clientsFor: () => ({ lambda: client }) }),
+      executor: new Executor({ config: live, store, clientsFor: () => ({ lambda: client }) }),
       sink,
       telemetry: powertoolsTelemetry,
+      lifecycle: store,
     });
     for (const event of inspectorEvents(secrets)) outputs.push(JSON.stringify(await responder.handle(event)));
     outputs.push(JSON.stringify(sink.events));
@@ -275,6 +280,7 @@ async function inspectorEverything(secrets: readonly string[]): Promise<string> 
     for (const event of sink.events) {
       const detail = JSON.parse(JSON.stringify(event.detail)) as { finding?: Finding; outcome?: ExecutionOutcome };
       if (detail.finding !== undefined && detail.outcome !== undefined) await notifier.handle(findingEventOf(detail.finding, detail.outcome));
+      else if (event.detailType === 'Warden Remediation') await notifier.handle(remediationEventOf(detail as unknown as ExecutionOutcome));
     }
     expect(server.calls.length).toBeGreaterThan(0);
     outputs.push(...server.calls.map((c) => `${c.raw}\n${decodeURIComponent(c.raw.replace(/\+/g, ' '))}`));
@@ -297,6 +303,8 @@ describe('planted secrets in Amazon Inspector findings (issue #18)', () => {
     expect(text).toContain('Hardcoded credentials');
     expect(text).toContain('src/config.js');
     expect(text).toContain('CVE-2021-23337');
+    // The closing took its path (the code finding left the digest) and said so without its evidence.
+    expect(text).toContain('Closed by Inspector');
     expect(containsSecretFragment(text, values)).toBe(false);
   });
 });

@@ -164,6 +164,11 @@ describe('event bus', () => {
         retry,
       },
     ]);
+    // The findings route describes what it carries from the catalog: all three detectors, not only GuardDuty.
+    const findingsRoute = Object.values(rules).find((r) => JSON.stringify(r.Properties).includes('Inspector2 Finding'));
+    expect((findingsRoute?.Properties as { Description?: string } | undefined)?.Description).toBe(
+      'Detector findings (Access Analyzer Finding, GuardDuty Finding, Inspector2 Finding) about Lambda functions and layer versions, forwarded by member, delegated administrator and analyzer accounts',
+    );
   });
 });
 

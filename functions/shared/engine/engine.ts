@@ -9,7 +9,7 @@ import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-
 import { normalizeEventName } from '../event/event-names';
 import { accessAnalyzerFindingRefusal, actorOf, guardDutyFindingRefusal, intakeRefusal, resourceAccountRefusal, type IgnoreCode, type Ignored } from '../event/intake';
 import { GUARDDUTY_EVENT_SOURCE, GUARDDUTY_FINDING_DETAIL_TYPE, guardDutyDetectorRef, runtimeThreatOf, type GuardDutyFindingEvent, type RuntimeThreat } from '../event/guardduty-finding';
-import { INSPECTOR_EVENT_SOURCE, INSPECTOR_FINDING_DETAIL_TYPE, inspectedFunction, inspectorFindingRefusal, vulnerabilityOf, type InspectorFindingEvent } from '../event/inspector-finding';
+import { INSPECTOR_EVENT_SOURCE, INSPECTOR_FINDING_DETAIL_TYPE, inspectedFunction, inspectorDetectorRef, inspectorFindingRefusal, vulnerabilityOf, type InspectorFindingEvent } from '../event/inspector-finding';
 import { ACCESS_ANALYZER_EVENT_SOURCE, ACCESS_ANALYZER_FINDING_DETAIL_TYPE, accessAnalyzerDetectorRef, type AccessAnalyzerFindingEvent } from '../event/access-analyzer-finding';
 import { DETECTOR_NAMES, detectorEventId, type DetectorFindingRef } from '../event/detector-finding';
 import { parseFunctionName, parseLayerVersion, parseRoleName, resourceArn, type FunctionSnapshot, type FunctionStatePart, type ResourceKind, type ResourceRef, type ResourceSnapshot, type RoleRef, type RoleSnapshot } from '../state/resources';
@@ -40,7 +40,7 @@ export interface Finding {
   readonly eventId?: string;
   readonly eventName?: string;
   readonly eventTime?: string;
-  /** The detector finding (GuardDuty, Access Analyzer …) it was raised from, as of this version (absent for CloudTrail events and scans). */
+  /** The detector finding (GuardDuty, Inspector, IAM Access Analyzer) it was raised from, as of this version (absent for CloudTrail events and scans). */
   readonly detector?: DetectorFindingRef;
 }
 
@@ -244,13 +244,18 @@ export class Engine {
    * version it names when that is a number). The id of the claim (`eventId`) is the finding's ARN and
    * `updatedAt` (else `lastObservedAt`): a duplicate delivery — also the delegated administrator's copy —
    * is one, an update by Inspector is another. Reads only what its rules need, and keeps no baseline.
+   * A finding Inspector closed or suppressed is not judged: it leaves its function's digest (the
+   * responder's detector lifecycle, as for GuardDuty and Access Analyzer).
    */
   async evaluateInspectorFinding(event: InspectorFindingEvent): Promise<EvaluationResult> {
     const { detail } = event;
-    const base = { eventId: `inspector2:${detail.findingArn}@${detail.updatedAt ?? detail.lastObservedAt}`, eventName: INSPECTOR_FINDING_DETAIL_TYPE };
+    const detector = inspectorDetectorRef(detail, event.region);
+    const version = `inspector2:${detail.findingArn}@${detail.updatedAt ?? detail.lastObservedAt}`;
+    const base = { eventId: detector.state === 'active' ? version : `${version}#${detector.state}`, eventName: INSPECTOR_FINDING_DETAIL_TYPE };
     const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why.detail, ignoredCode: why.code, resources: [], findings: [] });
     const refusal = inspectorFindingRefusal(event, this.options.config);
     if (refusal !== null) return skip(refusal);
+    if (detector.state !== 'active') return { ...skip(closedBy(detector)), detector };
     const rules = this.rulesFor(INSPECTOR_EVENT_SOURCE, INSPECTOR_FINDING_DETAIL_TYPE);
     if (rules.length === 0) return skip({ code: 'no-rule', detail: `no rule watches ${INSPECTOR_FINDING_DETAIL_TYPE}` });
     const ref = inspectedFunction(detail);
@@ -259,9 +264,9 @@ export class Engine {
     const applicable = this.rulesOfKind(rules, ref.kind);
     const snapshot = await this.read(ref, applicable, new Map(), false);
     const results = await this.judge(snapshot, applicable, { config: this.options.config, now: this.now(), vulnerability });
-    const origin = { eventId: base.eventId, eventName: detail.type, eventTime: vulnerability.updatedAt };
+    const origin = { eventId: base.eventId, eventName: detail.type, eventTime: vulnerability.updatedAt, detector };
     const findings = results.flatMap(([rule, found]) => found.map((f) => this.toFinding(rule, ref, f, origin)));
-    return { ...base, ignored: null, resources: [resourceArn(ref)], findings };
+    return { ...base, ignored: null, resources: [resourceArn(ref)], findings, detector };
   }
 
   /**
@@ -414,7 +419,7 @@ export class Engine {
 
 /** Why a detector finding its service closed is not judged. */
 function closedBy(detector: DetectorFindingRef): Ignored {
-  return { code: 'finding-closed', detail: `${DETECTOR_NAMES[detector.service]} marked finding ${detector.findingId} ${detector.state} (updated ${detector.updatedAt}): nothing is judged; its open approvals are closed` };
+  return { code: 'finding-closed', detail: `${DETECTOR_NAMES[detector.service]} marked finding ${detector.findingId} ${detector.state} (updated ${detector.updatedAt}): nothing is judged; ${detector.service === 'inspector' ? "it leaves its function's digest" : 'its open approvals are closed'}` };
 }
 
 /** The event's time, or `fallback` when CloudTrail's text does not parse (never later than the clock). */

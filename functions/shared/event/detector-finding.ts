@@ -13,8 +13,11 @@ export type DetectorService = (typeof DETECTOR_SERVICES)[number];
 /** How each detector is named to people. */
 export const DETECTOR_NAMES: Readonly<Record<DetectorService, string>> = { guardduty: 'GuardDuty', 'access-analyzer': 'IAM Access Analyzer', inspector: 'Amazon Inspector' };
 
-/** `active`: judged and acted on; `archived` / `resolved`: closed by the service (or a person there), never acted on. */
-export const DetectorStateSchema = z.enum(['active', 'archived', 'resolved']);
+/**
+ * `active`: judged and acted on; `archived` / `resolved` (GuardDuty, Access Analyzer) and `closed` /
+ * `suppressed` (Inspector's `CLOSED`, `SUPPRESSED`): closed by the service (or a person there), never acted on.
+ */
+export const DetectorStateSchema = z.enum(['active', 'archived', 'resolved', 'closed', 'suppressed']);
 export type DetectorState = z.infer<typeof DetectorStateSchema>;
 
 export const DetectorFindingRefSchema = z.strictObject({
@@ -29,6 +32,8 @@ export const DetectorFindingRefSchema = z.strictObject({
   /** How often the service saw it (GuardDuty `service.count`), when it says. */
   count: z.number().int().nonnegative().optional(),
   state: DetectorStateSchema,
+  /** An active version judged again after the service had closed the finding: the `updatedAt` of that closing. */
+  reopenedAfter: z.string().min(1).max(64).optional(),
 });
 export type DetectorFindingRef = z.infer<typeof DetectorFindingRefSchema>;
 
@@ -64,3 +69,40 @@ export const DetectorLinkSchema = z.strictObject({
   recordId: z.string().regex(/^wa-[0-9a-f]{24}$/).optional(),
 });
 export type DetectorLink = z.infer<typeof DetectorLinkSchema>;
+
+/**
+ * A closing of a detector finding as the responder records it in the finding's link set (beside the
+ * links), so that a later active version can be told from a stale one. It can only ever stop a stale
+ * delivery from being judged; it names no record and causes no change.
+ */
+export const DetectorClosingSchema = z.strictObject({
+  closing: z.strictObject({ state: DetectorStateSchema.exclude(['active']), updatedAt: z.string().min(1).max(64), count: z.number().int().nonnegative().optional() }),
+});
+export type DetectorClosing = z.infer<typeof DetectorClosingSchema>['closing'];
+
+/**
+ * What an active version delivered after a recorded closing is, from the services' documented fields:
+ * `again` (judged again) when its `updatedAt` is later than the closing's — Access Analyzer stamps
+ * `updatedAt` when a finding is unarchived (`UpdateFindings` status `ACTIVE`) or found again, Inspector
+ * when it reopens a `CLOSED` or `SUPPRESSED` finding, GuardDuty on each new occurrence — or, GuardDuty
+ * only, when its `service.count` exceeds the count at the closing (an occurrence counted after the archive
+ * even if `updatedAt` did not move); `stale` otherwise: a version from before the closing, delivered late
+ * or again, which is not judged. A time that does not parse counts as `again`: a detector's word is not
+ * dropped on a doubt (the current state is judged, and the plan asked as before).
+ */
+export function afterClosing(ref: Pick<DetectorFindingRef, 'updatedAt' | 'count'>, closing: DetectorClosing): 'again' | 'stale' {
+  const at = Date.parse(ref.updatedAt);
+  const closedAt = Date.parse(closing.updatedAt);
+  if (Number.isNaN(at) || Number.isNaN(closedAt) || at > closedAt) return 'again';
+  if (ref.count !== undefined && closing.count !== undefined && ref.count > closing.count) return 'again';
+  return 'stale';
+}
+
+/** The latest of recorded closings (by `updatedAt`; one that does not parse counts as the earliest), or null. */
+export function latestClosing(closings: readonly DetectorClosing[]): DetectorClosing | null {
+  const time = (c: DetectorClosing): number => {
+    const t = Date.parse(c.updatedAt);
+    return Number.isNaN(t) ? -Infinity : t;
+  };
+  return closings.reduce<DetectorClosing | null>((latest, c) => (latest === null || time(c) > time(latest) || (time(c) === time(latest) && (c.count ?? 0) > (latest.count ?? 0)) ? c : latest), null);
+}

@@ -12,6 +12,7 @@ import { InvalidEventError } from '../errors';
 import { parseFunctionName, type FunctionRef } from '../state/resources';
 import { describeIssues, issuePath } from '../validation';
 import { detectorOriginRefusal, regionRefusal, shownText, type Ignored } from './intake';
+import type { DetectorFindingRef } from './detector-finding';
 
 export const INSPECTOR_FINDING_DETAIL_TYPE = 'Inspector2 Finding';
 export const INSPECTOR_SOURCE = 'aws.inspector2';
@@ -269,4 +270,14 @@ export function inspectorFindingRefusal(event: InspectorFindingEvent, config: { 
     return { code: 'resource-account-mismatch', detail: `the finding, about account ${detail.awsAccountId}, names a function of account ${named[2]}: refused` };
   }
   return null;
+}
+
+/**
+ * Which Inspector finding (its ARN), as of which update (`updatedAt`, else `lastObservedAt`), in which
+ * state: `CLOSED` (remediated: Inspector no longer sees it) and `SUPPRESSED` (a suppression rule matched) close it.
+ */
+export function inspectorDetectorRef(finding: InspectorFinding, region: string): DetectorFindingRef {
+  const state = finding.status === 'CLOSED' ? 'closed' : finding.status === 'SUPPRESSED' ? 'suppressed' : 'active';
+  const fromArn = /^arn:[^:]+:inspector2:([a-z0-9-]+):/.exec(finding.findingArn)?.[1];
+  return { service: 'inspector', findingId: finding.findingArn, account: finding.awsAccountId, region: fromArn ?? region, updatedAt: finding.updatedAt ?? finding.lastObservedAt, state };
 }

@@ -32,7 +32,7 @@ import {
 import type { NotifiedMessage, NotifierStateStore, SlackMessageRef } from '../store/state-store';
 import { parseNotifierEvent, type NotifierEvent } from './notifier-events';
 import { digestEntryOf, digestKeyOf, entryKeyOf, vulnerabilityOfFinding } from './vulnerability-digest';
-import { digestEntryReply, functionDigestMessage } from '../slack/vulnerability-messages';
+import { digestClosedReply, digestEntryReply, functionDigestMessage } from '../slack/vulnerability-messages';
 import type { Vulnerability } from '../event/inspector-finding';
 import { channelFor } from './routing';
 import { detectorKey, type DetectorFindingRef } from '../event/detector-finding';
@@ -205,11 +205,13 @@ export class Notifier {
           action = 'posted';
         } else {
           await this.update({ channel, ts }, functionDigestMessage({ ...what, digest }));
-          await this.post(channel, digestEntryReply(entry, addition === 'replaced'), ts);
+          await this.post(channel, digestEntryReply(entry, addition === 'replaced', finding.detector?.reopenedAfter !== undefined), ts);
           action = 'digested';
         }
         stored = { findingId: finding.id, eventId: outcome.eventId, message: { channel, ts, threadTs: ts }, finding, outcome, recordIds: [], postedAt: this.now().toISOString() };
         await store.putNotifiedMessage(stored);
+        // Where Inspector's closing of this finding finds its digest (the first version recorded only).
+        if (finding.detector !== undefined) await store.setDetectorMessage({ key: detectorKey(finding.detector), findingId: finding.id, eventId: outcome.eventId, now: this.now() });
       }
       const sns = await this.publish(findingSubject(finding, outcome), findingText(finding, outcome));
       this.telemetry.info('Inspector finding notified in its function digest', { findingId: finding.id, eventId: outcome.eventId, action, channel });
@@ -254,10 +256,28 @@ export class Notifier {
     return this.once('remediation', `closed#${outcome.findingId}#${outcome.eventId}`, async () => {
       const stored = await this.options.store.getDetectorMessage(detectorKey(detector), outcome.findingId);
       if (stored === null) return { kind: 'remediation', action: 'skipped', reason: 'no message of this finding to follow up', sns: false };
+      const vulnerability = vulnerabilityOfFinding(stored.finding);
+      if (vulnerability !== null) return this.onVulnerabilityClosed(stored, vulnerability, detector);
       const updated = (await this.options.store.updateNotifiedMessage({ findingId: stored.findingId, eventId: stored.eventId, latest: outcome, now: this.now() })) ?? stored;
       await this.followUp(updated, outcomeReply(outcome));
       return { kind: 'remediation', action: 'updated', message: updated.message, sns: false };
     });
+  }
+
+  /**
+   * An Inspector finding closed or suppressed (issue #18): its entry leaves the function's digest, the
+   * digest is updated in place (saying so once it is empty) and its thread says which finding left. A
+   * finding the digest no longer holds (a duplicate delivery, or one only counted) changes nothing.
+   */
+  private async onVulnerabilityClosed(stored: NotifiedMessage, v: Vulnerability, detector: DetectorFindingRef): Promise<NotifyResult> {
+    const { channel, ts } = stored.message;
+    const digest = await this.options.store.removeFromFunctionDigest({ digestKey: digestKeyOf(stored.finding, v), channel, entryKey: entryKeyOf(v.findingArn), now: this.now() });
+    if (digest === null) return { kind: 'remediation', action: 'skipped', reason: "the function's digest no longer holds this finding", sns: false };
+    const root = digest.ts ?? ts;
+    await this.update({ channel, ts: root }, functionDigestMessage({ resource: stored.finding.resource, codeSha256: v.codeSha256, digest }));
+    await this.post(channel, digestClosedReply(digestEntryOf(v), detector.state === 'suppressed' ? 'suppressed' : 'closed', detector.updatedAt, digest), root);
+    this.telemetry.info('Inspector finding left its function digest', { findingId: stored.findingId, state: detector.state, open: Object.keys(digest.entries).length + digest.overflow });
+    return { kind: 'remediation', action: 'updated', message: { channel, ts: root, threadTs: root }, sns: false };
   }
 
   /** Posts a finding on its own, or (past the digest threshold) in the thread of its principal's digest. */

@@ -7,7 +7,7 @@
  * changes an account: closing only ever takes a question away.
  */
 import type { Finding } from '../engine/engine';
-import { DETECTOR_NAMES, detectorEventId, detectorKey, DetectorLinkSchema, type DetectorFindingRef, type DetectorLink } from '../event/detector-finding';
+import { afterClosing, DETECTOR_NAMES, DetectorClosingSchema, detectorEventId, detectorKey, DetectorLinkSchema, latestClosing, type DetectorClosing, type DetectorFindingRef, type DetectorLink } from '../event/detector-finding';
 import type { ExecutionOutcome } from '../executor/outcome';
 import type { Telemetry } from '../observability';
 import { recordFields, type Integrity, type IntegrityFailure } from '../store/integrity';
@@ -25,6 +25,9 @@ export interface DetectorLifecycleOptions {
   readonly now: () => Date;
   readonly dryRun: boolean;
 }
+
+/** An active version after a recorded closing (see `afterClosing`): judged again, or a stale one not judged. */
+export type Reopening = { readonly verdict: 'again' | 'stale'; readonly closing: DetectorClosing };
 
 /** What closing a detector finding did. */
 export interface ClosedDetectorFinding {
@@ -60,12 +63,10 @@ export class DetectorLifecycle {
    */
   async close(detector: DetectorFindingRef): Promise<ClosedDetectorFinding> {
     const { store, telemetry } = this.options;
-    const links: DetectorLink[] = [];
-    for (const raw of await store.getDetectorLinks(detectorKey(detector))) {
-      const parsed = DetectorLinkSchema.safeParse(safeJson(raw));
-      if (parsed.success) links.push(parsed.data);
-      else telemetry.warn('unreadable detector finding link ignored', { detector: detectorKey(detector) });
-    }
+    // Recorded first: a later active version is then told from a stale one (a failure retries the delivery).
+    const closing: DetectorClosing = { state: detector.state === 'active' ? 'closed' : detector.state, updatedAt: detector.updatedAt, ...(detector.count === undefined ? {} : { count: detector.count }) };
+    await store.linkDetectorFinding({ key: detectorKey(detector), link: JSON.stringify({ closing }), now: this.options.now() });
+    const { links } = await this.read(detector);
     const closed: string[] = [];
     const failures: { readonly failure: IntegrityFailure; readonly link: DetectorLink }[] = [];
     for (const link of links) {
@@ -81,7 +82,12 @@ export class DetectorLifecycle {
     const events: WardenEvent[] = [];
     for (const link of byFinding.values()) {
       const mine = links.filter((l) => l.findingId === link.findingId && l.recordId !== undefined && closed.includes(l.recordId)).map((l) => l.recordId ?? '');
-      const what = mine.length === 0 ? 'no approval of it was pending' : `its pending approval ${mine.join(', ')} is closed (an Approve click now changes nothing)`;
+      const what =
+        detector.service === 'inspector'
+          ? "it leaves the function's digest"
+          : mine.length === 0
+            ? 'no approval of it was pending'
+            : `its pending approval ${mine.join(', ')} is closed (an Approve click now changes nothing)`;
       const outcome: ExecutionOutcome = {
         findingId: link.findingId,
         eventId,
@@ -103,6 +109,31 @@ export class DetectorLifecycle {
     for (const { failure, link } of failures) events.push(integrityAlertEvent(failure, link));
     telemetry.info('detector finding closed', { detector: detectorKey(detector), state: detector.state, findings: byFinding.size, closed });
     return { closed, events };
+  }
+
+  /**
+   * For an active version of a detector finding: null when the service never closed it (as far as the
+   * responder saw), else whether this version comes after the latest closing (`again`) or before it (`stale`).
+   */
+  async reopening(detector: DetectorFindingRef): Promise<Reopening | null> {
+    const { closings } = await this.read(detector);
+    const closing = latestClosing(closings);
+    return closing === null ? null : { verdict: afterClosing(detector, closing), closing };
+  }
+
+  /** The links and recorded closings of a detector finding, each validated (stored state is untrusted input). */
+  private async read(detector: DetectorFindingRef): Promise<{ links: DetectorLink[]; closings: DetectorClosing[] }> {
+    const links: DetectorLink[] = [];
+    const closings: DetectorClosing[] = [];
+    for (const raw of await this.options.store.getDetectorLinks(detectorKey(detector))) {
+      const json = safeJson(raw);
+      const link = DetectorLinkSchema.safeParse(json);
+      const closing = link.success ? null : DetectorClosingSchema.safeParse(json);
+      if (link.success) links.push(link.data);
+      else if (closing?.success === true) closings.push(closing.data.closing);
+      else this.options.telemetry.warn('unreadable detector finding link ignored', { detector: detectorKey(detector) });
+    }
+    return { links, closings };
   }
 
   /** Whether a linked record may be closed: `closable`, an integrity failure (alerted), or `skip` (gone, decided, another finding's). */

@@ -18,6 +18,7 @@ import { actionAttempted, type ExecutionOutcome } from '../executor/outcome';
 import { silentTelemetry, type Telemetry } from '../observability';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
+import { DETECTOR_NAMES } from '../event/detector-finding';
 import { DetectorLifecycle, type DetectorLifecycleStore } from './detector-lifecycle';
 import { baselineIntegrityEvent, circuitBreakerEvent, findingEvent, integrityAlertEvent, remediationEvent, type EventSink, type WardenEvent } from './warden-events';
 
@@ -33,7 +34,9 @@ export interface ResponderOptions {
   readonly baselines?: BaselineKeeper;
   /**
    * Where detector findings are linked to what they raised (issue #18): with it, an archived or resolved
-   * GuardDuty or Access Analyzer finding closes the approvals it opened; without it, it closes nothing.
+   * GuardDuty or Access Analyzer finding closes the approvals it opened, an Inspector finding closed or
+   * suppressed leaves its function's digest, and a finding reopened after a closing is judged again;
+   * without it, nothing is closed.
    */
   readonly lifecycle?: DetectorLifecycleStore;
 }
@@ -188,6 +191,37 @@ export class Responder {
       return { ...this.refuse(base, { code: 'finding-closed', detail: result.ignored ?? 'closed' }), closed: closing.closed };
     }
     if (result.ignored !== null) return this.refuse(base, { code: result.ignoredCode ?? 'invalid-event', detail: result.ignored });
+    const judged = await this.afterClosing(result);
+    if ('code' in judged) return this.refuse(base, judged);
+    return this.handleFindings(judged);
+  }
+
+  /**
+   * An active detector finding its service had closed before (issue #18): a version after the closing
+   * (`afterClosing`: later `updatedAt`, or a higher GuardDuty `service.count`) is judged again under its
+   * own claim id — never taken for a duplicate of the version judged before the closing, even with the
+   * same `updatedAt` — and says it was reopened; a version from before the closing is stale and not judged.
+   */
+  private async afterClosing(result: EvaluationResult): Promise<EvaluationResult | Ignored> {
+    const detector = result.detector;
+    if (detector?.state !== 'active' || this.lifecycle === null) return result;
+    const reopening = await this.lifecycle.reopening(detector);
+    if (reopening === null) return result;
+    const { closing } = reopening;
+    if (reopening.verdict === 'stale') {
+      const seen = (count: number | undefined): string => (count === undefined ? '' : `, seen ${String(count)} times`);
+      return {
+        code: 'finding-closed',
+        detail: `${DETECTOR_NAMES[detector.service]} marked finding ${detector.findingId} ${closing.state} (updated ${closing.updatedAt}${seen(closing.count)}); this delivery is of a version before that (updated ${detector.updatedAt}${seen(detector.count)}): superseded, nothing is judged`,
+      };
+    }
+    const eventId = `${result.eventId}#reopened@${closing.updatedAt}`;
+    const reopened = { ...detector, reopenedAfter: closing.updatedAt };
+    return { ...result, eventId, detector: reopened, findings: result.findings.map((f) => ({ ...f, eventId, detector: reopened })) };
+  }
+
+  /** The findings of an evaluation that goes on → the executor, once each. */
+  private async handleFindings(result: EvaluationResult): Promise<ResponseRecord> {
     const refusals = result.baselineRefusals ?? [];
     if (refusals.length > 0) {
       // Read in memory from the items the evaluation read anyway; the alert names resource and check only.

@@ -93,6 +93,7 @@ export function repeatReply(finding: Finding, outcome: ExecutionOutcome): SlackM
 function updatedLine(finding: Finding): Line {
   const d = finding.detector;
   if (d === undefined) return [text('🔄 Updated', true)];
+  if (d.reopenedAfter !== undefined) return [text(`↩️ Reopened by ${DETECTOR_NAMES[d.service]}`, true), text(` at ${formatTime(d.updatedAt)}, after it was closed (updated ${formatTime(d.reopenedAfter)}): judged again`), ...(d.count === undefined ? [] : [text(` (seen ${String(d.count)} times)`)])];
   return [text(`🔄 Updated by ${DETECTOR_NAMES[d.service]}`, true), text(` at ${formatTime(d.updatedAt)}`), ...(d.count === undefined ? [] : [text(` (seen ${String(d.count)} times)`)])];
 }
 

@@ -528,6 +528,26 @@ export class DynamoDbStateStore implements StateStore {
     );
   }
 
+  async removeFromFunctionDigest(input: { digestKey: string; channel: string; entryKey: string; now: Date }): Promise<FunctionDigest | null> {
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.functionDigest(input.digestKey, input.channel),
+          UpdateExpression: 'REMOVE #e ADD #n :minus',
+          ConditionExpression: 'attribute_exists(#e)',
+          ExpressionAttributeNames: { '#e': input.entryKey, '#n': 'entryCount' },
+          ExpressionAttributeValues: { ':minus': -1 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return functionDigestOf(out.Attributes ?? {});
+    } catch (e: unknown) {
+      if (isConditionFailure(e)) return null;
+      throw new StateStoreError(`Removing from the digest of a function failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
+    }
+  }
+
   async claimFunctionDigestPost(input: { digestKey: string; channel: string; now: Date; leaseSeconds: number }): Promise<string | null> {
     const owner = randomUUID();
     const claimed = await this.update('Claiming the post of a function digest', {

@@ -259,6 +259,12 @@ export class InMemoryStateStore implements StateStore {
     return Promise.resolve({ digest: functionDigestOf(digest), addition });
   }
 
+  removeFromFunctionDigest(input: { digestKey: string; channel: string; entryKey: string; now: Date }): Promise<FunctionDigest | null> {
+    const digest = this.functionDigests.get(`${input.digestKey}\u0000${input.channel}`);
+    if (digest?.entries.delete(input.entryKey) !== true) return Promise.resolve(null);
+    return Promise.resolve(functionDigestOf(digest));
+  }
+
   claimFunctionDigestPost(input: { digestKey: string; channel: string; now: Date; leaseSeconds: number }): Promise<string | null> {
     const digest = this.functionDigests.get(`${input.digestKey}\u0000${input.channel}`);
     if (digest === undefined || digest.ts !== undefined || (digest.poster !== undefined && Date.parse(digest.poster.until) >= input.now.getTime())) return Promise.resolve(null);

@@ -144,6 +144,12 @@ export interface StateStore {
    * `DIGEST_ENTRIES_MAX`, or else only counts it (`overflow`). Returns the digest as it is now.
    */
   addToFunctionDigest(input: { digestKey: string; channel: string; entryKey: string; entry: DigestEntry; now: Date }): Promise<{ readonly digest: FunctionDigest; readonly addition: DigestAddition }>;
+  /**
+   * Takes one Inspector finding's entry out of a function's vulnerability digest (issue #18: Inspector
+   * closed or suppressed it), atomically: null when the digest does not hold it (never added, only
+   * counted, or taken out already — a duplicate delivery), else the digest as it is now.
+   */
+  removeFromFunctionDigest(input: { digestKey: string; channel: string; entryKey: string; now: Date }): Promise<FunctionDigest | null>;
   /** Takes the right to post a digest's message: only while none is posted and no other delivery holds it (or its lease ran out). Null when taken. */
   claimFunctionDigestPost(input: { digestKey: string; channel: string; now: Date; leaseSeconds: number }): Promise<string | null>;
   /** Records the digest's message (only the claimant, once); returns the digest as it is now, or null. */
@@ -293,6 +299,7 @@ export type NotifierStateStore = Pick<
   | 'addToDigest'
   | 'setDigestMessage'
   | 'addToFunctionDigest'
+  | 'removeFromFunctionDigest'
   | 'claimFunctionDigestPost'
   | 'setFunctionDigestMessage'
   | 'setDetectorMessage'
@@ -336,6 +343,7 @@ const NOTIFIER_METHODS = [
   'addToDigest',
   'setDigestMessage',
   'addToFunctionDigest',
+  'removeFromFunctionDigest',
   'claimFunctionDigestPost',
   'setFunctionDigestMessage',
   'setDetectorMessage',

@@ -145,7 +145,7 @@ describe('Amazon Inspector findings (issue #18)', () => {
     expect(h.lambda.calls).toEqual([]);
   });
 
-  it('closes, without reporting, a finding about a function that no longer exists, a version no longer deployed, code since replaced, or one Inspector closed or suppressed', async () => {
+  it('closes, without reporting, a finding about a function that no longer exists, a version no longer deployed, code since replaced; one Inspector closed or suppressed is not judged (finding-closed)', async () => {
     const h = harness();
     h.account.lambda.publishVersion(KEY, '3');
     const gone = await h.responder.handle(inspectorFinding({ resource: { id: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:deleted-fn:$LATEST` }, lambda: { functionName: 'deleted-fn' } }));
@@ -153,9 +153,14 @@ describe('Amazon Inspector findings (issue #18)', () => {
     const replaced = await h.responder.handle(inspectorFinding({ lambda: { codeSha256: 'b2xkLWNvZGUtdGhhdC1pcy1nb25lLXNpbmNlLXRoZW4=' } }));
     const closed = await h.responder.handle(inspectorFinding({ detail: { status: 'CLOSED', updatedAt: '2025-03-21T00:00:00.000Z' } }));
     const suppressed = await h.responder.handle(inspectorFinding({ detail: { status: 'SUPPRESSED', updatedAt: '2025-03-22T00:00:00.000Z' } }));
-    for (const record of [gone, oldVersion, replaced, closed, suppressed]) expect(record).toMatchObject({ ignored: null, findings: [], outcomes: [] });
+    for (const record of [gone, oldVersion, replaced]) expect(record).toMatchObject({ ignored: null, findings: [], outcomes: [] });
+    // A finding Inspector closed or suppressed is not judged at all: it goes the detector lifecycle's way (it leaves its function's digest).
+    expect(closed).toMatchObject({ ignoredCode: 'finding-closed', findings: [], outcomes: [], closed: [], eventId: `inspector2:${FINDING_ARN}@2025-03-21T00:00:00.000Z#closed` });
+    expect(closed.ignored).toBe(`Amazon Inspector marked finding ${FINDING_ARN} closed (updated 2025-03-21T00:00:00.000Z): nothing is judged; it leaves its function's digest`);
+    expect(suppressed).toMatchObject({ ignoredCode: 'finding-closed', findings: [], outcomes: [], eventId: `inspector2:${FINDING_ARN}@2025-03-22T00:00:00.000Z#suppressed` });
     expect(h.eventsOf('Warden Finding')).toEqual([]);
-    const liveVersion = await h.responder.handle(inspectorFinding({ resource: { id: `${FUNCTION_ARN}:3` }, lambda: { version: '3' } }));
+    // Another finding (the one above was closed since: a version of it from before that is stale).
+    const liveVersion = await h.responder.handle(inspectorFinding({ detail: { findingArn: `arn:aws:inspector2:${REGION}:${ACCOUNT}:finding/1a1b2c3d4e5f60718293a4b5c6d7e8f9` }, resource: { id: `${FUNCTION_ARN}:3` }, lambda: { version: '3' } }));
     expect(liveVersion.findings.map((f) => f.resource)).toEqual([`${FUNCTION_ARN}:3`]);
     expect(writes(h)).toEqual([]);
   });
