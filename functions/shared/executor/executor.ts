@@ -193,8 +193,30 @@ export class Executor {
       // again would lose it (a revert finds nothing left to revert). Otherwise the claim is given back and the work redone.
       const kept = completed && (await store.markFindingUnpublished(key).catch(() => false));
       if (!kept) await store.releaseFinding(key);
+      // Listed under its event too: a retried delivery whose revert worked raises no finding to find the record by.
+      else await store.addUnpublished({ eventId: context.eventId, findingId: finding.id, now: this.now() });
       throw e;
     }
+  }
+
+  /**
+   * For a delivery whose evaluation raised no finding: publishes the stored outcomes an earlier delivery of the same event
+   * could not publish (an automatic revert's, whose finding is gone now that it was reverted), and clears their marks.
+   * Nothing is run. `publish` gets the finding as stored with its claim.
+   */
+  async republishEvent(eventId: string, publish: (finding: Finding, outcome: ExecutionOutcome) => Promise<void>): Promise<ExecutionOutcome[]> {
+    const { store } = this.options;
+    const republished: ExecutionOutcome[] = [];
+    for (const findingId of await store.getUnpublished(eventId)) {
+      const record = await store.getFinding(findingId, eventId);
+      const stored = record?.outcome as Partial<ExecutionOutcome> | undefined;
+      if (record?.status !== 'done' || record.publish !== 'pending' || record.finding.id !== findingId || stored?.findingId !== findingId || stored.eventId !== eventId || typeof stored.status !== 'string') continue;
+      const outcome = stored as ExecutionOutcome;
+      await publish(record.finding, outcome);
+      await store.markFindingPublished({ findingId, eventId });
+      republished.push(outcome);
+    }
+    return republished;
   }
 
   /**

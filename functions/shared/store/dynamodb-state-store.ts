@@ -69,6 +69,8 @@ function leaseEnd(input: { now: Date; leaseSeconds: number }): string {
 
 export const keys = {
   finding: (findingId: string, eventId: string) => ({ pk: `${KEY_PREFIXES.finding}${findingId}`, sk: `EVENT#${eventId}` }),
+  /** An event's findings whose outcome is not yet on the bus (`FINDING#UNPUBLISHED#…` never meets a finding id, `wf-…`). */
+  unpublished: (eventId: string) => ({ pk: `${KEY_PREFIXES.finding}UNPUBLISHED#${eventId}`, sk: 'UNPUBLISHED' }),
   approval: (id: string) => ({ pk: `${KEY_PREFIXES.approval}${id}`, sk: 'APPROVAL' }),
   openApproval: (findingId: string) => ({ pk: `${KEY_PREFIXES.openApproval}${findingId}`, sk: 'OPEN' }),
   counter: (name: string, windowStart: Date) => ({ pk: `${KEY_PREFIXES.counter}${name}`, sk: `WINDOW#${windowStart.toISOString()}` }),
@@ -264,13 +266,37 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async markFindingPublished(input: { findingId: string; eventId: string }): Promise<boolean> {
-    return this.update(`Marking the outcome of finding ${input.findingId} published`, {
+    const cleared = await this.update(`Marking the outcome of finding ${input.findingId} published`, {
       Key: keys.finding(input.findingId, input.eventId),
       UpdateExpression: 'REMOVE #publish',
       ConditionExpression: '#publish = :pending',
       ExpressionAttributeNames: { '#publish': 'publish' },
       ExpressionAttributeValues: { ':pending': 'pending' },
     });
+    if (cleared) {
+      await this.update(`Clearing finding ${input.findingId} from its event's unpublished list`, {
+        Key: keys.unpublished(input.eventId),
+        UpdateExpression: 'DELETE #findings :id',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#findings': 'findings' },
+        ExpressionAttributeValues: { ':id': new Set([input.findingId]) },
+      });
+    }
+    return cleared;
+  }
+
+  async addUnpublished(input: { eventId: string; findingId: string; now: Date }): Promise<void> {
+    await this.update(`Listing finding ${input.findingId} as unpublished`, {
+      Key: keys.unpublished(input.eventId),
+      UpdateExpression: 'ADD #findings :id SET #ttl = :ttl',
+      ExpressionAttributeNames: { '#findings': 'findings', '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':id': new Set([input.findingId]), ':ttl': epochSeconds(input.now) + FINDING_RETENTION_SECONDS },
+    });
+  }
+
+  async getUnpublished(eventId: string): Promise<readonly string[]> {
+    const item = await this.get(keys.unpublished(eventId));
+    return item === null ? [] : stringSet(item.findings);
   }
 
   async completeFinding(input: { findingId: string; eventId: string; owner: string; outcome: unknown; now: Date }): Promise<void> {

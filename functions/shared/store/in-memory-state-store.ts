@@ -33,6 +33,8 @@ interface ExecutionState {
 
 export class InMemoryStateStore implements StateStore {
   private readonly findings = new Map<string, FindingRecord>();
+  /** Event id → findings whose stored outcome is not yet published. */
+  private readonly unpublished = new Map<string, Set<string>>();
   private readonly approvals = new Map<string, ApprovalRecord>();
   /** The open approval of each finding: finding id → record id. */
   private readonly openApprovals = new Map<string, string>();
@@ -106,7 +108,17 @@ export class InMemoryStateStore implements StateStore {
     const cleared: FindingRecord = { ...existing };
     delete (cleared as { publish?: 'pending' }).publish;
     this.findings.set(key, cleared);
+    this.unpublished.get(input.eventId)?.delete(input.findingId);
     return Promise.resolve(true);
+  }
+
+  addUnpublished(input: { eventId: string; findingId: string; now: Date }): Promise<void> {
+    this.unpublished.set(input.eventId, (this.unpublished.get(input.eventId) ?? new Set()).add(input.findingId));
+    return Promise.resolve();
+  }
+
+  getUnpublished(eventId: string): Promise<readonly string[]> {
+    return Promise.resolve([...(this.unpublished.get(eventId) ?? [])].sort());
   }
 
   completeFinding(input: { findingId: string; eventId: string; owner: string; outcome: unknown; now: Date }): Promise<void> {

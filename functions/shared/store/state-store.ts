@@ -105,8 +105,18 @@ export interface StateStore {
    * so the next delivery publishes the stored outcome. False when the record is not this owner's completed one.
    */
   markFindingUnpublished(input: { findingId: string; eventId: string; owner: string }): Promise<boolean>;
-  /** Clears `publish: pending` once the stored outcome is on the bus; false when it was not pending (another delivery cleared it). */
+  /**
+   * Clears `publish: pending` once the stored outcome is on the bus, and the finding from its event's list of unpublished
+   * findings; false when it was not pending (another delivery cleared it).
+   */
   markFindingPublished(input: { findingId: string; eventId: string }): Promise<boolean>;
+  /**
+   * Adds a finding to its event's list of findings whose stored outcome is not yet on the bus. A retried delivery of an
+   * event whose revert worked raises no finding any more (the rules judge the current state), so it finds the outcome here.
+   */
+  addUnpublished(input: { eventId: string; findingId: string; now: Date }): Promise<void>;
+  /** The finding ids an event's earlier delivery could not publish (unverified: each names a finding record to read). */
+  getUnpublished(eventId: string): Promise<readonly string[]>;
   /**
    * Gives a claim back (the work failed and will be retried); only the claimant can, also after completing it
    * (its outcome could not be published: the retry must do the work again).
@@ -288,6 +298,8 @@ export type ResponderStateStore = Pick<
   | 'completeFinding'
   | 'markFindingUnpublished'
   | 'markFindingPublished'
+  | 'addUnpublished'
+  | 'getUnpublished'
   | 'releaseFinding'
   | 'getFinding'
   | 'createApproval'
@@ -339,6 +351,8 @@ const RESPONDER_METHODS = [
   'completeFinding',
   'markFindingUnpublished',
   'markFindingPublished',
+  'addUnpublished',
+  'getUnpublished',
   'releaseFinding',
   'getFinding',
   'createApproval',

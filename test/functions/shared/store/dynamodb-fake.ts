@@ -103,10 +103,10 @@ export function evaluateCondition(expression: string, item: Item | undefined, na
   return result;
 }
 
-/** Applies `SET a = :v, b = if_not_exists(b, :w)` and `ADD c :n` clauses. */
+/** Applies `SET a = :v, b = if_not_exists(b, :w)`, `ADD c :n`, `DELETE s :set` and `REMOVE d` clauses. */
 export function applyUpdate(expression: string, item: Item, names: Names, values: Values): Item {
   const out = { ...item };
-  const clauses = expression.split(/\b(?=SET |ADD |REMOVE )/);
+  const clauses = expression.split(/\b(?=SET |ADD |REMOVE |DELETE )/);
   for (const clause of clauses) {
     const [keyword, ...rest] = clause.trim().split(/\s+/);
     const body = rest.join(' ');
@@ -128,6 +128,15 @@ export function applyUpdate(expression: string, item: Item, names: Names, values
         // ADD on a set is a union (string sets), on a number a sum.
         if (operand instanceof Set) out[key] = new Set([...((out[key] as Set<unknown> | undefined) ?? []), ...operand]);
         else out[key] = ((out[key] as number | undefined) ?? 0) + (operand as number);
+      } else if (keyword === 'DELETE') {
+        // DELETE takes elements out of a set; DynamoDB drops a set that becomes empty.
+        const [name, value] = part.split(/\s+/);
+        const key = attributeName(name!, names);
+        const operand = operandValue(value!, out, names, values) as Set<unknown>;
+        const left = [...((out[key] as Set<unknown> | undefined) ?? [])].filter((v) => !operand.has(v));
+        // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- an emptied set is dropped, as DynamoDB does
+        if (left.length === 0) delete out[key];
+        else out[key] = new Set(left);
       } else if (keyword === 'REMOVE') {
         // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- REMOVE drops the attribute, as DynamoDB does
         delete out[attributeName(part, names)];

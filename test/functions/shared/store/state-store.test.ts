@@ -349,9 +349,16 @@ describe.each(STORES)('%s (outcomes waiting to be published)', (_name, factory) 
     expect(await store.markFindingUnpublished({ ...key, owner: 'somebody-else' })).toBe(false);
     expect(await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: later(120), leaseSeconds: 60 })).toEqual({ claimed: false, status: 'done' });
     expect(await store.markFindingUnpublished({ ...key, owner: claim.owner })).toBe(true);
+    expect(await store.getUnpublished('e-1')).toEqual([]);
+    await store.addUnpublished({ eventId: 'e-1', findingId: FINDING.id, now: NOW });
+    await store.addUnpublished({ eventId: 'e-1', findingId: 'wf-other', now: NOW });
+    await store.addUnpublished({ eventId: 'e-1', findingId: FINDING.id, now: NOW });
+    expect(await store.getUnpublished('e-1')).toEqual([FINDING.id, 'wf-other'].sort());
+    expect(await store.getUnpublished('e-2')).toEqual([]);
     expect(await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: later(120), leaseSeconds: 60 })).toEqual({ claimed: false, status: 'done', unpublished: true });
     expect(await store.getFinding(FINDING.id, 'e-1')).toMatchObject({ status: 'done', publish: 'pending', outcome: OUTCOME });
     expect(await store.markFindingPublished(key)).toBe(true);
+    expect(await store.getUnpublished('e-1')).toEqual(['wf-other']);
     expect(await store.markFindingPublished(key)).toBe(false);
     expect(await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: later(120), leaseSeconds: 60 })).toEqual({ claimed: false, status: 'done' });
     expect((await store.getFinding(FINDING.id, 'e-1'))?.publish).toBeUndefined();
