@@ -17,24 +17,47 @@ export const FUNCTION_NAMES = ['responder', 'notifier', 'approval'] as const;
 export const TARGETS = { responderBytes: 1_000_000, loadMsAboveBareNode: 250 } as const;
 const LOAD_RUNS = 7;
 
-export type BundleReport = { readonly name: string; readonly skipped: string } | { readonly name: string; readonly bytes: number; readonly loadMsMedian: number; readonly loadMsAboveBareNode: number };
+export type BundleReport =
+  | { readonly name: string; readonly skipped: string }
+  | {
+      readonly name: string;
+      readonly bytes: number;
+      readonly loadMsMedian: number;
+      /** Median over pairs (a bare `node`, then the import, run one after the other) of the import's time minus the bare start's. */
+      readonly loadMsAboveBareNode: number;
+      /** Median over the same pairs of import time / bare start time: comparable across machine loads. */
+      readonly loadRatioToBareNode: number;
+    };
 
-/** Median wall time of a fresh `node` process running `code` (an ES module). */
-function nodeMs(code: string): number {
-  const times: number[] = [];
+/** Wall time of one fresh `node` process running `code` (an ES module). */
+function nodeOnceMs(code: string): number {
+  const t0 = performance.now();
+  execFileSync(process.execPath, ['--input-type=module', '-e', code], { env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' }, stdio: 'ignore' });
+  return performance.now() - t0;
+}
+
+/**
+ * Paired, interleaved runs (bare, import, bare, import …), so a machine whose load changes during the run
+ * shifts both halves of a pair alike: medians of the import time, of the differences and of the ratios.
+ */
+function pairedLoad(code: string): { loadMs: number; aboveBareMs: number; ratio: number } {
+  const loads: number[] = [];
+  const above: number[] = [];
+  const ratios: number[] = [];
   for (let i = 0; i < LOAD_RUNS; i += 1) {
-    const t0 = performance.now();
-    execFileSync(process.execPath, ['--input-type=module', '-e', code], { env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' }, stdio: 'ignore' });
-    times.push(performance.now() - t0);
+    const bare = nodeOnceMs('');
+    const load = nodeOnceMs(code);
+    loads.push(load);
+    above.push(load - bare);
+    ratios.push(load / bare);
   }
-  return median(times);
+  return { loadMs: median(loads), aboveBareMs: median(above), ratio: median(ratios) };
 }
 
 /** Bundles each function (minified ESM, as deployed) and times `import()` of it against a bare `node`. */
 export async function bundleBench(root = process.cwd()): Promise<BundleReport[]> {
   const outdir = mkdtempSync(join(tmpdir(), 'warden-bundles-'));
   try {
-    const bare = nodeMs('');
     const reports: BundleReport[] = [];
     for (const name of FUNCTION_NAMES) {
       const entry = join(root, 'functions', name, 'handler.ts');
@@ -56,8 +79,8 @@ export async function bundleBench(root = process.cwd()): Promise<BundleReport[]>
         banner: { js: WARDEN_BUNDLING.banner },
         logLevel: 'error',
       });
-      const load = nodeMs(`await import(${JSON.stringify(outfile)});`);
-      reports.push({ name, bytes: statSync(outfile).size, loadMsMedian: round(load, 1), loadMsAboveBareNode: round(load - bare, 1) });
+      const load = pairedLoad(`await import(${JSON.stringify(outfile)});`);
+      reports.push({ name, bytes: statSync(outfile).size, loadMsMedian: round(load.loadMs, 1), loadMsAboveBareNode: round(load.aboveBareMs, 1), loadRatioToBareNode: round(load.ratio, 2) });
     }
     return reports;
   } finally {
@@ -70,7 +93,7 @@ export function describeBundles(reports: readonly BundleReport[]): string[] {
   return reports.map((r) => {
     if ('skipped' in r) return `${r.name}: skipped (${r.skipped})`;
     const targets = r.name === 'responder' ? ` (targets ≤ ${String(TARGETS.responderBytes / 1e6)} MB, ≤ ${String(TARGETS.loadMsAboveBareNode)} ms)` : '';
-    return `${r.name}: ${(r.bytes / 1e6).toFixed(2)} MB minified, loads in ${String(r.loadMsAboveBareNode)} ms above a bare node${targets}`;
+    return `${r.name}: ${(r.bytes / 1e6).toFixed(2)} MB minified, loads in ${String(r.loadMsAboveBareNode)} ms above a bare node (paired; ${String(r.loadRatioToBareNode)}× a bare node)${targets}`;
   });
 }
 

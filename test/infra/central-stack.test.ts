@@ -273,6 +273,8 @@ describe('roles', () => {
     expect(grants(stack.responder)).toEqual(
       sorted([
         ...platform(stack.responder),
+        // Issue #16: the claim's transaction checks that no decided exemption is in force (EXEMPTION# items only).
+        [['dynamodb:ConditionCheckItem'], arnOf(stack.table)],
         [['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
         [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
         [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], arnOf(stack.table)],
@@ -412,6 +414,7 @@ describe('roles', () => {
       ['StateFindingClaims', ['dynamodb:DeleteItem', ...rw], ['FINDING#*']],
       ['StateDecisionRecords', rw, ['APPROVAL#*', 'OPENAPPROVAL#*', 'DETECTOR#*']],
       ['StateExemptionsCountersBaselines', rw, ['EXEMPTION#*', 'COUNTER#*', 'BASELINE#*']],
+      ['StateExemptionChecks', ['dynamodb:ConditionCheckItem'], ['EXEMPTION#*']],
     ]);
     expect(tableGrants(stack.approval)).toEqual([
       ['StateReadDecisionRecords', ['dynamodb:GetItem'], ['APPROVAL#*']],

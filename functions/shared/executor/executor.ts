@@ -76,14 +76,17 @@ interface Budget {
 }
 
 /**
- * Store work started together with the claim (issue #16): the decided exemption's read and, for a finding
- * that would run automatically, the circuit-breaker budget. Both are settled whether or not they are used.
+ * Store work started together with the claim (issue #16): for a finding that would run automatically, the
+ * circuit-breaker budget; and the decided exemption, as the claim's transaction checked it (none in force) or as
+ * read beside a claim taken alone. Both are settled whether or not they are used.
  */
 interface AheadOfClaim {
-  readonly storedExemption: Promise<StoredExemption | null> | null;
+  storedExemption: Promise<StoredExemption | null> | null;
   readonly budget: Promise<Budget> | null;
   /** Set once the budget was spent on a run, or on a pending approval because a counter was exhausted. */
   spent: boolean;
+  /** The approval record the claim's transaction opened (approve mode, when nothing else could stop it). */
+  opened?: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>;
 }
 
 /** Marks a promise as handled (it is awaited later, or its failure does not matter) without changing it. */
@@ -140,47 +143,139 @@ export class Executor {
    * so a retried delivery does the work again.
    */
   async handle(finding: Finding, context: FindingContext, publish?: (outcome: ExecutionOutcome) => Promise<void>): Promise<ExecutionOutcome> {
-    // Reads, counts and the session start together with the claim; nothing changes an account before it is taken.
-    const claiming = this.options.store.claimFinding({ finding, eventId: context.eventId, now: this.now(), leaseSeconds: this.options.leaseSeconds ?? 900 });
+    const { store } = this.options;
+    const base = { finding, eventId: context.eventId, leaseSeconds: this.options.leaseSeconds ?? 900 };
+    // A finding that plans a change is claimed in one transaction with the check that no decided exemption is in force,
+    // and in approve mode, when nothing else can stop it, with its approval record (issue #16: one round trip).
+    const checked = finding.remediation !== null && finding.mode !== 'alert';
+    const approval = checked ? await this.approvalOpenedWithClaim(finding, context) : undefined;
+    const claiming = checked ? store.claimFindingChecked({ ...base, now: this.now(), ...(approval === undefined ? {} : { approval }) }) : store.claimFinding({ ...base, now: this.now() });
+    // Counts and the session start together with the claim; nothing changes an account before it is taken.
     const ahead = this.startAhead(finding);
-    const claim = await claiming;
+    let claim = await claiming;
+    if (claim.claimed === null) {
+      // An exemption is stored (it is read and verified), another approval is open, or a conflict: one step at a time.
+      const now = this.now();
+      ahead.storedExemption = settledLater(store.getExemption({ resource: finding.resource, ruleId: finding.ruleId, now }));
+      claim = await store.claimFinding({ ...base, now });
+    } else if (claim.claimed) {
+      ahead.storedExemption = checked ? Promise.resolve(null) : null;
+      if (approval !== undefined) ahead.opened = approval;
+    }
     if (!claim.claimed) {
       // The exemption read started with the claim is settled too: nothing is left in flight when the handler returns.
       await Promise.all([this.giveBack(ahead), ahead.storedExemption?.catch(() => null)]);
+      if (claim.unpublished === true) {
+        const republished = await this.republish(finding, context.eventId, publish);
+        if (republished !== null) return republished;
+      }
       return this.outcome(finding, context.eventId, { status: 'duplicate', detail: `already ${claim.status === 'done' ? 'handled' : 'being handled'} by another delivery` });
     }
+    const owner = claim.owner;
+    const key = { findingId: finding.id, eventId: context.eventId, owner };
+    let completed = false;
     try {
       const failures: IntegrityFailure[] = [];
       const decided = await this.decide(finding, context, failures, ahead);
       const outcome = failures.length === 0 ? decided : { ...decided, integrityFailures: failures };
-      // Published and completed together (issue #16). Every write is settled before anything is given back, so a
-      // failed publish releases the claim even when its completion landed: a retried delivery does the work again.
-      const settled = await Promise.allSettled([
+      // Published and completed together (issue #16); every write is settled before anything is given back.
+      const [published, completion, givenBack] = await Promise.allSettled([
         (async () => publish?.(outcome))(),
-        this.options.store.completeFinding({ findingId: finding.id, eventId: context.eventId, owner: claim.owner, outcome, now: this.now() }),
+        store.completeFinding({ ...key, outcome, now: this.now() }),
         ahead.spent ? undefined : this.giveBack(ahead),
       ]);
-      const failed = settled.find((result) => result.status === 'rejected');
+      completed = completion.status === 'fulfilled';
+      const failed = [published, completion, givenBack].find((result) => result.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
       return outcome;
     } catch (e: unknown) {
-      await this.options.store.releaseFinding({ findingId: finding.id, eventId: context.eventId, owner: claim.owner });
+      // A stored outcome that could not be published stays done, marked for the next delivery to publish: doing the work
+      // again would lose it (a revert finds nothing left to revert). Otherwise the claim is given back and the work redone.
+      const kept = completed && (await store.markFindingUnpublished(key).catch(() => false));
+      if (!kept) await store.releaseFinding(key);
+      // Listed under its event too: a retried delivery whose revert worked raises no finding to find the record by.
+      else await store.addUnpublished({ eventId: context.eventId, findingId: finding.id, now: this.now() });
       throw e;
     }
   }
 
   /**
-   * Starts the store reads a finding that plans a change needs (its decided exemption) and, when it would run
-   * automatically as far as the configuration tells, its circuit-breaker budget and remediation session.
+   * For a delivery whose evaluation raised no finding: publishes the stored outcomes an earlier delivery of the same event
+   * could not publish (an automatic revert's, whose finding is gone now that it was reverted), and clears their marks.
+   * Nothing is run. `publish` gets the finding as stored with its claim.
+   */
+  async republishEvent(eventId: string, publish: (finding: Finding, outcome: ExecutionOutcome) => Promise<void>): Promise<ExecutionOutcome[]> {
+    const { store } = this.options;
+    const republished: ExecutionOutcome[] = [];
+    for (const findingId of await store.getUnpublished(eventId)) {
+      const record = await store.getFinding(findingId, eventId);
+      const stored = record?.outcome as Partial<ExecutionOutcome> | undefined;
+      if (record?.status !== 'done' || record.publish !== 'pending' || record.finding.id !== findingId || stored?.findingId !== findingId || stored.eventId !== eventId || typeof stored.status !== 'string') continue;
+      const outcome = stored as ExecutionOutcome;
+      await publish(record.finding, outcome);
+      await store.markFindingPublished({ findingId, eventId });
+      republished.push(outcome);
+    }
+    return republished;
+  }
+
+  /**
+   * A delivery that found the finding done with its outcome not yet on the bus (see `StateStore.markFindingUnpublished`):
+   * the stored outcome, published (then the mark is cleared); nothing is run again. Null when the record is not such a one.
+   */
+  private async republish(finding: Finding, eventId: string, publish: ((outcome: ExecutionOutcome) => Promise<void>) | undefined): Promise<ExecutionOutcome | null> {
+    const record = await this.options.store.getFinding(finding.id, eventId);
+    const stored = record?.outcome as Partial<ExecutionOutcome> | undefined;
+    if (record?.status !== 'done' || record.publish !== 'pending' || stored?.findingId !== finding.id || stored.eventId !== eventId || typeof stored.status !== 'string') return null;
+    const outcome = stored as ExecutionOutcome;
+    if (publish === undefined) return outcome;
+    await publish(outcome);
+    await this.options.store.markFindingPublished({ findingId: finding.id, eventId });
+    return outcome;
+  }
+
+  /**
+   * The signed approval record to open in the claim's transaction: only in approve mode when everything known without a
+   * call leads to a pending approval (no dry-run, an organization account, a valid plan the bot may run, no configured
+   * exemption and no exemption tag to confirm). Otherwise undefined: the approval, if any, is opened after the claim.
+   */
+  private async approvalOpenedWithClaim(finding: Finding, context: FindingContext): Promise<Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'> | undefined> {
+    const { config } = this.options;
+    const plan = finding.remediation;
+    const now = this.now();
+    if (
+      plan === null ||
+      finding.mode !== 'approve' ||
+      config.dryRun ||
+      !config.organization.accounts.includes(finding.account) ||
+      this.invalidPlan(plan) !== null ||
+      planBlock(config, finding, plan) !== null ||
+      exemptionFor(config, { ruleId: finding.ruleId, resource: finding.resource, tags: null }, now) !== null ||
+      context.baselineExemptionTags?.[EXEMPT_TAG] !== undefined
+    ) {
+      return undefined;
+    }
+    const record = this.approvalRecord(finding, context.eventId, plan, now);
+    return { ...record, tag: await this.integrity.sign('record', recordFields(record)) };
+  }
+
+  /** The pending approval record of a finding's plan (unsigned). */
+  private approvalRecord(finding: Finding, eventId: string, plan: RemediationPlan, now: Date): Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt' | 'tag'> {
+    const expiresAt = new Date(now.getTime() + this.options.config.approvalExpiryHours * 3_600_000).toISOString();
+    return { id: approvalId(finding.id, eventId), findingId: finding.id, eventId, finding, plan, call: this.describe(plan), createdAt: now.toISOString(), expiresAt };
+  }
+
+  /**
+   * When a finding would run automatically as far as the configuration tells, starts its circuit-breaker budget and
+   * remediation session (the decided exemption is checked with the claim, see `handle`).
    */
   private startAhead(finding: Finding): AheadOfClaim {
     const plan = finding.remediation;
     if (plan === null || finding.mode === 'alert') return { storedExemption: null, budget: null, spent: false };
     const now = this.now();
-    const storedExemption = settledLater(this.options.store.getExemption({ resource: finding.resource, ruleId: finding.ruleId, now }));
-    if (!this.runsAutomatically(finding, plan, now)) return { storedExemption, budget: null, spent: false };
+    if (!this.runsAutomatically(finding, plan, now)) return { storedExemption: null, budget: null, spent: false };
     if (this.options.prepareSession !== undefined) void settledLater(this.options.prepareSession(finding.account, finding.region, finding.id));
-    return { storedExemption, budget: settledLater(this.takeCounters(finding, now)), spent: false };
+    return { storedExemption: null, budget: settledLater(this.takeCounters(finding, now)), spent: false };
   }
 
   /** True when nothing known without a call stops the plan from running automatically (tags and decided exemptions still may). */
@@ -244,7 +339,7 @@ export class Executor {
       const would = finding.mode === 'auto' ? 'would run' : 'would ask an approver to run';
       return this.outcome(finding, context.eventId, { status: 'dry-run', detail: `dry-run: ${would} ${this.describe(plan)}` });
     }
-    if (finding.mode === 'approve') return this.pendingApproval(finding, context.eventId, plan, 'approve', undefined, failures);
+    if (finding.mode === 'approve') return this.pendingApproval(finding, context.eventId, plan, 'approve', undefined, failures, ahead.opened);
 
     const breaker = await this.takeBudget(finding, ahead);
     if (breaker !== null) return this.pendingApproval(finding, context.eventId, plan, 'approve', breaker, failures);
@@ -431,11 +526,12 @@ export class Executor {
     effectiveMode: 'approve',
     breaker: ExecutionOutcome['circuitBreaker'],
     failures: IntegrityFailure[],
+    /** The record opened with the claim, if it was (then nothing more is written). */
+    opened?: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>,
   ): Promise<ExecutionOutcome> {
-    const id = approvalId(finding.id, eventId);
-    const now = this.now();
-    const expiresAt = new Date(now.getTime() + this.options.config.approvalExpiryHours * 3_600_000).toISOString();
-    const open = await this.openApproval({ id, findingId: finding.id, eventId, finding, plan, call: this.describe(plan), createdAt: now.toISOString(), expiresAt }, failures);
+    const record = opened ?? this.approvalRecord(finding, eventId, plan, this.now());
+    const { id, expiresAt } = record;
+    const open = opened !== undefined ? null : await this.openApproval(record, failures);
     const why =
       breaker === undefined
         ? 'waiting for an approver'

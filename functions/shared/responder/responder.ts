@@ -53,6 +53,8 @@ export interface ResponseRecord {
   readonly outcomes: readonly ExecutionOutcome[];
   /** A detector finding its service closed: the approval records closed now. */
   readonly closed?: readonly string[];
+  /** Outcomes an earlier delivery of this event stored but could not publish, published now (nothing was run). */
+  readonly republished?: readonly ExecutionOutcome[];
 }
 
 /** The events one handled finding puts on the bus. */
@@ -240,7 +242,18 @@ export class Responder {
       this.report(finding, outcome);
       outcomes.push(outcome);
     }
-    if (result.findings.length === 0) this.telemetry.info('no finding', { eventId: result.eventId, eventName: result.eventName, resources: result.resources });
+    if (result.findings.length === 0) {
+      this.telemetry.info('no finding', { eventId: result.eventId, eventName: result.eventName, resources: result.resources });
+      // A retried delivery of an event whose revert worked finds nothing to revert: the outcome it stored is published now (#16).
+      const republished = await this.options.executor.republishEvent(result.eventId, async (finding, o) => {
+        await this.lifecycle?.link(finding, o);
+        await this.options.sink.publish(eventsFor(finding, o));
+      });
+      if (republished.length > 0) {
+        this.telemetry.info('stored outcomes published', { eventId: result.eventId, findings: republished.map((o) => o.findingId) });
+        return { eventId: result.eventId, eventName: result.eventName, ignored: null, findings: [], outcomes: [], republished };
+      }
+    }
     return { eventId: result.eventId, eventName: result.eventName, ignored: null, findings: result.findings, outcomes };
   }
 

@@ -13,6 +13,7 @@ import {
   type DeleteCommandInput,
   type DynamoDBDocumentClient,
   type PutCommandInput,
+  type TransactWriteCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Finding } from '../engine/engine';
@@ -22,6 +23,7 @@ import {
   toJson,
   type ApprovalDecision,
   type ApprovalRecord,
+  type CheckedClaimResult,
   type ClaimResult,
   type CounterResult,
   type DecisionResult,
@@ -67,6 +69,8 @@ function leaseEnd(input: { now: Date; leaseSeconds: number }): string {
 
 export const keys = {
   finding: (findingId: string, eventId: string) => ({ pk: `${KEY_PREFIXES.finding}${findingId}`, sk: `EVENT#${eventId}` }),
+  /** An event's findings whose outcome is not yet on the bus (`FINDING#UNPUBLISHED#…` never meets a finding id, `wf-…`). */
+  unpublished: (eventId: string) => ({ pk: `${KEY_PREFIXES.finding}UNPUBLISHED#${eventId}`, sk: 'UNPUBLISHED' }),
   approval: (id: string) => ({ pk: `${KEY_PREFIXES.approval}${id}`, sk: 'APPROVAL' }),
   openApproval: (findingId: string) => ({ pk: `${KEY_PREFIXES.openApproval}${findingId}`, sk: 'OPEN' }),
   counter: (name: string, windowStart: Date) => ({ pk: `${KEY_PREFIXES.counter}${name}`, sk: `WINDOW#${windowStart.toISOString()}` }),
@@ -171,7 +175,15 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async claimFinding(input: { finding: Finding; eventId: string; now: Date; leaseSeconds: number }): Promise<ClaimResult> {
-    const item = {
+    const claim = await this.claimLease(`Claiming finding ${input.finding.id}`, this.findingItem(input), input);
+    if (claim.owner !== null) return { claimed: true, owner: claim.owner };
+    // The record that holds the claim came back with the refusal (issue #16: no second round trip); else it is read.
+    return this.refusedClaim(input, claim.held ?? null);
+  }
+
+  /** The claim item of `claimFinding` (status, owner and lease added by the write). */
+  private findingItem(input: { finding: Finding; eventId: string; now: Date }): Record<string, unknown> {
+    return {
       ...keys.finding(input.finding.id, input.eventId),
       findingId: input.finding.id,
       eventId: input.eventId,
@@ -179,11 +191,112 @@ export class DynamoDbStateStore implements StateStore {
       finding: toJson(input.finding),
       ttl: epochSeconds(input.now) + FINDING_RETENTION_SECONDS,
     };
-    const claim = await this.claimLease(`Claiming finding ${input.finding.id}`, item, input);
-    if (claim.owner !== null) return { claimed: true, owner: claim.owner };
-    // The record that holds the claim came back with the refusal (issue #16: no second round trip); else it is read.
-    const status = claim.held === undefined ? ((await this.getFinding(input.finding.id, input.eventId))?.status ?? null) : stringAttribute(claim.held.status);
-    return { claimed: false, status: status === 'done' || status === 'in-progress' ? status : null };
+  }
+
+  /** A refused claim, from the item that holds it (null: the item was not returned, so it is read). */
+  private async refusedClaim(input: { finding: Finding; eventId: string }, held: Record<string, unknown> | null): Promise<ClaimResult> {
+    const item = held ?? (await this.get(keys.finding(input.finding.id, input.eventId)));
+    const status = item === null ? null : stringAttribute(item.status);
+    const unpublished = status === 'done' && item !== null && stringAttribute(item.publish) === 'pending';
+    return { claimed: false, status: status === 'done' || status === 'in-progress' ? status : null, ...(unpublished ? { unpublished: true as const } : {}) };
+  }
+
+  /**
+   * One TransactWriteItems: the claim's Put, a ConditionCheck that the exemption item is absent or ended, and with an
+   * approval its record and pointer Puts (as `openApproval`, replacing none). The claim's refusal decides first; any
+   * other cancellation (a stored exemption, the record or another open one, a conflict) writes nothing and says so.
+   */
+  async claimFindingChecked(input: {
+    finding: Finding;
+    eventId: string;
+    now: Date;
+    leaseSeconds: number;
+    approval?: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>;
+  }): Promise<CheckedClaimResult> {
+    const owner = randomUUID();
+    const { approval } = input;
+    const exemptionKey = keys.exemption(input.finding.resource, input.finding.ruleId);
+    const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...this.findingItem(input), status: 'in-progress', owner, leaseUntil: leaseEnd(input) },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND #leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status', '#leaseUntil': 'leaseUntil' },
+          ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': input.now.toISOString() },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      {
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: exemptionKey,
+          // getExemption's "in force": an `until` after now.
+          ConditionExpression: 'attribute_not_exists(pk) OR #until <= :now',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: { ':now': input.now.toISOString() },
+        },
+      },
+      ...(approval === undefined ? [] : this.openApprovalItems(approval, null)),
+    ];
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return { claimed: true, owner };
+    } catch (e: unknown) {
+      const canceled = e instanceof TransactionCanceledException || (e instanceof Error && e.name === 'TransactionCanceledException');
+      if (!canceled) throw new StateStoreError(`Claiming finding ${input.finding.id} failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
+      const reasons = (e as TransactionCanceledException).CancellationReasons ?? [];
+      const codes = reasons.map((r) => r.Code ?? 'None');
+      const claimReason = reasons[0];
+      if (claimReason?.Code === 'ConditionalCheckFailed') return this.refusedClaim(input, (claimReason.Item as Record<string, unknown> | undefined) ?? null);
+      if (codes.includes('TransactionConflict')) return { claimed: null, why: 'conflict' };
+      if (codes.length > 0 && codes.every((c) => c === 'None' || c === 'ConditionalCheckFailed')) return { claimed: null, why: codes[1] === 'ConditionalCheckFailed' ? 'exemption' : 'approval' };
+      throw new StateStoreError(`Claiming finding ${input.finding.id} failed: ${e.name} (${codes.join(', ')})`, { cause: e });
+    }
+  }
+
+  async markFindingUnpublished(input: { findingId: string; eventId: string; owner: string }): Promise<boolean> {
+    return this.update(`Marking the outcome of finding ${input.findingId} unpublished`, {
+      Key: keys.finding(input.findingId, input.eventId),
+      UpdateExpression: 'SET #publish = :pending',
+      ConditionExpression: '#status = :done AND #owner = :owner',
+      ExpressionAttributeNames: { '#publish': 'publish', '#status': 'status', '#owner': 'owner' },
+      ExpressionAttributeValues: { ':pending': 'pending', ':done': 'done', ':owner': input.owner },
+    });
+  }
+
+  async markFindingPublished(input: { findingId: string; eventId: string }): Promise<boolean> {
+    const cleared = await this.update(`Marking the outcome of finding ${input.findingId} published`, {
+      Key: keys.finding(input.findingId, input.eventId),
+      UpdateExpression: 'REMOVE #publish',
+      ConditionExpression: '#publish = :pending',
+      ExpressionAttributeNames: { '#publish': 'publish' },
+      ExpressionAttributeValues: { ':pending': 'pending' },
+    });
+    if (cleared) {
+      await this.update(`Clearing finding ${input.findingId} from its event's unpublished list`, {
+        Key: keys.unpublished(input.eventId),
+        UpdateExpression: 'DELETE #findings :id',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#findings': 'findings' },
+        ExpressionAttributeValues: { ':id': new Set([input.findingId]) },
+      });
+    }
+    return cleared;
+  }
+
+  async addUnpublished(input: { eventId: string; findingId: string; now: Date }): Promise<void> {
+    await this.update(`Listing finding ${input.findingId} as unpublished`, {
+      Key: keys.unpublished(input.eventId),
+      UpdateExpression: 'ADD #findings :id SET #ttl = :ttl',
+      ExpressionAttributeNames: { '#findings': 'findings', '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':id': new Set([input.findingId]), ':ttl': epochSeconds(input.now) + FINDING_RETENTION_SECONDS },
+    });
+  }
+
+  async getUnpublished(eventId: string): Promise<readonly string[]> {
+    const item = await this.get(keys.unpublished(eventId));
+    return item === null ? [] : stringSet(item.findings);
   }
 
   async completeFinding(input: { findingId: string; eventId: string; owner: string; outcome: unknown; now: Date }): Promise<void> {
@@ -226,28 +339,7 @@ export class DynamoDbStateStore implements StateStore {
    */
   async openApproval(input: { record: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>; replacing: string | null }): Promise<OpenApprovalResult> {
     const { record } = input;
-    const expires = epochSeconds(new Date(record.expiresAt));
-    const command = new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: { ...keys.approval(record.id), ...toJson(record), status: 'pending', ttl: expires + APPROVAL_RETENTION_SECONDS },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: { ...keys.openApproval(record.findingId), findingId: record.findingId, recordId: record.id, expiresAt: record.expiresAt, ttl: expires + DAY },
-            ConditionExpression: `attribute_not_exists(pk) OR attribute_not_exists(#recordId) OR #recordId = :id${input.replacing === null ? '' : ' OR #recordId = :replacing'}`,
-            ExpressionAttributeNames: { '#recordId': 'recordId' },
-            ExpressionAttributeValues: { ':id': record.id, ...(input.replacing === null ? {} : { ':replacing': input.replacing }) },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
-      ],
-    });
+    const command = new TransactWriteCommand({ TransactItems: this.openApprovalItems(record, input.replacing) });
     for (let attempt = 1; ; attempt++) {
       try {
         await this.client.send(command);
@@ -264,6 +356,30 @@ export class DynamoDbStateStore implements StateStore {
         throw new StateStoreError(`Opening approval ${record.id} failed: ${e instanceof Error ? e.name : 'unknown error'}${canceled ? ` (${codes.join(', ')})` : ''}`, { cause: e });
       }
     }
+  }
+
+  /** The record's Put and its finding's pointer Put (see `openApproval`). */
+  private openApprovalItems(record: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>, replacing: string | null): NonNullable<TransactWriteCommandInput['TransactItems']> {
+    const expires = epochSeconds(new Date(record.expiresAt));
+    return [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.approval(record.id), ...toJson(record), status: 'pending', ttl: expires + APPROVAL_RETENTION_SECONDS },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.openApproval(record.findingId), findingId: record.findingId, recordId: record.id, expiresAt: record.expiresAt, ttl: expires + DAY },
+          ConditionExpression: `attribute_not_exists(pk) OR attribute_not_exists(#recordId) OR #recordId = :id${replacing === null ? '' : ' OR #recordId = :replacing'}`,
+          ExpressionAttributeNames: { '#recordId': 'recordId' },
+          ExpressionAttributeValues: { ':id': record.id, ...(replacing === null ? {} : { ':replacing': replacing }) },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+    ];
   }
 
   async getApproval(id: string): Promise<ApprovalRecord | null> {

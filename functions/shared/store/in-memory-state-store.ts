@@ -5,6 +5,7 @@ import {
   toJson,
   type ApprovalDecision,
   type ApprovalRecord,
+  type CheckedClaimResult,
   type ClaimResult,
   type CounterResult,
   type DecisionResult,
@@ -32,6 +33,8 @@ interface ExecutionState {
 
 export class InMemoryStateStore implements StateStore {
   private readonly findings = new Map<string, FindingRecord>();
+  /** Event id → findings whose stored outcome is not yet published. */
+  private readonly unpublished = new Map<string, Set<string>>();
   private readonly approvals = new Map<string, ApprovalRecord>();
   /** The open approval of each finding: finding id → record id. */
   private readonly openApprovals = new Map<string, string>();
@@ -53,7 +56,7 @@ export class InMemoryStateStore implements StateStore {
     const key = `${input.finding.id}\u0000${input.eventId}`;
     const existing = this.findings.get(key);
     if (existing !== undefined && !(existing.status === 'in-progress' && Date.parse(existing.leaseUntil) < input.now.getTime())) {
-      return Promise.resolve({ claimed: false, status: existing.status });
+      return Promise.resolve({ claimed: false, status: existing.status, ...(existing.status === 'done' && existing.publish === 'pending' ? { unpublished: true as const } : {}) });
     }
     const owner = randomUUID();
     this.findings.set(key, {
@@ -66,6 +69,56 @@ export class InMemoryStateStore implements StateStore {
       finding: toJson(input.finding),
     });
     return Promise.resolve({ claimed: true, owner });
+  }
+
+  async claimFindingChecked(input: {
+    finding: FindingRecord['finding'];
+    eventId: string;
+    now: Date;
+    leaseSeconds: number;
+    approval?: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>;
+  }): Promise<CheckedClaimResult> {
+    // All conditions first, then all writes, with no await in between (atomic, as the DynamoDB transaction).
+    const existing = this.findings.get(`${input.finding.id}\u0000${input.eventId}`);
+    if (existing !== undefined && !(existing.status === 'in-progress' && Date.parse(existing.leaseUntil) < input.now.getTime())) return this.claimFinding(input);
+    const exemption = this.exemptions.get(`${input.finding.resource}\u0000${input.finding.ruleId}`);
+    if (exemption !== undefined && Date.parse(exemption.until) > input.now.getTime()) return { claimed: null, why: 'exemption' };
+    const { approval } = input;
+    if (approval !== undefined) {
+      const open = this.openApprovals.get(approval.findingId);
+      if (this.approvals.has(approval.id) || (open !== undefined && open !== approval.id)) return { claimed: null, why: 'approval' };
+    }
+    const claim = this.claimFinding(input);
+    if (approval !== undefined) await this.openApproval({ record: approval, replacing: null });
+    return claim;
+  }
+
+  markFindingUnpublished(input: { findingId: string; eventId: string; owner: string }): Promise<boolean> {
+    const key = `${input.findingId}\u0000${input.eventId}`;
+    const existing = this.findings.get(key);
+    if (existing?.status !== 'done' || existing.owner !== input.owner) return Promise.resolve(false);
+    this.findings.set(key, { ...existing, publish: 'pending' });
+    return Promise.resolve(true);
+  }
+
+  markFindingPublished(input: { findingId: string; eventId: string }): Promise<boolean> {
+    const key = `${input.findingId}\u0000${input.eventId}`;
+    const existing = this.findings.get(key);
+    if (existing?.publish !== 'pending') return Promise.resolve(false);
+    const cleared: FindingRecord = { ...existing };
+    delete (cleared as { publish?: 'pending' }).publish;
+    this.findings.set(key, cleared);
+    this.unpublished.get(input.eventId)?.delete(input.findingId);
+    return Promise.resolve(true);
+  }
+
+  addUnpublished(input: { eventId: string; findingId: string; now: Date }): Promise<void> {
+    this.unpublished.set(input.eventId, (this.unpublished.get(input.eventId) ?? new Set()).add(input.findingId));
+    return Promise.resolve();
+  }
+
+  getUnpublished(eventId: string): Promise<readonly string[]> {
+    return Promise.resolve([...(this.unpublished.get(eventId) ?? [])].sort());
   }
 
   completeFinding(input: { findingId: string; eventId: string; owner: string; outcome: unknown; now: Date }): Promise<void> {

@@ -25,10 +25,24 @@ export interface FindingRecord {
   readonly createdAt: string;
   readonly finding: Finding;
   readonly outcome?: unknown;
+  /** `pending`: the outcome is stored but could not be put on the bus; the next delivery publishes it (issue #16). */
+  readonly publish?: 'pending';
 }
 
-/** Not claimed: the status of the record that holds the claim (null when it was gone by the time it was looked at). */
-export type ClaimResult = { readonly claimed: true; readonly owner: string } | { readonly claimed: false; readonly status: FindingRecord['status'] | null };
+/**
+ * Not claimed: the status of the record that holds the claim (null when it was gone by the time it was looked at),
+ * and `unpublished` when that record is done but its outcome still has to be put on the bus (see `markFindingUnpublished`).
+ */
+export type ClaimResult =
+  | { readonly claimed: true; readonly owner: string }
+  | { readonly claimed: false; readonly status: FindingRecord['status'] | null; readonly unpublished?: true };
+
+/**
+ * `claimFindingChecked`: the claim was taken (and the approval opened, when one was given); the claim was refused
+ * (as `claimFinding`); or `claimed: null`: only another part did not hold (a decided exemption is stored, the
+ * record exists or another one is open, a conflict with another transaction) and nothing was written.
+ */
+export type CheckedClaimResult = ClaimResult | { readonly claimed: null; readonly why: 'exemption' | 'approval' | 'conflict' };
 
 /** `closed`: the detector finding it was opened for was archived or resolved by its service (issue #18); no decision can follow. */
 export type ApprovalStatus = 'pending' | 'expired' | 'closed' | ApprovalDecision;
@@ -77,8 +91,32 @@ export interface StateStore {
    * previous claimant's lease ran out before it completed (it crashed).
    */
   claimFinding(input: { finding: Finding; eventId: string; now: Date; leaseSeconds: number }): Promise<ClaimResult>;
+  /**
+   * `claimFinding`, and in the same atomic write (issue #16: one round trip) a check that no decided exemption of the
+   * finding's resource and rule is in force at `now` and, with `approval`, `openApproval` of that record (replacing
+   * none). All or nothing: anything but the claim failing leaves nothing written, and the caller takes the steps one by one.
+   */
+  claimFindingChecked(input: { finding: Finding; eventId: string; now: Date; leaseSeconds: number; approval?: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'> }): Promise<CheckedClaimResult>;
   /** Stores the outcome and marks the record done; only the claimant (`owner`) can. */
   completeFinding(input: { findingId: string; eventId: string; owner: string; outcome: unknown; now: Date }): Promise<void>;
+  /**
+   * The claimant's completed outcome could not be put on the bus: the record stays done (the work is not redone: an
+   * automatic revert would find nothing left to revert and its audit event would be lost) and is marked `publish: pending`,
+   * so the next delivery publishes the stored outcome. False when the record is not this owner's completed one.
+   */
+  markFindingUnpublished(input: { findingId: string; eventId: string; owner: string }): Promise<boolean>;
+  /**
+   * Clears `publish: pending` once the stored outcome is on the bus, and the finding from its event's list of unpublished
+   * findings; false when it was not pending (another delivery cleared it).
+   */
+  markFindingPublished(input: { findingId: string; eventId: string }): Promise<boolean>;
+  /**
+   * Adds a finding to its event's list of findings whose stored outcome is not yet on the bus. A retried delivery of an
+   * event whose revert worked raises no finding any more (the rules judge the current state), so it finds the outcome here.
+   */
+  addUnpublished(input: { eventId: string; findingId: string; now: Date }): Promise<void>;
+  /** The finding ids an event's earlier delivery could not publish (unverified: each names a finding record to read). */
+  getUnpublished(eventId: string): Promise<readonly string[]>;
   /**
    * Gives a claim back (the work failed and will be retried); only the claimant can, also after completing it
    * (its outcome could not be published: the retry must do the work again).
@@ -262,7 +300,12 @@ export interface StoredExemption {
 export type ResponderStateStore = Pick<
   StateStore,
   | 'claimFinding'
+  | 'claimFindingChecked'
   | 'completeFinding'
+  | 'markFindingUnpublished'
+  | 'markFindingPublished'
+  | 'addUnpublished'
+  | 'getUnpublished'
   | 'releaseFinding'
   | 'getFinding'
   | 'createApproval'
@@ -311,7 +354,12 @@ export type ScannerStateStore = Pick<StateStore, 'claimFinding' | 'completeFindi
 
 const RESPONDER_METHODS = [
   'claimFinding',
+  'claimFindingChecked',
   'completeFinding',
+  'markFindingUnpublished',
+  'markFindingPublished',
+  'addUnpublished',
+  'getUnpublished',
   'releaseFinding',
   'getFinding',
   'createApproval',

@@ -26,7 +26,7 @@ export const KEY_PREFIXES = {
 } as const;
 
 /** `Query` only by partition key (it carries `dynamodb:LeadingKeys` like the item calls); never `Scan`. */
-export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem' | 'dynamodb:Query';
+export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem' | 'dynamodb:Query' | 'dynamodb:ConditionCheckItem';
 export type TableFunction = 'responder' | 'notifier' | 'approval' | 'scanner' | 'heartbeat';
 
 export interface TableGrant {
@@ -59,6 +59,8 @@ export const TABLE_ACCESS: Readonly<Record<TableFunction, readonly TableGrant[]>
     { sid: 'StateFindingClaims', actions: [...READ_WRITE, 'dynamodb:DeleteItem'], prefixes: [P.finding] },
     { sid: 'StateDecisionRecords', actions: READ_WRITE, prefixes: [P.approval, P.openApproval, P.detector] },
     { sid: 'StateExemptionsCountersBaselines', actions: READ_WRITE, prefixes: [P.exemption, P.counter, P.baseline] },
+    // The claim's transaction checks that no decided exemption is in force (issue #16: no separate read).
+    { sid: 'StateExemptionChecks', actions: ['dynamodb:ConditionCheckItem'], prefixes: [P.exemption] },
   ],
   approval: [
     { sid: 'StateReadDecisionRecords', actions: ['dynamodb:GetItem'], prefixes: [P.approval] },

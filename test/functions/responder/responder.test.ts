@@ -315,6 +315,29 @@ describe('responder (end to end on the in-memory account)', () => {
     expect(harness.eventsOf('Warden Finding')).toHaveLength(1);
   });
 
+  it('publishes a revert’s audit events on the retried delivery when the bus was down, without reverting again (#16 a)', async () => {
+    harness = createHarness();
+    const event = addPermissionEvent({ statementId: 'open', principal: '*' });
+    harness.account.replay(event);
+    const sink = (harness.responder as unknown as { options: { sink: { publish: (e: unknown) => Promise<void> } } }).options.sink;
+    const publish = sink.publish.bind(sink);
+    sink.publish = () => Promise.reject(new Error('EventBridge unavailable'));
+    await expect(harness.responder.handle(event)).rejects.toThrow('EventBridge unavailable');
+    expect(sids(harness)).toEqual([]);
+    expect(harness.events).toEqual([]);
+    sink.publish = publish;
+    // The statement is gone, so the retried delivery raises no finding: the stored outcome is published from its event's list.
+    const retried = await harness.responder.handle(structuredClone(event));
+    expect(retried.findings).toEqual([]);
+    expect(statuses(retried.republished ?? [])).toEqual(['function-public-access:remediated']);
+    expect(harness.eventsOf('Warden Remediation').map((e) => e.detail)).toEqual([expect.objectContaining({ status: 'remediated', verified: true })]);
+    expect(harness.eventsOf('Warden Finding')).toHaveLength(1);
+    expect(harness.lambda.callsOf('RemovePermission')).toHaveLength(1);
+    // A later delivery publishes nothing more.
+    expect((await harness.responder.handle(structuredClone(event))).republished).toBeUndefined();
+    expect(harness.eventsOf('Warden Remediation')).toHaveLength(1);
+  });
+
   it('puts no secret value in any event', async () => {
     harness = createHarness();
     const secret = 'AKIAIOSFODNN7EXAMPLE-wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';

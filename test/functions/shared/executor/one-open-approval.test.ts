@@ -191,16 +191,18 @@ describe('one open approval per finding: a pointer is never a reason to stay sil
 });
 
 describe('one open approval per finding: store round trips (DynamoDB store)', () => {
-  it('writes the record and its pointer in the one write the record always took; a repeat adds one read', async () => {
+  // Changed deliberately for #16: the claim, the exemption check, the record and its pointer are one transaction; a repeat while
+  // the record is open finds the transaction refused and takes the steps one by one (claim ∥ exemption read, record, its check).
+  it('writes the claim, the exemption check, the record and its pointer in one transaction; a repeat takes the steps one by one', async () => {
     const table = installDynamoDbFake();
     try {
       const store = new DynamoDbStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'warden-state');
       const ex = new Executor({ config: parseConfig({ organization: { accounts: [ACCOUNT] }, dryRun: false }), store, clientsFor: () => Promise.reject(new Error('no AWS')), now: () => START });
       await ex.handle(findingOf('open'), { eventId: 'e-1' });
-      expect(table.calls.map((c) => c.command)).toEqual(['Put', 'Get', 'TransactWrite', 'Update']);
+      expect(table.calls.map((c) => c.command)).toEqual(['TransactWrite', 'Update']);
       table.calls.length = 0;
       await ex.handle(findingOf('open'), { eventId: 'e-2' });
-      expect(table.calls.map((c) => c.command)).toEqual(['Put', 'Get', 'TransactWrite', 'Get', 'Update']);
+      expect(table.calls.map((c) => c.command)).toEqual(['TransactWrite', 'Get', 'Put', 'TransactWrite', 'Get', 'Update']);
     } finally {
       table.restore();
     }

@@ -103,10 +103,10 @@ export function evaluateCondition(expression: string, item: Item | undefined, na
   return result;
 }
 
-/** Applies `SET a = :v, b = if_not_exists(b, :w)` and `ADD c :n` clauses. */
+/** Applies `SET a = :v, b = if_not_exists(b, :w)`, `ADD c :n`, `DELETE s :set` and `REMOVE d` clauses. */
 export function applyUpdate(expression: string, item: Item, names: Names, values: Values): Item {
   const out = { ...item };
-  const clauses = expression.split(/\b(?=SET |ADD |REMOVE )/);
+  const clauses = expression.split(/\b(?=SET |ADD |REMOVE |DELETE )/);
   for (const clause of clauses) {
     const [keyword, ...rest] = clause.trim().split(/\s+/);
     const body = rest.join(' ');
@@ -128,6 +128,15 @@ export function applyUpdate(expression: string, item: Item, names: Names, values
         // ADD on a set is a union (string sets), on a number a sum.
         if (operand instanceof Set) out[key] = new Set([...((out[key] as Set<unknown> | undefined) ?? []), ...operand]);
         else out[key] = ((out[key] as number | undefined) ?? 0) + (operand as number);
+      } else if (keyword === 'DELETE') {
+        // DELETE takes elements out of a set; DynamoDB drops a set that becomes empty.
+        const [name, value] = part.split(/\s+/);
+        const key = attributeName(name!, names);
+        const operand = operandValue(value!, out, names, values) as Set<unknown>;
+        const left = [...((out[key] as Set<unknown> | undefined) ?? [])].filter((v) => !operand.has(v));
+        // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- an emptied set is dropped, as DynamoDB does
+        if (left.length === 0) delete out[key];
+        else out[key] = new Set(left);
       } else if (keyword === 'REMOVE') {
         // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- REMOVE drops the attribute, as DynamoDB does
         delete out[attributeName(part, names)];
@@ -140,6 +149,14 @@ export function applyUpdate(expression: string, item: Item, names: Names, values
 /** The service's refusal; with `old` (asked for with `ReturnValuesOnConditionCheckFailure: ALL_OLD`) the item in wire form, as DynamoDB returns it. */
 function conditionFailed(old?: Item): ConditionalCheckFailedException {
   return new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, ...(old === undefined ? {} : { Item: wireForm(old) }) });
+}
+
+/** The condition of one transaction entry. */
+interface TransactEntry {
+  readonly ConditionExpression?: string;
+  readonly ExpressionAttributeNames?: Names;
+  readonly ExpressionAttributeValues?: Values;
+  readonly ReturnValuesOnConditionCheckFailure?: string;
 }
 
 export interface FakeTable {
@@ -213,30 +230,30 @@ export function installDynamoDbFake(options: { readonly as?: TableFunction } = {
   });
   // All conditions first, then all writes (atomic, as DynamoDB's transactions). A cancelled transaction
   // answers as the service does: one reason per item, the old item in wire form where it was asked for.
-  mock.on(TransactWriteCommand).callsFake(
-    (input: { TransactItems: { Put?: { Item: Item; ConditionExpression?: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values; ReturnValuesOnConditionCheckFailure?: string } }[] }) => {
-      calls.push({ command: 'TransactWrite', input });
-      const puts = input.TransactItems.map((entry) => {
-        if (entry.Put === undefined) throw new Error('the fake table runs transactions of Puts only');
-        return entry.Put;
-      });
-      for (const put of puts) guard('dynamodb:PutItem', put);
-      if (conflicts > 0) {
-        conflicts -= 1;
-        throw new TransactionCanceledException({ message: 'Transaction cancelled [TransactionConflict]', $metadata: {}, CancellationReasons: puts.map(() => ({ Code: 'TransactionConflict' })) });
-      }
-      const reasons: CancellationReason[] = puts.map((put) => {
-        const existing = items.get(keyOf(put.Item));
-        if (put.ConditionExpression === undefined || evaluateCondition(put.ConditionExpression, existing, put.ExpressionAttributeNames, put.ExpressionAttributeValues)) return { Code: 'None' };
-        return { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', ...(put.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && existing !== undefined ? { Item: wireForm(existing) } : {}) };
-      });
-      if (reasons.some((r) => r.Code !== 'None')) {
-        throw new TransactionCanceledException({ message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code ?? 'None').join(', ')}]`, $metadata: {}, CancellationReasons: reasons });
-      }
-      for (const put of puts) items.set(keyOf(put.Item), structuredClone(put.Item));
-      return {};
-    },
-  );
+  // Transactions of Puts and ConditionChecks (each judged as PutItem / ConditionCheckItem by the role's grants).
+  mock.on(TransactWriteCommand).callsFake((input: { TransactItems: { Put?: TransactEntry & { Item: Item }; ConditionCheck?: TransactEntry & { Key: Item } }[] }) => {
+    calls.push({ command: 'TransactWrite', input });
+    const entries = input.TransactItems.map((entry) => {
+      if (entry.Put !== undefined) return { ...entry.Put, key: entry.Put.Item, write: entry.Put.Item };
+      if (entry.ConditionCheck !== undefined) return { ...entry.ConditionCheck, key: entry.ConditionCheck.Key, write: undefined };
+      throw new Error('the fake table runs transactions of Puts and ConditionChecks only');
+    });
+    for (const entry of entries) guard(entry.write === undefined ? 'dynamodb:ConditionCheckItem' : 'dynamodb:PutItem', entry.write === undefined ? { ...entry, Key: entry.key } : entry);
+    if (conflicts > 0) {
+      conflicts -= 1;
+      throw new TransactionCanceledException({ message: 'Transaction cancelled [TransactionConflict]', $metadata: {}, CancellationReasons: entries.map(() => ({ Code: 'TransactionConflict' })) });
+    }
+    const reasons: CancellationReason[] = entries.map((entry) => {
+      const existing = items.get(keyOf(entry.key));
+      if (entry.ConditionExpression === undefined || evaluateCondition(entry.ConditionExpression, existing, entry.ExpressionAttributeNames, entry.ExpressionAttributeValues)) return { Code: 'None' };
+      return { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', ...(entry.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && existing !== undefined ? { Item: wireForm(existing) } : {}) };
+    });
+    if (reasons.some((r) => r.Code !== 'None')) {
+      throw new TransactionCanceledException({ message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code ?? 'None').join(', ')}]`, $metadata: {}, CancellationReasons: reasons });
+    }
+    for (const entry of entries) if (entry.write !== undefined) items.set(keyOf(entry.key), structuredClone(entry.write));
+    return {};
+  });
   mock.on(GetCommand).callsFake((input: { Key: Item }) => {
     calls.push({ command: 'Get', input });
     guard('dynamodb:GetItem', input);

@@ -328,6 +328,92 @@ describe.each(STORES.filter(([, , capabilities]) => capabilities.transactions))(
   });
 });
 
+// Issue #16 (a): an outcome stored but not yet on the bus — on every store, dynalite included (UpdateItem SET/REMOVE with conditions;
+// dynalite returns no item with a refused claim, so the store reads it: the mark must come through either way).
+describe.each(STORES)('%s (outcomes waiting to be published)', (_name, factory) => {
+  let store: StateStore;
+  let dispose: () => void;
+  beforeEach(async () => {
+    ({ store, dispose } = await factory());
+  }, 60_000);
+  afterEach(() => {
+    dispose();
+  });
+
+  it('marks only the owner’s completed record unpublished; a refused claim says so until the mark is cleared once', async () => {
+    const claim = await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60 });
+    if (!claim.claimed) throw new Error('not claimed');
+    const key = { findingId: FINDING.id, eventId: 'e-1' };
+    expect(await store.markFindingUnpublished({ ...key, owner: claim.owner })).toBe(false); // not completed yet
+    await store.completeFinding({ ...key, owner: claim.owner, outcome: OUTCOME, now: NOW });
+    expect(await store.markFindingUnpublished({ ...key, owner: 'somebody-else' })).toBe(false);
+    expect(await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: later(120), leaseSeconds: 60 })).toEqual({ claimed: false, status: 'done' });
+    expect(await store.markFindingUnpublished({ ...key, owner: claim.owner })).toBe(true);
+    expect(await store.getUnpublished('e-1')).toEqual([]);
+    await store.addUnpublished({ eventId: 'e-1', findingId: FINDING.id, now: NOW });
+    await store.addUnpublished({ eventId: 'e-1', findingId: 'wf-other', now: NOW });
+    await store.addUnpublished({ eventId: 'e-1', findingId: FINDING.id, now: NOW });
+    expect(await store.getUnpublished('e-1')).toEqual([FINDING.id, 'wf-other'].sort());
+    expect(await store.getUnpublished('e-2')).toEqual([]);
+    expect(await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: later(120), leaseSeconds: 60 })).toEqual({ claimed: false, status: 'done', unpublished: true });
+    expect(await store.getFinding(FINDING.id, 'e-1')).toMatchObject({ status: 'done', publish: 'pending', outcome: OUTCOME });
+    expect(await store.markFindingPublished(key)).toBe(true);
+    expect(await store.getUnpublished('e-1')).toEqual(['wf-other']);
+    expect(await store.markFindingPublished(key)).toBe(false);
+    expect(await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: later(120), leaseSeconds: 60 })).toEqual({ claimed: false, status: 'done' });
+    expect((await store.getFinding(FINDING.id, 'e-1'))?.publish).toBeUndefined();
+  });
+});
+
+// Issue #16: the claim with its exemption check (and, in approve mode, its approval) in one TransactWriteItems — the in-memory store
+// and the DynamoDB store on the project's fake (dynalite has no TransactWriteItems).
+describe.each(STORES.filter(([, , capabilities]) => capabilities.transactions))('%s (claim checked in one transaction)', (_name, factory) => {
+  let store: StateStore;
+  let table: FakeTable | undefined;
+  let dispose: () => void;
+  beforeEach(async () => {
+    ({ store, table, dispose } = await factory());
+  }, 60_000);
+  afterEach(() => {
+    dispose();
+  });
+  const exemption = (until: Date) => ({ resource: FINDING.resource, ruleId: FINDING.ruleId, until: until.toISOString(), by: 'U1', recordId: 'wa-0', decision: 'rejected-and-exempted' as const, createdAt: NOW.toISOString() });
+
+  it('claims with the approval opened in one write, and refuses a second claim as a duplicate', async () => {
+    const first = await store.claimFindingChecked({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60, approval: approval('wa-1') });
+    expect(first.claimed).toBe(true);
+    expect((await store.getFinding(FINDING.id, 'e-1'))?.status).toBe('in-progress');
+    expect((await store.getApproval('wa-1'))?.status).toBe('pending');
+    expect(await store.claimFindingChecked({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60, approval: approval('wa-1') })).toEqual({ claimed: false, status: 'in-progress' });
+    // The refused claim learns the holder's status from the cancellation: no read beyond the two above.
+    expect(table?.calls.filter((c) => c.command !== 'TransactWrite').map((c) => c.command) ?? ['Get', 'Get']).toEqual(['Get', 'Get']);
+  });
+
+  it('writes nothing when a decided exemption is in force, and claims once it has ended', async () => {
+    await store.putExemption(exemption(later(60)));
+    expect(await store.claimFindingChecked({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60, approval: approval('wa-1') })).toEqual({ claimed: null, why: 'exemption' });
+    expect(await store.getFinding(FINDING.id, 'e-1')).toBeNull();
+    expect(await store.getApproval('wa-1')).toBeNull();
+    expect((await store.claimFindingChecked({ finding: FINDING, eventId: 'e-1', now: later(60), leaseSeconds: 60 })).claimed).toBe(true);
+  });
+
+  it('writes nothing when another approval of the finding is open, and the refused claim decides over the other parts', async () => {
+    expect(await store.openApproval({ record: approval('wa-0'), replacing: null })).toEqual({ opened: true });
+    expect(await store.claimFindingChecked({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60, approval: { ...approval('wa-1'), eventId: 'e-1' } })).toEqual({ claimed: null, why: 'approval' });
+    expect(await store.getFinding(FINDING.id, 'e-1')).toBeNull();
+    expect(await store.getApproval('wa-1')).toBeNull();
+    expect((await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60 })).claimed).toBe(true);
+    await store.putExemption(exemption(later(60)));
+    expect(await store.claimFindingChecked({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60, approval: approval('wa-1') })).toEqual({ claimed: false, status: 'in-progress' });
+  });
+
+  it('grants exactly one of ten concurrent checked claims', async () => {
+    const claims = await Promise.all(Array.from({ length: 10 }, () => store.claimFindingChecked({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60 })));
+    expect(claims.filter((c) => c.claimed === true)).toHaveLength(1);
+    expect(claims.filter((c) => c.claimed === false)).toHaveLength(9);
+  });
+});
+
 // ── Notifier (issue #6, Slack messages): notification claims, message locations, digests ──
 
 describe.each(STORES)('%s (notifier methods)', (_name, factory) => {

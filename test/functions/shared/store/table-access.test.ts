@@ -56,6 +56,13 @@ describe('state table grants (TABLE_ACCESS) against each function’s store view
     const again = await responder.claimFinding({ finding: FINDING, eventId: 'e-2', now: NOW, leaseSeconds: 60 });
     if (again.claimed) await responder.releaseFinding({ findingId: FINDING.id, eventId: 'e-2', owner: again.owner });
     await responder.getFinding(FINDING.id, 'e-1');
+    // Issue #16: the claim with its exemption check (ConditionCheckItem on EXEMPTION#) and approval in one transaction; the publish mark.
+    expect((await responder.claimFindingChecked({ finding: FINDING, eventId: 'e-5', now: NOW, leaseSeconds: 60, approval: { ...RECORD, id: 'wa-5', eventId: 'e-5', findingId: 'wf-5' } })).claimed).toBe(true);
+    expect(await responder.markFindingUnpublished({ findingId: FINDING.id, eventId: 'e-1', owner: claim.owner })).toBe(true);
+    await responder.addUnpublished({ eventId: 'e-1', findingId: FINDING.id, now: NOW });
+    expect(await responder.getUnpublished('e-1')).toEqual([FINDING.id]);
+    expect(await responder.markFindingPublished({ findingId: FINDING.id, eventId: 'e-1' })).toBe(true);
+    expect(await responder.getUnpublished('e-1')).toEqual([]);
     expect(await responder.createApproval(RECORD)).toBe(true);
     expect(await responder.openApproval({ record: { ...RECORD, id: 'wa-3', eventId: 'e-3' }, replacing: null })).toEqual({ opened: true });
     expect(await responder.openApproval({ record: { ...RECORD, id: 'wa-4', eventId: 'e-4' }, replacing: null })).toEqual({ opened: false, exists: false, openRecordId: 'wa-3' });
