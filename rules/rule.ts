@@ -34,6 +34,11 @@ export type ActionName = 'remove-function-permission' | 'set-function-url-auth-i
   | 'set-function-recursion-terminate'
   | 'remove-function-destination'
   | 'remove-function-dead-letter-queue'
+  /** Issue #17: IAM auth on one unauthenticated API route, its stage redeployed. */
+  | 'set-api-route-auth-iam'
+  /** Issue #17: the last-known-good code-signing config attached again, or a shared config set back to Enforce. */
+  | 'restore-function-code-signing-config'
+  | 'set-code-signing-config-enforce'
   /** Chosen by an approver ("Quarantine"), planned by no rule. */
   | 'quarantine-function'
   /** Reserved concurrency 0 and the enabled event-source mappings disabled, recorded for Restore (runtime threats). */
@@ -42,7 +47,10 @@ export type ActionName = 'remove-function-permission' | 'set-function-url-auth-i
   | 'add-function-permission'
   | 'set-function-url-auth-none'
   | 'add-layer-version-permission'
-  | 'lift-function-isolation';
+  | 'lift-function-isolation'
+  | 'set-api-route-auth-none'
+  | 'reattach-function-code-signing-config'
+  | 'set-code-signing-config-warn';
 
 /** A remediation as data: which action, with which parameters, and what it does in plain words. */
 export interface RemediationPlan {

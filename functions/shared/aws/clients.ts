@@ -10,6 +10,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ActionClients } from '../remediation/action';
 import { roleSessionName, type CrossAccountCredentials } from './credentials';
 import { iamRegionFor } from '../state/resources';
+import { moduleExports } from './sdk-module';
 
 /** Attempts per call (the first and retries), with the SDK's adaptive retry mode. */
 export const MAX_ATTEMPTS = 5;
@@ -70,6 +71,11 @@ export class AccountClients {
       this.client(CloudTrailClient, account, region, findingId),
       this.client(IAMClient, account, iamRegionFor(region), findingId),
     ]);
-    return { lambda, cloudtrail, iam };
+    // API Gateway (issue #17): created, and its SDK modules loaded, only when an API action runs.
+    const apiGateway = {
+      rest: async () => this.client(moduleExports(await import('@aws-sdk/client-api-gateway'), 'APIGatewayClient').APIGatewayClient, account, region, findingId),
+      http: async () => this.client(moduleExports(await import('@aws-sdk/client-apigatewayv2'), 'ApiGatewayV2Client').ApiGatewayV2Client, account, region, findingId),
+    };
+    return { lambda, cloudtrail, iam, apiGateway };
   }
 }

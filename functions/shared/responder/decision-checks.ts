@@ -118,6 +118,19 @@ export function targetsFindingResource(plan: RemediationPlan, finding: Finding):
     }
     case 'start-trail-logging':
       return text(plan.params, 'trailArn') === finding.resource;
+    case 'set-api-route-auth-iam':
+    case 'set-api-route-auth-none':
+      return findingRef('apigateway-api', finding) !== null && text(plan.params, 'api') === finding.resource;
+    case 'restore-function-code-signing-config':
+    case 'reattach-function-code-signing-config':
+      return sameFunction(plan, finding);
+    case 'set-code-signing-config-enforce':
+    case 'set-code-signing-config-warn': {
+      // The config the finding judged, in the finding's account and region (it may be shared by other functions).
+      const config = text(plan.params, 'codeSigningConfigArn');
+      const place = config === undefined ? null : /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):code-signing-config:/.exec(config);
+      return findingRef('lambda-function', finding) !== null && place?.[1] === finding.region && place[2] === finding.account && finding.details.codeSigningConfigArn === config;
+    }
   }
 }
 

@@ -21,6 +21,12 @@ import { removeFunctionDestination } from './remove-function-destination';
 import { removeFunctionDeadLetterQueue } from './remove-function-dead-letter-queue';
 import { isolateFunction } from './isolate-function';
 import { liftFunctionIsolation } from './lift-function-isolation';
+import { setApiRouteAuthIam } from './set-api-route-auth-iam';
+import { setApiRouteAuthNone } from './set-api-route-auth-none';
+import { restoreFunctionCodeSigningConfig } from './restore-function-code-signing-config';
+import { reattachFunctionCodeSigningConfig } from './reattach-function-code-signing-config';
+import { setCodeSigningConfigEnforce } from './set-code-signing-config-enforce';
+import { setCodeSigningConfigWarn } from './set-code-signing-config-warn';
 
 type AnyAction = RemediationAction<never> & { describe(params: never): string };
 
@@ -45,6 +51,12 @@ export const ACTIONS: { readonly [N in ActionName]: RemediationAction<never> } =
   'remove-function-dead-letter-queue': removeFunctionDeadLetterQueue as AnyAction,
   'isolate-function': isolateFunction as AnyAction,
   'lift-function-isolation': liftFunctionIsolation as AnyAction,
+  'set-api-route-auth-iam': setApiRouteAuthIam as AnyAction,
+  'set-api-route-auth-none': setApiRouteAuthNone as AnyAction,
+  'restore-function-code-signing-config': restoreFunctionCodeSigningConfig as AnyAction,
+  'reattach-function-code-signing-config': reattachFunctionCodeSigningConfig as AnyAction,
+  'set-code-signing-config-enforce': setCodeSigningConfigEnforce as AnyAction,
+  'set-code-signing-config-warn': setCodeSigningConfigWarn as AnyAction,
 };
 
 /** The IAM permissions of one action. */
