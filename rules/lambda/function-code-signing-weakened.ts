@@ -54,19 +54,22 @@ export const functionCodeSigningWeakened = defineRule({
   alternativeActions: ['set-code-signing-config-enforce'],
   evaluate(state, context) {
     const event = context.event;
-    if (event === undefined) return notApplicable('only changes are judged');
     if (state.codeSigning === undefined) return notApplicable('code-signing config not read');
-    const name = normalizeEventName(event.eventName);
-    const arn = functionArn({ ...state.ref, qualifier: undefined });
-    const who = event.actor.arn ?? event.actor.type;
     const previous = enforcingBaseline(state);
+    // Without an event (a scan, or an approval judged again) only a regression from an enforcing baseline is reported:
+    // a function that never enforced is no change, and an approved restore must still find what it was asked about.
+    if (event === undefined && previous === null) return notApplicable('only changes are judged, or a state the baseline saw enforcing');
+    const name = event === undefined ? undefined : normalizeEventName(event.eventName);
+    const arn = functionArn({ ...state.ref, qualifier: undefined });
+    const who = event === undefined ? 'someone (found on a re-read)' : (event.actor.arn ?? event.actor.type);
+    const via = event === undefined ? 'no longer matching the last-known-good baseline' : event.eventName;
     const noBaseline = 'No last-known-good baseline shows this function enforcing code signing, so nothing is offered to restore.';
     if (state.codeSigning === null) {
-      if (name !== 'DeleteFunctionCodeSigningConfig') return compliant;
+      if (name !== undefined && name !== 'DeleteFunctionCodeSigningConfig') return compliant;
       return nonCompliant([
         {
           key: 'code-signing-removed',
-          summary: `${who} removed the code-signing config of ${arn} (${event.eventName}): Lambda no longer checks that deployed code is signed. ${previous === null ? noBaseline : `It used ${previous} (Enforce) before.`}`,
+          summary: `${who} removed the code-signing config of ${arn} (${via}): Lambda no longer checks that deployed code is signed. ${previous === null ? noBaseline : `It used ${previous} (Enforce) before.`}`,
           details: { principal: who, change: 'removed', ...(previous === null ? {} : { previousConfigArn: previous }) },
           remediation: previous === null ? null : attachBack(arn, previous, 'none'),
         },
@@ -76,7 +79,7 @@ export const functionCodeSigningWeakened = defineRule({
     // An update that did not set Warn (a description, the publishers) did not weaken the config.
     if (name === 'UpdateCodeSigningConfig' && requestedPolicy(context) !== 'Warn') return compliant;
     const config = state.codeSigning.codeSigningConfigArn;
-    const how = name === 'UpdateCodeSigningConfig' ? `switched code-signing config ${config} to Warn` : `attached code-signing config ${config}, which only warns,`;
+    const how = name === 'UpdateCodeSigningConfig' || name === undefined ? `switched code-signing config ${config} to Warn` : `attached code-signing config ${config}, which only warns,`;
     const shared = sharers(state, arn);
     // The baseline's config is another one: attach it again. The same config: set it back to Enforce (for every function using it, named).
     let remediation: RemediationPlan | null = null;
@@ -95,7 +98,7 @@ export const functionCodeSigningWeakened = defineRule({
     return nonCompliant([
       {
         key: `code-signing-warn:${config}`,
-        summary: `${who} ${how} (${event.eventName}): ${arn} now accepts unsigned or untrusted code on deployment (UntrustedArtifactOnDeployment Warn). ${restore}`,
+        summary: `${who} ${how} (${via}): ${arn} now accepts unsigned or untrusted code on deployment (UntrustedArtifactOnDeployment Warn). ${restore}`,
         details: { principal: who, change: 'warn', codeSigningConfigArn: config, ...(state.codeSigning.functionArns === undefined ? {} : { sharedWith: shared.others }), ...(previous === null ? {} : { previousConfigArn: previous }) },
         remediation,
       },
