@@ -28,7 +28,7 @@ export interface MemberStackProps extends StackProps {
 }
 
 /** Lambda actions whose resource is a code-signing config (a test checks this against the IAM data). */
-export const CODE_SIGNING_CONFIG_ACTIONS: readonly string[] = ['lambda:GetCodeSigningConfig', 'lambda:ListFunctionsByCodeSigningConfig'];
+export const CODE_SIGNING_CONFIG_ACTIONS: readonly string[] = ['lambda:GetCodeSigningConfig', 'lambda:ListFunctionsByCodeSigningConfig', 'lambda:PutFunctionCodeSigningConfig', 'lambda:UpdateCodeSigningConfig'];
 
 /** Resource ARNs per service: as narrow as the actions allow (list calls take `*`). */
 function resourcesFor(service: string, actions: readonly string[] = []): string[] {
@@ -48,9 +48,7 @@ function resourcesFor(service: string, actions: readonly string[] = []): string[
       return [Fn.sub(`arn:${partition}:iam::${account}:role/*`), Fn.sub(`arn:${partition}:iam::${account}:policy/*`), Fn.sub(`arn:${partition}:iam::aws:policy/*`)];
     case 'cloudtrail':
       return [Fn.sub(`arn:${partition}:cloudtrail:*:${account}:trail/*`)];
-    // API ARNs carry no account; the role only ever acts in its own account. GET on the APIs and what lies under them (stages, exports).
-    case 'apigateway':
-      return [Fn.sub(`arn:${partition}:apigateway:*::/restapis/*`), Fn.sub(`arn:${partition}:apigateway:*::/apis/*`)];
+    // API Gateway: one statement per action, see API_GATEWAY_RESOURCES (API ARNs carry no account; the role only ever acts in its own).
     case 'ec2':
       // The security group writes (issue #17 rule 5) act on the group; the Describe calls are list calls on "*".
       return [Fn.sub(`arn:${partition}:ec2:*:${account}:security-group/*`)];
@@ -59,16 +57,40 @@ function resourcesFor(service: string, actions: readonly string[] = []): string[
   }
 }
 
+/**
+ * API Gateway's IAM actions are HTTP verbs, so the resource is what bounds them (issue #17): GET on the APIs and
+ * everything under them; PATCH only on REST methods and HTTP API routes (the route-auth change); POST only on the
+ * deployments collections (the redeploy of a stage). No PUT, no DELETE.
+ */
+export const API_GATEWAY_RESOURCES: Readonly<Record<string, readonly string[]>> = {
+  'apigateway:GET': ['/restapis/*', '/apis/*'],
+  'apigateway:PATCH': ['/restapis/*/resources/*/methods/*', '/apis/*/routes/*'],
+  'apigateway:POST': ['/restapis/*/deployments', '/apis/*/deployments'],
+};
+
+/** One API Gateway statement per action, on {@link API_GATEWAY_RESOURCES} (the GET statement keeps the Sid it always had). */
+function apiGatewayStatements(actions: readonly string[]): Record<string, unknown>[] {
+  return actions.map((action) => {
+    const paths = API_GATEWAY_RESOURCES[action];
+    if (paths === undefined) throw new Error(`no resource scope for ${action}: add it to API_GATEWAY_RESOURCES`);
+    return {
+      Sid: action === 'apigateway:GET' ? 'Wardenapigateway' : `Wardenapigateway${action.slice('apigateway:'.length)}`,
+      Effect: 'Allow',
+      Action: [action],
+      Resource: paths.map((path) => Fn.sub(`arn:\${AWS::Partition}:apigateway:*::${path}`)),
+    };
+  });
+}
+
 /** One statement per service, scoped by {@link resourcesFor}, and the list calls (no resource-level permission) on `*`. */
 function policyStatements(actions: readonly string[]): Record<string, unknown>[] {
   const unscoped = actions.filter((a) => ACTIONS_WITHOUT_RESOURCE.includes(a));
   return [
-    ...[...actionsByService(actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE.includes(a))).entries()].map(([service, serviceActions]) => ({
-      Sid: `Warden${service.replace(/[^A-Za-z0-9]/g, '')}`,
-      Effect: 'Allow',
-      Action: [...serviceActions],
-      Resource: resourcesFor(service, serviceActions),
-    })),
+    ...[...actionsByService(actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE.includes(a))).entries()].flatMap(([service, serviceActions]) =>
+      service === 'apigateway'
+        ? apiGatewayStatements(serviceActions)
+        : [{ Sid: `Warden${service.replace(/[^A-Za-z0-9]/g, '')}`, Effect: 'Allow', Action: [...serviceActions], Resource: resourcesFor(service, serviceActions) }],
+    ),
     // List calls support no resource-level permission: scoped to function or role ARNs, IAM would deny them.
     ...(unscoped.length === 0 ? [] : [{ Sid: 'WardenListCalls', Effect: 'Allow', Action: unscoped, Resource: '*' }]),
   ];

@@ -94,8 +94,15 @@ export function suppressMemberFindings(stack: Stack): void {
     {
       id: 'AwsSolutions-IAM5',
       reason:
-        'The remediator reads (apigateway:GET only) the API Gateway API an event names, its stages and the export of what each stage serves (issue #17). API Gateway ARNs carry no account, so the service and the API kind are the scope; the role exists in, and is assumed for, its own account only.',
-      appliesTo: ['Resource::arn:<AWS::Partition>:apigateway:*::/restapis/*', 'Resource::arn:<AWS::Partition>:apigateway:*::/apis/*'],
+        'The remediator reads (apigateway:GET) the API Gateway API an event names, its stages and the export of what each stage serves, and, for an approved route-auth fix (issue #17), PATCHes only REST methods and HTTP API routes and POSTs only to the deployments collections. API Gateway ARNs carry no account, so the API kind and the sub-resource are the scope; the role exists in, and is assumed for, its own account only.',
+      appliesTo: [
+        'Resource::arn:<AWS::Partition>:apigateway:*::/restapis/*',
+        'Resource::arn:<AWS::Partition>:apigateway:*::/apis/*',
+        'Resource::arn:<AWS::Partition>:apigateway:*::/restapis/*/resources/*/methods/*',
+        'Resource::arn:<AWS::Partition>:apigateway:*::/apis/*/routes/*',
+        'Resource::arn:<AWS::Partition>:apigateway:*::/restapis/*/deployments',
+        'Resource::arn:<AWS::Partition>:apigateway:*::/apis/*/deployments',
+      ],
     },
     {
       id: 'AwsSolutions-IAM5',

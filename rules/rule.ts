@@ -37,6 +37,11 @@ export type ActionName = 'remove-function-permission' | 'set-function-url-auth-i
   | 'remove-function-dead-letter-queue'
   /** One egress rule of a security group, revoked by its id (issue #17 rule 5). */
   | 'revoke-security-group-egress'
+  /** Issue #17: IAM auth on one unauthenticated API route, its stage redeployed. */
+  | 'set-api-route-auth-iam'
+  /** Issue #17: the last-known-good code-signing config attached again, or a shared config set back to Enforce. */
+  | 'restore-function-code-signing-config'
+  | 'set-code-signing-config-enforce'
   /** Chosen by an approver ("Quarantine"), planned by no rule. */
   | 'quarantine-function'
   /** Reserved concurrency 0 and the enabled event-source mappings disabled, recorded for Restore (runtime threats). */
@@ -46,7 +51,10 @@ export type ActionName = 'remove-function-permission' | 'set-function-url-auth-i
   | 'set-function-url-auth-none'
   | 'add-layer-version-permission'
   | 'lift-function-isolation'
-  | 'authorize-security-group-egress';
+  | 'authorize-security-group-egress'
+  | 'set-api-route-auth-none'
+  | 'reattach-function-code-signing-config'
+  | 'set-code-signing-config-warn';
 
 /** A remediation as data: which action, with which parameters, and what it does in plain words. */
 export interface RemediationPlan {

@@ -64,7 +64,8 @@ export function ensureApiGatewayResources(gateway: InMemoryApiGateway, event: Cl
   return [api.ref];
 }
 
-function applyRestMethodPatch(method: StoredRestMethod, path: string, value: string | undefined): void {
+/** One `patchOperations` entry on a REST method (`/authorizationType`, `/apiKeyRequired`, `/authorizerId`), as API Gateway applies it. */
+export function applyRestMethodPatch(method: StoredRestMethod, path: string, value: string | undefined): void {
   if (path === '/authorizationType' && value !== undefined) Object.assign(method, { authorizationType: value });
   if (path === '/apiKeyRequired') Object.assign(method, { apiKeyRequired: value === 'true' });
   if (path === '/authorizerId') Object.assign(method, { authorizerId: value });

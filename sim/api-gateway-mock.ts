@@ -2,16 +2,40 @@
  * Answers the API Gateway reads the bot makes (issue #17) from the in-memory APIs through
  * `aws-sdk-client-mock`: `@aws-sdk/client-api-gateway` (`GetRestApi`, `GetStages`, `GetExport`) and
  * `@aws-sdk/client-apigatewayv2` (`GetApi`, `GetStages`, `ExportApi`). Unknown APIs and stages answer
- * `NotFoundException`, as API Gateway does.
+ * `NotFoundException`, as API Gateway does. The route-auth remediation's calls too: REST `GetStage`,
+ * `GetResources`, `GetMethod`, `UpdateMethod` (`patchOperations`), `CreateDeployment`; HTTP `GetStage`,
+ * `GetRoutes`, `GetIntegration`, `UpdateRoute` (auto-deploy stages redeployed), `CreateDeployment`
+ * (refused on an auto-deploy stage with `BadRequestException`).
  */
-import { APIGatewayClient, GetExportCommand, GetRestApiCommand, GetStagesCommand, NotFoundException } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  BadRequestException,
+  CreateDeploymentCommand,
+  GetExportCommand,
+  GetMethodCommand,
+  GetResourcesCommand,
+  GetRestApiCommand,
+  GetStageCommand,
+  GetStagesCommand,
+  NotFoundException,
+  UpdateMethodCommand,
+  type PatchOperation,
+} from '@aws-sdk/client-api-gateway';
 import {
   ApiGatewayV2Client,
+  BadRequestException as HttpBadRequestException,
+  CreateDeploymentCommand as CreateHttpDeploymentCommand,
   ExportApiCommand,
   GetApiCommand,
+  GetIntegrationCommand,
+  GetRoutesCommand,
+  GetStageCommand as GetHttpStageCommand,
   GetStagesCommand as GetHttpStagesCommand,
   NotFoundException as HttpNotFoundException,
+  UpdateRouteCommand,
+  type AuthorizationType,
 } from '@aws-sdk/client-apigatewayv2';
+import { applyRestMethodPatch } from './api-gateway-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { InMemoryApiGateway, StoredApi } from './in-memory-api-gateway';
 
@@ -59,6 +83,41 @@ export function installApiGatewayMock(gateway: InMemoryApiGateway, options: { re
     if (doc === null) throw new NotFoundException({ message: 'Invalid stage identifier specified', $metadata: {} });
     return { contentType: 'application/json', body: encode(doc) };
   }));
+  const restMethod = (region: string, input: { restApiId?: string; resourceId?: string; httpMethod?: string }) => {
+    const method = restApi(region, input.restApiId).resources.get(input.resourceId ?? '')?.methods.get(input.httpMethod ?? '');
+    if (method === undefined) throw new NotFoundException({ message: 'Invalid Method identifier specified', $metadata: {} });
+    return method;
+  };
+  const methodOutput = (httpMethod: string, m: ReturnType<typeof restMethod>) => ({
+    httpMethod,
+    authorizationType: m.authorizationType,
+    apiKeyRequired: m.apiKeyRequired,
+    ...(m.authorizerId === undefined ? {} : { authorizerId: m.authorizerId }),
+    ...(m.integration === null ? {} : { methodIntegration: { type: m.integration.type as 'AWS_PROXY', ...(m.integration.uri === undefined ? {} : { uri: m.integration.uri }) } }),
+  });
+  rest.on(GetStageCommand).callsFake(handler('GetStage', (input: { restApiId?: string; stageName?: string }, region) => {
+    const stage = restApi(region, input.restApiId).stages.get(input.stageName ?? '');
+    if (stage === undefined) throw new NotFoundException({ message: 'Invalid stage identifier specified', $metadata: {} });
+    return { stageName: input.stageName, ...(stage.deploymentId === null ? {} : { deploymentId: stage.deploymentId }), variables: { ...stage.variables }, tags: { ...stage.tags } };
+  }));
+  rest.on(GetResourcesCommand).callsFake(handler('GetResources', (input: { restApiId?: string }, region) => ({
+    items: [...restApi(region, input.restApiId).resources.entries()].map(([id, r]) => ({ id, path: r.path, resourceMethods: Object.fromEntries([...r.methods.entries()].map(([name, m]) => [name, methodOutput(name, m)])) })),
+  })));
+  rest.on(GetMethodCommand).callsFake(handler('GetMethod', (input: { restApiId?: string; resourceId?: string; httpMethod?: string }, region) => methodOutput(input.httpMethod ?? '', restMethod(region, input))));
+  rest.on(UpdateMethodCommand).callsFake(handler('UpdateMethod', (input: { restApiId?: string; resourceId?: string; httpMethod?: string; patchOperations?: PatchOperation[] }, region) => {
+    const method = restMethod(region, input);
+    for (const op of input.patchOperations ?? []) {
+      if (op.op !== 'replace' || !['/authorizationType', '/apiKeyRequired', '/authorizerId'].includes(op.path ?? '')) throw new BadRequestException({ message: `Invalid patch path ${op.path ?? ''}`, $metadata: {} });
+      if (op.path === '/authorizationType' && !['NONE', 'AWS_IAM', 'CUSTOM', 'COGNITO_USER_POOLS'].includes(op.value ?? '')) throw new BadRequestException({ message: `Invalid authorization type ${op.value ?? ''}`, $metadata: {} });
+      applyRestMethodPatch(method, op.path ?? '', op.value);
+    }
+    return methodOutput(input.httpMethod ?? '', method);
+  }));
+  rest.on(CreateDeploymentCommand).callsFake(handler('CreateDeployment', (input: { restApiId?: string; stageName?: string; description?: string }, region) => {
+    const api = restApi(region, input.restApiId);
+    const id = gateway.createDeployment(api, input.stageName);
+    return { id, createdDate: api.deployments.get(id)?.createdDate, ...(input.description === undefined ? {} : { description: input.description }) };
+  }));
   http.on(GetApiCommand).callsFake(handler('GetApi', (input: { ApiId?: string }, region) => {
     const api = httpApi(region, input.ApiId);
     return { ApiId: api.ref.apiId, Name: api.name, ProtocolType: api.protocolType as 'HTTP' | 'WEBSOCKET', Tags: { ...api.tags } };
@@ -70,6 +129,51 @@ export function installApiGatewayMock(gateway: InMemoryApiGateway, options: { re
     const doc = gateway.stageExport(httpApi(region, input.ApiId), input.StageName ?? '');
     if (doc === null) throw new HttpNotFoundException({ message: 'Invalid stage identifier specified', $metadata: {} });
     return { body: encode(doc) };
+  }));
+  const httpRoute = (api: StoredApi, routeId: string | undefined) => {
+    const route = api.routes.get(routeId ?? '');
+    if (route === undefined) throw new HttpNotFoundException({ message: `Invalid Route identifier specified ${routeId ?? ''}`, $metadata: {} });
+    return route;
+  };
+  const routeOutput = (RouteId: string, r: ReturnType<typeof httpRoute>) => ({
+    RouteId,
+    RouteKey: r.routeKey,
+    AuthorizationType: r.auth.authorizationType as AuthorizationType,
+    ApiKeyRequired: false,
+    ...(r.auth.authorizerId === undefined ? {} : { AuthorizerId: r.auth.authorizerId }),
+    ...(r.target === null ? {} : { Target: r.target }),
+  });
+  http.on(GetHttpStageCommand).callsFake(handler('GetStage', (input: { ApiId?: string; StageName?: string }, region) => {
+    const stage = httpApi(region, input.ApiId).stages.get(input.StageName ?? '');
+    if (stage === undefined) throw new HttpNotFoundException({ message: `Invalid stage identifier specified ${input.StageName ?? ''}`, $metadata: {} });
+    return { StageName: input.StageName, ...(stage.deploymentId === null ? {} : { DeploymentId: stage.deploymentId }), AutoDeploy: stage.autoDeploy, StageVariables: { ...stage.variables }, Tags: { ...stage.tags } };
+  }));
+  http.on(GetRoutesCommand).callsFake(handler('GetRoutes', (input: { ApiId?: string }, region) => ({
+    Items: [...httpApi(region, input.ApiId).routes.entries()].map(([id, r]) => routeOutput(id, r)),
+  })));
+  http.on(GetIntegrationCommand).callsFake(handler('GetIntegration', (input: { ApiId?: string; IntegrationId?: string }, region) => {
+    const integration = httpApi(region, input.ApiId).integrations.get(input.IntegrationId ?? '');
+    if (integration === undefined) throw new HttpNotFoundException({ message: `Invalid Integration identifier specified ${input.IntegrationId ?? ''}`, $metadata: {} });
+    return { IntegrationId: input.IntegrationId, IntegrationType: integration.type as 'AWS_PROXY', ...(integration.uri === null ? {} : { IntegrationUri: integration.uri }) };
+  }));
+  http.on(UpdateRouteCommand).callsFake(handler('UpdateRoute', (input: { ApiId?: string; RouteId?: string; AuthorizationType?: string; AuthorizerId?: string }, region) => {
+    const api = httpApi(region, input.ApiId);
+    const route = httpRoute(api, input.RouteId);
+    const authorizationType = input.AuthorizationType ?? route.auth.authorizationType;
+    if (!['NONE', 'AWS_IAM', 'CUSTOM', 'JWT'].includes(authorizationType)) throw new HttpBadRequestException({ message: `Invalid authorization type ${authorizationType}`, $metadata: {} });
+    const authorizerId = authorizationType === 'NONE' || authorizationType === 'AWS_IAM' ? undefined : (input.AuthorizerId ?? route.auth.authorizerId);
+    const updated = { ...route, auth: { authorizationType, apiKeyRequired: false, authorizerId } };
+    api.routes.set(input.RouteId ?? '', updated);
+    gateway.autoDeploy(api);
+    return routeOutput(input.RouteId ?? '', updated);
+  }));
+  http.on(CreateHttpDeploymentCommand).callsFake(handler('CreateDeployment', (input: { ApiId?: string; StageName?: string; Description?: string }, region) => {
+    const api = httpApi(region, input.ApiId);
+    const stage = input.StageName === undefined ? undefined : api.stages.get(input.StageName);
+    if (input.StageName !== undefined && stage === undefined) throw new HttpNotFoundException({ message: `Invalid stage identifier specified ${input.StageName}`, $metadata: {} });
+    if (stage?.autoDeploy === true) throw new HttpBadRequestException({ message: `The stage ${input.StageName ?? ''} has automatic deployments enabled: create no deployment for it`, $metadata: {} });
+    const DeploymentId = gateway.createDeployment(api, input.StageName);
+    return { DeploymentId, DeploymentStatus: 'DEPLOYED' as const, AutoDeployed: false, ...(input.Description === undefined ? {} : { Description: input.Description }) };
   }));
   return {
     rest,

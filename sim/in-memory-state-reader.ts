@@ -139,7 +139,8 @@ export class InMemoryStateReader implements StateReader {
       const arn = exists ? this.lambda.getFunctionCodeSigningConfigArn(key) : undefined;
       if (arn === undefined) return null;
       const known = this.lambda.codeSigningConfigArns().includes(arn);
-      return { codeSigningConfigArn: arn, untrustedArtifactOnDeployment: known ? this.lambda.getCodeSigningConfig(arn).CodeSigningPolicies.UntrustedArtifactOnDeployment : null };
+      const policy = known ? this.lambda.getCodeSigningConfig(arn).CodeSigningPolicies.UntrustedArtifactOnDeployment : null;
+      return { codeSigningConfigArn: arn, untrustedArtifactOnDeployment: policy, ...(policy === 'Warn' ? { functionArns: this.lambda.functionsWithCodeSigningConfig(arn) } : {}) };
     };
     return {
       ...(wanted.has('recursion') ? { recursiveLoop: exists ? this.lambda.getRecursiveLoop(key) : null } : {}),

@@ -28,3 +28,9 @@ export class InvalidStateError extends WardenError {}
 
 /** Reading the current state of a resource failed for a reason other than "it does not exist". */
 export class StateReadError extends WardenError {}
+
+/**
+ * A remediation re-read the resource and found it changed since the finding in a way the plan did not
+ * judge (another deployment, another integration, another config): nothing was changed.
+ */
+export class StaleFindingError extends WardenError {}

@@ -1,9 +1,29 @@
 /** A deployed API Gateway route (REST method or HTTP API route) with no authentication invokes a Lambda function of the organization. */
 import { API_GATEWAY_EVENTS, API_GATEWAY_SOURCE } from '../../functions/shared/apigateway/api-events';
 import { isOrganizationAccount } from '../../functions/shared/config/config';
-import { EXEMPT_TAG, exemptionTagKeysIn, isTagPrincipal, tagExemption } from '../../functions/shared/executor/exemptions';
+import { EXEMPT_TAG, exemptionTagKeysIn, isProtectedResource, isTagPrincipal, tagExemption } from '../../functions/shared/executor/exemptions';
 import { parseFunctionName } from '../../functions/shared/state/resources';
-import { defineRule, nonCompliant, notApplicable, type RuleFinding } from '../rule';
+import { defineRule, nonCompliant, notApplicable, type RemediationPlan, type RuleFinding } from '../rule';
+
+const METHODS: ReadonlySet<string> = new Set(['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'ANY']);
+
+/**
+ * IAM auth on this one route, and this one stage redeployed (mode `approve` or `auto` by config). None for a stage
+ * with no deployment, a route to one of the bot's own functions (its Slack endpoint is public by design) or a method
+ * API Gateway does not define.
+ */
+function requireIamPlan(api: string, protocol: 'rest' | 'http', stage: { readonly stageName: string; readonly deploymentId: string | null; readonly autoDeploy: boolean }, route: { readonly method: string; readonly path: string }, fn: string, own: boolean): RemediationPlan | null {
+  if (stage.deploymentId === null || own || !METHODS.has(route.method)) return null;
+  const how =
+    protocol === 'rest'
+      ? `apigateway:UpdateMethod sets authorizationType AWS_IAM on ${route.method} ${route.path} only, then apigateway:CreateDeployment redeploys stage ${stage.stageName} (a deployment publishes the API's whole current draft; the draft is checked to still hold this route as judged)`
+      : `apigateway:UpdateRoute sets AuthorizationType AWS_IAM on ${route.method} ${route.path} only${stage.autoDeploy ? ` (stage ${stage.stageName} and every other auto-deploy stage serve it at once)` : `, then apigateway:CreateDeployment redeploys stage ${stage.stageName}`}`;
+  return {
+    action: 'set-api-route-auth-iam',
+    params: { api, stage: stage.stageName, method: route.method, path: route.path, functionArn: fn, deploymentId: stage.deploymentId, authorizationType: 'AWS_IAM' },
+    description: `${how}: callers must then sign requests with SigV4 (unsigned ones get 403). Restore sets it back to NONE and redeploys the stage.`,
+  };
+}
 
 const RULE_ID = 'function-api-route-unauthenticated';
 
@@ -26,7 +46,7 @@ export const functionApiRouteUnauthenticated = defineRule({
     'A public webhook or public endpoint that authenticates requests itself (a signature header): tag the API or the stage warden:exempt = function-api-route-unauthenticated (optional warden:exempt-until). Setting, changing or removing that tag is itself reported, with who did it.',
     'A REST API resource policy that admits only some source IPs or VPCs still leaves the route unauthenticated for them: exempt it if that is the intended control. Private REST APIs (VPC endpoints only), WebSocket APIs and routes to functions outside the organization are not reported.',
   ],
-  remediationAction: null,
+  remediationAction: 'set-api-route-auth-iam',
   evaluate(state, context) {
     if (state.api === undefined || state.stages === undefined) return notApplicable('the API was not read');
     if (state.api === null) return notApplicable('the API no longer exists');
@@ -68,7 +88,7 @@ export const functionApiRouteUnauthenticated = defineRule({
             route: routeName,
             function: route.functionArn,
           },
-          remediation: null,
+          remediation: requireIamPlan(state.arn, state.ref.protocol, stage, route, route.functionArn, isProtectedResource(context.config, route.functionArn)),
         });
       }
     }

@@ -32,8 +32,24 @@ describe('configuration examples', () => {
         params: { functionName: 'arn:aws:lambda:us-east-1:111122223333:function:billing-worker', destination: 'OnFailure', targetArn: 'arn:aws:sqs:us-east-1:444455556666:invoice-collector' },
       },
     ],
-    // Issue #17: the method opened by UpdateMethod is reported only once CreateDeployment puts it on stage prod.
-    ['36-api-route-opened-and-deployed.json', 'function-api-route-unauthenticated', null],
+    // Issue #17: the method opened by UpdateMethod is reported only once CreateDeployment puts it on stage prod, with the
+    // plan an approver may run when the config sets approve (IAM auth on that method, that stage redeployed; alert by default).
+    [
+      '36-api-route-opened-and-deployed.json',
+      'function-api-route-unauthenticated',
+      {
+        action: 'set-api-route-auth-iam',
+        params: {
+          api: 'arn:aws:apigateway:us-east-1::/restapis/k3x9q2w7ab',
+          stage: 'prod',
+          method: 'POST',
+          path: '/orders',
+          functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:orders-api',
+          deploymentId: 'z4a5b6',
+          authorizationType: 'AWS_IAM',
+        },
+      },
+    ],
     [
       '37-security-group-egress-opened.json',
       'function-security-group-egress-opened',

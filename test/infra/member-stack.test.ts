@@ -148,11 +148,28 @@ describe('member template', () => {
       { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:code-signing-config:*' },
       { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:event-source-mapping:*' },
     ]);
-    // API Gateway (issue #17): GET only, on REST and HTTP APIs (their ARNs carry no account).
-    expect(statements.find((s) => (s as { Sid?: string }).Sid === 'Wardenapigateway')).toMatchObject({
-      Action: ['apigateway:GET'],
-      Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:*::/restapis/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:*::/apis/*' }],
-    });
+    // API Gateway (issue #17): GET on REST and HTTP APIs (their ARNs carry no account); the route-auth fix adds PATCH on
+    // methods and routes only, and POST on the deployments collections only: one statement per verb, nothing else.
+    expect(statements.filter((s) => (s as { Sid?: string }).Sid?.startsWith('Wardenapigateway') === true)).toEqual([
+      {
+        Sid: 'Wardenapigateway',
+        Effect: 'Allow',
+        Action: ['apigateway:GET'],
+        Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:*::/restapis/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:*::/apis/*' }],
+      },
+      {
+        Sid: 'WardenapigatewayPATCH',
+        Effect: 'Allow',
+        Action: ['apigateway:PATCH'],
+        Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:*::/restapis/*/resources/*/methods/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:*::/apis/*/routes/*' }],
+      },
+      {
+        Sid: 'WardenapigatewayPOST',
+        Effect: 'Allow',
+        Action: ['apigateway:POST'],
+        Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:*::/restapis/*/deployments' }, { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:*::/apis/*/deployments' }],
+      },
+    ]);
     // Security group egress writes (issue #17 rule 5) on the account's security groups only; their Describe calls are list calls on "*".
     expect(statements.find((s) => (s as { Sid?: string }).Sid === 'Wardenec2')).toMatchObject({
       Action: ['ec2:AuthorizeSecurityGroupEgress', 'ec2:RevokeSecurityGroupEgress'],
@@ -195,13 +212,17 @@ describe('member template', () => {
         Action: [
           'lambda:AddLayerVersionPermission',
           'lambda:AddPermission',
+          // Issue #17: the code-signing restore and its Restore attach or remove a function's config (and set a config's policy).
+          'lambda:DeleteFunctionCodeSigningConfig',
           // Issue #18: the isolation's Restore deletes a reserved concurrency, and both re-enable or disable mappings.
           'lambda:DeleteFunctionConcurrency',
+          'lambda:PutFunctionCodeSigningConfig',
           'lambda:PutFunctionConcurrency',
           'lambda:PutFunctionEventInvokeConfig',
           'lambda:PutFunctionRecursionConfig',
           'lambda:RemoveLayerVersionPermission',
           'lambda:RemovePermission',
+          'lambda:UpdateCodeSigningConfig',
           'lambda:UpdateEventSourceMapping',
           'lambda:UpdateFunctionConfiguration',
           'lambda:UpdateFunctionUrlConfig',

@@ -58,7 +58,12 @@ describe('function-api-route-unauthenticated', () => {
       expect(api === undefined ? undefined : h.account.apigateway.draftRoutes(api).find((r) => r.method === 'POST')?.authorizationType).toBe('NONE');
       const [finding, ...rest] = await h.run(createDeployment('prod'));
       expect(rest).toEqual([]);
-      expect(finding).toMatchObject({ mode: 'alert', severity: 'high', resource: REST_API_ARN, account: ACCOUNT, remediation: null });
+      // Alert by default; the plan (issue #17: IAM auth on this one method, this one stage redeployed) waits for `approve` or `auto` in the config.
+      expect(finding).toMatchObject({ mode: 'alert', severity: 'high', resource: REST_API_ARN, account: ACCOUNT });
+      expect(finding?.remediation).toMatchObject({
+        action: 'set-api-route-auth-iam',
+        params: { api: REST_API_ARN, stage: 'prod', method: 'POST', path: '/orders', functionArn: FUNCTION_ARN, deploymentId: 'dep2x1', authorizationType: 'AWS_IAM' },
+      });
       expect(finding?.summary).toContain('POST /orders');
       expect(finding?.summary).toContain('orders-rest (a1b2c3d4e5, REST API)');
       expect(finding?.summary).toContain('stage prod');

@@ -11,6 +11,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ActionClients } from '../remediation/action';
 import { roleSessionName, type CrossAccountCredentials } from './credentials';
 import { iamRegionFor } from '../state/resources';
+import { moduleExports } from './sdk-module';
 
 /** Attempts per call (the first and retries), with the SDK's adaptive retry mode. */
 export const MAX_ATTEMPTS = 5;
@@ -72,6 +73,11 @@ export class AccountClients {
       this.client(IAMClient, account, iamRegionFor(region), findingId),
       this.client(EC2Client, account, region, findingId),
     ]);
-    return { lambda, cloudtrail, iam, ec2 };
+    // API Gateway (issue #17): created, and its SDK modules loaded, only when an API action runs.
+    const apiGateway = {
+      rest: async () => this.client(moduleExports(await import('@aws-sdk/client-api-gateway'), 'APIGatewayClient').APIGatewayClient, account, region, findingId),
+      http: async () => this.client(moduleExports(await import('@aws-sdk/client-apigatewayv2'), 'ApiGatewayV2Client').ApiGatewayV2Client, account, region, findingId),
+    };
+    return { lambda, cloudtrail, iam, ec2, apiGateway };
   }
 }

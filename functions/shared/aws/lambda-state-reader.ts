@@ -235,7 +235,17 @@ export class LambdaStateReader implements StateReader {
     const configArn = attached.CodeSigningConfigArn;
     if (configArn === undefined || configArn === '') return null;
     const config = await orNullIfMissing(`the code-signing config ${configArn}`, () => client.send(new GetCodeSigningConfigCommand({ CodeSigningConfigArn: configArn })));
-    return { codeSigningConfigArn: configArn, untrustedArtifactOnDeployment: config?.CodeSigningConfig?.CodeSigningPolicies?.UntrustedArtifactOnDeployment ?? null };
+    const policy = config?.CodeSigningConfig?.CodeSigningPolicies?.UntrustedArtifactOnDeployment ?? null;
+    // A config that warns may be set back to Enforce, which changes every function using it: those are named in the finding.
+    if (policy !== 'Warn') return { codeSigningConfigArn: configArn, untrustedArtifactOnDeployment: policy };
+    const functionArns: string[] = [];
+    let marker: string | undefined;
+    do {
+      const out = await client.send(new ListFunctionsByCodeSigningConfigCommand({ CodeSigningConfigArn: configArn, Marker: marker }));
+      functionArns.push(...(out.FunctionArns ?? []));
+      marker = out.NextMarker === '' ? undefined : out.NextMarker;
+    } while (marker !== undefined);
+    return { codeSigningConfigArn: configArn, untrustedArtifactOnDeployment: policy, functionArns };
   }
 
   async functionsWithCodeSigningConfig(account: string, region: string, codeSigningConfigArn: string): Promise<readonly FunctionRef[]> {

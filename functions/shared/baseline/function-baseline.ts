@@ -28,6 +28,11 @@ export const FunctionBaselineSchema = z.strictObject({
   runtime: captured(z.string().nullable()).optional(),
   vpcConfig: captured(VpcBaselineSchema.nullable()).optional(),
   urlAuthType: captured(z.enum(['NONE', 'AWS_IAM']).nullable()).optional(),
+  /**
+   * The code-signing config the function used and what it did with untrusted code then (issue #17), or null
+   * for none: what `function-code-signing-weakened` restores.
+   */
+  codeSigning: captured(z.strictObject({ configArn: z.string(), untrustedArtifactOnDeployment: z.string().nullable() }).nullable()).optional(),
   /** The resource policy as JSON text (parse it with `parsePolicyText` when restoring), or null. */
   policy: captured(z.string().nullable()).optional(),
   /**
@@ -193,6 +198,9 @@ export class FunctionBaselineKeeper implements KindBaselineKeeper<FunctionSnapsh
       parts.vpcConfig = vpcOf(configuration);
     }
     if (snapshot.urlConfig !== undefined) parts.urlAuthType = snapshot.urlConfig?.AuthType ?? null;
+    if (snapshot.codeSigning !== undefined) {
+      parts.codeSigning = snapshot.codeSigning === null ? null : { configArn: snapshot.codeSigning.codeSigningConfigArn, untrustedArtifactOnDeployment: snapshot.codeSigning.untrustedArtifactOnDeployment };
+    }
     if (snapshot.policy !== undefined) parts.policy = snapshot.policy === null ? null : JSON.stringify(snapshot.policy);
     return parts;
   }

@@ -22,6 +22,7 @@ export const CONTENT_WRITING_ACTIONS: ReadonlySet<RemediationPlan['action']> = n
   'restore-role-policy',
   'set-default-policy-version',
   'restore-function-layers',
+  'restore-function-code-signing-config',
 ]);
 
 function document(text: unknown): IamPolicyDocument | undefined {
@@ -64,6 +65,12 @@ export function stateAfter(snapshot: ResourceSnapshot, plan: RemediationPlan): R
   if (snapshot.kind === 'lambda-function' && plan.action === 'restore-function-layers' && snapshot.configuration !== undefined && snapshot.configuration !== null) {
     const layers = typeof p.layers === 'string' && p.layers !== '' ? p.layers.split(',') : [];
     return { ...snapshot, configuration: { ...snapshot.configuration, Layers: layers.map((Arn) => ({ Arn })) } };
+  }
+  if (snapshot.kind === 'lambda-function' && plan.action === 'restore-function-code-signing-config' && snapshot.codeSigning !== undefined) {
+    // The config as the baseline saw it: the action checks it still enforces before attaching it.
+    const saved = snapshot.lastKnownGood?.codeSigning?.value;
+    if (saved === undefined || saved === null || saved.configArn !== p.codeSigningConfigArn) return 'unknown';
+    return { ...snapshot, codeSigning: { codeSigningConfigArn: saved.configArn, untrustedArtifactOnDeployment: saved.untrustedArtifactOnDeployment } };
   }
   return 'unknown';
 }

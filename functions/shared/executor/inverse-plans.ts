@@ -9,6 +9,12 @@ import { IsolationParams, mappingIdsOf } from '../remediation/function-isolation
 
 export type InversePlan = { readonly plan: RemediationPlan; readonly reason?: never } | { readonly plan: null; readonly reason: string };
 
+/**
+ * Plans whose approved run is offered a "Restore" too, like an automatic revert: an isolation, and the issue #17
+ * changes a working system may depend on (a public route now requiring IAM, code signing enforced again).
+ */
+export const RESTORABLE_AFTER_APPROVAL: ReadonlySet<RemediationPlan['action']> = new Set(['isolate-function', 'set-api-route-auth-iam', 'restore-function-code-signing-config', 'set-code-signing-config-enforce']);
+
 /** How long a "Restore" button stays usable after an automatic revert. */
 export const RESTORE_EXPIRY_DAYS = 7;
 
@@ -149,6 +155,19 @@ function liftIsolation(plan: RemediationPlan, finding: Finding): InversePlan {
   };
 }
 
+/** The route's authorization back to NONE on the same route, stage and function (no deployment id: the revert made a new one). */
+function routeAuthNone(plan: RemediationPlan, finding: Finding): InversePlan {
+  const { api, stage, method, path, functionArn } = plan.params;
+  if ([api, stage, method, path, functionArn].some((v) => typeof v !== 'string')) return none('the route plan does not name its route');
+  return {
+    plan: {
+      action: 'set-api-route-auth-none',
+      params: { api: String(api), stage: String(stage), method: String(method), path: String(path), functionArn: String(functionArn), authorizationType: 'NONE' },
+      description: `sets the authorization of ${String(method)} ${String(path)} back to NONE and redeploys stage ${String(stage)} (a REST API deploys its whole current draft), and the API is exempt from ${finding.ruleId} for 30 days.`,
+    },
+  };
+}
+
 /**
  * Re-authorizing a revoked egress rule: exactly the permission the revert removed, from the plan alone (EC2
  * gives the rule a new id, which the bot's own call does not make a new finding of).
@@ -195,6 +214,24 @@ export function inversePlan(plan: RemediationPlan, finding: Finding): InversePla
       return liftIsolation(plan, finding);
     case 'revoke-security-group-egress':
       return reauthorizeEgress(plan, finding);
+    case 'set-api-route-auth-iam':
+      return routeAuthNone(plan, finding);
+    case 'restore-function-code-signing-config':
+      return {
+        plan: {
+          action: 'reattach-function-code-signing-config',
+          params: { functionName: String(plan.params.functionName), codeSigningConfigArn: String(plan.params.judgedConfigArn), restoredConfigArn: String(plan.params.codeSigningConfigArn) },
+          description: `${plan.params.judgedConfigArn === 'none' ? 'lambda:DeleteFunctionCodeSigningConfig removes the restored config again' : `lambda:PutFunctionCodeSigningConfig attaches ${String(plan.params.judgedConfigArn)} again`} (future deployments only), and the function is exempt from ${finding.ruleId} for 30 days.`,
+        },
+      };
+    case 'set-code-signing-config-enforce':
+      return {
+        plan: {
+          action: 'set-code-signing-config-warn',
+          params: { codeSigningConfigArn: String(plan.params.codeSigningConfigArn) },
+          description: `lambda:UpdateCodeSigningConfig sets ${String(plan.params.codeSigningConfigArn)} back to Warn for every function using it (future deployments only), and the function is exempt from ${finding.ruleId} for 30 days.`,
+        },
+      };
     case 'start-trail-logging':
       return none('a tamper fix is never undone from Slack: stop the trail again on purpose if that is really wanted');
     case 'restore-trust-policy':
@@ -215,6 +252,9 @@ export function inversePlan(plan: RemediationPlan, finding: Finding): InversePla
     case 'add-layer-version-permission':
     case 'lift-function-isolation':
     case 'authorize-security-group-egress':
+    case 'set-api-route-auth-none':
+    case 'reattach-function-code-signing-config':
+    case 'set-code-signing-config-warn':
       return none('this plan is itself a decision or a restore');
   }
 }

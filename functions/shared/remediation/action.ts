@@ -2,6 +2,8 @@
  * The remediation action contract: each action declares the IAM actions it calls, validates its
  * parameters, performs the plan with the real SDK clients and re-reads the state to verify it.
  */
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
@@ -20,6 +22,11 @@ export interface ActionClients {
   readonly iam?: IAMClient;
   /** For the security group actions (issue #17 rule 5). */
   readonly ec2?: EC2Client;
+  /** For the API route actions (issue #17): created on first use, so their SDK modules load only for an API plan. */
+  readonly apiGateway?: {
+    readonly rest: () => Promise<APIGatewayClient>;
+    readonly http: () => Promise<ApiGatewayV2Client>;
+  };
 }
 
 export type ActionOutcome =

@@ -129,6 +129,19 @@ export function targetsFindingResource(plan: RemediationPlan, finding: Finding):
     case 'authorize-security-group-egress':
       // The revoked rule is gone (a restore gets a new id): its group, from the signed finding.
       return findingRef('ec2-security-group-rule', finding) !== null && text(plan.params, 'groupId') === finding.details.groupId;
+    case 'set-api-route-auth-iam':
+    case 'set-api-route-auth-none':
+      return findingRef('apigateway-api', finding) !== null && text(plan.params, 'api') === finding.resource;
+    case 'restore-function-code-signing-config':
+    case 'reattach-function-code-signing-config':
+      return sameFunction(plan, finding);
+    case 'set-code-signing-config-enforce':
+    case 'set-code-signing-config-warn': {
+      // The config the finding judged, in the finding's account and region (it may be shared by other functions).
+      const config = text(plan.params, 'codeSigningConfigArn');
+      const place = config === undefined ? null : /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):code-signing-config:/.exec(config);
+      return findingRef('lambda-function', finding) !== null && place?.[1] === finding.region && place[2] === finding.account && finding.details.codeSigningConfigArn === config;
+    }
   }
 }
 

@@ -18,7 +18,7 @@ import { InvalidEventError } from '../errors';
 import { RuntimeThreatSchema } from '../event/guardduty-finding';
 import type { Executor } from '../executor/executor';
 import { decidedExemption, exemptionFor } from '../executor/exemptions';
-import { inversePlan } from '../executor/inverse-plans';
+import { inversePlan, RESTORABLE_AFTER_APPROVAL } from '../executor/inverse-plans';
 import type { ExecutionOutcome } from '../executor/outcome';
 import type { TagsOf } from '../executor/resource-tags';
 import { silentTelemetry, type Telemetry } from '../observability';
@@ -192,8 +192,8 @@ export class DecisionRunner {
           await this.exemptRestored(record, Date.parse(record.decidedAt ?? ''));
         }
         ran = await this.options.executor.runPlan(record.finding, record.eventId, plan);
-        // An approved isolation can be undone like an automatic revert: its Restore record is stored now.
-        if (decision === 'approved' && plan.action === 'isolate-function' && ran.status === 'remediated') {
+        // An approved isolation (or route-auth or code-signing change) can be undone like an automatic revert: its Restore record is stored now.
+        if (decision === 'approved' && RESTORABLE_AFTER_APPROVAL.has(plan.action) && ran.status === 'remediated') {
           ran = await this.options.executor.offerRestore(record.finding, record.eventId, plan, ran);
         }
         restoredNow = ran.status === 'remediated';

@@ -381,6 +381,11 @@ export interface FunctionCodeSigning {
   readonly codeSigningConfigArn: string;
   /** `CodeSigningPolicies.UntrustedArtifactOnDeployment`: `Enforce` blocks unsigned code, `Warn` only logs it; null when the config is gone. */
   readonly untrustedArtifactOnDeployment: string | null;
+  /**
+   * The functions of the account and region using the config (`ListFunctionsByCodeSigningConfig`), read only
+   * when it warns: setting it back to Enforce changes their next deployments too.
+   */
+  readonly functionArns?: readonly string[];
 }
 
 /** An event-source mapping of a function, as `ListEventSourceMappings` lists it (the fields the rules read). */

@@ -23,6 +23,12 @@ import { isolateFunction } from './isolate-function';
 import { liftFunctionIsolation } from './lift-function-isolation';
 import { revokeSecurityGroupEgress } from './revoke-security-group-egress';
 import { authorizeSecurityGroupEgress } from './authorize-security-group-egress';
+import { setApiRouteAuthIam } from './set-api-route-auth-iam';
+import { setApiRouteAuthNone } from './set-api-route-auth-none';
+import { restoreFunctionCodeSigningConfig } from './restore-function-code-signing-config';
+import { reattachFunctionCodeSigningConfig } from './reattach-function-code-signing-config';
+import { setCodeSigningConfigEnforce } from './set-code-signing-config-enforce';
+import { setCodeSigningConfigWarn } from './set-code-signing-config-warn';
 
 type AnyAction = RemediationAction<never> & { describe(params: never): string };
 
@@ -49,6 +55,12 @@ export const ACTIONS: { readonly [N in ActionName]: RemediationAction<never> } =
   'lift-function-isolation': liftFunctionIsolation as AnyAction,
   'revoke-security-group-egress': revokeSecurityGroupEgress as AnyAction,
   'authorize-security-group-egress': authorizeSecurityGroupEgress as AnyAction,
+  'set-api-route-auth-iam': setApiRouteAuthIam as AnyAction,
+  'set-api-route-auth-none': setApiRouteAuthNone as AnyAction,
+  'restore-function-code-signing-config': restoreFunctionCodeSigningConfig as AnyAction,
+  'reattach-function-code-signing-config': reattachFunctionCodeSigningConfig as AnyAction,
+  'set-code-signing-config-enforce': setCodeSigningConfigEnforce as AnyAction,
+  'set-code-signing-config-warn': setCodeSigningConfigWarn as AnyAction,
 };
 
 /** The IAM permissions of one action. */
