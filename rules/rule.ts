@@ -34,6 +34,9 @@ export type ActionName = 'remove-function-permission' | 'set-function-url-auth-i
   | 'set-function-recursion-terminate'
   | 'remove-function-destination'
   | 'remove-function-dead-letter-queue'
+  /** Event-source mappings outside the organization (issue #17). */
+  | 'disable-event-source-mapping'
+  | 'remove-event-source-mapping-destination'
   /** Chosen by an approver ("Quarantine"), planned by no rule. */
   | 'quarantine-function'
   /** Reserved concurrency 0 and the enabled event-source mappings disabled, recorded for Restore (runtime threats). */
@@ -42,7 +45,8 @@ export type ActionName = 'remove-function-permission' | 'set-function-url-auth-i
   | 'add-function-permission'
   | 'set-function-url-auth-none'
   | 'add-layer-version-permission'
-  | 'lift-function-isolation';
+  | 'lift-function-isolation'
+  | 'enable-event-source-mapping';
 
 /** A remediation as data: which action, with which parameters, and what it does in plain words. */
 export interface RemediationPlan {

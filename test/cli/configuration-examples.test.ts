@@ -34,6 +34,14 @@ describe('configuration examples', () => {
     ],
     // Issue #17: the method opened by UpdateMethod is reported only once CreateDeployment puts it on stage prod.
     ['36-api-route-opened-and-deployed.json', 'function-api-route-unauthenticated', null],
+    [
+      '37-event-source-mapping-outside-org.json',
+      'function-event-source-mapping-outside-org',
+      {
+        action: 'disable-event-source-mapping',
+        params: { functionName: 'arn:aws:lambda:us-east-1:111122223333:function:billing-worker', uuid: '3f1c2a9e-7b4d-4e8a-9c21-5d6e7f8a9b0c', eventSourceArn: 'arn:aws:sqs:us-east-1:444455556666:partner-orders' },
+      },
+    ],
   ])('%s gives a %s finding with the expected plan', async (file, ruleId, remediation) => {
     expect(await simulateJson(`examples/events/${file}`)).toEqual([{ ruleId, remediation }].map((f) => expect.objectContaining(f) as unknown));
   });

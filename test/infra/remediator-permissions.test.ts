@@ -6,7 +6,7 @@ import { isIamWrite } from '../../functions/shared/remediation/iam-writes';
 import { SCAN_LIST_PERMISSIONS } from '../../functions/shared/scan/scan-inventory';
 import { readFileSync } from 'node:fs';
 import { parseDeployConfig } from '../../infra/deploy-config';
-import { CODE_SIGNING_CONFIG_ACTIONS, memberTemplate } from '../../infra/member-stack';
+import { CODE_SIGNING_CONFIG_ACTIONS, EVENT_SOURCE_MAPPING_ACTIONS, memberTemplate } from '../../infra/member-stack';
 import { RULES } from '../../rules';
 
 describe('remediator permissions', () => {
@@ -40,8 +40,8 @@ describe('remediator permissions', () => {
       if (types.includes('eventSourceMapping')) onMapping.push(action);
     }
     expect(onConfig.sort()).toEqual([...CODE_SIGNING_CONFIG_ACTIONS].sort());
-    // member-stack.ts adds the event-source-mapping resource for exactly this action.
-    expect(onMapping).toEqual(['lambda:UpdateEventSourceMapping']);
+    // member-stack.ts adds the event-source-mapping resource for exactly these actions (GetEventSourceMapping: issue #17's mapping actions).
+    expect(onMapping.sort()).toEqual([...EVENT_SOURCE_MAPPING_ACTIONS].sort());
   });
 });
 

@@ -21,6 +21,9 @@ import { removeFunctionDestination } from './remove-function-destination';
 import { removeFunctionDeadLetterQueue } from './remove-function-dead-letter-queue';
 import { isolateFunction } from './isolate-function';
 import { liftFunctionIsolation } from './lift-function-isolation';
+import { disableEventSourceMapping } from './disable-event-source-mapping';
+import { enableEventSourceMapping } from './enable-event-source-mapping';
+import { removeEventSourceMappingDestination } from './remove-event-source-mapping-destination';
 
 type AnyAction = RemediationAction<never> & { describe(params: never): string };
 
@@ -45,6 +48,9 @@ export const ACTIONS: { readonly [N in ActionName]: RemediationAction<never> } =
   'remove-function-dead-letter-queue': removeFunctionDeadLetterQueue as AnyAction,
   'isolate-function': isolateFunction as AnyAction,
   'lift-function-isolation': liftFunctionIsolation as AnyAction,
+  'disable-event-source-mapping': disableEventSourceMapping as AnyAction,
+  'enable-event-source-mapping': enableEventSourceMapping as AnyAction,
+  'remove-event-source-mapping-destination': removeEventSourceMappingDestination as AnyAction,
 };
 
 /** The IAM permissions of one action. */
