@@ -1,4 +1,5 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
+import { ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { STSClient } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CrossAccountCredentials } from '../../../../functions/shared/aws/credentials';
@@ -153,6 +154,37 @@ describe('Scanner', () => {
     const report = await new Scanner({ rules: RULES, config, clients: scanClients(credentials), guard: new CallGuard({ sleep: noSleep }) }).scan(TARGETS);
     expect(kinds(report).sort()).toEqual(['dead-letter-queue', 'destination']);
     expect(org.lambda.callsOf('GetFunctionEventInvokeConfig').length).toBe(report.accounts.reduce((n, a) => n + a.functions, 0));
+  });
+
+  it('lists event-source mappings and /aws/lambda/ log groups once per region, and a custom log group once (issue #17)', async () => {
+    const report = await scanner().scan(TARGETS);
+    expect(org.lambda.callsOf('ListEventSourceMappings').map((c) => c.input.FunctionName)).toEqual([undefined, undefined, undefined, undefined]);
+    const described = org.logs.calls.map((c) => String(c.input.logGroupNamePrefix));
+    // Account B, eu-west-1 holds 60 groups: two pages of 50.
+    expect(described.filter((prefix) => prefix === '/aws/lambda/')).toHaveLength(5);
+    expect(described.filter((prefix) => prefix !== '/aws/lambda/')).toEqual(['/shared/app-logs']);
+    const found = (ruleId: string): string[] => report.findings.filter((f) => f.ruleId === ruleId).map((f) => f.resource);
+    expect(found('function-event-source-mapping-outside-org')).toEqual([`arn:aws:lambda:us-east-1:${ORG_ACCOUNT}:function:admin-fn`]);
+    expect(found('function-log-retention-shortened')).toEqual([`arn:aws:lambda:us-east-1:${ACCOUNT}:function:public-fn`]);
+  });
+
+  it('judges a custom log group by name: kept 1 day, it is reported on the function logging to it', async () => {
+    setup.world.logs.createLogGroup({ account: ACCOUNT, region: 'eu-west-1', logGroupName: '/shared/app-logs' }, { retentionInDays: 1 });
+    const report = await scanner().scan(TARGETS);
+    expect(report.findings.filter((f) => f.ruleId === 'function-log-retention-shortened').map((f) => f.resource).sort()).toEqual([
+      `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:clean-a2`,
+      `arn:aws:lambda:us-east-1:${ACCOUNT}:function:public-fn`,
+    ]);
+  });
+
+  it('reports a failed mapping listing and leaves that part unread, judging the rest', async () => {
+    org.restore();
+    org = installOrganizationMocks(setup.world, { unreachable: [UNREACHABLE_ACCOUNT] });
+    org.lambda.mock.on(ListEventSourceMappingsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const report = await scanner().scan(TARGETS);
+    expect(report.errors.filter((e) => e.stage === 'list-mappings')).toHaveLength(4);
+    expect(report.findings.filter((f) => f.ruleId === 'function-event-source-mapping-outside-org')).toEqual([]);
+    expect(report.findings.filter((f) => f.ruleId === 'function-public-access')).toHaveLength(1);
   });
 
   it('refuses, without sending it, a call outside the audit role', async () => {
