@@ -29,6 +29,8 @@ export interface MemberStackProps extends StackProps {
 
 /** Lambda actions whose resource is a code-signing config (a test checks this against the IAM data). */
 export const CODE_SIGNING_CONFIG_ACTIONS: readonly string[] = ['lambda:GetCodeSigningConfig', 'lambda:ListFunctionsByCodeSigningConfig', 'lambda:PutFunctionCodeSigningConfig', 'lambda:UpdateCodeSigningConfig'];
+/** Lambda actions whose resource is an event-source mapping (a test checks this against the IAM data). */
+export const EVENT_SOURCE_MAPPING_ACTIONS: readonly string[] = ['lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping'];
 
 /** Resource ARNs per service: as narrow as the actions allow (list calls take `*`). */
 function resourcesFor(service: string, actions: readonly string[] = []): string[] {
@@ -41,8 +43,8 @@ function resourcesFor(service: string, actions: readonly string[] = []): string[
         Fn.sub(`arn:${partition}:lambda:*:${account}:layer:*`),
         // Only when a code-signing config's own API is granted (issue #17): its resource is the config, not a function.
         ...(actions.some((a) => CODE_SIGNING_CONFIG_ACTIONS.includes(a)) ? [Fn.sub(`arn:${partition}:lambda:*:${account}:code-signing-config:*`)] : []),
-        // UpdateEventSourceMapping (the isolation and its Restore) acts on the mapping's own ARN.
-        ...(actions.includes('lambda:UpdateEventSourceMapping') ? [Fn.sub(`arn:${partition}:lambda:*:${account}:event-source-mapping:*`)] : []),
+        // UpdateEventSourceMapping and GetEventSourceMapping (the isolation, the mapping actions, their Restores) act on the mapping's own ARN.
+        ...(actions.some((a) => EVENT_SOURCE_MAPPING_ACTIONS.includes(a)) ? [Fn.sub(`arn:${partition}:lambda:*:${account}:event-source-mapping:*`)] : []),
       ];
     case 'iam':
       return [Fn.sub(`arn:${partition}:iam::${account}:role/*`), Fn.sub(`arn:${partition}:iam::${account}:policy/*`), Fn.sub(`arn:${partition}:iam::aws:policy/*`)];

@@ -30,6 +30,7 @@ import { functionLogGroupRedirected } from './lambda/function-log-group-redirect
 import { functionLogGroupDeleted } from './lambda/function-log-group-deleted';
 import { functionLogRetentionShortened } from './lambda/function-log-retention-shortened';
 import { functionDestinationOutsideOrg } from './lambda/function-destination-outside-org';
+import { functionEventSourceMappingOutsideOrg } from './lambda/function-event-source-mapping-outside-org';
 import { functionRuntimeThreat } from './lambda/function-runtime-threat';
 import { functionVulnerableDependency } from './lambda/function-vulnerable-dependency';
 import { functionApiRouteUnauthenticated } from './apigateway/function-api-route-unauthenticated';
@@ -60,6 +61,7 @@ export const RULES: readonly AnyRule[] = [
   functionLogGroupDeleted,
   functionLogRetentionShortened,
   functionDestinationOutsideOrg,
+  functionEventSourceMappingOutsideOrg,
   functionRuntimeThreat,
   functionVulnerableDependency,
   functionApiRouteUnauthenticated,

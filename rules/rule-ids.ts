@@ -27,6 +27,7 @@ export const RULE_IDS = [
   'function-log-group-deleted',
   'function-log-retention-shortened',
   'function-destination-outside-org',
+  'function-event-source-mapping-outside-org',
   'function-runtime-threat',
   'function-vulnerable-dependency',
   'function-api-route-unauthenticated',

@@ -42,6 +42,9 @@ export type ActionName = 'remove-function-permission' | 'set-function-url-auth-i
   /** Issue #17: the last-known-good code-signing config attached again, or a shared config set back to Enforce. */
   | 'restore-function-code-signing-config'
   | 'set-code-signing-config-enforce'
+  /** Event-source mappings outside the organization (issue #17). */
+  | 'disable-event-source-mapping'
+  | 'remove-event-source-mapping-destination'
   /** Chosen by an approver ("Quarantine"), planned by no rule. */
   | 'quarantine-function'
   /** Reserved concurrency 0 and the enabled event-source mappings disabled, recorded for Restore (runtime threats). */
@@ -54,7 +57,8 @@ export type ActionName = 'remove-function-permission' | 'set-function-url-auth-i
   | 'authorize-security-group-egress'
   | 'set-api-route-auth-none'
   | 'reattach-function-code-signing-config'
-  | 'set-code-signing-config-warn';
+  | 'set-code-signing-config-warn'
+  | 'enable-event-source-mapping';
 
 /** A remediation as data: which action, with which parameters, and what it does in plain words. */
 export interface RemediationPlan {

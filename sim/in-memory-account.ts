@@ -162,7 +162,10 @@ export class InMemoryAccount {
     if (entry.ReservedConcurrentExecutions !== undefined) this.lambda.putFunctionConcurrency(key, entry.ReservedConcurrentExecutions);
     if (entry.RecursiveLoop !== undefined) this.lambda.putFunctionRecursionConfig(key, entry.RecursiveLoop);
     if (entry.CodeSigningConfigArn !== undefined) this.lambda.putFunctionCodeSigningConfig(key, entry.CodeSigningConfigArn);
-    for (const mapping of entry.EventSourceMappings ?? []) this.lambda.addEventSourceMapping(key, { UUID: mapping.UUID, EventSourceArn: mapping.EventSourceArn, State: mapping.State });
+    for (const mapping of entry.EventSourceMappings ?? []) {
+      const onFailure = mapping.DestinationConfig?.OnFailure?.Destination;
+      this.lambda.addEventSourceMapping(key, { UUID: mapping.UUID, EventSourceArn: mapping.EventSourceArn, State: mapping.State, ...(onFailure === undefined ? {} : { DestinationConfig: { OnFailure: { Destination: onFailure } } }) });
+    }
     for (const [qualifier, state] of Object.entries(entry.Qualifiers ?? {})) {
       if (/^\d+$/.test(qualifier)) this.lambda.publishVersion(key, qualifier);
       else this.lambda.putAlias(key, qualifier, state.FunctionVersion);
@@ -189,7 +192,7 @@ export class InMemoryAccount {
       const reserved = this.lambda.getReservedConcurrency(key);
       const recursiveLoop = this.lambda.getRecursiveLoop(key);
       const codeSigningConfigArn = this.lambda.getFunctionCodeSigningConfigArn(key);
-      const mappings = this.lambda.listEventSourceMappings(key).map((m) => ({ UUID: m.UUID, EventSourceArn: m.EventSourceArn, State: m.State }));
+      const mappings = this.lambda.listEventSourceMappings(key).map((m) => ({ UUID: m.UUID, EventSourceArn: m.EventSourceArn, State: m.State, ...(m.DestinationConfig === undefined ? {} : { DestinationConfig: m.DestinationConfig }) }));
       return {
         Account: key.account,
         Region: key.region,

@@ -74,6 +74,8 @@ export interface EventSourceMappingState {
   readonly EventSourceArn: string;
   /** `Enabled` or `Disabled` here (Lambda passes through `Enabling` / `Disabling` on its way). */
   State: 'Enabled' | 'Disabled';
+  /** Where the mapping sends the records it discards (issue #17); absent when none is set. */
+  DestinationConfig?: { OnFailure?: { Destination?: string } };
 }
 
 /** A code-signing config (issue #17), as `GetCodeSigningConfig` returns it. */
@@ -727,11 +729,45 @@ export class InMemoryLambda {
 
   /** `UpdateEventSourceMapping` with `Enabled`: the mapping's new state (ResourceNotFoundException for an unknown UUID). */
   updateEventSourceMapping(uuid: string, enabled: boolean): EventSourceMappingState & { readonly FunctionArn: string } {
+    return this.changeEventSourceMapping(uuid, { enabled });
+  }
+
+  /**
+   * `UpdateEventSourceMapping` with `Enabled` and/or `DestinationConfig` (issue #17): an `OnFailure` without a
+   * `Destination` clears it; settings not given stay.
+   */
+  changeEventSourceMapping(uuid: string, change: { readonly enabled?: boolean | undefined; readonly onFailure?: { readonly Destination?: string | undefined } | undefined }): EventSourceMappingState & { readonly FunctionArn: string } {
     const owner = this.mappingOwner(uuid);
     const mapping = owner?.eventSourceMappings.get(uuid);
     if (owner === undefined || mapping === undefined) throw notFound(`The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${uuid})`);
-    mapping.State = enabled ? 'Enabled' : 'Disabled';
+    if (change.enabled !== undefined) mapping.State = change.enabled ? 'Enabled' : 'Disabled';
+    if (change.onFailure !== undefined) {
+      const destination = change.onFailure.Destination;
+      if (destination === undefined || destination === '') delete mapping.DestinationConfig;
+      else mapping.DestinationConfig = { OnFailure: { Destination: destination } };
+    }
     return { ...mapping, FunctionArn: unqualifiedArn(owner.key) };
+  }
+
+  /** `GetEventSourceMapping`: the mapping with the function it invokes (ResourceNotFoundException for an unknown UUID). */
+  getEventSourceMapping(uuid: string): EventSourceMappingState & { readonly FunctionArn: string } {
+    const owner = this.mappingOwner(uuid);
+    const mapping = owner?.eventSourceMappings.get(uuid);
+    if (owner === undefined || mapping === undefined) throw notFound(`The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${uuid})`);
+    return { ...mapping, FunctionArn: unqualifiedArn(owner.key) };
+  }
+
+  /** `DeleteEventSourceMapping`; false when no mapping has the UUID. */
+  deleteEventSourceMapping(uuid: string): boolean {
+    return this.mappingOwner(uuid)?.eventSourceMappings.delete(uuid) ?? false;
+  }
+
+  /** `ListEventSourceMappings` without `FunctionName`: every mapping of an account and region, sorted by UUID. */
+  listAllEventSourceMappings(account: string, region: string): (EventSourceMappingState & { readonly FunctionArn: string })[] {
+    return [...this.functions.values()]
+      .filter((state) => state.key.account === account && state.key.region === region)
+      .flatMap((state) => [...state.eventSourceMappings.values()].map((m) => ({ ...m, FunctionArn: unqualifiedArn(state.key) })))
+      .sort((a, b) => a.UUID.localeCompare(b.UUID));
   }
 
   private mappingOwner(uuid: string): FunctionState | undefined {

@@ -152,7 +152,7 @@ function describeEntry(group: InMemoryLogGroup): LogGroup {
 
 export interface LogsMockOptions {
   /** The account a client acts in (default: `defaultAccount`). */
-  readonly accountOf?: (client: CloudWatchLogsClient) => string | undefined;
+  readonly accountOf?: (client: CloudWatchLogsClient) => string | undefined | Promise<string | undefined>;
   readonly onCommand?: (command: string) => void;
 }
 
@@ -175,7 +175,7 @@ export function installLogsMock(logs: InMemoryLogs, defaultAccount: string, opti
     calls.push({ command: 'DescribeLogGroups', input: structuredClone(input) });
     options.onCommand?.('DescribeLogGroups');
     const region = await client.config.region();
-    const account = options.accountOf?.(client) ?? defaultAccount;
+    const account = (await options.accountOf?.(client)) ?? defaultAccount;
     const start = input.nextToken === undefined ? 0 : Number.parseInt(Buffer.from(input.nextToken, 'base64url').toString('utf8'), 10);
     const size = input.limit ?? LOGS_PAGE_SIZE;
     if (!Number.isInteger(start) || start < 0 || size < 1 || size > LOGS_PAGE_SIZE) throw new InvalidParameterException({ message: 'Invalid nextToken or limit', $metadata: {} });

@@ -50,6 +50,9 @@ const UNQUALIFIED_EVENTS: ReadonlySet<string> = new Set([
   'CreateAlias',
   'UpdateAlias',
   'DeleteAlias',
+  'CreateEventSourceMapping',
+  'UpdateEventSourceMapping',
+  'DeleteEventSourceMapping',
 ]);
 
 const LAYER_EVENTS: ReadonlySet<string> = new Set(['PublishLayerVersion', 'DeleteLayerVersion', 'AddLayerVersionPermission', 'RemoveLayerVersionPermission']);
@@ -443,7 +446,50 @@ function applyToFunction(lambda: InMemoryLambda, event: CloudTrailEvent, name: s
     case 'DeleteFunctionEventInvokeConfig':
       lambda.deleteFunctionEventInvokeConfig(ref);
       return done(name, `deleted the asynchronous invocation config of ${what}`);
+    case 'CreateEventSourceMapping':
+    case 'UpdateEventSourceMapping':
+    case 'DeleteEventSourceMapping':
+      return applyEventSourceMappingEvent(lambda, name, ref, request, response);
     default:
       return skipped(name, 'not a change the simulator models');
   }
+}
+
+/** The `onFailure.destination` of a CloudTrail `destinationConfig` (camelCase); undefined when the request sets none. */
+function onFailureOf(params: Params | null | undefined): { Destination?: string } | undefined {
+  const config = params?.destinationConfig;
+  if (typeof config !== 'object' || config === null) return undefined;
+  const onFailure = (config as Record<string, unknown>).onFailure;
+  if (typeof onFailure !== 'object' || onFailure === null) return undefined;
+  const destination = (onFailure as Record<string, unknown>).destination;
+  return typeof destination === 'string' && destination !== '' ? { Destination: destination } : {};
+}
+
+/**
+ * Event-source mapping events (issue #17): the mapping's UUID is in the response (`uUID`, CloudTrail's
+ * camel-casing of `UUID`) for a create, in the request for an update or delete. An update of a mapping the
+ * state does not hold creates it from the response, so one event can be replayed alone.
+ */
+function applyEventSourceMappingEvent(lambda: InMemoryLambda, name: string, ref: FunctionRef, request: Params | null | undefined, response: Params | null | undefined): ApplyOutcome {
+  const uuid = str(request, 'uUID') ?? str(response, 'uUID');
+  if (uuid === undefined) return skipped(name, 'the event names no mapping UUID (uUID)');
+  const key = { ...ref, qualifier: undefined };
+  if (name === 'DeleteEventSourceMapping') {
+    return lambda.deleteEventSourceMapping(uuid) ? done(name, `deleted event-source mapping ${uuid}`) : skipped(name, `event-source mapping ${uuid} is not in the account`);
+  }
+  const enabled = typeof request?.enabled === 'boolean' ? request.enabled : undefined;
+  const onFailure = onFailureOf(request);
+  const known = lambda.listEventSourceMappings(key).some((m) => m.UUID === uuid);
+  if (!known) {
+    const source = str(request, 'eventSourceArn') ?? str(response, 'eventSourceArn');
+    if (source === undefined) return skipped(name, `event-source mapping ${uuid} is not in the account and the event names no source`);
+    const responseOnFailure = onFailureOf(response);
+    const destination = (onFailure ?? responseOnFailure)?.Destination;
+    const state = enabled ?? str(response, 'state') !== 'Disabled';
+    lambda.addEventSourceMapping(key, { UUID: uuid, EventSourceArn: source, State: state ? 'Enabled' : 'Disabled', ...(destination === undefined ? {} : { DestinationConfig: { OnFailure: { Destination: destination } } }) });
+    return done(name, `event-source mapping ${uuid} of ${ref.functionName} reads from ${source}${destination === undefined ? '' : `, discarded records to ${destination}`}`);
+  }
+  if (enabled === undefined && onFailure === undefined) return skipped(name, 'not a change of the mapping the simulator models (Enabled, DestinationConfig.OnFailure)');
+  const mapping = lambda.changeEventSourceMapping(uuid, { enabled, onFailure });
+  return done(name, `event-source mapping ${uuid} is ${mapping.State}${mapping.DestinationConfig?.OnFailure?.Destination === undefined ? '' : `, discarded records to ${mapping.DestinationConfig.OnFailure.Destination}`}`);
 }

@@ -10,6 +10,7 @@ import {
   DeleteFunctionEventInvokeConfigCommand,
   DeleteFunctionUrlConfigCommand,
   GetCodeSigningConfigCommand,
+  GetEventSourceMappingCommand,
   GetFunctionCodeSigningConfigCommand,
   GetFunctionCommand,
   GetFunctionConcurrencyCommand,
@@ -403,16 +404,25 @@ export function installLambdaMock(account: InMemoryAccount, mock: LambdaMock = m
   );
   mock.on(ListEventSourceMappingsCommand).callsFake(
     handler('ListEventSourceMappings', async (input: { FunctionName?: string; Marker?: string; MaxItems?: number }, c) => {
-      const ref = await functionRefOf(input.FunctionName, undefined, c);
-      const listed = page(store.listEventSourceMappings(ref), input.Marker, input.MaxItems);
+      // Without FunctionName: every mapping of the client's account and region (what a scan lists).
+      const all = input.FunctionName === undefined ? store.listAllEventSourceMappings(c.clientAccount ?? c.account, await c.region()) : null;
+      const mappings = all ?? store.listEventSourceMappings(await functionRefOf(input.FunctionName, undefined, c));
+      const listed = page(mappings, input.Marker, input.MaxItems);
       return { EventSourceMappings: listed.items, ...(listed.NextMarker === undefined ? {} : { NextMarker: listed.NextMarker }) };
     }),
   );
   mock.on(UpdateEventSourceMappingCommand).callsFake(
-    handler('UpdateEventSourceMapping', (input: { UUID?: string; Enabled?: boolean }) => {
+    handler('UpdateEventSourceMapping', (input: { UUID?: string; Enabled?: boolean; DestinationConfig?: { OnFailure?: { Destination?: string } } }) => {
       if (input.UUID === undefined || input.UUID === '') throw invalid('UUID is required');
-      if (input.Enabled === undefined) throw invalid('this simulator answers UpdateEventSourceMapping with Enabled only');
-      return store.updateEventSourceMapping(input.UUID, input.Enabled);
+      const onFailure = input.DestinationConfig?.OnFailure;
+      if (input.Enabled === undefined && onFailure === undefined) throw invalid('this simulator answers UpdateEventSourceMapping with Enabled or DestinationConfig.OnFailure only');
+      return store.changeEventSourceMapping(input.UUID, { enabled: input.Enabled, onFailure });
+    }),
+  );
+  mock.on(GetEventSourceMappingCommand).callsFake(
+    handler('GetEventSourceMapping', (input: { UUID?: string }) => {
+      if (input.UUID === undefined || input.UUID === '') throw invalid('UUID is required');
+      return store.getEventSourceMapping(input.UUID);
     }),
   );
   mock.on(TagResourceCommand).callsFake(

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { InMemoryAccount } from './in-memory-account';
 import { installIamMock, type IamMockHandle } from './iam-mock';
 import { accountOfCredentials, installLambdaMock, type LambdaMockHandle } from './lambda-mock';
+import { installLogsMock } from './in-memory-logs';
 
 export interface OrganizationMockOptions {
   /** Accounts whose role `AssumeRole` refuses (AccessDenied). */
@@ -26,6 +27,8 @@ export interface OrganizationMockOptions {
 export interface OrganizationMockHandle {
   readonly lambda: LambdaMockHandle;
   readonly iam: IamMockHandle;
+  /** CloudWatch Logs (issue #17): every command received. */
+  readonly logs: ReturnType<typeof installLogsMock>;
   /** Every `AssumeRole` received: the role ARN and session name. */
   readonly assumeRoleCalls: readonly { readonly roleArn: string; readonly sessionName: string }[];
   /** Calls answered with a throttling error. */
@@ -69,6 +72,7 @@ export function installOrganizationMocks(world: InMemoryAccount, options: Organi
       maybeThrottle('iam');
     },
   });
+  const logs = installLogsMock(world.logs, world.defaultAccount, { accountOf: accountOfCredentials });
   const unreachable = new Set(options.unreachable ?? []);
   const assumeRoleCalls: { roleArn: string; sessionName: string }[] = [];
   const sts = mockClient(STSClient);
@@ -88,18 +92,21 @@ export function installOrganizationMocks(world: InMemoryAccount, options: Organi
   return {
     lambda,
     iam,
+    logs,
     assumeRoleCalls,
     throttled: () => throttled,
     callCounts: () => {
       const counts: Record<string, number> = {};
       for (const c of lambda.calls) counts[`lambda:${c.command}`] = (counts[`lambda:${c.command}`] ?? 0) + 1;
       for (const c of iam.calls) counts[`iam:${c.command}`] = (counts[`iam:${c.command}`] ?? 0) + 1;
+      for (const c of logs.calls) counts[`logs:${c.command}`] = (counts[`logs:${c.command}`] ?? 0) + 1;
       counts['sts:AssumeRole'] = assumeRoleCalls.length;
       return counts;
     },
     restore: () => {
       lambda.mock.restore();
       iam.mock.restore();
+      logs.mock.restore();
       sts.restore();
     },
   };

@@ -64,6 +64,8 @@ export const StateEventSourceMappingSchema = z.strictObject({
   UUID: z.string().regex(/^[0-9a-f-]{36}$/, 'must be the mapping UUID Lambda assigned'),
   EventSourceArn: z.string().startsWith('arn:', 'must be the ARN of the event source (queue, stream, topic)'),
   State: z.enum(['Enabled', 'Disabled']).default('Enabled'),
+  /** Where the mapping sends the records it discards (issue #17). */
+  DestinationConfig: z.strictObject({ OnFailure: z.strictObject({ Destination: z.string().startsWith('arn:').optional() }).optional(), OnSuccess: ignored }).optional(),
   // ListEventSourceMappings output besides what is needed.
   FunctionArn: ignored,
   BatchSize: ignored,

@@ -58,6 +58,14 @@ describe('configuration examples', () => {
         params: { groupId: 'sg-0f1e2d3c4b5a69788', securityGroupRuleId: 'sgr-09be5c962afdc06ed', ipProtocol: '-1', fromPort: -1, toPort: -1, cidr: '0.0.0.0/0' },
       },
     ],
+    [
+      '38-event-source-mapping-outside-org.json',
+      'function-event-source-mapping-outside-org',
+      {
+        action: 'disable-event-source-mapping',
+        params: { functionName: 'arn:aws:lambda:us-east-1:111122223333:function:billing-worker', uuid: '3f1c2a9e-7b4d-4e8a-9c21-5d6e7f8a9b0c', eventSourceArn: 'arn:aws:sqs:us-east-1:444455556666:partner-orders' },
+      },
+    ],
   ])('%s gives a %s finding with the expected plan', async (file, ruleId, remediation) => {
     expect(await simulateJson(`examples/events/${file}`)).toEqual([{ ruleId, remediation }].map((f) => expect.objectContaining(f) as unknown));
   });

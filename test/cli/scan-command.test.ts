@@ -103,7 +103,8 @@ describe('warden scan', () => {
     expect(text).toContain('CRITICAL (2)\n  execution-role-admin-access  arn:aws:iam::222233334444:role/admin-fn-us-east-1-role');
     for (const e of setup.expected) expect(text).toContain(`  ${e.ruleId}  ${e.resource}`);
     expect(text).toContain('EXEMPT (1)');
-    expect(text).toMatch(/Findings: 2 critical, 3 high, 1 medium, 0 low; 1 exempt; 1 error\(s\): the scan is incomplete$/);
+    // Issue #17 scan coverage: a foreign event-source mapping (high) and a log group kept 1 day (medium) join the fixture.
+    expect(text).toMatch(/Findings: 2 critical, 4 high, 2 medium, 0 low; 1 exempt; 1 error\(s\): the scan is incomplete$/);
     expect(text).not.toContain('Plan (');
     expect(text).not.toContain(plantedSecret());
   });

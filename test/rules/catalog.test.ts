@@ -42,7 +42,7 @@ const RuleMetadataSchema = z.looseObject({
   rationale: z.string().trim().min(1).max(300),
   references: z.array(z.url({ protocol: /^https$/ })).min(1),
   falsePositives: z.array(z.string().min(1)),
-  remediationAction: z.enum(['remove-function-permission', 'set-function-url-auth-iam', 'remove-layer-version-permission', 'start-trail-logging', 'remove-function-env-variables', 'restore-function-layers', 'delete-role-policy', 'restore-role-policy', 'detach-role-policy', 'set-default-policy-version', 'restore-trust-policy', 'set-function-recursion-terminate', 'remove-function-destination', 'isolate-function', 'revoke-security-group-egress', 'set-api-route-auth-iam', 'restore-function-code-signing-config']).nullable(),
+  remediationAction: z.enum(['remove-function-permission', 'set-function-url-auth-iam', 'remove-layer-version-permission', 'start-trail-logging', 'remove-function-env-variables', 'restore-function-layers', 'delete-role-policy', 'restore-role-policy', 'detach-role-policy', 'set-default-policy-version', 'restore-trust-policy', 'set-function-recursion-terminate', 'remove-function-destination', 'isolate-function', 'revoke-security-group-egress', 'set-api-route-auth-iam', 'restore-function-code-signing-config', 'disable-event-source-mapping']).nullable(),
   evaluate: z.function(),
 });
 
@@ -115,6 +115,7 @@ describe('rule catalog', () => {
       'function-log-group-deleted': 'high alert',
       'function-log-retention-shortened': 'medium alert',
       'function-destination-outside-org': 'high approve',
+      'function-event-source-mapping-outside-org': 'high alert',
       'function-runtime-threat': 'high approve',
       'function-vulnerable-dependency': 'medium alert',
       'function-api-route-unauthenticated': 'high alert',

@@ -93,6 +93,9 @@ const EXPECTED: Record<string, unknown[]> = {
   // A security group rule is judged on the account's groups and functions, which this reader does not model: its
   // finding and plan are asserted through `warden simulate` with examples/state.json in test/cli/configuration-examples.test.ts.
   '37-security-group-egress-opened.json': [[]],
+  // Event-source mapping (issue #17): this reader reads no mappings; the finding is asserted through `warden simulate`
+  // with examples/state.json in test/cli/configuration-examples.test.ts.
+  '38-event-source-mapping-outside-org.json': [[]],
   // A GuardDuty finding is judged on the function's current state (concurrency, mappings), which this reader does not
   // model: its finding and plan are asserted through `warden simulate` with examples/state.json in
   // test/cli/guardduty-examples.test.ts, and against the documented sample in test/functions/responder/guardduty-finding.test.ts.

@@ -20,8 +20,8 @@ function numberParam(params: Readonly<Record<string, unknown>> | null | undefine
 }
 
 const LAYER_EVENTS = new Set(['AddLayerVersionPermission', 'RemoveLayerVersionPermission', 'PublishLayerVersion', 'DeleteLayerVersion']);
-/** Events whose change applies to the unqualified function whatever qualifier they carry. */
-const UNQUALIFIED_EVENTS = new Set(['CreateFunction', 'UpdateFunctionConfiguration', 'UpdateFunctionCode', 'TagResource', 'UntagResource']);
+/** Events whose change applies to the unqualified function whatever qualifier they carry (event-source mappings: listed for the unqualified function). */
+const UNQUALIFIED_EVENTS = new Set(['CreateFunction', 'UpdateFunctionConfiguration', 'UpdateFunctionCode', 'TagResource', 'UntagResource', 'CreateEventSourceMapping', 'UpdateEventSourceMapping']);
 
 const IAM_SOURCE = 'iam.amazonaws.com';
 const LOGS_SOURCE = 'logs.amazonaws.com';

@@ -44,6 +44,10 @@ export const LAMBDA_EVENT_NAME_SPELLINGS: Readonly<Record<string, readonly strin
   PutFunctionEventInvokeConfig: ['PutFunctionEventInvokeConfig', 'PutFunctionEventInvokeConfig20190925'],
   UpdateFunctionEventInvokeConfig: ['UpdateFunctionEventInvokeConfig', 'UpdateFunctionEventInvokeConfig20190925'],
   DeleteFunctionEventInvokeConfig: ['DeleteFunctionEventInvokeConfig', 'DeleteFunctionEventInvokeConfig20190925'],
+  // Event-source mappings (issue #17): CloudTrail logs the 2015-03-31 API's date.
+  CreateEventSourceMapping: ['CreateEventSourceMapping20150331'],
+  UpdateEventSourceMapping: ['UpdateEventSourceMapping20150331'],
+  DeleteEventSourceMapping: ['DeleteEventSourceMapping20150331'],
 };
 
 /** All spellings of a bare event name for an event source (the bare name itself for other services). */

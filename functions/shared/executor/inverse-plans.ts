@@ -6,6 +6,7 @@ import type { RemediationPlan } from '../../../rules/rule';
 import type { Finding } from '../engine/engine';
 import { PolicyStatementSchema, type PolicyStatement } from '../state/resources';
 import { IsolationParams, mappingIdsOf } from '../remediation/function-isolation';
+import { EventSourceParams } from '../remediation/actions/disable-event-source-mapping';
 
 export type InversePlan = { readonly plan: RemediationPlan; readonly reason?: never } | { readonly plan: null; readonly reason: string };
 
@@ -184,6 +185,20 @@ function reauthorizeEgress(plan: RemediationPlan, finding: Finding): InversePlan
   };
 }
 
+/** Enabling again the event-source mapping an automatic revert disabled (issue #17): the same mapping, function and source. */
+function enableMapping(plan: RemediationPlan, finding: Finding): InversePlan {
+  const parsed = EventSourceParams.safeParse(plan.params);
+  if (!parsed.success) return none('the plan does not name the mapping it disabled');
+  const { functionName, uuid, eventSourceArn } = parsed.data;
+  return {
+    plan: {
+      action: 'enable-event-source-mapping',
+      params: { functionName, uuid, eventSourceArn },
+      description: `lambda:UpdateEventSourceMapping Enabled=true resumes mapping ${uuid} (records from ${eventSourceArn}), and the function is exempt from ${finding.ruleId} for 30 days.`,
+    },
+  };
+}
+
 /**
  * The plan that undoes `plan` (an automatic revert that succeeded), or why none is offered.
  * @example
@@ -236,8 +251,11 @@ export function inversePlan(plan: RemediationPlan, finding: Finding): InversePla
       return none('a tamper fix is never undone from Slack: stop the trail again on purpose if that is really wanted');
     case 'restore-trust-policy':
       return none('the replaced trust policy is not kept in the finding, and re-opening an execution role is not a one-click change');
+    case 'disable-event-source-mapping':
+      return enableMapping(plan, finding);
     case 'remove-function-destination':
     case 'remove-function-dead-letter-queue':
+    case 'remove-event-source-mapping-destination':
       return none('sending invocation records outside the organization again is not a one-click change: set the destination again on purpose if that is really wanted');
     case 'remove-function-env-variables':
     case 'restore-function-layers':
@@ -255,6 +273,7 @@ export function inversePlan(plan: RemediationPlan, finding: Finding): InversePla
     case 'set-api-route-auth-none':
     case 'reattach-function-code-signing-config':
     case 'set-code-signing-config-warn':
+    case 'enable-event-source-mapping':
       return none('this plan is itself a decision or a restore');
   }
 }

@@ -107,6 +107,9 @@ export function targetsFindingResource(plan: RemediationPlan, finding: Finding):
     case 'remove-function-dead-letter-queue':
     case 'isolate-function':
     case 'lift-function-isolation':
+    case 'disable-event-source-mapping':
+    case 'enable-event-source-mapping':
+    case 'remove-event-source-mapping-destination':
       return sameFunction(plan, finding);
     case 'remove-layer-version-permission':
     case 'add-layer-version-permission':

@@ -1,4 +1,5 @@
 /** The clients a scan uses: per account and region, on the assumed role's `warden-scan` session. */
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { AccountClients } from '../aws/clients';
@@ -18,5 +19,6 @@ export function scanClients(credentials: CrossAccountCredentials, onClient?: (cl
   return {
     lambda: (account, region) => clients.client(LambdaClient, account, region, SCAN_SESSION),
     iam: (account, region) => clients.client(IAMClient, account, region, SCAN_SESSION),
+    logs: (account, region) => clients.client(CloudWatchLogsClient, account, region, SCAN_SESSION),
   };
 }

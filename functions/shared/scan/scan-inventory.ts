@@ -4,12 +4,18 @@
  * policies from `GetAccountAuthorizationDetails` (a few calls per account instead of five per role).
  */
 import { GetAccountAuthorizationDetailsCommand, GetPolicyCommand, GetPolicyVersionCommand, type IAMClient, type RoleDetail } from '@aws-sdk/client-iam';
-import { ListAliasesCommand, ListFunctionsCommand, ListLayersCommand, ListLayerVersionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { DescribeLogGroupsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ListAliasesCommand, ListEventSourceMappingsCommand, ListFunctionsCommand, ListLayersCommand, ListLayerVersionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { StateReadError } from '../errors';
 import { parseIamPolicyDocument, type IamPolicyDocument } from '../policy/iam-policy';
 import {
+  EventSourceMappingSchema,
   FunctionConfigurationSchema,
+  functionArn,
+  parseFunctionName,
   parseLayerVersion,
+  type EventSourceMapping,
+  type FunctionLogGroup,
   type AttachedRolePolicy,
   type FunctionConfiguration,
   type LayerVersionRef,
@@ -24,6 +30,8 @@ export const SCAN_LIST_PERMISSIONS = [
   'lambda:ListAliases',
   'lambda:ListLayers',
   'lambda:ListLayerVersions',
+  // One paginated call per region, no function filter (issue #17): every mapping with its source and destination.
+  'lambda:ListEventSourceMappings',
   'iam:GetAccountAuthorizationDetails',
   'iam:GetPolicy',
   'iam:GetPolicyVersion',
@@ -97,6 +105,42 @@ export async function listLayerVersions(lambda: LambdaClient, account: string, r
     } while (versionMarker !== undefined);
   }
   return refs;
+}
+
+/**
+ * Every event-source mapping of the client's account and region, by the unqualified ARN of the function it
+ * invokes (mappings on a version or alias count for the function): one `ListEventSourceMappings` without
+ * `FunctionName`, 100 mappings a page, instead of one call per function.
+ */
+export async function listEventSourceMappings(lambda: LambdaClient, account: string, region: string): Promise<Map<string, EventSourceMapping[]>> {
+  const byFunction = new Map<string, EventSourceMapping[]>();
+  let marker: string | undefined;
+  do {
+    const out = await lambda.send(new ListEventSourceMappingsCommand({ Marker: marker, MaxItems: 100 }));
+    for (const listed of out.EventSourceMappings ?? []) {
+      const mapping = EventSourceMappingSchema.parse(listed);
+      const ref = parseFunctionName(mapping.FunctionArn ?? '', account, region);
+      if (ref?.account !== account || ref.region !== region) continue;
+      const arn = functionArn({ ...ref, qualifier: undefined });
+      byFunction.set(arn, [...(byFunction.get(arn) ?? []), mapping]);
+    }
+    marker = out.NextMarker === '' ? undefined : out.NextMarker;
+  } while (marker !== undefined);
+  return byFunction;
+}
+
+/** The log groups Lambda writes to by default (`/aws/lambda/…`) in the client's account and region, by name: 50 a page. */
+export async function listFunctionLogGroups(logs: CloudWatchLogsClient): Promise<Map<string, NonNullable<FunctionLogGroup['group']>>> {
+  const groups = new Map<string, NonNullable<FunctionLogGroup['group']>>();
+  let token: string | undefined;
+  do {
+    const out = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/lambda/', nextToken: token, limit: 50 }));
+    for (const g of out.logGroups ?? []) {
+      if (g.logGroupName !== undefined) groups.set(g.logGroupName, { retentionInDays: g.retentionInDays ?? null, creationTime: g.creationTime ?? null });
+    }
+    token = out.nextToken === '' ? undefined : out.nextToken;
+  } while (token !== undefined);
+  return groups;
 }
 
 /** A managed policy's default version, as `GetAccountAuthorizationDetails` or `GetPolicy` + `GetPolicyVersion` give it. */

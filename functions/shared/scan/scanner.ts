@@ -3,6 +3,7 @@
  * account × region, list functions, layer versions and execution roles, judge them with the whole
  * catalog through the engine, and report findings. It never remediates: it sends no mutating call.
  */
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { AnyRule } from '../../../rules/rule';
@@ -11,9 +12,9 @@ import type { WardenConfig } from '../config/config';
 import { Engine, type Finding } from '../engine/engine';
 import { exemptionFor, type Exemption } from '../executor/exemptions';
 import { isLambdaExecutionRole } from '../iam/execution-role';
-import { functionArn, iamRegionFor, parseRoleName, resourceArn, type AttachedRolePolicy, type FunctionConfiguration, type FunctionRef, type LayerVersionRef, type ResourceRef, type RoleSnapshot } from '../state/resources';
+import { functionArn, iamRegionFor, parseRoleName, resourceArn, type AttachedRolePolicy, type EventSourceMapping, type FunctionConfiguration, type FunctionLogGroup, type FunctionRef, type LayerVersionRef, type ResourceRef, type RoleSnapshot } from '../state/resources';
 import { CallGuard, forEachBounded, type CallStats } from './call-guard';
-import { listFunctions, listLayerVersions, listQualifiers, listRoles } from './scan-inventory';
+import { listEventSourceMappings, listFunctionLogGroups, listFunctions, listLayerVersions, listQualifiers, listRoles } from './scan-inventory';
 import { SCAN_PERMISSIONS } from './scan-permissions';
 import { ScanStateReader } from './scan-state-reader';
 
@@ -24,6 +25,8 @@ import { ScanStateReader } from './scan-state-reader';
 export interface ScanClients {
   lambda(account: string, region: string): Promise<LambdaClient>;
   iam(account: string, region: string): Promise<IAMClient>;
+  /** CloudWatch Logs, for the functions' log groups (issue #17); without it log groups are left unread. */
+  logs?(account: string, region: string): Promise<CloudWatchLogsClient>;
 }
 
 export interface ScanConcurrency {
@@ -73,7 +76,7 @@ export interface ScanError {
   readonly account: string;
   /** Null for the account as a whole (credentials) or for IAM (global). */
   readonly region: string | null;
-  readonly stage: 'credentials' | 'list-functions' | 'list-layers' | 'list-roles' | 'evaluate';
+  readonly stage: 'credentials' | 'list-functions' | 'list-layers' | 'list-roles' | 'list-mappings' | 'list-log-groups' | 'evaluate';
   /** The resource that failed to evaluate (stage `evaluate`). */
   readonly resource?: string;
   /** The error's name and message: never a secret (errors name resources, not values). */
@@ -162,10 +165,13 @@ export class Scanner {
     const iamRegion = iamRegionFor(regions[0] ?? 'us-east-1');
     let iam: IAMClient;
     const lambdas = new Map<string, LambdaClient>();
+    const logs = new Map<string, CloudWatchLogsClient>();
     try {
       iam = this.guard.wrap(await this.options.clients.iam(account, iamRegion), `iam:${account}`, this.concurrency.iamPerAccount, 'iam');
       for (const region of regions) {
         lambdas.set(region, this.guard.wrap(await this.options.clients.lambda(account, region), `lambda:${account}:${region}`, this.concurrency.lambdaPerRegion, 'lambda'));
+        const logsClient = await this.options.clients.logs?.(account, region);
+        if (logsClient !== undefined) logs.set(region, this.guard.wrap(logsClient, `logs:${account}:${region}`, this.concurrency.lambdaPerRegion, 'logs'));
       }
     } catch (e: unknown) {
       failed({ account, region: null, stage: 'credentials', message: message(e) });
@@ -178,6 +184,9 @@ export class Scanner {
     const functions = new Map<string, FunctionConfiguration>();
     const functionRefs: FunctionRef[] = [];
     const layerRefs: LayerVersionRef[] = [];
+    const eventSourceMappings = new Map<string, EventSourceMapping[]>();
+    const mappingRegions = new Set<string>();
+    const logGroups = new Map<string, Map<string, NonNullable<FunctionLogGroup['group']>>>();
     const listRegion = async (region: string, lambda: LambdaClient): Promise<void> => {
       try {
         for (const configuration of await listFunctions(lambda)) {
@@ -197,6 +206,20 @@ export class Scanner {
       } catch (e: unknown) {
         failed({ account, region, stage: 'list-layers', message: message(e) });
       }
+      // Issue #17: one listing per region each, amortized over the functions (a failed one leaves that part unread).
+      try {
+        for (const [arn, mappings] of await listEventSourceMappings(lambda, account, region)) eventSourceMappings.set(arn, mappings);
+        mappingRegions.add(region);
+      } catch (e: unknown) {
+        failed({ account, region, stage: 'list-mappings', message: message(e) });
+      }
+      const logsClient = logs.get(region);
+      if (logsClient === undefined) return;
+      try {
+        logGroups.set(region, await listFunctionLogGroups(logsClient));
+      } catch (e: unknown) {
+        failed({ account, region, stage: 'list-log-groups', message: message(e) });
+      }
     };
     let roles = new Map<string, RoleSnapshot>();
     const listAccountRoles = async (): Promise<void> => {
@@ -209,11 +232,11 @@ export class Scanner {
     await Promise.all([...[...lambdas].map(([region, lambda]) => listRegion(region, lambda)), listAccountRoles()]);
 
     // 2. Judge everything with the whole catalog.
-    const reader = new ScanStateReader({ functions, roles }, (_account, region) => {
+    const reader = new ScanStateReader({ functions, roles, eventSourceMappings, mappingRegions, logGroups }, (_account, region) => {
       const client = lambdas.get(region);
       if (client === undefined) throw new RangeError(`No Lambda client for ${region}`);
       return client;
-    }, { readAsyncDestinations: this.options.config.scan.readAsyncDestinations });
+    }, { readAsyncDestinations: this.options.config.scan.readAsyncDestinations, logsFor: (region) => logs.get(region) });
     const engine = new Engine({
       rules: this.options.rules,
       config: this.options.config,

@@ -394,6 +394,10 @@ export const EventSourceMappingSchema = z.looseObject({
   EventSourceArn: z.string().optional(),
   /** `Enabled`, `Disabled`, `Enabling`, `Disabling`, `Creating`, `Updating`, `Deleting`. */
   State: z.string().optional(),
+  /** The function (or version or alias) the mapping invokes. */
+  FunctionArn: z.string().optional(),
+  /** Where discarded records go (streams and Kafka: `OnFailure`), issue #17. */
+  DestinationConfig: z.looseObject({ OnSuccess: DestinationSchema.optional(), OnFailure: DestinationSchema.optional() }).optional(),
 });
 export type EventSourceMapping = z.infer<typeof EventSourceMappingSchema>;
 

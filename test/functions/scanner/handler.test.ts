@@ -57,13 +57,15 @@ describe('scanner handler', () => {
   it('puts one "Warden Finding" (alerted, from the scheduled scan) per new finding of its account × region on the bus', async () => {
     const { handler } = await import('../../../functions/scanner/handler');
     const result = await handler({ account: ACCOUNT, region: 'us-east-1' });
-    expect(result).toMatchObject({ account: ACCOUNT, region: 'us-east-1', status: 'scanned', functions: 3, findings: 2, reported: 2, alreadyReported: 0 });
+    // Issue #17 scan coverage: public-fn's log group keeps 1 day, a third finding in this account × region.
+    expect(result).toMatchObject({ account: ACCOUNT, region: 'us-east-1', status: 'scanned', functions: 3, findings: 3, reported: 3, alreadyReported: 0 });
     expect(entries.map((e) => [e.EventBusName, e.Source, e.DetailType])).toEqual([
+      ['WardenBus', 'lambda-warden', 'Warden Finding'],
       ['WardenBus', 'lambda-warden', 'Warden Finding'],
       ['WardenBus', 'lambda-warden', 'Warden Finding'],
     ]);
     const details = entries.map((e) => DetailSchema.parse(JSON.parse(e.Detail ?? '{}')));
-    expect(details.map((d) => d.finding.ruleId).sort()).toEqual(['function-env-plaintext-secret', 'function-public-access']);
+    expect(details.map((d) => d.finding.ruleId).sort()).toEqual(['function-env-plaintext-secret', 'function-log-retention-shortened', 'function-public-access']);
     for (const d of details) {
       expect(d.outcome.status).toBe('alerted');
       expect(d.outcome.eventId).toBe('scheduled-scan');
@@ -86,7 +88,7 @@ describe('scanner handler', () => {
   it('reports nothing again on the next run, and sends no mutating command', async () => {
     const { handler } = await import('../../../functions/scanner/handler');
     const result = await handler({ account: ACCOUNT, region: 'us-east-1' });
-    expect(result).toMatchObject({ findings: 2, reported: 0, alreadyReported: 2 });
+    expect(result).toMatchObject({ findings: 3, reported: 0, alreadyReported: 3 });
     expect(entries).toHaveLength(0);
     expect([...org.lambda.calls, ...org.iam.calls].filter((c) => !/^(Get|List)/.test(c.command))).toEqual([]);
   });

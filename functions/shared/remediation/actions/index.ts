@@ -29,6 +29,9 @@ import { restoreFunctionCodeSigningConfig } from './restore-function-code-signin
 import { reattachFunctionCodeSigningConfig } from './reattach-function-code-signing-config';
 import { setCodeSigningConfigEnforce } from './set-code-signing-config-enforce';
 import { setCodeSigningConfigWarn } from './set-code-signing-config-warn';
+import { disableEventSourceMapping } from './disable-event-source-mapping';
+import { enableEventSourceMapping } from './enable-event-source-mapping';
+import { removeEventSourceMappingDestination } from './remove-event-source-mapping-destination';
 
 type AnyAction = RemediationAction<never> & { describe(params: never): string };
 
@@ -61,6 +64,9 @@ export const ACTIONS: { readonly [N in ActionName]: RemediationAction<never> } =
   'reattach-function-code-signing-config': reattachFunctionCodeSigningConfig as AnyAction,
   'set-code-signing-config-enforce': setCodeSigningConfigEnforce as AnyAction,
   'set-code-signing-config-warn': setCodeSigningConfigWarn as AnyAction,
+  'disable-event-source-mapping': disableEventSourceMapping as AnyAction,
+  'enable-event-source-mapping': enableEventSourceMapping as AnyAction,
+  'remove-event-source-mapping-destination': removeEventSourceMappingDestination as AnyAction,
 };
 
 /** The IAM permissions of one action. */

@@ -15,6 +15,7 @@ import { putFunctionEventInvokeConfigEvent } from '../../../fixtures/event-invok
 import { updateFunctionConfigurationEvent } from '../../../fixtures/function-configuration';
 import { ALL_TO_WORLD, authorizeEgressEvent, egressState, GROUP_ID, ruleIdFor } from '../../../fixtures/ec2';
 import { installEc2Mock } from '../../../../sim/ec2-mock';
+import { createEventSourceMappingEvent, MAPPING_UUID } from '../../../fixtures/event-source-mapping';
 
 const FOREIGN_QUEUE = 'arn:aws:sqs:us-east-1:444455556666:collector';
 
@@ -60,6 +61,18 @@ const SCENARIOS: Partial<Record<ActionName, { seed: (account: InMemoryAccount) =
   'remove-function-dead-letter-queue': {
     seed: (account) => account.replay(updateFunctionConfigurationEvent({ deadLetterConfig: { targetArn: FOREIGN_QUEUE } })),
     params: { functionName: FUNCTION_ARN, targetArn: FOREIGN_QUEUE },
+  },
+  'disable-event-source-mapping': {
+    seed: (account) => account.replay(createEventSourceMappingEvent({ eventSourceArn: FOREIGN_QUEUE })),
+    params: { functionName: FUNCTION_ARN, uuid: MAPPING_UUID, eventSourceArn: FOREIGN_QUEUE },
+  },
+  'enable-event-source-mapping': {
+    seed: (account) => account.replay(createEventSourceMappingEvent({ eventSourceArn: FOREIGN_QUEUE, enabled: false })),
+    params: { functionName: FUNCTION_ARN, uuid: MAPPING_UUID, eventSourceArn: FOREIGN_QUEUE },
+  },
+  'remove-event-source-mapping-destination': {
+    seed: (account) => account.replay(createEventSourceMappingEvent({ eventSourceArn: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/orders`, onFailure: FOREIGN_QUEUE })),
+    params: { functionName: FUNCTION_ARN, uuid: MAPPING_UUID, targetArn: FOREIGN_QUEUE },
   },
 };
 

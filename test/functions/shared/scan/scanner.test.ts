@@ -1,4 +1,5 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
+import { ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { STSClient } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CrossAccountCredentials } from '../../../../functions/shared/aws/credentials';
@@ -73,10 +74,13 @@ describe('Scanner', () => {
     expect(org.iam.callsOf('GetAccountAuthorizationDetails')).toHaveLength(2);
     expect(org.iam.callsOf('GetRole')).toHaveLength(0);
     const tagged = org.lambda.callsOf('ListTags').map((c) => String(c.input.Resource)).sort();
+    // Once per function, however many findings it has (public-fn has two since issue #17's log-group coverage).
     expect(tagged).toEqual(
       [
-        ...setup.expected.filter((e) => e.resource.includes(':function:')).map((e) => e.resource),
-        ...setup.exempt.map((e) => e.resource),
+        ...new Set([
+          ...setup.expected.filter((e) => e.resource.includes(':function:')).map((e) => e.resource),
+          ...setup.exempt.map((e) => e.resource),
+        ]),
       ].sort(),
     );
   });
@@ -88,10 +92,10 @@ describe('Scanner', () => {
     const allowed = new Set<string>(auditorActions());
     expect([...allowed].sort()).toEqual([...SCAN_PERMISSIONS].sort());
     expect(Object.keys(guard.stats().byApi).filter((api) => !allowed.has(api))).toEqual([]);
-    const sent = [...org.lambda.calls.map((c) => `lambda:${c.command}`), ...org.iam.calls.map((c) => `iam:${c.command}`)];
+    const sent = [...org.lambda.calls.map((c) => `lambda:${c.command}`), ...org.iam.calls.map((c) => `iam:${c.command}`), ...org.logs.calls.map((c) => `logs:${c.command}`)];
     expect(sent.length).toBeGreaterThan(0);
     for (const action of sent) {
-      expect(action).toMatch(/^(lambda|iam):(Get|List)/);
+      expect(action).toMatch(/^(lambda|iam|logs):(Get|List|Describe)/);
       expect(allowed.has(action)).toBe(true);
     }
     expect(org.assumeRoleCalls.map((c) => c.sessionName)).toEqual(expect.arrayContaining(['warden-scan']));
@@ -108,10 +112,12 @@ describe('Scanner', () => {
       'lambda:GetLayerVersionPolicy',
       'lambda:GetPolicy',
       'lambda:ListAliases',
+      'lambda:ListEventSourceMappings',
       'lambda:ListFunctions',
       'lambda:ListLayerVersions',
       'lambda:ListLayers',
       'lambda:ListTags',
+      'logs:DescribeLogGroups',
     ]);
     // An attached policy missing from the authorization details is read on its own.
     const policyArn = `arn:aws:iam::${ACCOUNT}:policy/late`;
@@ -148,6 +154,37 @@ describe('Scanner', () => {
     const report = await new Scanner({ rules: RULES, config, clients: scanClients(credentials), guard: new CallGuard({ sleep: noSleep }) }).scan(TARGETS);
     expect(kinds(report).sort()).toEqual(['dead-letter-queue', 'destination']);
     expect(org.lambda.callsOf('GetFunctionEventInvokeConfig').length).toBe(report.accounts.reduce((n, a) => n + a.functions, 0));
+  });
+
+  it('lists event-source mappings and /aws/lambda/ log groups once per region, and a custom log group once (issue #17)', async () => {
+    const report = await scanner().scan(TARGETS);
+    expect(org.lambda.callsOf('ListEventSourceMappings').map((c) => c.input.FunctionName)).toEqual([undefined, undefined, undefined, undefined]);
+    const described = org.logs.calls.map((c) => String(c.input.logGroupNamePrefix));
+    // Account B, eu-west-1 holds 60 groups: two pages of 50.
+    expect(described.filter((prefix) => prefix === '/aws/lambda/')).toHaveLength(5);
+    expect(described.filter((prefix) => prefix !== '/aws/lambda/')).toEqual(['/shared/app-logs']);
+    const found = (ruleId: string): string[] => report.findings.filter((f) => f.ruleId === ruleId).map((f) => f.resource);
+    expect(found('function-event-source-mapping-outside-org')).toEqual([`arn:aws:lambda:us-east-1:${ORG_ACCOUNT}:function:admin-fn`]);
+    expect(found('function-log-retention-shortened')).toEqual([`arn:aws:lambda:us-east-1:${ACCOUNT}:function:public-fn`]);
+  });
+
+  it('judges a custom log group by name: kept 1 day, it is reported on the function logging to it', async () => {
+    setup.world.logs.createLogGroup({ account: ACCOUNT, region: 'eu-west-1', logGroupName: '/shared/app-logs' }, { retentionInDays: 1 });
+    const report = await scanner().scan(TARGETS);
+    expect(report.findings.filter((f) => f.ruleId === 'function-log-retention-shortened').map((f) => f.resource).sort()).toEqual([
+      `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:clean-a2`,
+      `arn:aws:lambda:us-east-1:${ACCOUNT}:function:public-fn`,
+    ]);
+  });
+
+  it('reports a failed mapping listing and leaves that part unread, judging the rest', async () => {
+    org.restore();
+    org = installOrganizationMocks(setup.world, { unreachable: [UNREACHABLE_ACCOUNT] });
+    org.lambda.mock.on(ListEventSourceMappingsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const report = await scanner().scan(TARGETS);
+    expect(report.errors.filter((e) => e.stage === 'list-mappings')).toHaveLength(4);
+    expect(report.findings.filter((f) => f.ruleId === 'function-event-source-mapping-outside-org')).toEqual([]);
+    expect(report.findings.filter((f) => f.ruleId === 'function-public-access')).toHaveLength(1);
   });
 
   it('refuses, without sending it, a call outside the audit role', async () => {
