@@ -2,12 +2,10 @@
  * The rule model: metadata, triggers, a pure evaluation of a resource's current state, and a
  * remediation plan as data. Rules make no AWS call; the executor runs the plans.
  */
-import type { Mode, WardenConfig } from '../functions/shared/config/config';
+import type { WardenConfig } from '../functions/shared/config/config';
+import type { ActionName, Actor, Mode, RemediationPlan, Severity } from '../functions/shared/contract/finding';
 import type { ResourceKind, SnapshotByKind, FunctionStatePart } from '../functions/shared/state/resources';
 import type { RuntimeThreat } from '../functions/shared/event/guardduty-finding';
-
-export type Severity = 'critical' | 'high' | 'medium' | 'low';
-export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
 
 /** What starts an evaluation: an event source and the bare (unversioned) event names. */
 export interface Trigger {
@@ -20,46 +18,6 @@ export interface Trigger {
   readonly detailType?: string;
 }
 
-/** Names of the remediation actions; each is implemented (with its IAM permissions) by the executor. */
-export type ActionName = 'remove-function-permission' | 'set-function-url-auth-iam' | 'remove-layer-version-permission' | 'start-trail-logging'
-  | 'remove-function-env-variables'
-  | 'restore-function-layers'
-  | 'delete-role-policy'
-  | 'restore-role-policy'
-  | 'detach-role-policy'
-  | 'set-default-policy-version'
-  | 'restore-trust-policy'
-  | 'set-function-recursion-terminate'
-  | 'remove-function-destination'
-  | 'remove-function-dead-letter-queue'
-  /** Chosen by an approver ("Quarantine"), planned by no rule. */
-  | 'quarantine-function'
-  /** Reserved concurrency 0 and the enabled event-source mappings disabled, recorded for Restore (runtime threats). */
-  | 'isolate-function'
-  /** Inverses of automatic reverts, run by "Restore" (planned by the executor, never by a rule). */
-  | 'add-function-permission'
-  | 'set-function-url-auth-none'
-  | 'add-layer-version-permission'
-  | 'lift-function-isolation';
-
-/** A remediation as data: which action, with which parameters, and what it does in plain words. */
-export interface RemediationPlan {
-  readonly action: ActionName;
-  readonly params: Readonly<Record<string, string | number>>;
-  /** One sentence: what the action changes and how to undo it. */
-  readonly description: string;
-}
-
-/** Who made the change and how, from the event's `userIdentity`. */
-export interface Actor {
-  readonly type: string;
-  readonly arn: string | undefined;
-  readonly accountId: string | undefined;
-  readonly sourceIPAddress: string | undefined;
-  readonly userAgent: string | undefined;
-  /** For a role session: the role's ARN with its path (`userIdentity.sessionContext.sessionIssuer.arn`). */
-  readonly sessionIssuerArn?: string | undefined;
-}
 
 /** What a rule may know besides the state: the configuration, the clock and the triggering event. */
 export interface RuleContext {

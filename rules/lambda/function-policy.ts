@@ -1,6 +1,7 @@
 /** What the function resource-policy rules share: their triggers, the removal plan, attribution. */
 import { functionArn, type FunctionSnapshot, type PolicyStatement } from '../../functions/shared/state/resources';
-import type { RemediationPlan, RuleContext, Trigger } from '../rule';
+import type { RuleContext, Trigger } from '../rule';
+import type { RemediationPlan } from '../../functions/shared/contract/finding';
 
 /** Events after which a function's resource policy may have changed. */
 export const FUNCTION_POLICY_TRIGGERS: readonly Trigger[] = [

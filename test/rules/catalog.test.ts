@@ -3,10 +3,10 @@ import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { ModeSchema } from '../../functions/shared/config/config';
+import { ModeSchema, SEVERITIES } from '../../functions/shared/contract/finding';
 import { eventNameSpellings, normalizeEventName } from '../../functions/shared/event/event-names';
 import { RULES } from '../../rules';
-import { SEVERITIES, type AnyRule } from '../../rules/rule';
+import type { AnyRule } from '../../rules/rule';
 
 const RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
 

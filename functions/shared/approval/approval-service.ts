@@ -10,7 +10,7 @@ import { decisionEvent, type EventSink } from '../responder/warden-events';
 import { exemptionFields, type Integrity } from '../store/integrity';
 import type { ApprovalDecision, ApprovalRecord, ApprovalStateStore } from '../store/state-store';
 import { ApproverCheckError, type ApproverCheck } from './approvers';
-import { BUTTON_ACTIONS, DECISION_EXEMPTION_DAYS, type ButtonAction, type DecisionDetail, type DecisionKind } from './decision';
+import { BUTTON_ACTIONS, DECISION_EXEMPTION_DAYS, type ButtonAction, type DecisionDetail, type DecisionKind } from '../contract/decision';
 import { planForDecision } from './decision-plans';
 import type { Interaction } from './interaction';
 

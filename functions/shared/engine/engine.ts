@@ -3,8 +3,9 @@
  * whose trigger matches → findings with stable ids. It makes no change; it only reads state.
  */
 import { createHash } from 'node:crypto';
-import type { AnyRule, RuleContext, RuleFinding, RuleResult, RemediationPlan, Severity, Actor } from '../../../rules/rule';
-import { resolveMode, type Mode, type WardenConfig } from '../config/config';
+import type { AnyRule, RuleContext, RuleFinding, RuleResult } from '../../../rules/rule';
+import type { Actor, Finding, Mode } from '../contract/finding';
+import { resolveMode, type WardenConfig } from '../config/config';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
 import { normalizeEventName } from '../event/event-names';
 import { actorOf, guardDutyFindingRefusal, intakeRefusal, resourceAccountRefusal, type IgnoreCode, type Ignored } from '../event/intake';
@@ -12,32 +13,11 @@ import { GUARDDUTY_EVENT_SOURCE, GUARDDUTY_FINDING_DETAIL_TYPE, runtimeThreatOf,
 import { parseFunctionName, parseRoleName, resourceArn, type FunctionSnapshot, type FunctionStatePart, type ResourceKind, type ResourceRef, type ResourceSnapshot, type RoleRef, type RoleSnapshot } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
-import type { BaselineRefusal } from '../baseline/baseline-integrity';
+import type { BaselineRefusal } from '../state/baselines';
 import { judgeRestores } from '../baseline/restore-judgement';
-import { exemptionTagAdoption } from '../executor/exemptions';
+import { exemptionTagAdoption } from '../exemption/exemption-tags';
 import { resourcesOf, resourcesWithRoles } from './event-resources';
 
-/** A rule's finding on one resource, ready for the responder and the notifier. */
-export interface Finding {
-  /** Stable: the same rule, resource and key always give the same id (duplicate events collapse). */
-  readonly id: string;
-  readonly ruleId: string;
-  readonly title: string;
-  readonly severity: Severity;
-  readonly mode: Mode;
-  readonly resource: string;
-  readonly account: string;
-  readonly region: string;
-  readonly summary: string;
-  readonly rationale: string;
-  readonly details: Readonly<Record<string, unknown>>;
-  readonly remediation: RemediationPlan | null;
-  /** Who made the change (absent for scans). */
-  readonly actor?: Actor;
-  readonly eventId?: string;
-  readonly eventName?: string;
-  readonly eventTime?: string;
-}
 
 export interface EvaluationResult {
   readonly eventId: string;

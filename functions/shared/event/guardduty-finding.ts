@@ -6,7 +6,7 @@
  * (`service.action`, tags, description), which can carry what the function sent out.
  */
 import * as z from 'zod';
-import type { Severity } from '../../../rules/rule';
+import type { Severity } from '../contract/finding';
 import { InvalidEventError } from '../errors';
 import { describeIssues, issuePath } from '../validation';
 

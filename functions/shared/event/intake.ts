@@ -5,7 +5,7 @@
  * account with path `/`, a session name the responder sets, the bot's source identity). The actor of a
  * change is extracted for reports.
  */
-import type { Actor } from '../../../rules/rule';
+import type { Actor } from '../contract/finding';
 import type { WardenConfig } from '../config/config';
 import { isResponderSessionName, WARDEN_SOURCE_IDENTITY } from '../self/own-sessions';
 import { partitionOf, type ResourceRef } from '../state/resources';

@@ -4,10 +4,10 @@
  * `InvalidEventError` naming the fields; an unknown detail-type is named as such.
  */
 import * as z from 'zod';
-import type { DecisionDetail } from '../approval/decision';
-import type { Finding } from '../engine/engine';
+import type { DecisionDetail } from '../contract/decision';
+import type { Finding } from '../contract/finding';
 import { InvalidEventError } from '../errors';
-import type { ExecutionOutcome } from '../executor/outcome';
+import type { ExecutionOutcome } from '../contract/outcome';
 import { DETAIL_TYPES, EVENT_SOURCE } from '../responder/warden-events';
 import type { AlertInput } from '../slack/warden-messages';
 import { issuePath } from '../validation';

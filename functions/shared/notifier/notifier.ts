@@ -7,11 +7,11 @@
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { WebClient } from '@slack/web-api';
-import type { DecisionDetail } from '../approval/decision';
+import type { DecisionDetail } from '../contract/decision';
 import type { WardenConfig } from '../config/config';
-import type { Finding } from '../engine/engine';
+import type { Finding } from '../contract/finding';
 import { WardenError } from '../errors';
-import type { ExecutionOutcome } from '../executor/outcome';
+import type { ExecutionOutcome } from '../contract/outcome';
 import { silentTelemetry, type Telemetry } from '../observability';
 import type { SlackMessage } from '../slack/block-kit';
 import {

@@ -6,7 +6,7 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type * as z from 'zod';
-import type { ActionName } from '../../../rules/rule';
+import type { ActionName } from '../contract/finding';
 import { statementsOf } from '../policy/resource-policy';
 import { parsePolicyText } from '../state/resources';
 

@@ -8,22 +8,24 @@
  * the stored outcome and never runs the plan again).
  */
 import * as z from 'zod';
-import type { AnyRule, RemediationPlan } from '../../../rules/rule';
+import type { AnyRule } from '../../../rules/rule';
+import type { RemediationPlan, Finding } from '../contract/finding';
 import { planForDecision } from '../approval/decision-plans';
-import { DECISION_EXEMPTION_DAYS, type DecisionKind } from '../approval/decision';
+import { DECISION_EXEMPTION_DAYS, type DecisionKind } from '../contract/decision';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
 import type { WardenConfig } from '../config/config';
-import { Engine, type Finding } from '../engine/engine';
+import { Engine } from '../engine/engine';
 import { InvalidEventError } from '../errors';
 import { RuntimeThreatSchema } from '../event/guardduty-finding';
 import type { Executor } from '../executor/executor';
 import { decidedExemption, exemptionFor } from '../executor/exemptions';
 import { inversePlan } from '../executor/inverse-plans';
-import type { ExecutionOutcome } from '../executor/outcome';
+import type { ExecutionOutcome } from '../contract/outcome';
 import type { TagsOf } from '../executor/resource-tags';
 import { silentTelemetry, type Telemetry } from '../observability';
 import type { StateReader } from '../state/state-reader';
-import { canonicalJson, exemptionFields, recordFields, type Integrity, type IntegrityFailure } from '../store/integrity';
+import { canonicalJson, exemptionFields, recordFields, type Integrity } from '../store/integrity';
+import type { IntegrityFailure } from '../contract/integrity-failure';
 import type { ApprovalDecision, ApprovalRecord, ResponderStateStore } from '../store/state-store';
 import { findingRef, planChange, targetsFindingResource } from './decision-checks';
 import { decidedRemediationEvent, DETAIL_TYPES, EVENT_SOURCE, integrityAlertEvent, type EventSink, type WardenEvent } from './warden-events';

@@ -5,14 +5,15 @@
 import type { AnyRule } from '../../../rules/rule';
 import type { WardenConfig } from '../config/config';
 import { AccountNotInOrganizationError } from '../aws/credentials';
-import { Engine, type EvaluationResult, type Finding } from '../engine/engine';
+import { Engine, type EvaluationResult } from '../engine/engine';
+import type { Finding } from '../contract/finding';
 import { InvalidEventError } from '../errors';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
 import { boundEvent } from '../event/event-size';
 import { isGuardDutyFindingEvent, parseGuardDutyFindingEvent, type GuardDutyFindingEvent } from '../event/guardduty-finding';
 import type { IgnoreCode, Ignored } from '../event/intake';
 import type { Executor } from '../executor/executor';
-import { actionAttempted, type ExecutionOutcome } from '../executor/outcome';
+import { actionAttempted, type ExecutionOutcome } from '../contract/outcome';
 import { silentTelemetry, type Telemetry } from '../observability';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';

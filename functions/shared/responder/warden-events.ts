@@ -4,12 +4,12 @@
  * breaker). Details are findings and outcomes, which carry no secret value by construction.
  */
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { DecisionDetail } from '../approval/decision';
-import type { BaselineRefusal } from '../baseline/baseline-integrity';
-import type { Finding } from '../engine/engine';
+import type { DecisionDetail } from '../contract/decision';
+import type { BaselineRefusal } from '../state/baselines';
+import type { Finding } from '../contract/finding';
 import { WardenError } from '../errors';
-import { breakerScopeText, type ExecutionOutcome } from '../executor/outcome';
-import type { IntegrityFailure } from '../store/integrity';
+import { breakerScopeText, type ExecutionOutcome } from '../contract/outcome';
+import type { IntegrityFailure } from '../contract/integrity-failure';
 
 export const EVENT_SOURCE = 'lambda-warden';
 export const DETAIL_TYPES = { finding: 'Warden Finding', remediation: 'Warden Remediation', alert: 'Warden Alert', decision: 'Warden Decision' } as const;

@@ -3,9 +3,9 @@
  * (with its buttons until a decision is taken), the thread replies after a decision or a later
  * outcome, a principal's digest, and the circuit-breaker alert.
  */
-import type { DecisionDetail } from '../approval/decision';
-import type { Finding } from '../engine/engine';
-import type { ExecutionOutcome } from '../executor/outcome';
+import type { DecisionDetail } from '../contract/decision';
+import type { Finding } from '../contract/finding';
+import type { ExecutionOutcome } from '../contract/outcome';
 import { contentBlocks, findingButtons, simpleMessage, type SlackMessage } from './block-kit';
 import { code, decisionLine, findingContent, formatTime, outcomeLine, text, type Line, type MessageContent } from './message-content';
 import { contentText, plainLine } from './plain-text';

@@ -3,9 +3,7 @@
  * (AWS-API-shaped, so a snapshot can be built from real API output). Pure: no AWS SDK here.
  */
 import * as z from 'zod';
-import type { BaselineRefusal } from '../baseline/baseline-integrity';
-import type { AttachedFunctionBaseline } from '../baseline/function-baseline';
-import type { RoleBaseline } from '../baseline/role-baseline';
+import type { BaselineRefusal, AttachedFunctionBaseline, RoleBaseline } from './baselines';
 import type { IamPolicyDocument } from '../policy/iam-policy';
 
 export type ResourceKind = 'lambda-function' | 'lambda-layer-version' | 'cloudtrail-trail' | 'events-rule' | 'iam-role';
@@ -303,6 +301,16 @@ export const EventSourceMappingSchema = z.looseObject({
   State: z.string().optional(),
 });
 export type EventSourceMapping = z.infer<typeof EventSourceMappingSchema>;
+
+/** True for a mapping that delivers (or is about to). */
+export function isEnabledState(state: string | undefined): boolean {
+  return state === 'Enabled' || state === 'Enabling';
+}
+
+/** True for a mapping that no longer delivers (or is about to stop). */
+export function isDisabledState(state: string | undefined): boolean {
+  return state === 'Disabled' || state === 'Disabling';
+}
 
 /**
  * The current state of a function. A part is `undefined` when it was not read, `null` when AWS

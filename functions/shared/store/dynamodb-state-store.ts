@@ -15,7 +15,7 @@ import {
   type PutCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Finding } from '../engine/engine';
+import type { Finding } from '../contract/finding';
 import {
   refusalReason,
   StateStoreError,
@@ -35,9 +35,9 @@ import {
   type StateStore,
   type StoredExemption,
 } from './state-store';
-import type { DecisionDetail } from '../approval/decision';
+import type { DecisionDetail } from '../contract/decision';
 import { KEY_PREFIXES } from './table-access';
-import type { ExecutionOutcome } from '../executor/outcome';
+import type { ExecutionOutcome } from '../contract/outcome';
 
 const DAY = 24 * 3600;
 /** Finding records are kept 90 days; approvals 30 days past their expiry (the audit trail lives on the bus). */

@@ -18,8 +18,8 @@ import {
   type StateStore,
   type StoredExemption,
 } from './state-store';
-import type { DecisionDetail } from '../approval/decision';
-import type { ExecutionOutcome } from '../executor/outcome';
+import type { DecisionDetail } from '../contract/decision';
+import type { ExecutionOutcome } from '../contract/outcome';
 
 interface ExecutionState {
   readonly state: 'running' | 'done';

@@ -3,11 +3,10 @@
  * pending approvals with expiry, and windowed counters for the circuit breaker. Every transition
  * is a conditional write, so concurrent deliveries and double clicks change state exactly once.
  */
-import type { RemediationPlan } from '../../../rules/rule';
-import type { DecisionDetail } from '../approval/decision';
-import type { Finding } from '../engine/engine';
+import type { RemediationPlan, Finding } from '../contract/finding';
+import type { DecisionDetail } from '../contract/decision';
 import { WardenError } from '../errors';
-import type { ExecutionOutcome } from '../executor/outcome';
+import type { ExecutionOutcome } from '../contract/outcome';
 
 /** A write to the state store failed for a reason other than its condition. */
 export class StateStoreError extends WardenError {}

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApprovalEndpoint, type HttpResponse } from '../../../functions/shared/approval/approval-endpoint';
 import { ApprovalService } from '../../../functions/shared/approval/approval-service';
 import { ApproverCheck } from '../../../functions/shared/approval/approvers';
-import { BUTTON_ACTIONS, type ButtonAction } from '../../../functions/shared/approval/decision';
+import { BUTTON_ACTIONS, type ButtonAction } from '../../../functions/shared/contract/decision';
 import { ResponseUrlReplier } from '../../../functions/shared/approval/response-url';
 import type { Telemetry } from '../../../functions/shared/observability';
 import type { DecisionRecord } from '../../../functions/shared/responder/decision-runner';

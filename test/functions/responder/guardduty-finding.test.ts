@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../../functions/shared/errors';
 import { guardDutySeverity } from '../../../functions/shared/event/guardduty-finding';
-import type { ExecutionOutcome } from '../../../functions/shared/executor/outcome';
+import type { ExecutionOutcome } from '../../../functions/shared/contract/outcome';
 import { ACCOUNT, FOREIGN_ACCOUNT, ORG_ACCOUNT, REGION } from '../../fixtures/accounts';
 import { createHarness, harnessConfig, type Harness } from './responder-harness';
 

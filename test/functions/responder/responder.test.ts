@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../../functions/shared/errors';
 import { approvalId } from '../../../functions/shared/executor/executor';
-import type { ExecutionOutcome } from '../../../functions/shared/executor/outcome';
+import type { ExecutionOutcome } from '../../../functions/shared/contract/outcome';
 import { ACCOUNT, FOREIGN_ACCOUNT, FUNCTION_ARN, FUNCTION_NAME, LAYER_VERSION, ORG_ACCOUNT, REGION } from '../../fixtures/accounts';
 import { addLayerVersionPermissionEvent, addPermissionEvent, assumedRole, createFunctionUrlConfigEvent, identities, lambdaEvent } from '../../fixtures/cloudtrail';
 import { createHarness, harnessConfig, BUS, type Harness } from './responder-harness';

@@ -1,7 +1,6 @@
 /** What the executor did with a finding: the record stored, logged and put on the bus as "Warden Remediation". */
-import type { ActionName } from '../../../rules/rule';
-import type { Mode } from '../config/config';
-import type { IntegrityFailure } from '../store/integrity';
+import type { ActionName, Mode } from './finding';
+import type { IntegrityFailure } from './integrity-failure';
 
 export type ExecutionStatus =
   /** mode alert: reported only. */

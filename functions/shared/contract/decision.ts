@@ -4,7 +4,7 @@
  * the approval endpoint puts on the bus. Buttons carry only an opaque record id; the plan is always
  * read from the state store.
  */
-import type { Finding } from '../engine/engine';
+import type { Finding } from './finding';
 
 /** `action_id` of each button. The button's `value` is the record id (approval or restore id), nothing else. */
 export const BUTTON_ACTIONS = {
