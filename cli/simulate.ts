@@ -26,7 +26,7 @@ import { tagsFromReader } from '../functions/shared/executor/resource-tags';
 import type { ExecutionOutcome } from '../functions/shared/contract/outcome';
 import { Responder } from '../functions/shared/responder/responder';
 import { DecisionRunner } from '../functions/shared/responder/decision-runner';
-import { RecordingSink, type EventSink } from '../functions/shared/responder/warden-events';
+import { RecordingSink, type EventSink } from '../functions/shared/bus/warden-events';
 import { Integrity } from '../functions/shared/store/integrity';
 import type { StateReader } from '../functions/shared/state/state-reader';
 import { InMemoryStateStore } from '../functions/shared/store/in-memory-state-store';

@@ -19,7 +19,7 @@ import { parseConfigText } from '../functions/shared/config/config-file';
 import type { ExecutionOutcome } from '../functions/shared/contract/outcome';
 import { Notifier } from '../functions/shared/notifier/notifier';
 import { silentTelemetry } from '../functions/shared/observability';
-import { DETAIL_TYPES, EVENT_SOURCE, RecordingSink, type WardenEvent } from '../functions/shared/responder/warden-events';
+import { DETAIL_TYPES, EVENT_SOURCE, RecordingSink, type WardenEvent } from '../functions/shared/bus/warden-events';
 import { slackClientOptions } from '../functions/shared/slack/slack-client';
 import { InMemoryStateStore } from '../functions/shared/store/in-memory-state-store';
 import { RULES } from '../rules';

@@ -18,7 +18,7 @@ import { parseConfig } from '../../functions/shared/config/config';
 import { Executor } from '../../functions/shared/executor/executor';
 import { logger, powertoolsTelemetry } from '../../functions/shared/observability';
 import { Responder } from '../../functions/shared/responder/responder';
-import { RecordingSink } from '../../functions/shared/responder/warden-events';
+import { RecordingSink } from '../../functions/shared/bus/warden-events';
 import { containsSecretFragment } from '../../functions/shared/secrets/secret-fragment';
 import { InMemoryStateStore } from '../../functions/shared/store/in-memory-state-store';
 import { RULES } from '../../rules';

@@ -6,7 +6,7 @@
  */
 import { quarantineCall } from '../remediation/quarantine-call';
 import type { Telemetry } from '../observability';
-import { decisionEvent, type EventSink } from '../responder/warden-events';
+import { decisionEvent, type EventSink } from '../bus/warden-events';
 import { exemptionFields, type Integrity } from '../store/integrity';
 import type { ApprovalDecision, ApprovalRecord, ApprovalStateStore } from '../store/state-store';
 import { ApproverCheckError, type ApproverCheck } from './approvers';

@@ -8,7 +8,7 @@ import type { DecisionDetail } from '../contract/decision';
 import type { Finding } from '../contract/finding';
 import { InvalidEventError } from '../errors';
 import type { ExecutionOutcome } from '../contract/outcome';
-import { DETAIL_TYPES, EVENT_SOURCE } from '../responder/warden-events';
+import { DETAIL_TYPES, EVENT_SOURCE } from '../bus/warden-events';
 import type { AlertInput } from '../slack/warden-messages';
 import { issuePath } from '../validation';
 

@@ -28,7 +28,7 @@ import { canonicalJson, exemptionFields, recordFields, type Integrity } from '..
 import type { IntegrityFailure } from '../contract/integrity-failure';
 import type { ApprovalDecision, ApprovalRecord, ResponderStateStore } from '../store/state-store';
 import { findingRef, planChange, targetsFindingResource } from './decision-checks';
-import { decidedRemediationEvent, DETAIL_TYPES, EVENT_SOURCE, integrityAlertEvent, type EventSink, type WardenEvent } from './warden-events';
+import { decidedRemediationEvent, DETAIL_TYPES, EVENT_SOURCE, integrityAlertEvent, type EventSink, type WardenEvent } from '../bus/warden-events';
 
 /**
  * How long after the click a decided plan may still run. A run that failed gives its claim back, so

@@ -17,7 +17,7 @@ import { actionAttempted, type ExecutionOutcome } from '../contract/outcome';
 import { silentTelemetry, type Telemetry } from '../observability';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
-import { baselineIntegrityEvent, circuitBreakerEvent, findingEvent, integrityAlertEvent, remediationEvent, type EventSink, type WardenEvent } from './warden-events';
+import { baselineIntegrityEvent, circuitBreakerEvent, findingEvent, integrityAlertEvent, remediationEvent, type EventSink, type WardenEvent } from '../bus/warden-events';
 
 export interface ResponderOptions {
   readonly rules: readonly AnyRule[];

@@ -9,7 +9,7 @@ import type { Finding } from '../contract/finding';
 import type { ExecutionOutcome } from '../contract/outcome';
 import { silentTelemetry, type Telemetry } from '../observability';
 import { describePlan } from '../remediation/actions';
-import { findingEvent, type EventSink } from '../responder/warden-events';
+import { findingEvent, type EventSink } from '../bus/warden-events';
 import type { ScannerStateStore } from '../store/state-store';
 import type { ScanError, Scanner } from './scanner';
 

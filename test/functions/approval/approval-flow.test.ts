@@ -9,7 +9,7 @@ import { ResponseUrlReplier } from '../../../functions/shared/approval/response-
 import type { Telemetry } from '../../../functions/shared/observability';
 import type { DecisionRecord } from '../../../functions/shared/responder/decision-runner';
 import { StateStoreError } from '../../../functions/shared/store/state-store';
-import { EventBridgeSink, EventPublishError, type EventSink } from '../../../functions/shared/responder/warden-events';
+import { EventBridgeSink, EventPublishError, type EventSink } from '../../../functions/shared/bus/warden-events';
 import { slackSignature } from '../../../functions/shared/slack/signature';
 import { ACCOUNT, FUNCTION_ARN, FUNCTION_NAME, REGION } from '../../fixtures/accounts';
 import { addPermissionEvent } from '../../fixtures/cloudtrail';

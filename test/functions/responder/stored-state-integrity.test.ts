@@ -8,7 +8,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DecisionRunner } from '../../../functions/shared/responder/decision-runner';
-import { EventBridgeSink, EventPublishError, type EventSink } from '../../../functions/shared/responder/warden-events';
+import { EventBridgeSink, EventPublishError, type EventSink } from '../../../functions/shared/bus/warden-events';
 import { exemptionFields, Integrity, recordFields } from '../../../functions/shared/store/integrity';
 import type { ApprovalRecord } from '../../../functions/shared/store/state-store';
 import { tagsFromReader } from '../../../functions/shared/executor/resource-tags';

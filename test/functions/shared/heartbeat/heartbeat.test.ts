@@ -5,7 +5,7 @@ import { parseConfig, type WardenConfig } from '../../../../functions/shared/con
 import { DynamoDbHeartbeatStore, HEARTBEAT_PARTITION } from '../../../../functions/shared/heartbeat/dynamodb-heartbeat-store';
 import { checkHeartbeats, recordHeartbeat, MAX_ALERTS_PER_CHECK } from '../../../../functions/shared/heartbeat/heartbeat';
 import { InMemoryHeartbeatStore, type HeartbeatStore } from '../../../../functions/shared/heartbeat/heartbeat-store';
-import { RecordingSink, type EventSink, type WardenEvent } from '../../../../functions/shared/responder/warden-events';
+import { RecordingSink, type EventSink, type WardenEvent } from '../../../../functions/shared/bus/warden-events';
 import { heartbeatRuleArn } from '../../../../functions/shared/self/member-resources';
 import { ACCOUNT, FOREIGN_ACCOUNT, ORG_ACCOUNT, ORG_ID } from '../../../fixtures/accounts';
 import { installDynamoDbFake, type FakeTable } from '../store/dynamodb-fake';

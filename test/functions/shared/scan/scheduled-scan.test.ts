@@ -2,7 +2,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CrossAccountCredentials } from '../../../../functions/shared/aws/credentials';
 import type { Finding } from '../../../../functions/shared/contract/finding';
-import { RecordingSink, type EventSink } from '../../../../functions/shared/responder/warden-events';
+import { RecordingSink, type EventSink } from '../../../../functions/shared/bus/warden-events';
 import { CallGuard } from '../../../../functions/shared/scan/call-guard';
 import { scanClients } from '../../../../functions/shared/scan/scan-clients';
 import { Scanner } from '../../../../functions/shared/scan/scanner';
