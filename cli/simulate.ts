@@ -189,12 +189,12 @@ export class Simulator {
       // A GuardDuty finding changes nothing in the account: it is judged on the state as it is.
       if (isGuardDutyFindingEvent(input)) {
         const result = await this.responder.handle(input);
-        return { file, eventId: result.eventId, eventName: result.eventName, ignored: result.ignored, error: null, findings: result.findings, outcomes: result.outcomes };
+        return { file, eventId: result.eventId, eventName: result.eventName, ignored: result.ignored?.text ?? null, error: null, findings: result.findings, outcomes: result.outcomes };
       }
       const event = parseCloudTrailEvent(input);
       this.account.replay(event);
       const result = await this.responder.handleParsed(event);
-      return { file, eventId: result.eventId, eventName: result.eventName, ignored: result.ignored, error: null, findings: result.findings, outcomes: result.outcomes };
+      return { file, eventId: result.eventId, eventName: result.eventName, ignored: result.ignored?.text ?? null, error: null, findings: result.findings, outcomes: result.outcomes };
     } catch (e: unknown) {
       if (e instanceof InvalidEventError) return { file, eventId, eventName, ignored: null, error: e.message, findings: [], outcomes: [] };
       throw e;

@@ -8,7 +8,7 @@ import type { Actor, Finding, Mode } from '../contract/finding';
 import { resolveMode, type WardenConfig } from '../config/config';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
 import { normalizeEventName } from '../event/event-names';
-import { actorOf, guardDutyFindingRefusal, intakeRefusal, resourceAccountRefusal, type IgnoreCode, type Ignored } from '../event/intake';
+import { actorOf, guardDutyFindingRefusal, intakeRefusal, resourceAccountRefusal, type Ignored } from '../event/intake';
 import { GUARDDUTY_EVENT_SOURCE, GUARDDUTY_FINDING_DETAIL_TYPE, runtimeThreatOf, type GuardDutyFindingEvent, type RuntimeThreat } from '../event/guardduty-finding';
 import { parseFunctionName, parseRoleName, resourceArn, type FunctionSnapshot, type FunctionStatePart, type ResourceKind, type ResourceRef, type ResourceSnapshot, type RoleRef, type RoleSnapshot } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
@@ -22,10 +22,8 @@ import { resourcesOf, resourcesWithRoles } from './event-resources';
 export interface EvaluationResult {
   readonly eventId: string;
   readonly eventName: string;
-  /** Why the event was ignored before any rule ran, or null. */
-  readonly ignored: string | null;
-  /** The same, as a code (absent when the event was judged). */
-  readonly ignoredCode?: IgnoreCode;
+  /** Why the event was ignored before any rule ran (code and sentence), or null. */
+  readonly ignored: Ignored | null;
   /** The resources evaluated (ARNs). */
   readonly resources: readonly string[];
   readonly findings: readonly Finding[];
@@ -109,18 +107,18 @@ export class Engine {
   async evaluateParsed(event: CloudTrailEvent): Promise<EvaluationResult> {
     const { detail } = event;
     const base = { eventId: detail.eventID, eventName: detail.eventName };
-    const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why.detail, ignoredCode: why.code, resources: [], findings: [] });
+    const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why, resources: [], findings: [] });
     const refusal = intakeRefusal(event, this.options.config);
     if (refusal !== null) return skip(refusal);
     const rules = this.rulesFor(detail.eventSource, detail.eventName);
-    if (rules.length === 0) return skip({ code: 'no-rule', detail: `no rule watches ${detail.eventSource} ${normalizeEventName(detail.eventName)}` });
+    if (rules.length === 0) return skip({ kind: 'no-rule', text: `no rule watches ${detail.eventSource} ${normalizeEventName(detail.eventName)}` });
     // The resources the request names belong to the recording account (checked before anything is read).
     const named = resourcesOf(event);
     const recipient = detail.recipientAccountId ?? event.account;
     const foreign = resourceAccountRefusal(named, recipient);
     if (foreign !== null) return skip(foreign);
     const refs = await resourcesWithRoles(event, this.options.reader, rules, named);
-    if (refs.length === 0) return skip({ code: 'no-resource', detail: 'the event names no resource the rules judge' });
+    if (refs.length === 0) return skip({ kind: 'no-resource', text: 'the event names no resource the rules judge' });
     const reached = resourceAccountRefusal(refs, recipient);
     if (reached !== null) return skip(reached);
 
@@ -167,15 +165,15 @@ export class Engine {
   async evaluateGuardDutyFinding(event: GuardDutyFindingEvent): Promise<EvaluationResult> {
     const { detail } = event;
     const base = { eventId: `guardduty:${detail.id}@${detail.updatedAt}`, eventName: GUARDDUTY_FINDING_DETAIL_TYPE };
-    const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why.detail, ignoredCode: why.code, resources: [], findings: [] });
+    const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why, resources: [], findings: [] });
     const refusal = guardDutyFindingRefusal(event, this.options.config);
     if (refusal !== null) return skip(refusal);
     const rules = this.rulesFor(GUARDDUTY_EVENT_SOURCE, GUARDDUTY_FINDING_DETAIL_TYPE);
-    if (rules.length === 0) return skip({ code: 'no-rule', detail: `no rule watches ${GUARDDUTY_FINDING_DETAIL_TYPE}` });
+    if (rules.length === 0) return skip({ kind: 'no-rule', text: `no rule watches ${GUARDDUTY_FINDING_DETAIL_TYPE}` });
     const threat = runtimeThreatOf(detail);
     const version = threat.functionVersion;
     const named = parseFunctionName(detail.resource.lambdaDetails?.functionArn ?? '', detail.accountId, detail.region);
-    if (named === null) return skip({ code: 'no-resource', detail: 'resource.lambdaDetails.functionArn is not a function ARN' });
+    if (named === null) return skip({ kind: 'no-resource', text: 'resource.lambdaDetails.functionArn is not a function ARN' });
     const qualifier = version !== undefined && /^\d+$/.test(version) ? version : named.qualifier !== undefined && /^\d+$/.test(named.qualifier) ? named.qualifier : undefined;
     const ref = { ...named, qualifier };
     const findings = await this.evaluateResource(ref, threat, { eventId: base.eventId, eventName: detail.type, eventTime: detail.updatedAt });

@@ -26,10 +26,8 @@ export type IgnoreCode =
   /** A detector finding about something other than a Lambda function. */
   | 'other-resource-type';
 
-export interface Ignored {
-  readonly code: IgnoreCode;
-  readonly detail: string;
-}
+/** Why an event was not judged: the code (`kind`) and the sentence shown to people (`text`), never parsed back. */
+export type Ignored = { readonly [K in IgnoreCode]: { readonly kind: K; readonly text: string } }[IgnoreCode];
 
 const ACCOUNT_ID = /^\d{12}$/;
 /**
@@ -70,7 +68,7 @@ export function isOwnAction(detail: Pick<CloudTrailDetail, 'userIdentity' | 'rec
  */
 export function regionRefusal(region: string): Ignored | null {
   const shown = JSON.stringify(region.length > 40 ? `${region.slice(0, 40)}…` : region);
-  if (!REGION_SHAPE.test(region)) return { code: 'invalid-region', detail: `awsRegion ${shown} is not an AWS region: refused` };
+  if (!REGION_SHAPE.test(region)) return { kind: 'invalid-region', text: `awsRegion ${shown} is not an AWS region: refused` };
   return null;
 }
 
@@ -81,11 +79,11 @@ export function regionRefusal(region: string): Ignored | null {
  */
 export function organizationRefusal(event: Pick<CloudTrailEvent, 'account' | 'detail'>, config: Pick<WardenConfig, 'organization'>): Ignored | null {
   const recipient = event.detail.recipientAccountId;
-  if (recipient === undefined || !ACCOUNT_ID.test(recipient)) return { code: 'outside-organization', detail: 'the event names no recipient account (detail.recipientAccountId): refused' };
+  if (recipient === undefined || !ACCOUNT_ID.test(recipient)) return { kind: 'outside-organization', text: 'the event names no recipient account (detail.recipientAccountId): refused' };
   const members = config.organization.accounts;
   if (members.length === 0) return null;
   for (const account of [event.account, recipient]) {
-    if (!members.includes(account)) return { code: 'outside-organization', detail: `account ${account} is not in the organization: refused` };
+    if (!members.includes(account)) return { kind: 'outside-organization', text: `account ${account} is not in the organization: refused` };
   }
   return null;
 }
@@ -99,19 +97,19 @@ export function organizationRefusal(event: Pick<CloudTrailEvent, 'account' | 'de
 export function resourceAccountRefusal(refs: readonly ResourceRef[], recipientAccountId: string): Ignored | null {
   const foreign = refs.find((ref) => ref.kind !== 'cloudtrail-trail' && ref.account !== recipientAccountId);
   if (foreign === undefined) return null;
-  return { code: 'resource-account-mismatch', detail: `the event, recorded in account ${recipientAccountId}, names a resource of account ${foreign.account}: refused` };
+  return { kind: 'resource-account-mismatch', text: `the event, recorded in account ${recipientAccountId}, names a resource of account ${foreign.account}: refused` };
 }
 
 /** Why an event is ignored before any rule runs, or null when it goes on (checked in this order). */
 export function intakeRefusal(event: Pick<CloudTrailEvent, 'account' | 'detail'>, config: Pick<WardenConfig, 'organization' | 'deployment' | 'remediatorRoleName'>): Ignored | null {
   const { detail } = event;
   if (detail.errorCode !== undefined && detail.errorCode !== '') {
-    return { code: 'failed-call', detail: `failed call (${detail.errorCode}): nothing changed` };
+    return { kind: 'failed-call', text: `failed call (${detail.errorCode}): nothing changed` };
   }
   const refusal = regionRefusal(detail.awsRegion) ?? organizationRefusal(event, config);
   if (refusal !== null) return refusal;
   if (isOwnAction(detail, config.remediatorRoleName)) {
-    return { code: 'own-action', detail: `the bot's own action (role ${config.remediatorRoleName})` };
+    return { kind: 'own-action', text: `the bot's own action (role ${config.remediatorRoleName})` };
   }
   return null;
 }
@@ -142,20 +140,20 @@ export function guardDutyFindingRefusal(event: GuardDutyFindingEvent, config: Pi
   const members = config.organization.accounts;
   if (members.length > 0) {
     for (const account of [event.account, detail.accountId]) {
-      if (!members.includes(account)) return { code: 'outside-organization', detail: `account ${account} is not in the organization: refused` };
+      if (!members.includes(account)) return { kind: 'outside-organization', text: `account ${account} is not in the organization: refused` };
     }
   }
   const type = detail.resource.resourceType;
   if (type !== GUARDDUTY_LAMBDA_RESOURCE_TYPE) {
     const shown = JSON.stringify(type.length > 40 ? `${type.slice(0, 40)}…` : type);
-    return { code: 'other-resource-type', detail: `the finding is about a resource of type ${shown}, not a Lambda function: not judged here` };
+    return { kind: 'other-resource-type', text: `the finding is about a resource of type ${shown}, not a Lambda function: not judged here` };
   }
   const arn = detail.resource.lambdaDetails?.functionArn;
-  if (arn === undefined) return { code: 'no-resource', detail: 'the finding names no function (resource.lambdaDetails.functionArn)' };
+  if (arn === undefined) return { kind: 'no-resource', text: 'the finding names no function (resource.lambdaDetails.functionArn)' };
   const named = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:(\d{12}):function:/.exec(arn)?.[1];
-  if (named === undefined) return { code: 'no-resource', detail: 'resource.lambdaDetails.functionArn is not a function ARN' };
+  if (named === undefined) return { kind: 'no-resource', text: 'resource.lambdaDetails.functionArn is not a function ARN' };
   if (named !== detail.accountId) {
-    return { code: 'resource-account-mismatch', detail: `the finding, about account ${detail.accountId}, names a function of account ${named}: refused` };
+    return { kind: 'resource-account-mismatch', text: `the finding, about account ${detail.accountId}, names a function of account ${named}: refused` };
   }
   return null;
 }

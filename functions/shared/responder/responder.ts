@@ -11,7 +11,7 @@ import { InvalidEventError } from '../errors';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
 import { boundEvent } from '../event/event-size';
 import { isGuardDutyFindingEvent, parseGuardDutyFindingEvent, type GuardDutyFindingEvent } from '../event/guardduty-finding';
-import type { IgnoreCode, Ignored } from '../event/intake';
+import type { Ignored } from '../event/intake';
 import type { Executor } from '../executor/executor';
 import { actionAttempted, type ExecutionOutcome } from '../contract/outcome';
 import { silentTelemetry, type Telemetry } from '../observability';
@@ -35,9 +35,8 @@ export interface ResponderOptions {
 export interface ResponseRecord {
   readonly eventId: string;
   readonly eventName: string;
-  readonly ignored: string | null;
-  /** Why, as a code (absent when the event was judged). */
-  readonly ignoredCode?: IgnoreCode;
+  /** Why the event was not judged (code and sentence), or null. */
+  readonly ignored: Ignored | null;
   readonly findings: readonly Finding[];
   /** One per finding, in the same order (`duplicate` when another delivery handled it). */
   readonly outcomes: readonly ExecutionOutcome[];
@@ -82,7 +81,7 @@ export class Responder {
    */
   async handle(input: unknown): Promise<ResponseRecord> {
     const bounded = boundEvent(input);
-    if (!bounded.ok) return this.refuse({ eventId: textField(input, 'eventID'), eventName: textField(input, 'eventName') }, bounded);
+    if (!bounded.ok) return this.refuse({ eventId: textField(input, 'eventID'), eventName: textField(input, 'eventName') }, bounded.refusal);
     if (bounded.truncated.length > 0) {
       this.telemetry.count('TruncatedFields');
       this.telemetry.warn('over-long fields truncated', { eventId: textField(input, 'eventID'), fields: bounded.truncated });
@@ -122,12 +121,12 @@ export class Responder {
 
   /** Reports an event that is not judged, and the record saying why. */
   private refuse(base: { readonly eventId: string; readonly eventName: string }, why: Ignored): ResponseRecord {
-    this.telemetry.count('IgnoredEvents', { name: 'Reason', value: why.code });
-    const attributes = { ...base, code: why.code, reason: why.detail };
+    this.telemetry.count('IgnoredEvents', { name: 'Reason', value: why.kind });
+    const attributes = { ...base, code: why.kind, reason: why.text };
     // Routine skips are information; a refusal (outside the organization, bogus region, oversized) is a warning.
-    if (why.code === 'own-action' || why.code === 'failed-call' || why.code === 'no-rule' || why.code === 'no-resource') this.telemetry.info('event ignored', attributes);
+    if (why.kind === 'own-action' || why.kind === 'failed-call' || why.kind === 'no-rule' || why.kind === 'no-resource') this.telemetry.info('event ignored', attributes);
     else this.telemetry.warn('event refused', attributes);
-    return { ...base, ignored: why.detail, ignoredCode: why.code, findings: [], outcomes: [] };
+    return { ...base, ignored: why, findings: [], outcomes: [] };
   }
 
   /** As {@link handle}, for an event already validated. */
@@ -139,7 +138,7 @@ export class Responder {
       result = await this.engine.evaluateParsed(event);
     } catch (e: unknown) {
       if (!(e instanceof AccountNotInOrganizationError)) throw e;
-      return this.refuse(base, { code: 'outside-organization', detail: `account ${e.account} is not in the organization: refused` });
+      return this.refuse(base, { kind: 'outside-organization', text: `account ${e.account} is not in the organization: refused` });
     }
     return this.handleResult(result);
   }
@@ -147,7 +146,7 @@ export class Responder {
   /** Findings of an evaluation → the executor, once each; refusals reported. */
   private async handleResult(result: EvaluationResult): Promise<ResponseRecord> {
     const base = { eventId: result.eventId, eventName: result.eventName };
-    if (result.ignored !== null) return this.refuse(base, { code: result.ignoredCode ?? 'invalid-event', detail: result.ignored });
+    if (result.ignored !== null) return this.refuse(base, result.ignored);
     const refusals = result.baselineRefusals ?? [];
     if (refusals.length > 0) {
       // Read in memory from the items the evaluation read anyway; the alert names resource and check only.

@@ -105,8 +105,8 @@ describe('GuardDuty Lambda Protection findings (issue #18)', () => {
   ] as const)('ignores %s, saying why', async (_name, overrides, code, reason) => {
     const h = harnessWith(5);
     const record = await h.responder.handle(finding(overrides));
-    expect(record).toMatchObject({ ignoredCode: code, findings: [], outcomes: [] });
-    expect(record.ignored).toMatch(reason);
+    expect(record).toMatchObject({ ignored: { kind: code }, findings: [], outcomes: [] });
+    expect(record.ignored?.text).toMatch(reason);
     expect(h.lambda.calls).toEqual([]);
   });
 
