@@ -6,7 +6,8 @@ import * as z from 'zod';
 import type { BaselineRefusal, AttachedFunctionBaseline, RoleBaseline } from './baselines';
 import type { IamPolicyDocument } from '../policy/iam-policy';
 
-export type ResourceKind = 'lambda-function' | 'lambda-layer-version' | 'cloudtrail-trail' | 'events-rule' | 'iam-role';
+export const RESOURCE_KINDS = ['lambda-function', 'lambda-layer-version', 'cloudtrail-trail', 'events-rule', 'iam-role'] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 export interface FunctionRef {
   readonly kind: 'lambda-function';
@@ -284,7 +285,8 @@ export type FunctionEventInvokeConfig = z.infer<typeof FunctionEventInvokeConfig
  * `executionRole` is read by the engine (through `StateReader.readRole`), and only when the
  * configured role differs from the last-known-good one: the rules asking for it judge a swap.
  */
-export type FunctionStatePart = 'configuration' | 'policy' | 'urlConfig' | 'tags' | 'executionRole' | 'recursion' | 'concurrency' | 'codeSigning' | 'eventInvokeConfig' | 'eventSourceMappings';
+export const FUNCTION_STATE_PARTS = ['configuration', 'policy', 'urlConfig', 'tags', 'executionRole', 'recursion', 'concurrency', 'codeSigning', 'eventInvokeConfig', 'eventSourceMappings'] as const;
+export type FunctionStatePart = (typeof FUNCTION_STATE_PARTS)[number];
 
 /** A function's code-signing config as `GetFunctionCodeSigningConfig` and `GetCodeSigningConfig` return it (issue #17). */
 export interface FunctionCodeSigning {
