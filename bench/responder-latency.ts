@@ -28,7 +28,7 @@ import { InMemoryAccount } from '../sim/in-memory-account';
 import { installLambdaMock } from '../sim/lambda-mock';
 import { installDynamoDbFake } from '../test/functions/shared/store/dynamodb-fake';
 import { addPermissionEvent, identities } from '../test/fixtures/cloudtrail';
-import { median, percentile, round } from './stats';
+import { median, percentile, round, seeded } from './stats';
 
 export const LATENCY_MS = 25;
 export const THROTTLE_RATE = 0.05;
@@ -102,17 +102,6 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** A small seeded generator (mulberry32): the throttling variant throttles the same calls on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** For a DynamoDB item call, the kind of item (the key's prefix), so the critical path says which store call it is. */
 function tableKey(command: unknown): string {

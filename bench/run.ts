@@ -141,10 +141,12 @@ async function main(): Promise<void> {
     // Issue #16: the deployed responder with 25 ms per AWS call (and a 5 % throttling variant).
     responderLatency: await (await import('./responder-latency')).responderLatencyBench(),
     bundles: await (await import('./bundles')).bundleBench(),
+    secretDetector: (await import('./secret-detector')).secretDetectorBench(),
   };
   console.log(JSON.stringify(report, null, 2));
   for (const line of (await import('./bundles')).describeBundles(report.bundles)) console.error(line);
   for (const line of (await import('./responder-latency')).describeTargets(report.responderLatency)) console.error(line);
+  console.error((await import('./secret-detector')).describeSecretDetector(report.secretDetector));
 }
 
 await main();

@@ -12,7 +12,7 @@ import { DEFAULT_CONCURRENCY, Scanner } from '../functions/shared/scan/scanner';
 import { RULES } from '../rules';
 import { installOrganizationMocks } from '../sim/organization-mock';
 import { largeWorld } from '../test/fixtures/organization';
-import { median, round } from './stats';
+import { median, round, seeded } from './stats';
 
 const FUNCTIONS = 10_000;
 const ACCOUNTS = Array.from({ length: 10 }, (_, i) => `1000000000${String(i).padStart(2, '0')}`);
@@ -22,17 +22,6 @@ const THROTTLE_RATE = 0.05;
 /** Two runs keep the whole benchmark near 70 s on a shared two-core machine. */
 const RUNS = 2;
 
-/** A small seeded generator (mulberry32): the same throttling pattern on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface ScanRun {
   readonly seconds: number;

@@ -11,6 +11,8 @@ import { Engine } from '../functions/shared/engine/engine';
 import { InvalidEventError } from '../functions/shared/errors';
 import { parseCloudTrailEvent } from '../functions/shared/event/cloudtrail-event';
 import { isGuardDutyFindingEvent } from '../functions/shared/event/guardduty-finding';
+import { isInspectorFindingEvent } from '../functions/shared/event/inspector-finding';
+import { isAccessAnalyzerFindingEvent } from '../functions/shared/event/access-analyzer-finding';
 import { LambdaStateReader } from '../functions/shared/aws/lambda-state-reader';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { IamStateReader, withRoleReader } from '../functions/shared/aws/iam-state-reader';
@@ -20,6 +22,12 @@ import { installIamMock, type IamMockHandle } from '../sim/iam-mock';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudTrailStateReader, withTrailReader } from '../functions/shared/aws/cloudtrail-state-reader';
 import { installCloudTrailMock } from '../sim/in-memory-cloudtrail';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { installLogsMock } from '../sim/in-memory-logs';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
+import { ApiGatewayStateReader, withApiReader } from '../functions/shared/aws/api-gateway-state-reader';
+import { installApiGatewayMock, type ApiGatewayMockHandle } from '../sim/api-gateway-mock';
 import { describePlan } from '../functions/shared/remediation/actions';
 import { Executor } from '../functions/shared/executor/executor';
 import { tagsFromReader } from '../functions/shared/executor/resource-tags';
@@ -99,6 +107,8 @@ export class Simulator {
   private readonly iamClients = new Map<string, IAMClient>();
   /** The CloudTrail SDK mock answering from the account's trails (issue #13: tampering with a trail is judged). */
   private readonly cloudtrail: ReturnType<typeof installCloudTrailMock>;
+  /** The API Gateway SDK mocks answering from the account's APIs (issue #17). */
+  readonly apigateway: ApiGatewayMockHandle;
 
   constructor(options: SimulatorOptions) {
     this.account = options.state === undefined ? new InMemoryAccount() : InMemoryAccount.fromStateFile(options.state);
@@ -112,14 +122,18 @@ export class Simulator {
     const roles = new IamStateReader((account) => this.iamClientFor(account), { lambdaFor: (account, region) => this.clientFor(account, region), functionRegions: options.config.deployment.regions });
     this.cloudtrail = installCloudTrailMock(this.account.cloudtrail, this.account.defaultAccount);
     const trails = new CloudTrailStateReader((_account, region) => this.cloudTrailClientFor(region));
-    const reader = withRoleReader(withTrailReader(new LambdaStateReader((account, region) => this.clientFor(account, region)), trails), roles);
+    this.logs = installLogsMock(this.account.logs, this.account.defaultAccount, { accountOf: (client) => [...this.logsClients].find(([, c]) => c === client)?.[0].split('/')[0] });
+    this.apigateway = installApiGatewayMock(this.account.apigateway);
+    const functions = new LambdaStateReader((account, region) => this.clientFor(account, region), { logsFor: (account, region) => this.logsClientFor(account, region) });
+    const apis = new ApiGatewayStateReader((_account, region) => new APIGatewayClient({ region }), (_account, region) => new ApiGatewayV2Client({ region }));
+    const reader = withApiReader(withRoleReader(withTrailReader(functions, trails), roles), apis);
     this.reader = reader;
     this.rules = options.rules;
     this.engine = new Engine({ rules: options.rules, config: options.config, reader, baselines: this.baselines, ...(options.now ? { now: options.now } : {}) });
     const config = { ...options.config, dryRun: options.apply !== true };
     const now = options.now ? { now: options.now } : {};
     const executor = this.executor(config, now);
-    this.responder = new Responder({ rules: options.rules, config, reader, executor, sink: this.sink, baselines: this.baselines, ...now });
+    this.responder = new Responder({ rules: options.rules, config, reader, executor, sink: this.sink, baselines: this.baselines, lifecycle: this.store, ...now });
   }
 
   private executor(config: WardenConfig, now: { now?: () => Date }): Executor {
@@ -160,6 +174,20 @@ export class Simulator {
   }
 
   private readonly cloudTrailClients = new Map<string, CloudTrailClient>();
+  /** The CloudWatch Logs SDK mock answering from the account's log groups (issue #17). */
+  private readonly logs: ReturnType<typeof installLogsMock>;
+  private readonly logsClients = new Map<string, CloudWatchLogsClient>();
+
+  /** One CloudWatch Logs client per account and region: log groups are named without their account. */
+  private logsClientFor(account: string, region: string): CloudWatchLogsClient {
+    const key = `${account}/${region}`;
+    let client = this.logsClients.get(key);
+    if (client === undefined) {
+      client = new CloudWatchLogsClient({ region });
+      this.logsClients.set(key, client);
+    }
+    return client;
+  }
 
   /** One CloudTrail client per region: trails are named by their ARN, which carries the account. */
   private cloudTrailClientFor(region: string): CloudTrailClient {
@@ -186,8 +214,8 @@ export class Simulator {
     const eventId = field(input, 'detail', 'eventID');
     const eventName = field(input, 'detail', 'eventName');
     try {
-      // A GuardDuty finding changes nothing in the account: it is judged on the state as it is.
-      if (isGuardDutyFindingEvent(input)) {
+      // A detector finding (GuardDuty, Inspector, Access Analyzer) changes nothing in the account: it is judged on the state as it is.
+      if (isGuardDutyFindingEvent(input) || isInspectorFindingEvent(input) || isAccessAnalyzerFindingEvent(input)) {
         const result = await this.responder.handle(input);
         return { file, eventId: result.eventId, eventName: result.eventName, ignored: result.ignored?.text ?? null, error: null, findings: result.findings, outcomes: result.outcomes };
       }
@@ -206,6 +234,8 @@ export class Simulator {
     this.lambda.mock.restore();
     this.iam.mock.restore();
     this.cloudtrail.mock.restore();
+    this.logs.mock.restore();
+    this.apigateway.restore();
   }
 }
 

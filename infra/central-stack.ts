@@ -24,7 +24,7 @@ import { DETAIL_TYPES, EVENT_SOURCE } from '../functions/shared/bus/warden-event
 import { WARDEN_BUS_NAME } from '../functions/shared/self/central-resources';
 import type { AnyRule } from '../rules/rule';
 import type { DeployConfig } from './deploy-config';
-import { eventBridgeSource, findingTriggerIndex, triggerIndex } from './event-patterns';
+import { eventBridgeSource, FINDING_ACCOUNT_FIELDS, findingTriggerIndex, triggerIndex } from './event-patterns';
 import { memberTemplate } from './member-stack';
 import { ScheduledScan } from './scheduled-scan';
 import { tableGrantStatements } from './table-grants';
@@ -198,8 +198,8 @@ export class CentralStack extends Stack {
     if (findingSources.length > 0) {
       new events.Rule(this, 'FindingsToResponder', {
         eventBus: this.bus,
-        description: 'Detector findings (GuardDuty) about Lambda functions, forwarded by member and delegated administrator accounts',
-        eventPattern: findingsOfOrganization(withOrganizationAccounts({ source: findingSources, detailType: findingDetailTypes(rules) }, config.organization.accounts)),
+        description: 'Detector findings (GuardDuty, Inspector) about Lambda functions, forwarded by member and delegated administrator accounts',
+        eventPattern: findingsOfOrganization(withOrganizationAccounts({ source: findingSources, detailType: findingDetailTypes(rules) }, config.organization.accounts), findingDetailTypes(rules)),
         targets: [new targets.LambdaFunction(this.responder.fn, { deadLetterQueue: this.responder.deadLetterQueue, retryAttempts: 4 })],
       });
     }
@@ -421,11 +421,17 @@ export function withOrganizationAccounts(pattern: { readonly source: string[]; r
   return size(envelope) <= EVENT_PATTERN_LIMIT ? envelope : pattern;
 }
 
-/** A finding names its account in `detail.accountId` (CloudTrail: `detail.recipientAccountId`); the envelope's is the sender's. */
-function findingsOfOrganization(pattern: events.EventPattern): events.EventPattern {
+/**
+ * A finding names its account in its detail (GuardDuty `accountId`, Inspector `awsAccountId`: `FINDING_ACCOUNT_FIELDS`;
+ * CloudTrail: `detail.recipientAccountId`); the envelope's is the sender's. Several fields: any of them (`$or`).
+ */
+function findingsOfOrganization(pattern: events.EventPattern, detailTypes: readonly string[] = []): events.EventPattern {
   const detail = pattern.detail as { recipientAccountId?: string[] } | undefined;
   if (detail?.recipientAccountId === undefined) return pattern;
-  return { ...pattern, detail: { accountId: detail.recipientAccountId } };
+  const accounts = detail.recipientAccountId;
+  const fields = [...new Set(detailTypes.map((type) => FINDING_ACCOUNT_FIELDS[type] ?? 'accountId'))].sort();
+  if (fields.length <= 1) return { ...pattern, detail: { [fields[0] ?? 'accountId']: accounts } };
+  return { ...pattern, detail: { $or: fields.map((field) => ({ [field]: accounts })) } };
 }
 
 /** The detail-types of the detector findings the catalog judges (`GuardDuty Finding`). */

@@ -136,6 +136,7 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'slack.digest.maxFindings': 'More findings than this from one principal within the window are posted as one digest.',
   'slack.digest.windowSeconds': 'The digest\'s window.',
   runtimeDeprecationWarningDays: 'A runtime deprecated within this many days is reported as soon deprecated.',
+  minimumLogRetentionDays: 'A function\'s log group whose retention is set below this many days is reported (`function-log-retention-shortened`); `0` turns the check off, never-expire always passes.',
   deployerRoles: 'Roles allowed to change function code (`UpdateFunctionCode`): names or ARNs, `*` and `?` allowed.',
   'requireVpc.accounts': 'Accounts whose functions must run in a VPC.',
   'layerAllowList.accounts': 'Accounts outside the organization whose layers functions may use (for example AWS-published layers).',

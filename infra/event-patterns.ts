@@ -7,6 +7,8 @@ import { eventNameSpellings } from '../functions/shared/event/event-names';
 import type { AnyRule } from '../rules/rule';
 import { FORWARDING_RULE_PREFIX } from '../functions/shared/self/member-resources';
 import { GUARDDUTY_FINDING_DETAIL_TYPE, GUARDDUTY_LAMBDA_RESOURCE_TYPE } from '../functions/shared/event/guardduty-finding';
+import { INSPECTOR_FINDING_DETAIL_TYPE, INSPECTOR_LAMBDA_RESOURCE_TYPE } from '../functions/shared/event/inspector-finding';
+import { ACCESS_ANALYZER_FINDING_DETAIL_TYPE, ACCESS_ANALYZER_LAMBDA_RESOURCE_TYPES } from '../functions/shared/event/access-analyzer-finding';
 
 /** Global services whose CloudTrail events EventBridge delivers in us-east-1 only. */
 export const GLOBAL_EVENT_SOURCES: ReadonlySet<string> = new Set(['iam.amazonaws.com', 'sts.amazonaws.com', 'organizations.amazonaws.com']);
@@ -78,6 +80,16 @@ export interface FindingPattern {
 /** What a finding's detail must hold to concern a Lambda function, per detail-type. */
 const FINDING_RESOURCE_FILTERS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   [GUARDDUTY_FINDING_DETAIL_TYPE]: { resource: { resourceType: [GUARDDUTY_LAMBDA_RESOURCE_TYPE] } },
+  // Only in the organization analyzer's account (management or delegated administrator) do these events occur.
+  [ACCESS_ANALYZER_FINDING_DETAIL_TYPE]: { resourceType: [...ACCESS_ANALYZER_LAMBDA_RESOURCE_TYPES] },
+  [INSPECTOR_FINDING_DETAIL_TYPE]: { resources: { type: [INSPECTOR_LAMBDA_RESOURCE_TYPE] } },
+};
+
+/** The detail field naming the account a finding is about, per detail-type (GuardDuty and Access Analyzer `accountId`, Inspector `awsAccountId`). */
+export const FINDING_ACCOUNT_FIELDS: Readonly<Record<string, string>> = {
+  [GUARDDUTY_FINDING_DETAIL_TYPE]: 'accountId',
+  [INSPECTOR_FINDING_DETAIL_TYPE]: 'awsAccountId',
+  [ACCESS_ANALYZER_FINDING_DETAIL_TYPE]: 'accountId',
 };
 
 /** Every (EventBridge source → detail-types) of detector findings the catalog triggers on (`aws.guardduty` → `GuardDuty Finding`). */

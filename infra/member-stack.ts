@@ -48,6 +48,9 @@ function resourcesFor(service: string, actions: readonly string[] = []): string[
       return [Fn.sub(`arn:${partition}:iam::${account}:role/*`), Fn.sub(`arn:${partition}:iam::${account}:policy/*`), Fn.sub(`arn:${partition}:iam::aws:policy/*`)];
     case 'cloudtrail':
       return [Fn.sub(`arn:${partition}:cloudtrail:*:${account}:trail/*`)];
+    // API ARNs carry no account; the role only ever acts in its own account. GET on the APIs and what lies under them (stages, exports).
+    case 'apigateway':
+      return [Fn.sub(`arn:${partition}:apigateway:*::/restapis/*`), Fn.sub(`arn:${partition}:apigateway:*::/apis/*`)];
     default:
       return ['*'];
   }
@@ -107,6 +110,14 @@ export class MemberStack extends Stack {
     // Events the central bus did not accept (throttling, a policy mistake) wait here for 14 days.
     const undelivered = new sqs.Queue(this, 'Undelivered', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
 
+    /** The one path to the central bus: the forwarder role, the dead-letter queue, a retry policy per rule. */
+    const toWardenBus = (retryPolicy: events.CfnRule.RetryPolicyProperty): events.CfnRule.TargetProperty => ({
+      id: 'WardenBus',
+      arn: busArn.valueAsString,
+      roleArn: forwarder.roleArn,
+      deadLetterConfig: { arn: undelivered.queueArn },
+      retryPolicy,
+    });
     const addRules = (patterns: readonly (ForwardingPattern | FindingPattern)[], condition?: CfnCondition): void => {
       for (const pattern of patterns) {
         const service = pattern.source[0]?.replace(/^aws\./, '') ?? 'unknown';
@@ -115,15 +126,7 @@ export class MemberStack extends Stack {
           description: `Lambda Warden: forward ${service} changes the rule catalog watches`,
           eventPattern: pattern,
           state: 'ENABLED',
-          targets: [
-            {
-              id: 'WardenBus',
-              arn: busArn.valueAsString,
-              roleArn: forwarder.roleArn,
-              deadLetterConfig: { arn: undelivered.queueArn },
-              retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 },
-            },
-          ],
+          targets: [toWardenBus({ maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 })],
         });
         if (condition !== undefined) rule.cfnOptions.condition = condition;
       }
@@ -157,16 +160,8 @@ export class MemberStack extends Stack {
       scheduleExpression: `rate(${String(config.heartbeat.rateMinutes)} ${config.heartbeat.rateMinutes === 1 ? 'minute' : 'minutes'})`,
       ...(watchRules === null ? {} : { eventPattern: watchRules }),
       state: 'ENABLED',
-      targets: [
-        {
-          id: 'WardenBus',
-          arn: busArn.valueAsString,
-          roleArn: forwarder.roleArn,
-          deadLetterConfig: { arn: undelivered.queueArn },
-          // A heartbeat older than the silence limit proves nothing: not retried past it.
-          retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: Math.max(60, config.heartbeat.silenceMinutes * 60) },
-        },
-      ],
+      // A heartbeat older than the silence limit proves nothing: not retried past it.
+      targets: [toWardenBus({ maximumRetryAttempts: 10, maximumEventAgeInSeconds: Math.max(60, config.heartbeat.silenceMinutes * 60) })],
     });
 
     const remediator = new iam.CfnRole(this, 'RemediatorRole', {

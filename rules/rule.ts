@@ -6,6 +6,8 @@ import type { WardenConfig } from '../functions/shared/config/config';
 import type { ActionName, Actor, Mode, RemediationPlan, Severity } from '../functions/shared/contract/finding';
 import type { ResourceKind, SnapshotByKind, FunctionStatePart } from '../functions/shared/state/resources';
 import type { RuntimeThreat } from '../functions/shared/event/guardduty-finding';
+import type { Vulnerability } from '../functions/shared/event/inspector-finding';
+import type { DetectorFindingRef } from '../functions/shared/contract/detector-finding';
 
 /** What starts an evaluation: an event source and the bare (unversioned) event names. */
 export interface Trigger {
@@ -32,6 +34,10 @@ export interface RuleContext {
   };
   /** The detector finding being judged (absent for CloudTrail events and scans). */
   readonly threat?: RuntimeThreat;
+  /** The Inspector finding being judged (absent for CloudTrail events and scans). */
+  readonly vulnerability?: Vulnerability;
+  /** The detector finding that asked for this judgement (GuardDuty, Access Analyzer …; absent for CloudTrail events and scans). */
+  readonly detector?: DetectorFindingRef;
 }
 
 /** One problem a rule found on a resource. */

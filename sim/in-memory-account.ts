@@ -14,6 +14,13 @@ import { InMemoryIam } from './in-memory-iam';
 import { applyIamEvent, ensureIamResources, IAM_SOURCE } from './iam-cloudtrail';
 import { InMemoryEvents } from './in-memory-events';
 import { applyEventsEvent, ensureEventsResources, EVENTS_SOURCE } from './events-cloudtrail';
+import { InMemoryLogs, LOGS_SOURCE } from './in-memory-logs';
+import { InMemoryApiGateway } from './in-memory-api-gateway';
+import { applyApiGatewayEvent, ensureApiGatewayResources } from './api-gateway-cloudtrail';
+import { apiGatewayState, seedApiGateway } from './api-gateway-state';
+import { inMemoryApiReader } from './api-gateway-reader';
+import { API_GATEWAY_SOURCE } from '../functions/shared/apigateway/api-events';
+import { withApiReader } from '../functions/shared/aws/api-gateway-state-reader';
 
 export type { ApplyOutcome } from './lambda-cloudtrail';
 
@@ -48,6 +55,10 @@ export class InMemoryAccount {
   readonly cloudtrail: InMemoryCloudTrail;
   /** EventBridge rules (the forwarding rules the tamper rules watch). */
   readonly events = new InMemoryEvents();
+  /** CloudWatch Logs log groups (issue #17: a function's group deleted or its retention cut). */
+  readonly logs: InMemoryLogs;
+  /** API Gateway REST and HTTP APIs (issue #17). */
+  readonly apigateway: InMemoryApiGateway;
   readonly defaultAccount: string;
   readonly defaultRegion: string;
 
@@ -55,6 +66,8 @@ export class InMemoryAccount {
     this.lambda = new InMemoryLambda(options.clock);
     this.iam = new InMemoryIam(options.clock);
     this.cloudtrail = new InMemoryCloudTrail();
+    this.logs = new InMemoryLogs(options.clock);
+    this.apigateway = new InMemoryApiGateway(options.clock);
     this.defaultAccount = options.defaultAccount ?? '123456789012';
     this.defaultRegion = options.defaultRegion ?? 'us-east-1';
   }
@@ -80,11 +93,19 @@ export class InMemoryAccount {
     for (const entry of state.policies) this.iam.seedPolicy(entry.Arn, entry.DefaultVersionId, entry.Versions);
     for (const entry of state.roles) this.seedRole(entry);
     for (const entry of state.trails) this.seedTrail(entry);
+    for (const entry of state.logGroups) {
+      const { LogGroup } = entry;
+      this.logs.createLogGroup(
+        { account: entry.Account, region: entry.Region, logGroupName: LogGroup.logGroupName },
+        { ...(LogGroup.retentionInDays === undefined ? {} : { retentionInDays: LogGroup.retentionInDays }), ...(LogGroup.creationTime === undefined ? {} : { creationTime: LogGroup.creationTime }) },
+      );
+    }
     for (const entry of state.eventRules) {
       const ref = { account: entry.Account, region: entry.Region, eventBusName: entry.EventBusName, ruleName: entry.Name };
       this.events.putRule(ref, { state: entry.State, ...(entry.EventPattern === undefined ? {} : { eventPattern: entry.EventPattern }), ...(entry.ScheduleExpression === undefined ? {} : { scheduleExpression: entry.ScheduleExpression }) });
       this.events.putTargets(ref, entry.Targets.map((t) => ({ id: t.Id, arn: t.Arn, ...(t.RoleArn === undefined ? {} : { roleArn: t.RoleArn }) })));
     }
+    seedApiGateway(this.apigateway, state.restApis, state.httpApis);
     return this;
   }
 
@@ -248,7 +269,12 @@ export class InMemoryAccount {
         ...(config.Description === undefined ? {} : { Description: config.Description }),
       };
     });
-    return { functions, layers, roles, policies, trails, eventRules, codeSigningConfigs };
+    const logGroups = this.logs.allLogGroups().map((group) => ({
+      Account: group.account,
+      Region: group.region,
+      LogGroup: { logGroupName: group.logGroupName, creationTime: group.creationTime, ...(group.retentionInDays === null ? {} : { retentionInDays: group.retentionInDays }) },
+    }));
+    return { functions, layers, roles, policies, trails, eventRules, codeSigningConfigs, logGroups, ...apiGatewayState(this.apigateway) };
   }
 
   /**
@@ -263,6 +289,8 @@ export class InMemoryAccount {
       return { applied: true, eventName: event.detail.eventName, detail: `applied to the trail (${String(held)} trail(s) held before)` };
     }
     if (event.detail.eventSource === EVENTS_SOURCE) return applyEventsEvent(this.events, event);
+    if (event.detail.eventSource === LOGS_SOURCE) return this.logs.applyEvent(event);
+    if (event.detail.eventSource === API_GATEWAY_SOURCE) return applyApiGatewayEvent(this.apigateway, event);
     return applyLambdaEvent(this.lambda, event);
   }
 
@@ -274,6 +302,12 @@ export class InMemoryAccount {
     if (event.detail.eventSource === IAM_SOURCE) return ensureIamResources(this.iam, event);
     if (event.detail.eventSource === CLOUDTRAIL_SOURCE) return this.cloudtrail.ensureTrail(event);
     if (event.detail.eventSource === EVENTS_SOURCE) return ensureEventsResources(this.events, event);
+    // A log group is no resource the rules judge (they judge its function): it is made, but not listed here.
+    if (event.detail.eventSource === LOGS_SOURCE) {
+      this.logs.ensureLogGroup(event);
+      return [];
+    }
+    if (event.detail.eventSource === API_GATEWAY_SOURCE) return ensureApiGatewayResources(this.apigateway, event);
     return ensureLambdaResources(this.lambda, event);
   }
 
@@ -285,6 +319,6 @@ export class InMemoryAccount {
 
   /** A `StateReader` over this account's state, without the SDK. */
   reader(): StateReader {
-    return new InMemoryStateReader(this.lambda, this.iam);
+    return withApiReader(new InMemoryStateReader(this.lambda, this.iam, this.logs), inMemoryApiReader(this.apigateway));
   }
 }

@@ -21,6 +21,8 @@ import type { InMemoryLambda } from './in-memory-lambda';
 import { isLambdaExecutionRole } from '../functions/shared/iam/execution-role';
 import { roleArn, type RoleRef, type RoleSnapshot } from '../functions/shared/state/resources';
 import type { InMemoryIam } from './in-memory-iam';
+import type { InMemoryLogs } from './in-memory-logs';
+import { functionLogGroupName, type FunctionLogGroup } from '../functions/shared/state/resources';
 
 function revision(policyRevisionId: string | undefined): { policyRevisionId?: string } {
   return policyRevisionId === undefined ? {} : { policyRevisionId };
@@ -31,7 +33,32 @@ export class InMemoryStateReader implements StateReader {
     private readonly lambda: InMemoryLambda,
     /** Without it, roles are not read (the engine sees them unread). */
     private readonly iam?: InMemoryIam,
+    /** Without it, log groups are not read (issue #17). */
+    private readonly logs?: InMemoryLogs,
   ) {}
+
+  /** The functions of the account and region whose `LoggingConfig.LogGroup` names the group, as `LambdaStateReader` lists them. */
+  functionsWithLogGroup(account: string, region: string, logGroupName: string): Promise<readonly FunctionRef[]> {
+    return Promise.resolve(
+      this.lambda
+        .functionKeys()
+        .filter((key) => key.account === account && key.region === region)
+        .filter((key) => {
+          const logging = this.lambda.getFunctionConfiguration({ kind: 'lambda-function', ...key }, { copy: false }).LoggingConfig;
+          return typeof logging === 'object' && logging !== null && (logging as Record<string, unknown>).LogGroup === logGroupName;
+        })
+        .map((key): FunctionRef => ({ kind: 'lambda-function', ...key })),
+    );
+  }
+
+  /** The group the function logs to, as `LambdaStateReader` reads it; null when the function is gone. */
+  private logGroup(ref: FunctionRef, exists: boolean): FunctionLogGroup | null {
+    if (!exists) return null;
+    const configuration = FunctionConfigurationSchema.parse(this.lambda.getFunctionConfiguration(ref, { copy: false }));
+    const logGroupName = functionLogGroupName(configuration, ref.functionName);
+    const group = this.logs?.logGroup({ account: ref.account, region: ref.region, logGroupName });
+    return { logGroupName, group: group === undefined ? null : { retentionInDays: group.retentionInDays, creationTime: group.creationTime } };
+  }
 
   /** A role as `IamStateReader` would read it, with the functions of the account that run as it. */
   readRole(ref: RoleRef): Promise<RoleSnapshot> {
@@ -100,6 +127,7 @@ export class InMemoryStateReader implements StateReader {
       tags: part('tags', this.lambda.hasFunction(unqualified), () => this.lambda.listTags(unqualified)),
       ...this.settings(unqualified, wanted),
       ...(wanted.has('eventInvokeConfig') ? { eventInvokeConfig: exists ? this.lambda.eventInvokeConfig(ref) : null } : {}),
+      ...(wanted.has('logGroup') && this.logs !== undefined ? { logGroup: this.logGroup(ref, exists) } : {}),
       ...(wanted.has('policy') ? revision(this.lambda.policyRevisionId(ref)) : {}),
     });
   }

@@ -1,6 +1,6 @@
 /**
  * The state file of `warden simulate --state`: the Lambda functions, layer versions, IAM roles and
- * policies and CloudTrail trails an in-memory account starts with, in API shapes. Fields are only
+ * policies, CloudTrail trails and CloudWatch Logs log groups an in-memory account starts with, in API shapes. Fields are only
  * ever added, never renamed. Fields the AWS APIs return beside the ones the simulator needs
  * (`PolicyName` from GetPolicy, `Code` from GetFunction …) are accepted and ignored; any other key
  * in an entry is a mistake (a misspelled contract key) and is rejected by name. Top-level sections
@@ -15,11 +15,14 @@ import {
   FunctionConfigurationSchema,
   FunctionEventInvokeConfigSchema,
   FunctionUrlConfigSchema,
+  LOG_GROUP_NAME,
   parseFunctionName,
   parseLayerVersion,
   PolicyDocumentSchema,
 } from '../functions/shared/state/resources';
 import { CODE_SIGNING_CONFIG_ARN } from './in-memory-lambda';
+import { RETENTION_DAYS } from './in-memory-logs';
+import { StateHttpApiSchema, StateRestApiSchema } from './api-gateway-state';
 
 const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1');
@@ -240,6 +243,35 @@ export const StateEventRuleSchema = z.strictObject({
   Targets: z.array(z.strictObject({ Id: z.string().min(1), Arn: z.string().min(1), RoleArn: z.string().optional() })).default([]),
 });
 
+/**
+ * A CloudWatch Logs log group (issue #17): `DescribeLogGroups`' entry as the API spells it (camelCase), in
+ * `Account` and `Region`. Without `retentionInDays` it never expires; `creationTime` defaults to the load time.
+ */
+export const StateLogGroupSchema = z.strictObject({
+  Account: AccountId,
+  Region,
+  LogGroup: z.strictObject({
+    logGroupName: z.string().regex(LOG_GROUP_NAME, 'must be a log group name (letters, digits, . - _ / #, at most 512)'),
+    retentionInDays: z
+      .number()
+      .int()
+      .refine((days) => RETENTION_DAYS.has(days), 'must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90 … 3653)')
+      .optional(),
+    /** Milliseconds since the epoch. */
+    creationTime: z.number().int().nonnegative().optional(),
+    // DescribeLogGroups output besides what is needed.
+    arn: ignored,
+    logGroupArn: ignored,
+    metricFilterCount: ignored,
+    storedBytes: ignored,
+    kmsKeyId: ignored,
+    logGroupClass: ignored,
+    dataProtectionStatus: ignored,
+    inheritedProperties: ignored,
+    deletionProtectionEnabled: ignored,
+  }),
+});
+
 export const StateFileSchema = z
   .looseObject({
     functions: z.array(StateFunctionSchema).default([]),
@@ -249,6 +281,10 @@ export const StateFileSchema = z
     trails: z.array(StateTrailSchema).default([]),
     eventRules: z.array(StateEventRuleSchema).default([]),
     codeSigningConfigs: z.array(StateCodeSigningConfigSchema).default([]),
+    logGroups: z.array(StateLogGroupSchema).default([]),
+    /** API Gateway REST APIs and HTTP APIs (issue #17): see `sim/api-gateway-state.ts`. */
+    restApis: z.array(StateRestApiSchema).default([]),
+    httpApis: z.array(StateHttpApiSchema).default([]),
   })
   .superRefine((state, context) => {
     const seen = new Map<string, number>();
@@ -281,6 +317,13 @@ export const StateFileSchema = z
       if (!(entry.DefaultVersionId in entry.Versions)) context.addIssue({ code: 'custom', path: ['policies', index, 'DefaultVersionId'], message: 'must be one of Versions' });
       if (Object.keys(entry.Versions).length > 5) context.addIssue({ code: 'custom', path: ['policies', index, 'Versions'], message: 'a managed policy has at most 5 versions' });
     });
+    const groups = new Map<string, number>();
+    state.logGroups.forEach((entry, index) => {
+      const key = `${entry.Account}:${entry.Region}:${entry.LogGroup.logGroupName}`;
+      const first = groups.get(key);
+      if (first !== undefined) context.addIssue({ code: 'custom', path: ['logGroups', index, 'LogGroup', 'logGroupName'], message: `duplicate of logGroups.${String(first)}` });
+      groups.set(key, first ?? index);
+    });
     state.layers.forEach((entry, index) => {
       const ref = parseLayerVersion(entry.LayerVersionArn, undefined, entry.Account, entry.Region);
       if (ref !== null && (ref.account !== entry.Account || ref.region !== entry.Region)) {
@@ -298,6 +341,7 @@ export type StatePolicy = z.output<typeof StatePolicySchema>;
 export type StateTrail = z.output<typeof StateTrailSchema>;
 export type StateEventRule = z.output<typeof StateEventRuleSchema>;
 export type StateCodeSigningConfig = z.output<typeof StateCodeSigningConfigSchema>;
+export type StateLogGroup = z.output<typeof StateLogGroupSchema>;
 
 /**
  * Validates a parsed state file.

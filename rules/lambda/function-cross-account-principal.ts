@@ -2,7 +2,7 @@
 import { isAllowListedAccount, isOrganizationAccount } from '../../functions/shared/config/config';
 import { allowedActions, callerRestriction, principalsOf, statementsOf } from '../../functions/shared/policy/resource-policy';
 import { compliant, defineRule, nonCompliant, notApplicable, type RuleFinding } from '../rule';
-import { attribution, FUNCTION_ACTIONS, FUNCTION_POLICY_TRIGGERS, removeStatementPlan, statementLabel } from './function-policy';
+import { ACCESS_ANALYZER_TRIGGER, attribution, FUNCTION_ACTIONS, FUNCTION_POLICY_TRIGGERS, removeStatementPlan, statementLabel } from './function-policy';
 
 export const functionCrossAccountPrincipal = defineRule({
   id: 'function-cross-account-principal',
@@ -10,7 +10,7 @@ export const functionCrossAccountPrincipal = defineRule({
   severity: 'high',
   defaultMode: 'approve',
   resourceType: 'lambda-function',
-  triggers: FUNCTION_POLICY_TRIGGERS,
+  triggers: [...FUNCTION_POLICY_TRIGGERS, ACCESS_ANALYZER_TRIGGER],
   reads: ['policy'],
   rationale:
     'An AWS account that is neither in the organization nor allow-listed can call this function with its execution role’s permissions; a foreign account added this way is a common persistence backdoor.',

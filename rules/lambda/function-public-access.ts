@@ -1,6 +1,6 @@
 import { allowedActions, callerRestriction, principalsOf, statementsOf } from '../../functions/shared/policy/resource-policy';
 import { compliant, defineRule, nonCompliant, notApplicable, type RuleFinding } from '../rule';
-import { attribution, FUNCTION_ACTIONS, FUNCTION_POLICY_TRIGGERS, removeStatementPlan, statementLabel } from './function-policy';
+import { ACCESS_ANALYZER_TRIGGER, attribution, FUNCTION_ACTIONS, FUNCTION_POLICY_TRIGGERS, removeStatementPlan, statementLabel } from './function-policy';
 
 export const functionPublicAccess = defineRule({
   id: 'function-public-access',
@@ -8,7 +8,7 @@ export const functionPublicAccess = defineRule({
   severity: 'critical',
   defaultMode: 'auto',
   resourceType: 'lambda-function',
-  triggers: FUNCTION_POLICY_TRIGGERS,
+  triggers: [...FUNCTION_POLICY_TRIGGERS, ACCESS_ANALYZER_TRIGGER],
   reads: ['policy'],
   rationale:
     'Anyone on the internet, in any AWS account, can call this function: it runs with its execution role’s permissions on attacker-chosen input and runs up your bill. A condition on lambda:FunctionUrlAuthType does not restrict who calls.',

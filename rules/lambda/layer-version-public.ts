@@ -3,7 +3,7 @@ import { isAllowListedAccount, isOrganizationAccount } from '../../functions/sha
 import { allowedActions, callerRestriction, principalsOf, statementsOf } from '../../functions/shared/policy/resource-policy';
 import { layerArn } from '../../functions/shared/state/resources';
 import { compliant, defineRule, nonCompliant, type RuleFinding } from '../rule';
-import { attribution, statementLabel } from './function-policy';
+import { ACCESS_ANALYZER_TRIGGER, attribution, statementLabel } from './function-policy';
 
 export const layerVersionPublic = defineRule({
   id: 'layer-version-public',
@@ -11,7 +11,7 @@ export const layerVersionPublic = defineRule({
   severity: 'high',
   defaultMode: 'auto',
   resourceType: 'lambda-layer-version',
-  triggers: [{ eventSource: 'lambda.amazonaws.com', eventNames: ['AddLayerVersionPermission'] }],
+  triggers: [{ eventSource: 'lambda.amazonaws.com', eventNames: ['AddLayerVersionPermission'] }, ACCESS_ANALYZER_TRIGGER],
   reads: [],
   rationale:
     'Any AWS account, or one outside our organization, can download this layer’s code: internal libraries, configuration and any credentials baked into it leak.',

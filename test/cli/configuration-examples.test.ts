@@ -32,7 +32,18 @@ describe('configuration examples', () => {
         params: { functionName: 'arn:aws:lambda:us-east-1:111122223333:function:billing-worker', destination: 'OnFailure', targetArn: 'arn:aws:sqs:us-east-1:444455556666:invoice-collector' },
       },
     ],
+    // Issue #17: the method opened by UpdateMethod is reported only once CreateDeployment puts it on stage prod.
+    ['36-api-route-opened-and-deployed.json', 'function-api-route-unauthenticated', null],
   ])('%s gives a %s finding with the expected plan', async (file, ruleId, remediation) => {
     expect(await simulateJson(`examples/events/${file}`)).toEqual([{ ruleId, remediation }].map((f) => expect.objectContaining(f) as unknown));
+  });
+
+  it('35-function-log-group-tampered.json alerts on the retention cut to 1 day, then on the deletion of orders-api’s log group (issue #17)', async () => {
+    const findings = await simulateJson('examples/events/35-function-log-group-tampered.json');
+    const orders = 'arn:aws:lambda:us-east-1:111122223333:function:orders-api';
+    expect(findings).toEqual([
+      expect.objectContaining({ ruleId: 'function-log-retention-shortened', resource: orders, mode: 'alert', remediation: null, summary: expect.stringContaining('now keeps events for 1 day(s), under the minimum of 30') as unknown }),
+      expect.objectContaining({ ruleId: 'function-log-group-deleted', resource: orders, mode: 'alert', remediation: null, summary: expect.stringContaining('was deleted after DeleteLogGroup') as unknown }),
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -32,6 +32,20 @@ describe('bin/warden.mjs', () => {
       }));
       expect(stderr).not.toMatch(/EPIPE|Error|at /);
       expect(status).toBe(0);
+    },
+    SLOW,
+  );
+
+  it(
+    'runs the demo over every example event and exits 0 (the prebuilt bundle after `npm ci`: lazily loaded SDK clients included)',
+    () => {
+      const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { demo: string } };
+      const args = pkg.scripts.demo.replace(/^node /, '').replace('examples/events/*.json', '').trim().split(/\s+/);
+      const events = readdirSync('examples/events').filter((f) => f.endsWith('.json')).map((f) => `examples/events/${f}`);
+      const demo = spawnSync(process.execPath, [...args, ...events], { encoding: 'utf8' });
+      expect(demo.stderr).not.toMatch(/failed: TypeError|is not a constructor/);
+      expect(demo.status).toBe(0);
+      expect(demo.stdout).toMatch(/\d+ event\(s\): \d+ finding\(s\)/);
     },
     SLOW,
   );

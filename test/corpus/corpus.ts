@@ -36,6 +36,7 @@ import {
 } from '../fixtures/iam';
 import { forwarderRoleName, forwardingRuleName } from '../../functions/shared/self/member-resources';
 import { LABELLED_ENV_VARS } from '../functions/shared/secrets/labelled-env-vars';
+import { apiGatewayEvent, apiGatewayState, createDeployment, createIntegration, createRoute, FOREIGN_FUNCTION_ARN, HTTP_API_ID, lambdaInvocationUri, putIntegration, putMethod, REST_API_ID, updateMethod, updateRoute } from '../fixtures/api-gateway';
 
 export type Label = 'dangerous' | 'benign' | 'ignore';
 
@@ -59,7 +60,10 @@ export const FAMILIES = {
   'function throttled': ['function-concurrency-zeroed'],
   'code signing weakened': ['function-code-signing-weakened'],
   'logs redirected': ['function-log-group-redirected'],
+  'log group deleted': ['function-log-group-deleted'],
+  'log retention cut': ['function-log-retention-shortened'],
   'data sent outside org': ['function-destination-outside-org'],
+  'unauthenticated API route': ['function-api-route-unauthenticated'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Family = keyof typeof FAMILIES;
@@ -101,7 +105,10 @@ const SRC = {
   recursionDocs: 'AWS Lambda developer guide, recursive loop detection; PutFunctionRecursionConfig API reference',
   codeSigningDocs: 'AWS Lambda developer guide, code signing (Enforce / Warn); DeleteFunctionCodeSigningConfig and UpdateCodeSigningConfig API reference',
   loggingDocs: 'AWS Lambda developer guide, sending function logs to a custom log group (LoggingConfig.LogGroup)',
+  logGroupDocs: 'CloudWatch Logs API reference (DeleteLogGroup, PutRetentionPolicy: requestParameters logGroupName, retentionInDays) and its CloudTrail logging page; MITRE ATT&CK T1070',
   concurrencyDocs: 'AWS Lambda developer guide, reserved concurrency (0 throttles every invocation); PutFunctionConcurrency API reference',
+  apigwDocs: 'API Gateway developer guide, access control for REST and HTTP APIs; UpdateMethod/PutMethod/CreateDeployment/UpdateStage and CreateRoute/UpdateRoute API reference',
+  apigwBackdoor: 'Incident-response write-up: Lambda backdoor exposed through apigateway CreateIntegration (AWS_PROXY) and an open route',
 } as const;
 
 const attacker: EventOverrides = { identity: iamUser('svc-build'), sourceIPAddress: '198.51.100.77', userAgent: 'aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64' };
@@ -457,6 +464,79 @@ function functionSettings(): CorpusEntry[] {
   ];
 }
 
+/** A function's log group deleted or its retention cut (issue #17 rule 7): judged on the account's functions and log groups. */
+function functionLogGroups(): CorpusEntry[] {
+  const entry = (label: 'dangerous' | 'benign' | 'ignore', family: Family | null) => (id: string, event: CloudTrailEvent): CorpusEntry => ({ id, label, family, source: SRC.logGroupDocs, event, state: LOG_GROUPS_STATE });
+  const deleted = entry('dangerous', 'log group deleted');
+  const cut = entry('dangerous', 'log retention cut');
+  const notDeleted = entry('benign', 'log group deleted');
+  const notCut = entry('benign', 'log retention cut');
+  const ignore = entry('ignore', null);
+  const logs = (eventName: string, request: Record<string, unknown>, overrides: EventOverrides): CloudTrailEvent => cloudTrailEvent('logs.amazonaws.com', eventName, request, overrides);
+  const del = (logGroupName: string, overrides: EventOverrides): CloudTrailEvent => logs('DeleteLogGroup', { logGroupName }, overrides);
+  const retention = (retentionInDays: number, logGroupName: string, overrides: EventOverrides): CloudTrailEvent => logs('PutRetentionPolicy', { logGroupName, retentionInDays }, overrides);
+  const denied = { ...attacker, errorCode: 'AccessDeniedException', errorMessage: 'User is not authorized to perform: logs:DeleteLogGroup' };
+  return [
+    deleted('log-group-delete-own', del('/aws/lambda/orders-api', attacker)),
+    deleted('log-group-delete-custom', del('/org/orders/shared', stratus)),
+    notDeleted('log-group-delete-codebuild', del('/aws/codebuild/orders', deployer)),
+    notDeleted('log-group-delete-retired-function', del('/aws/lambda/retired-report', deployer)),
+    notDeleted('log-group-delete-unused-default', del('/aws/lambda/orders-worker', deployer)),
+    cut('log-retention-one-day', retention(1, '/aws/lambda/orders-api', attacker)),
+    cut('log-retention-custom-three-days', retention(3, '/org/orders/shared', stratus)),
+    notCut('log-retention-raised', retention(365, '/aws/lambda/orders-api', deployer)),
+    notCut('log-retention-at-minimum', retention(30, '/aws/lambda/orders-api', deployer)),
+    notCut('log-retention-other-group', retention(1, '/aws/codebuild/orders', deployer)),
+    notCut('log-retention-never-expire', logs('DeleteRetentionPolicy', { logGroupName: '/aws/lambda/orders-api' }, deployer)),
+    notCut('log-group-create', logs('CreateLogGroup', { logGroupName: '/aws/lambda/orders-api-v2' }, deployer)),
+    ignore('ign-denied-delete-log-group', del('/aws/lambda/orders-api', denied)),
+    ignore('ign-denied-retention-cut', retention(1, '/aws/lambda/orders-api', { ...attacker, errorCode: 'AccessDeniedException' })),
+    ignore('ign-remediator-retention', retention(1, '/aws/lambda/orders-api', { identity: identities.remediator() })),
+  ];
+}
+
+/** orders-api logs to its own group (90 days), orders-worker to a shared custom group (a year); a CodeBuild group belongs to no function. */
+const LOG_GROUPS_STATE: StateFileInput = {
+  functions: [
+    { Account: ACCOUNT, Region: REGION, Configuration: { FunctionName: 'orders-api' } },
+    { Account: ACCOUNT, Region: REGION, Configuration: { FunctionName: 'orders-worker', LoggingConfig: { LogFormat: 'JSON', LogGroup: '/org/orders/shared' } } },
+  ],
+  logGroups: [
+    { Account: ACCOUNT, Region: REGION, LogGroup: { logGroupName: '/aws/lambda/orders-api', retentionInDays: 90, creationTime: 1_735_689_600_000 } },
+    { Account: ACCOUNT, Region: REGION, LogGroup: { logGroupName: '/aws/lambda/orders-worker', retentionInDays: 90, creationTime: 1_735_689_600_000 } },
+    { Account: ACCOUNT, Region: REGION, LogGroup: { logGroupName: '/org/orders/shared', retentionInDays: 365, creationTime: 1_735_689_600_000 } },
+    { Account: ACCOUNT, Region: REGION, LogGroup: { logGroupName: '/aws/codebuild/orders', retentionInDays: 14, creationTime: 1_735_689_600_000 } },
+  ],
+};
+
+/** Lambda functions behind an unauthenticated API Gateway route (issue #17 rule 1): judged on what the stage serves. */
+function unauthenticatedApis(): CorpusEntry[] {
+  const family = 'unauthenticated API route';
+  const state = apiGatewayState();
+  const d = (id: string, event: CloudTrailEvent, setup: readonly CloudTrailEvent[] = [], source: string = SRC.apigwDocs, start: StateFileInput = state): CorpusEntry => ({ id, label: 'dangerous', family, source, event, state: start, setup });
+  const b = (id: string, event: CloudTrailEvent, setup: readonly CloudTrailEvent[] = [], start: StateFileInput = state): CorpusEntry => ({ id, label: 'benign', family, source: SRC.apigwDocs, event, state: start, setup });
+  const open = [{ op: 'replace', path: '/authorizationType', value: 'NONE' }];
+  const exempt: StateFileInput = { ...state, httpApis: (state.httpApis ?? []).map((api) => ({ ...api, Tags: { 'warden:exempt': 'function-api-route-unauthenticated' } })) };
+  return [
+    d('apigw-rest-open-then-deploy', createDeployment('prod', attacker), [updateMethod(open, attacker)]),
+    d('apigw-rest-stage-moved-to-open', apiGatewayEvent('UpdateStage', { restApiId: REST_API_ID, stageName: 'prod', patchOperations: [{ op: 'replace', path: '/deploymentId', value: 'dep3x1' }] }, stratus), [updateMethod(open, stratus), createDeployment('staging', stratus, 'dep3x1')]),
+    d('apigw-rest-new-method-deployed', createDeployment('prod', attacker), [putMethod('DELETE', 'NONE', {}, attacker), putIntegration('DELETE', lambdaInvocationUri(), 'AWS_PROXY', attacker)]),
+    d('apigw-http-route-none', updateRoute('NONE', attacker)),
+    d('apigw-http-new-open-route', createRoute('ANY /{proxy+}', 'NONE', 'integrations/in0099', stratus), [createIntegration(FUNCTION_ARN, 'in0099', stratus)], SRC.apigwBackdoor),
+    d('apigw-http-quick-create', apiGatewayEvent('CreateApi', { name: 'orders-hook', protocolType: 'HTTP', target: FUNCTION_ARN }, { ...attacker, responseElements: { apiId: 'qk00000001', name: 'orders-hook', protocolType: 'HTTP', apiEndpoint: 'https://qk00000001.execute-api.us-east-1.amazonaws.com' } }), [], SRC.apigwBackdoor),
+    b('apigw-rest-draft-not-deployed', updateMethod(open, attacker)),
+    b('apigw-rest-api-key-required', createDeployment('prod', deployer), [putMethod('POST', 'NONE', { apiKeyRequired: true }, deployer)]),
+    b('apigw-rest-cognito', createDeployment('prod', deployer), [putMethod('POST', 'COGNITO_USER_POOLS', { authorizerId: 'cog001', authorizationScopes: ['orders/write'] }, deployer)]),
+    b('apigw-rest-custom-authorizer', createDeployment('prod', deployer), [putMethod('POST', 'CUSTOM', { authorizerId: 'auth01' }, deployer)]),
+    b('apigw-rest-open-http-backend', createDeployment('prod', deployer)),
+    b('apigw-http-iam', updateRoute('AWS_IAM', deployer)),
+    b('apigw-rest-private-api', createDeployment('prod', attacker), [updateMethod(open, attacker)], { ...state, restApis: (state.restApis ?? []).map((api) => ({ ...api, EndpointConfiguration: { Types: ['PRIVATE' as const] } })) }),
+    b('apigw-http-jwt', apiGatewayEvent('UpdateRoute', { apiId: HTTP_API_ID, routeId: 'rt0001', authorizationType: 'JWT', authorizerId: 'jw0001' }, deployer)),
+    b('apigw-http-open-route-foreign-function', createRoute('POST /partner', 'NONE', 'integrations/in0098', deployer), [createIntegration(FOREIGN_FUNCTION_ARN, 'in0098', deployer)]),
+    b('apigw-http-exempt-webhook', updateRoute('NONE', deployer), [], exempt),
+  ];
+}
+
 function ignored(): CorpusEntry[] {
   const i = (id: string, event: CloudTrailEvent, source: string): CorpusEntry => ({ id, label: 'ignore', family: null, source, event });
   const denied = { ...attacker, errorCode: 'AccessDenied', errorMessage: 'User is not authorized to perform: lambda:AddPermission' };
@@ -477,6 +557,8 @@ function ignored(): CorpusEntry[] {
     i('ign-remediator-quarantine', lambdaEvent('PutFunctionConcurrency', { functionName: FUNCTION_ARN, reservedConcurrentExecutions: 0 }, { identity: identities.remediator() }), 'The bot’s own quarantine'),
     i('ign-denied-concurrency-zero', lambdaEvent('PutFunctionConcurrency', { functionName: 'orders-api', reservedConcurrentExecutions: 0 }, { ...attacker, errorCode: 'AccessDeniedException' }), SRC.concurrencyDocs),
     i('ign-denied-csc-delete', lambdaEvent('DeleteFunctionCodeSigningConfig', { functionName: 'orders-api' }, { ...attacker, errorCode: 'AccessDeniedException' }), SRC.codeSigningDocs),
+    i('ign-denied-update-route', updateRoute('NONE', { ...attacker, errorCode: 'AccessDeniedException' }), SRC.apigwDocs),
+    i('ign-remediator-update-route', updateRoute('AWS_IAM', { identity: identities.remediator() }), 'The bot’s own call'),
     i('ign-s3-bucket-policy', cloudTrailEvent('s3.amazonaws.com', 'PutBucketPolicy', { bucketName: 'orders-uploads', policy: '{}' }, attacker), 'Another service: no rule watches it'),
   ];
 }
@@ -495,5 +577,7 @@ export const CORPUS: readonly CorpusEntry[] = [
   ...destinationsOutsideOrg(),
   ...everyday(),
   ...functionSettings(),
+  ...functionLogGroups(),
+  ...unauthenticatedApis(),
   ...ignored(),
 ];

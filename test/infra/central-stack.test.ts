@@ -65,12 +65,20 @@ describe('event bus', () => {
       ['WardenDecisionOnlyFromApproval', 'Deny', 'events:PutEvents', { AWS: '*' }],
     ]);
     expect(statements[0]?.Condition).toEqual({
-      StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': CLOUDTRAIL_DETAIL_TYPE, 'events:source': ['aws.cloudtrail', 'aws.events', 'aws.iam', 'aws.lambda'] },
+      // aws.apigateway: API Gateway changes (issue #17 rule 1). aws.logs: the log-group rules (issue #17 rule 7) watch CloudWatch Logs' DeleteLogGroup and PutRetentionPolicy.
+      StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': CLOUDTRAIL_DETAIL_TYPE, 'events:source': ['aws.apigateway', 'aws.cloudtrail', 'aws.events', 'aws.iam', 'aws.lambda', 'aws.logs'] },
     });
     // Member heartbeats: only the scheduled events of the organization's accounts (an `aws.` source cannot be put by hand).
     expect(statements[1]?.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': 'Scheduled Event', 'events:source': 'aws.events' } });
-    // Issue #18: GuardDuty findings (about Lambda functions) from the organization's accounts — members and the delegated administrator.
-    expect(statements[2]?.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': ['GuardDuty Finding'], 'events:source': ['aws.guardduty'] } });
+    // Issue #18: GuardDuty, Inspector and Access Analyzer findings (about Lambda functions and layer versions) from the
+    // organization's accounts — members, the delegated administrators and the organization analyzer's account.
+    expect(statements[2]?.Condition).toEqual({
+      StringEquals: {
+        'aws:PrincipalOrgID': 'o-a1b2c3d4e5',
+        'events:detail-type': ['Access Analyzer Finding', 'GuardDuty Finding', 'Inspector2 Finding'],
+        'events:source': ['aws.access-analyzer', 'aws.guardduty', 'aws.inspector2'],
+      },
+    });
     expect(forwardedSources(RULES)).toHaveLength(triggerIndex(RULES).size);
     const emitters = { 'aws:PrincipalArn': [arnOf(stack.responder.role), arnOf(stack.approval.role), arnOf(stack.scheduledScan.scanner.role), arnOf(stack.heartbeat.fn.role)] };
     expect(statements[3]?.Condition).toEqual({ StringEquals: { 'events:source': 'lambda-warden' }, ArnNotEquals: emitters });
@@ -131,10 +139,16 @@ describe('event bus', () => {
         dlq: arnOf(stack.responder.deadLetterQueue),
         retry,
       },
-      // Issue #18: GuardDuty findings sent by the organization's accounts about the organization's accounts (`detail.accountId`).
+      // Issue #18: GuardDuty, Inspector and Access Analyzer findings sent by the organization's accounts about the organization's
+      // accounts (GuardDuty and Access Analyzer name it in `detail.accountId`, Inspector in `detail.awsAccountId`).
       {
         bus,
-        pattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], account: config.organization.accounts, detail: { accountId: config.organization.accounts } },
+        pattern: {
+          source: ['aws.access-analyzer', 'aws.guardduty', 'aws.inspector2'],
+          'detail-type': ['Access Analyzer Finding', 'GuardDuty Finding', 'Inspector2 Finding'],
+          account: config.organization.accounts,
+          detail: { $or: [{ accountId: config.organization.accounts }, { awsAccountId: config.organization.accounts }] },
+        },
         target: arnOf(stack.responder.fn),
         dlq: arnOf(stack.responder.deadLetterQueue),
         retry,
@@ -389,7 +403,7 @@ describe('roles', () => {
     const rw = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
     expect(tableGrants(stack.responder)).toEqual([
       ['StateFindingClaims', ['dynamodb:DeleteItem', ...rw], ['FINDING#*']],
-      ['StateDecisionRecords', rw, ['APPROVAL#*', 'OPENAPPROVAL#*']],
+      ['StateDecisionRecords', rw, ['APPROVAL#*', 'OPENAPPROVAL#*', 'DETECTOR#*']],
       ['StateExemptionsCountersBaselines', rw, ['EXEMPTION#*', 'COUNTER#*', 'BASELINE#*']],
     ]);
     expect(tableGrants(stack.approval)).toEqual([
@@ -412,6 +426,8 @@ describe('roles', () => {
         .map(([name]) => name);
     expect(writers('APPROVAL#*', 'dynamodb:PutItem')).toEqual(['responder']);
     expect(writers('OPENAPPROVAL#*', 'dynamodb:PutItem')).toEqual(['responder']);
+    // Issue #18: a detector finding's links (which approvals its closing closes) are the responder's alone.
+    expect(writers('DETECTOR#*', 'dynamodb:UpdateItem')).toEqual(['responder']);
     expect(writers('COUNTER#*', 'dynamodb:UpdateItem')).toEqual(['responder']);
     expect(writers('COUNTER#*', 'dynamodb:PutItem')).toEqual(['responder']);
     expect(writers('EXEMPTION#*', 'dynamodb:PutItem')).toEqual(['responder', 'approval']);

@@ -85,15 +85,50 @@ describe('member template', () => {
     expect(found).toHaveLength(1);
     expect(found[0]?.Condition).toBeUndefined();
     expect(found[0]?.Properties.EventPattern).toEqual({ source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { resource: { resourceType: ['Lambda'] } } });
-    expect(findingPatterns(RULES)).toEqual([found[0]?.Properties.EventPattern]);
+    expect(findingPatterns(RULES)).toContainEqual(found[0]?.Properties.EventPattern);
     expect(found[0]?.Properties.State).toBe('ENABLED');
+  });
+
+  it('forwards Inspector findings about Lambda functions from every region, from the catalog (issue #18)', () => {
+    const found = Object.values(member.findResources('AWS::Events::Rule', { Properties: { Name: 'warden-forward-inspector2' } })) as {
+      Properties: { EventPattern: unknown; State: string; Targets: { RoleArn: unknown; DeadLetterConfig: unknown }[] };
+      Condition?: string;
+    }[];
+    expect(found).toHaveLength(1);
+    expect(found[0]?.Condition).toBeUndefined();
+    expect(found[0]?.Properties.EventPattern).toEqual({ source: ['aws.inspector2'], 'detail-type': ['Inspector2 Finding'], detail: { resources: { type: ['AWS_LAMBDA_FUNCTION'] } } });
+    // One forwarding rule per detector source the catalog judges, no other.
+    expect(findingPatterns(RULES).map((p) => p.source).sort()).toEqual([['aws.access-analyzer'], ['aws.guardduty'], ['aws.inspector2']]);
+    expect(found[0]?.Properties.State).toBe('ENABLED');
+    const guardDuty = Object.values(member.findResources('AWS::Events::Rule', { Properties: { Name: 'warden-forward-guardduty' } })) as { Properties: { Targets: unknown } }[];
+    expect(found[0]?.Properties.Targets).toEqual(guardDuty[0]?.Properties.Targets);
+  });
+
+  it('forwards Access Analyzer findings about functions and layer versions from every region: the organization analyzer\'s account sends them (issue #18)', () => {
+    const found = Object.values(member.findResources('AWS::Events::Rule', { Properties: { Name: 'warden-forward-access-analyzer' } })) as {
+      Properties: { EventPattern: unknown; State: string };
+      Condition?: string;
+    }[];
+    expect(found).toHaveLength(1);
+    expect(found[0]?.Condition).toBeUndefined();
+    expect(found[0]?.Properties.EventPattern).toEqual({
+      source: ['aws.access-analyzer'],
+      'detail-type': ['Access Analyzer Finding'],
+      detail: { resourceType: ['AWS::Lambda::Function', 'AWS::Lambda::LayerVersion'] },
+    });
+    expect(found[0]?.Properties.State).toBe('ENABLED');
+    // One rule per detector source, each from the catalog.
+    const names = Object.values(member.findResources('AWS::Events::Rule')).map((r) => (r as { Properties: { Name?: string } }).Properties.Name);
+    for (const pattern of findingPatterns(RULES)) expect(names).toContain(`warden-forward-${(pattern.source[0] ?? '').replace(/^aws\./, '')}`);
   });
 
   it('generates a pattern that matches a real event of each trigger and nothing else', () => {
     const patterns = [...forwardingPatterns(RULES, { global: false }), ...forwardingPatterns(RULES, { global: true })];
     const names = patterns.flatMap((p) => p.detail.eventName);
     expect(names).not.toContain('CreateFunctionUrlConfigX');
-    expect(new Set(names).size).toBe(names.length);
+    // Each pattern lists a name once; two sources may share one (TagResource: Lambda and API Gateway, issue #17).
+    for (const pattern of patterns) expect(new Set(pattern.detail.eventName).size).toBe(pattern.detail.eventName.length);
+    expect(patterns.find((p) => p.detail.eventSource.includes('apigateway.amazonaws.com'))).toMatchObject({ source: ['aws.apigateway'], detail: { eventName: expect.arrayContaining(['CreateDeployment', 'UpdateMethod', 'UpdateRoute', 'UpdateStage', 'TagResource']) as unknown } });
   });
 
   it('grants the remediator exactly the union of declared permissions, trusted only by the responder in the organization', () => {
@@ -113,6 +148,11 @@ describe('member template', () => {
       { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:code-signing-config:*' },
       { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:event-source-mapping:*' },
     ]);
+    // API Gateway (issue #17): GET only, on REST and HTTP APIs (their ARNs carry no account).
+    expect(statements.find((s) => (s as { Sid?: string }).Sid === 'Wardenapigateway')).toMatchObject({
+      Action: ['apigateway:GET'],
+      Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:*::/restapis/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:*::/apis/*' }],
+    });
     // The Denies (IAM-evaluated): IAM writes on the bot's own roles and policies and on the administrative roles,
     // Lambda writes on the bot's functions, rule writes on the forwarding rules and the Warden bus's rules.
     const denied = statements.filter((s) => s.Effect !== 'Allow');

@@ -14,6 +14,13 @@ describe('remediator permissions', () => {
     for (const action of SCAN_LIST_PERMISSIONS) expect(remediatorActions()).toContain(action);
   });
 
+  it('grow by the log-group reads of issue #17 only (logs:DescribeLogGroups, list-level, on "*"), which the audit role does not hold', () => {
+    expect(remediatorActions().filter((a) => a.startsWith('logs:'))).toEqual(['logs:DescribeLogGroups']);
+    expect(remediatorActions()).toContain('lambda:ListFunctions');
+    expect(ACTIONS_WITHOUT_RESOURCE).toContain('logs:DescribeLogGroups');
+    expect(auditorActions().filter((a) => a.startsWith('logs:'))).toEqual([]);
+  });
+
   it('name exactly the actions without resource-level permission (they need Resource "*")', async () => {
     const withoutResource: string[] = [];
     for (const action of new Set([...remediatorActions(), ...auditorActions()])) {

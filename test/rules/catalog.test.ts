@@ -23,7 +23,7 @@ const TriggerSchema = z
     eventSource: z.string().regex(/^[a-z0-9-]+\.amazonaws\.com$/),
     eventNames: z.array(z.string().min(1)).min(1),
     /** Detector findings (issue #18): the EventBridge detail-type, also the only event name. */
-    detailType: z.literal('GuardDuty Finding').optional(),
+    detailType: z.enum(['GuardDuty Finding', 'Inspector2 Finding', 'Access Analyzer Finding']).optional(),
   })
   .superRefine((trigger, ctx) => {
     if (trigger.detailType !== undefined && (trigger.eventNames.length !== 1 || trigger.eventNames[0] !== trigger.detailType)) {
@@ -90,6 +90,9 @@ describe('rule catalog', () => {
       'function-concurrency-zeroed': ['concurrency'],
       'function-code-signing-weakened': ['codeSigning'],
       'function-runtime-threat': ['concurrency', 'eventSourceMappings'],
+      // The scan's reader has no CloudWatch Logs client (main's scan never read log groups either).
+      'function-log-group-deleted': ['logGroup'],
+      'function-log-retention-shortened': ['logGroup'],
     };
     const unread = Object.fromEntries(
       RULES.map((rule) => [rule.id, (rule.reads as readonly (typeof FUNCTION_STATE_PARTS)[number][]).filter((part) => SCAN_STATE_PARTS[part] === 'unread')] as const).filter(([, parts]) => parts.length > 0),
@@ -145,8 +148,12 @@ describe('rule catalog', () => {
       'function-concurrency-zeroed': 'high alert',
       'function-code-signing-weakened': 'high alert',
       'function-log-group-redirected': 'medium alert',
+      'function-log-group-deleted': 'high alert',
+      'function-log-retention-shortened': 'medium alert',
       'function-destination-outside-org': 'high approve',
       'function-runtime-threat': 'high approve',
+      'function-vulnerable-dependency': 'medium alert',
+      'function-api-route-unauthenticated': 'high alert',
       'execution-role-admin-access': 'critical approve',
       'execution-role-privilege-escalation': 'high approve',
       'execution-role-trust-opened': 'critical auto',

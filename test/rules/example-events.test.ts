@@ -5,6 +5,8 @@ import { Engine } from '../../functions/shared/engine/engine';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../../functions/shared/event/cloudtrail-event';
 import { normalizeEventName } from '../../functions/shared/event/event-names';
 import { isGuardDutyFindingEvent, parseGuardDutyFindingEvent } from '../../functions/shared/event/guardduty-finding';
+import { isInspectorFindingEvent, parseInspectorFindingEvent } from '../../functions/shared/event/inspector-finding';
+import { isAccessAnalyzerFindingEvent, parseAccessAnalyzerFindingEvent } from '../../functions/shared/event/access-analyzer-finding';
 import {
   functionArn,
   layerVersionArn,
@@ -82,10 +84,24 @@ const EXPECTED: Record<string, unknown[]> = {
   '32-layer-outside-org.json': [[]],
   '33-deprecated-runtime.json': [[]],
   '34-destination-outside-org.json': [[]],
+  // Log-group scenario (issue #17): this reader models no log group; its findings are asserted through
+  // `warden simulate` with examples/state.json in test/cli/configuration-examples.test.ts.
+  '35-function-log-group-tampered.json': [[], []],
+  // API Gateway (issue #17): this reader reads no API; the finding on the deployment is asserted through `warden simulate`
+  // with examples/state.json in test/cli/configuration-examples.test.ts.
+  '36-api-route-opened-and-deployed.json': [[], []],
   // A GuardDuty finding is judged on the function's current state (concurrency, mappings), which this reader does not
   // model: its finding and plan are asserted through `warden simulate` with examples/state.json in
   // test/cli/guardduty-examples.test.ts, and against the documented sample in test/functions/responder/guardduty-finding.test.ts.
   '41-guardduty-lambda-c2-activity.json': [[]],
+  // Likewise an Inspector finding is judged on the function's deployed code (CodeSha256), which this reader does not
+  // model: asserted through `warden simulate` in test/cli/inspector-examples.test.ts and in
+  // test/functions/responder/inspector-finding.test.ts.
+  '42-inspector-lambda-package-vulnerability.json': [[]],
+  // An Access Analyzer finding only names the function: its current policy (in examples/state.json, which this reader
+  // does not load) is judged; asserted through `warden simulate` in test/cli/access-analyzer-examples.test.ts. Here the
+  // function has no policy, so the finding is closed without a finding.
+  '43-access-analyzer-cross-account-function.json': [[]],
 };
 
 describe('example events', () => {
@@ -103,7 +119,17 @@ describe('example events', () => {
       const result = await engine.evaluateGuardDutyFinding(finding);
       outcomes.push(result.ignored?.text ?? result.findings.map((f) => f.ruleId));
     }
-    const events = findings.length > 0 ? [] : (Array.isArray(raw) ? raw : [raw]).map(parseCloudTrailEvent);
+    const vulnerabilities = isInspectorFindingEvent(raw) ? [parseInspectorFindingEvent(raw)] : [];
+    for (const finding of vulnerabilities) {
+      const result = await engine.evaluateInspectorFinding(finding);
+      outcomes.push(result.ignored?.text ?? result.findings.map((f) => f.ruleId));
+    }
+    const analyzed = isAccessAnalyzerFindingEvent(raw) ? [parseAccessAnalyzerFindingEvent(raw)] : [];
+    for (const finding of analyzed) {
+      const result = await engine.evaluateAccessAnalyzerFinding(finding);
+      outcomes.push(result.ignored?.text ?? result.findings.map((f) => f.ruleId));
+    }
+    const events = findings.length + vulnerabilities.length + analyzed.length > 0 ? [] : (Array.isArray(raw) ? raw : [raw]).map(parseCloudTrailEvent);
     for (const event of events) {
       expect([event.account, event.region]).toEqual([event.detail.recipientAccountId, event.detail.awsRegion]);
       state.apply(event);

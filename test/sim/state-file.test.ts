@@ -68,8 +68,8 @@ describe('state file', () => {
     });
 
     it('accepts an empty file', () => {
-      // codeSigningConfigs (issue #17) is a new section: an empty file exports it empty too.
-      expect(InMemoryAccount.fromStateFile({}).toStateFile()).toEqual({ functions: [], layers: [], roles: [], policies: [], trails: [], eventRules: [], codeSigningConfigs: [] });
+      // codeSigningConfigs, logGroups, restApis and httpApis (issue #17) are new sections: an empty file exports them empty too.
+      expect(InMemoryAccount.fromStateFile({}).toStateFile()).toEqual({ functions: [], layers: [], roles: [], policies: [], trails: [], eventRules: [], codeSigningConfigs: [], logGroups: [], restApis: [], httpApis: [] });
     });
   });
 

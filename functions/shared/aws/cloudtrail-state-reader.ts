@@ -5,7 +5,7 @@
 import { GetEventSelectorsCommand, GetTrailCommand, GetTrailStatusCommand, type CloudTrailClient, type GetEventSelectorsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import { StateReadError } from '../errors';
 import { trailArn, type TrailRef, type TrailSnapshot } from '../state/resources';
-import type { StateReader } from '../state/state-reader';
+import { extendReader, type StateReader } from '../state/state-reader';
 
 export type CloudTrailClientProvider = (account: string, region: string) => CloudTrailClient | Promise<CloudTrailClient>;
 
@@ -63,12 +63,5 @@ export class CloudTrailStateReader {
 
 /** A reader answering trails from `trails` and everything else (functions, layers, roles) from `base`. */
 export function withTrailReader(base: StateReader, trails: CloudTrailStateReader): StateReader {
-  return {
-    readFunction: (ref, parts) => base.readFunction(ref, parts),
-    readLayerVersion: (ref) => base.readLayerVersion(ref),
-    readTrail: (ref) => trails.readTrail(ref),
-    ...(base.readRole === undefined ? {} : { readRole: base.readRole.bind(base) }),
-    ...(base.rolesWithPolicy === undefined ? {} : { rolesWithPolicy: base.rolesWithPolicy.bind(base) }),
-    ...(base.functionsWithCodeSigningConfig === undefined ? {} : { functionsWithCodeSigningConfig: base.functionsWithCodeSigningConfig.bind(base) }),
-  };
+  return extendReader(base, { readTrail: (ref) => trails.readTrail(ref) });
 }

@@ -18,7 +18,7 @@ import { StateReadError } from '../errors';
 import { isLambdaExecutionRole } from '../iam/execution-role';
 import { parseIamPolicyDocument, type IamPolicyDocument } from '../policy/iam-policy';
 import { roleArn, type AttachedRolePolicy, type RoleDescription, type RoleRef, type RoleSnapshot } from '../state/resources';
-import type { StateReader } from '../state/state-reader';
+import { extendReader, type StateReader } from '../state/state-reader';
 
 /** The IAM (and Lambda) actions this reader calls: part of the remediator role. */
 export const IAM_READ_PERMISSIONS = [
@@ -186,12 +186,8 @@ export class IamStateReader {
 
 /** A reader answering roles from `roles` and everything else from `base`. */
 export function withRoleReader(base: StateReader, roles: IamStateReader): StateReader {
-  return {
-    readFunction: (ref, parts) => base.readFunction(ref, parts),
-    readLayerVersion: (ref) => base.readLayerVersion(ref),
-    ...(base.readTrail === undefined ? {} : { readTrail: base.readTrail.bind(base) }),
+  return extendReader(base, {
     readRole: (ref) => roles.readRole(ref),
     rolesWithPolicy: (account, region, policyArn) => roles.rolesWithPolicy(account, region, policyArn),
-    ...(base.functionsWithCodeSigningConfig === undefined ? {} : { functionsWithCodeSigningConfig: base.functionsWithCodeSigningConfig.bind(base) }),
-  };
+  });
 }

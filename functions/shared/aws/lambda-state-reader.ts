@@ -9,6 +9,7 @@ import {
   GetFunctionConfigurationCommand,
   GetFunctionRecursionConfigCommand,
   ListFunctionsByCodeSigningConfigCommand,
+  ListFunctionsCommand,
   GetFunctionEventInvokeConfigCommand,
   ListEventSourceMappingsCommand,
   GetFunctionUrlConfigCommand,
@@ -19,15 +20,19 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { StateReadError } from '../errors';
+import { readLogGroup, type LogsClientProvider } from './logs-state-reader';
 import {
   functionArn,
   layerArn,
   parseFunctionName,
+  functionLogGroupName,
   layerVersionArn,
   parsePolicyText,
   FunctionConfigurationSchema,
   FunctionUrlConfigSchema,
   type FunctionCodeSigning,
+  type FunctionConfiguration,
+  type FunctionLogGroup,
   FunctionEventInvokeConfigSchema,
   EventSourceMappingSchema,
   type EventSourceMapping,
@@ -68,6 +73,9 @@ export const LAMBDA_SETTINGS_READ_PERMISSIONS = [
  */
 export const LAMBDA_THREAT_READ_PERMISSIONS = ['lambda:GetFunctionConcurrency', 'lambda:ListEventSourceMappings'] as const;
 
+/** Finding the functions that log to a custom log group (`functionsWithLogGroup`, issue #17): the remediator's, not the audit role's. */
+export const LAMBDA_LOG_GROUP_READ_PERMISSIONS = ['lambda:ListFunctions'] as const;
+
 /** The mappings of a function, every page (`ListEventSourceMappings` with `FunctionName`). */
 async function listMappings(client: LambdaClient, functionName: string): Promise<EventSourceMapping[]> {
   const mappings: EventSourceMapping[] = [];
@@ -107,7 +115,11 @@ function policyOrNull(text: string | undefined, what: string): PolicyDocument | 
  * const snapshot = await reader.readFunction(ref, ['policy']);
  */
 export class LambdaStateReader implements StateReader {
-  constructor(private readonly clientFor: LambdaClientProvider) {}
+  constructor(
+    private readonly clientFor: LambdaClientProvider,
+    /** CloudWatch Logs clients, for the `logGroup` part (issue #17); without them that part is left unread. */
+    private readonly options: { readonly logsFor?: LogsClientProvider } = {},
+  ) {}
 
   async readFunction(ref: FunctionRef, parts: readonly FunctionStatePart[]): Promise<FunctionSnapshot> {
     const client = await this.clientFor(ref.account, ref.region);
@@ -116,12 +128,15 @@ export class LambdaStateReader implements StateReader {
     const qualifier = ref.qualifier;
     const wanted = new Set(parts);
     let policyRevisionId: string | undefined;
-    const [configuration, policy, urlConfig, tags, eventInvokeConfig, settings] = await Promise.all([
-      wanted.has('configuration')
+    const logsFor = wanted.has('logGroup') ? this.options.logsFor : undefined;
+    const configurationRead =
+      wanted.has('configuration') || logsFor !== undefined
         ? orNullIfMissing(`the configuration of ${arn}`, async () =>
             FunctionConfigurationSchema.parse(await client.send(new GetFunctionConfigurationCommand({ FunctionName: unqualified, Qualifier: qualifier }))),
           )
-        : undefined,
+        : undefined;
+    const [configuration, policy, urlConfig, tags, eventInvokeConfig, settings, logGroup] = await Promise.all([
+      wanted.has('configuration') ? configurationRead : undefined,
       wanted.has('policy')
         ? orNullIfMissing(`the policy of ${arn}`, async () => {
             const out = await client.send(new GetPolicyCommand({ FunctionName: unqualified, Qualifier: qualifier }));
@@ -144,6 +159,7 @@ export class LambdaStateReader implements StateReader {
         : undefined,
       // Settings of the unqualified function, read alongside the rest (one round trip, not two).
       this.readSettings(client, unqualified, wanted),
+      logsFor === undefined || configurationRead === undefined ? undefined : this.readFunctionLogGroup(ref, configurationRead, logsFor),
     ]);
     return {
       kind: 'lambda-function',
@@ -155,8 +171,39 @@ export class LambdaStateReader implements StateReader {
       tags,
       ...settings,
       ...(eventInvokeConfig === undefined ? {} : { eventInvokeConfig }),
+      ...(logGroup === undefined ? {} : { logGroup }),
       ...(policyRevisionId === undefined ? {} : { policyRevisionId }),
     };
+  }
+
+  /**
+   * The group the function logs to: `/aws/lambda/<name>` is read alongside the configuration (one round
+   * trip); a custom `LoggingConfig.LogGroup` costs a second one. Null when the function is gone.
+   */
+  private async readFunctionLogGroup(ref: FunctionRef, configurationRead: Promise<FunctionConfiguration | null>, logsFor: LogsClientProvider): Promise<FunctionLogGroup | null> {
+    // Both awaited together: a failed client or read never leaves the other promise's rejection unhandled.
+    const logs = Promise.resolve(logsFor(ref.account, ref.region));
+    const own = `/aws/lambda/${ref.functionName}`;
+    const [configuration, ownGroup] = await Promise.all([configurationRead, logs.then((client) => readLogGroup(client, own))]);
+    if (configuration === null) return null;
+    const name = functionLogGroupName(configuration, ref.functionName);
+    return name === own ? ownGroup : readLogGroup(await logs, name);
+  }
+
+  async functionsWithLogGroup(account: string, region: string, logGroupName: string): Promise<readonly FunctionRef[]> {
+    const client = await this.clientFor(account, region);
+    const refs: FunctionRef[] = [];
+    let marker: string | undefined;
+    do {
+      const out = await client.send(new ListFunctionsCommand({ ...(marker === undefined ? {} : { Marker: marker }) }));
+      for (const listed of out.Functions ?? []) {
+        if (listed.LoggingConfig?.LogGroup !== logGroupName) continue;
+        const ref = parseFunctionName(listed.FunctionArn ?? listed.FunctionName ?? '', account, region);
+        if (ref?.account === account && ref.region === region) refs.push({ ...ref, qualifier: undefined });
+      }
+      marker = out.NextMarker === '' ? undefined : out.NextMarker;
+    } while (marker !== undefined);
+    return refs;
   }
 
   /** Recursion, reserved concurrency, code signing and event-source mappings: settings of the unqualified function, read only when asked for. */

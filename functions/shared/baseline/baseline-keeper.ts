@@ -27,6 +27,11 @@ export interface CaptureOptions {
 export interface BaselineKeeper {
   /** The snapshot with its last-known-good baseline attached (unchanged for kinds the keeper does not know). */
   attach<S extends ResourceSnapshot>(snapshot: S): Promise<S>;
+  /**
+   * As `attach`, for the snapshot of resource `arn` of `kind` still being read: the stored baseline is read
+   * meanwhile, so the state and its baseline cost one round trip (issue #16). Without it, `attach` after the read.
+   */
+  attachWhileReading?<S extends ResourceSnapshot>(kind: ResourceKind, arn: string, reading: Promise<S>): Promise<S>;
   /** Saves the compliant parts of a snapshot as the new baseline (see {@link CaptureOptions}). */
   capture(snapshot: ResourceSnapshot, now: Date, options?: CaptureOptions): Promise<void>;
 }
@@ -62,6 +67,8 @@ export class InMemoryBaselineStore implements BaselineStore {
 /** The baseline logic of one resource kind (functions: issue #3; execution roles: issue #4). */
 export interface KindBaselineKeeper<S extends ResourceSnapshot> {
   attach(snapshot: S): Promise<S>;
+  /** See `BaselineKeeper.attachWhileReading` (keepers without it read the baseline after the state). */
+  attachWhileReading?(arn: string, reading: Promise<S>): Promise<S>;
   capture(snapshot: S, now: Date, options?: CaptureOptions): Promise<void>;
 }
 
@@ -75,6 +82,13 @@ export function baselineKeeperByKind(keepers: KindBaselineKeepers): BaselineKeep
     async attach<S extends ResourceSnapshot>(snapshot: S): Promise<S> {
       const keeper = keeperOf(snapshot);
       return keeper === undefined ? snapshot : ((await keeper.attach(snapshot)) as S);
+    },
+    async attachWhileReading<S extends ResourceSnapshot>(kind: ResourceKind, arn: string, reading: Promise<S>): Promise<S> {
+      const keeper = keepers[kind] as KindBaselineKeeper<ResourceSnapshot> | undefined;
+      if (keeper?.attachWhileReading !== undefined) return (await keeper.attachWhileReading(arn, reading)) as S;
+      const snapshot = await reading;
+      const ofSnapshot = keeperOf(snapshot);
+      return ofSnapshot === undefined ? snapshot : ((await ofSnapshot.attach(snapshot)) as S);
     },
     async capture(snapshot: ResourceSnapshot, now: Date, options?: CaptureOptions): Promise<void> {
       await keeperOf(snapshot)?.capture(snapshot, now, options);

@@ -81,7 +81,19 @@ export class FunctionBaselineKeeper implements KindBaselineKeeper<FunctionSnapsh
   }
 
   async attach(snapshot: FunctionSnapshot): Promise<FunctionSnapshot> {
-    const { baseline, refused } = await this.load(snapshot.arn);
+    return this.attachLoaded(snapshot, await this.load(snapshot.arn));
+  }
+
+  /** Reads the stored baseline of `arn` while its snapshot is read, then attaches it (issue #16: one round trip for both). */
+  async attachWhileReading(arn: string, reading: Promise<FunctionSnapshot>): Promise<FunctionSnapshot> {
+    const loading = this.load(arn);
+    loading.catch(() => undefined); // awaited below; a failed state read makes it moot
+    const snapshot = await reading;
+    return this.attachLoaded(snapshot, snapshot.arn === arn ? await loading : await this.load(snapshot.arn));
+  }
+
+  private async attachLoaded(snapshot: FunctionSnapshot, loaded: LoadedBaseline): Promise<FunctionSnapshot> {
+    const { baseline, refused } = loaded;
     if (baseline === null) return { ...snapshot, lastKnownGood: null, ...(refused === undefined ? {} : { baselineRefused: refused }) };
     const configuration = snapshot.configuration;
     const hashes = baseline.environment?.value;

@@ -78,6 +78,7 @@ function withoutBaseline(snapshot: ResourceSnapshot): ResourceSnapshot {
     case 'lambda-layer-version':
     case 'cloudtrail-trail':
     case 'events-rule':
+    case 'apigateway-api':
       return snapshot;
   }
 }

@@ -154,6 +154,11 @@ export const WardenConfigSchema = z.strictObject({
     .default({ channelsBySeverity: {}, channelsByAccount: {}, approvers: { userIds: [], userGroups: [] }, digest: { maxFindings: 5, windowSeconds: 60 } }),
   /** A runtime whose deprecation date is at most this many days away is reported as soon deprecated. */
   runtimeDeprecationWarningDays: z.number().int().nonnegative().max(3650).default(90),
+  /**
+   * A function's log group kept for fewer days than this is reported when its retention is set (`PutRetentionPolicy`,
+   * rule `function-log-retention-shortened`); 0 turns the check off. "Never expire" always passes.
+   */
+  minimumLogRetentionDays: z.number().int().nonnegative().max(3653).default(30),
   /** Roles allowed to change function code (`UpdateFunctionCode`): role names or role ARNs, `*` and `?` allowed. */
   deployerRoles: z.array(z.string().min(1)).default([]),
   /** Accounts whose functions must run in a VPC. */

@@ -1,9 +1,10 @@
 /**
  * The finding and its parts as they cross module and function boundaries: severity, mode, actor,
  * remediation plan, and the finding the engine raises for the responder, the notifier and the store.
- * The bottom of the layering: imports nothing of the project.
+ * The bottom of the layering: imports only other contract modules.
  */
 import * as z from 'zod';
+import type { DetectorFindingRef } from './detector-finding';
 
 /** Names of the remediation actions; each is implemented (with its IAM permissions) by the executor. */
 export type ActionName = 'remove-function-permission' | 'set-function-url-auth-iam' | 'remove-layer-version-permission' | 'start-trail-logging'
@@ -72,4 +73,6 @@ export interface Finding {
   readonly eventId?: string;
   readonly eventName?: string;
   readonly eventTime?: string;
+  /** The detector finding (GuardDuty, Access Analyzer …) it was raised from, as of this version (absent for CloudTrail events and scans). */
+  readonly detector?: DetectorFindingRef;
 }

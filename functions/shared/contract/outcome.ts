@@ -1,6 +1,7 @@
 /** What the executor did with a finding: the record stored, logged and put on the bus as "Warden Remediation". */
 import type { ActionName, Mode } from './finding';
 import type { IntegrityFailure } from './integrity-failure';
+import type { DetectorFindingRef } from './detector-finding';
 
 export type ExecutionStatus =
   /** mode alert: reported only. */
@@ -20,7 +21,9 @@ export type ExecutionStatus =
   /** the fix needs a change the bot does not make (`blocked`: IAM writes off, a protected role): the finding says the call to make by hand; no plan is stored or offered. */
   | 'manual'
   /** the same event's finding is being or was handled by another delivery: nothing done, nothing emitted. */
-  | 'duplicate';
+  | 'duplicate'
+  /** the detector finding it was raised from was archived or resolved by its service: its open approval is closed, nothing is done (issue #18). */
+  | 'closed';
 
 export interface ExecutionOutcome {
   readonly findingId: string;
@@ -61,6 +64,8 @@ export interface ExecutionOutcome {
     readonly windowStart: string;
   };
   readonly at: string;
+  /** `closed`: the detector finding (as of its closing) whose Slack thread is told. */
+  readonly detector?: DetectorFindingRef;
 }
 
 /** What a circuit breaker counts: one account's automatic remediations, one principal's reverted changes, or all. */

@@ -8,16 +8,18 @@ import type { Actor, Finding, Mode } from '../contract/finding';
 import { resolveMode, type WardenConfig } from '../config/config';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
 import { normalizeEventName } from '../event/event-names';
-import { actorOf, guardDutyFindingRefusal, intakeRefusal, resourceAccountRefusal, type Ignored } from '../event/intake';
-import { GUARDDUTY_EVENT_SOURCE, GUARDDUTY_FINDING_DETAIL_TYPE, runtimeThreatOf, type GuardDutyFindingEvent, type RuntimeThreat } from '../event/guardduty-finding';
-import { parseFunctionName, parseRoleName, resourceArn, type FunctionSnapshot, type FunctionStatePart, type ResourceKind, type ResourceRef, type ResourceSnapshot, type RoleRef, type RoleSnapshot } from '../state/resources';
+import { accessAnalyzerFindingRefusal, actorOf, guardDutyFindingRefusal, intakeRefusal, resourceAccountRefusal, type Ignored } from '../event/intake';
+import { GUARDDUTY_EVENT_SOURCE, GUARDDUTY_FINDING_DETAIL_TYPE, guardDutyDetectorRef, runtimeThreatOf, type GuardDutyFindingEvent, type RuntimeThreat } from '../event/guardduty-finding';
+import { INSPECTOR_EVENT_SOURCE, INSPECTOR_FINDING_DETAIL_TYPE, inspectedFunction, inspectorFindingRefusal, vulnerabilityOf, type InspectorFindingEvent } from '../event/inspector-finding';
+import { ACCESS_ANALYZER_EVENT_SOURCE, ACCESS_ANALYZER_FINDING_DETAIL_TYPE, accessAnalyzerDetectorRef, type AccessAnalyzerFindingEvent } from '../event/access-analyzer-finding';
+import { DETECTOR_NAMES, detectorEventId, type DetectorFindingRef } from '../contract/detector-finding';
+import { parseFunctionName, parseLayerVersion, parseRoleName, resourceArn, type FunctionSnapshot, type FunctionStatePart, type ResourceKind, type ResourceRef, type ResourceSnapshot, type RoleRef, type RoleSnapshot } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
 import type { BaselineRefusal } from '../state/baselines';
 import { judgeRestores } from '../baseline/restore-judgement';
 import { exemptionTagAdoption } from '../exemption/exemption-tags';
 import { resourcesOf, resourcesWithRoles } from './event-resources';
-
 
 export interface EvaluationResult {
   readonly eventId: string;
@@ -37,6 +39,8 @@ export interface EvaluationResult {
   readonly baselineExemptionTags?: Readonly<Record<string, Readonly<Record<string, string>> | null>>;
   /** Stored baselines that failed their integrity check (not used; each is a critical alert). */
   readonly baselineRefusals?: readonly BaselineRefusal[];
+  /** The detector finding judged — or, with `ignored.kind` `finding-closed`, closed by its service (its open approvals are to be closed). */
+  readonly detector?: DetectorFindingRef;
 }
 
 export interface EngineOptions {
@@ -164,10 +168,12 @@ export class Engine {
    */
   async evaluateGuardDutyFinding(event: GuardDutyFindingEvent): Promise<EvaluationResult> {
     const { detail } = event;
-    const base = { eventId: `guardduty:${detail.id}@${detail.updatedAt}`, eventName: GUARDDUTY_FINDING_DETAIL_TYPE };
+    const detector = guardDutyDetectorRef(detail);
+    const base = { eventId: detectorEventId(detector), eventName: GUARDDUTY_FINDING_DETAIL_TYPE };
     const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why, resources: [], findings: [] });
     const refusal = guardDutyFindingRefusal(event, this.options.config);
     if (refusal !== null) return skip(refusal);
+    if (detector.state !== 'active') return { ...skip(closedBy(detector)), detector };
     const rules = this.rulesFor(GUARDDUTY_EVENT_SOURCE, GUARDDUTY_FINDING_DETAIL_TYPE);
     if (rules.length === 0) return skip({ kind: 'no-rule', text: `no rule watches ${GUARDDUTY_FINDING_DETAIL_TYPE}` });
     const threat = runtimeThreatOf(detail);
@@ -176,7 +182,60 @@ export class Engine {
     if (named === null) return skip({ kind: 'no-resource', text: 'resource.lambdaDetails.functionArn is not a function ARN' });
     const qualifier = version !== undefined && /^\d+$/.test(version) ? version : named.qualifier !== undefined && /^\d+$/.test(named.qualifier) ? named.qualifier : undefined;
     const ref = { ...named, qualifier };
-    const findings = await this.evaluateResource(ref, threat, { eventId: base.eventId, eventName: detail.type, eventTime: detail.updatedAt });
+    const findings = await this.evaluateResource(ref, threat, { eventId: base.eventId, eventName: detail.type, eventTime: detail.updatedAt, detector });
+    return { ...base, ignored: null, resources: [resourceArn(ref)], findings, detector };
+  }
+
+  /**
+   * Evaluates an IAM Access Analyzer finding (validated) about a function or layer version: the finding
+   * only names the resource; the rules that trigger on it (the resource-policy rules, which know the
+   * fix: remove the offending statement) judge the resource's *current* policy, so a grant removed since
+   * finds nothing and nothing is done. Findings are asked for approval at most (`approve`): the bot never
+   * reverts on a detector's word alone. Claimed like GuardDuty findings (finding id and `updatedAt`).
+   */
+  async evaluateAccessAnalyzerFinding(event: AccessAnalyzerFindingEvent): Promise<EvaluationResult> {
+    const { detail } = event;
+    const detector = accessAnalyzerDetectorRef(detail);
+    const base = { eventId: detectorEventId(detector), eventName: ACCESS_ANALYZER_FINDING_DETAIL_TYPE };
+    const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why, resources: [], findings: [] });
+    const refusal = accessAnalyzerFindingRefusal(event, this.options.config);
+    if (refusal !== null) return skip(refusal);
+    if (detail.isDeleted === true) return skip({ kind: 'finding-closed', text: `IAM Access Analyzer deleted finding ${detail.id} (retention ended, or its analyzer was deleted): nothing is judged` });
+    if (detector.state !== 'active') return { ...skip(closedBy(detector)), detector };
+    const rules = this.rulesFor(ACCESS_ANALYZER_EVENT_SOURCE, ACCESS_ANALYZER_FINDING_DETAIL_TYPE);
+    if (rules.length === 0) return skip({ kind: 'no-rule', text: `no rule watches ${ACCESS_ANALYZER_FINDING_DETAIL_TYPE}` });
+    const ref =
+      detail.resourceType === 'AWS::Lambda::Function'
+        ? parseFunctionName(detail.resource, detail.accountId, detail.region)
+        : parseLayerVersion(detail.resource, undefined, detail.accountId, detail.region);
+    if (ref === null) return skip({ kind: 'no-resource', text: `resource is not a Lambda ${detail.resourceType === 'AWS::Lambda::Function' ? 'function' : 'layer version'} ARN` });
+    const found = await this.judgeResource(ref, this.rulesOfKind(rules, ref.kind), { detector }, { eventId: base.eventId, eventName: ACCESS_ANALYZER_FINDING_DETAIL_TYPE, eventTime: detail.updatedAt, detector });
+    const findings = found.map((f): Finding => (f.mode === 'auto' ? { ...f, mode: 'approve' } : f));
+    return { ...base, ignored: null, resources: [resourceArn(ref)], findings, detector };
+  }
+
+  /**
+   * Evaluates an Inspector finding (validated) on the current state of the function it names (the
+   * version it names when that is a number). The id of the claim (`eventId`) is the finding's ARN and
+   * `updatedAt` (else `lastObservedAt`): a duplicate delivery — also the delegated administrator's copy —
+   * is one, an update by Inspector is another. Reads only what its rules need, and keeps no baseline.
+   */
+  async evaluateInspectorFinding(event: InspectorFindingEvent): Promise<EvaluationResult> {
+    const { detail } = event;
+    const base = { eventId: `inspector2:${detail.findingArn}@${detail.updatedAt ?? detail.lastObservedAt}`, eventName: INSPECTOR_FINDING_DETAIL_TYPE };
+    const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why, resources: [], findings: [] });
+    const refusal = inspectorFindingRefusal(event, this.options.config);
+    if (refusal !== null) return skip(refusal);
+    const rules = this.rulesFor(INSPECTOR_EVENT_SOURCE, INSPECTOR_FINDING_DETAIL_TYPE);
+    if (rules.length === 0) return skip({ kind: 'no-rule', text: `no rule watches ${INSPECTOR_FINDING_DETAIL_TYPE}` });
+    const ref = inspectedFunction(detail);
+    if (ref === null) return skip({ kind: 'no-resource', text: 'resources[].id is not a function ARN' });
+    const vulnerability = vulnerabilityOf(detail);
+    const applicable = this.rulesOfKind(rules, ref.kind);
+    const snapshot = await this.read(ref, applicable, new Map(), false);
+    const results = await this.judge(snapshot, applicable, { config: this.options.config, now: this.now(), vulnerability });
+    const origin = { eventId: base.eventId, eventName: detail.type, eventTime: vulnerability.updatedAt };
+    const findings = results.flatMap(([rule, found]) => found.map((f) => this.toFinding(rule, ref, f, origin)));
     return { ...base, ignored: null, resources: [resourceArn(ref)], findings };
   }
 
@@ -184,11 +243,21 @@ export class Engine {
    * Evaluates every rule of the resource's type on its current state (a scan: no event; with `threat`,
    * a detector finding about it is judged again, as a decision does).
    */
-  async evaluateResource(ref: ResourceRef, threat?: RuntimeThreat, origin: { eventId?: string; eventName?: string; eventTime?: string } = {}): Promise<readonly Finding[]> {
+  async evaluateResource(ref: ResourceRef, threat?: RuntimeThreat, origin: { eventId?: string; eventName?: string; eventTime?: string; detector?: DetectorFindingRef } = {}): Promise<readonly Finding[]> {
     const applicable = threat === undefined ? this.rulesOfKind(this.options.rules, ref.kind) : this.rulesOfKind(this.rulesFor(GUARDDUTY_EVENT_SOURCE, GUARDDUTY_FINDING_DETAIL_TYPE), ref.kind);
-    const snapshot = await this.read(ref, applicable, new Map(), false);
-    const context: RuleContext = { config: this.options.config, now: this.now(), ...(threat === undefined ? {} : { threat }) };
-    const results = await this.judge(snapshot, applicable, context);
+    return this.judgeResource(ref, applicable, threat === undefined ? {} : { threat }, origin);
+  }
+
+  /** Reads one resource for `rules` and judges it, with what the context adds (a detector finding). */
+  private async judgeResource(
+    ref: ResourceRef,
+    rules: readonly AnyRule[],
+    extra: Pick<RuleContext, 'threat' | 'detector'>,
+    origin: { eventId?: string; eventName?: string; eventTime?: string; detector?: DetectorFindingRef },
+  ): Promise<readonly Finding[]> {
+    const snapshot = await this.read(ref, rules, new Map(), false);
+    const context: RuleContext = { config: this.options.config, now: this.now(), ...extra };
+    const results = await this.judge(snapshot, rules, context);
     return results.flatMap(([rule, found]) => found.map((f) => this.toFinding(rule, ref, f, origin)));
   }
 
@@ -224,7 +293,10 @@ export class Engine {
     switch (ref.kind) {
       case 'lambda-function': {
         const parts = this.functionPartsFor(rules);
-        const snapshot = await this.withBaseline(await this.options.reader.readFunction(ref, parts));
+        const reading = this.options.reader.readFunction(ref, parts);
+        // The stored baseline is read while the state is (issue #16).
+        const keeper = this.options.baselines;
+        const snapshot = keeper?.attachWhileReading === undefined ? await this.withBaseline(await reading) : await keeper.attachWhileReading(ref.kind, resourceArn(ref), reading);
         return parts.includes('executionRole') ? this.withSwappedRole(snapshot, roleReads, onEvent) : snapshot;
       }
       case 'lambda-layer-version':
@@ -235,6 +307,8 @@ export class Engine {
         return { kind: 'events-rule', ref, arn: resourceArn(ref) };
       case 'iam-role':
         return this.withBaseline((await this.readRoleOnce(ref, roleReads)) ?? { kind: 'iam-role', ref, arn: resourceArn(ref) });
+      case 'apigateway-api':
+        return (await this.options.reader.readApi?.(ref)) ?? { kind: 'apigateway-api', ref, arn: resourceArn(ref) };
     }
   }
 
@@ -278,7 +352,7 @@ export class Engine {
     const adopt = exemptionTagAdoption(this.options.config, context.event);
     const setAt = context.event === undefined || adopt.length === 0 ? {} : { exemptionTagsSetAt: eventDate(context.event.eventTime, context.now) };
     // A detector finding's evaluation reads only the parts its rule needs: it is no baseline.
-    if (context.threat === undefined) await this.options.baselines?.capture(snapshot, context.now, { compliant, adoptExemptionTags: adopt, ...setAt });
+    if (context.threat === undefined && context.vulnerability === undefined && context.detector === undefined) await this.options.baselines?.capture(snapshot, context.now, { compliant, adoptExemptionTags: adopt, ...setAt });
     return results;
   }
 
@@ -290,7 +364,7 @@ export class Engine {
     rule: AnyRule,
     ref: ResourceRef,
     finding: RuleFinding,
-    origin: { actor?: Actor; eventId?: string; eventName?: string; eventTime?: string },
+    origin: { actor?: Actor; eventId?: string; eventName?: string; eventTime?: string; detector?: DetectorFindingRef },
   ): Finding {
     const resource = resourceArn(ref);
     return {
@@ -309,6 +383,11 @@ export class Engine {
       ...origin,
     };
   }
+}
+
+/** Why a detector finding its service closed is not judged. */
+function closedBy(detector: DetectorFindingRef): Ignored {
+  return { kind: 'finding-closed', text: `${DETECTOR_NAMES[detector.service]} marked finding ${detector.findingId} ${detector.state} (updated ${detector.updatedAt}): nothing is judged; its open approvals are closed` };
 }
 
 /** The event's time, or `fallback` when CloudTrail's text does not parse (never later than the clock). */
@@ -343,6 +422,7 @@ function ruleResult(rule: AnyRule, snapshot: ResourceSnapshot, context: RuleCont
   if (rule.resourceType === 'cloudtrail-trail' && snapshot.kind === 'cloudtrail-trail') return rule.evaluate(snapshot, context);
   if (rule.resourceType === 'events-rule' && snapshot.kind === 'events-rule') return rule.evaluate(snapshot, context);
   if (rule.resourceType === 'iam-role' && snapshot.kind === 'iam-role') return rule.evaluate(snapshot, context);
+  if (rule.resourceType === 'apigateway-api' && snapshot.kind === 'apigateway-api') return rule.evaluate(snapshot, context);
   return null;
 }
 

@@ -2,8 +2,9 @@
 import type { CloudTrailEvent } from '../event/cloudtrail-event';
 import { IAM_ROLE_WRITE_EVENTS, normalizeEventName } from '../event/event-names';
 import type { AnyRule } from '../../../rules/rule';
-import { parseEventRuleName, parseFunctionName, parseLayerVersion, parseRoleName, parseTrailName, type ResourceRef, type RoleRef } from '../state/resources';
+import { defaultLogGroupFunction, parseEventRuleName, parseFunctionName, parseLayerVersion, parseRoleName, parseTrailName, type ResourceRef, type RoleRef } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
+import { API_GATEWAY_SOURCE, apiOfEvent } from '../apigateway/api-events';
 
 function stringParam(params: Readonly<Record<string, unknown>> | null | undefined, name: string): string | undefined {
   const value = params?.[name];
@@ -22,6 +23,7 @@ const LAYER_EVENTS = new Set(['AddLayerVersionPermission', 'RemoveLayerVersionPe
 const UNQUALIFIED_EVENTS = new Set(['CreateFunction', 'UpdateFunctionConfiguration', 'UpdateFunctionCode', 'TagResource', 'UntagResource']);
 
 const IAM_SOURCE = 'iam.amazonaws.com';
+const LOGS_SOURCE = 'logs.amazonaws.com';
 /** IAM events that name the role they change (`requestParameters.roleName`). */
 const ROLE_EVENTS: ReadonlySet<string> = new Set(['CreateRole', ...IAM_ROLE_WRITE_EVENTS]);
 /** Lambda events whose `role` parameter names the function's execution role. */
@@ -41,10 +43,20 @@ export function resourcesOf(event: CloudTrailEvent): ResourceRef[] {
     const ref = named === undefined ? null : parseEventRuleName(named, bus, detail.recipientAccountId ?? event.account, detail.awsRegion);
     return ref ? [ref] : [];
   }
+  if (detail.eventSource === API_GATEWAY_SOURCE) {
+    const api = apiOfEvent(event);
+    return api === null ? [] : [api.ref];
+  }
   if (detail.eventSource === IAM_SOURCE) {
     const roleName = ROLE_EVENTS.has(detail.eventName) ? stringParam(detail.requestParameters, 'roleName') : undefined;
     const ref = roleName === undefined ? null : parseRoleName(roleName, detail.recipientAccountId ?? event.account, detail.awsRegion);
     return ref ? [ref] : [];
+  }
+  if (detail.eventSource === LOGS_SOURCE) {
+    // `/aws/lambda/<name>` is the function's own group; other groups are resolved through the reader (`resourcesWithRoles`).
+    const group = stringParam(detail.requestParameters, 'logGroupName');
+    const functionName = group === undefined ? null : defaultLogGroupFunction(group);
+    return functionName === null ? [] : [{ kind: 'lambda-function', account: detail.recipientAccountId ?? event.account, region: detail.awsRegion, functionName }];
   }
   if (detail.eventSource !== 'lambda.amazonaws.com') return [];
   const name = normalizeEventName(detail.eventName);
@@ -82,17 +94,31 @@ async function functionsOfCodeSigningConfig(event: CloudTrailEvent, reader: Stat
 }
 
 /**
+ * The functions whose `LoggingConfig.LogGroup` names the custom log group a CloudWatch Logs event names
+ * (a `/aws/lambda/<name>` group is its function's, from `resourcesOf`): functions redirected into another
+ * function's default group are left to that function's own findings and to `function-log-group-redirected`.
+ */
+async function functionsOfLogGroup(event: CloudTrailEvent, reader: StateReader, named: readonly ResourceRef[]): Promise<readonly ResourceRef[]> {
+  const { detail } = event;
+  const group = stringParam(detail.requestParameters, 'logGroupName');
+  if (group === undefined || named.length > 0 || reader.functionsWithLogGroup === undefined) return [];
+  return reader.functionsWithLogGroup(detail.recipientAccountId ?? event.account, detail.awsRegion, group);
+}
+
+/**
  * `resourcesOf`, plus the execution roles an event reaches without naming them — only when one of
  * the triggered `rules` judges roles: the roles a managed policy is attached to for
  * `CreatePolicyVersion` (with `setAsDefault`) and `SetDefaultPolicyVersion` (through
  * `reader.rolesWithPolicy`), and the role in a Lambda `CreateFunction` / `UpdateFunctionConfiguration`;
- * and the functions using the code-signing config an `UpdateCodeSigningConfig` changes (issue #17).
+ * and the functions using the code-signing config an `UpdateCodeSigningConfig` changes, or logging to the
+ * custom log group a CloudWatch Logs event changes (issue #17).
  * Role references carry no path, as in every other event, so finding ids do not depend on the event.
  * `named` is `resourcesOf(event)` when the caller already has it.
  */
 export async function resourcesWithRoles(event: CloudTrailEvent, reader: StateReader, rules: readonly AnyRule[], named: readonly ResourceRef[] = resourcesOf(event)): Promise<ResourceRef[]> {
   const refs = [...named];
   const { detail } = event;
+  if (detail.eventSource === LOGS_SOURCE) return [...refs, ...(await functionsOfLogGroup(event, reader, named))];
   if (detail.eventSource === 'lambda.amazonaws.com' && normalizeEventName(detail.eventName) === 'UpdateCodeSigningConfig') return [...refs, ...(await functionsOfCodeSigningConfig(event, reader))];
   if (detail.eventSource !== IAM_SOURCE && !ROLE_SETTING_EVENTS.has(normalizeEventName(detail.eventName))) return refs;
   if (!rules.some((rule) => rule.resourceType === 'iam-role')) return refs.filter((ref) => ref.kind !== 'iam-role');

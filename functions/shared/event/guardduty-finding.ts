@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import type { Severity } from '../contract/finding';
 import { InvalidEventError } from '../errors';
+import type { DetectorFindingRef } from '../contract/detector-finding';
 import { describeIssues, issuePath } from '../validation';
 
 export const GUARDDUTY_FINDING_DETAIL_TYPE = 'GuardDuty Finding';
@@ -127,5 +128,19 @@ export function runtimeThreatOf(finding: GuardDutyFinding): RuntimeThreat {
     ...(version === undefined || version === '' ? {} : { functionVersion: version }),
     updatedAt: finding.updatedAt,
     ...(count === undefined ? {} : { count }),
+  };
+}
+
+/** Which GuardDuty finding, as of which update; `archived` once GuardDuty (or a person there) archived it (`service.archived`). */
+export function guardDutyDetectorRef(finding: GuardDutyFinding): DetectorFindingRef {
+  const count = finding.service?.count;
+  return {
+    service: 'guardduty',
+    findingId: finding.id,
+    account: finding.accountId,
+    region: finding.region,
+    updatedAt: finding.updatedAt,
+    ...(count === undefined || !Number.isInteger(count) || count < 0 ? {} : { count }),
+    state: finding.service?.archived === true ? 'archived' : 'active',
   };
 }

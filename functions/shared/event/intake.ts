@@ -11,6 +11,7 @@ import { isResponderSessionName, WARDEN_SOURCE_IDENTITY } from '../self/own-sess
 import { partitionOf, type ResourceRef } from '../state/resources';
 import type { CloudTrailDetail, CloudTrailEvent } from './cloudtrail-event';
 import { GUARDDUTY_LAMBDA_RESOURCE_TYPE, type GuardDutyFindingEvent } from './guardduty-finding';
+import { ACCESS_ANALYZER_LAMBDA_RESOURCE_TYPES, type AccessAnalyzerFindingEvent } from './access-analyzer-finding';
 
 /** Why an event was not judged: a low-cardinality code (metric dimension, tests) beside a sentence for people. */
 export type IgnoreCode =
@@ -24,7 +25,9 @@ export type IgnoreCode =
   | 'no-rule'
   | 'no-resource'
   /** A detector finding about something other than a Lambda function. */
-  | 'other-resource-type';
+  | 'other-resource-type'
+  /** A detector finding archived, resolved or deleted by its service: nothing is judged; its open approvals are closed. */
+  | 'finding-closed';
 
 /** Why an event was not judged: the code (`kind`) and the sentence shown to people (`text`), never parsed back. */
 export type Ignored = { readonly [K in IgnoreCode]: { readonly kind: K; readonly text: string } }[IgnoreCode];
@@ -67,8 +70,29 @@ export function isOwnAction(detail: Pick<CloudTrailDetail, 'userIdentity' | 'rec
  * change it records is as real as any other.
  */
 export function regionRefusal(region: string): Ignored | null {
-  const shown = JSON.stringify(region.length > 40 ? `${region.slice(0, 40)}…` : region);
+  const shown = shownText(region);
   if (!REGION_SHAPE.test(region)) return { kind: 'invalid-region', text: `awsRegion ${shown} is not an AWS region: refused` };
+  return null;
+}
+
+/** A text from an event as a refusal shows it: quoted, cut at 40 characters. */
+export function shownText(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
+/**
+ * Why a detector finding is refused for where it comes from, or null: its region, then each of the
+ * accounts it names (the sender's and the finding's), all in the organization when the configuration
+ * lists it (GuardDuty, Inspector and Access Analyzer findings alike).
+ */
+export function detectorOriginRefusal(region: string, accounts: readonly string[], config: { readonly organization: { readonly accounts: readonly string[] } }): Ignored | null {
+  const refused = regionRefusal(region);
+  if (refused !== null) return refused;
+  const members = config.organization.accounts;
+  if (members.length === 0) return null;
+  for (const account of accounts) {
+    if (!members.includes(account)) return { kind: 'outside-organization', text: `account ${account} is not in the organization: refused` };
+  }
   return null;
 }
 
@@ -135,17 +159,11 @@ export function actorOf(detail: CloudTrailDetail): Actor {
  */
 export function guardDutyFindingRefusal(event: GuardDutyFindingEvent, config: Pick<WardenConfig, 'organization'>): Ignored | null {
   const { detail } = event;
-  const region = regionRefusal(detail.region);
-  if (region !== null) return region;
-  const members = config.organization.accounts;
-  if (members.length > 0) {
-    for (const account of [event.account, detail.accountId]) {
-      if (!members.includes(account)) return { kind: 'outside-organization', text: `account ${account} is not in the organization: refused` };
-    }
-  }
+  const origin = detectorOriginRefusal(detail.region, [event.account, detail.accountId], config);
+  if (origin !== null) return origin;
   const type = detail.resource.resourceType;
   if (type !== GUARDDUTY_LAMBDA_RESOURCE_TYPE) {
-    const shown = JSON.stringify(type.length > 40 ? `${type.slice(0, 40)}…` : type);
+    const shown = shownText(type);
     return { kind: 'other-resource-type', text: `the finding is about a resource of type ${shown}, not a Lambda function: not judged here` };
   }
   const arn = detail.resource.lambdaDetails?.functionArn;
@@ -154,6 +172,38 @@ export function guardDutyFindingRefusal(event: GuardDutyFindingEvent, config: Pi
   if (named === undefined) return { kind: 'no-resource', text: 'resource.lambdaDetails.functionArn is not a function ARN' };
   if (named !== detail.accountId) {
     return { kind: 'resource-account-mismatch', text: `the finding, about account ${detail.accountId}, names a function of account ${named}: refused` };
+  }
+  return null;
+}
+
+/**
+ * Why an Access Analyzer finding is not judged, or null (checked in this order): its region, the accounts
+ * it comes from (the envelope's — the analyzer's, the management or delegated administrator account of an
+ * organization analyzer — and the finding's `accountId`, both in the organization when the configuration
+ * lists it), its resource type (Lambda functions and layer versions only), an error finding (the analyzer
+ * could not read the resource), and the resource it names (a function or layer version ARN of the
+ * finding's account, which is also `resourceOwnerAccount` when given).
+ */
+export function accessAnalyzerFindingRefusal(event: AccessAnalyzerFindingEvent, config: Pick<WardenConfig, 'organization'>): Ignored | null {
+  const { detail } = event;
+  const origin = detectorOriginRefusal(detail.region, [event.account, detail.accountId], config);
+  if (origin !== null) return origin;
+  const type = detail.resourceType;
+  if (!(ACCESS_ANALYZER_LAMBDA_RESOURCE_TYPES as readonly string[]).includes(type)) {
+    const shown = shownText(type);
+    return { kind: 'other-resource-type', text: `the finding is about a resource of type ${shown}, not a Lambda function or layer version: not judged here` };
+  }
+  if (detail.error !== undefined) {
+    const shown = JSON.stringify(detail.error.slice(0, 40));
+    return { kind: 'no-resource', text: `an error finding (${shown}): IAM Access Analyzer could not analyze the resource, so it names no access to judge` };
+  }
+  const named = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:(\d{12}):(function|layer):/.exec(detail.resource);
+  const expected = type === 'AWS::Lambda::Function' ? 'function' : 'layer';
+  if (named?.[1] === undefined || named[2] !== expected) return { kind: 'no-resource', text: `resource is not a Lambda ${expected === 'function' ? 'function' : 'layer version'} ARN` };
+  for (const owner of [detail.accountId, detail.resourceOwnerAccount]) {
+    if (owner !== undefined && owner !== named[1]) {
+      return { kind: 'resource-account-mismatch', text: `the finding, about account ${owner}, names a resource of account ${named[1]}: refused` };
+    }
   }
   return null;
 }

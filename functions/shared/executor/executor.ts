@@ -146,15 +146,23 @@ export class Executor {
     const ahead = this.startAhead(finding);
     const claim = await claiming;
     if (!claim.claimed) {
-      await this.giveBack(ahead);
-      return this.outcome(finding, context.eventId, { status: 'duplicate', detail: `already ${claim.record?.status === 'done' ? 'handled' : 'being handled'} by another delivery` });
+      // The exemption read started with the claim is settled too: nothing is left in flight when the handler returns.
+      await Promise.all([this.giveBack(ahead), ahead.storedExemption?.catch(() => null)]);
+      return this.outcome(finding, context.eventId, { status: 'duplicate', detail: `already ${claim.status === 'done' ? 'handled' : 'being handled'} by another delivery` });
     }
     try {
       const failures: IntegrityFailure[] = [];
       const decided = await this.decide(finding, context, failures, ahead);
       const outcome = failures.length === 0 ? decided : { ...decided, integrityFailures: failures };
-      await Promise.all([publish?.(outcome), ahead.spent ? undefined : this.giveBack(ahead)]);
-      await this.options.store.completeFinding({ findingId: finding.id, eventId: context.eventId, owner: claim.owner, outcome, now: this.now() });
+      // Published and completed together (issue #16). Every write is settled before anything is given back, so a
+      // failed publish releases the claim even when its completion landed: a retried delivery does the work again.
+      const settled = await Promise.allSettled([
+        (async () => publish?.(outcome))(),
+        this.options.store.completeFinding({ findingId: finding.id, eventId: context.eventId, owner: claim.owner, outcome, now: this.now() }),
+        ahead.spent ? undefined : this.giveBack(ahead),
+      ]);
+      const failed = settled.find((result) => result.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
       return outcome;
     } catch (e: unknown) {
       await this.options.store.releaseFinding({ findingId: finding.id, eventId: context.eventId, owner: claim.owner });
@@ -241,8 +249,18 @@ export class Executor {
 
     const breaker = await this.takeBudget(finding, ahead);
     if (breaker !== null) return this.pendingApproval(finding, context.eventId, plan, 'approve', breaker, failures);
-    const outcome = await this.runPlan(finding, context.eventId, plan);
-    return outcome.status === 'remediated' ? this.offerRestore(finding, context.eventId, plan, outcome) : outcome;
+    // The restore record is written while the change is verified (issue #16): it needs the change, not its verification.
+    const restoring: { record?: Promise<ExecutionOutcome['restore'] | null> } = {};
+    const outcome = await this.runPlan(finding, context.eventId, plan, () => {
+      restoring.record ??= settledLater(this.storeRestore(finding, context.eventId, plan));
+    });
+    if (outcome.status !== 'remediated') {
+      // A change whose verifying read failed: the record is stored, but no Restore is offered on a failed outcome.
+      await restoring.record;
+      return outcome;
+    }
+    const restore = await (restoring.record ?? this.storeRestore(finding, context.eventId, plan));
+    return restore === null ? outcome : { ...outcome, restore };
   }
 
   /**
@@ -261,8 +279,14 @@ export class Executor {
    * inverse plan behind Slack's "Restore" button, when there is one.
    */
   async offerRestore(finding: Finding, eventId: string, plan: RemediationPlan, outcome: ExecutionOutcome): Promise<ExecutionOutcome> {
+    const restore = await this.storeRestore(finding, eventId, plan);
+    return restore === null ? outcome : { ...outcome, restore };
+  }
+
+  /** Stores the signed restore record of a plan that ran (see {@link offerRestore}); null when the plan has no inverse. */
+  private async storeRestore(finding: Finding, eventId: string, plan: RemediationPlan): Promise<ExecutionOutcome['restore'] | null> {
     const inverse = inversePlan(plan, finding);
-    if (inverse.plan === null) return outcome;
+    if (inverse.plan === null) return null;
     const id = restoreId(finding.id, eventId);
     const now = this.now();
     const expiresAt = new Date(now.getTime() + RESTORE_EXPIRY_DAYS * 86_400_000).toISOString();
@@ -277,14 +301,15 @@ export class Executor {
       createdAt: now.toISOString(),
       expiresAt,
     });
-    return { ...outcome, restore: { id, expiresAt } };
+    return { id, expiresAt };
   }
 
   /**
    * Executes a plan now (auto mode, or an approved approval) and verifies it; never throws for AWS
-   * errors. Under the global dry-run it changes nothing and says what it would have done.
+   * errors. Under the global dry-run it changes nothing and says what it would have done. `changed` is
+   * called once the change is made, before the action's verifying read (actions that report it; see `ActionHooks`).
    */
-  async runPlan(judged: Finding, eventId: string, plan: RemediationPlan): Promise<ExecutionOutcome> {
+  async runPlan(judged: Finding, eventId: string, plan: RemediationPlan, changed?: () => void): Promise<ExecutionOutcome> {
     // The outcome describes the plan run (a quarantine or a restore is not the finding's own plan).
     const finding: Finding = judged.remediation === plan ? judged : { ...judged, remediation: plan };
     const invalid = this.invalidPlan(plan);
@@ -306,7 +331,7 @@ export class Executor {
     }
     let result: ActionOutcome;
     try {
-      result = await action.execute(clients, params);
+      result = await action.execute(clients, params, changed === undefined ? undefined : { changed });
     } catch (e: unknown) {
       result = { status: 'failed', detail: e instanceof Error ? `${e.name}: ${e.message}` : 'unknown error', error: e };
     }

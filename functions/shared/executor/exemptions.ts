@@ -9,28 +9,14 @@ import { exemptionFields, type Integrity } from '../store/integrity';
 import type { IntegrityFailure } from '../contract/integrity-failure';
 import type { StateStore } from '../store/state-store';
 import { arnMatches, unqualifiedArn } from '../policy/arn-pattern';
-import { EXEMPT_TAG, EXEMPT_UNTIL_TAG } from '../exemption/exemption-tags';
+import { tagExemption, type TagExemption } from '../exemption/exemption-tags';
 import { isProtectedResource } from '../self/protected-resources';
 
 export type Exemption =
   | { readonly kind: 'self-protection'; readonly reason: string }
   | { readonly kind: 'allow-list'; readonly reason: string }
-  | { readonly kind: 'tag'; readonly reason: string; readonly until: string | null }
+  | TagExemption
   | { readonly kind: 'decision'; readonly reason: string; readonly until: string };
-
-/** Parses `warden:exempt` (comma- or space-separated rule ids, `*` for all) with its optional expiry. */
-export function tagExemption(tags: Readonly<Record<string, string>> | null | undefined, ruleId: string, now: Date): Exemption | null {
-  const value = tags?.[EXEMPT_TAG];
-  if (value === undefined) return null;
-  const rules = value.split(/[\s,]+/).filter((r) => r !== '');
-  if (!rules.includes(ruleId) && !rules.includes('*')) return null;
-  const untilText = tags?.[EXEMPT_UNTIL_TAG];
-  if (untilText === undefined || untilText.trim() === '') return { kind: 'tag', reason: `tag ${EXEMPT_TAG}=${value}`, until: null };
-  const until = Date.parse(untilText);
-  // An unparsable date exempts nothing: a typo must not silently exempt a resource forever.
-  if (Number.isNaN(until) || until <= now.getTime()) return null;
-  return { kind: 'tag', reason: `tag ${EXEMPT_TAG}=${value} until ${new Date(until).toISOString()}`, until: new Date(until).toISOString() };
-}
 
 /** The first exemption that applies to a rule on a resource, or null. */
 export function exemptionFor(

@@ -95,3 +95,24 @@ export function honouredExemptionTags(current: Tags | null | undefined, baseline
   const now = exemptionTagsOf(current);
   return sameExemptionTags(now, baseline) ? now : null;
 }
+
+/** A `warden:exempt` tag that exempts a rule's finding on a resource (until its `warden:exempt-until`, if any). */
+export interface TagExemption {
+  readonly kind: 'tag';
+  readonly reason: string;
+  readonly until: string | null;
+}
+
+/** Parses `warden:exempt` (comma- or space-separated rule ids, `*` for all) with its optional expiry. */
+export function tagExemption(tags: Readonly<Record<string, string>> | null | undefined, ruleId: string, now: Date): TagExemption | null {
+  const value = tags?.[EXEMPT_TAG];
+  if (value === undefined) return null;
+  const rules = value.split(/[\s,]+/).filter((r) => r !== '');
+  if (!rules.includes(ruleId) && !rules.includes('*')) return null;
+  const untilText = tags?.[EXEMPT_UNTIL_TAG];
+  if (untilText === undefined || untilText.trim() === '') return { kind: 'tag', reason: `tag ${EXEMPT_TAG}=${value}`, until: null };
+  const until = Date.parse(untilText);
+  // An unparsable date exempts nothing: a typo must not silently exempt a resource forever.
+  if (Number.isNaN(until) || until <= now.getTime()) return null;
+  return { kind: 'tag', reason: `tag ${EXEMPT_TAG}=${value} until ${new Date(until).toISOString()}`, until: new Date(until).toISOString() };
+}

@@ -11,6 +11,7 @@ import type { ExecutionOutcome } from '../contract/outcome';
 import { DETAIL_TYPES, EVENT_SOURCE } from '../bus/warden-events';
 import type { AlertInput } from '../slack/warden-messages';
 import { issuePath } from '../validation';
+import { DetectorFindingRefSchema } from '../contract/detector-finding';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 const isoTime = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 time');
@@ -44,6 +45,7 @@ export const FindingSchema = z.looseObject({
   eventId: z.string().optional(),
   eventName: z.string().optional(),
   eventTime: z.string().optional(),
+  detector: DetectorFindingRefSchema.optional(),
 });
 
 const record = z.looseObject({ id: z.string().min(1), expiresAt: isoTime });
@@ -57,7 +59,7 @@ export const OutcomeSchema = z.looseObject({
   region: z.string().min(1),
   mode,
   effectiveMode: mode,
-  status: z.enum(['alerted', 'pending-approval', 'dry-run', 'exempt', 'remediated', 'already-compliant', 'failed', 'refused', 'manual', 'duplicate']),
+  status: z.enum(['alerted', 'pending-approval', 'dry-run', 'exempt', 'remediated', 'already-compliant', 'failed', 'refused', 'manual', 'duplicate', 'closed']),
   dryRun: z.boolean(),
   plan: plan.nullable(),
   detail: z.string(),
@@ -69,6 +71,7 @@ export const OutcomeSchema = z.looseObject({
   blocked: z.looseObject({ kind: z.enum(['iam-writes-off', 'administrative-role', 'own-role']), reason: z.string() }).optional(),
   circuitBreaker: z.looseObject({ justTripped: z.boolean(), limit: z.number(), windowMinutes: z.number(), windowStart: z.string() }).optional(),
   at: isoTime,
+  detector: DetectorFindingRefSchema.optional(),
 });
 
 export const DecisionSchema = z.looseObject({

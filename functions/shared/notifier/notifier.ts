@@ -25,15 +25,26 @@ import {
   outcomeReply,
   repeatReply,
   subject,
+  updateReply,
   type AlertInput,
   type DigestInput,
 } from '../slack/warden-messages';
 import type { NotifiedMessage, NotifierStateStore, SlackMessageRef } from '../store/state-store';
 import { parseNotifierEvent, type NotifierEvent } from './notifier-events';
+import { digestEntryOf, digestKeyOf, entryKeyOf, vulnerabilityOfFinding } from './vulnerability-digest';
+import { digestEntryReply, functionDigestMessage } from '../slack/vulnerability-messages';
+import type { Vulnerability } from '../event/inspector-finding';
 import { channelFor } from './routing';
+import { detectorKey, type DetectorFindingRef } from '../contract/detector-finding';
 
 /** Slack answered a call with an error or without the message's `ts`. */
 export class SlackPostError extends WardenError {}
+
+/** Another delivery is posting a function's vulnerability digest right now: this one is retried (and then updates it). */
+export class DigestBusyError extends WardenError {}
+
+/** How long a delivery may take to post a function's digest before another may (seconds). */
+export const DIGEST_POST_LEASE_SECONDS = 60;
 
 /** The largest SNS message (256 KB), in bytes. */
 export const SNS_MAX_BYTES = 256 * 1024;
@@ -128,7 +139,12 @@ export class Notifier {
 
   private async onFinding(finding: Finding, outcome: ExecutionOutcome): Promise<NotifyResult> {
     if (outcome.status === 'duplicate') return { kind: 'finding', action: 'skipped', reason: 'a duplicate delivery of the responder reports nothing', sns: false };
+    const vulnerability = vulnerabilityOfFinding(finding);
+    if (vulnerability !== null) return this.onVulnerability(finding, outcome, vulnerability);
     if (outcome.status === 'pending-approval' && outcome.approval?.openedBy !== undefined) return this.onRepeat(finding, outcome, outcome.approval.id);
+    // A detector finding already posted (an update by its service): its thread takes it, no new message.
+    const earlier = finding.detector === undefined ? null : await this.options.store.getDetectorMessage(detectorKey(finding.detector), finding.id);
+    if (earlier !== null && earlier.eventId !== outcome.eventId) return this.onUpdate(finding, outcome, earlier);
     return this.once('finding', `finding#${finding.id}#${outcome.eventId}`, async () => {
       // A retry after a failed SNS publish finds the message already posted: it is not posted twice.
       let stored = await this.options.store.getNotifiedMessage(finding.id, outcome.eventId);
@@ -146,6 +162,7 @@ export class Notifier {
           postedAt: this.now().toISOString(),
         };
         await this.options.store.putNotifiedMessage(stored);
+        if (finding.detector !== undefined) await this.options.store.setDetectorMessage({ key: detectorKey(finding.detector), findingId: finding.id, eventId: outcome.eventId, now: this.now() });
         action = digested ? 'digested' : 'posted';
       }
       const sns = await this.publish(findingSubject(finding, outcome), findingText(finding, outcome));
@@ -159,6 +176,47 @@ export class Notifier {
     });
   }
 
+  /**
+   * An Inspector finding (issue #18): one digest message per function and deployed code, not one per
+   * CVE. The first finding posts it; a later one (or Inspector's update of one) updates it in place and
+   * replies in its thread. Two deliveries never both post it: one takes the post, the other is retried.
+   */
+  private async onVulnerability(finding: Finding, outcome: ExecutionOutcome, v: Vulnerability): Promise<NotifyResult> {
+    return this.once('finding', `finding#${finding.id}#${outcome.eventId}`, async () => {
+      // A retry after a failed SNS publish finds the digest already updated: Slack is not touched twice.
+      let stored = await this.options.store.getNotifiedMessage(finding.id, outcome.eventId);
+      let action: NotifyAction = stored === null ? 'skipped' : 'posted';
+      const channel = channelFor(this.options.config.slack, { account: finding.account, severity: finding.severity });
+      if (stored === null && channel !== null) {
+        const store = this.options.store;
+        const digestKey = digestKeyOf(finding, v);
+        const entry = digestEntryOf(v);
+        const what = { resource: finding.resource, codeSha256: v.codeSha256 };
+        const { digest, addition } = await store.addToFunctionDigest({ digestKey, channel, entryKey: entryKeyOf(v.findingArn), entry, now: this.now() });
+        let ts = digest.ts;
+        if (ts === undefined) {
+          const owner = await store.claimFunctionDigestPost({ digestKey, channel, now: this.now(), leaseSeconds: DIGEST_POST_LEASE_SECONDS });
+          if (owner === null) throw new DigestBusyError(`the Inspector digest of ${finding.resource} is being posted by another delivery: this one is retried`);
+          ts = await this.post(channel, functionDigestMessage({ ...what, digest }));
+          const recorded = await store.setFunctionDigestMessage({ digestKey, channel, owner, ts });
+          // Findings added while it was being posted are shown at once.
+          const size = (d: typeof digest): number => Object.keys(d.entries).length + d.overflow;
+          if (recorded !== null && size(recorded) !== size(digest)) await this.update({ channel, ts }, functionDigestMessage({ ...what, digest: recorded }));
+          action = 'posted';
+        } else {
+          await this.update({ channel, ts }, functionDigestMessage({ ...what, digest }));
+          await this.post(channel, digestEntryReply(entry, addition === 'replaced'), ts);
+          action = 'digested';
+        }
+        stored = { findingId: finding.id, eventId: outcome.eventId, message: { channel, ts, threadTs: ts }, finding, outcome, recordIds: [], postedAt: this.now().toISOString() };
+        await store.putNotifiedMessage(stored);
+      }
+      const sns = await this.publish(findingSubject(finding, outcome), findingText(finding, outcome));
+      this.telemetry.info('Inspector finding notified in its function digest', { findingId: finding.id, eventId: outcome.eventId, action, channel });
+      return { kind: 'finding', action, ...(stored === null ? { reason: 'no Slack channel is configured for this finding' } : { message: stored.message }), sns };
+    });
+  }
+
   /** A finding raised again while its approval is open: one thread reply under that approval's message, no new message, no SNS copy. */
   private async onRepeat(finding: Finding, outcome: ExecutionOutcome, recordId: string): Promise<NotifyResult> {
     return this.once('finding', `finding#${finding.id}#${outcome.eventId}`, async () => {
@@ -167,6 +225,38 @@ export class Notifier {
       await this.post(open.message.channel, repeatReply(finding, outcome), open.message.threadTs);
       this.telemetry.info('finding raised again while its approval is open', { findingId: finding.id, eventId: outcome.eventId, recordId });
       return { kind: 'finding', action: 'replied', message: open.message, sns: false };
+    });
+  }
+
+  /**
+   * A detector finding updated by its service, already posted: a new question (an approval or restore to
+   * click) gets its own message with its buttons in the first message's thread; anything else one reply
+   * there. No new top-level message, no SNS copy.
+   */
+  private async onUpdate(finding: Finding, outcome: ExecutionOutcome, earlier: NotifiedMessage): Promise<NotifyResult> {
+    return this.once('finding', `finding#${finding.id}#${outcome.eventId}`, async () => {
+      const { channel, threadTs } = earlier.message;
+      const recordIds = [outcome.approval?.id, outcome.restore?.id].filter((id): id is string => id !== undefined);
+      if (recordIds.length > 0) {
+        const ts = await this.post(channel, findingMessage(finding, outcome), threadTs);
+        const message = { channel, ts, threadTs };
+        await this.options.store.putNotifiedMessage({ findingId: finding.id, eventId: outcome.eventId, message, finding, outcome, recordIds, postedAt: this.now().toISOString() });
+        return { kind: 'finding', action: 'replied', message, sns: false };
+      }
+      await this.post(channel, updateReply(finding, outcome), threadTs);
+      this.telemetry.info('detector finding updated', { findingId: finding.id, eventId: outcome.eventId });
+      return { kind: 'finding', action: 'replied', message: earlier.message, sns: false };
+    });
+  }
+
+  /** A detector finding archived or resolved by its service: its first message loses its buttons and its thread says so. */
+  private async onClosed(outcome: ExecutionOutcome, detector: DetectorFindingRef): Promise<NotifyResult> {
+    return this.once('remediation', `closed#${outcome.findingId}#${outcome.eventId}`, async () => {
+      const stored = await this.options.store.getDetectorMessage(detectorKey(detector), outcome.findingId);
+      if (stored === null) return { kind: 'remediation', action: 'skipped', reason: 'no message of this finding to follow up', sns: false };
+      const updated = (await this.options.store.updateNotifiedMessage({ findingId: stored.findingId, eventId: stored.eventId, latest: outcome, now: this.now() })) ?? stored;
+      await this.followUp(updated, outcomeReply(outcome));
+      return { kind: 'remediation', action: 'updated', message: updated.message, sns: false };
     });
   }
 
@@ -202,6 +292,7 @@ export class Notifier {
 
   private async onRemediation(outcome: ExecutionOutcome): Promise<NotifyResult> {
     if (outcome.status === 'duplicate') return { kind: 'remediation', action: 'skipped', reason: 'a duplicate delivery of the responder reports nothing', sns: false };
+    if (outcome.status === 'closed' && outcome.detector !== undefined) return this.onClosed(outcome, outcome.detector);
     const stored = await this.options.store.getNotifiedMessage(outcome.findingId, outcome.eventId);
     // The responder emits an outcome with its finding too: that one is shown by the finding's message.
     if (stored === null) return { kind: 'remediation', action: 'skipped', reason: "no message of this finding to follow up (the finding's own event reports this outcome)", sns: false };

@@ -24,6 +24,12 @@ export type ActionOutcome =
   | { readonly status: 'already-compliant'; readonly detail: string }
   | { readonly status: 'failed'; readonly detail: string; readonly error: unknown };
 
+/** What the executor may learn while an action runs (issue #16: work that waits on the change, not on its verification). */
+export interface ActionHooks {
+  /** Called once the change was made, before the verifying read (not called when nothing was changed). */
+  readonly changed?: () => void;
+}
+
 export interface RemediationAction<P = Record<string, unknown>> {
   readonly name: ActionName;
   /** Every IAM action `execute` and `verify` may call; the remediator role is built from these. */
@@ -31,7 +37,7 @@ export interface RemediationAction<P = Record<string, unknown>> {
   readonly paramsSchema: z.ZodType<P>;
   /** The exact API call, for messages ("lambda:RemovePermission FunctionName=… StatementId=…"). */
   describe(params: P): string;
-  execute(clients: ActionClients, params: P): Promise<ActionOutcome>;
+  execute(clients: ActionClients, params: P, hooks?: ActionHooks): Promise<ActionOutcome>;
   /** Re-reads the state: true when the remediation holds. */
   verify(clients: ActionClients, params: P): Promise<boolean>;
 }

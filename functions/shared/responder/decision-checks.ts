@@ -12,6 +12,7 @@ import {
   parseTrailName,
   type ResourceKind,
   type ResourceRef,
+  parseApiArn,
 } from '../state/resources';
 
 const EVENT_RULE_ARN = /^arn:aws[a-z-]*:events:([a-z0-9-]+):(\d{12}):rule\/(?:([.\-_A-Za-z0-9]+)\/)?([.\-_A-Za-z0-9]+)$/;
@@ -37,6 +38,12 @@ export function findingRef(kind: ResourceKind, finding: Pick<Finding, 'resource'
     case 'events-rule': {
       const m = EVENT_RULE_ARN.exec(resource);
       ref = m === null ? null : { kind: 'events-rule', region: m[1] ?? '', account: m[2] ?? '', eventBusName: m[3] ?? 'default', ruleName: m[4] ?? '' };
+      break;
+    }
+    case 'apigateway-api': {
+      // An API's ARN names no account: the finding's is the one it was judged in.
+      const api = parseApiArn(resource, account);
+      ref = api === null || api.stageName !== undefined ? null : api.ref;
       break;
     }
   }

@@ -3,7 +3,9 @@
  * baselines (function baselines keyed by the HMAC key in Secrets Manager), EventBridge sink, and the
  * runner of Slack decisions on the same parts.
  */
+import { moduleExports } from '../aws/sdk-module';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -14,6 +16,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RULES } from '../../../rules';
 import { AccountClients, clientConfig } from '../aws/clients';
 import { CloudTrailStateReader, withTrailReader } from '../aws/cloudtrail-state-reader';
+import { ApiGatewayStateReader, withApiReader } from '../aws/api-gateway-state-reader';
 import { CrossAccountCredentials } from '../aws/credentials';
 import { LambdaStateReader } from '../aws/lambda-state-reader';
 import { parseConfigJson } from '../config/config';
@@ -46,15 +49,23 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
   const documents = DynamoDBDocumentClient.from(own(new DynamoDBClient(clientConfig(env.region))), { marshallOptions: { removeUndefinedValues: true } });
   // The responder's view: only the methods its role's table grants allow (`TABLE_ACCESS.responder`).
   const store = responderView(new DynamoDbStateStore(documents, env.tableName));
-  const reader = withRoleReader(
+  const roleReader = withRoleReader(
     withTrailReader(
-      new LambdaStateReader((account, region) => clients.client(LambdaClient, account, region)),
+      new LambdaStateReader((account, region) => clients.client(LambdaClient, account, region), { logsFor: (account, region) => clients.client(CloudWatchLogsClient, account, region) }),
       new CloudTrailStateReader((account, region) => clients.client(CloudTrailClient, account, region)),
     ),
     new IamStateReader((account, region) => clients.client(IAMClient, account, region), {
       lambdaFor: (account, region) => clients.client(LambdaClient, account, region),
       functionRegions: config.deployment.regions,
     }),
+  );
+  // API Gateway (issue #17): its SDK clients load only when an API event arrives.
+  const reader = withApiReader(
+    roleReader,
+    new ApiGatewayStateReader(
+      async (account, region) => clients.client(moduleExports(await import('@aws-sdk/client-api-gateway'), 'APIGatewayClient').APIGatewayClient, account, region),
+      async (account, region) => clients.client(moduleExports(await import('@aws-sdk/client-apigatewayv2'), 'ApiGatewayV2Client').ApiGatewayV2Client, account, region),
+    ),
   );
   const baselines = deployedBaselines({ config, documents, tableName: env.tableName, region: env.region, keySecretArn: env.baselineKeySecretArn, own });
   // Integrity keys, each read once per container and only when first needed (the SDK loads then too).
@@ -75,7 +86,7 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
   });
   const sink = new EventBridgeSink(own(new EventBridgeClient(clientConfig(env.region))), env.eventBusName);
   return {
-    responder: new Responder({ rules: RULES, config, reader, executor, sink, baselines, telemetry: powertoolsTelemetry }),
+    responder: new Responder({ rules: RULES, config, reader, executor, sink, baselines, telemetry: powertoolsTelemetry, lifecycle: store }),
     decisions: new DecisionRunner({ store, executor, sink, rules: RULES, config, reader, baselines, tagsOf, telemetry: powertoolsTelemetry }),
   };
 }

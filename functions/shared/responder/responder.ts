@@ -11,12 +11,15 @@ import { InvalidEventError } from '../errors';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
 import { boundEvent } from '../event/event-size';
 import { isGuardDutyFindingEvent, parseGuardDutyFindingEvent, type GuardDutyFindingEvent } from '../event/guardduty-finding';
+import { isInspectorFindingEvent, parseInspectorFindingEvent } from '../event/inspector-finding';
+import { isAccessAnalyzerFindingEvent, parseAccessAnalyzerFindingEvent } from '../event/access-analyzer-finding';
 import type { Ignored } from '../event/intake';
 import type { Executor } from '../executor/executor';
 import { actionAttempted, type ExecutionOutcome } from '../contract/outcome';
 import { silentTelemetry, type Telemetry } from '../observability';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
+import { DetectorLifecycle, type DetectorLifecycleStore } from './detector-lifecycle';
 import { baselineIntegrityEvent, circuitBreakerEvent, findingEvent, integrityAlertEvent, remediationEvent, type EventSink, type WardenEvent } from '../bus/warden-events';
 
 export interface ResponderOptions {
@@ -29,6 +32,11 @@ export interface ResponderOptions {
   readonly now?: () => Date;
   /** Last-known-good baselines, handed to the engine (see `EngineOptions.baselines`). */
   readonly baselines?: BaselineKeeper;
+  /**
+   * Where detector findings are linked to what they raised (issue #18): with it, an archived or resolved
+   * GuardDuty or Access Analyzer finding closes the approvals it opened; without it, it closes nothing.
+   */
+  readonly lifecycle?: DetectorLifecycleStore;
 }
 
 /** What the responder did with one event. */
@@ -40,6 +48,8 @@ export interface ResponseRecord {
   readonly findings: readonly Finding[];
   /** One per finding, in the same order (`duplicate` when another delivery handled it). */
   readonly outcomes: readonly ExecutionOutcome[];
+  /** A detector finding its service closed: the approval records closed now. */
+  readonly closed?: readonly string[];
 }
 
 /** The events one handled finding puts on the bus. */
@@ -60,9 +70,14 @@ export function eventsFor(finding: Finding, outcome: ExecutionOutcome): WardenEv
 export class Responder {
   private readonly engine: Engine;
   private readonly telemetry: Telemetry;
+  private readonly lifecycle: DetectorLifecycle | null;
 
   constructor(private readonly options: ResponderOptions) {
     this.telemetry = options.telemetry ?? silentTelemetry;
+    this.lifecycle =
+      options.lifecycle === undefined
+        ? null
+        : new DetectorLifecycle({ store: options.lifecycle, integrity: options.executor.integrity, telemetry: this.telemetry, now: options.now ?? (() => new Date()), dryRun: options.config.dryRun });
     // Tags are read by the executor only for findings that plan a change (see `ExecutorOptions.tagsOf`).
     this.engine = new Engine({
       rules: options.rules,
@@ -87,6 +102,8 @@ export class Responder {
       this.telemetry.warn('over-long fields truncated', { eventId: textField(input, 'eventID'), fields: bounded.truncated });
     }
     if (isGuardDutyFindingEvent(bounded.event)) return this.handleGuardDutyFinding(bounded.event);
+    if (isInspectorFindingEvent(bounded.event)) return this.handleDetectorFinding(bounded.event, parseInspectorFindingEvent, (e) => this.engine.evaluateInspectorFinding(e));
+    if (isAccessAnalyzerFindingEvent(bounded.event)) return this.handleDetectorFinding(bounded.event, parseAccessAnalyzerFindingEvent, (e) => this.engine.evaluateAccessAnalyzerFinding(e));
     let event: CloudTrailEvent;
     try {
       event = parseCloudTrailEvent(bounded.event);
@@ -119,12 +136,31 @@ export class Responder {
     return this.handleResult(await this.engine.evaluateGuardDutyFinding(event));
   }
 
+  /**
+   * A detector finding other than GuardDuty's (Amazon Inspector, IAM Access Analyzer): validated, judged on the current
+   * state of the resource it names, then handled like any finding.
+   * @throws InvalidEventError for a malformed one.
+   */
+  private async handleDetectorFinding<E>(input: unknown, parse: (input: unknown) => E, evaluate: (event: E) => Promise<EvaluationResult>): Promise<ResponseRecord> {
+    let event: E;
+    try {
+      event = parse(input);
+    } catch (e: unknown) {
+      if (e instanceof InvalidEventError) {
+        this.telemetry.count('IgnoredEvents', { name: 'Reason', value: 'invalid-event' });
+        this.telemetry.warn('invalid event', { fields: e.fields });
+      }
+      throw e;
+    }
+    return this.handleResult(await evaluate(event));
+  }
+
   /** Reports an event that is not judged, and the record saying why. */
   private refuse(base: { readonly eventId: string; readonly eventName: string }, why: Ignored): ResponseRecord {
     this.telemetry.count('IgnoredEvents', { name: 'Reason', value: why.kind });
     const attributes = { ...base, code: why.kind, reason: why.text };
     // Routine skips are information; a refusal (outside the organization, bogus region, oversized) is a warning.
-    if (why.kind === 'own-action' || why.kind === 'failed-call' || why.kind === 'no-rule' || why.kind === 'no-resource') this.telemetry.info('event ignored', attributes);
+    if (why.kind === 'own-action' || why.kind === 'failed-call' || why.kind === 'no-rule' || why.kind === 'no-resource' || why.kind === 'finding-closed') this.telemetry.info('event ignored', attributes);
     else this.telemetry.warn('event refused', attributes);
     return { ...base, ignored: why, findings: [], outcomes: [] };
   }
@@ -146,6 +182,11 @@ export class Responder {
   /** Findings of an evaluation → the executor, once each; refusals reported. */
   private async handleResult(result: EvaluationResult): Promise<ResponseRecord> {
     const base = { eventId: result.eventId, eventName: result.eventName };
+    if (result.ignored?.kind === 'finding-closed' && result.detector !== undefined && this.lifecycle !== null) {
+      const closing = await this.lifecycle.close(result.detector);
+      await this.options.sink.publish(closing.events);
+      return { ...this.refuse(base, result.ignored), closed: closing.closed };
+    }
     if (result.ignored !== null) return this.refuse(base, result.ignored);
     const refusals = result.baselineRefusals ?? [];
     if (refusals.length > 0) {
@@ -158,7 +199,10 @@ export class Responder {
       const tags = result.resourceTags?.[finding.resource];
       const baselineTags = result.baselineExemptionTags?.[finding.resource];
       const context = { eventId: result.eventId, ...(tags === undefined ? {} : { tags }), ...(baselineTags === undefined ? {} : { baselineExemptionTags: baselineTags }) };
-      const outcome = await this.options.executor.handle(finding, context, (o) => this.options.sink.publish(eventsFor(finding, o)));
+      const outcome = await this.options.executor.handle(finding, context, async (o) => {
+        await this.lifecycle?.link(finding, o);
+        await this.options.sink.publish(eventsFor(finding, o));
+      });
       this.report(finding, outcome);
       outcomes.push(outcome);
     }

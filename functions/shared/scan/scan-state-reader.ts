@@ -30,6 +30,8 @@ export const SCAN_STATE_PARTS: { readonly [P in FunctionStatePart]: 'read' | 'op
   concurrency: 'unread',
   codeSigning: 'unread',
   eventSourceMappings: 'unread',
+  /** The scan's reader has no CloudWatch Logs client: log groups are judged on their events only. */
+  logGroup: 'unread',
 };
 
 /**

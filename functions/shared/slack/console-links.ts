@@ -62,6 +62,12 @@ export function resourceConsoleUrl(arn: string): string | null {
     if (a.resource.startsWith('policy/')) return `${iamHost}/iam/home#/policies/details/${enc(arn)}`;
     return null;
   }
+  // API Gateway ARNs carry no account: `arn:aws:apigateway:<region>::/restapis/<id>` or `…::/apis/<id>` (issue #17).
+  const api = a.service === 'apigateway' ? /^\/(restapis|apis)\/([A-Za-z0-9]+)$/.exec(a.resource) : null;
+  if (api !== null) {
+    const id = enc(api[2] ?? '');
+    return api[1] === 'restapis' ? `${host}/apigateway/main/apis/${id}/resources?api=${id}&region=${enc(a.region)}` : `${host}/apigateway/main/develop/routes?api=${id}&region=${enc(a.region)}`;
+  }
   if (a.service === 'cloudtrail' && a.resource.startsWith('trail/')) return `${host}/cloudtrailv2/home${query}#/trails/${enc(arn)}`;
   if (a.service === 'events' && a.resource.startsWith('rule/')) {
     const path = a.resource.slice('rule/'.length).split('/');

@@ -8,6 +8,7 @@ import type { Finding } from '../contract/finding';
 import type { ExecutionOutcome } from '../contract/outcome';
 import { cloudTrailEventUrl, guardDutyFindingUrl, resourceConsoleUrl } from './console-links';
 import { RuntimeThreatSchema } from '../event/guardduty-finding';
+import { VulnerabilitySchema } from '../event/inspector-finding';
 
 /** A run of text: a link, inline code, a Slack user mention, or plain words. */
 export type Inline =
@@ -63,6 +64,17 @@ function whoSection(finding: Finding): ContentSection {
       lines: [
         [text('Reported by GuardDuty: '), code(findingType), text(' · finding '), code(id)],
         [text(`Updated ${formatTime(updatedAt)} · `), link('GuardDuty finding', guardDutyFindingUrl(id, finding.region))],
+      ],
+    };
+  }
+  const vulnerability = VulnerabilitySchema.safeParse(finding.details.vulnerability);
+  if (actor === undefined && vulnerability.success) {
+    const { findingArn, findingType, updatedAt, codeSha256 } = vulnerability.data;
+    return {
+      label: 'Who',
+      lines: [
+        [text('Reported by Amazon Inspector: '), code(findingType), text(' · finding '), code(findingArn)],
+        [text(`Updated ${formatTime(updatedAt)} · deployed code `), code(codeSha256)],
       ],
     };
   }
@@ -137,6 +149,9 @@ export function actionLines(finding: Finding, outcome: ExecutionOutcome): Line[]
     case 'duplicate':
       lines.push([text('Nothing was done.', true)], callLine('The fix would be: '));
       break;
+    case 'closed':
+      lines.push([text('Closed by the service that reported it: nothing was done.', true)], callLine('The fix would have been: '));
+      break;
     case 'manual':
       lines.push([text('The bot does not make this change: a person has to.', true)], callLine('To fix it by hand, run: '), [text(outcome.blocked?.reason ?? outcome.detail)]);
       break;
@@ -190,6 +205,8 @@ export function outcomeLine(outcome: ExecutionOutcome): Line {
       return [text('❌ Failed', true), text(`${at}${outcome.error === undefined ? '' : ` — ${outcome.error.name}: ${outcome.error.message}`}`), ...call];
     case 'dry-run':
       return [text('Dry-run: nothing was changed', true), text(at), ...call];
+    case 'closed':
+      return [text('🔒 Closed', true), text(`${at}: ${outcome.detail}`)];
     case 'alerted':
     case 'pending-approval':
     case 'exempt':

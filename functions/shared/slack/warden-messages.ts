@@ -6,6 +6,7 @@
 import type { DecisionDetail } from '../contract/decision';
 import type { Finding } from '../contract/finding';
 import type { ExecutionOutcome } from '../contract/outcome';
+import { DETECTOR_NAMES } from '../contract/detector-finding';
 import { contentBlocks, findingButtons, simpleMessage, type SlackMessage } from './block-kit';
 import { code, decisionLine, findingContent, formatTime, outcomeLine, text, type Line, type MessageContent } from './message-content';
 import { contentText, plainLine } from './plain-text';
@@ -26,16 +27,21 @@ function content(finding: Finding, outcome: ExecutionOutcome, options: FindingMe
   });
 }
 
-/** A finding's Slack message; its buttons stay until a decision is recorded. */
+/** True while the message's buttons may still decide something: no decision recorded, the finding not closed by its detector. */
+function buttonsStand(options: FindingMessageOptions): boolean {
+  return options.decision === undefined && options.latest?.status !== 'closed';
+}
+
+/** A finding's Slack message; its buttons stay until a decision is recorded (or its detector closes the finding). */
 export function findingMessage(finding: Finding, outcome: ExecutionOutcome, options: FindingMessageOptions = {}): SlackMessage {
-  const buttons = options.decision === undefined ? findingButtons(finding, outcome) : null;
+  const buttons = buttonsStand(options) ? findingButtons(finding, outcome) : null;
   return contentBlocks(content(finding, outcome, options), buttons);
 }
 
 /** The same message as plain text (SNS, `warden simulate`), with the buttons it offers named. */
 export function findingText(finding: Finding, outcome: ExecutionOutcome, options: FindingMessageOptions & { readonly indent?: string } = {}): string {
   const body = contentText(content(finding, outcome, options), options.indent ?? '');
-  const buttons = options.decision === undefined ? findingButtons(finding, outcome) : null;
+  const buttons = buttonsStand(options) ? findingButtons(finding, outcome) : null;
   if (buttons === null) return body;
   const labels = buttons.elements.map((b) => (b.type === 'button' ? `[${b.text.text}]` : '')).join(' ');
   return `${body}\n${options.indent ?? ''}Buttons: ${labels}`;
@@ -70,12 +76,33 @@ export function decisionReply(decision: DecisionDetail): SlackMessage {
  * when, and that the question above stands (no new record, no new buttons).
  */
 export function repeatReply(finding: Finding, outcome: ExecutionOutcome): SlackMessage {
+  if (finding.detector !== undefined) {
+    const line = updatedLine(finding);
+    const waiting = `Still waiting for an approver on this thread's message${outcome.approval === undefined ? '' : ` (expires ${formatTime(outcome.approval.expiresAt)})`}: not asked again.`;
+    return simpleMessage('Updated', [line, [text(finding.summary)], [text(waiting)]], plainLine(line));
+  }
   const line: Line = [text('🔁 Raised again', true), ...(finding.eventName === undefined ? [] : [text(' by '), code(finding.eventName)]), ...(finding.eventTime === undefined ? [] : [text(` at ${formatTime(finding.eventTime)}`)])];
   const lines: Line[] = [line];
   const who = finding.actor?.sessionIssuerArn ?? finding.actor?.arn;
   if (who !== undefined) lines.push([text('Who: '), code(who)]);
   lines.push([text(`Still waiting for an approver on this thread's message${outcome.approval === undefined ? '' : ` (expires ${formatTime(outcome.approval.expiresAt)})`}: not asked again.`)]);
   return simpleMessage('Raised again', lines, plainLine(line));
+}
+
+/** "🔄 Updated by GuardDuty at t (seen n times)": a detector finding's later version. */
+function updatedLine(finding: Finding): Line {
+  const d = finding.detector;
+  if (d === undefined) return [text('🔄 Updated', true)];
+  return [text(`🔄 Updated by ${DETECTOR_NAMES[d.service]}`, true), text(` at ${formatTime(d.updatedAt)}`), ...(d.count === undefined ? [] : [text(` (seen ${String(d.count)} times)`)])];
+}
+
+/**
+ * The thread reply when a detector updates a finding already posted (same finding id, later `updatedAt`)
+ * and no question of it is open: what it says now and what the bot did, under the first message.
+ */
+export function updateReply(finding: Finding, outcome: ExecutionOutcome): SlackMessage {
+  const line = updatedLine(finding);
+  return simpleMessage('Updated', [line, [text(finding.summary)], [text(outcome.detail)]], plainLine(line));
 }
 
 /** The thread reply after a later outcome (the approved plan ran, or failed). */

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import type { BaselineRefusal, AttachedFunctionBaseline, RoleBaseline } from './baselines';
 import type { IamPolicyDocument } from '../policy/iam-policy';
 
-export const RESOURCE_KINDS = ['lambda-function', 'lambda-layer-version', 'cloudtrail-trail', 'events-rule', 'iam-role'] as const;
+export const RESOURCE_KINDS = ['lambda-function', 'lambda-layer-version', 'cloudtrail-trail', 'events-rule', 'iam-role', 'apigateway-api'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 export interface FunctionRef {
@@ -59,7 +59,19 @@ export interface RoleRef {
   readonly path?: string | undefined;
 }
 
-export type ResourceRef = FunctionRef | LayerVersionRef | TrailRef | EventRuleRef | RoleRef;
+/**
+ * An API Gateway API (issue #17): a REST API (`/restapis/<id>`, API Gateway v1) or an HTTP API
+ * (`/apis/<id>`, API Gateway v2). Their ARNs carry no account.
+ */
+export interface ApiRef {
+  readonly kind: 'apigateway-api';
+  readonly account: string;
+  readonly region: string;
+  readonly protocol: 'rest' | 'http';
+  readonly apiId: string;
+}
+
+export type ResourceRef = FunctionRef | LayerVersionRef | TrailRef | EventRuleRef | RoleRef | ApiRef;
 
 /** ARN partition for a region (`aws`, `aws-cn`, `aws-us-gov`). */
 export function partitionOf(region: string): string {
@@ -94,7 +106,26 @@ export function resourceArn(ref: ResourceRef): string {
       return eventRuleArn(ref);
     case 'iam-role':
       return roleArn(ref);
+    case 'apigateway-api':
+      return apiArn(ref);
   }
+}
+
+const API_ARN = /^arn:aws[a-z-]*:apigateway:([a-z0-9-]+)::\/(restapis|apis)\/([A-Za-z0-9]{1,32})(?:\/stages\/([\w.$-]{1,128}))?$/;
+
+/**
+ * The API (and stage) an API Gateway ARN names — `…::/restapis/<id>`, `…::/apis/<id>`, optionally
+ * `/stages/<name>` (the `resourceArn` of `TagResource`) — in `account`, which the ARN does not carry.
+ */
+export function parseApiArn(value: string, account: string): { readonly ref: ApiRef; readonly stageName: string | undefined } | null {
+  const m = API_ARN.exec(value);
+  if (m === null) return null;
+  return { ref: { kind: 'apigateway-api', account, region: m[1] ?? '', protocol: m[2] === 'restapis' ? 'rest' : 'http', apiId: m[3] ?? '' }, stageName: m[4] };
+}
+
+/** `arn:aws:apigateway:<region>::/restapis/<id>` or `…::/apis/<id>`. */
+export function apiArn(ref: Pick<ApiRef, 'region' | 'protocol' | 'apiId'>): string {
+  return `arn:${partitionOf(ref.region)}:apigateway:${ref.region}::/${ref.protocol === 'rest' ? 'restapis' : 'apis'}/${ref.apiId}`;
 }
 
 /** The region IAM's API and events use in a region's partition (IAM is global). */
@@ -285,8 +316,37 @@ export type FunctionEventInvokeConfig = z.infer<typeof FunctionEventInvokeConfig
  * `executionRole` is read by the engine (through `StateReader.readRole`), and only when the
  * configured role differs from the last-known-good one: the rules asking for it judge a swap.
  */
-export const FUNCTION_STATE_PARTS = ['configuration', 'policy', 'urlConfig', 'tags', 'executionRole', 'recursion', 'concurrency', 'codeSigning', 'eventInvokeConfig', 'eventSourceMappings'] as const;
+export const FUNCTION_STATE_PARTS = ['configuration', 'policy', 'urlConfig', 'tags', 'executionRole', 'recursion', 'concurrency', 'codeSigning', 'eventInvokeConfig', 'eventSourceMappings', 'logGroup'] as const;
 export type FunctionStatePart = (typeof FUNCTION_STATE_PARTS)[number];
+
+/** A CloudWatch Logs log group name (`[.-_/#A-Za-z0-9]+`, at most 512). */
+export const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
+
+/** The log group a function writes to by its configuration: `LoggingConfig.LogGroup`, else `/aws/lambda/<name>`. */
+export function functionLogGroupName(configuration: FunctionConfiguration, functionName: string): string {
+  const logging = configuration.LoggingConfig;
+  const group = typeof logging === 'object' && logging !== null ? (logging as Record<string, unknown>).LogGroup : undefined;
+  return typeof group === 'string' && group !== '' ? group : `/aws/lambda/${functionName}`;
+}
+
+/** The function name a `/aws/lambda/<name>` log group belongs to by default; null for any other group. */
+export function defaultLogGroupFunction(logGroupName: string): string | null {
+  return /^\/aws\/lambda\/([A-Za-z0-9_-]{1,64})$/.exec(logGroupName)?.[1] ?? null;
+}
+
+/**
+ * The log group a function writes to now (issue #17), as `DescribeLogGroups` lists it: `group` is null
+ * when no such group exists (deleted, or never created: Lambda creates it on the first invocation).
+ */
+export interface FunctionLogGroup {
+  readonly logGroupName: string;
+  readonly group: {
+    /** Days CloudWatch keeps the events; null: never expire. */
+    readonly retentionInDays: number | null;
+    /** Milliseconds since the epoch; null when not reported. */
+    readonly creationTime: number | null;
+  } | null;
+}
 
 /** A function's code-signing config as `GetFunctionCodeSigningConfig` and `GetCodeSigningConfig` return it (issue #17). */
 export interface FunctionCodeSigning {
@@ -336,6 +396,8 @@ export interface FunctionSnapshot {
   readonly eventInvokeConfig?: FunctionEventInvokeConfig | null;
   /** The function's event-source mappings (`ListEventSourceMappings`); null when the function is gone. */
   readonly eventSourceMappings?: readonly EventSourceMapping[] | null;
+  /** The log group the function writes to and its state; null when the function is gone. */
+  readonly logGroup?: FunctionLogGroup | null;
   /** The `RevisionId` GetPolicy returned with `policy`: a plan guarded by it acts only on the state that was judged. */
   readonly policyRevisionId?: string;
   /** The last-known-good baseline a keeper attached (null: none saved yet; absent: no keeper). */
@@ -423,7 +485,52 @@ export interface RoleSnapshot {
   readonly baselineRefused?: BaselineRefusal;
 }
 
-export type ResourceSnapshot = FunctionSnapshot | LayerVersionSnapshot | TrailSnapshot | EventRuleSnapshot | RoleSnapshot;
+/** One method (REST) or route (HTTP) as a stage serves it: what its deployment holds, not the draft. */
+export interface DeployedRoute {
+  /** `GET`, `POST`, … or `ANY`. */
+  readonly method: string;
+  /** `/orders/{id}`; `$default` for an HTTP API's default route. */
+  readonly path: string;
+  /**
+   * How a caller must authenticate, from the deployed definition: `NONE`, `AWS_IAM`, `API_KEY` (REST:
+   * an API key required, no authorizer), `COGNITO_USER_POOLS`, `CUSTOM` (a Lambda authorizer), `JWT`.
+   */
+  readonly authorization: string;
+  /** The integration's URI (for a Lambda proxy: the function's invocation URI or ARN); null without one. */
+  readonly integrationUri: string | null;
+  /** The Lambda function the integration invokes (stage variables resolved), when it invokes one. */
+  readonly functionArn: string | null;
+}
+
+/** A stage of an API and the routes its deployment serves. */
+export interface ApiStage {
+  readonly stageName: string;
+  /** The deployment the stage serves; null when it has none (it then serves nothing). */
+  readonly deploymentId: string | null;
+  /** HTTP APIs: every change is deployed to this stage at once. */
+  readonly autoDeploy: boolean;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly routes: readonly DeployedRoute[];
+}
+
+/**
+ * The current state of an API (issue #17): its name and tags, and per stage the routes its deployment
+ * serves. `api` is null when the API no longer exists; `undefined` fields were not read (no reader).
+ */
+export interface ApiSnapshot {
+  readonly kind: 'apigateway-api';
+  readonly ref: ApiRef;
+  readonly arn: string;
+  readonly api?: {
+    readonly name: string;
+    readonly tags: Readonly<Record<string, string>>;
+    /** REST APIs: `endpointConfiguration.types` (`EDGE`, `REGIONAL`, `PRIVATE`: reachable only through VPC endpoints); empty for HTTP APIs. */
+    readonly endpointTypes: readonly string[];
+  } | null;
+  readonly stages?: readonly ApiStage[];
+}
+
+export type ResourceSnapshot = FunctionSnapshot | LayerVersionSnapshot | TrailSnapshot | EventRuleSnapshot | RoleSnapshot | ApiSnapshot;
 
 export interface SnapshotByKind {
   'lambda-function': FunctionSnapshot;
@@ -431,6 +538,7 @@ export interface SnapshotByKind {
   'cloudtrail-trail': TrailSnapshot;
   'events-rule': EventRuleSnapshot;
   'iam-role': RoleSnapshot;
+  'apigateway-api': ApiSnapshot;
 }
 
 /** Parses the JSON text of a resource policy (as `GetPolicy` returns it). */

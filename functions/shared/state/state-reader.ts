@@ -1,5 +1,5 @@
 /** How the engine learns the current state of a resource: an interface, with AWS and in-memory implementations. */
-import type { FunctionRef, FunctionSnapshot, FunctionStatePart, LayerVersionRef, LayerVersionSnapshot, RoleRef, RoleSnapshot, TrailRef, TrailSnapshot } from './resources';
+import type { ApiRef, ApiSnapshot, FunctionRef, FunctionSnapshot, FunctionStatePart, LayerVersionRef, LayerVersionSnapshot, RoleRef, RoleSnapshot, TrailRef, TrailSnapshot } from './resources';
 
 export interface StateReader {
   /** Reads only the parts asked for; a part AWS reports missing is `null`. */
@@ -19,4 +19,38 @@ export interface StateReader {
    * issue #17); readers without it judge no function for such an event.
    */
   functionsWithCodeSigningConfig?(account: string, region: string, codeSigningConfigArn: string): Promise<readonly FunctionRef[]>;
+  /**
+   * The functions of an account and region whose `LoggingConfig.LogGroup` names a log group (for CloudWatch
+   * Logs events on a group not named `/aws/lambda/<function>`, issue #17); readers without it judge none.
+   */
+  functionsWithLogGroup?(account: string, region: string, logGroupName: string): Promise<readonly FunctionRef[]>;
+  /** Reads an API Gateway API and what each of its stages serves (issue #17); readers without it leave APIs unread. */
+  readApi?(ref: ApiRef): Promise<ApiSnapshot>;
+}
+
+/** Every method of a `StateReader`: the compiler makes a new one appear here, so no wrapper forgets to pass it on. */
+const STATE_READER_METHODS: Readonly<Record<keyof StateReader, true>> = {
+  readFunction: true,
+  readLayerVersion: true,
+  readTrail: true,
+  readRole: true,
+  rolesWithPolicy: true,
+  functionsWithCodeSigningConfig: true,
+  functionsWithLogGroup: true,
+  readApi: true,
+};
+
+/**
+ * A reader that answers with `base` for everything `base` answers and with `added` for the rest:
+ * how a service's reader is put beside the others (`withTrailReader`, `withRoleReader`, `withApiReader`).
+ */
+export function extendReader(base: StateReader, added: Partial<StateReader>): StateReader {
+  const reader: Partial<Record<keyof StateReader, unknown>> = {};
+  for (const key of Object.keys(STATE_READER_METHODS) as (keyof StateReader)[]) {
+    const own: unknown = Reflect.get(added, key);
+    const inherited: unknown = Reflect.get(base, key);
+    if (typeof own === 'function') reader[key] = own;
+    else if (typeof inherited === 'function') reader[key] = (inherited as (...args: unknown[]) => unknown).bind(base);
+  }
+  return reader as StateReader;
 }

@@ -38,6 +38,7 @@ import {
 import type { DecisionDetail } from '../contract/decision';
 import { KEY_PREFIXES } from './table-access';
 import type { ExecutionOutcome } from '../contract/outcome';
+import { DIGEST_ENTRIES_MAX, validEntries, type DigestAddition, type DigestEntry, type FunctionDigest } from '../contract/function-digest';
 
 const DAY = 24 * 3600;
 /** Finding records are kept 90 days; approvals 30 days past their expiry (the audit trail lives on the bus). */
@@ -72,7 +73,12 @@ export const keys = {
   notification: (key: string) => ({ pk: `${KEY_PREFIXES.notification}${key}`, sk: 'NOTIFY' }),
   message: (findingId: string, eventId: string) => ({ pk: `${KEY_PREFIXES.message}${findingId}`, sk: `EVENT#${eventId}` }),
   messageByRecord: (recordId: string) => ({ pk: `${KEY_PREFIXES.messageByRecord}${recordId}`, sk: 'MESSAGEREF' }),
+  /** The first message of a Warden finding raised from a detector finding (the notifier's, in its MESSAGEREF# family). */
+  detectorMessage: (detectorKey: string, findingId: string) => ({ pk: `${KEY_PREFIXES.messageByRecord}detector#${detectorKey}`, sk: `FINDING#${findingId}` }),
+  detector: (detectorKey: string) => ({ pk: `${KEY_PREFIXES.detector}${detectorKey}`, sk: 'LINKS' }),
   digest: (principal: string, channel: string, windowStart: Date) => ({ pk: `${KEY_PREFIXES.digest}${principal}#${channel}`, sk: `WINDOW#${windowStart.toISOString()}` }),
+  /** A function's vulnerability digest (issue #18): `DIGEST#FUNCTION#…` never meets a principal's `DIGEST#arn:…`. */
+  functionDigest: (digestKey: string, channel: string) => ({ pk: `${KEY_PREFIXES.digest}FUNCTION#${digestKey}#${channel}`, sk: 'FUNCTION' }),
 
   exemption: (resource: string, ruleId: string) => ({ pk: `${KEY_PREFIXES.exemption}${resource}`, sk: `RULE#${ruleId}` }),
 };
@@ -130,17 +136,29 @@ export class DynamoDbStateStore implements StateStore {
 
   /**
    * Puts `item` as `in-progress`, leased to a new owner for `leaseSeconds`, unless an item is there
-   * whose lease has not run out (claimed by another run, or done): the new owner, or null.
+   * whose lease has not run out (claimed by another run, or done): the new owner, or null with the item
+   * that holds the claim as DynamoDB returned it with the refusal (`ReturnValuesOnConditionCheckFailure`;
+   * undefined when the endpoint did not return it).
    */
-  private async claimLease(what: string, item: Record<string, unknown>, input: { now: Date; leaseSeconds: number }): Promise<string | null> {
+  private async claimLease(what: string, item: Record<string, unknown>, input: { now: Date; leaseSeconds: number }): Promise<{ owner: string | null; held?: Record<string, unknown> }> {
     const owner = randomUUID();
-    const claimed = await this.put(what, {
-      Item: { ...item, status: 'in-progress', owner, leaseUntil: leaseEnd(input) },
-      ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND #leaseUntil < :now)',
-      ExpressionAttributeNames: { '#status': 'status', '#leaseUntil': 'leaseUntil' },
-      ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': input.now.toISOString() },
-    });
-    return claimed ? owner : null;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...item, status: 'in-progress', owner, leaseUntil: leaseEnd(input) },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND #leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status', '#leaseUntil': 'leaseUntil' },
+          ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': input.now.toISOString() },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { owner };
+    } catch (e: unknown) {
+      if (!isConditionFailure(e)) throw new StateStoreError(`${what} failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
+      const held = (e as { Item?: unknown }).Item;
+      return typeof held === 'object' && held !== null ? { owner: null, held: held as Record<string, unknown> } : { owner: null };
+    }
   }
 
   private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | null> {
@@ -161,9 +179,11 @@ export class DynamoDbStateStore implements StateStore {
       finding: toJson(input.finding),
       ttl: epochSeconds(input.now) + FINDING_RETENTION_SECONDS,
     };
-    const owner = await this.claimLease(`Claiming finding ${input.finding.id}`, item, input);
-    if (owner !== null) return { claimed: true, owner };
-    return { claimed: false, record: await this.getFinding(input.finding.id, input.eventId) };
+    const claim = await this.claimLease(`Claiming finding ${input.finding.id}`, item, input);
+    if (claim.owner !== null) return { claimed: true, owner: claim.owner };
+    // The record that holds the claim came back with the refusal (issue #16: no second round trip); else it is read.
+    const status = claim.held === undefined ? ((await this.getFinding(input.finding.id, input.eventId))?.status ?? null) : stringAttribute(claim.held.status);
+    return { claimed: false, status: status === 'done' || status === 'in-progress' ? status : null };
   }
 
   async completeFinding(input: { findingId: string; eventId: string; owner: string; outcome: unknown; now: Date }): Promise<void> {
@@ -177,11 +197,12 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async releaseFinding(input: { findingId: string; eventId: string; owner: string }): Promise<void> {
+    // In progress or done: a completed claim is given back when its outcome could not be published.
     await this.delete(`Releasing finding ${input.findingId}`, {
       Key: keys.finding(input.findingId, input.eventId),
-      ConditionExpression: '#status = :inProgress AND #owner = :owner',
-      ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
-      ExpressionAttributeValues: { ':inProgress': 'in-progress', ':owner': input.owner },
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#owner': 'owner' },
+      ExpressionAttributeValues: { ':owner': input.owner },
     });
   }
 
@@ -277,6 +298,30 @@ export class DynamoDbStateStore implements StateStore {
     });
   }
 
+  async closeApproval(input: { id: string; now: Date }): Promise<boolean> {
+    return this.update(`Closing approval ${input.id}`, {
+      Key: keys.approval(input.id),
+      UpdateExpression: 'SET #status = :closed, #decidedAt = :now',
+      ConditionExpression: '#status = :pending',
+      ExpressionAttributeNames: { '#status': 'status', '#decidedAt': 'decidedAt' },
+      ExpressionAttributeValues: { ':closed': 'closed', ':pending': 'pending', ':now': input.now.toISOString() },
+    });
+  }
+
+  async linkDetectorFinding(input: { key: string; link: string; now: Date }): Promise<void> {
+    await this.update(`Linking detector finding ${input.key}`, {
+      Key: keys.detector(input.key),
+      UpdateExpression: 'ADD #links :link SET #ttl = :ttl',
+      ExpressionAttributeNames: { '#links': 'links', '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':link': new Set([input.link]), ':ttl': epochSeconds(input.now) + FINDING_RETENTION_SECONDS },
+    });
+  }
+
+  async getDetectorLinks(key: string): Promise<readonly string[]> {
+    const item = await this.get(keys.detector(key));
+    return item === null ? [] : stringSet(item.links);
+  }
+
   async incrementCounter(input: { name: string; windowStart: Date; windowSeconds: number; limit: number }): Promise<CounterResult> {
     try {
       const out = await this.client.send(
@@ -322,7 +367,7 @@ export class DynamoDbStateStore implements StateStore {
 
   async claimNotification(input: { key: string; now: Date; leaseSeconds: number }): Promise<NotificationClaim> {
     const item = { ...keys.notification(input.key), ttl: epochSeconds(input.now) + NOTIFICATION_RETENTION_SECONDS };
-    const owner = await this.claimLease('Claiming a notification', item, input);
+    const { owner } = await this.claimLease('Claiming a notification', item, input);
     if (owner !== null) return { claimed: true, owner };
     const existing = await this.get(keys.notification(input.key));
     return { claimed: false, status: existing?.status === 'done' ? 'done' : 'in-progress' };
@@ -432,6 +477,19 @@ export class DynamoDbStateStore implements StateStore {
     }
   }
 
+  async setDetectorMessage(input: { key: string; findingId: string; eventId: string; now: Date }): Promise<boolean> {
+    return this.put('Recording the message of a detector finding', {
+      Item: { ...keys.detectorMessage(input.key, input.findingId), findingId: input.findingId, eventId: input.eventId, ttl: epochSeconds(input.now) + NOTIFICATION_RETENTION_SECONDS },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  }
+
+  async getDetectorMessage(key: string, findingId: string): Promise<NotifiedMessage | null> {
+    const ref = await this.get(keys.detectorMessage(key, findingId));
+    if (ref === null || typeof ref.findingId !== 'string' || typeof ref.eventId !== 'string' || ref.findingId !== findingId) return null;
+    return this.getNotifiedMessage(ref.findingId, ref.eventId);
+  }
+
   async setDigestMessage(input: { principal: string; channel: string; windowStart: Date; ts: string }): Promise<boolean> {
     return this.update('Recording a digest message', {
       Key: keys.digest(input.principal, input.channel, input.windowStart),
@@ -440,6 +498,66 @@ export class DynamoDbStateStore implements StateStore {
       ExpressionAttributeNames: { '#ts': 'ts' },
       ExpressionAttributeValues: { ':ts': input.ts },
     });
+  }
+
+  async addToFunctionDigest(input: { digestKey: string; channel: string; entryKey: string; entry: DigestEntry; now: Date }): Promise<{ readonly digest: FunctionDigest; readonly addition: DigestAddition }> {
+    const Key = keys.functionDigest(input.digestKey, input.channel);
+    const ttl = epochSeconds(input.now) + FUNCTION_DIGEST_DAYS * DAY;
+    const names = { '#e': input.entryKey, '#ttl': 'ttl' };
+    const attempt = async (what: DigestAddition, command: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues'>): Promise<{ digest: FunctionDigest; addition: DigestAddition } | null> => {
+      try {
+        const out = await this.client.send(new UpdateCommand({ TableName: this.tableName, Key, ReturnValues: 'ALL_NEW', ...command }));
+        return { digest: functionDigestOf(out.Attributes ?? {}), addition: what };
+      } catch (e: unknown) {
+        if (isConditionFailure(e)) return null;
+        throw new StateStoreError(`Adding to the digest of a function failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
+      }
+    };
+    return (
+      (await attempt('replaced', { UpdateExpression: 'SET #e = :entry, #ttl = :ttl', ConditionExpression: 'attribute_exists(#e)', ExpressionAttributeNames: names, ExpressionAttributeValues: { ':entry': input.entry, ':ttl': ttl } })) ??
+      (await attempt('added', {
+        UpdateExpression: 'SET #e = :entry, #ttl = :ttl ADD #n :one',
+        ConditionExpression: 'attribute_not_exists(#n) OR #n < :max',
+        ExpressionAttributeNames: { ...names, '#n': 'entryCount' },
+        ExpressionAttributeValues: { ':entry': input.entry, ':ttl': ttl, ':one': 1, ':max': DIGEST_ENTRIES_MAX },
+      })) ??
+      (await attempt('counted', { UpdateExpression: 'SET #ttl = :ttl ADD #o :one', ExpressionAttributeNames: { '#ttl': 'ttl', '#o': 'overflow' }, ExpressionAttributeValues: { ':ttl': ttl, ':one': 1 } })) ?? {
+        digest: { entries: {}, overflow: 0 },
+        addition: 'counted',
+      }
+    );
+  }
+
+  async claimFunctionDigestPost(input: { digestKey: string; channel: string; now: Date; leaseSeconds: number }): Promise<string | null> {
+    const owner = randomUUID();
+    const claimed = await this.update('Claiming the post of a function digest', {
+      Key: keys.functionDigest(input.digestKey, input.channel),
+      UpdateExpression: 'SET #poster = :owner, #until = :until',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#ts) AND (attribute_not_exists(#poster) OR #until < :now)',
+      ExpressionAttributeNames: { '#poster': 'poster', '#until': 'posterUntil', '#ts': 'ts' },
+      ExpressionAttributeValues: { ':owner': owner, ':until': leaseEnd(input), ':now': input.now.toISOString() },
+    });
+    return claimed ? owner : null;
+  }
+
+  async setFunctionDigestMessage(input: { digestKey: string; channel: string; owner: string; ts: string }): Promise<FunctionDigest | null> {
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.functionDigest(input.digestKey, input.channel),
+          UpdateExpression: 'SET #ts = :ts REMOVE #poster, #until',
+          ConditionExpression: '#poster = :owner AND attribute_not_exists(#ts)',
+          ExpressionAttributeNames: { '#poster': 'poster', '#until': 'posterUntil', '#ts': 'ts' },
+          ExpressionAttributeValues: { ':owner': input.owner, ':ts': input.ts },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return functionDigestOf(out.Attributes ?? {});
+    } catch (e: unknown) {
+      if (isConditionFailure(e)) return null;
+      throw new StateStoreError(`Recording a function digest message failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
+    }
   }
 
   // ── Decisions from Slack (issue #6, approval endpoint): execution claims and exemptions ─────────
@@ -540,4 +658,13 @@ export class DynamoDbStateStore implements StateStore {
     const exemption = withoutKeys(item, ['pk', 'sk', 'ttl']) as unknown as StoredExemption;
     return Date.parse(exemption.until) > input.now.getTime() ? exemption : null;
   }
+}
+
+/** How long a function's vulnerability digest is kept after its last finding. */
+const FUNCTION_DIGEST_DAYS = 90;
+
+/** A function digest item read back: its entries (attributes `v_…`, each validated), message and overflow count. */
+function functionDigestOf(item: Readonly<Record<string, unknown>>): FunctionDigest {
+  const entries = validEntries(Object.fromEntries(Object.entries(item).filter(([k]) => k.startsWith('v_'))));
+  return { entries, overflow: typeof item.overflow === 'number' ? item.overflow : 0, ...(typeof item.ts === 'string' ? { ts: item.ts } : {}) };
 }

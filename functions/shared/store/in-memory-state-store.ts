@@ -20,6 +20,7 @@ import {
 } from './state-store';
 import type { DecisionDetail } from '../contract/decision';
 import type { ExecutionOutcome } from '../contract/outcome';
+import { DIGEST_ENTRIES_MAX, type DigestAddition, type DigestEntry, type FunctionDigest } from '../contract/function-digest';
 
 interface ExecutionState {
   readonly state: 'running' | 'done';
@@ -38,7 +39,12 @@ export class InMemoryStateStore implements StateStore {
   private readonly notifications = new Map<string, { status: 'in-progress' | 'done'; owner: string; leaseUntil: number }>();
   private readonly messages = new Map<string, NotifiedMessage>();
   private readonly messagesByRecord = new Map<string, string>();
+  /** Detector finding key → its links (JSON strings). */
+  private readonly detectorLinks = new Map<string, Set<string>>();
+  /** Detector finding key and Warden finding id → the message key of its first message. */
+  private readonly detectorMessages = new Map<string, string>();
   private readonly digests = new Map<string, { count: number; rules: Set<string>; resources: Set<string>; ts?: string }>();
+  private readonly functionDigests = new Map<string, StoredFunctionDigest>();
 
   private readonly executions = new Map<string, ExecutionState>();
   private readonly exemptions = new Map<string, StoredExemption>();
@@ -47,7 +53,7 @@ export class InMemoryStateStore implements StateStore {
     const key = `${input.finding.id}\u0000${input.eventId}`;
     const existing = this.findings.get(key);
     if (existing !== undefined && !(existing.status === 'in-progress' && Date.parse(existing.leaseUntil) < input.now.getTime())) {
-      return Promise.resolve({ claimed: false, record: existing });
+      return Promise.resolve({ claimed: false, status: existing.status });
     }
     const owner = randomUUID();
     this.findings.set(key, {
@@ -74,7 +80,7 @@ export class InMemoryStateStore implements StateStore {
   releaseFinding(input: { findingId: string; eventId: string; owner: string }): Promise<void> {
     const key = `${input.findingId}\u0000${input.eventId}`;
     const existing = this.findings.get(key);
-    if (existing?.status === 'in-progress' && existing.owner === input.owner) this.findings.delete(key);
+    if (existing?.owner === input.owner) this.findings.delete(key);
     return Promise.resolve();
   }
 
@@ -117,6 +123,22 @@ export class InMemoryStateStore implements StateStore {
     if (record?.status !== 'pending' || Date.parse(record.expiresAt) > input.now.getTime()) return Promise.resolve(false);
     this.approvals.set(input.id, { ...record, status: 'expired' });
     return Promise.resolve(true);
+  }
+
+  closeApproval(input: { id: string; now: Date }): Promise<boolean> {
+    const record = this.approvals.get(input.id);
+    if (record?.status !== 'pending') return Promise.resolve(false);
+    this.approvals.set(input.id, { ...record, status: 'closed', decidedAt: input.now.toISOString() });
+    return Promise.resolve(true);
+  }
+
+  linkDetectorFinding(input: { key: string; link: string; now: Date }): Promise<void> {
+    this.detectorLinks.set(input.key, (this.detectorLinks.get(input.key) ?? new Set<string>()).add(input.link));
+    return Promise.resolve();
+  }
+
+  getDetectorLinks(key: string): Promise<readonly string[]> {
+    return Promise.resolve([...(this.detectorLinks.get(key) ?? [])].sort());
   }
 
   incrementCounter(input: { name: string; windowStart: Date; windowSeconds: number; limit: number }): Promise<CounterResult> {
@@ -205,11 +227,52 @@ export class InMemoryStateStore implements StateStore {
     return Promise.resolve({ count: digest.count, rules: [...digest.rules].sort(), resources: [...digest.resources].sort(), ...(digest.ts === undefined ? {} : { ts: digest.ts }) });
   }
 
+  setDetectorMessage(input: { key: string; findingId: string; eventId: string; now: Date }): Promise<boolean> {
+    const key = `${input.key}\u0000${input.findingId}`;
+    if (this.detectorMessages.has(key)) return Promise.resolve(false);
+    this.detectorMessages.set(key, `${input.findingId}\u0000${input.eventId}`);
+    return Promise.resolve(true);
+  }
+
+  getDetectorMessage(key: string, findingId: string): Promise<NotifiedMessage | null> {
+    const message = this.detectorMessages.get(`${key}\u0000${findingId}`);
+    return Promise.resolve(message === undefined ? null : (this.messages.get(message) ?? null));
+  }
+
   setDigestMessage(input: { principal: string; channel: string; windowStart: Date; ts: string }): Promise<boolean> {
     const digest = this.digests.get(`${input.principal}\u0000${input.channel}\u0000${input.windowStart.toISOString()}`);
     if (digest === undefined || digest.ts !== undefined) return Promise.resolve(false);
     digest.ts = input.ts;
     return Promise.resolve(true);
+  }
+
+  addToFunctionDigest(input: { digestKey: string; channel: string; entryKey: string; entry: DigestEntry; now: Date }): Promise<{ readonly digest: FunctionDigest; readonly addition: DigestAddition }> {
+    const key = `${input.digestKey}\u0000${input.channel}`;
+    const digest = this.functionDigests.get(key) ?? { entries: new Map<string, DigestEntry>(), overflow: 0 };
+    this.functionDigests.set(key, digest);
+    let addition: DigestAddition;
+    if (digest.entries.has(input.entryKey)) addition = 'replaced';
+    else if (digest.entries.size < DIGEST_ENTRIES_MAX) addition = 'added';
+    else addition = 'counted';
+    if (addition === 'counted') digest.overflow += 1;
+    else digest.entries.set(input.entryKey, toJson(input.entry));
+    return Promise.resolve({ digest: functionDigestOf(digest), addition });
+  }
+
+  claimFunctionDigestPost(input: { digestKey: string; channel: string; now: Date; leaseSeconds: number }): Promise<string | null> {
+    const digest = this.functionDigests.get(`${input.digestKey}\u0000${input.channel}`);
+    if (digest === undefined || digest.ts !== undefined || (digest.poster !== undefined && Date.parse(digest.poster.until) >= input.now.getTime())) return Promise.resolve(null);
+    const owner = randomUUID();
+    digest.poster = { owner, until: new Date(input.now.getTime() + input.leaseSeconds * 1000).toISOString() };
+    return Promise.resolve(owner);
+  }
+
+  setFunctionDigestMessage(input: { digestKey: string; channel: string; owner: string; ts: string }): Promise<FunctionDigest | null> {
+    const digest = this.functionDigests.get(`${input.digestKey}\u0000${input.channel}`);
+    if (digest?.poster?.owner !== input.owner || digest.ts !== undefined) return Promise.resolve(null);
+    digest.ts = input.ts;
+    delete digest.poster;
+    return Promise.resolve(functionDigestOf(digest));
   }
 
   // ── Decisions from Slack (issue #6, approval endpoint): execution claims and exemptions ─────────
@@ -283,4 +346,15 @@ export class InMemoryStateStore implements StateStore {
     if ('approval' in item) this.approvals.set(item.approval.id, toJson(item.approval));
     else this.exemptions.set(`${item.exemption.resource}\u0000${item.exemption.ruleId}`, toJson(item.exemption));
   }
+}
+
+interface StoredFunctionDigest {
+  readonly entries: Map<string, DigestEntry>;
+  overflow: number;
+  ts?: string;
+  poster?: { readonly owner: string; readonly until: string };
+}
+
+function functionDigestOf(digest: StoredFunctionDigest): FunctionDigest {
+  return { entries: Object.fromEntries([...digest.entries.entries()].map(([k, v]) => [k, toJson(v)])), overflow: digest.overflow, ...(digest.ts === undefined ? {} : { ts: digest.ts }) };
 }

@@ -7,6 +7,7 @@ import type { RemediationPlan, Finding } from '../contract/finding';
 import type { DecisionDetail } from '../contract/decision';
 import { WardenError } from '../errors';
 import type { ExecutionOutcome } from '../contract/outcome';
+import type { DigestAddition, DigestEntry, FunctionDigest } from '../contract/function-digest';
 
 /** A write to the state store failed for a reason other than its condition. */
 export class StateStoreError extends WardenError {}
@@ -25,9 +26,11 @@ export interface FindingRecord {
   readonly outcome?: unknown;
 }
 
-export type ClaimResult = { readonly claimed: true; readonly owner: string } | { readonly claimed: false; readonly record: FindingRecord | null };
+/** Not claimed: the status of the record that holds the claim (null when it was gone by the time it was looked at). */
+export type ClaimResult = { readonly claimed: true; readonly owner: string } | { readonly claimed: false; readonly status: FindingRecord['status'] | null };
 
-export type ApprovalStatus = 'pending' | 'expired' | ApprovalDecision;
+/** `closed`: the detector finding it was opened for was archived or resolved by its service (issue #18); no decision can follow. */
+export type ApprovalStatus = 'pending' | 'expired' | 'closed' | ApprovalDecision;
 
 /** A plan waiting for an approver. Slack buttons carry only `id`; the plan is read from here. */
 export interface ApprovalRecord {
@@ -75,7 +78,10 @@ export interface StateStore {
   claimFinding(input: { finding: Finding; eventId: string; now: Date; leaseSeconds: number }): Promise<ClaimResult>;
   /** Stores the outcome and marks the record done; only the claimant (`owner`) can. */
   completeFinding(input: { findingId: string; eventId: string; owner: string; outcome: unknown; now: Date }): Promise<void>;
-  /** Gives a claim back (the work failed and will be retried); only the claimant can. */
+  /**
+   * Gives a claim back (the work failed and will be retried); only the claimant can, also after completing it
+   * (its outcome could not be published: the retry must do the work again).
+   */
   releaseFinding(input: { findingId: string; eventId: string; owner: string }): Promise<void>;
   getFinding(findingId: string, eventId: string): Promise<FindingRecord | null>;
 
@@ -92,6 +98,15 @@ export interface StateStore {
   decideApproval(input: { id: string; decision: ApprovalDecision; by: string; now: Date }): Promise<DecisionResult>;
   /** pending → expired, only at or after `expiresAt`; false when it was not pending or not yet expired. */
   expireApproval(input: { id: string; now: Date }): Promise<boolean>;
+  /**
+   * pending → closed (the responder, when the detector finding the approval was opened for is archived or
+   * resolved): false when it was not pending. A later click finds it decided and changes nothing.
+   */
+  closeApproval(input: { id: string; now: Date }): Promise<boolean>;
+  /** Adds one link (a `DetectorLink` as JSON) to a detector finding's set (the responder; idempotent). */
+  linkDetectorFinding(input: { key: string; link: string; now: Date }): Promise<void>;
+  /** The links of a detector finding (unverified JSON strings: parse with `DetectorLinkSchema`). */
+  getDetectorLinks(key: string): Promise<readonly string[]>;
 
   /** Adds one to the counter of a window unless it reached `limit`. */
   incrementCounter(input: { name: string; windowStart: Date; windowSeconds: number; limit: number }): Promise<CounterResult>;
@@ -122,6 +137,20 @@ export interface StateStore {
   addToDigest(input: { principal: string; channel: string; windowStart: Date; windowSeconds: number; ruleId: string; resource: string }): Promise<DigestWindow>;
   /** Records the digest message of a window; false when one was recorded already. */
   setDigestMessage(input: { principal: string; channel: string; windowStart: Date; ts: string }): Promise<boolean>;
+  /**
+   * Stores one Inspector finding's entry in a function's vulnerability digest (issue #18), atomically: it
+   * replaces the entry of the same finding, or adds one while the digest holds fewer than
+   * `DIGEST_ENTRIES_MAX`, or else only counts it (`overflow`). Returns the digest as it is now.
+   */
+  addToFunctionDigest(input: { digestKey: string; channel: string; entryKey: string; entry: DigestEntry; now: Date }): Promise<{ readonly digest: FunctionDigest; readonly addition: DigestAddition }>;
+  /** Takes the right to post a digest's message: only while none is posted and no other delivery holds it (or its lease ran out). Null when taken. */
+  claimFunctionDigestPost(input: { digestKey: string; channel: string; now: Date; leaseSeconds: number }): Promise<string | null>;
+  /** Records the digest's message (only the claimant, once); returns the digest as it is now, or null. */
+  setFunctionDigestMessage(input: { digestKey: string; channel: string; owner: string; ts: string }): Promise<FunctionDigest | null>;
+  /** Records the first message of a Warden finding raised from a detector finding (its thread takes the updates); false when one was recorded already. */
+  setDetectorMessage(input: { key: string; findingId: string; eventId: string; now: Date }): Promise<boolean>;
+  /** The first message of a Warden finding raised from a detector finding, or null. */
+  getDetectorMessage(key: string, findingId: string): Promise<NotifiedMessage | null>;
 
   // ── Decisions from Slack (issue #6, approval endpoint): execution claims and exemptions ─────────
   /**
@@ -232,6 +261,9 @@ export type ResponderStateStore = Pick<
   | 'createApproval'
   | 'openApproval'
   | 'getApproval'
+  | 'closeApproval'
+  | 'linkDetectorFinding'
+  | 'getDetectorLinks'
   | 'claimExecution'
   | 'completeExecution'
   | 'markExecutionPublished'
@@ -259,6 +291,11 @@ export type NotifierStateStore = Pick<
   | 'updateNotifiedMessage'
   | 'addToDigest'
   | 'setDigestMessage'
+  | 'addToFunctionDigest'
+  | 'claimFunctionDigestPost'
+  | 'setFunctionDigestMessage'
+  | 'setDetectorMessage'
+  | 'getDetectorMessage'
 >;
 
 /** The scheduled scanner: claims of scan findings. */
@@ -272,6 +309,9 @@ const RESPONDER_METHODS = [
   'createApproval',
   'openApproval',
   'getApproval',
+  'closeApproval',
+  'linkDetectorFinding',
+  'getDetectorLinks',
   'claimExecution',
   'completeExecution',
   'markExecutionPublished',
@@ -294,6 +334,11 @@ const NOTIFIER_METHODS = [
   'updateNotifiedMessage',
   'addToDigest',
   'setDigestMessage',
+  'addToFunctionDigest',
+  'claimFunctionDigestPost',
+  'setFunctionDigestMessage',
+  'setDetectorMessage',
+  'getDetectorMessage',
 ] as const satisfies readonly (keyof NotifierStateStore)[];
 const SCANNER_METHODS = ['claimFinding', 'completeFinding', 'releaseFinding'] as const satisfies readonly (keyof ScannerStateStore)[];
 

@@ -13,6 +13,8 @@ export const KEY_PREFIXES = {
   approval: 'APPROVAL#',
   /** One item per finding: the approval record open for it (only prevents a second one; never read as a reason to act). */
   openApproval: 'OPENAPPROVAL#',
+  /** One item per detector finding (GuardDuty, Access Analyzer …): the Warden findings and approvals it raised, so its closing closes them (issue #18). */
+  detector: 'DETECTOR#',
   counter: 'COUNTER#',
   notification: 'NOTIFY#',
   message: 'MESSAGE#',
@@ -55,7 +57,7 @@ export const LIMITED_RETURN_VALUES = ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] as c
 export const TABLE_ACCESS: Readonly<Record<TableFunction, readonly TableGrant[]>> = {
   responder: [
     { sid: 'StateFindingClaims', actions: [...READ_WRITE, 'dynamodb:DeleteItem'], prefixes: [P.finding] },
-    { sid: 'StateDecisionRecords', actions: READ_WRITE, prefixes: [P.approval, P.openApproval] },
+    { sid: 'StateDecisionRecords', actions: READ_WRITE, prefixes: [P.approval, P.openApproval, P.detector] },
     { sid: 'StateExemptionsCountersBaselines', actions: READ_WRITE, prefixes: [P.exemption, P.counter, P.baseline] },
   ],
   approval: [

@@ -116,7 +116,7 @@ export function createHarness(options: { config?: WardenConfig; onCommand?: (com
   const baselineStore = new InMemoryBaselineStore();
   const baselineKey = createBaselineKey();
   const baselines = baselineKeeperByKind({ 'lambda-function': new FunctionBaselineKeeper({ store: baselineStore, key: baselineKey }) });
-  const responder = new Responder({ rules: RULES, config, reader, executor, sink, now: clock, baselines });
+  const responder = new Responder({ rules: RULES, config, reader, executor, sink, now: clock, baselines, lifecycle: store });
   const scanner = new Engine({ rules: RULES, config, reader, now: clock, baselines });
   const decisions = new DecisionRunner({ store, executor, sink, rules: RULES, config, reader, baselines, tagsOf: tagsFromReader(reader), now: clock });
   return {

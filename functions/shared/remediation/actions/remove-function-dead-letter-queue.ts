@@ -1,7 +1,8 @@
 /** Removes a function's dead-letter queue (`DeadLetterConfig.TargetArn` set to ""), guarded by the configuration's revision id. */
-import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type GetFunctionConfigurationCommandOutput } from '@aws-sdk/client-lambda';
+import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
-import { defineAction, failedOutcome, formatCall, isNotFound, type ActionClients } from '../action';
+import { defineAction, failedOutcome, formatCall } from '../action';
+import { readFunctionConfiguration } from './function-configuration';
 
 const Params = z.strictObject({
   /** The unqualified function: the dead-letter queue is part of `$LATEST`'s configuration. */
@@ -11,15 +12,6 @@ const Params = z.strictObject({
 });
 type Params = z.infer<typeof Params>;
 
-async function readConfiguration(clients: ActionClients, params: Params): Promise<GetFunctionConfigurationCommandOutput | null> {
-  try {
-    return await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: params.functionName }));
-  } catch (e: unknown) {
-    if (isNotFound(e)) return null;
-    throw e;
-  }
-}
-
 export const removeFunctionDeadLetterQueue = defineAction<Params>({
   name: 'remove-function-dead-letter-queue',
   permissions: ['lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration'],
@@ -27,7 +19,7 @@ export const removeFunctionDeadLetterQueue = defineAction<Params>({
   describe: (p) => formatCall('lambda:UpdateFunctionConfiguration', { FunctionName: p.functionName, DeadLetterConfig: { TargetArn: '' } }),
   async execute(clients, params) {
     try {
-      const before = await readConfiguration(clients, params);
+      const before = await readFunctionConfiguration(clients, params.functionName);
       if (before === null) return { status: 'already-compliant', detail: 'the function no longer exists' };
       if (before.DeadLetterConfig?.TargetArn !== params.targetArn) return { status: 'already-compliant', detail: `the dead-letter queue is no longer ${params.targetArn}` };
       await clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: params.functionName, DeadLetterConfig: { TargetArn: '' }, RevisionId: before.RevisionId }));
@@ -38,7 +30,7 @@ export const removeFunctionDeadLetterQueue = defineAction<Params>({
     }
   },
   async verify(clients, params) {
-    const after = await readConfiguration(clients, params);
+    const after = await readFunctionConfiguration(clients, params.functionName);
     return after?.DeadLetterConfig?.TargetArn !== params.targetArn;
   },
 });

@@ -2,10 +2,11 @@
  * Removes the named environment variables that still hold a plaintext credential, keeping every
  * other variable; the update is guarded by the configuration's revision id. Never sees a value in its parameters.
  */
-import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type GetFunctionConfigurationCommandOutput } from '@aws-sdk/client-lambda';
+import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
 import { detectPlaintextSecrets } from '../../secrets/env-secret-detector';
-import { defineAction, failedOutcome, formatCall, isNotFound, type ActionClients } from '../action';
+import { defineAction, failedOutcome, formatCall } from '../action';
+import { readFunctionConfiguration } from './function-configuration';
 
 const VARIABLE_LIST = /^[A-Za-z][A-Za-z0-9_]*(,[A-Za-z][A-Za-z0-9_]*)*$/;
 
@@ -19,15 +20,6 @@ type Params = z.infer<typeof Params>;
 /** The variable names of a plan's `variableNames` parameter. */
 export function variableNamesOf(params: Pick<Params, 'variableNames'>): string[] {
   return params.variableNames.split(',');
-}
-
-async function readConfiguration(clients: ActionClients, params: Params): Promise<GetFunctionConfigurationCommandOutput | null> {
-  try {
-    return await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: params.functionName }));
-  } catch (e: unknown) {
-    if (isNotFound(e)) return null;
-    throw e;
-  }
 }
 
 /** The named variables that are present and still look like a credential (a variable since turned into a reference stays). */
@@ -50,7 +42,7 @@ export const removeFunctionEnvVariables = defineAction<Params>({
     try {
       // One retry: a concurrent change between the read and the guarded write makes Lambda refuse it.
       for (let attempt = 0; ; attempt += 1) {
-        const before = await readConfiguration(clients, params);
+        const before = await readFunctionConfiguration(clients, params.functionName);
         if (before === null) return { status: 'already-compliant', detail: 'the function no longer exists' };
         const variables = before.Environment?.Variables ?? {};
         const remove = stillSecret(variables, names);
@@ -72,7 +64,7 @@ export const removeFunctionEnvVariables = defineAction<Params>({
     }
   },
   async verify(clients, params) {
-    const after = await readConfiguration(clients, params);
+    const after = await readFunctionConfiguration(clients, params.functionName);
     return after === null || stillSecret(after.Environment?.Variables ?? {}, variableNamesOf(params)).length === 0;
   },
 });

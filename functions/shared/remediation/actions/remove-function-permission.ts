@@ -21,7 +21,7 @@ export const removeFunctionPermission = defineAction<Params>({
   permissions: ['lambda:GetPolicy', 'lambda:RemovePermission'],
   paramsSchema: Params,
   describe: (p) => formatCall('lambda:RemovePermission', { FunctionName: p.functionName, Qualifier: p.qualifier, StatementId: p.statementId }),
-  async execute(clients, params) {
+  async execute(clients, params, hooks) {
     try {
       const result = await removeStatementGuarded({
         statementId: params.statementId,
@@ -34,6 +34,7 @@ export const removeFunctionPermission = defineAction<Params>({
         },
       });
       if (result === 'absent') return { status: 'already-compliant', detail: `statement "${params.statementId}" is no longer in the policy` };
+      hooks?.changed?.();
       const verified = await this.verify(clients, params);
       return { status: 'remediated', verified, detail: `removed statement "${params.statementId}"` };
     } catch (e: unknown) {

@@ -22,7 +22,7 @@ export const removeLayerVersionPermission = defineAction<Params>({
   paramsSchema: Params,
   describe: (p) =>
     formatCall('lambda:RemoveLayerVersionPermission', { LayerName: p.layerName, VersionNumber: p.versionNumber, StatementId: p.statementId }),
-  async execute(clients, params) {
+  async execute(clients, params, hooks) {
     try {
       const result = await removeStatementGuarded({
         statementId: params.statementId,
@@ -35,6 +35,7 @@ export const removeLayerVersionPermission = defineAction<Params>({
         },
       });
       if (result === 'absent') return { status: 'already-compliant', detail: `statement "${params.statementId}" is no longer in the layer version policy` };
+      hooks?.changed?.();
       const verified = await this.verify(clients, params);
       return { status: 'remediated', verified, detail: `removed statement "${params.statementId}"` };
     } catch (e: unknown) {

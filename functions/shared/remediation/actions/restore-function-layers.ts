@@ -2,9 +2,10 @@
  * Puts a function's layers back to a known list (the last-known-good one, or the current one
  * without the foreign layers), guarded by the configuration's revision id.
  */
-import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type GetFunctionConfigurationCommandOutput } from '@aws-sdk/client-lambda';
+import { UpdateFunctionConfigurationCommand, type GetFunctionConfigurationCommandOutput } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
-import { defineAction, failedOutcome, formatCall, isNotFound, type ActionClients } from '../action';
+import { defineAction, failedOutcome, formatCall } from '../action';
+import { readFunctionConfiguration } from './function-configuration';
 
 const LAYER_VERSION_ARN = '(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\\d{12}:layer:[A-Za-z0-9_-]+:\\d+)';
 const LAYER_LIST = new RegExp(`^(${LAYER_VERSION_ARN}(,${LAYER_VERSION_ARN})*)?$`);
@@ -22,15 +23,6 @@ function listOf(value: string): string[] {
   return value === '' ? [] : value.split(',');
 }
 
-async function readConfiguration(clients: ActionClients, params: Params): Promise<GetFunctionConfigurationCommandOutput | null> {
-  try {
-    return await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: params.functionName }));
-  } catch (e: unknown) {
-    if (isNotFound(e)) return null;
-    throw e;
-  }
-}
-
 function currentLayers(configuration: GetFunctionConfigurationCommandOutput): string[] {
   return (configuration.Layers ?? []).flatMap((layer) => (layer.Arn === undefined ? [] : [layer.Arn]));
 }
@@ -43,7 +35,7 @@ export const restoreFunctionLayers = defineAction<Params>({
   describe: (p) => formatCall('lambda:UpdateFunctionConfiguration', { FunctionName: p.functionName, Layers: listOf(p.layers) }),
   async execute(clients, params) {
     try {
-      const before = await readConfiguration(clients, params);
+      const before = await readFunctionConfiguration(clients, params.functionName);
       if (before === null) return { status: 'already-compliant', detail: 'the function no longer exists' };
       const foreign = listOf(params.foreignLayers);
       if (!currentLayers(before).some((arn) => foreign.includes(arn))) {
@@ -57,7 +49,7 @@ export const restoreFunctionLayers = defineAction<Params>({
     }
   },
   async verify(clients, params) {
-    const after = await readConfiguration(clients, params);
+    const after = await readFunctionConfiguration(clients, params.functionName);
     if (after === null) return true;
     const foreign = listOf(params.foreignLayers);
     return !currentLayers(after).some((arn) => foreign.includes(arn));

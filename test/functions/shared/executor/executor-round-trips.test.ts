@@ -118,10 +118,24 @@ describe('Executor round trips (issue #16)', () => {
     expect(at(log, 'end claimFinding')).toBeLessThan(remove);
     expect(at(log, 'end getExemption')).toBeLessThan(remove);
     expect(log.lastIndexOf('end incrementCounter')).toBeLessThan(remove);
-    // The verifying read comes before the outcome is published; the claim completes only after publishing.
+    // The verifying read comes before the outcome is published; the claim is completed together with publishing (changed deliberately for #16:
+    // a failed publish now releases the completed claim, see the test below).
     expect(log.lastIndexOf('aws GetPolicyCommand')).toBeGreaterThan(remove);
     expect(log.lastIndexOf('aws GetPolicyCommand')).toBeLessThan(at(log, 'publish remediated'));
-    expect(at(log, 'publish remediated')).toBeLessThan(at(log, 'start completeFinding'));
+    expect(at(log, 'start completeFinding')).toBe(at(log, 'publish remediated') + 1);
+    expect(at(log, 'end completeFinding')).toBeGreaterThan(at(log, 'start completeFinding'));
+  });
+
+  it('releases the claim it completed when the publish fails, so the retried delivery does the work again', async () => {
+    const { ex, inner } = setup();
+    const f = publicAccessFinding({ actor: ALICE, mode: 'approve' });
+    await expect(ex.handle(f, { eventId: 'e' }, () => Promise.reject(new Error('bus down')))).rejects.toThrow('bus down');
+    expect(await inner.getFinding(f.id, 'e')).toBeNull();
+    const published: string[] = [];
+    const retried = await ex.handle(f, { eventId: 'e' }, (o) => (published.push(o.status), Promise.resolve()));
+    expect(retried.status).toBe('pending-approval');
+    expect(published).toEqual(['pending-approval']);
+    expect((await inner.getFinding(f.id, 'e'))?.status).toBe('done');
   });
 
   it('stores a pending approval before publishing it, takes no budget and starts no session in approve mode', async () => {

@@ -64,6 +64,8 @@ function resourceOf(rule: AnyRule): string {
       return `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/org-trail`;
     case 'events-rule':
       return `arn:aws:events:${REGION}:${ACCOUNT}:rule/WardenForward-lambda`;
+    case 'apigateway-api':
+      return `arn:aws:apigateway:${REGION}::/restapis/a1b2c3d4e5`;
   }
 }
 

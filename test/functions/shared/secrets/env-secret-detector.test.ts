@@ -165,24 +165,4 @@ describe('detectPlaintextSecrets', () => {
     expect(imports.length).toBeGreaterThan(0);
     expect(imports.filter((source) => source !== '../errors' && !source?.startsWith('./'))).toEqual([]);
   });
-
-  it('examines at least 50,000 variables a second', () => {
-    const environments = Array.from({ length: Math.ceil(LABELLED_ENV_VARS.length / 10) }, (_, index) =>
-      Object.fromEntries(LABELLED_ENV_VARS.slice(index * 10, index * 10 + 10).map((entry, offset) => [`${entry.name}_${offset}`, entry.value])),
-    );
-    for (let warmUp = 0; warmUp < 20; warmUp += 1) for (const environment of environments) detectPlaintextSecrets(environment);
-    const rates: number[] = [];
-    for (let run = 0; run < 5; run += 1) {
-      const start = performance.now();
-      let examined = 0;
-      while (performance.now() - start < 200) {
-        for (const environment of environments) detectPlaintextSecrets(environment);
-        examined += LABELLED_ENV_VARS.length;
-      }
-      rates.push((examined / (performance.now() - start)) * 1000);
-    }
-    const median = rates.sort((a, b) => a - b)[2] ?? 0;
-    console.info(`secret detector throughput: median ${Math.round(median)} variables/s over 5 runs of 200 ms`);
-    expect(median).toBeGreaterThanOrEqual(50_000);
-  });
 });

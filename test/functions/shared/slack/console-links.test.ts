@@ -12,6 +12,8 @@ describe('resourceConsoleUrl', () => {
     ['arn:aws:events:us-east-1:111122223333:rule/custom-bus/WardenForward', 'https://us-east-1.console.aws.amazon.com/events/home?region=us-east-1#/eventbus/custom-bus/rules/WardenForward'],
     ['arn:aws-cn:lambda:cn-north-1:111122223333:function:f', 'https://cn-north-1.console.amazonaws.cn/lambda/home?region=cn-north-1#/functions/f'],
     ['arn:aws-us-gov:iam::111122223333:role/r', 'https://console.amazonaws-us-gov.com/iam/home#/roles/details/r'],
+    ['arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5', 'https://eu-west-1.console.aws.amazon.com/apigateway/main/apis/a1b2c3d4e5/resources?api=a1b2c3d4e5&region=eu-west-1'],
+    ['arn:aws:apigateway:us-east-1::/apis/f6g7h8i9j0', 'https://us-east-1.console.aws.amazon.com/apigateway/main/develop/routes?api=f6g7h8i9j0&region=us-east-1'],
   ])('%s', (arn, url) => {
     expect(resourceConsoleUrl(arn)).toBe(url);
   });

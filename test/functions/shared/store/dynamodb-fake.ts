@@ -137,8 +137,9 @@ export function applyUpdate(expression: string, item: Item, names: Names, values
   return out;
 }
 
-function conditionFailed(): ConditionalCheckFailedException {
-  return new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+/** The service's refusal; with `old` (asked for with `ReturnValuesOnConditionCheckFailure: ALL_OLD`) the item in wire form, as DynamoDB returns it. */
+function conditionFailed(old?: Item): ConditionalCheckFailedException {
+  return new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, ...(old === undefined ? {} : { Item: wireForm(old) }) });
 }
 
 export interface FakeTable {
@@ -199,12 +200,13 @@ export function installDynamoDbFake(options: { readonly as?: TableFunction } = {
   const mock = mockClient(DynamoDBDocumentClient);
   const keyOf = (key: Record<string, unknown> | undefined): string => `${String(key?.pk)}\u0000${String(key?.sk)}`;
   // Each handler runs synchronously between awaits, like DynamoDB's per-item atomicity.
-  mock.on(PutCommand).callsFake((input: { Item: Item; ConditionExpression?: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values }) => {
+  mock.on(PutCommand).callsFake((input: { Item: Item; ConditionExpression?: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values; ReturnValuesOnConditionCheckFailure?: string }) => {
     calls.push({ command: 'Put', input });
     guard('dynamodb:PutItem', input);
     const key = keyOf(input.Item);
-    if (input.ConditionExpression !== undefined && !evaluateCondition(input.ConditionExpression, items.get(key), input.ExpressionAttributeNames, input.ExpressionAttributeValues)) {
-      throw conditionFailed();
+    const existing = items.get(key);
+    if (input.ConditionExpression !== undefined && !evaluateCondition(input.ConditionExpression, existing, input.ExpressionAttributeNames, input.ExpressionAttributeValues)) {
+      throw conditionFailed(input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' ? existing : undefined);
     }
     items.set(key, structuredClone(input.Item));
     return {};

@@ -72,6 +72,15 @@ describe('state table grants (TABLE_ACCESS) against each function’s store view
     await responder.deleteExemption({ resource: FUNCTION_ARN, ruleId: FINDING.ruleId, recordId: 'wa-1', now: NOW });
     await responder.incrementCounter({ name: 'auto', windowStart: NOW, windowSeconds: 900, limit: 10 });
     await responder.markCounterTripped({ name: 'auto', windowStart: NOW });
+    // Issue #18: a detector finding's links, and the approval its closing closes (pending → closed, once).
+    await responder.linkDetectorFinding({ key: 'guardduty#111122223333#us-east-1#f1', link: '{"findingId":"wf-1"}', now: NOW });
+    await responder.linkDetectorFinding({ key: 'guardduty#111122223333#us-east-1#f1', link: '{"findingId":"wf-2"}', now: NOW });
+    await responder.linkDetectorFinding({ key: 'guardduty#111122223333#us-east-1#f1', link: '{"findingId":"wf-1"}', now: NOW });
+    expect(await responder.getDetectorLinks('guardduty#111122223333#us-east-1#f1')).toEqual(['{"findingId":"wf-1"}', '{"findingId":"wf-2"}']);
+    expect(await responder.getDetectorLinks('guardduty#111122223333#us-east-1#none')).toEqual([]);
+    expect(await responder.closeApproval({ id: 'wa-3', now: NOW })).toBe(true);
+    expect(await responder.closeApproval({ id: 'wa-3', now: NOW })).toBe(false);
+    expect(await responder.getApproval('wa-3')).toMatchObject({ status: 'closed', decidedAt: NOW.toISOString() });
     expect(table.denied).toEqual([]);
   });
 
@@ -138,6 +147,16 @@ describe('state table grants (TABLE_ACCESS) against each function’s store view
     await notifier.updateNotifiedMessage({ findingId: FINDING.id, eventId: 'e-1', latest: OUTCOME, now: NOW });
     await notifier.addToDigest({ principal: 'p', channel: 'C1', windowStart: NOW, windowSeconds: 600, ruleId: FINDING.ruleId, resource: FUNCTION_ARN });
     await notifier.setDigestMessage({ principal: 'p', channel: 'C1', windowStart: NOW, ts: '2.0' });
+    // Issue #18: a function's Inspector digest (DIGEST#FUNCTION#…): entries, the post claim, the message.
+    const entry = { findingArn: 'arn:aws:inspector2:us-east-1:111122223333:finding/0a1b', findingType: 'PACKAGE_VULNERABILITY', severity: 'high' as const, packages: [], updatedAt: NOW.toISOString() };
+    await notifier.addToFunctionDigest({ digestKey: `${FUNCTION_ARN}@sha`, channel: 'C1', entryKey: 'v_0a1b', entry, now: NOW });
+    await notifier.addToFunctionDigest({ digestKey: `${FUNCTION_ARN}@sha`, channel: 'C1', entryKey: 'v_0a1b', entry, now: NOW });
+    const poster = await notifier.claimFunctionDigestPost({ digestKey: `${FUNCTION_ARN}@sha`, channel: 'C1', now: NOW, leaseSeconds: 60 });
+    expect(poster).not.toBeNull();
+    expect(await notifier.setFunctionDigestMessage({ digestKey: `${FUNCTION_ARN}@sha`, channel: 'C1', owner: poster ?? '', ts: '3.0' })).toMatchObject({ ts: '3.0', entries: { v_0a1b: entry } });
+    expect(await notifier.setDetectorMessage({ key: 'guardduty#111122223333#us-east-1#f1', findingId: FINDING.id, eventId: 'e-1', now: NOW })).toBe(true);
+    expect(await notifier.setDetectorMessage({ key: 'guardduty#111122223333#us-east-1#f1', findingId: FINDING.id, eventId: 'e-2', now: NOW })).toBe(false);
+    expect(await notifier.getDetectorMessage('guardduty#111122223333#us-east-1#f1', FINDING.id)).toMatchObject({ eventId: 'e-1', message: { ts: '1.0' } });
     expect(table.denied).toEqual([]);
     await expect(store.getApproval('wa-1')).rejects.toThrow(StateStoreError);
     await expect(store.putExemption(EXEMPTION)).rejects.toThrow(StateStoreError);

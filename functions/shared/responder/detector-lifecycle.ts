@@ -1,0 +1,126 @@
+/**
+ * The lifecycle of findings from AWS's detectors (issue #18), on the responder's side: every Warden
+ * finding raised from a detector finding is linked to it (with the approval an event of it opened), and
+ * when the service archives or resolves the finding its pending approvals are closed — each verified
+ * first: an approval record of that very Warden finding, opened for that very detector finding, intact —
+ * and each linked finding's Slack thread is told ("Warden Remediation", status `closed`). Nothing here
+ * changes an account: closing only ever takes a question away.
+ */
+import type { Finding } from '../contract/finding';
+import { DETECTOR_NAMES, detectorEventId, detectorKey, DetectorLinkSchema, type DetectorFindingRef, type DetectorLink } from '../contract/detector-finding';
+import type { ExecutionOutcome } from '../contract/outcome';
+import type { IntegrityFailure } from '../contract/integrity-failure';
+import type { Telemetry } from '../observability';
+import { recordFields, type Integrity } from '../store/integrity';
+import type { ResponderStateStore } from '../store/state-store';
+import { integrityAlertEvent, remediationEvent, type WardenEvent } from '../bus/warden-events';
+
+/** The store methods the lifecycle uses (the responder's: its role owns `DETECTOR#` and the decision records). */
+export type DetectorLifecycleStore = Pick<ResponderStateStore, 'linkDetectorFinding' | 'getDetectorLinks' | 'getApproval' | 'closeApproval'>;
+
+export interface DetectorLifecycleOptions {
+  readonly store: DetectorLifecycleStore;
+  /** Verifies the approval records before they are closed (the executor's: it signed them). */
+  readonly integrity: Integrity;
+  readonly telemetry: Telemetry;
+  readonly now: () => Date;
+  readonly dryRun: boolean;
+}
+
+/** What closing a detector finding did. */
+export interface ClosedDetectorFinding {
+  /** The approval records closed now. */
+  readonly closed: readonly string[];
+  /** The events to publish: one `closed` outcome per linked finding (and integrity alerts). */
+  readonly events: readonly WardenEvent[];
+}
+
+export class DetectorLifecycle {
+  constructor(private readonly options: DetectorLifecycleOptions) {}
+
+  /** Links a finding raised from a detector finding (before its events are published: a failure retries the delivery). */
+  async link(finding: Finding, outcome: ExecutionOutcome): Promise<void> {
+    if (finding.detector === undefined || outcome.status === 'duplicate') return;
+    const opened = outcome.status === 'pending-approval' && outcome.approval !== undefined && outcome.approval.openedBy === undefined ? outcome.approval.id : undefined;
+    const link: DetectorLink = {
+      findingId: finding.id,
+      ruleId: finding.ruleId,
+      resource: finding.resource,
+      account: finding.account,
+      region: finding.region,
+      mode: finding.mode,
+      ...(opened === undefined ? {} : { recordId: opened }),
+    };
+    await this.options.store.linkDetectorFinding({ key: detectorKey(finding.detector), link: JSON.stringify(link), now: this.options.now() });
+  }
+
+  /**
+   * Closes the pending approvals a detector finding opened and tells each linked finding's thread. A
+   * duplicate delivery closes nothing more and repeats the same outcomes (same `eventId` and `at`: the
+   * notifier sends them once).
+   */
+  async close(detector: DetectorFindingRef): Promise<ClosedDetectorFinding> {
+    const { store, telemetry } = this.options;
+    const links: DetectorLink[] = [];
+    for (const raw of await store.getDetectorLinks(detectorKey(detector))) {
+      const parsed = DetectorLinkSchema.safeParse(safeJson(raw));
+      if (parsed.success) links.push(parsed.data);
+      else telemetry.warn('unreadable detector finding link ignored', { detector: detectorKey(detector) });
+    }
+    const closed: string[] = [];
+    const failures: { readonly failure: IntegrityFailure; readonly link: DetectorLink }[] = [];
+    for (const link of links) {
+      if (link.recordId === undefined) continue;
+      const verdict = await this.closable(link, link.recordId, detector);
+      if (verdict === 'closable' && (await store.closeApproval({ id: link.recordId, now: this.options.now() }))) closed.push(link.recordId);
+      else if (typeof verdict === 'object') failures.push({ failure: verdict, link });
+    }
+    const service = DETECTOR_NAMES[detector.service];
+    const eventId = detectorEventId(detector);
+    const byFinding = new Map<string, DetectorLink>();
+    for (const link of links) if (!byFinding.has(link.findingId)) byFinding.set(link.findingId, link);
+    const events: WardenEvent[] = [];
+    for (const link of byFinding.values()) {
+      const mine = links.filter((l) => l.findingId === link.findingId && l.recordId !== undefined && closed.includes(l.recordId)).map((l) => l.recordId ?? '');
+      const what = mine.length === 0 ? 'no approval of it was pending' : `its pending approval ${mine.join(', ')} is closed (an Approve click now changes nothing)`;
+      const outcome: ExecutionOutcome = {
+        findingId: link.findingId,
+        eventId,
+        ruleId: link.ruleId,
+        resource: link.resource,
+        account: link.account,
+        region: link.region,
+        mode: link.mode,
+        effectiveMode: link.mode,
+        status: 'closed',
+        dryRun: this.options.dryRun,
+        plan: null,
+        detail: `${service} marked finding ${detector.findingId} ${detector.state} (updated ${detector.updatedAt}): ${what}; nothing was done.`,
+        at: detector.updatedAt,
+        detector,
+      };
+      events.push(remediationEvent(outcome));
+    }
+    for (const { failure, link } of failures) events.push(integrityAlertEvent(failure, link));
+    telemetry.info('detector finding closed', { detector: detectorKey(detector), state: detector.state, findings: byFinding.size, closed });
+    return { closed, events };
+  }
+
+  /** Whether a linked record may be closed: `closable`, an integrity failure (alerted), or `skip` (gone, decided, another finding's). */
+  private async closable(link: DetectorLink, id: string, detector: DetectorFindingRef): Promise<'closable' | 'skip' | IntegrityFailure> {
+    const record = await this.options.store.getApproval(id);
+    if (record?.status !== 'pending' || (record.kind ?? 'approval') !== 'approval' || record.findingId !== link.findingId) return 'skip';
+    const from = record.finding.detector;
+    if (from === undefined || detectorKey(from) !== detectorKey(detector)) return 'skip';
+    const verdict = await this.options.integrity.verify('record', recordFields(record), record.tag);
+    return verdict.ok ? 'closable' : { family: 'record', itemId: record.id, check: verdict.check };
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
