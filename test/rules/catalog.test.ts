@@ -42,7 +42,7 @@ const TriggerSchema = z
 const RuleMetadataSchema = z.looseObject({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be kebab-case'),
   title: z.string().min(10).refine((t) => !/^ensure\b/i.test(t), 'states the bad condition, not "Ensure …"'),
-  severity: z.enum(SEVERITIES as [string, ...string[]]),
+  severity: z.enum(SEVERITIES),
   defaultMode: ModeSchema,
   resourceType: z.enum(RESOURCE_KINDS),
   triggers: z.array(TriggerSchema).min(1),

@@ -4,7 +4,7 @@
  * Restore runs the restore record's inverse plan; rejections and expiries run nothing.
  */
 import type { RemediationPlan } from '../contract/finding';
-import type { ApprovalRecord } from '../store/state-store';
+import type { ApprovalRecord } from '../contract/approval-record';
 import { quarantineOffered, type DecisionKind } from '../contract/decision';
 
 /** The quarantine plan for a finding on a Lambda function; null for any other resource. */

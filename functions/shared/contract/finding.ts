@@ -1,78 +1,103 @@
 /**
  * The finding and its parts as they cross module and function boundaries: severity, mode, actor,
  * remediation plan, and the finding the engine raises for the responder, the notifier and the store.
- * The bottom of the layering: imports only other contract modules.
+ * Each is declared once, as a zod schema, with its type inferred from it (the notifier validates the
+ * "Warden Finding" events it receives with these very schemas). The bottom of the layering: imports
+ * only other contract modules.
  */
 import * as z from 'zod';
-import type { DetectorFindingRef } from './detector-finding';
+import { DetectorFindingRefSchema } from './detector-finding';
 
 /** Names of the remediation actions; each is implemented (with its IAM permissions) by the executor. */
-export type ActionName = 'remove-function-permission' | 'set-function-url-auth-iam' | 'remove-layer-version-permission' | 'start-trail-logging'
-  | 'remove-function-env-variables'
-  | 'restore-function-layers'
-  | 'delete-role-policy'
-  | 'restore-role-policy'
-  | 'detach-role-policy'
-  | 'set-default-policy-version'
-  | 'restore-trust-policy'
-  | 'set-function-recursion-terminate'
-  | 'remove-function-destination'
-  | 'remove-function-dead-letter-queue'
-  /** Chosen by an approver ("Quarantine"), planned by no rule. */
-  | 'quarantine-function'
-  /** Reserved concurrency 0 and the enabled event-source mappings disabled, recorded for Restore (runtime threats). */
-  | 'isolate-function'
-  /** Inverses of automatic reverts, run by "Restore" (planned by the executor, never by a rule). */
-  | 'add-function-permission'
-  | 'set-function-url-auth-none'
-  | 'add-layer-version-permission'
-  | 'lift-function-isolation';
+export const ACTION_NAMES = [
+  'remove-function-permission',
+  'set-function-url-auth-iam',
+  'remove-layer-version-permission',
+  'start-trail-logging',
+  'remove-function-env-variables',
+  'restore-function-layers',
+  'delete-role-policy',
+  'restore-role-policy',
+  'detach-role-policy',
+  'set-default-policy-version',
+  'restore-trust-policy',
+  'set-function-recursion-terminate',
+  'remove-function-destination',
+  'remove-function-dead-letter-queue',
+  // Chosen by an approver ("Quarantine"), planned by no rule.
+  'quarantine-function',
+  // Reserved concurrency 0 and the enabled event-source mappings disabled, recorded for Restore (runtime threats).
+  'isolate-function',
+  // Inverses of automatic reverts, run by "Restore" (planned by the executor, never by a rule).
+  'add-function-permission',
+  'set-function-url-auth-none',
+  'add-layer-version-permission',
+  'lift-function-isolation',
+] as const;
+export const ActionNameSchema = z.enum(ACTION_NAMES);
+export type ActionName = z.infer<typeof ActionNameSchema>;
 
-/** A remediation as data: which action, with which parameters, and what it does in plain words. */
-export interface RemediationPlan {
-  readonly action: ActionName;
-  readonly params: Readonly<Record<string, string | number>>;
-  /** One sentence: what the action changes and how to undo it. */
-  readonly description: string;
-}
+/** A remediation as data: which action, with which parameters, and what it does in plain words (`description`: one sentence, what it changes and how to undo it). */
+export const RemediationPlanSchema = z
+  .object({
+    action: ActionNameSchema,
+    params: z.record(z.string(), z.union([z.string(), z.number()])).readonly(),
+    description: z.string(),
+  })
+  .readonly();
+export type RemediationPlan = z.infer<typeof RemediationPlanSchema>;
 
-/** Who made the change and how, from the event's `userIdentity`. */
-export interface Actor {
-  readonly type: string;
-  readonly arn: string | undefined;
-  readonly accountId: string | undefined;
-  readonly sourceIPAddress: string | undefined;
-  readonly userAgent: string | undefined;
-  /** For a role session: the role's ARN with its path (`userIdentity.sessionContext.sessionIssuer.arn`). */
-  readonly sessionIssuerArn?: string | undefined;
-}
+/**
+ * Who made the change and how, from the event's `userIdentity`. `sessionIssuerArn`: for a role session,
+ * the role's ARN with its path (`userIdentity.sessionContext.sessionIssuer.arn`).
+ */
+export const ActorSchema = z
+  .object({
+    type: z.string(),
+    arn: z.string().optional(),
+    accountId: z.string().optional(),
+    sourceIPAddress: z.string().optional(),
+    userAgent: z.string().optional(),
+    sessionIssuerArn: z.string().optional(),
+  })
+  .readonly();
+export type Actor = z.infer<typeof ActorSchema>;
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low';
-export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export const SeveritySchema = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof SeveritySchema>;
 
 export const ModeSchema = z.enum(['alert', 'approve', 'auto']);
 export type Mode = z.infer<typeof ModeSchema>;
 
-/** A rule's finding on one resource, ready for the responder and the notifier. */
-export interface Finding {
-  /** Stable: the same rule, resource and key always give the same id (duplicate events collapse). */
-  readonly id: string;
-  readonly ruleId: string;
-  readonly title: string;
-  readonly severity: Severity;
-  readonly mode: Mode;
-  readonly resource: string;
-  readonly account: string;
-  readonly region: string;
-  readonly summary: string;
-  readonly rationale: string;
-  readonly details: Readonly<Record<string, unknown>>;
-  readonly remediation: RemediationPlan | null;
-  /** Who made the change (absent for scans). */
-  readonly actor?: Actor;
-  readonly eventId?: string;
-  readonly eventName?: string;
-  readonly eventTime?: string;
-  /** The detector finding (GuardDuty, Access Analyzer …) it was raised from, as of this version (absent for CloudTrail events and scans). */
-  readonly detector?: DetectorFindingRef;
-}
+export const AccountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+export const IsoTimeSchema = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 time');
+
+/**
+ * A rule's finding on one resource, ready for the responder and the notifier. `id` is stable: the same
+ * rule, resource and key always give the same id (duplicate events collapse). `actor` is absent for
+ * scans; `detector` is the detector finding (GuardDuty, Access Analyzer …) it was raised from, as of
+ * this version (absent for CloudTrail events and scans).
+ */
+export const FindingSchema = z
+  .object({
+    id: z.string().min(1),
+    ruleId: z.string().min(1),
+    title: z.string(),
+    severity: SeveritySchema,
+    mode: ModeSchema,
+    resource: z.string().min(1),
+    account: AccountIdSchema,
+    region: z.string().min(1),
+    summary: z.string(),
+    rationale: z.string(),
+    details: z.record(z.string(), z.unknown()).readonly(),
+    remediation: RemediationPlanSchema.nullable(),
+    actor: ActorSchema.optional(),
+    eventId: z.string().optional(),
+    eventName: z.string().optional(),
+    eventTime: z.string().optional(),
+    detector: DetectorFindingRefSchema.optional(),
+  })
+  .readonly();
+export type Finding = z.infer<typeof FindingSchema>;

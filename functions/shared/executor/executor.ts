@@ -11,7 +11,8 @@ import type { ActionClients, ActionOutcome, RemediationAction } from '../remedia
 import { ACTIONS } from '../remediation/actions';
 import { Integrity, recordFields } from '../store/integrity';
 import type { IntegrityFailure } from '../contract/integrity-failure';
-import { StateStoreError, type ApprovalRecord, type ResponderStateStore, type StoredExemption } from '../store/state-store';
+import { StateStoreError, type ResponderStateStore, type StoredExemption } from '../store/state-store';
+import { type ApprovalRecord } from '../contract/approval-record';
 import { decidedExemption, exemptionFor } from './exemptions';
 import { EXEMPT_TAG, honouredExemptionTags } from '../exemption/exemption-tags';
 import { inversePlan, RESTORE_EXPIRY_DAYS } from './inverse-plans';

@@ -7,7 +7,8 @@
 import * as z from 'zod';
 import type { WardenConfig } from '../config/config';
 import { InvalidEventError } from '../errors';
-import { DETAIL_TYPES, type EventSink, type WardenEvent } from '../bus/warden-events';
+import { type EventSink } from '../bus/warden-events';
+import { DETAIL_TYPES, type WardenEvent } from '../contract/warden-events';
 import { heartbeatRuleArn } from '../self/member-resources';
 import { partitionOf } from '../state/resources';
 import { heartbeatKey, type HeartbeatPair, type HeartbeatRecord, type HeartbeatStore } from './heartbeat-store';

@@ -26,7 +26,6 @@ import {
   repeatReply,
   subject,
   updateReply,
-  type AlertInput,
   type DigestInput,
 } from '../slack/warden-messages';
 import type { NotifiedMessage, NotifierStateStore, SlackMessageRef } from '../store/state-store';
@@ -36,6 +35,7 @@ import { digestEntryReply, functionDigestMessage } from '../slack/vulnerability-
 import type { Vulnerability } from '../event/inspector-finding';
 import { channelFor } from './routing';
 import { detectorKey, type DetectorFindingRef } from '../contract/detector-finding';
+import type { Alert } from '../contract/warden-events';
 
 /** Slack answered a call with an error or without the message's `ts`. */
 export class SlackPostError extends WardenError {}
@@ -321,7 +321,7 @@ export class Notifier {
     });
   }
 
-  private async onAlert(alert: AlertInput): Promise<NotifyResult> {
+  private async onAlert(alert: Alert): Promise<NotifyResult> {
     const key = `alert#${alert.kind}#${alert.windowStart ?? ''}#${alert.triggeredBy?.findingId ?? ''}${alert.account === undefined && alert.silentSince === undefined ? '' : `#${alert.account ?? ''}#${alert.region ?? ''}#${alert.silentSince ?? ''}`}`;
     return this.once('alert', key, async () => {
       const channel = channelFor(this.options.config.slack, { severity: alert.severity, ...(alert.account === undefined ? {} : { account: alert.account }) });

@@ -13,7 +13,8 @@ import type { IntegrityFailure } from '../contract/integrity-failure';
 import type { Telemetry } from '../observability';
 import { recordFields, type Integrity } from '../store/integrity';
 import type { ResponderStateStore } from '../store/state-store';
-import { integrityAlertEvent, remediationEvent, type WardenEvent } from '../bus/warden-events';
+import { integrityAlertEvent, remediationEvent } from '../bus/warden-events';
+import { type WardenEvent } from '../contract/warden-events';
 
 /** The store methods the lifecycle uses (the responder's: its role owns `DETECTOR#` and the decision records). */
 export type DetectorLifecycleStore = Pick<ResponderStateStore, 'linkDetectorFinding' | 'getDetectorLinks' | 'getApproval' | 'closeApproval'>;

@@ -20,7 +20,8 @@ import { silentTelemetry, type Telemetry } from '../observability';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
 import { DetectorLifecycle, type DetectorLifecycleStore } from './detector-lifecycle';
-import { baselineIntegrityEvent, circuitBreakerEvent, findingEvent, integrityAlertEvent, remediationEvent, type EventSink, type WardenEvent } from '../bus/warden-events';
+import { baselineIntegrityEvent, circuitBreakerEvent, findingEvent, integrityAlertEvent, remediationEvent, type EventSink } from '../bus/warden-events';
+import { type WardenEvent } from '../contract/warden-events';
 
 export interface ResponderOptions {
   readonly rules: readonly AnyRule[];

@@ -16,25 +16,8 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Finding } from '../contract/finding';
-import {
-  refusalReason,
-  StateStoreError,
-  toJson,
-  type ApprovalDecision,
-  type ApprovalRecord,
-  type ClaimResult,
-  type CounterResult,
-  type DecisionResult,
-  type DigestWindow,
-
-  type ExecutionClaim,
-  type FindingRecord,
-  type NotificationClaim,
-  type NotifiedMessage,
-  type OpenApprovalResult,
-  type StateStore,
-  type StoredExemption,
-} from './state-store';
+import { refusalReason, StateStoreError, toJson, type ClaimResult, type CounterResult, type DecisionResult, type DigestWindow, type ExecutionClaim, type FindingRecord, type NotificationClaim, type NotifiedMessage, type OpenApprovalResult, type StateStore, type StoredExemption } from './state-store';
+import { ApprovalRecordSchema, type ApprovalDecision, type ApprovalRecord } from '../contract/approval-record';
 import type { DecisionDetail } from '../contract/decision';
 import { KEY_PREFIXES } from './table-access';
 import type { ExecutionOutcome } from '../contract/outcome';
@@ -269,7 +252,10 @@ export class DynamoDbStateStore implements StateStore {
   async getApproval(id: string): Promise<ApprovalRecord | null> {
     const item = await this.get(keys.approval(id));
     if (item === null) return null;
-    return withoutKeys(item, ['pk', 'sk', 'ttl', ...EXECUTION_ATTRIBUTES]) as unknown as ApprovalRecord;
+    // Stored state is untrusted input: a record is used only in the contract's shape (its integrity tag is checked by its user).
+    const parsed = ApprovalRecordSchema.safeParse(withoutKeys(item, ['pk', 'sk', 'ttl', ...EXECUTION_ATTRIBUTES]));
+    if (!parsed.success) throw new StateStoreError(`Stored approval record ${id} is malformed (${[...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(record)'))].join(', ')}): not used`);
+    return parsed.data;
   }
 
   async decideApproval(input: { id: string; decision: ApprovalDecision; by: string; now: Date }): Promise<DecisionResult> {

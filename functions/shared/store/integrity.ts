@@ -7,7 +7,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { WardenError } from '../errors';
 import { keyFromSecret } from '../aws/secret-key';
-import type { ApprovalRecord, StoredExemption } from './state-store';
+import type { StoredExemption } from './state-store';
+import type { ApprovalRecord } from '../contract/approval-record';
 import type { IntegrityCheck, IntegrityFamily } from '../contract/integrity-failure';
 
 /** An integrity key could not be read, or is too short. The message names the secret, never its value. */

@@ -93,7 +93,7 @@ function approvedDecision(outcome: ExecutionOutcome, recordId: string, at: Date)
     version: '0',
     source: 'lambda-warden',
     'detail-type': 'Warden Decision',
-    detail: { recordId, findingId: outcome.findingId, eventId: outcome.eventId, ruleId: outcome.ruleId, resource: outcome.resource, account: outcome.account, region: outcome.region, decision: 'approved', by: { userId: 'U0APPROVER1' }, at: at.toISOString() },
+    detail: { recordId, findingId: outcome.findingId, eventId: outcome.eventId, ruleId: outcome.ruleId, resource: outcome.resource, account: outcome.account, region: outcome.region, decision: 'approved', by: { userId: 'U0APPROVER1' }, at: at.toISOString(), plan: null },
   };
 }
 

@@ -57,6 +57,7 @@ function decisionOf(outcome: ExecutionOutcome, recordId: string, kind: 'approved
     decision: kind,
     by: { userId: 'U0APPROVER1' },
     at: '2025-03-14T09:31:00.000Z',
+    plan: null,
   });
 }
 

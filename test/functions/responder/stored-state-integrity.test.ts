@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DecisionRunner } from '../../../functions/shared/responder/decision-runner';
 import { EventBridgeSink, EventPublishError, type EventSink } from '../../../functions/shared/bus/warden-events';
 import { exemptionFields, Integrity, recordFields } from '../../../functions/shared/store/integrity';
-import type { ApprovalRecord } from '../../../functions/shared/store/state-store';
+import type { ApprovalRecord } from '../../../functions/shared/contract/approval-record';
 import { tagsFromReader } from '../../../functions/shared/executor/resource-tags';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { RULES } from '../../../rules';

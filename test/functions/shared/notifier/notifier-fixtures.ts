@@ -12,7 +12,7 @@ import { parseConfigText } from '../../../../functions/shared/config/config-file
 import { findingId } from '../../../../functions/shared/engine/engine';
 import type { Finding } from '../../../../functions/shared/contract/finding';
 import type { ExecutionOutcome } from '../../../../functions/shared/contract/outcome';
-import { DETAIL_TYPES, EVENT_SOURCE } from '../../../../functions/shared/bus/warden-events';
+import { DETAIL_TYPES, EVENT_SOURCE } from '../../../../functions/shared/contract/warden-events';
 import { RULES } from '../../../../rules';
 import type { AnyRule } from '../../../../rules/rule';
 import { parseStateFile } from '../../../../sim/state-file';
