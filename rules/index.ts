@@ -33,6 +33,7 @@ import { functionDestinationOutsideOrg } from './lambda/function-destination-out
 import { functionRuntimeThreat } from './lambda/function-runtime-threat';
 import { functionVulnerableDependency } from './lambda/function-vulnerable-dependency';
 import { functionApiRouteUnauthenticated } from './apigateway/function-api-route-unauthenticated';
+import { functionSecurityGroupEgressOpened } from './ec2/function-security-group-egress-opened';
 
 export const RULES: readonly AnyRule[] = [
   functionPublicAccess,
@@ -62,6 +63,7 @@ export const RULES: readonly AnyRule[] = [
   functionRuntimeThreat,
   functionVulnerableDependency,
   functionApiRouteUnauthenticated,
+  functionSecurityGroupEgressOpened,
   executionRoleAdminAccess,
   executionRolePrivilegeEscalation,
   executionRoleTrustOpened,

@@ -30,6 +30,7 @@ export const RULE_IDS = [
   'function-runtime-threat',
   'function-vulnerable-dependency',
   'function-api-route-unauthenticated',
+  'function-security-group-egress-opened',
   'execution-role-admin-access',
   'execution-role-privilege-escalation',
   'execution-role-trust-opened',

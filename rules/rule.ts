@@ -20,7 +20,6 @@ export interface Trigger {
   readonly detailType?: string;
 }
 
-
 /** What a rule may know besides the state: the configuration, the clock and the triggering event. */
 export interface RuleContext {
   readonly config: WardenConfig;

@@ -14,6 +14,11 @@ import { InMemoryIam } from './in-memory-iam';
 import { applyIamEvent, ensureIamResources, IAM_SOURCE } from './iam-cloudtrail';
 import { InMemoryEvents } from './in-memory-events';
 import { applyEventsEvent, ensureEventsResources, EVENTS_SOURCE } from './events-cloudtrail';
+import { DEFAULT_EGRESS, InMemoryEc2 } from './in-memory-ec2';
+import { applyEc2Event, EC2_SOURCE, ensureEc2Resources } from './ec2-cloudtrail';
+import type { StateSecurityGroup } from './state-file';
+import { inMemorySecurityGroupReader } from './ec2-reader';
+import { withSecurityGroupReader } from '../functions/shared/aws/ec2-state-reader';
 import { InMemoryLogs, LOGS_SOURCE } from './in-memory-logs';
 import { InMemoryApiGateway } from './in-memory-api-gateway';
 import { applyApiGatewayEvent, ensureApiGatewayResources } from './api-gateway-cloudtrail';
@@ -55,6 +60,8 @@ export class InMemoryAccount {
   readonly cloudtrail: InMemoryCloudTrail;
   /** EventBridge rules (the forwarding rules the tamper rules watch). */
   readonly events = new InMemoryEvents();
+  /** VPC security groups and their rules (issue #17 rule 5). */
+  readonly ec2 = new InMemoryEc2();
   /** CloudWatch Logs log groups (issue #17: a function's group deleted or its retention cut). */
   readonly logs: InMemoryLogs;
   /** API Gateway REST and HTTP APIs (issue #17). */
@@ -105,8 +112,20 @@ export class InMemoryAccount {
       this.events.putRule(ref, { state: entry.State, ...(entry.EventPattern === undefined ? {} : { eventPattern: entry.EventPattern }), ...(entry.ScheduleExpression === undefined ? {} : { scheduleExpression: entry.ScheduleExpression }) });
       this.events.putTargets(ref, entry.Targets.map((t) => ({ id: t.Id, arn: t.Arn, ...(t.RoleArn === undefined ? {} : { roleArn: t.RoleArn }) })));
     }
+    for (const entry of state.securityGroups) this.seedSecurityGroup(entry);
     seedApiGateway(this.apigateway, state.restApis, state.httpApis);
     return this;
+  }
+
+  private seedSecurityGroup(entry: StateSecurityGroup): void {
+    const tags = Object.fromEntries(entry.Tags.map((t) => [t.Key, t.Value]));
+    this.ec2.createSecurityGroup({ account: entry.Account, region: entry.Region, groupId: entry.GroupId, groupName: entry.GroupName, ...(entry.Description === undefined ? {} : { description: entry.Description }), ...(entry.VpcId === undefined ? {} : { vpcId: entry.VpcId }), tags }, false);
+    const rules = entry.EgressRules ?? [DEFAULT_EGRESS];
+    this.ec2.addEgress(
+      entry.GroupId,
+      rules.map((r) => ({ IpProtocol: r.IpProtocol, FromPort: r.FromPort, ToPort: r.ToPort, CidrIpv4: r.CidrIpv4, CidrIpv6: r.CidrIpv6, PrefixListId: r.PrefixListId, ReferencedGroupId: 'ReferencedGroupInfo' in r ? r.ReferencedGroupInfo?.GroupId : undefined, Description: r.Description })),
+      rules.map((r) => ('SecurityGroupRuleId' in r ? r.SecurityGroupRuleId : undefined)),
+    );
   }
 
   private seedTrail(entry: StateTrail): void {
@@ -274,7 +293,31 @@ export class InMemoryAccount {
       Region: group.region,
       LogGroup: { logGroupName: group.logGroupName, creationTime: group.creationTime, ...(group.retentionInDays === null ? {} : { retentionInDays: group.retentionInDays }) },
     }));
-    return { functions, layers, roles, policies, trails, eventRules, codeSigningConfigs, logGroups, ...apiGatewayState(this.apigateway) };
+    const securityGroups = this.ec2.allGroups().map(
+      (group): StateSecurityGroup => ({
+        Account: group.account,
+        Region: group.region,
+        GroupId: group.groupId,
+        GroupName: group.groupName,
+        ...(group.description === undefined ? {} : { Description: group.description }),
+        ...(group.vpcId === undefined ? {} : { VpcId: group.vpcId }),
+        Tags: Object.entries(group.tags).map(([Key, Value]) => ({ Key, Value })),
+        EgressRules: [...group.rules.values()]
+          .filter((r) => r.IsEgress === true)
+          .map((r) => ({
+            SecurityGroupRuleId: r.SecurityGroupRuleId,
+            IpProtocol: r.IpProtocol ?? '-1',
+            ...(r.FromPort === undefined ? {} : { FromPort: r.FromPort }),
+            ...(r.ToPort === undefined ? {} : { ToPort: r.ToPort }),
+            ...(r.CidrIpv4 === undefined ? {} : { CidrIpv4: r.CidrIpv4 }),
+            ...(r.CidrIpv6 === undefined ? {} : { CidrIpv6: r.CidrIpv6 }),
+            ...(r.PrefixListId === undefined ? {} : { PrefixListId: r.PrefixListId }),
+            ...(r.ReferencedGroupInfo?.GroupId === undefined ? {} : { ReferencedGroupInfo: { GroupId: r.ReferencedGroupInfo.GroupId } }),
+            ...(r.Description === undefined ? {} : { Description: r.Description }),
+          })),
+      }),
+    );
+    return { functions, layers, roles, policies, trails, eventRules, codeSigningConfigs, logGroups, ...apiGatewayState(this.apigateway), securityGroups };
   }
 
   /**
@@ -291,6 +334,7 @@ export class InMemoryAccount {
     if (event.detail.eventSource === EVENTS_SOURCE) return applyEventsEvent(this.events, event);
     if (event.detail.eventSource === LOGS_SOURCE) return this.logs.applyEvent(event);
     if (event.detail.eventSource === API_GATEWAY_SOURCE) return applyApiGatewayEvent(this.apigateway, event);
+    if (event.detail.eventSource === EC2_SOURCE) return applyEc2Event(this.ec2, event);
     return applyLambdaEvent(this.lambda, event);
   }
 
@@ -308,6 +352,7 @@ export class InMemoryAccount {
       return [];
     }
     if (event.detail.eventSource === API_GATEWAY_SOURCE) return ensureApiGatewayResources(this.apigateway, event);
+    if (event.detail.eventSource === EC2_SOURCE) return ensureEc2Resources(this.ec2, event);
     return ensureLambdaResources(this.lambda, event);
   }
 
@@ -319,6 +364,6 @@ export class InMemoryAccount {
 
   /** A `StateReader` over this account's state, without the SDK. */
   reader(): StateReader {
-    return withApiReader(new InMemoryStateReader(this.lambda, this.iam, this.logs), inMemoryApiReader(this.apigateway));
+    return withSecurityGroupReader(withApiReader(new InMemoryStateReader(this.lambda, this.iam, this.logs), inMemoryApiReader(this.apigateway)), inMemorySecurityGroupReader(this.ec2, this.lambda));
   }
 }

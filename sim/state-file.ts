@@ -272,6 +272,45 @@ export const StateLogGroupSchema = z.strictObject({
   }),
 });
 
+/** An egress rule of a security group (`DescribeSecurityGroupRules` output; the id is generated when missing). */
+export const StateSecurityGroupRuleSchema = z.strictObject({
+  SecurityGroupRuleId: z.string().regex(/^sgr-[0-9a-f]{8,17}$/, 'must be a security group rule id (sgr-…)').optional(),
+  IpProtocol: z.string().min(1),
+  FromPort: z.number().int().optional(),
+  ToPort: z.number().int().optional(),
+  CidrIpv4: z.string().optional(),
+  CidrIpv6: z.string().optional(),
+  PrefixListId: z.string().optional(),
+  ReferencedGroupInfo: z.strictObject({ GroupId: z.string(), UserId: ignored, VpcId: ignored, PeeringStatus: ignored, VpcPeeringConnectionId: ignored }).optional(),
+  Description: z.string().optional(),
+  // DescribeSecurityGroupRules output besides what is needed.
+  GroupId: ignored,
+  GroupOwnerId: ignored,
+  IsEgress: ignored,
+  SecurityGroupRuleArn: ignored,
+  Tags: ignored,
+});
+
+/**
+ * A VPC security group (issue #17 rule 5): `DescribeSecurityGroups` fields and its egress rules. Without
+ * `EgressRules` the group has EC2's default egress rule (all traffic to 0.0.0.0/0); with them, exactly those.
+ */
+export const StateSecurityGroupSchema = z.strictObject({
+  Account: AccountId,
+  Region,
+  GroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'must be a security group id (sg-…)'),
+  GroupName: z.string().min(1),
+  Description: z.string().optional(),
+  VpcId: z.string().optional(),
+  Tags: z.array(z.strictObject({ Key: z.string(), Value: z.string() })).default([]),
+  EgressRules: z.array(StateSecurityGroupRuleSchema).optional(),
+  // DescribeSecurityGroups output besides what is needed.
+  OwnerId: ignored,
+  SecurityGroupArn: ignored,
+  IpPermissions: ignored,
+  IpPermissionsEgress: ignored,
+});
+
 export const StateFileSchema = z
   .looseObject({
     functions: z.array(StateFunctionSchema).default([]),
@@ -285,6 +324,7 @@ export const StateFileSchema = z
     /** API Gateway REST APIs and HTTP APIs (issue #17): see `sim/api-gateway-state.ts`. */
     restApis: z.array(StateRestApiSchema).default([]),
     httpApis: z.array(StateHttpApiSchema).default([]),
+    securityGroups: z.array(StateSecurityGroupSchema).default([]),
   })
   .superRefine((state, context) => {
     const seen = new Map<string, number>();
@@ -342,6 +382,7 @@ export type StateTrail = z.output<typeof StateTrailSchema>;
 export type StateEventRule = z.output<typeof StateEventRuleSchema>;
 export type StateCodeSigningConfig = z.output<typeof StateCodeSigningConfigSchema>;
 export type StateLogGroup = z.output<typeof StateLogGroupSchema>;
+export type StateSecurityGroup = z.output<typeof StateSecurityGroupSchema>;
 
 /**
  * Validates a parsed state file.

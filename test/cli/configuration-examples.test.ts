@@ -34,6 +34,14 @@ describe('configuration examples', () => {
     ],
     // Issue #17: the method opened by UpdateMethod is reported only once CreateDeployment puts it on stage prod.
     ['36-api-route-opened-and-deployed.json', 'function-api-route-unauthenticated', null],
+    [
+      '37-security-group-egress-opened.json',
+      'function-security-group-egress-opened',
+      {
+        action: 'revoke-security-group-egress',
+        params: { groupId: 'sg-0f1e2d3c4b5a69788', securityGroupRuleId: 'sgr-09be5c962afdc06ed', ipProtocol: '-1', fromPort: -1, toPort: -1, cidr: '0.0.0.0/0' },
+      },
+    ],
   ])('%s gives a %s finding with the expected plan', async (file, ruleId, remediation) => {
     expect(await simulateJson(`examples/events/${file}`)).toEqual([{ ruleId, remediation }].map((f) => expect.objectContaining(f) as unknown));
   });

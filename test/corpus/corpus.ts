@@ -36,6 +36,7 @@ import {
 } from '../fixtures/iam';
 import { forwarderRoleName, forwardingRuleName } from '../../functions/shared/self/member-resources';
 import { LABELLED_ENV_VARS } from '../functions/shared/secrets/labelled-env-vars';
+import { ALL_TO_WORLD, authorizeEgressEvent, createSecurityGroupEvent, egressState, GROUP_ID, modifySecurityGroupRuleEvent, NARROW_RULE_ID, OTHER_GROUP_ID, revokeEgressEvent } from '../fixtures/ec2';
 import { apiGatewayEvent, apiGatewayState, createDeployment, createIntegration, createRoute, FOREIGN_FUNCTION_ARN, HTTP_API_ID, lambdaInvocationUri, putIntegration, putMethod, REST_API_ID, updateMethod, updateRoute } from '../fixtures/api-gateway';
 
 export type Label = 'dangerous' | 'benign' | 'ignore';
@@ -64,6 +65,7 @@ export const FAMILIES = {
   'log retention cut': ['function-log-retention-shortened'],
   'data sent outside org': ['function-destination-outside-org'],
   'unauthenticated API route': ['function-api-route-unauthenticated'],
+  'egress opened': ['function-security-group-egress-opened'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Family = keyof typeof FAMILIES;
@@ -399,6 +401,31 @@ function destinationsOutsideOrg(): CorpusEntry[] {
   ];
 }
 
+/** A VPC function's security group opened to the world for egress (issue #17 rule 5); the default rule of a new group is not. */
+function egressOpened(): CorpusEntry[] {
+  const SG = 'Amazon EC2 API reference (AuthorizeSecurityGroupEgress, ModifySecurityGroupRules, CreateSecurityGroup) and its CloudTrail records (securityGroupRuleSet)';
+  const state = egressState();
+  const d = (id: string, event: CloudTrailEvent): CorpusEntry => ({ id, label: 'dangerous', family: 'egress opened', source: SG, event, state });
+  const b = (id: string, event: CloudTrailEvent): CorpusEntry => ({ id, label: 'benign', family: 'egress opened', source: SG, event, state });
+  const i = (id: string, event: CloudTrailEvent, source = SG): CorpusEntry => ({ id, label: 'ignore', family: null, source, event, state });
+  const world = (ipProtocol: string, cidr: string, ports: { fromPort?: number; toPort?: number } = {}) => ({ ipProtocol, ...ports, ...(cidr.includes(':') ? { cidrIpv6: cidr } : { cidrIpv4: cidr }) });
+  return [
+    d('egress-all-ipv4-reopened', authorizeEgressEvent(GROUP_ID, [ALL_TO_WORLD], attacker)),
+    d('egress-all-ipv6', authorizeEgressEvent(GROUP_ID, [world('-1', '::/0')], stratus)),
+    d('egress-all-tcp-ports', authorizeEgressEvent(GROUP_ID, [world('tcp', '0.0.0.0/0', { fromPort: 0, toPort: 65535 })], attacker)),
+    d('egress-all-udp-ports-beside-https', authorizeEgressEvent(GROUP_ID, [world('tcp', '0.0.0.0/0', { fromPort: 443, toPort: 443 }), world('udp', '0.0.0.0/0', { fromPort: 0, toPort: 65535 })], stratus)),
+    d('egress-rule-widened-in-place', modifySecurityGroupRuleEvent(GROUP_ID, NARROW_RULE_ID, ALL_TO_WORLD, attacker)),
+    b('egress-default-rule-new-group', createSecurityGroupEvent('orders-api-lambda-v2', 'sg-0123456789abcdef0', deployer)),
+    b('egress-https-to-world', authorizeEgressEvent(GROUP_ID, [world('tcp', '0.0.0.0/0', { fromPort: 443, toPort: 443 })], deployer)),
+    b('egress-all-inside-vpc', authorizeEgressEvent(GROUP_ID, [{ ipProtocol: '-1', cidrIpv4: '10.20.0.0/16' }], deployer)),
+    b('egress-all-to-prefix-list', authorizeEgressEvent(GROUP_ID, [{ ipProtocol: '-1', prefixListId: 'pl-63a5400a' }], deployer)),
+    b('egress-all-on-unused-group', authorizeEgressEvent(OTHER_GROUP_ID, [ALL_TO_WORLD], deployer)),
+    b('egress-narrowed', revokeEgressEvent(GROUP_ID, { ruleIds: [NARROW_RULE_ID] }, deployer)),
+    i('ign-denied-authorize-egress', authorizeEgressEvent(GROUP_ID, [ALL_TO_WORLD], { ...attacker, errorCode: 'Client.UnauthorizedOperation' })),
+    i('ign-remediator-authorize-egress', authorizeEgressEvent(GROUP_ID, [ALL_TO_WORLD], { identity: identities.remediator() }), 'The bot’s own Restore of a revoked rule'),
+  ];
+}
+
 function everyday(): CorpusEntry[] {
   const b = (id: string, event: CloudTrailEvent, state: StateFileInput = ROLES_STATE): CorpusEntry => ({ id, label: 'benign', family: null, source: SRC.pantherLambda, event, state });
   return [
@@ -575,6 +602,7 @@ export const CORPUS: readonly CorpusEntry[] = [
   ...secrets(),
   ...layersOutsideOrg(),
   ...destinationsOutsideOrg(),
+  ...egressOpened(),
   ...everyday(),
   ...functionSettings(),
   ...functionLogGroups(),

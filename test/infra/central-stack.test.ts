@@ -64,9 +64,11 @@ describe('event bus', () => {
       ['WardenAlertOnlyFromResponderAndHeartbeat', 'Deny', 'events:PutEvents', { AWS: '*' }],
       ['WardenDecisionOnlyFromApproval', 'Deny', 'events:PutEvents', { AWS: '*' }],
     ]);
+    // aws.ec2 (issue #17 rule 5): the security group egress records the catalog now watches.
     expect(statements[0]?.Condition).toEqual({
       // aws.apigateway: API Gateway changes (issue #17 rule 1). aws.logs: the log-group rules (issue #17 rule 7) watch CloudWatch Logs' DeleteLogGroup and PutRetentionPolicy.
-      StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': CLOUDTRAIL_DETAIL_TYPE, 'events:source': ['aws.apigateway', 'aws.cloudtrail', 'aws.events', 'aws.iam', 'aws.lambda', 'aws.logs'] },
+      // aws.ec2: security group egress records (issue #17 rule 5).
+      StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': CLOUDTRAIL_DETAIL_TYPE, 'events:source': ['aws.apigateway', 'aws.cloudtrail', 'aws.ec2', 'aws.events', 'aws.iam', 'aws.lambda', 'aws.logs'] },
     });
     // Member heartbeats: only the scheduled events of the organization's accounts (an `aws.` source cannot be put by hand).
     expect(statements[1]?.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'events:detail-type': 'Scheduled Event', 'events:source': 'aws.events' } });

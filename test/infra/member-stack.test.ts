@@ -153,6 +153,11 @@ describe('member template', () => {
       Action: ['apigateway:GET'],
       Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:*::/restapis/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:*::/apis/*' }],
     });
+    // Security group egress writes (issue #17 rule 5) on the account's security groups only; their Describe calls are list calls on "*".
+    expect(statements.find((s) => (s as { Sid?: string }).Sid === 'Wardenec2')).toMatchObject({
+      Action: ['ec2:AuthorizeSecurityGroupEgress', 'ec2:RevokeSecurityGroupEgress'],
+      Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:security-group/*' }],
+    });
     // The Denies (IAM-evaluated): IAM writes on the bot's own roles and policies and on the administrative roles,
     // Lambda writes on the bot's functions, rule writes on the forwarding rules and the Warden bus's rules.
     const denied = statements.filter((s) => s.Effect !== 'Allow');

@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { parseDeployConfig } from '../../infra/deploy-config';
 import { CODE_SIGNING_CONFIG_ACTIONS, memberTemplate } from '../../infra/member-stack';
 import { RULES } from '../../rules';
+import { EC2_READ_PERMISSIONS } from '../../functions/shared/aws/ec2-state-reader';
+import { permissionsOf } from '../../functions/shared/remediation/actions';
 
 describe('remediator permissions', () => {
   it('include every call of the scan', () => {
@@ -42,6 +44,16 @@ describe('remediator permissions', () => {
     expect(onConfig.sort()).toEqual([...CODE_SIGNING_CONFIG_ACTIONS].sort());
     // member-stack.ts adds the event-source-mapping resource for exactly this action.
     expect(onMapping).toEqual(['lambda:UpdateEventSourceMapping']);
+  });
+});
+
+describe('remediator permissions for security group egress (issue #17 rule 5)', () => {
+  it('gain exactly the EC2 actions the security group reader and the two actions declare', () => {
+    const declared = [...EC2_READ_PERMISSIONS, ...permissionsOf('revoke-security-group-egress'), ...permissionsOf('authorize-security-group-egress')].filter((a) => a.startsWith('ec2:'));
+    expect(remediatorActions().filter((a) => a.startsWith('ec2:'))).toEqual([...new Set(declared)].sort());
+    expect(remediatorActions().filter((a) => a.startsWith('ec2:'))).toEqual(['ec2:AuthorizeSecurityGroupEgress', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 'ec2:RevokeSecurityGroupEgress']);
+    expect(remediatorWrites('ec2')).toEqual(['ec2:AuthorizeSecurityGroupEgress', 'ec2:RevokeSecurityGroupEgress']);
+    expect(auditorActions().filter((a) => a.startsWith('ec2:'))).toEqual([]);
   });
 });
 

@@ -14,7 +14,7 @@ import type { AnyRule } from '../../rules/rule';
 const RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
 
 /** Actions only the executor or an approver plans (inverses run by "Restore", "Quarantine"): never a rule's. */
-const NOT_PLANNED_BY_RULES: readonly ActionName[] = ['quarantine-function', 'add-function-permission', 'set-function-url-auth-none', 'add-layer-version-permission', 'lift-function-isolation'];
+const NOT_PLANNED_BY_RULES: readonly ActionName[] = ['quarantine-function', 'add-function-permission', 'set-function-url-auth-none', 'add-layer-version-permission', 'lift-function-isolation', 'authorize-security-group-egress'];
 /** The actions a rule may plan: the registry's, less those. */
 const RULE_ACTIONS = (Object.keys(ACTIONS) as ActionName[]).filter((name) => !NOT_PLANNED_BY_RULES.includes(name));
 
@@ -154,6 +154,7 @@ describe('rule catalog', () => {
       'function-runtime-threat': 'high approve',
       'function-vulnerable-dependency': 'medium alert',
       'function-api-route-unauthenticated': 'high alert',
+      'function-security-group-egress-opened': 'high alert',
       'execution-role-admin-access': 'critical approve',
       'execution-role-privilege-escalation': 'high approve',
       'execution-role-trust-opened': 'critical auto',

@@ -90,6 +90,9 @@ const EXPECTED: Record<string, unknown[]> = {
   // API Gateway (issue #17): this reader reads no API; the finding on the deployment is asserted through `warden simulate`
   // with examples/state.json in test/cli/configuration-examples.test.ts.
   '36-api-route-opened-and-deployed.json': [[], []],
+  // A security group rule is judged on the account's groups and functions, which this reader does not model: its
+  // finding and plan are asserted through `warden simulate` with examples/state.json in test/cli/configuration-examples.test.ts.
+  '37-security-group-egress-opened.json': [[]],
   // A GuardDuty finding is judged on the function's current state (concurrency, mappings), which this reader does not
   // model: its finding and plan are asserted through `warden simulate` with examples/state.json in
   // test/cli/guardduty-examples.test.ts, and against the documented sample in test/functions/responder/guardduty-finding.test.ts.

@@ -68,8 +68,8 @@ describe('state file', () => {
     });
 
     it('accepts an empty file', () => {
-      // codeSigningConfigs, logGroups, restApis and httpApis (issue #17) are new sections: an empty file exports them empty too.
-      expect(InMemoryAccount.fromStateFile({}).toStateFile()).toEqual({ functions: [], layers: [], roles: [], policies: [], trails: [], eventRules: [], codeSigningConfigs: [], logGroups: [], restApis: [], httpApis: [] });
+      // codeSigningConfigs, logGroups, restApis, httpApis and securityGroups (issue #17) are new sections: an empty file exports them empty too.
+      expect(InMemoryAccount.fromStateFile({}).toStateFile()).toEqual({ functions: [], layers: [], roles: [], policies: [], trails: [], eventRules: [], codeSigningConfigs: [], logGroups: [], restApis: [], httpApis: [], securityGroups: [] });
     });
   });
 
@@ -101,6 +101,24 @@ describe('state file', () => {
       account.replay(lambdaEvent('DeleteFunctionCodeSigningConfig', { functionName: FUNCTION_ARN }));
       expect(account.toStateFile().functions[0]).not.toHaveProperty('CodeSigningConfigArn');
       expect(account.toStateFile().functions[0]).not.toHaveProperty('RecursiveLoop');
+    });
+
+    it('keeps security groups and their egress rules (issue #17 rule 5): the default rule when none are listed, exactly the listed ones otherwise', () => {
+      const state: StateFileInput = {
+        securityGroups: [
+          { Account: ACCOUNT, Region: REGION, GroupId: 'sg-0f1e2d3c4b5a69788', GroupName: 'narrowed', VpcId: 'vpc-0a1b2c3d', Tags: [{ Key: 'team', Value: 'orders' }], EgressRules: [{ SecurityGroupRuleId: 'sgr-0aa11bb22cc33dd44', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIpv4: '10.20.0.0/16' }] },
+          { Account: ACCOUNT, Region: REGION, GroupId: 'sg-0123456789abcdef0', GroupName: 'fresh' },
+        ],
+      };
+      const first = InMemoryAccount.fromStateFile(state).toStateFile();
+      expect(InMemoryAccount.fromStateFile(first).toStateFile()).toEqual(first);
+      expect(first.securityGroups.map((g) => [g.GroupName, g.EgressRules?.map((r) => [r.IpProtocol, r.CidrIpv4])])).toEqual([
+        ['narrowed', [['tcp', '10.20.0.0/16']]],
+        ['fresh', [['-1', '0.0.0.0/0']]],
+      ]);
+      expect(first.securityGroups[0]).toMatchObject({ VpcId: 'vpc-0a1b2c3d', Tags: [{ Key: 'team', Value: 'orders' }], EgressRules: [{ SecurityGroupRuleId: 'sgr-0aa11bb22cc33dd44' }] });
+      expect(() => parseStateFile({ securityGroups: [{ Account: ACCOUNT, Region: REGION, GroupId: 'orders', GroupName: 'x' }] })).toThrow(/securityGroups\.0\.GroupId/);
+      expect(() => parseStateFile({ securityGroups: [{ Account: ACCOUNT, Region: REGION, GroupId: 'sg-0123456789abcdef0', GroupName: 'x', EgressRules: [{ IpProtocol: '-1', CidrIP: '0.0.0.0/0' }] }] })).toThrow(/securityGroups\.0\.EgressRules\.0/);
     });
 
     it('rejects a function naming a code-signing config the file does not hold, naming the field', () => {

@@ -4,6 +4,7 @@
  * configuration keep working. Throttling is retried by the SDK (adaptive mode).
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { IAMClient } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
@@ -65,11 +66,12 @@ export class AccountClients {
 
   /** The clients a remediation action gets for its target account and region. */
   async actionClients(account: string, region: string, findingId?: string): Promise<ActionClients> {
-    const [lambda, cloudtrail, iam] = await Promise.all([
+    const [lambda, cloudtrail, iam, ec2] = await Promise.all([
       this.client(LambdaClient, account, region, findingId),
       this.client(CloudTrailClient, account, region, findingId),
       this.client(IAMClient, account, iamRegionFor(region), findingId),
+      this.client(EC2Client, account, region, findingId),
     ]);
-    return { lambda, cloudtrail, iam };
+    return { lambda, cloudtrail, iam, ec2 };
   }
 }

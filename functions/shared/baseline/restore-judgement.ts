@@ -79,6 +79,7 @@ function withoutBaseline(snapshot: ResourceSnapshot): ResourceSnapshot {
     case 'cloudtrail-trail':
     case 'events-rule':
     case 'apigateway-api':
+    case 'ec2-security-group-rule':
       return snapshot;
   }
 }

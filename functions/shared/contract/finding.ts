@@ -24,6 +24,8 @@ export const ACTION_NAMES = [
   'set-function-recursion-terminate',
   'remove-function-destination',
   'remove-function-dead-letter-queue',
+  // One egress rule of a security group, revoked by its id (issue #17 rule 5).
+  'revoke-security-group-egress',
   // Chosen by an approver ("Quarantine"), planned by no rule.
   'quarantine-function',
   // Reserved concurrency 0 and the enabled event-source mappings disabled, recorded for Restore (runtime threats).
@@ -33,6 +35,7 @@ export const ACTION_NAMES = [
   'set-function-url-auth-none',
   'add-layer-version-permission',
   'lift-function-isolation',
+  'authorize-security-group-egress',
 ] as const;
 export const ActionNameSchema = z.enum(ACTION_NAMES);
 export type ActionName = z.infer<typeof ActionNameSchema>;

@@ -309,6 +309,8 @@ export class Engine {
         return this.withBaseline((await this.readRoleOnce(ref, roleReads)) ?? { kind: 'iam-role', ref, arn: resourceArn(ref) });
       case 'apigateway-api':
         return (await this.options.reader.readApi?.(ref)) ?? { kind: 'apigateway-api', ref, arn: resourceArn(ref) };
+      case 'ec2-security-group-rule':
+        return (await this.options.reader.readSecurityGroupRule?.(ref)) ?? { kind: 'ec2-security-group-rule', ref, arn: resourceArn(ref) };
     }
   }
 
@@ -423,6 +425,7 @@ function ruleResult(rule: AnyRule, snapshot: ResourceSnapshot, context: RuleCont
   if (rule.resourceType === 'events-rule' && snapshot.kind === 'events-rule') return rule.evaluate(snapshot, context);
   if (rule.resourceType === 'iam-role' && snapshot.kind === 'iam-role') return rule.evaluate(snapshot, context);
   if (rule.resourceType === 'apigateway-api' && snapshot.kind === 'apigateway-api') return rule.evaluate(snapshot, context);
+  if (rule.resourceType === 'ec2-security-group-rule' && snapshot.kind === 'ec2-security-group-rule') return rule.evaluate(snapshot, context);
   return null;
 }
 

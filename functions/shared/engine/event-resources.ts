@@ -2,6 +2,7 @@
 import type { CloudTrailEvent } from '../event/cloudtrail-event';
 import { IAM_ROLE_WRITE_EVENTS, normalizeEventName } from '../event/event-names';
 import type { AnyRule } from '../../../rules/rule';
+import { worldOpenRuleIds } from '../ec2/security-group-rules';
 import { defaultLogGroupFunction, parseEventRuleName, parseFunctionName, parseLayerVersion, parseRoleName, parseTrailName, type ResourceRef, type RoleRef } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
 import { API_GATEWAY_SOURCE, apiOfEvent } from '../apigateway/api-events';
@@ -57,6 +58,11 @@ export function resourcesOf(event: CloudTrailEvent): ResourceRef[] {
     const group = stringParam(detail.requestParameters, 'logGroupName');
     const functionName = group === undefined ? null : defaultLogGroupFunction(group);
     return functionName === null ? [] : [{ kind: 'lambda-function', account: detail.recipientAccountId ?? event.account, region: detail.awsRegion, functionName }];
+  }
+  if (detail.eventSource === 'ec2.amazonaws.com') {
+    // Security group rules an egress record opened to the world (issue #17 rule 5); narrower ones name nothing.
+    const account = detail.recipientAccountId ?? event.account;
+    return worldOpenRuleIds(detail.eventName, detail.requestParameters, detail.responseElements).map((ruleId) => ({ kind: 'ec2-security-group-rule', account, region: detail.awsRegion, ruleId }));
   }
   if (detail.eventSource !== 'lambda.amazonaws.com') return [];
   const name = normalizeEventName(detail.eventName);

@@ -149,6 +149,22 @@ function liftIsolation(plan: RemediationPlan, finding: Finding): InversePlan {
 }
 
 /**
+ * Re-authorizing a revoked egress rule: exactly the permission the revert removed, from the plan alone (EC2
+ * gives the rule a new id, which the bot's own call does not make a new finding of).
+ */
+function reauthorizeEgress(plan: RemediationPlan, finding: Finding): InversePlan {
+  const { groupId, ipProtocol, fromPort, toPort, cidr } = plan.params;
+  if (typeof groupId !== 'string' || typeof ipProtocol !== 'string' || typeof cidr !== 'string') return none('the revert does not record the rule it revoked');
+  return {
+    plan: {
+      action: 'authorize-security-group-egress',
+      params: { groupId, ipProtocol, ...(typeof fromPort === 'number' ? { fromPort } : {}), ...(typeof toPort === 'number' ? { toPort } : {}), cidr },
+      description: `ec2:AuthorizeSecurityGroupEgress allows ${ipProtocol} to ${cidr} from ${groupId} again (a new rule id), and the rule is exempt from ${finding.ruleId} for 30 days.`,
+    },
+  };
+}
+
+/**
  * The plan that undoes `plan` (an automatic revert that succeeded), or why none is offered.
  * @example
  * const inverse = inversePlan(finding.remediation, finding);
@@ -176,6 +192,8 @@ export function inversePlan(plan: RemediationPlan, finding: Finding): InversePla
       return none('switching recursive loop detection off again is a deliberate change: run PutFunctionRecursionConfig RecursiveLoop=Allow and exempt the function');
     case 'isolate-function':
       return liftIsolation(plan, finding);
+    case 'revoke-security-group-egress':
+      return reauthorizeEgress(plan, finding);
     case 'start-trail-logging':
       return none('a tamper fix is never undone from Slack: stop the trail again on purpose if that is really wanted');
     case 'restore-trust-policy':
@@ -195,6 +213,7 @@ export function inversePlan(plan: RemediationPlan, finding: Finding): InversePla
     case 'set-function-url-auth-none':
     case 'add-layer-version-permission':
     case 'lift-function-isolation':
+    case 'authorize-security-group-egress':
       return none('this plan is itself a decision or a restore');
   }
 }

@@ -3,6 +3,7 @@
  * parameters, performs the plan with the real SDK clients and re-reads the state to verify it.
  */
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type * as z from 'zod';
@@ -17,6 +18,8 @@ export interface ActionClients {
   readonly cloudtrail?: CloudTrailClient;
   /** For the execution-role actions (issue #4); IAM is global, the client is for the partition's IAM region. */
   readonly iam?: IAMClient;
+  /** For the security group actions (issue #17 rule 5). */
+  readonly ec2?: EC2Client;
 }
 
 export type ActionOutcome =

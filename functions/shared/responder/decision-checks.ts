@@ -9,6 +9,7 @@ import {
   parseFunctionName,
   parseLayerVersion,
   parseRoleName,
+  parseSecurityGroupRule,
   parseTrailName,
   type ResourceKind,
   type ResourceRef,
@@ -46,6 +47,9 @@ export function findingRef(kind: ResourceKind, finding: Pick<Finding, 'resource'
       ref = api === null || api.stageName !== undefined ? null : api.ref;
       break;
     }
+    case 'ec2-security-group-rule':
+      ref = resource.startsWith('arn:') ? parseSecurityGroupRule(resource, account, region) : null;
+      break;
   }
   return ref !== null && ref.account === account && ref.region === region ? ref : null;
 }
@@ -117,6 +121,13 @@ export function targetsFindingResource(plan: RemediationPlan, finding: Finding):
     }
     case 'start-trail-logging':
       return text(plan.params, 'trailArn') === finding.resource;
+    case 'revoke-security-group-egress': {
+      const target = findingRef('ec2-security-group-rule', finding);
+      return target?.kind === 'ec2-security-group-rule' && text(plan.params, 'securityGroupRuleId') === target.ruleId && text(plan.params, 'groupId') === finding.details.groupId;
+    }
+    case 'authorize-security-group-egress':
+      // The revoked rule is gone (a restore gets a new id): its group, from the signed finding.
+      return findingRef('ec2-security-group-rule', finding) !== null && text(plan.params, 'groupId') === finding.details.groupId;
   }
 }
 

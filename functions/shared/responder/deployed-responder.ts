@@ -16,6 +16,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RULES } from '../../../rules';
 import { AccountClients, clientConfig } from '../aws/clients';
 import { CloudTrailStateReader, withTrailReader } from '../aws/cloudtrail-state-reader';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { Ec2StateReader, withSecurityGroupReader } from '../aws/ec2-state-reader';
 import { ApiGatewayStateReader, withApiReader } from '../aws/api-gateway-state-reader';
 import { CrossAccountCredentials } from '../aws/credentials';
 import { LambdaStateReader } from '../aws/lambda-state-reader';
@@ -60,13 +62,15 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
     }),
   );
   // API Gateway (issue #17): its SDK clients load only when an API event arrives.
-  const reader = withApiReader(
+  const apiReader = withApiReader(
     roleReader,
     new ApiGatewayStateReader(
       async (account, region) => clients.client(moduleExports(await import('@aws-sdk/client-api-gateway'), 'APIGatewayClient').APIGatewayClient, account, region),
       async (account, region) => clients.client(moduleExports(await import('@aws-sdk/client-apigatewayv2'), 'ApiGatewayV2Client').ApiGatewayV2Client, account, region),
     ),
   );
+  // Security group rules (issue #17 rule 5): read only for an EC2 egress record.
+  const reader = withSecurityGroupReader(apiReader, new Ec2StateReader((account, region) => clients.client(EC2Client, account, region), (account, region) => clients.client(LambdaClient, account, region)));
   const baselines = deployedBaselines({ config, documents, tableName: env.tableName, region: env.region, keySecretArn: env.baselineKeySecretArn, own });
   // Integrity keys, each read once per container and only when first needed (the SDK loads then too).
   const secretsClient = async () => own(new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(clientConfig(env.region)));

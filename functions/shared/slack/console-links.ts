@@ -75,6 +75,9 @@ export function resourceConsoleUrl(arn: string): string | null {
     const rule = path.at(-1) ?? '';
     return `${host}/events/home${query}#/eventbus/${enc(bus)}/rules/${enc(rule)}`;
   }
+  if (a.service === 'ec2' && a.resource.startsWith('security-group/')) return `${host}/ec2/home${query}#SecurityGroup:groupId=${enc(a.resource.slice('security-group/'.length))}`;
+  // A rule's ARN does not name its group (the message does): the region's security groups.
+  if (a.service === 'ec2' && a.resource.startsWith('security-group-rule/')) return `${host}/ec2/home${query}#SecurityGroups:`;
   return null;
 }
 

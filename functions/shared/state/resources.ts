@@ -6,7 +6,7 @@ import * as z from 'zod';
 import type { BaselineRefusal, AttachedFunctionBaseline, RoleBaseline } from './baselines';
 import type { IamPolicyDocument } from '../policy/iam-policy';
 
-export const RESOURCE_KINDS = ['lambda-function', 'lambda-layer-version', 'cloudtrail-trail', 'events-rule', 'iam-role', 'apigateway-api'] as const;
+export const RESOURCE_KINDS = ['lambda-function', 'lambda-layer-version', 'cloudtrail-trail', 'events-rule', 'iam-role', 'apigateway-api', 'ec2-security-group-rule'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 export interface FunctionRef {
@@ -71,7 +71,18 @@ export interface ApiRef {
   readonly apiId: string;
 }
 
-export type ResourceRef = FunctionRef | LayerVersionRef | TrailRef | EventRuleRef | RoleRef | ApiRef;
+/**
+ * One rule of a VPC security group (issue #17 rule 5), named by its `sgr-` id: the rule an
+ * `AuthorizeSecurityGroupEgress` (or `ModifySecurityGroupRules`) record says it created or changed.
+ */
+export interface SecurityGroupRuleRef {
+  readonly kind: 'ec2-security-group-rule';
+  readonly account: string;
+  readonly region: string;
+  readonly ruleId: string;
+}
+
+export type ResourceRef = FunctionRef | LayerVersionRef | TrailRef | EventRuleRef | RoleRef | ApiRef | SecurityGroupRuleRef;
 
 /** ARN partition for a region (`aws`, `aws-cn`, `aws-us-gov`). */
 export function partitionOf(region: string): string {
@@ -108,6 +119,8 @@ export function resourceArn(ref: ResourceRef): string {
       return roleArn(ref);
     case 'apigateway-api':
       return apiArn(ref);
+    case 'ec2-security-group-rule':
+      return securityGroupRuleArn(ref);
   }
 }
 
@@ -126,6 +139,21 @@ export function parseApiArn(value: string, account: string): { readonly ref: Api
 /** `arn:aws:apigateway:<region>::/restapis/<id>` or `…::/apis/<id>`. */
 export function apiArn(ref: Pick<ApiRef, 'region' | 'protocol' | 'apiId'>): string {
   return `arn:${partitionOf(ref.region)}:apigateway:${ref.region}::/${ref.protocol === 'rest' ? 'restapis' : 'apis'}/${ref.apiId}`;
+}
+
+/** `arn:aws:ec2:<region>:<account>:security-group-rule/sgr-…` (EC2's `SecurityGroupRuleArn`). */
+export function securityGroupRuleArn(ref: Pick<SecurityGroupRuleRef, 'account' | 'region' | 'ruleId'>): string {
+  return `arn:${partitionOf(ref.region)}:ec2:${ref.region}:${ref.account}:security-group-rule/${ref.ruleId}`;
+}
+
+export const SECURITY_GROUP_RULE_ID = /^sgr-[0-9a-f]{8,17}$/;
+const SECURITY_GROUP_RULE_ARN = /^arn:aws[a-z-]*:ec2:([a-z0-9-]+):(\d{12}):security-group-rule\/(sgr-[0-9a-f]{8,17})$/;
+
+/** Resolves a security group rule id or ARN to a reference; null for anything else. */
+export function parseSecurityGroupRule(value: string, account: string, region: string): SecurityGroupRuleRef | null {
+  const arn = SECURITY_GROUP_RULE_ARN.exec(value);
+  if (arn) return { kind: 'ec2-security-group-rule', region: arn[1] ?? region, account: arn[2] ?? account, ruleId: arn[3] ?? '' };
+  return SECURITY_GROUP_RULE_ID.test(value) ? { kind: 'ec2-security-group-rule', account, region, ruleId: value } : null;
 }
 
 /** The region IAM's API and events use in a region's partition (IAM is global). */
@@ -530,7 +558,40 @@ export interface ApiSnapshot {
   readonly stages?: readonly ApiStage[];
 }
 
-export type ResourceSnapshot = FunctionSnapshot | LayerVersionSnapshot | TrailSnapshot | EventRuleSnapshot | RoleSnapshot | ApiSnapshot;
+/** A security group rule as `DescribeSecurityGroupRules` returns it (the fields the rules read). */
+export const SecurityGroupRuleSchema = z.looseObject({
+  SecurityGroupRuleId: z.string(),
+  GroupId: z.string(),
+  GroupOwnerId: z.string().optional(),
+  IsEgress: z.boolean(),
+  /** `-1` (all traffic), `tcp`, `udp`, `icmp`, … or a protocol number (`6`, `17`). */
+  IpProtocol: z.string(),
+  FromPort: z.number().int().optional(),
+  ToPort: z.number().int().optional(),
+  CidrIpv4: z.string().optional(),
+  CidrIpv6: z.string().optional(),
+  PrefixListId: z.string().optional(),
+  ReferencedGroupInfo: z.looseObject({ GroupId: z.string().optional() }).optional(),
+  Description: z.string().optional(),
+});
+export type SecurityGroupRule = z.infer<typeof SecurityGroupRuleSchema>;
+
+/**
+ * The current state of a security group rule (issue #17 rule 5): the rule (null when it is gone), its
+ * group's name, VPC and tags, and the functions of the account and region that use the group.
+ * Undefined parts were not read.
+ */
+export interface SecurityGroupRuleSnapshot {
+  readonly kind: 'ec2-security-group-rule';
+  readonly ref: SecurityGroupRuleRef;
+  readonly arn: string;
+  readonly rule?: SecurityGroupRule | null;
+  readonly group?: { readonly groupId: string; readonly groupName?: string | undefined; readonly vpcId?: string | undefined; readonly tags: Readonly<Record<string, string>> } | null;
+  /** Unqualified ARNs of the functions whose `VpcConfig.SecurityGroupIds` hold the rule's group (`ListFunctions`). */
+  readonly usedByFunctions?: readonly string[];
+}
+
+export type ResourceSnapshot = FunctionSnapshot | LayerVersionSnapshot | TrailSnapshot | EventRuleSnapshot | RoleSnapshot | ApiSnapshot | SecurityGroupRuleSnapshot;
 
 export interface SnapshotByKind {
   'lambda-function': FunctionSnapshot;
@@ -539,6 +600,7 @@ export interface SnapshotByKind {
   'events-rule': EventRuleSnapshot;
   'iam-role': RoleSnapshot;
   'apigateway-api': ApiSnapshot;
+  'ec2-security-group-rule': SecurityGroupRuleSnapshot;
 }
 
 /** Parses the JSON text of a resource policy (as `GetPolicy` returns it). */

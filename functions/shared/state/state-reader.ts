@@ -1,5 +1,5 @@
 /** How the engine learns the current state of a resource: an interface, with AWS and in-memory implementations. */
-import type { ApiRef, ApiSnapshot, FunctionRef, FunctionSnapshot, FunctionStatePart, LayerVersionRef, LayerVersionSnapshot, RoleRef, RoleSnapshot, TrailRef, TrailSnapshot } from './resources';
+import type { ApiRef, ApiSnapshot, FunctionRef, FunctionSnapshot, FunctionStatePart, LayerVersionRef, LayerVersionSnapshot, RoleRef, RoleSnapshot, SecurityGroupRuleRef, SecurityGroupRuleSnapshot, TrailRef, TrailSnapshot } from './resources';
 
 export interface StateReader {
   /** Reads only the parts asked for; a part AWS reports missing is `null`. */
@@ -26,6 +26,11 @@ export interface StateReader {
   functionsWithLogGroup?(account: string, region: string, logGroupName: string): Promise<readonly FunctionRef[]>;
   /** Reads an API Gateway API and what each of its stages serves (issue #17); readers without it leave APIs unread. */
   readApi?(ref: ApiRef): Promise<ApiSnapshot>;
+  /**
+   * Reads a security group rule, its group and the functions using the group (issue #17 rule 5); readers
+   * without EC2 access leave it unread.
+   */
+  readSecurityGroupRule?(ref: SecurityGroupRuleRef): Promise<SecurityGroupRuleSnapshot>;
 }
 
 /** Every method of a `StateReader`: the compiler makes a new one appear here, so no wrapper forgets to pass it on. */
@@ -38,6 +43,7 @@ const STATE_READER_METHODS: Readonly<Record<keyof StateReader, true>> = {
   functionsWithCodeSigningConfig: true,
   functionsWithLogGroup: true,
   readApi: true,
+  readSecurityGroupRule: true,
 };
 
 /**

@@ -21,6 +21,8 @@ import { removeFunctionDestination } from './remove-function-destination';
 import { removeFunctionDeadLetterQueue } from './remove-function-dead-letter-queue';
 import { isolateFunction } from './isolate-function';
 import { liftFunctionIsolation } from './lift-function-isolation';
+import { revokeSecurityGroupEgress } from './revoke-security-group-egress';
+import { authorizeSecurityGroupEgress } from './authorize-security-group-egress';
 
 type AnyAction = RemediationAction<never> & { describe(params: never): string };
 
@@ -45,6 +47,8 @@ export const ACTIONS: { readonly [N in ActionName]: RemediationAction<never> } =
   'remove-function-dead-letter-queue': removeFunctionDeadLetterQueue as AnyAction,
   'isolate-function': isolateFunction as AnyAction,
   'lift-function-isolation': liftFunctionIsolation as AnyAction,
+  'revoke-security-group-egress': revokeSecurityGroupEgress as AnyAction,
+  'authorize-security-group-egress': authorizeSecurityGroupEgress as AnyAction,
 };
 
 /** The IAM permissions of one action. */

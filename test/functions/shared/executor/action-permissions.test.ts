@@ -1,4 +1,5 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +13,8 @@ import { ACCOUNT, FUNCTION_ARN, LAYER_ARN, LAYER_VERSION, REGION } from '../../.
 import { addLayerVersionPermissionEvent, addPermissionEvent, createFunctionUrlConfigEvent } from '../../../fixtures/cloudtrail';
 import { putFunctionEventInvokeConfigEvent } from '../../../fixtures/event-invoke-config';
 import { updateFunctionConfigurationEvent } from '../../../fixtures/function-configuration';
+import { ALL_TO_WORLD, authorizeEgressEvent, egressState, GROUP_ID, ruleIdFor } from '../../../fixtures/ec2';
+import { installEc2Mock } from '../../../../sim/ec2-mock';
 
 const FOREIGN_QUEUE = 'arn:aws:sqs:us-east-1:444455556666:collector';
 
@@ -148,6 +151,30 @@ describe('remediation actions under the SDK mock', () => {
         trailMock.mock.restore();
       }
     });
+  });
+
+  it.each([
+    ['revoke-security-group-egress', true],
+    ['authorize-security-group-egress', false],
+  ] as const)('%s sends only commands its declared permissions cover (read, write, verify; one read when already done)', async (name, opened) => {
+    const account = InMemoryAccount.fromStateFile(egressState());
+    if (opened) account.replay(authorizeEgressEvent(GROUP_ID, [ALL_TO_WORLD]));
+    const ec2Mock = installEc2Mock(account.ec2);
+    try {
+      const action = ACTIONS[name] as unknown as RemediationAction<unknown>;
+      const permission = { groupId: GROUP_ID, ipProtocol: '-1', fromPort: -1, toPort: -1, cidr: '0.0.0.0/0' };
+      const params = action.paramsSchema.parse(opened ? { ...permission, securityGroupRuleId: ruleIdFor(GROUP_ID, ALL_TO_WORLD) } : permission);
+      const clients = { lambda: new LambdaClient({ region: REGION }), ec2: new EC2Client({ region: REGION }) };
+      expect(await action.execute(clients, params)).toMatchObject({ status: 'remediated', verified: true });
+      expect((await action.execute(clients, params)).status).toBe('already-compliant');
+      const sent = [...new Set(ec2Mock.calls.map((call) => `ec2:${call.command}`))];
+      expect(sent.filter((p) => !action.permissions.includes(p))).toEqual([]);
+      expect(ec2Mock.calls).toHaveLength(4);
+      const worldOpen = [...account.ec2.group(GROUP_ID).rules.values()].filter((r) => r.IpProtocol === '-1' && r.CidrIpv4 === '0.0.0.0/0');
+      expect(worldOpen).toHaveLength(opened ? 0 : 1);
+    } finally {
+      ec2Mock.mock.restore();
+    }
   });
 
   it('maps a command to its IAM action and catches an undeclared one', () => {

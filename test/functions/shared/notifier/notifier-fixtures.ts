@@ -66,6 +66,8 @@ function resourceOf(rule: AnyRule): string {
       return `arn:aws:events:${REGION}:${ACCOUNT}:rule/WardenForward-lambda`;
     case 'apigateway-api':
       return `arn:aws:apigateway:${REGION}::/restapis/a1b2c3d4e5`;
+    case 'ec2-security-group-rule':
+      return `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group-rule/sgr-0a1b2c3d4e5f60718`;
   }
 }
 

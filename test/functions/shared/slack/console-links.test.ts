@@ -14,6 +14,8 @@ describe('resourceConsoleUrl', () => {
     ['arn:aws-us-gov:iam::111122223333:role/r', 'https://console.amazonaws-us-gov.com/iam/home#/roles/details/r'],
     ['arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5', 'https://eu-west-1.console.aws.amazon.com/apigateway/main/apis/a1b2c3d4e5/resources?api=a1b2c3d4e5&region=eu-west-1'],
     ['arn:aws:apigateway:us-east-1::/apis/f6g7h8i9j0', 'https://us-east-1.console.aws.amazon.com/apigateway/main/develop/routes?api=f6g7h8i9j0&region=us-east-1'],
+    ['arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0f1e2d3c4b5a69788', 'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#SecurityGroup:groupId=sg-0f1e2d3c4b5a69788'],
+    ['arn:aws:ec2:eu-west-1:111122223333:security-group-rule/sgr-09be5c962afdc06ed', 'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#SecurityGroups:'],
   ])('%s', (arn, url) => {
     expect(resourceConsoleUrl(arn)).toBe(url);
   });
