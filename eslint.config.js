@@ -35,6 +35,10 @@ export default tseslint.config(
           patterns: [
             { group: ['@aws-sdk/*', '@smithy/*', 'aws-sdk'], message: 'Rules are pure: no AWS SDK under rules/.' },
             { group: ['node:fs', 'node:http', 'node:https', 'node:net', 'fs', 'http', 'https', 'net'], message: 'Rules are pure: no I/O under rules/.' },
+            {
+              regex: '(^|/)(functions/shared/(executor|store|aws|remediation|slack|bus|notifier|baseline|engine|responder|approval|scan|heartbeat)(/|$)|functions/shared/(env|observability)$|sim(/|$))',
+              message: 'Rules are pure: no side-effect folder under rules/ (functions/shared/README.md lists the layers).',
+            },
           ],
         },
       ],

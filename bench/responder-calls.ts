@@ -20,7 +20,7 @@ import type { CloudTrailEvent } from '../functions/shared/event/cloudtrail-event
 import { Executor } from '../functions/shared/executor/executor';
 import { tagsFromReader } from '../functions/shared/executor/resource-tags';
 import { Responder } from '../functions/shared/responder/responder';
-import { EventBridgeSink } from '../functions/shared/responder/warden-events';
+import { EventBridgeSink } from '../functions/shared/bus/warden-events';
 import { InMemoryStateStore } from '../functions/shared/store/in-memory-state-store';
 import { RULES } from '../rules';
 import { InMemoryAccount } from '../sim/in-memory-account';

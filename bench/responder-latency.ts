@@ -227,7 +227,7 @@ async function runScenario(name: ScenarioName, throttleRate: number): Promise<Sc
       trips.push(tracker.roundTrips);
       calls.push(tracker.calls.length);
       own.push(Math.max(0, elapsed - tracker.busyMs));
-      const status = record.ignoredCode ?? record.outcomes.map((o) => o.status).join(',');
+      const status = record.ignored?.kind ?? record.outcomes.map((o) => o.status).join(',');
       statuses[status] = (statuses[status] ?? 0) + 1;
       if (criticalPath.length === 0 && tracker.calls.length > 0) criticalPath = describePath(tracker.calls);
     }

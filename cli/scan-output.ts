@@ -3,10 +3,10 @@
  * `simulate --json`'s shape), and SARIF 2.1.0 for code-scanning tools; `--plan` adds the
  * remediation each finding would get. Findings carry no secret value, so neither does the output.
  */
-import type { Finding } from '../functions/shared/engine/engine';
+import { SEVERITIES, type Finding, type Severity } from '../functions/shared/contract/finding';
 import { describePlan } from '../functions/shared/remediation/actions';
 import type { ScanReport } from '../functions/shared/scan/scanner';
-import { SEVERITIES, type AnyRule, type Severity } from '../rules/rule';
+import type { AnyRule } from '../rules/rule';
 import { toJsonFinding } from './simulate';
 
 /** What a mode would do with a finding's plan, as `simulate` says it. */

@@ -5,8 +5,9 @@
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ouOf, resolveMode, type Mode, type WardenConfig } from '../functions/shared/config/config';
-import { Engine, type Finding } from '../functions/shared/engine/engine';
+import { ouOf, resolveMode, type WardenConfig } from '../functions/shared/config/config';
+import { SEVERITIES, type Mode, type Finding } from '../functions/shared/contract/finding';
+import { Engine } from '../functions/shared/engine/engine';
 import { InvalidEventError } from '../functions/shared/errors';
 import { parseCloudTrailEvent } from '../functions/shared/event/cloudtrail-event';
 import { isGuardDutyFindingEvent } from '../functions/shared/event/guardduty-finding';
@@ -16,7 +17,7 @@ import { LambdaStateReader } from '../functions/shared/aws/lambda-state-reader';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { IamStateReader, withRoleReader } from '../functions/shared/aws/iam-state-reader';
 import { RoleBaselineKeeper } from '../functions/shared/baseline/role-baseline';
-import type { BaselineKeeper } from '../functions/shared/baseline/baseline-keeper';
+import { baselineKeeperByKind, InMemoryBaselineStore, type BaselineKeeper } from '../functions/shared/baseline/baseline-keeper';
 import { installIamMock, type IamMockHandle } from '../sim/iam-mock';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudTrailStateReader, withTrailReader } from '../functions/shared/aws/cloudtrail-state-reader';
@@ -33,16 +34,15 @@ import { installEc2Mock } from '../sim/ec2-mock';
 import { describePlan } from '../functions/shared/remediation/actions';
 import { Executor } from '../functions/shared/executor/executor';
 import { tagsFromReader } from '../functions/shared/executor/resource-tags';
-import type { ExecutionOutcome } from '../functions/shared/executor/outcome';
+import type { ExecutionOutcome } from '../functions/shared/contract/outcome';
 import { Responder } from '../functions/shared/responder/responder';
 import { DecisionRunner } from '../functions/shared/responder/decision-runner';
-import { RecordingSink, type EventSink } from '../functions/shared/responder/warden-events';
+import { RecordingSink, type EventSink } from '../functions/shared/bus/warden-events';
 import { Integrity } from '../functions/shared/store/integrity';
 import type { StateReader } from '../functions/shared/state/state-reader';
 import { InMemoryStateStore } from '../functions/shared/store/in-memory-state-store';
-import { baselineKeeperByKind, InMemoryBaselineStore } from '../functions/shared/baseline/baseline-keeper';
 import { createBaselineKey, FunctionBaselineKeeper } from '../functions/shared/baseline/function-baseline';
-import { SEVERITIES, type AnyRule } from '../rules/rule';
+import type { AnyRule } from '../rules/rule';
 import { InMemoryAccount } from '../sim/in-memory-account';
 import { installLambdaMock, type LambdaMockHandle } from '../sim/lambda-mock';
 import type { StateFile } from '../sim/state-file';
@@ -235,12 +235,12 @@ export class Simulator {
       // A detector finding (GuardDuty, Inspector, Access Analyzer) changes nothing in the account: it is judged on the state as it is.
       if (isGuardDutyFindingEvent(input) || isInspectorFindingEvent(input) || isAccessAnalyzerFindingEvent(input)) {
         const result = await this.responder.handle(input);
-        return { file, eventId: result.eventId, eventName: result.eventName, ignored: result.ignored, error: null, findings: result.findings, outcomes: result.outcomes };
+        return { file, eventId: result.eventId, eventName: result.eventName, ignored: result.ignored?.text ?? null, error: null, findings: result.findings, outcomes: result.outcomes };
       }
       const event = parseCloudTrailEvent(input);
       this.account.replay(event);
       const result = await this.responder.handleParsed(event);
-      return { file, eventId: result.eventId, eventName: result.eventName, ignored: result.ignored, error: null, findings: result.findings, outcomes: result.outcomes };
+      return { file, eventId: result.eventId, eventName: result.eventName, ignored: result.ignored?.text ?? null, error: null, findings: result.findings, outcomes: result.outcomes };
     } catch (e: unknown) {
       if (e instanceof InvalidEventError) return { file, eventId, eventName, ignored: null, error: e.message, findings: [], outcomes: [] };
       throw e;

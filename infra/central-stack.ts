@@ -20,7 +20,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { CLOUDTRAIL_DETAIL_TYPE } from '../functions/shared/event/cloudtrail-event';
-import { DETAIL_TYPES, EVENT_SOURCE } from '../functions/shared/responder/warden-events';
+import { DETAIL_TYPES, EVENT_SOURCE } from '../functions/shared/contract/warden-events';
 import { WARDEN_BUS_NAME } from '../functions/shared/self/central-resources';
 import type { AnyRule } from '../rules/rule';
 import type { DeployConfig } from './deploy-config';

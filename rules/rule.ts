@@ -2,14 +2,12 @@
  * The rule model: metadata, triggers, a pure evaluation of a resource's current state, and a
  * remediation plan as data. Rules make no AWS call; the executor runs the plans.
  */
-import type { Mode, WardenConfig } from '../functions/shared/config/config';
+import type { WardenConfig } from '../functions/shared/config/config';
+import type { ActionName, Actor, Mode, RemediationPlan, Severity } from '../functions/shared/contract/finding';
 import type { ResourceKind, SnapshotByKind, FunctionStatePart } from '../functions/shared/state/resources';
 import type { RuntimeThreat } from '../functions/shared/event/guardduty-finding';
 import type { Vulnerability } from '../functions/shared/event/inspector-finding';
-import type { DetectorFindingRef } from '../functions/shared/event/detector-finding';
-
-export type Severity = 'critical' | 'high' | 'medium' | 'low';
-export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+import type { DetectorFindingRef } from '../functions/shared/contract/detector-finding';
 
 /** What starts an evaluation: an event source and the bare (unversioned) event names. */
 export interface Trigger {
@@ -21,62 +19,6 @@ export interface Trigger {
    * CloudTrail's "AWS API Call via CloudTrail".
    */
   readonly detailType?: string;
-}
-
-/** Names of the remediation actions; each is implemented (with its IAM permissions) by the executor. */
-export type ActionName = 'remove-function-permission' | 'set-function-url-auth-iam' | 'remove-layer-version-permission' | 'start-trail-logging'
-  | 'remove-function-env-variables'
-  | 'restore-function-layers'
-  | 'delete-role-policy'
-  | 'restore-role-policy'
-  | 'detach-role-policy'
-  | 'set-default-policy-version'
-  | 'restore-trust-policy'
-  | 'set-function-recursion-terminate'
-  | 'remove-function-destination'
-  | 'remove-function-dead-letter-queue'
-  /** One egress rule of a security group, revoked by its id (issue #17 rule 5). */
-  | 'revoke-security-group-egress'
-  /** Issue #17: IAM auth on one unauthenticated API route, its stage redeployed. */
-  | 'set-api-route-auth-iam'
-  /** Issue #17: the last-known-good code-signing config attached again, or a shared config set back to Enforce. */
-  | 'restore-function-code-signing-config'
-  | 'set-code-signing-config-enforce'
-  /** Event-source mappings outside the organization (issue #17). */
-  | 'disable-event-source-mapping'
-  | 'remove-event-source-mapping-destination'
-  /** Chosen by an approver ("Quarantine"), planned by no rule. */
-  | 'quarantine-function'
-  /** Reserved concurrency 0 and the enabled event-source mappings disabled, recorded for Restore (runtime threats). */
-  | 'isolate-function'
-  /** Inverses of automatic reverts, run by "Restore" (planned by the executor, never by a rule). */
-  | 'add-function-permission'
-  | 'set-function-url-auth-none'
-  | 'add-layer-version-permission'
-  | 'lift-function-isolation'
-  | 'authorize-security-group-egress'
-  | 'set-api-route-auth-none'
-  | 'reattach-function-code-signing-config'
-  | 'set-code-signing-config-warn'
-  | 'enable-event-source-mapping';
-
-/** A remediation as data: which action, with which parameters, and what it does in plain words. */
-export interface RemediationPlan {
-  readonly action: ActionName;
-  readonly params: Readonly<Record<string, string | number>>;
-  /** One sentence: what the action changes and how to undo it. */
-  readonly description: string;
-}
-
-/** Who made the change and how, from the event's `userIdentity`. */
-export interface Actor {
-  readonly type: string;
-  readonly arn: string | undefined;
-  readonly accountId: string | undefined;
-  readonly sourceIPAddress: string | undefined;
-  readonly userAgent: string | undefined;
-  /** For a role session: the role's ARN with its path (`userIdentity.sessionContext.sessionIssuer.arn`). */
-  readonly sessionIssuerArn?: string | undefined;
 }
 
 /** What a rule may know besides the state: the configuration, the clock and the triggering event. */

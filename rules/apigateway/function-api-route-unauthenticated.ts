@@ -1,9 +1,11 @@
 /** A deployed API Gateway route (REST method or HTTP API route) with no authentication invokes a Lambda function of the organization. */
 import { API_GATEWAY_EVENTS, API_GATEWAY_SOURCE } from '../../functions/shared/apigateway/api-events';
 import { isOrganizationAccount } from '../../functions/shared/config/config';
-import { EXEMPT_TAG, exemptionTagKeysIn, isProtectedResource, isTagPrincipal, tagExemption } from '../../functions/shared/executor/exemptions';
+import { EXEMPT_TAG, exemptionTagKeysIn, isTagPrincipal, tagExemption } from '../../functions/shared/exemption/exemption-tags';
+import { isProtectedResource } from '../../functions/shared/self/protected-resources';
 import { parseFunctionName } from '../../functions/shared/state/resources';
-import { defineRule, nonCompliant, notApplicable, type RemediationPlan, type RuleFinding } from '../rule';
+import { defineRule, nonCompliant, notApplicable, type RuleFinding } from '../rule';
+import type { RemediationPlan } from '../../functions/shared/contract/finding';
 
 const METHODS: ReadonlySet<string> = new Set(['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'ANY']);
 

@@ -2,7 +2,7 @@
  * A security group used by a VPC function of the organization gets an egress rule open to the world on
  * every port (issue #17 rule 5), added or widened after the group was attached.
  */
-import { changeOrigin } from '../../functions/shared/lambda/configuration-events';
+import { changeOrigin } from '../lambda/configuration-events';
 import { EGRESS_OPENING_EVENTS, trafficOf, worldOpenCidr } from '../../functions/shared/ec2/security-group-rules';
 import { defineRule, compliant, nonCompliant, notApplicable } from '../rule';
 

@@ -2,7 +2,8 @@ import { documentDigest, roleNotApplicableReason } from '../../functions/shared/
 import type { IamPolicyDocument, IamStatement } from '../../functions/shared/policy/iam-policy';
 import { analyzeTrustPolicy, type TrustFinding } from '../../functions/shared/policy/iam-trust-policy';
 import type { RoleSnapshot } from '../../functions/shared/state/resources';
-import { defineRule, nonCompliant, notApplicable, type RemediationPlan, type RuleFinding } from '../rule';
+import { defineRule, nonCompliant, notApplicable, type RuleFinding } from '../rule';
+import type { RemediationPlan } from '../../functions/shared/contract/finding';
 
 /** The trust policy of a Lambda execution role that nothing else may assume. */
 export const LAMBDA_ONLY_TRUST_POLICY: IamPolicyDocument = {

@@ -4,7 +4,7 @@
  */
 import { awsManagedPolicyName, documentDigest, type RolePolicy } from '../../functions/shared/iam/execution-role';
 import type { RoleSnapshot } from '../../functions/shared/state/resources';
-import type { RemediationPlan } from '../rule';
+import type { RemediationPlan } from '../../functions/shared/contract/finding';
 
 /**
  * Inline: restore the baseline's document (`restore-role-policy`) or delete the policy

@@ -1,6 +1,7 @@
 /** A function's code was changed by a principal that is not one of the configured deployer roles. */
-import { arnMatches } from '../../functions/shared/executor/arn-pattern';
-import { compliant, defineRule, nonCompliant, notApplicable, type Actor } from '../rule';
+import { arnMatches } from '../../functions/shared/policy/arn-pattern';
+import { compliant, defineRule, nonCompliant, notApplicable } from '../rule';
+import type { Actor } from '../../functions/shared/contract/finding';
 
 /** True when the actor is a session of a role that a `deployerRoles` entry (a role name or role ARN pattern) names. */
 function isDeployer(patterns: readonly string[], actor: Actor): boolean {

@@ -2,7 +2,8 @@
 import { normalizeEventName } from '../../functions/shared/event/event-names';
 import { functionArn } from '../../functions/shared/state/resources';
 import type { FunctionSnapshot } from '../../functions/shared/state/resources';
-import { compliant, defineRule, nonCompliant, notApplicable, type RemediationPlan, type RuleContext } from '../rule';
+import { compliant, defineRule, nonCompliant, notApplicable, type RuleContext } from '../rule';
+import type { RemediationPlan } from '../../functions/shared/contract/finding';
 
 /** How many other functions sharing a config the summary names before it counts the rest. */
 const NAMED_SHARERS = 5;

@@ -3,7 +3,7 @@
  * events to an account outside the organization and the allow-list.
  */
 import { isAllowListedAccount, isOrganizationAccount, type WardenConfig } from '../../functions/shared/config/config';
-import { accountOfArn, changeOrigin } from '../../functions/shared/lambda/configuration-events';
+import { accountOfArn, changeOrigin } from './configuration-events';
 import { functionArn, type FunctionSnapshot } from '../../functions/shared/state/resources';
 import { defineRule, nonCompliant, notApplicable, type RuleContext, type RuleFinding, type Trigger } from '../rule';
 

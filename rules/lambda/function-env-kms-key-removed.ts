@@ -1,5 +1,5 @@
 /** The customer-managed KMS key was removed from a function whose environment variables are set. */
-import { changeOrigin, CONFIGURATION_TRIGGER } from '../../functions/shared/lambda/configuration-events';
+import { changeOrigin, CONFIGURATION_TRIGGER } from './configuration-events';
 import { compliant, defineRule, nonCompliant, notApplicable } from '../rule';
 
 export const functionEnvKmsKeyRemoved = defineRule({

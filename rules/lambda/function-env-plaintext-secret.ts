@@ -1,5 +1,5 @@
 /** A function's environment variables hold a plaintext credential. */
-import { changeOrigin, CONFIGURATION_TRIGGER } from '../../functions/shared/lambda/configuration-events';
+import { changeOrigin, CONFIGURATION_TRIGGER } from './configuration-events';
 import { detectPlaintextSecrets } from '../../functions/shared/secrets/env-secret-detector';
 import { functionArn, type FunctionSnapshot } from '../../functions/shared/state/resources';
 import { compliant, defineRule, nonCompliant, notApplicable } from '../rule';

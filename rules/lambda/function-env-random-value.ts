@@ -1,5 +1,5 @@
 /** A function's environment variable holds a value shaped like a generated credential, under a name that says nothing. */
-import { changeOrigin, CONFIGURATION_TRIGGER } from '../../functions/shared/lambda/configuration-events';
+import { changeOrigin, CONFIGURATION_TRIGGER } from './configuration-events';
 import { detectPlaintextSecrets } from '../../functions/shared/secrets/env-secret-detector';
 import { compliant, defineRule, nonCompliant, notApplicable } from '../rule';
 

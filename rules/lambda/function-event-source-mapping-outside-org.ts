@@ -2,7 +2,7 @@
  * A function's event-source mapping reads from a queue or stream in an account outside the organization and the
  * allow-list, or sends its discarded records (`OnFailure`) to one (issue #17, the mapping part of rule 3).
  */
-import { changeOrigin } from '../../functions/shared/lambda/configuration-events';
+import { changeOrigin } from './configuration-events';
 import { functionArn, type EventSourceMapping, type FunctionSnapshot } from '../../functions/shared/state/resources';
 import { defineRule, nonCompliant, notApplicable, type RuleContext, type RuleFinding } from '../rule';
 import { foreignAccountOf } from './function-destination-outside-org';

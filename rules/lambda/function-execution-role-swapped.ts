@@ -5,7 +5,7 @@
  */
 import { trustAllowsLambda } from '../../functions/shared/iam/execution-role';
 import { roleDangers } from '../../functions/shared/iam/role-dangers';
-import { changeOrigin, CONFIGURATION_TRIGGER } from '../../functions/shared/lambda/configuration-events';
+import { changeOrigin, CONFIGURATION_TRIGGER } from './configuration-events';
 import { principalsBesidesLambda } from '../../functions/shared/policy/iam-trust-policy';
 import { functionArn, type RoleSnapshot } from '../../functions/shared/state/resources';
 import { compliant, defineRule, nonCompliant, notApplicable } from '../rule';

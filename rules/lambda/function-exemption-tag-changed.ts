@@ -1,5 +1,5 @@
 /** Someone added, changed or removed a `warden:exempt*` tag: exemptions switch the bot off for a resource. */
-import { EXEMPT_TAG, EXEMPT_UNTIL_TAG, exemptionTagKeysIn, isTagPrincipal } from '../../functions/shared/executor/exemptions';
+import { EXEMPT_TAG, EXEMPT_UNTIL_TAG, exemptionTagKeysIn, isTagPrincipal } from '../../functions/shared/exemption/exemption-tags';
 import { normalizeEventName } from '../../functions/shared/event/event-names';
 import { defineRule, nonCompliant, notApplicable } from '../rule';
 

@@ -1,7 +1,7 @@
 /** A layer published by an account outside the organization (and outside the allow-list) is attached to a function. */
 import { isAllowListedAccount, isOrganizationAccount, type WardenConfig } from '../../functions/shared/config/config';
-import { layersOf } from '../../functions/shared/baseline/function-baseline';
-import { accountOfArn, changeOrigin, CONFIGURATION_TRIGGER } from '../../functions/shared/lambda/configuration-events';
+import { layersOf } from '../../functions/shared/state/function-configuration';
+import { accountOfArn, changeOrigin, CONFIGURATION_TRIGGER } from './configuration-events';
 import { functionArn } from '../../functions/shared/state/resources';
 import { compliant, defineRule, nonCompliant, notApplicable } from '../rule';
 

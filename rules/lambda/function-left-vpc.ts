@@ -1,6 +1,6 @@
 /** A function in an account whose functions must run in a VPC runs outside one. */
-import { vpcOf } from '../../functions/shared/baseline/function-baseline';
-import { changeOrigin, CONFIGURATION_TRIGGER } from '../../functions/shared/lambda/configuration-events';
+import { vpcOf } from '../../functions/shared/state/function-configuration';
+import { changeOrigin, CONFIGURATION_TRIGGER } from './configuration-events';
 import { compliant, defineRule, nonCompliant, notApplicable } from '../rule';
 
 export const functionLeftVpc = defineRule({

@@ -1,5 +1,5 @@
 /** A function's log group was deleted (CloudWatch Logs `DeleteLogGroup`): every log event it held is gone. */
-import { changeOrigin } from '../../functions/shared/lambda/configuration-events';
+import { changeOrigin } from './configuration-events';
 import { compliant, defineRule, nonCompliant, notApplicable } from '../rule';
 
 export const functionLogGroupDeleted = defineRule({

@@ -1,5 +1,5 @@
 /** A function's logs were redirected to another log group (`LoggingConfig.LogGroup`). */
-import { changeOrigin } from '../../functions/shared/lambda/configuration-events';
+import { changeOrigin } from './configuration-events';
 import { compliant, defineRule, nonCompliant, notApplicable } from '../rule';
 
 /** The log group an `UpdateFunctionConfiguration` request sets, if it sets one (CloudTrail: `loggingConfig.logGroup`). */

@@ -1,5 +1,5 @@
 /** A function's log group now keeps its events for fewer days than the configured minimum (`PutRetentionPolicy`). */
-import { changeOrigin } from '../../functions/shared/lambda/configuration-events';
+import { changeOrigin } from './configuration-events';
 import { compliant, defineRule, nonCompliant, notApplicable } from '../rule';
 
 /** `retentionInDays` of a `PutRetentionPolicy` request (a number, or its digits). */

@@ -1,7 +1,8 @@
 /** What the function resource-policy rules share: their triggers, the removal plan, attribution. */
 import { functionArn, type FunctionSnapshot, type PolicyStatement } from '../../functions/shared/state/resources';
 import { ACCESS_ANALYZER_EVENT_SOURCE, ACCESS_ANALYZER_FINDING_DETAIL_TYPE } from '../../functions/shared/event/access-analyzer-finding';
-import type { RemediationPlan, RuleContext, Trigger } from '../rule';
+import type { RuleContext, Trigger } from '../rule';
+import type { RemediationPlan } from '../../functions/shared/contract/finding';
 
 /** Events after which a function's resource policy may have changed. */
 export const FUNCTION_POLICY_TRIGGERS: readonly Trigger[] = [

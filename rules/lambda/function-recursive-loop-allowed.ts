@@ -1,5 +1,5 @@
 /** A function's recursive loop detection was switched off (`RecursiveLoop: Allow`). */
-import { changeOrigin } from '../../functions/shared/lambda/configuration-events';
+import { changeOrigin } from './configuration-events';
 import { functionArn } from '../../functions/shared/state/resources';
 import { compliant, defineRule, nonCompliant, notApplicable } from '../rule';
 

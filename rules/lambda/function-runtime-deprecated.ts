@@ -1,7 +1,7 @@
 /** A function was created with, or changed to, a deprecated or soon-deprecated runtime. */
-import { changeOrigin, CONFIGURATION_TRIGGER } from '../../functions/shared/lambda/configuration-events';
+import { changeOrigin, CONFIGURATION_TRIGGER } from './configuration-events';
 import { normalizeEventName } from '../../functions/shared/event/event-names';
-import { RUNTIME_DEPRECATION_SOURCE, runtimeStatus } from '../../functions/shared/lambda/runtimes';
+import { RUNTIME_DEPRECATION_SOURCE, runtimeStatus } from './runtimes';
 import { compliant, defineRule, nonCompliant, notApplicable, type RuleContext } from '../rule';
 
 /** True when the event chose the runtime: a create, or a configuration update whose request names it (CloudTrail logs `runtime` then). */

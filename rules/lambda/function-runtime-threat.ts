@@ -1,7 +1,6 @@
 /** GuardDuty Lambda Protection saw a function behave like a compromised one (mining, command and control, known-bad hosts). */
 import { GUARDDUTY_EVENT_SOURCE, GUARDDUTY_FINDING_DETAIL_TYPE } from '../../functions/shared/event/guardduty-finding';
-import { isEnabledState } from '../../functions/shared/remediation/function-isolation';
-import { functionArn } from '../../functions/shared/state/resources';
+import { isEnabledState, functionArn } from '../../functions/shared/state/resources';
 import { defineRule, nonCompliant, notApplicable } from '../rule';
 
 export const functionRuntimeThreat = defineRule({

@@ -3,7 +3,7 @@
  * `selfProtection.resources` — was changed by someone other than the bot. A member account's `Warden*`
  * function is nobody's in particular: the other rules judge it.
  */
-import { isProtectedResource } from '../../functions/shared/executor/exemptions';
+import { isProtectedResource } from '../../functions/shared/self/protected-resources';
 import { defineRule, nonCompliant, notApplicable, compliant } from '../rule';
 
 export const wardenFunctionChanged = defineRule({

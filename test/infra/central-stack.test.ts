@@ -4,7 +4,7 @@ import type { IConstruct } from 'constructs';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLOUDTRAIL_DETAIL_TYPE } from '../../functions/shared/event/cloudtrail-event';
-import { DETAIL_TYPES } from '../../functions/shared/responder/warden-events';
+import { DETAIL_TYPES } from '../../functions/shared/contract/warden-events';
 import { RULES } from '../../rules';
 import { forwardedSources, type CentralStack } from '../../infra/central-stack';
 import { parseDeployConfig, type DeployConfig } from '../../infra/deploy-config';

@@ -123,24 +123,24 @@ describe('example events', () => {
     const findings = isGuardDutyFindingEvent(raw) ? [parseGuardDutyFindingEvent(raw)] : [];
     for (const finding of findings) {
       const result = await engine.evaluateGuardDutyFinding(finding);
-      outcomes.push(result.ignored ?? result.findings.map((f) => f.ruleId));
+      outcomes.push(result.ignored?.text ?? result.findings.map((f) => f.ruleId));
     }
     const vulnerabilities = isInspectorFindingEvent(raw) ? [parseInspectorFindingEvent(raw)] : [];
     for (const finding of vulnerabilities) {
       const result = await engine.evaluateInspectorFinding(finding);
-      outcomes.push(result.ignored ?? result.findings.map((f) => f.ruleId));
+      outcomes.push(result.ignored?.text ?? result.findings.map((f) => f.ruleId));
     }
     const analyzed = isAccessAnalyzerFindingEvent(raw) ? [parseAccessAnalyzerFindingEvent(raw)] : [];
     for (const finding of analyzed) {
       const result = await engine.evaluateAccessAnalyzerFinding(finding);
-      outcomes.push(result.ignored ?? result.findings.map((f) => f.ruleId));
+      outcomes.push(result.ignored?.text ?? result.findings.map((f) => f.ruleId));
     }
     const events = findings.length + vulnerabilities.length + analyzed.length > 0 ? [] : (Array.isArray(raw) ? raw : [raw]).map(parseCloudTrailEvent);
     for (const event of events) {
       expect([event.account, event.region]).toEqual([event.detail.recipientAccountId, event.detail.awsRegion]);
       state.apply(event);
       const result = await engine.evaluateParsed(event);
-      outcomes.push(result.ignored ?? result.findings.map((f) => f.ruleId));
+      outcomes.push(result.ignored?.text ?? result.findings.map((f) => f.ruleId));
     }
     expect(outcomes).toEqual(expected);
   });

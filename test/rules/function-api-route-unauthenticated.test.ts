@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Engine, type Finding } from '../../functions/shared/engine/engine';
+import { Engine } from '../../functions/shared/engine/engine';
+import type { Finding } from '../../functions/shared/contract/finding';
 import type { CloudTrailEvent } from '../../functions/shared/event/cloudtrail-event';
 import { parseConfig } from '../../functions/shared/config/config';
 import { RULES } from '../../rules';
@@ -143,7 +144,7 @@ describe('function-api-route-unauthenticated', () => {
       const denied = updateRoute('NONE', { errorCode: 'AccessDeniedException' });
       expect(h.account.replay(denied).applied).toBe(false);
       const result = await h.engine.evaluateParsed(denied);
-      expect(result.ignoredCode).toBe('failed-call');
+      expect(result.ignored?.kind).toBe('failed-call');
       expect(await h.run(apiGatewayEvent('CreateDeployment', { apiId: HTTP_API_ID, stageName: '$default' }))).toEqual([]);
     });
 
@@ -152,7 +153,7 @@ describe('function-api-route-unauthenticated', () => {
       const own = updateRoute('NONE', { identity: identities.remediator() });
       h.account.replay(own);
       const result = await h.engine.evaluateParsed(own);
-      expect(result.ignoredCode).toBe('own-action');
+      expect(result.ignored?.kind).toBe('own-action');
       expect(result.findings).toEqual([]);
     });
   });

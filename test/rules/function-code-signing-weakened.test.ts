@@ -79,7 +79,7 @@ describe('function-code-signing-weakened', () => {
     const h = signedAccount();
     expect(await h.run(deleteConfig({ errorCode: 'AccessDeniedException' }), RULE)).toEqual([]);
     expect(h.account.lambda.getFunctionCodeSigningConfigArn(KEY)).toBe(CSC);
-    expect(intakeRefusal(deleteConfig({ identity: identities.remediator(TEST_CONFIG.remediatorRoleName) }), TEST_CONFIG)?.code).toBe('own-action');
+    expect(intakeRefusal(deleteConfig({ identity: identities.remediator(TEST_CONFIG.remediatorRoleName) }), TEST_CONFIG)?.kind).toBe('own-action');
   });
 
   it('is not applicable in a scan or unread', () => {

@@ -50,7 +50,7 @@ describe('function-concurrency-zeroed', () => {
 
   it('never fires on the bot’s own quarantine: intake drops it before any rule runs', () => {
     const quarantine = putConcurrency(0, { identity: identities.remediator(TEST_CONFIG.remediatorRoleName) }, FUNCTION_ARN);
-    expect(intakeRefusal(quarantine, TEST_CONFIG)?.code).toBe('own-action');
+    expect(intakeRefusal(quarantine, TEST_CONFIG)?.kind).toBe('own-action');
   });
 
   it('changes nothing on a failed call', async () => {

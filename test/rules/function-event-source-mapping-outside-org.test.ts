@@ -1,7 +1,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Finding } from '../../functions/shared/engine/engine';
+import type { Finding } from '../../functions/shared/contract/finding';
 import { inversePlan } from '../../functions/shared/executor/inverse-plans';
 import { ACTIONS } from '../../functions/shared/remediation/actions';
 import type { RemediationAction } from '../../functions/shared/remediation/action';

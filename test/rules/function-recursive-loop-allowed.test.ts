@@ -58,8 +58,8 @@ describe('function-recursive-loop-allowed', () => {
     const denied = putRecursion('Allow', { errorCode: 'AccessDeniedException' });
     expect(await h.run(denied, RULE)).toEqual([]);
     expect(h.account.lambda.getRecursiveLoop(KEY)).toBe('Terminate');
-    expect(intakeRefusal(denied, TEST_CONFIG)?.code).toBe('failed-call');
-    expect(intakeRefusal(putRecursion('Terminate', { identity: identities.remediator(TEST_CONFIG.remediatorRoleName) }), TEST_CONFIG)?.code).toBe('own-action');
+    expect(intakeRefusal(denied, TEST_CONFIG)?.kind).toBe('failed-call');
+    expect(intakeRefusal(putRecursion('Terminate', { identity: identities.remediator(TEST_CONFIG.remediatorRoleName) }), TEST_CONFIG)?.kind).toBe('own-action');
   });
 
   it('is not applicable when the setting was not read (a scan) or the function is gone', () => {

@@ -6,11 +6,12 @@
  */
 import { quarantineCall } from '../remediation/quarantine-call';
 import type { Telemetry } from '../observability';
-import { decisionEvent, type EventSink } from '../responder/warden-events';
+import { decisionEvent, type EventSink } from '../bus/warden-events';
 import { exemptionFields, type Integrity } from '../store/integrity';
-import type { ApprovalDecision, ApprovalRecord, ApprovalStateStore } from '../store/state-store';
+import type { ApprovalStateStore } from '../store/state-store';
+import type { ApprovalDecision, ApprovalRecord } from '../contract/approval-record';
 import { ApproverCheckError, type ApproverCheck } from './approvers';
-import { BUTTON_ACTIONS, DECISION_EXEMPTION_DAYS, type ButtonAction, type DecisionDetail, type DecisionKind } from './decision';
+import { BUTTON_ACTIONS, DECISION_EXEMPTION_DAYS, type ButtonAction, type DecisionDetail, type DecisionKind } from '../contract/decision';
 import { planForDecision } from './decision-plans';
 import type { Interaction } from './interaction';
 

@@ -3,9 +3,9 @@
  * Approve runs the record's plan, Quarantine sets the function's reserved concurrency to 0,
  * Restore runs the restore record's inverse plan; rejections and expiries run nothing.
  */
-import type { RemediationPlan } from '../../../rules/rule';
-import type { ApprovalRecord } from '../store/state-store';
-import { quarantineOffered, type DecisionKind } from './decision';
+import type { RemediationPlan } from '../contract/finding';
+import type { ApprovalRecord } from '../contract/approval-record';
+import { quarantineOffered, type DecisionKind } from '../contract/decision';
 
 /** The quarantine plan for a finding on a Lambda function; null for any other resource. */
 export function quarantinePlan(finding: ApprovalRecord['finding']): RemediationPlan | null {

@@ -12,7 +12,7 @@ import { clientConfig } from '../aws/clients';
 import { parseConfigJson } from '../config/config';
 import type { ApprovalEnv } from '../env';
 import { powertoolsTelemetry, tracer, type Telemetry } from '../observability';
-import { EventBridgeSink } from '../responder/warden-events';
+import { EventBridgeSink } from '../bus/warden-events';
 import { DynamoDbStateStore } from '../store/dynamodb-state-store';
 import { Integrity, integrityKeyFromSecret } from '../store/integrity';
 import { approvalView } from '../store/state-store';

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { WardenError } from '../errors';
-import { BUTTON_ACTIONS, type ButtonAction } from './decision';
+import { BUTTON_ACTIONS, type ButtonAction } from '../contract/decision';
 
 /** The request body is not a Slack interaction the approval endpoint handles. */
 export class InvalidInteractionError extends WardenError {

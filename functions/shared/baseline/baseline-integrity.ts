@@ -5,19 +5,10 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import type { BaselineIntegrityCheck } from '../state/baselines';
 
 /** The key itself, or where to read it on first use (deployed: Secrets Manager, see `baselineKeyFromSecret`). */
 export type BaselineKeySource = Uint8Array | (() => Promise<Uint8Array>);
-
-/** Why a stored baseline was refused; names the check, never a key or a tag. */
-export type BaselineIntegrityCheck = 'integrity-tag-missing' | 'integrity-tag-mismatch';
-
-/** A stored baseline that failed its integrity check: it is not used, and a critical alert names it. */
-export interface BaselineRefusal {
-  /** The ARN of the resource whose baseline was refused. */
-  readonly resource: string;
-  readonly check: BaselineIntegrityCheck;
-}
 
 /** The label the tagging sub-key is derived with: the variable-hash key and the tag key differ. */
 export const INTEGRITY_KEY_LABEL = 'baseline-integrity';

@@ -4,52 +4,12 @@
  * and the `warden:exempt*` tags known to have been in place. Stored sealed (`baseline-integrity.ts`).
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import * as z from 'zod';
-import { keptExemptionTags } from '../executor/exemptions';
+import { keptExemptionTags } from '../exemption/exemption-tags';
 import type { FunctionConfiguration, FunctionSnapshot } from '../state/resources';
-import { BaselineSeal, type BaselineKeySource, type BaselineRefusal } from './baseline-integrity';
+import { FunctionBaselineSchema, type AttachedFunctionBaseline, type FunctionBaseline, type BaselineRefusal } from '../state/baselines';
+import { layersOf, vpcOf } from '../state/function-configuration';
+import { BaselineSeal, type BaselineKeySource } from './baseline-integrity';
 import type { BaselineStore, CaptureOptions, KindBaselineKeeper } from './baseline-keeper';
-
-const captured = <T extends z.ZodType>(value: T) => z.strictObject({ value, capturedAt: z.string() });
-
-const VpcBaselineSchema = z.strictObject({
-  subnetIds: z.array(z.string()),
-  securityGroupIds: z.array(z.string()),
-  vpcId: z.string().nullable(),
-});
-
-/** The stored form of a function baseline; each part carries when it was captured. */
-export const FunctionBaselineSchema = z.strictObject({
-  /** Variable name → `hmac-sha256:<base64url>` of name and value under the keeper's key. */
-  environment: captured(z.record(z.string(), z.string())).optional(),
-  kmsKeyArn: captured(z.string().nullable()).optional(),
-  layers: captured(z.array(z.string())).optional(),
-  role: captured(z.string().nullable()).optional(),
-  runtime: captured(z.string().nullable()).optional(),
-  vpcConfig: captured(VpcBaselineSchema.nullable()).optional(),
-  urlAuthType: captured(z.enum(['NONE', 'AWS_IAM']).nullable()).optional(),
-  /**
-   * The code-signing config the function used and what it did with untrusted code then (issue #17), or null
-   * for none: what `function-code-signing-weakened` restores.
-   */
-  codeSigning: captured(z.strictObject({ configArn: z.string(), untrustedArtifactOnDeployment: z.string().nullable() }).nullable()).optional(),
-  /** The resource policy as JSON text (parse it with `parsePolicyText` when restoring), or null. */
-  policy: captured(z.string().nullable()).optional(),
-  /**
-   * The `warden:exempt*` tags known to have been in place since `capturedAt` (recorded by a scan or
-   * set by a configured tag principal; see `keptExemptionTags`): only these exempt the function, and
-   * only from changes made after `capturedAt`.
-   */
-  exemptionTags: captured(z.record(z.string(), z.string())).optional(),
-});
-export type FunctionBaseline = z.infer<typeof FunctionBaselineSchema>;
-export type VpcBaseline = z.infer<typeof VpcBaselineSchema>;
-
-/** A baseline as rules see it: the stored parts, plus which current variables still hash as in the baseline. */
-export type AttachedFunctionBaseline = FunctionBaseline & {
-  /** Names of current variables whose value is the baseline's (computed on attach, never stored). */
-  readonly unchangedVariables?: readonly string[];
-};
 
 /** A random 256-bit HMAC key for one process (the CLI, tests); deployed, the key comes from Secrets Manager. */
 export function createBaselineKey(): Buffer {
@@ -61,18 +21,6 @@ export function hashVariable(key: Uint8Array, name: string, value: string): stri
   return `hmac-sha256:${createHmac('sha256', key).update(name).update('\u0000').update(value).digest('base64url')}`;
 }
 
-/** The subnets, security groups and VPC of a configuration; null when the function runs outside a VPC. */
-export function vpcOf(configuration: FunctionConfiguration): VpcBaseline | null {
-  const vpc = configuration.VpcConfig;
-  const subnetIds = [...(vpc?.SubnetIds ?? [])].sort();
-  if (vpc === undefined || subnetIds.length === 0) return null;
-  return { subnetIds, securityGroupIds: [...(vpc.SecurityGroupIds ?? [])].sort(), vpcId: vpc.VpcId === undefined || vpc.VpcId === '' ? null : vpc.VpcId };
-}
-
-/** The layer version ARNs of a configuration, in order. */
-export function layersOf(configuration: FunctionConfiguration): string[] {
-  return (configuration.Layers ?? []).map((layer) => layer.Arn);
-}
 
 export interface FunctionBaselineKeeperOptions {
   readonly store: BaselineStore;

@@ -5,7 +5,8 @@
  * (what it was meant to fix is still there, or something new is) is not offered: the finding falls
  * back to the plan its rule makes without a baseline, for an approver, or to an alert. Pure.
  */
-import type { AnyRule, RemediationPlan, RuleFinding, RuleResult } from '../../../rules/rule';
+import type { AnyRule, RuleFinding, RuleResult } from '../../../rules/rule';
+import type { RemediationPlan } from '../contract/finding';
 import { InvalidPolicyError, parseIamPolicyDocument, type IamPolicyDocument } from '../policy/iam-policy';
 import type { ResourceSnapshot } from '../state/resources';
 import { canonicalJson } from './baseline-integrity';

@@ -4,45 +4,16 @@
  * document), and its trust policy — what a true revert needs (issue #4). Stored sealed
  * (`baseline-integrity.ts`).
  */
-import * as z from 'zod';
 import type { WardenConfig } from '../config/config';
 import { findAdminAccess, findDangerousActions } from '../policy/iam-permissions';
-import { InvalidPolicyError, parseIamPolicyDocument, type IamPolicyDocument } from '../policy/iam-policy';
+import { parseIamPolicyDocument } from '../policy/iam-policy';
 import { analyzeTrustPolicy } from '../policy/iam-trust-policy';
 import type { RoleSnapshot } from '../state/resources';
+import { RoleBaselineSchema, type RoleBaseline } from '../state/baselines';
 import { awsManagedPolicyName, rolePolicies } from '../iam/execution-role';
-import { BaselineSeal, type BaselineKeySource, type BaselineRefusal } from './baseline-integrity';
+import { BaselineSeal, type BaselineKeySource } from './baseline-integrity';
+import type { BaselineRefusal } from '../state/baselines';
 import type { BaselineStore, CaptureOptions, KindBaselineKeeper } from './baseline-keeper';
-
-const Document = z.custom<IamPolicyDocument>((value) => {
-  if (typeof value !== 'object' || value === null) return false;
-  try {
-    parseIamPolicyDocument(value);
-    return true;
-  } catch (e: unknown) {
-    if (e instanceof InvalidPolicyError) return false;
-    throw e;
-  }
-}, 'must be an IAM policy document');
-
-const captured = <T extends z.ZodType>(value: T) => z.strictObject({ value, capturedAt: z.string() });
-
-/** The stored form of a role baseline; each part carries when it was captured. */
-export const RoleBaselineSchema = z.strictObject({
-  trustPolicy: captured(Document).optional(),
-  inlinePolicies: captured(z.record(z.string(), Document)).optional(),
-  attachedPolicies: captured(
-    z.array(
-      z.strictObject({
-        arn: z.string(),
-        defaultVersionId: z.string(),
-        /** The default version's document, for customer managed policies (what `set-default-policy-version` would bring back). */
-        document: Document.optional(),
-      }),
-    ),
-  ).optional(),
-});
-export type RoleBaseline = z.infer<typeof RoleBaselineSchema>;
 
 export interface RoleBaselineKeeperOptions {
   readonly store: BaselineStore;

@@ -5,13 +5,12 @@
 import * as z from 'zod';
 import { InvalidConfigError } from '../errors';
 import { describeIssues } from '../validation';
-import { DEFAULT_PROTECTED_ROLES, PROTECTED_ROLE_ENTRY } from '../self/protected-roles';
+import { DEFAULT_PROTECTED_ROLES, PROTECTED_ROLE_ENTRY } from './protected-role-entries';
 import { RuleIdSchema } from './rule-id';
+import { ModeSchema, type Mode } from '../contract/finding';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 const slackChannel = z.string().regex(/^[CDG][A-Z0-9]{2,}$/, 'must be a Slack channel id such as "C012ABCDEF"');
-export const ModeSchema = z.enum(['alert', 'approve', 'auto']);
-export type Mode = z.infer<typeof ModeSchema>;
 
 const RuleOverrideSchema = z.strictObject({
   mode: ModeSchema.optional(),

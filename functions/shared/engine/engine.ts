@@ -3,54 +3,29 @@
  * whose trigger matches → findings with stable ids. It makes no change; it only reads state.
  */
 import { createHash } from 'node:crypto';
-import type { AnyRule, RuleContext, RuleFinding, RuleResult, RemediationPlan, Severity, Actor } from '../../../rules/rule';
-import { resolveMode, type Mode, type WardenConfig } from '../config/config';
+import type { AnyRule, RuleContext, RuleFinding, RuleResult } from '../../../rules/rule';
+import type { Actor, Finding, Mode } from '../contract/finding';
+import { resolveMode, type WardenConfig } from '../config/config';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
 import { normalizeEventName } from '../event/event-names';
-import { accessAnalyzerFindingRefusal, actorOf, guardDutyFindingRefusal, intakeRefusal, resourceAccountRefusal, type IgnoreCode, type Ignored } from '../event/intake';
+import { accessAnalyzerFindingRefusal, actorOf, guardDutyFindingRefusal, intakeRefusal, resourceAccountRefusal, type Ignored } from '../event/intake';
 import { GUARDDUTY_EVENT_SOURCE, GUARDDUTY_FINDING_DETAIL_TYPE, guardDutyDetectorRef, runtimeThreatOf, type GuardDutyFindingEvent, type RuntimeThreat } from '../event/guardduty-finding';
 import { INSPECTOR_EVENT_SOURCE, INSPECTOR_FINDING_DETAIL_TYPE, inspectedFunction, inspectorDetectorRef, inspectorFindingRefusal, vulnerabilityOf, type InspectorFindingEvent } from '../event/inspector-finding';
 import { ACCESS_ANALYZER_EVENT_SOURCE, ACCESS_ANALYZER_FINDING_DETAIL_TYPE, accessAnalyzerDetectorRef, type AccessAnalyzerFindingEvent } from '../event/access-analyzer-finding';
-import { DETECTOR_NAMES, detectorEventId, type DetectorFindingRef } from '../event/detector-finding';
+import { DETECTOR_NAMES, detectorEventId, type DetectorFindingRef } from '../contract/detector-finding';
 import { parseFunctionName, parseLayerVersion, parseRoleName, resourceArn, type FunctionSnapshot, type FunctionStatePart, type ResourceKind, type ResourceRef, type ResourceSnapshot, type RoleRef, type RoleSnapshot } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
-import type { BaselineRefusal } from '../baseline/baseline-integrity';
+import type { BaselineRefusal } from '../state/baselines';
 import { judgeRestores } from '../baseline/restore-judgement';
-import { exemptionTagAdoption } from '../executor/exemptions';
+import { exemptionTagAdoption } from '../exemption/exemption-tags';
 import { resourcesOf, resourcesWithRoles } from './event-resources';
-
-/** A rule's finding on one resource, ready for the responder and the notifier. */
-export interface Finding {
-  /** Stable: the same rule, resource and key always give the same id (duplicate events collapse). */
-  readonly id: string;
-  readonly ruleId: string;
-  readonly title: string;
-  readonly severity: Severity;
-  readonly mode: Mode;
-  readonly resource: string;
-  readonly account: string;
-  readonly region: string;
-  readonly summary: string;
-  readonly rationale: string;
-  readonly details: Readonly<Record<string, unknown>>;
-  readonly remediation: RemediationPlan | null;
-  /** Who made the change (absent for scans). */
-  readonly actor?: Actor;
-  readonly eventId?: string;
-  readonly eventName?: string;
-  readonly eventTime?: string;
-  /** The detector finding (GuardDuty, Inspector, IAM Access Analyzer) it was raised from, as of this version (absent for CloudTrail events and scans). */
-  readonly detector?: DetectorFindingRef;
-}
 
 export interface EvaluationResult {
   readonly eventId: string;
   readonly eventName: string;
-  /** Why the event was ignored before any rule ran, or null. */
-  readonly ignored: string | null;
-  /** The same, as a code (absent when the event was judged). */
-  readonly ignoredCode?: IgnoreCode;
+  /** Why the event was ignored before any rule ran (code and sentence), or null. */
+  readonly ignored: Ignored | null;
   /** The resources evaluated (ARNs). */
   readonly resources: readonly string[];
   readonly findings: readonly Finding[];
@@ -64,7 +39,7 @@ export interface EvaluationResult {
   readonly baselineExemptionTags?: Readonly<Record<string, Readonly<Record<string, string>> | null>>;
   /** Stored baselines that failed their integrity check (not used; each is a critical alert). */
   readonly baselineRefusals?: readonly BaselineRefusal[];
-  /** The detector finding judged — or, with `ignoredCode` `finding-closed`, closed by its service (its open approvals are to be closed). */
+  /** The detector finding judged — or, with `ignored.kind` `finding-closed`, closed by its service (its open approvals are to be closed). */
   readonly detector?: DetectorFindingRef;
 }
 
@@ -136,18 +111,18 @@ export class Engine {
   async evaluateParsed(event: CloudTrailEvent): Promise<EvaluationResult> {
     const { detail } = event;
     const base = { eventId: detail.eventID, eventName: detail.eventName };
-    const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why.detail, ignoredCode: why.code, resources: [], findings: [] });
+    const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why, resources: [], findings: [] });
     const refusal = intakeRefusal(event, this.options.config);
     if (refusal !== null) return skip(refusal);
     const rules = this.rulesFor(detail.eventSource, detail.eventName);
-    if (rules.length === 0) return skip({ code: 'no-rule', detail: `no rule watches ${detail.eventSource} ${normalizeEventName(detail.eventName)}` });
+    if (rules.length === 0) return skip({ kind: 'no-rule', text: `no rule watches ${detail.eventSource} ${normalizeEventName(detail.eventName)}` });
     // The resources the request names belong to the recording account (checked before anything is read).
     const named = resourcesOf(event);
     const recipient = detail.recipientAccountId ?? event.account;
     const foreign = resourceAccountRefusal(named, recipient);
     if (foreign !== null) return skip(foreign);
     const refs = await resourcesWithRoles(event, this.options.reader, rules, named);
-    if (refs.length === 0) return skip({ code: 'no-resource', detail: 'the event names no resource the rules judge' });
+    if (refs.length === 0) return skip({ kind: 'no-resource', text: 'the event names no resource the rules judge' });
     const reached = resourceAccountRefusal(refs, recipient);
     if (reached !== null) return skip(reached);
 
@@ -195,16 +170,16 @@ export class Engine {
     const { detail } = event;
     const detector = guardDutyDetectorRef(detail);
     const base = { eventId: detectorEventId(detector), eventName: GUARDDUTY_FINDING_DETAIL_TYPE };
-    const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why.detail, ignoredCode: why.code, resources: [], findings: [] });
+    const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why, resources: [], findings: [] });
     const refusal = guardDutyFindingRefusal(event, this.options.config);
     if (refusal !== null) return skip(refusal);
     if (detector.state !== 'active') return { ...skip(closedBy(detector)), detector };
     const rules = this.rulesFor(GUARDDUTY_EVENT_SOURCE, GUARDDUTY_FINDING_DETAIL_TYPE);
-    if (rules.length === 0) return skip({ code: 'no-rule', detail: `no rule watches ${GUARDDUTY_FINDING_DETAIL_TYPE}` });
+    if (rules.length === 0) return skip({ kind: 'no-rule', text: `no rule watches ${GUARDDUTY_FINDING_DETAIL_TYPE}` });
     const threat = runtimeThreatOf(detail);
     const version = threat.functionVersion;
     const named = parseFunctionName(detail.resource.lambdaDetails?.functionArn ?? '', detail.accountId, detail.region);
-    if (named === null) return skip({ code: 'no-resource', detail: 'resource.lambdaDetails.functionArn is not a function ARN' });
+    if (named === null) return skip({ kind: 'no-resource', text: 'resource.lambdaDetails.functionArn is not a function ARN' });
     const qualifier = version !== undefined && /^\d+$/.test(version) ? version : named.qualifier !== undefined && /^\d+$/.test(named.qualifier) ? named.qualifier : undefined;
     const ref = { ...named, qualifier };
     const findings = await this.evaluateResource(ref, threat, { eventId: base.eventId, eventName: detail.type, eventTime: detail.updatedAt, detector });
@@ -222,18 +197,18 @@ export class Engine {
     const { detail } = event;
     const detector = accessAnalyzerDetectorRef(detail);
     const base = { eventId: detectorEventId(detector), eventName: ACCESS_ANALYZER_FINDING_DETAIL_TYPE };
-    const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why.detail, ignoredCode: why.code, resources: [], findings: [] });
+    const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why, resources: [], findings: [] });
     const refusal = accessAnalyzerFindingRefusal(event, this.options.config);
     if (refusal !== null) return skip(refusal);
-    if (detail.isDeleted === true) return skip({ code: 'finding-closed', detail: `IAM Access Analyzer deleted finding ${detail.id} (retention ended, or its analyzer was deleted): nothing is judged` });
+    if (detail.isDeleted === true) return skip({ kind: 'finding-closed', text: `IAM Access Analyzer deleted finding ${detail.id} (retention ended, or its analyzer was deleted): nothing is judged` });
     if (detector.state !== 'active') return { ...skip(closedBy(detector)), detector };
     const rules = this.rulesFor(ACCESS_ANALYZER_EVENT_SOURCE, ACCESS_ANALYZER_FINDING_DETAIL_TYPE);
-    if (rules.length === 0) return skip({ code: 'no-rule', detail: `no rule watches ${ACCESS_ANALYZER_FINDING_DETAIL_TYPE}` });
+    if (rules.length === 0) return skip({ kind: 'no-rule', text: `no rule watches ${ACCESS_ANALYZER_FINDING_DETAIL_TYPE}` });
     const ref =
       detail.resourceType === 'AWS::Lambda::Function'
         ? parseFunctionName(detail.resource, detail.accountId, detail.region)
         : parseLayerVersion(detail.resource, undefined, detail.accountId, detail.region);
-    if (ref === null) return skip({ code: 'no-resource', detail: `resource is not a Lambda ${detail.resourceType === 'AWS::Lambda::Function' ? 'function' : 'layer version'} ARN` });
+    if (ref === null) return skip({ kind: 'no-resource', text: `resource is not a Lambda ${detail.resourceType === 'AWS::Lambda::Function' ? 'function' : 'layer version'} ARN` });
     const found = await this.judgeResource(ref, this.rulesOfKind(rules, ref.kind), { detector }, { eventId: base.eventId, eventName: ACCESS_ANALYZER_FINDING_DETAIL_TYPE, eventTime: detail.updatedAt, detector });
     const findings = found.map((f): Finding => (f.mode === 'auto' ? { ...f, mode: 'approve' } : f));
     return { ...base, ignored: null, resources: [resourceArn(ref)], findings, detector };
@@ -252,14 +227,14 @@ export class Engine {
     const detector = inspectorDetectorRef(detail, event.region);
     const version = `inspector2:${detail.findingArn}@${detail.updatedAt ?? detail.lastObservedAt}`;
     const base = { eventId: detector.state === 'active' ? version : `${version}#${detector.state}`, eventName: INSPECTOR_FINDING_DETAIL_TYPE };
-    const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why.detail, ignoredCode: why.code, resources: [], findings: [] });
+    const skip = (why: Ignored): EvaluationResult => ({ ...base, ignored: why, resources: [], findings: [] });
     const refusal = inspectorFindingRefusal(event, this.options.config);
     if (refusal !== null) return skip(refusal);
     if (detector.state !== 'active') return { ...skip(closedBy(detector)), detector };
     const rules = this.rulesFor(INSPECTOR_EVENT_SOURCE, INSPECTOR_FINDING_DETAIL_TYPE);
-    if (rules.length === 0) return skip({ code: 'no-rule', detail: `no rule watches ${INSPECTOR_FINDING_DETAIL_TYPE}` });
+    if (rules.length === 0) return skip({ kind: 'no-rule', text: `no rule watches ${INSPECTOR_FINDING_DETAIL_TYPE}` });
     const ref = inspectedFunction(detail);
-    if (ref === null) return skip({ code: 'no-resource', detail: 'resources[].id is not a function ARN' });
+    if (ref === null) return skip({ kind: 'no-resource', text: 'resources[].id is not a function ARN' });
     const vulnerability = vulnerabilityOf(detail);
     const applicable = this.rulesOfKind(rules, ref.kind);
     const snapshot = await this.read(ref, applicable, new Map(), false);
@@ -419,7 +394,7 @@ export class Engine {
 
 /** Why a detector finding its service closed is not judged. */
 function closedBy(detector: DetectorFindingRef): Ignored {
-  return { code: 'finding-closed', detail: `${DETECTOR_NAMES[detector.service]} marked finding ${detector.findingId} ${detector.state} (updated ${detector.updatedAt}): nothing is judged; ${detector.service === 'inspector' ? "it leaves its function's digest" : 'its open approvals are closed'}` };
+  return { kind: 'finding-closed', text: `${DETECTOR_NAMES[detector.service]} marked finding ${detector.findingId} ${detector.state} (updated ${detector.updatedAt}): nothing is judged; ${detector.service === 'inspector' ? "it leaves its function's digest" : 'its open approvals are closed'}` };
 }
 
 /** The event's time, or `fallback` when CloudTrail's text does not parse (never later than the clock). */

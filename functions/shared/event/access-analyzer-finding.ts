@@ -8,7 +8,7 @@
  */
 import * as z from 'zod';
 import { InvalidEventError } from '../errors';
-import type { DetectorFindingRef } from './detector-finding';
+import type { DetectorFindingRef } from '../contract/detector-finding';
 import { describeIssues, issuePath } from '../validation';
 
 export const ACCESS_ANALYZER_FINDING_DETAIL_TYPE = 'Access Analyzer Finding';

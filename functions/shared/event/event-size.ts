@@ -13,7 +13,7 @@ export const MAX_EVENT_CHARS = 256 * 1024;
 /** Deepest nesting accepted (CloudTrail records nest about ten levels). */
 export const MAX_DEPTH = 64;
 
-export type BoundedEvent = { readonly ok: true; readonly event: unknown; readonly truncated: readonly string[] } | ({ readonly ok: false } & Ignored);
+export type BoundedEvent = { readonly ok: true; readonly event: unknown; readonly truncated: readonly string[] } | { readonly ok: false; readonly refusal: Ignored };
 
 const TRUNCATION_MARK = '…[truncated]';
 
@@ -33,14 +33,14 @@ function measure(input: unknown): { readonly long: (string | number)[][] } | Ign
       total += value.length;
       if (value.length > MAX_FIELD_CHARS) long.push(path);
     } else if (typeof value === 'object' && value !== null) {
-      if (path.length >= MAX_DEPTH) return { code: 'oversized-event', detail: `the event nests deeper than ${String(MAX_DEPTH)} levels at ${pathText(path)}: refused` };
+      if (path.length >= MAX_DEPTH) return { kind: 'oversized-event', text: `the event nests deeper than ${String(MAX_DEPTH)} levels at ${pathText(path)}: refused` };
       const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
       for (const [key, child] of entries) {
         if (typeof key === 'string') total += key.length;
         stack.push({ value: child, path: [...path, key] });
       }
     }
-    if (total > MAX_EVENT_CHARS) return { code: 'oversized-event', detail: `the event is larger than ${String(MAX_EVENT_CHARS / 1024)} KiB (EventBridge delivers no larger event): refused` };
+    if (total > MAX_EVENT_CHARS) return { kind: 'oversized-event', text: `the event is larger than ${String(MAX_EVENT_CHARS / 1024)} KiB (EventBridge delivers no larger event): refused` };
   }
   return { long };
 }
@@ -57,12 +57,12 @@ function truncatedAt(value: unknown, path: readonly (string | number)[]): unknow
 /**
  * @example
  * const bounded = boundEvent(input);
- * if (!bounded.ok) return refuse(bounded.code, bounded.detail);
+ * if (!bounded.ok) return refuse(bounded.refusal);
  * const event = parseCloudTrailEvent(bounded.event);
  */
 export function boundEvent(input: unknown): BoundedEvent {
   const measured = measure(input);
-  if ('code' in measured) return { ok: false, ...measured };
+  if ('kind' in measured) return { ok: false, refusal: measured };
   let event = input;
   for (const path of measured.long) event = truncatedAt(event, path);
   return { ok: true, event, truncated: measured.long.map(pathText) };

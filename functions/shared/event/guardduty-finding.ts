@@ -6,9 +6,9 @@
  * (`service.action`, tags, description), which can carry what the function sent out.
  */
 import * as z from 'zod';
-import type { Severity } from '../../../rules/rule';
+import type { Severity } from '../contract/finding';
 import { InvalidEventError } from '../errors';
-import type { DetectorFindingRef } from './detector-finding';
+import type { DetectorFindingRef } from '../contract/detector-finding';
 import { describeIssues, issuePath } from '../validation';
 
 export const GUARDDUTY_FINDING_DETAIL_TYPE = 'GuardDuty Finding';

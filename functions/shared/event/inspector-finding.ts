@@ -7,12 +7,12 @@
  * other evidence, which can quote the function's code and the secrets in it.
  */
 import * as z from 'zod';
-import type { Severity } from '../../../rules/rule';
+import type { Severity } from '../contract/finding';
 import { InvalidEventError } from '../errors';
 import { parseFunctionName, type FunctionRef } from '../state/resources';
 import { describeIssues, issuePath } from '../validation';
 import { detectorOriginRefusal, regionRefusal, shownText, type Ignored } from './intake';
-import type { DetectorFindingRef } from './detector-finding';
+import type { DetectorFindingRef } from '../contract/detector-finding';
 
 export const INSPECTOR_FINDING_DETAIL_TYPE = 'Inspector2 Finding';
 export const INSPECTOR_SOURCE = 'aws.inspector2';
@@ -259,15 +259,15 @@ export function inspectorFindingRefusal(event: InspectorFindingEvent, config: { 
   if (resource === undefined) {
     const type = detail.resources[0]?.type ?? '';
     const shown = shownText(type);
-    return { code: 'other-resource-type', detail: `the finding is about a resource of type ${shown}, not a Lambda function: not judged here` };
+    return { kind: 'other-resource-type', text: `the finding is about a resource of type ${shown}, not a Lambda function: not judged here` };
   }
-  if (resource.details?.awsLambdaFunction === undefined) return { code: 'no-resource', detail: 'the finding names no function details (resources[].details.awsLambdaFunction)' };
+  if (resource.details?.awsLambdaFunction === undefined) return { kind: 'no-resource', text: 'the finding names no function details (resources[].details.awsLambdaFunction)' };
   const named = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:/.exec(resource.id);
-  if (named?.[1] === undefined || named[2] === undefined || inspectedFunction(detail) === null) return { code: 'no-resource', detail: 'resources[].id is not a function ARN' };
+  if (named?.[1] === undefined || named[2] === undefined || inspectedFunction(detail) === null) return { kind: 'no-resource', text: 'resources[].id is not a function ARN' };
   const functionRegion = regionRefusal(named[1]);
   if (functionRegion !== null) return functionRegion;
   if (named[2] !== detail.awsAccountId) {
-    return { code: 'resource-account-mismatch', detail: `the finding, about account ${detail.awsAccountId}, names a function of account ${named[2]}: refused` };
+    return { kind: 'resource-account-mismatch', text: `the finding, about account ${detail.awsAccountId}, names a function of account ${named[2]}: refused` };
   }
   return null;
 }

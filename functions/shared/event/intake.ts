@@ -5,7 +5,7 @@
  * account with path `/`, a session name the responder sets, the bot's source identity). The actor of a
  * change is extracted for reports.
  */
-import type { Actor } from '../../../rules/rule';
+import type { Actor } from '../contract/finding';
 import type { WardenConfig } from '../config/config';
 import { isResponderSessionName, WARDEN_SOURCE_IDENTITY } from '../self/own-sessions';
 import { partitionOf, type ResourceRef } from '../state/resources';
@@ -29,10 +29,8 @@ export type IgnoreCode =
   /** A detector finding archived, resolved or deleted by its service: nothing is judged; its open approvals are closed. */
   | 'finding-closed';
 
-export interface Ignored {
-  readonly code: IgnoreCode;
-  readonly detail: string;
-}
+/** Why an event was not judged: the code (`kind`) and the sentence shown to people (`text`), never parsed back. */
+export type Ignored = { readonly [K in IgnoreCode]: { readonly kind: K; readonly text: string } }[IgnoreCode];
 
 const ACCOUNT_ID = /^\d{12}$/;
 /**
@@ -73,7 +71,7 @@ export function isOwnAction(detail: Pick<CloudTrailDetail, 'userIdentity' | 'rec
  */
 export function regionRefusal(region: string): Ignored | null {
   const shown = shownText(region);
-  if (!REGION_SHAPE.test(region)) return { code: 'invalid-region', detail: `awsRegion ${shown} is not an AWS region: refused` };
+  if (!REGION_SHAPE.test(region)) return { kind: 'invalid-region', text: `awsRegion ${shown} is not an AWS region: refused` };
   return null;
 }
 
@@ -93,7 +91,7 @@ export function detectorOriginRefusal(region: string, accounts: readonly string[
   const members = config.organization.accounts;
   if (members.length === 0) return null;
   for (const account of accounts) {
-    if (!members.includes(account)) return { code: 'outside-organization', detail: `account ${account} is not in the organization: refused` };
+    if (!members.includes(account)) return { kind: 'outside-organization', text: `account ${account} is not in the organization: refused` };
   }
   return null;
 }
@@ -105,11 +103,11 @@ export function detectorOriginRefusal(region: string, accounts: readonly string[
  */
 export function organizationRefusal(event: Pick<CloudTrailEvent, 'account' | 'detail'>, config: Pick<WardenConfig, 'organization'>): Ignored | null {
   const recipient = event.detail.recipientAccountId;
-  if (recipient === undefined || !ACCOUNT_ID.test(recipient)) return { code: 'outside-organization', detail: 'the event names no recipient account (detail.recipientAccountId): refused' };
+  if (recipient === undefined || !ACCOUNT_ID.test(recipient)) return { kind: 'outside-organization', text: 'the event names no recipient account (detail.recipientAccountId): refused' };
   const members = config.organization.accounts;
   if (members.length === 0) return null;
   for (const account of [event.account, recipient]) {
-    if (!members.includes(account)) return { code: 'outside-organization', detail: `account ${account} is not in the organization: refused` };
+    if (!members.includes(account)) return { kind: 'outside-organization', text: `account ${account} is not in the organization: refused` };
   }
   return null;
 }
@@ -123,19 +121,19 @@ export function organizationRefusal(event: Pick<CloudTrailEvent, 'account' | 'de
 export function resourceAccountRefusal(refs: readonly ResourceRef[], recipientAccountId: string): Ignored | null {
   const foreign = refs.find((ref) => ref.kind !== 'cloudtrail-trail' && ref.account !== recipientAccountId);
   if (foreign === undefined) return null;
-  return { code: 'resource-account-mismatch', detail: `the event, recorded in account ${recipientAccountId}, names a resource of account ${foreign.account}: refused` };
+  return { kind: 'resource-account-mismatch', text: `the event, recorded in account ${recipientAccountId}, names a resource of account ${foreign.account}: refused` };
 }
 
 /** Why an event is ignored before any rule runs, or null when it goes on (checked in this order). */
 export function intakeRefusal(event: Pick<CloudTrailEvent, 'account' | 'detail'>, config: Pick<WardenConfig, 'organization' | 'deployment' | 'remediatorRoleName'>): Ignored | null {
   const { detail } = event;
   if (detail.errorCode !== undefined && detail.errorCode !== '') {
-    return { code: 'failed-call', detail: `failed call (${detail.errorCode}): nothing changed` };
+    return { kind: 'failed-call', text: `failed call (${detail.errorCode}): nothing changed` };
   }
   const refusal = regionRefusal(detail.awsRegion) ?? organizationRefusal(event, config);
   if (refusal !== null) return refusal;
   if (isOwnAction(detail, config.remediatorRoleName)) {
-    return { code: 'own-action', detail: `the bot's own action (role ${config.remediatorRoleName})` };
+    return { kind: 'own-action', text: `the bot's own action (role ${config.remediatorRoleName})` };
   }
   return null;
 }
@@ -166,14 +164,14 @@ export function guardDutyFindingRefusal(event: GuardDutyFindingEvent, config: Pi
   const type = detail.resource.resourceType;
   if (type !== GUARDDUTY_LAMBDA_RESOURCE_TYPE) {
     const shown = shownText(type);
-    return { code: 'other-resource-type', detail: `the finding is about a resource of type ${shown}, not a Lambda function: not judged here` };
+    return { kind: 'other-resource-type', text: `the finding is about a resource of type ${shown}, not a Lambda function: not judged here` };
   }
   const arn = detail.resource.lambdaDetails?.functionArn;
-  if (arn === undefined) return { code: 'no-resource', detail: 'the finding names no function (resource.lambdaDetails.functionArn)' };
+  if (arn === undefined) return { kind: 'no-resource', text: 'the finding names no function (resource.lambdaDetails.functionArn)' };
   const named = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:(\d{12}):function:/.exec(arn)?.[1];
-  if (named === undefined) return { code: 'no-resource', detail: 'resource.lambdaDetails.functionArn is not a function ARN' };
+  if (named === undefined) return { kind: 'no-resource', text: 'resource.lambdaDetails.functionArn is not a function ARN' };
   if (named !== detail.accountId) {
-    return { code: 'resource-account-mismatch', detail: `the finding, about account ${detail.accountId}, names a function of account ${named}: refused` };
+    return { kind: 'resource-account-mismatch', text: `the finding, about account ${detail.accountId}, names a function of account ${named}: refused` };
   }
   return null;
 }
@@ -193,18 +191,18 @@ export function accessAnalyzerFindingRefusal(event: AccessAnalyzerFindingEvent, 
   const type = detail.resourceType;
   if (!(ACCESS_ANALYZER_LAMBDA_RESOURCE_TYPES as readonly string[]).includes(type)) {
     const shown = shownText(type);
-    return { code: 'other-resource-type', detail: `the finding is about a resource of type ${shown}, not a Lambda function or layer version: not judged here` };
+    return { kind: 'other-resource-type', text: `the finding is about a resource of type ${shown}, not a Lambda function or layer version: not judged here` };
   }
   if (detail.error !== undefined) {
     const shown = JSON.stringify(detail.error.slice(0, 40));
-    return { code: 'no-resource', detail: `an error finding (${shown}): IAM Access Analyzer could not analyze the resource, so it names no access to judge` };
+    return { kind: 'no-resource', text: `an error finding (${shown}): IAM Access Analyzer could not analyze the resource, so it names no access to judge` };
   }
   const named = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:(\d{12}):(function|layer):/.exec(detail.resource);
   const expected = type === 'AWS::Lambda::Function' ? 'function' : 'layer';
-  if (named?.[1] === undefined || named[2] !== expected) return { code: 'no-resource', detail: `resource is not a Lambda ${expected === 'function' ? 'function' : 'layer version'} ARN` };
+  if (named?.[1] === undefined || named[2] !== expected) return { kind: 'no-resource', text: `resource is not a Lambda ${expected === 'function' ? 'function' : 'layer version'} ARN` };
   for (const owner of [detail.accountId, detail.resourceOwnerAccount]) {
     if (owner !== undefined && owner !== named[1]) {
-      return { code: 'resource-account-mismatch', detail: `the finding, about account ${owner}, names a resource of account ${named[1]}: refused` };
+      return { kind: 'resource-account-mismatch', text: `the finding, about account ${owner}, names a resource of account ${named[1]}: refused` };
     }
   }
   return null;

@@ -4,19 +4,21 @@
  * approval, or — within the circuit breaker's budget and unless in dry-run — executes and verifies.
  */
 import { createHash } from 'node:crypto';
-import type { RemediationPlan } from '../../../rules/rule';
+import type { RemediationPlan, Finding } from '../contract/finding';
 import type { WardenConfig } from '../config/config';
-import type { Finding } from '../engine/engine';
 import { AccountNotInOrganizationError } from '../aws/credentials';
 import type { ActionClients, ActionOutcome, RemediationAction } from '../remediation/action';
 import { ACTIONS } from '../remediation/actions';
-import { Integrity, recordFields, type IntegrityFailure } from '../store/integrity';
-import { StateStoreError, type ApprovalRecord, type ResponderStateStore, type StoredExemption } from '../store/state-store';
-import { decidedExemption, EXEMPT_TAG, exemptionFor, honouredExemptionTags } from './exemptions';
+import { Integrity, recordFields } from '../store/integrity';
+import type { IntegrityFailure } from '../contract/integrity-failure';
+import { StateStoreError, type ResponderStateStore, type StoredExemption } from '../store/state-store';
+import { type ApprovalRecord } from '../contract/approval-record';
+import { decidedExemption, exemptionFor } from './exemptions';
+import { EXEMPT_TAG, honouredExemptionTags } from '../exemption/exemption-tags';
 import { inversePlan, RESTORE_EXPIRY_DAYS } from './inverse-plans';
 import { describePlanBlock, planBlock } from './plan-guard';
 import type { TagsOf } from './resource-tags';
-import { breakerScopeText, type BreakerScope, type ExecutionOutcome } from './outcome';
+import { breakerScopeText, type BreakerScope, type ExecutionOutcome } from '../contract/outcome';
 
 export const CIRCUIT_BREAKER_COUNTER = 'auto-remediations';
 

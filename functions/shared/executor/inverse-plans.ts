@@ -2,8 +2,7 @@
  * The inverse of an automatic revert, run by Slack's "Restore" button: it puts back exactly what the
  * revert removed, from the finding (the statement as it was judged), or says why it cannot.
  */
-import type { RemediationPlan } from '../../../rules/rule';
-import type { Finding } from '../engine/engine';
+import type { RemediationPlan, Finding } from '../contract/finding';
 import { PolicyStatementSchema, type PolicyStatement } from '../state/resources';
 import { IsolationParams, mappingIdsOf } from '../remediation/function-isolation';
 import { EventSourceParams } from '../remediation/actions/disable-event-source-mapping';

@@ -4,9 +4,8 @@
  * The member template's Denies and this check read the same lists, so a refusal here is what IAM
  * would answer, said cleanly and with the reason.
  */
-import type { RemediationPlan } from '../../../rules/rule';
+import type { RemediationPlan, Finding } from '../contract/finding';
 import type { WardenConfig } from '../config/config';
-import type { Finding } from '../engine/engine';
 import { planNeedsIamWrite } from '../remediation/iam-writes';
 import { describeProtectedRole, protectedRole, type ProtectedRole } from '../self/protected-roles';
 

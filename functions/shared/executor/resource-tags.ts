@@ -1,8 +1,8 @@
 /** Reads a finding's resource tags on demand (for `warden:exempt`), only when a change is about to be planned. */
-import type { Finding } from '../engine/engine';
+import type { Finding } from '../contract/finding';
 import { parseFunctionName } from '../state/resources';
 import type { StateReader } from '../state/state-reader';
-import { unqualifiedArn } from './arn-pattern';
+import { unqualifiedArn } from '../policy/arn-pattern';
 
 export type TagsOf = (finding: Finding) => Promise<Readonly<Record<string, string>> | null>;
 

@@ -6,7 +6,7 @@ import { clientConfig } from '../aws/clients';
 import { parseConfigJson } from '../config/config';
 import type { HeartbeatEnv } from '../env';
 import { tracer } from '../observability';
-import { EventBridgeSink } from '../responder/warden-events';
+import { EventBridgeSink } from '../bus/warden-events';
 import { DynamoDbHeartbeatStore } from './dynamodb-heartbeat-store';
 import { checkHeartbeats, classifyHeartbeatInput, recordHeartbeat, type BeatOutcome, type CheckResult } from './heartbeat';
 

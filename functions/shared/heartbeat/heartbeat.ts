@@ -7,11 +7,11 @@
 import * as z from 'zod';
 import type { WardenConfig } from '../config/config';
 import { InvalidEventError } from '../errors';
-import { DETAIL_TYPES, type EventSink, type WardenEvent } from '../responder/warden-events';
+import { type EventSink } from '../bus/warden-events';
+import { DETAIL_TYPES, type WardenEvent } from '../contract/warden-events';
 import { heartbeatRuleArn } from '../self/member-resources';
 import { partitionOf } from '../state/resources';
-import type { HeartbeatPair, HeartbeatRecord, HeartbeatStore } from './heartbeat-store';
-import { heartbeatKey } from './heartbeat-store';
+import { heartbeatKey, type HeartbeatPair, type HeartbeatRecord, type HeartbeatStore } from './heartbeat-store';
 
 /** EventBridge's scheduled event, as the member's heartbeat rule sends it. */
 export const ScheduledEventSchema = z.looseObject({

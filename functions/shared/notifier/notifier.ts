@@ -7,11 +7,11 @@
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { WebClient } from '@slack/web-api';
-import type { DecisionDetail } from '../approval/decision';
+import type { DecisionDetail } from '../contract/decision';
 import type { WardenConfig } from '../config/config';
-import type { Finding } from '../engine/engine';
+import type { Finding } from '../contract/finding';
 import { WardenError } from '../errors';
-import type { ExecutionOutcome } from '../executor/outcome';
+import type { ExecutionOutcome } from '../contract/outcome';
 import { silentTelemetry, type Telemetry } from '../observability';
 import type { SlackMessage } from '../slack/block-kit';
 import {
@@ -26,7 +26,6 @@ import {
   repeatReply,
   subject,
   updateReply,
-  type AlertInput,
   type DigestInput,
 } from '../slack/warden-messages';
 import type { NotifiedMessage, NotifierStateStore, SlackMessageRef } from '../store/state-store';
@@ -35,7 +34,8 @@ import { digestEntryOf, digestKeyOf, entryKeyOf, vulnerabilityOfFinding } from '
 import { digestClosedReply, digestEntryReply, functionDigestMessage } from '../slack/vulnerability-messages';
 import type { Vulnerability } from '../event/inspector-finding';
 import { channelFor } from './routing';
-import { detectorKey, type DetectorFindingRef } from '../event/detector-finding';
+import { detectorKey, type DetectorFindingRef } from '../contract/detector-finding';
+import type { Alert } from '../contract/warden-events';
 
 /** Slack answered a call with an error or without the message's `ts`. */
 export class SlackPostError extends WardenError {}
@@ -341,7 +341,7 @@ export class Notifier {
     });
   }
 
-  private async onAlert(alert: AlertInput): Promise<NotifyResult> {
+  private async onAlert(alert: Alert): Promise<NotifyResult> {
     const key = `alert#${alert.kind}#${alert.windowStart ?? ''}#${alert.triggeredBy?.findingId ?? ''}${alert.account === undefined && alert.silentSince === undefined ? '' : `#${alert.account ?? ''}#${alert.region ?? ''}#${alert.silentSince ?? ''}`}`;
     return this.once('alert', key, async () => {
       const channel = channelFor(this.options.config.slack, { severity: alert.severity, ...(alert.account === undefined ? {} : { account: alert.account }) });

@@ -9,7 +9,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type * as z from 'zod';
-import type { ActionName } from '../../../rules/rule';
+import type { ActionName } from '../contract/finding';
 import { statementsOf } from '../policy/resource-policy';
 import { parsePolicyText } from '../state/resources';
 

@@ -1,8 +1,9 @@
 /**
  * The state an isolation changes and puts back — the function's reserved concurrency and the state of
- * its event-source mappings — as plan parameters, shared by the rule, `isolate-function` and its
- * inverse `lift-function-isolation`. Pure: no AWS SDK (the rule imports it). The plans carry what was judged: the concurrency before (`none` when
- * unset) and exactly the mappings that were enabled.
+ * its event-source mappings — as plan parameters, shared by `isolate-function` and its inverse
+ * `lift-function-isolation` (a mapping's state is read with `isEnabledState` in `state/resources.ts`). Pure:
+ * no AWS SDK. The plans carry what was judged: the concurrency before (`none` when unset) and exactly the
+ * mappings that were enabled.
  */
 import * as z from 'zod';
 
@@ -28,14 +29,3 @@ export type IsolationParams = z.infer<typeof IsolationParams>;
 export function mappingIdsOf(params: Pick<IsolationParams, 'mappings'>): string[] {
   return params.mappings === '' ? [] : params.mappings.split(',');
 }
-
-/** True for a mapping that delivers (or is about to). */
-export function isEnabledState(state: string | undefined): boolean {
-  return state === 'Enabled' || state === 'Enabling';
-}
-
-/** True for a mapping that no longer delivers (or is about to stop). */
-export function isDisabledState(state: string | undefined): boolean {
-  return state === 'Disabled' || state === 'Disabling';
-}
-

@@ -3,7 +3,7 @@
  * versions): what `remediation.iamWrites: false` takes out of the remediator role and turns into
  * instructions for a person.
  */
-import type { RemediationPlan } from '../../../rules/rule';
+import type { RemediationPlan } from '../contract/finding';
 import { ACTIONS } from './actions';
 
 /** True for an IAM action that changes something (every `iam:` action but `Get*` and `List*`). */

@@ -3,8 +3,7 @@
  * exactly its finding's resource (same account and region), and the resource reference to re-judge.
  * Pure: no AWS call.
  */
-import type { RemediationPlan } from '../../../rules/rule';
-import type { Finding } from '../engine/engine';
+import type { RemediationPlan, Finding } from '../contract/finding';
 import {
   layerVersionArn,
   parseFunctionName,

@@ -8,25 +8,29 @@
  * the stored outcome and never runs the plan again).
  */
 import * as z from 'zod';
-import type { AnyRule, RemediationPlan } from '../../../rules/rule';
+import type { AnyRule } from '../../../rules/rule';
+import type { RemediationPlan, Finding } from '../contract/finding';
 import { planForDecision } from '../approval/decision-plans';
-import { DECISION_EXEMPTION_DAYS, type DecisionKind } from '../approval/decision';
+import { DECISION_EXEMPTION_DAYS, DecisionDetailSchema, type DecisionKind } from '../contract/decision';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
 import type { WardenConfig } from '../config/config';
-import { Engine, type Finding } from '../engine/engine';
+import { Engine } from '../engine/engine';
 import { InvalidEventError } from '../errors';
 import { RuntimeThreatSchema } from '../event/guardduty-finding';
 import type { Executor } from '../executor/executor';
 import { decidedExemption, exemptionFor } from '../executor/exemptions';
 import { inversePlan, RESTORABLE_AFTER_APPROVAL } from '../executor/inverse-plans';
-import type { ExecutionOutcome } from '../executor/outcome';
+import type { ExecutionOutcome } from '../contract/outcome';
 import type { TagsOf } from '../executor/resource-tags';
 import { silentTelemetry, type Telemetry } from '../observability';
 import type { StateReader } from '../state/state-reader';
-import { canonicalJson, exemptionFields, recordFields, type Integrity, type IntegrityFailure } from '../store/integrity';
-import type { ApprovalDecision, ApprovalRecord, ResponderStateStore } from '../store/state-store';
+import { canonicalJson, exemptionFields, recordFields, type Integrity } from '../store/integrity';
+import type { IntegrityFailure } from '../contract/integrity-failure';
+import type { ResponderStateStore } from '../store/state-store';
+import type { ApprovalDecision, ApprovalRecord } from '../contract/approval-record';
 import { findingRef, planChange, targetsFindingResource } from './decision-checks';
-import { decidedRemediationEvent, DETAIL_TYPES, EVENT_SOURCE, integrityAlertEvent, type EventSink, type WardenEvent } from './warden-events';
+import { decidedRemediationEvent, integrityAlertEvent, type EventSink } from '../bus/warden-events';
+import { DETAIL_TYPES, EVENT_SOURCE, type WardenEvent } from '../contract/warden-events';
 
 /**
  * How long after the click a decided plan may still run. A run that failed gives its claim back, so
@@ -35,27 +39,12 @@ import { decidedRemediationEvent, DETAIL_TYPES, EVENT_SOURCE, integrityAlertEven
  */
 export const DECISION_FRESHNESS_MINUTES = 15;
 
-const DECISIONS = ['approved', 'quarantined', 'rejected', 'rejected-and-exempted', 'restored', 'expired'] as const satisfies readonly DecisionKind[];
 /** The decisions that run a plan. */
 const RUNNABLE = ['approved', 'quarantined', 'restored'] as const satisfies readonly ApprovalDecision[];
 
 function runnable(decision: DecisionKind): decision is Runnable {
   return (RUNNABLE as readonly string[]).includes(decision);
 }
-
-const DecisionDetailSchema = z.looseObject({
-  recordId: z.string().regex(/^w[ar]-[0-9a-f]{24}$/, 'must be an approval or restore record id'),
-  findingId: z.string().min(1),
-  eventId: z.string().min(1),
-  ruleId: z.string().min(1),
-  resource: z.string().min(1),
-  account: z.string().regex(/^\d{12}$/),
-  region: z.string().min(1),
-  decision: z.enum(DECISIONS),
-  by: z.strictObject({ userId: z.string().min(1), userName: z.string().optional() }).optional(),
-  at: z.iso.datetime(),
-  message: z.strictObject({ channel: z.string().min(1), ts: z.string().min(1) }).optional(),
-});
 
 const DecisionEventSchema = z.looseObject({
   source: z.literal(EVENT_SOURCE),

@@ -33,7 +33,7 @@ import { responderView } from '../store/state-store';
 import { DecisionRunner } from './decision-runner';
 import { deployedBaselines } from '../baseline/deployed-baselines';
 import { Responder } from './responder';
-import { EventBridgeSink } from './warden-events';
+import { EventBridgeSink } from '../bus/warden-events';
 
 export interface DeployedResponder {
   /** CloudTrail events. */

@@ -6,13 +6,15 @@
  * and each linked finding's Slack thread is told ("Warden Remediation", status `closed`). Nothing here
  * changes an account: closing only ever takes a question away.
  */
-import type { Finding } from '../engine/engine';
-import { afterClosing, DETECTOR_NAMES, DetectorClosingSchema, detectorEventId, detectorKey, DetectorLinkSchema, latestClosing, type DetectorClosing, type DetectorFindingRef, type DetectorLink } from '../event/detector-finding';
-import type { ExecutionOutcome } from '../executor/outcome';
+import type { Finding } from '../contract/finding';
+import { afterClosing, DETECTOR_NAMES, DetectorClosingSchema, detectorEventId, detectorKey, DetectorLinkSchema, latestClosing, type DetectorClosing, type DetectorFindingRef, type DetectorLink } from '../contract/detector-finding';
+import type { ExecutionOutcome } from '../contract/outcome';
+import type { IntegrityFailure } from '../contract/integrity-failure';
 import type { Telemetry } from '../observability';
-import { recordFields, type Integrity, type IntegrityFailure } from '../store/integrity';
+import { recordFields, type Integrity } from '../store/integrity';
 import type { ResponderStateStore } from '../store/state-store';
-import { integrityAlertEvent, remediationEvent, type WardenEvent } from './warden-events';
+import { integrityAlertEvent, remediationEvent } from '../bus/warden-events';
+import { type WardenEvent } from '../contract/warden-events';
 
 /** The store methods the lifecycle uses (the responder's: its role owns `DETECTOR#` and the decision records). */
 export type DetectorLifecycleStore = Pick<ResponderStateStore, 'linkDetectorFinding' | 'getDetectorLinks' | 'getApproval' | 'closeApproval'>;

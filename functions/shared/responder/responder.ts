@@ -5,22 +5,24 @@
 import type { AnyRule } from '../../../rules/rule';
 import type { WardenConfig } from '../config/config';
 import { AccountNotInOrganizationError } from '../aws/credentials';
-import { Engine, type EvaluationResult, type Finding } from '../engine/engine';
+import { Engine, type EvaluationResult } from '../engine/engine';
+import type { Finding } from '../contract/finding';
 import { InvalidEventError } from '../errors';
 import { parseCloudTrailEvent, type CloudTrailEvent } from '../event/cloudtrail-event';
 import { boundEvent } from '../event/event-size';
 import { isGuardDutyFindingEvent, parseGuardDutyFindingEvent, type GuardDutyFindingEvent } from '../event/guardduty-finding';
 import { isInspectorFindingEvent, parseInspectorFindingEvent } from '../event/inspector-finding';
 import { isAccessAnalyzerFindingEvent, parseAccessAnalyzerFindingEvent } from '../event/access-analyzer-finding';
-import type { IgnoreCode, Ignored } from '../event/intake';
+import type { Ignored } from '../event/intake';
 import type { Executor } from '../executor/executor';
-import { actionAttempted, type ExecutionOutcome } from '../executor/outcome';
+import { actionAttempted, type ExecutionOutcome } from '../contract/outcome';
 import { silentTelemetry, type Telemetry } from '../observability';
 import type { StateReader } from '../state/state-reader';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
-import { DETECTOR_NAMES } from '../event/detector-finding';
+import { DETECTOR_NAMES } from '../contract/detector-finding';
 import { DetectorLifecycle, type DetectorLifecycleStore } from './detector-lifecycle';
-import { baselineIntegrityEvent, circuitBreakerEvent, findingEvent, integrityAlertEvent, remediationEvent, type EventSink, type WardenEvent } from './warden-events';
+import { baselineIntegrityEvent, circuitBreakerEvent, findingEvent, integrityAlertEvent, remediationEvent, type EventSink } from '../bus/warden-events';
+import { type WardenEvent } from '../contract/warden-events';
 
 export interface ResponderOptions {
   readonly rules: readonly AnyRule[];
@@ -45,9 +47,8 @@ export interface ResponderOptions {
 export interface ResponseRecord {
   readonly eventId: string;
   readonly eventName: string;
-  readonly ignored: string | null;
-  /** Why, as a code (absent when the event was judged). */
-  readonly ignoredCode?: IgnoreCode;
+  /** Why the event was not judged (code and sentence), or null. */
+  readonly ignored: Ignored | null;
   readonly findings: readonly Finding[];
   /** One per finding, in the same order (`duplicate` when another delivery handled it). */
   readonly outcomes: readonly ExecutionOutcome[];
@@ -101,7 +102,7 @@ export class Responder {
    */
   async handle(input: unknown): Promise<ResponseRecord> {
     const bounded = boundEvent(input);
-    if (!bounded.ok) return this.refuse({ eventId: textField(input, 'eventID'), eventName: textField(input, 'eventName') }, bounded);
+    if (!bounded.ok) return this.refuse({ eventId: textField(input, 'eventID'), eventName: textField(input, 'eventName') }, bounded.refusal);
     if (bounded.truncated.length > 0) {
       this.telemetry.count('TruncatedFields');
       this.telemetry.warn('over-long fields truncated', { eventId: textField(input, 'eventID'), fields: bounded.truncated });
@@ -162,12 +163,12 @@ export class Responder {
 
   /** Reports an event that is not judged, and the record saying why. */
   private refuse(base: { readonly eventId: string; readonly eventName: string }, why: Ignored): ResponseRecord {
-    this.telemetry.count('IgnoredEvents', { name: 'Reason', value: why.code });
-    const attributes = { ...base, code: why.code, reason: why.detail };
+    this.telemetry.count('IgnoredEvents', { name: 'Reason', value: why.kind });
+    const attributes = { ...base, code: why.kind, reason: why.text };
     // Routine skips are information; a refusal (outside the organization, bogus region, oversized) is a warning.
-    if (why.code === 'own-action' || why.code === 'failed-call' || why.code === 'no-rule' || why.code === 'no-resource' || why.code === 'finding-closed') this.telemetry.info('event ignored', attributes);
+    if (why.kind === 'own-action' || why.kind === 'failed-call' || why.kind === 'no-rule' || why.kind === 'no-resource' || why.kind === 'finding-closed') this.telemetry.info('event ignored', attributes);
     else this.telemetry.warn('event refused', attributes);
-    return { ...base, ignored: why.detail, ignoredCode: why.code, findings: [], outcomes: [] };
+    return { ...base, ignored: why, findings: [], outcomes: [] };
   }
 
   /** As {@link handle}, for an event already validated. */
@@ -179,7 +180,7 @@ export class Responder {
       result = await this.engine.evaluateParsed(event);
     } catch (e: unknown) {
       if (!(e instanceof AccountNotInOrganizationError)) throw e;
-      return this.refuse(base, { code: 'outside-organization', detail: `account ${e.account} is not in the organization: refused` });
+      return this.refuse(base, { kind: 'outside-organization', text: `account ${e.account} is not in the organization: refused` });
     }
     return this.handleResult(result);
   }
@@ -187,14 +188,14 @@ export class Responder {
   /** Findings of an evaluation → the executor, once each; refusals reported. */
   private async handleResult(result: EvaluationResult): Promise<ResponseRecord> {
     const base = { eventId: result.eventId, eventName: result.eventName };
-    if (result.ignoredCode === 'finding-closed' && result.detector !== undefined && this.lifecycle !== null) {
+    if (result.ignored?.kind === 'finding-closed' && result.detector !== undefined && this.lifecycle !== null) {
       const closing = await this.lifecycle.close(result.detector);
       await this.options.sink.publish(closing.events);
-      return { ...this.refuse(base, { code: 'finding-closed', detail: result.ignored ?? 'closed' }), closed: closing.closed };
+      return { ...this.refuse(base, result.ignored), closed: closing.closed };
     }
-    if (result.ignored !== null) return this.refuse(base, { code: result.ignoredCode ?? 'invalid-event', detail: result.ignored });
+    if (result.ignored !== null) return this.refuse(base, result.ignored);
     const judged = await this.afterClosing(result);
-    if ('code' in judged) return this.refuse(base, judged);
+    if ('kind' in judged) return this.refuse(base, judged);
     return this.handleFindings(judged);
   }
 
@@ -213,8 +214,8 @@ export class Responder {
     if (reopening.verdict === 'stale') {
       const seen = (count: number | undefined): string => (count === undefined ? '' : `, seen ${String(count)} times`);
       return {
-        code: 'finding-closed',
-        detail: `${DETECTOR_NAMES[detector.service]} marked finding ${detector.findingId} ${closing.state} (updated ${closing.updatedAt}${seen(closing.count)}); this delivery is of a version before that (updated ${detector.updatedAt}${seen(detector.count)}): superseded, nothing is judged`,
+        kind: 'finding-closed',
+        text: `${DETECTOR_NAMES[detector.service]} marked finding ${detector.findingId} ${closing.state} (updated ${closing.updatedAt}${seen(closing.count)}); this delivery is of a version before that (updated ${detector.updatedAt}${seen(detector.count)}): superseded, nothing is judged`,
       };
     }
     const eventId = `${result.eventId}#reopened@${closing.updatedAt}`;

@@ -15,7 +15,7 @@ import { parseConfigJson } from '../config/config';
 import { withCentralStack } from '../self/central-resources';
 import type { ScannerEnv } from '../env';
 import { powertoolsTelemetry, tracer } from '../observability';
-import { EventBridgeSink } from '../responder/warden-events';
+import { EventBridgeSink } from '../bus/warden-events';
 import { DynamoDbStateStore } from '../store/dynamodb-state-store';
 import { scannerView } from '../store/state-store';
 import { scanClients } from './scan-clients';

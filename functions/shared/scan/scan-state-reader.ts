@@ -80,6 +80,26 @@ export const SCAN_UNJUDGED_RULES: Readonly<Record<string, string>> = {
 };
 
 /**
+ * What a scan does with each part of a function's state a rule can ask for: read it, read it only when
+ * the configuration opts in (`scan.readAsyncDestinations`), or leave it unread. A rule reading an unread
+ * part sees it `undefined` in a scan (`test/rules/catalog.test.ts` lists those rules).
+ */
+export const SCAN_STATE_PARTS: { readonly [P in FunctionStatePart]: 'read' | 'opt-in' | 'unread' } = {
+  configuration: 'read',
+  policy: 'read',
+  urlConfig: 'read',
+  eventInvokeConfig: 'opt-in',
+  tags: 'unread',
+  executionRole: 'unread',
+  recursion: 'unread',
+  concurrency: 'unread',
+  codeSigning: 'unread',
+  eventSourceMappings: 'unread',
+  /** The scan's reader has no CloudWatch Logs client: log groups are judged on their events only. */
+  logGroup: 'unread',
+};
+
+/**
  * Tags are left unread (`undefined`): the only rule that reads them judges tag *changes*, which a
  * scan has none of (a test pins this), and the scan reads tags for exemptions only on functions
  * with findings. That keeps a clean function at two calls (`GetPolicy`, `GetFunctionUrlConfig`).
@@ -117,7 +137,7 @@ export class ScanStateReader implements StateReader {
     const listed = this.inventory.functions.get(unqualified);
     const fromList = ref.qualifier === undefined && listed !== undefined;
     const remote = parts.filter(
-      (p) => p === 'policy' || p === 'urlConfig' || (p === 'eventInvokeConfig' && this.options.readAsyncDestinations === true) || (p === 'configuration' && !fromList),
+      (p) => (SCAN_STATE_PARTS[p] === 'read' && !(p === 'configuration' && fromList)) || (SCAN_STATE_PARTS[p] === 'opt-in' && this.options.readAsyncDestinations === true),
     );
     const [snapshot, logGroup] = await Promise.all([
       remote.length > 0 ? this.lambda.readFunction(ref, remote) : Promise.resolve<FunctionSnapshot>({ kind: 'lambda-function', ref, arn: functionArn(ref) }),

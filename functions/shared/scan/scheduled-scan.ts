@@ -5,11 +5,11 @@
  */
 import * as z from 'zod';
 import type { WardenConfig } from '../config/config';
-import type { Finding } from '../engine/engine';
-import type { ExecutionOutcome } from '../executor/outcome';
+import type { Finding } from '../contract/finding';
+import type { ExecutionOutcome } from '../contract/outcome';
 import { silentTelemetry, type Telemetry } from '../observability';
 import { describePlan } from '../remediation/actions';
-import { findingEvent, type EventSink } from '../responder/warden-events';
+import { findingEvent, type EventSink } from '../bus/warden-events';
 import type { ScannerStateStore } from '../store/state-store';
 import type { ScanError, Scanner } from './scanner';
 

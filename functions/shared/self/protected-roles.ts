@@ -1,28 +1,10 @@
 /**
  * The roles the remediator never writes, in one place: the organization's administrative roles
- * (`remediation.protectedRoles`, defaulting to {@link DEFAULT_PROTECTED_ROLES}) and the bot's own member
+ * (`remediation.protectedRoles`, defaulting to `DEFAULT_PROTECTED_ROLES` in `config/protected-role-entries.ts`) and the bot's own member
  * roles. The member template turns them into explicit Denies; the executor refuses the same plans first.
  */
 import type { WardenConfig } from '../config/config';
 import { FORWARDER_ROLE_PREFIX, type MemberRole } from './member-resources';
-
-/**
- * Roles that administer accounts: what Organizations, Control Tower, IAM Identity Center and StackSets
- * create in every member account, and service-linked roles. A role name matches at any path; an entry
- * with a `/` is a `path/name` pattern (IAM Identity Center's `AWSReservedSSO_*` roles live under
- * `/aws-reserved/sso.amazonaws.com/`, service-linked roles under `/aws-service-role/`).
- */
-export const DEFAULT_PROTECTED_ROLES: readonly string[] = [
-  'OrganizationAccountAccessRole',
-  'AWSControlTowerExecution',
-  'aws-reserved/sso.amazonaws.com/*',
-  'stacksets-exec-*',
-  'AWSCloudFormationStackSetExecutionRole',
-  'aws-service-role/*',
-];
-
-/** A protected-role entry: a role name pattern, or a `path/name` pattern (no leading or trailing `/`). */
-export const PROTECTED_ROLE_ENTRY = /^[\w+=,.@*?-]+(\/[\w+=,.@*?-]+)*$/;
 
 /**
  * The IAM resource suffixes (`role/…`, after `arn:<partition>:iam::<account>:`) an entry covers: a name

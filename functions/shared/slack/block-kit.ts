@@ -3,9 +3,9 @@
  * alerts), within Slack's limits: every text is fitted, JSON is pruned, never cut.
  */
 import type { ActionsBlock, Button, ConfirmationDialog, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
-import { BUTTON_ACTIONS, DECISION_EXEMPTION_DAYS, quarantineOffered } from '../approval/decision';
-import type { Finding } from '../engine/engine';
-import type { ExecutionOutcome } from '../executor/outcome';
+import { BUTTON_ACTIONS, DECISION_EXEMPTION_DAYS, quarantineOffered } from '../contract/decision';
+import type { Finding } from '../contract/finding';
+import type { ExecutionOutcome } from '../contract/outcome';
 import type { Line, MessageContent } from './message-content';
 import { fitJson, fitText, SLACK_LIMITS } from './slack-limits';
 

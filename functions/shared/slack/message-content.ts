@@ -3,9 +3,9 @@
  * (`block-kit.ts`) for Slack and as plain text (`plain-text.ts`) for SNS and `warden simulate`.
  * Findings and outcomes carry no secret value (variable names and detector kinds only).
  */
-import { DECISION_EXEMPTION_DAYS, type DecisionDetail } from '../approval/decision';
-import type { Finding } from '../engine/engine';
-import type { ExecutionOutcome } from '../executor/outcome';
+import { DECISION_EXEMPTION_DAYS, type DecisionDetail } from '../contract/decision';
+import type { Finding } from '../contract/finding';
+import type { ExecutionOutcome } from '../contract/outcome';
 import { cloudTrailEventUrl, guardDutyFindingUrl, resourceConsoleUrl } from './console-links';
 import { RuntimeThreatSchema } from '../event/guardduty-finding';
 import { VulnerabilitySchema } from '../event/inspector-finding';

@@ -3,10 +3,11 @@
  * (with its buttons until a decision is taken), the thread replies after a decision or a later
  * outcome, a principal's digest, and the circuit-breaker alert.
  */
-import type { DecisionDetail } from '../approval/decision';
-import type { Finding } from '../engine/engine';
-import type { ExecutionOutcome } from '../executor/outcome';
-import { DETECTOR_NAMES } from '../event/detector-finding';
+import type { DecisionDetail } from '../contract/decision';
+import type { Finding } from '../contract/finding';
+import type { ExecutionOutcome } from '../contract/outcome';
+import { DETECTOR_NAMES } from '../contract/detector-finding';
+import type { Alert } from '../contract/warden-events';
 import { contentBlocks, findingButtons, simpleMessage, type SlackMessage } from './block-kit';
 import { code, decisionLine, findingContent, formatTime, outcomeLine, text, type Line, type MessageContent } from './message-content';
 import { contentText, plainLine } from './plain-text';
@@ -158,32 +159,20 @@ export function digestText(d: DigestInput): string {
 }
 
 /** What a "Warden Alert" event carries (the circuit breaker, a silent or resumed heartbeat). */
-export interface AlertInput {
-  readonly kind: string;
-  readonly severity: string;
-  readonly summary: string;
-  /** The account × region concerned (heartbeat alerts): routes the message by account and tells alerts apart. */
-  readonly account?: string;
-  readonly region?: string;
-  /** A heartbeat alert's silence: from the last sign of life. */
-  readonly silentSince?: string;
-  readonly windowStart?: string;
-  readonly triggeredBy?: { readonly findingId: string; readonly ruleId: string; readonly resource: string };
-}
 
-function alertLines(a: AlertInput): { title: string; lines: Line[] } {
+function alertLines(a: Alert): { title: string; lines: Line[] } {
   const lines: Line[] = [[text(a.summary)]];
   if (a.windowStart !== undefined) lines.push([text(`Window started ${formatTime(a.windowStart)}.`)]);
   if (a.triggeredBy !== undefined) lines.push([text('Triggered by '), code(a.triggeredBy.ruleId), text(' on '), code(a.triggeredBy.resource), text(` (finding ${a.triggeredBy.findingId})`)]);
   return { title: `🚨 ${a.severity.toUpperCase()} · Warden alert: ${a.kind}`, lines };
 }
 
-export function alertMessage(a: AlertInput): SlackMessage {
+export function alertMessage(a: Alert): SlackMessage {
   const { title, lines } = alertLines(a);
   return simpleMessage(title, lines, `${title}: ${a.summary}`);
 }
 
-export function alertText(a: AlertInput): string {
+export function alertText(a: Alert): string {
   const { title, lines } = alertLines(a);
   return [title, ...lines.map((l) => `  ${plainLine(l)}`)].join('\n');
 }

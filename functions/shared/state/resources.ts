@@ -3,12 +3,11 @@
  * (AWS-API-shaped, so a snapshot can be built from real API output). Pure: no AWS SDK here.
  */
 import * as z from 'zod';
-import type { BaselineRefusal } from '../baseline/baseline-integrity';
-import type { AttachedFunctionBaseline } from '../baseline/function-baseline';
-import type { RoleBaseline } from '../baseline/role-baseline';
+import type { BaselineRefusal, AttachedFunctionBaseline, RoleBaseline } from './baselines';
 import type { IamPolicyDocument } from '../policy/iam-policy';
 
-export type ResourceKind = 'lambda-function' | 'lambda-layer-version' | 'cloudtrail-trail' | 'events-rule' | 'iam-role' | 'apigateway-api' | 'ec2-security-group-rule';
+export const RESOURCE_KINDS = ['lambda-function', 'lambda-layer-version', 'cloudtrail-trail', 'events-rule', 'iam-role', 'apigateway-api', 'ec2-security-group-rule'] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 export interface FunctionRef {
   readonly kind: 'lambda-function';
@@ -345,7 +344,8 @@ export type FunctionEventInvokeConfig = z.infer<typeof FunctionEventInvokeConfig
  * `executionRole` is read by the engine (through `StateReader.readRole`), and only when the
  * configured role differs from the last-known-good one: the rules asking for it judge a swap.
  */
-export type FunctionStatePart = 'configuration' | 'policy' | 'urlConfig' | 'tags' | 'executionRole' | 'recursion' | 'concurrency' | 'codeSigning' | 'eventInvokeConfig' | 'eventSourceMappings' | 'logGroup';
+export const FUNCTION_STATE_PARTS = ['configuration', 'policy', 'urlConfig', 'tags', 'executionRole', 'recursion', 'concurrency', 'codeSigning', 'eventInvokeConfig', 'eventSourceMappings', 'logGroup'] as const;
+export type FunctionStatePart = (typeof FUNCTION_STATE_PARTS)[number];
 
 /** A CloudWatch Logs log group name (`[.-_/#A-Za-z0-9]+`, at most 512). */
 export const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
@@ -400,6 +400,16 @@ export const EventSourceMappingSchema = z.looseObject({
   DestinationConfig: z.looseObject({ OnSuccess: DestinationSchema.optional(), OnFailure: DestinationSchema.optional() }).optional(),
 });
 export type EventSourceMapping = z.infer<typeof EventSourceMappingSchema>;
+
+/** True for a mapping that delivers (or is about to). */
+export function isEnabledState(state: string | undefined): boolean {
+  return state === 'Enabled' || state === 'Enabling';
+}
+
+/** True for a mapping that no longer delivers (or is about to stop). */
+export function isDisabledState(state: string | undefined): boolean {
+  return state === 'Disabled' || state === 'Disabling';
+}
 
 /**
  * The current state of a function. A part is `undefined` when it was not read, `null` when AWS

@@ -16,31 +16,13 @@ import {
   type TransactWriteCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Finding } from '../engine/engine';
-import {
-  refusalReason,
-  StateStoreError,
-  toJson,
-  type ApprovalDecision,
-  type ApprovalRecord,
-  type CheckedClaimResult,
-  type ClaimResult,
-  type CounterResult,
-  type DecisionResult,
-  type DigestWindow,
-
-  type ExecutionClaim,
-  type FindingRecord,
-  type NotificationClaim,
-  type NotifiedMessage,
-  type OpenApprovalResult,
-  type StateStore,
-  type StoredExemption,
-} from './state-store';
-import type { DecisionDetail } from '../approval/decision';
+import type { Finding } from '../contract/finding';
+import { refusalReason, StateStoreError, toJson, type CheckedClaimResult, type ClaimResult, type CounterResult, type DecisionResult, type DigestWindow, type ExecutionClaim, type FindingRecord, type NotificationClaim, type NotifiedMessage, type OpenApprovalResult, type StateStore, type StoredExemption } from './state-store';
+import { ApprovalRecordSchema, type ApprovalDecision, type ApprovalRecord } from '../contract/approval-record';
+import type { DecisionDetail } from '../contract/decision';
 import { KEY_PREFIXES } from './table-access';
-import type { ExecutionOutcome } from '../executor/outcome';
-import { DIGEST_ENTRIES_MAX, validEntries, type DigestAddition, type DigestEntry, type FunctionDigest } from '../notifier/vulnerability-digest';
+import type { ExecutionOutcome } from '../contract/outcome';
+import { DIGEST_ENTRIES_MAX, validEntries, type DigestAddition, type DigestEntry, type FunctionDigest } from '../contract/function-digest';
 
 const DAY = 24 * 3600;
 /** Finding records are kept 90 days; approvals 30 days past their expiry (the audit trail lives on the bus). */
@@ -385,7 +367,10 @@ export class DynamoDbStateStore implements StateStore {
   async getApproval(id: string): Promise<ApprovalRecord | null> {
     const item = await this.get(keys.approval(id));
     if (item === null) return null;
-    return withoutKeys(item, ['pk', 'sk', 'ttl', ...EXECUTION_ATTRIBUTES]) as unknown as ApprovalRecord;
+    // Stored state is untrusted input: a record is used only in the contract's shape (its integrity tag is checked by its user).
+    const parsed = ApprovalRecordSchema.safeParse(withoutKeys(item, ['pk', 'sk', 'ttl', ...EXECUTION_ATTRIBUTES]));
+    if (!parsed.success) throw new StateStoreError(`Stored approval record ${id} is malformed (${[...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(record)'))].join(', ')}): not used`);
+    return parsed.data;
   }
 
   async decideApproval(input: { id: string; decision: ApprovalDecision; by: string; now: Date }): Promise<DecisionResult> {

@@ -1,27 +1,10 @@
 /** A `StateStore` in process memory, with the same conditional semantics as the DynamoDB one (tests, CLI). */
 import { randomUUID } from 'node:crypto';
-import {
-  refusalReason,
-  toJson,
-  type ApprovalDecision,
-  type ApprovalRecord,
-  type CheckedClaimResult,
-  type ClaimResult,
-  type CounterResult,
-  type DecisionResult,
-  type DigestWindow,
-
-  type ExecutionClaim,
-  type FindingRecord,
-  type NotificationClaim,
-  type NotifiedMessage,
-  type OpenApprovalResult,
-  type StateStore,
-  type StoredExemption,
-} from './state-store';
-import type { DecisionDetail } from '../approval/decision';
-import type { ExecutionOutcome } from '../executor/outcome';
-import { DIGEST_ENTRIES_MAX, type DigestAddition, type DigestEntry, type FunctionDigest } from '../notifier/vulnerability-digest';
+import { refusalReason, toJson, type CheckedClaimResult, type ClaimResult, type CounterResult, type DecisionResult, type DigestWindow, type ExecutionClaim, type FindingRecord, type NotificationClaim, type NotifiedMessage, type OpenApprovalResult, type StateStore, type StoredExemption } from './state-store';
+import type { ApprovalDecision, ApprovalRecord } from '../contract/approval-record';
+import type { DecisionDetail } from '../contract/decision';
+import type { ExecutionOutcome } from '../contract/outcome';
+import { DIGEST_ENTRIES_MAX, type DigestAddition, type DigestEntry, type FunctionDigest } from '../contract/function-digest';
 
 interface ExecutionState {
   readonly state: 'running' | 'done';

@@ -7,7 +7,9 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { WardenError } from '../errors';
 import { keyFromSecret } from '../aws/secret-key';
-import type { ApprovalRecord, StoredExemption } from './state-store';
+import type { StoredExemption } from './state-store';
+import type { ApprovalRecord } from '../contract/approval-record';
+import type { IntegrityCheck, IntegrityFamily } from '../contract/integrity-failure';
 
 /** An integrity key could not be read, or is too short. The message names the secret, never its value. */
 export class IntegrityKeyError extends WardenError {}
@@ -17,35 +19,13 @@ export const MIN_INTEGRITY_KEY_BYTES = 32;
 /** The tag's version prefix: a later change of the serialisation is a new version, never a silent one. */
 const TAG_VERSION = 'v1';
 
-/**
- * The item families, each with its own key. `record`: approval and restore records (`wa-…`, `wr-…`),
- * written and verified by the responder only. `exemption`: decided exemptions, written by the approval
- * endpoint (Reject and exempt) and the responder (Restore), verified by the responder.
- */
-export type IntegrityFamily = 'record' | 'exemption';
-
 /** A key source: the key bytes, read once per container (see `integrityKeyFromSecret`). */
 export type KeySource = () => Promise<Uint8Array>;
 
 /** The keys a function holds; a function holds only the families it writes or verifies. */
 export type IntegrityKeys = Partial<Readonly<Record<IntegrityFamily, KeySource>>>;
 
-/** Which check of an item failed. */
-export type IntegrityCheck = 'tag-missing' | 'tag-mismatch';
-
 export type Verification = { readonly ok: true } | { readonly ok: false; readonly check: IntegrityCheck };
-
-/**
- * A stored item that must not be acted on: its tag is missing or wrong, or (verified, yet) its plan
- * does not target its finding's resource (`plan-target`) or is not the inverse of the revert it
- * would undo (`restore-plan`). Reported as a critical "Warden Alert"; never carries a key or a tag.
- */
-export interface IntegrityFailure {
-  readonly family: IntegrityFamily;
-  /** The record id (`wa-…`, `wr-…`), or `<resource> <ruleId>` for an exemption. */
-  readonly itemId: string;
-  readonly check: IntegrityCheck | 'plan-target' | 'restore-plan';
-}
 
 /** JSON with object keys sorted at every level and `undefined` members dropped: one text per value. */
 export function canonicalJson(value: unknown): string {

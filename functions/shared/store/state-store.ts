@@ -3,12 +3,12 @@
  * pending approvals with expiry, and windowed counters for the circuit breaker. Every transition
  * is a conditional write, so concurrent deliveries and double clicks change state exactly once.
  */
-import type { RemediationPlan } from '../../../rules/rule';
-import type { DecisionDetail } from '../approval/decision';
-import type { Finding } from '../engine/engine';
+import type { Finding } from '../contract/finding';
+import type { ApprovalDecision, ApprovalRecord } from '../contract/approval-record';
+import type { DecisionDetail } from '../contract/decision';
 import { WardenError } from '../errors';
-import type { ExecutionOutcome } from '../executor/outcome';
-import type { DigestAddition, DigestEntry, FunctionDigest } from '../notifier/vulnerability-digest';
+import type { ExecutionOutcome } from '../contract/outcome';
+import type { DigestAddition, DigestEntry, FunctionDigest } from '../contract/function-digest';
 
 /** A write to the state store failed for a reason other than its condition. */
 export class StateStoreError extends WardenError {}
@@ -43,29 +43,6 @@ export type ClaimResult =
  * record exists or another one is open, a conflict with another transaction) and nothing was written.
  */
 export type CheckedClaimResult = ClaimResult | { readonly claimed: null; readonly why: 'exemption' | 'approval' | 'conflict' };
-
-/** `closed`: the detector finding it was opened for was archived or resolved by its service (issue #18); no decision can follow. */
-export type ApprovalStatus = 'pending' | 'expired' | 'closed' | ApprovalDecision;
-
-/** A plan waiting for an approver. Slack buttons carry only `id`; the plan is read from here. */
-export interface ApprovalRecord {
-  readonly id: string;
-  readonly findingId: string;
-  readonly eventId: string;
-  readonly finding: Finding;
-  readonly plan: RemediationPlan;
-  readonly status: ApprovalStatus;
-  readonly createdAt: string;
-  readonly expiresAt: string;
-  readonly decidedBy?: string;
-  readonly decidedAt?: string;
-  /** `restore` for the record behind a "Restore" button (its plan puts an automatic revert back); absent for approvals. */
-  readonly kind?: ApprovalKind;
-  /** The plan as the exact API call (rendered when the record was made, so readers need no action code). */
-  readonly call?: string;
-  /** Integrity tag of the record's authoritative fields (`recordFields` in `integrity.ts`), written by the responder. */
-  readonly tag?: string;
-}
 
 /**
  * `opened`: the record was created and is its finding's open approval. `exists`: a record with this id
@@ -265,9 +242,6 @@ export interface DigestWindow {
 
 }
 
-/** A decision an approver takes on a pending record. */
-export type ApprovalDecision = 'approved' | 'rejected' | 'quarantined' | 'rejected-and-exempted' | 'restored';
-export type ApprovalKind = 'approval' | 'restore';
 
 /** A completed execution: its stored outcome, and whether it was put on the bus. */
 export interface CompletedExecution {

@@ -4,9 +4,9 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BUTTON_ACTIONS } from '../../../functions/shared/approval/decision';
+import { BUTTON_ACTIONS } from '../../../functions/shared/contract/decision';
 import { MissingEnvironmentError, readApprovalEnv } from '../../../functions/shared/env';
-import type { Finding } from '../../../functions/shared/engine/engine';
+import type { Finding } from '../../../functions/shared/contract/finding';
 import { slackSignature } from '../../../functions/shared/slack/signature';
 import { DynamoDbStateStore } from '../../../functions/shared/store/dynamodb-state-store';
 import { ACCOUNT, FUNCTION_ARN, REGION } from '../../fixtures/accounts';

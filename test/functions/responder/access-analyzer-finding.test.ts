@@ -64,7 +64,7 @@ describe('IAM Access Analyzer findings (issue #18)', () => {
       version: '0',
       source: 'lambda-warden',
       'detail-type': 'Warden Decision',
-      detail: { recordId: pending.approval.id, findingId: pending.findingId, eventId: pending.eventId, ruleId: pending.ruleId, resource: pending.resource, account: ACCOUNT, region: REGION, decision: 'approved', by: { userId: 'U0APPROVER1' }, at: h.clock().toISOString() },
+      detail: { recordId: pending.approval.id, findingId: pending.findingId, eventId: pending.eventId, ruleId: pending.ruleId, resource: pending.resource, account: ACCOUNT, region: REGION, decision: 'approved', by: { userId: 'U0APPROVER1' }, at: h.clock().toISOString(), plan: null },
     });
     expect(approved.outcome).toMatchObject({ status: 'remediated', verified: true });
     expect(statementIds(h)).toEqual(['org-invoke']);
@@ -128,8 +128,8 @@ describe('IAM Access Analyzer findings (issue #18)', () => {
   ] as const)('ignores %s, saying why', async (_name, overrides, code, reason) => {
     const h = harness();
     const record = await h.responder.handle(finding(overrides));
-    expect(record).toMatchObject({ ignoredCode: code, findings: [], outcomes: [] });
-    expect(record.ignored).toMatch(reason);
+    expect(record).toMatchObject({ ignored: { kind: code }, findings: [], outcomes: [] });
+    expect(record.ignored?.text).toMatch(reason);
     expect(h.lambda.calls).toEqual([]);
   });
 

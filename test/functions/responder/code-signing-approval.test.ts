@@ -1,6 +1,6 @@
 /** Issue #17: an approved code-signing restore runs through the responder and the decision runner, and offers a Restore. */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ExecutionOutcome } from '../../../functions/shared/executor/outcome';
+import type { ExecutionOutcome } from '../../../functions/shared/contract/outcome';
 import { ACCOUNT, FUNCTION_ARN, FUNCTION_NAME, REGION } from '../../fixtures/accounts';
 import { lambdaEvent } from '../../fixtures/cloudtrail';
 import { createHarness, harnessConfig, type Harness } from './responder-harness';

@@ -7,7 +7,7 @@ import type { KnownBlock } from '@slack/types';
 import { WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../functions/shared/config/config';
-import type { ExecutionOutcome } from '../../../functions/shared/executor/outcome';
+import type { ExecutionOutcome } from '../../../functions/shared/contract/outcome';
 import { Notifier, type NotifyResult } from '../../../functions/shared/notifier/notifier';
 import { slackClientOptions } from '../../../functions/shared/slack/slack-client';
 import { InMemoryStateStore } from '../../../functions/shared/store/in-memory-state-store';
@@ -93,7 +93,7 @@ function approvedDecision(outcome: ExecutionOutcome, recordId: string, at: Date)
     version: '0',
     source: 'lambda-warden',
     'detail-type': 'Warden Decision',
-    detail: { recordId, findingId: outcome.findingId, eventId: outcome.eventId, ruleId: outcome.ruleId, resource: outcome.resource, account: outcome.account, region: outcome.region, decision: 'approved', by: { userId: 'U0APPROVER1' }, at: at.toISOString() },
+    detail: { recordId, findingId: outcome.findingId, eventId: outcome.eventId, ruleId: outcome.ruleId, resource: outcome.resource, account: outcome.account, region: outcome.region, decision: 'approved', by: { userId: 'U0APPROVER1' }, at: at.toISOString(), plan: null },
   };
 }
 
@@ -125,8 +125,8 @@ describe('detector finding lifecycle (issue #18)', () => {
 
     // Archived in GuardDuty: the pending approval is closed, the message loses its buttons, the thread says so.
     const archived = await h.responder.handle(guardDuty({ updatedAt: '2025-03-14T16:00:00.000Z' }, { archived: true, count: 3 }));
-    expect(archived).toMatchObject({ ignoredCode: 'finding-closed', findings: [], outcomes: [], closed: [approval.id] });
-    expect(archived.ignored).toMatch(/GuardDuty marked finding e6c4a3f1b2d84c7a9e0f1a2b3c4d5e6f archived/);
+    expect(archived).toMatchObject({ ignored: { kind: 'finding-closed' }, findings: [], outcomes: [], closed: [approval.id] });
+    expect(archived.ignored?.text).toMatch(/GuardDuty marked finding e6c4a3f1b2d84c7a9e0f1a2b3c4d5e6f archived/);
     expect(await h.store.getApproval(approval.id)).toMatchObject({ status: 'closed' });
     const closing = await notify();
     expect(closing.map((r) => r.action)).toEqual(['updated']);
@@ -163,8 +163,8 @@ describe('detector finding lifecycle (issue #18)', () => {
     await notify();
     expect(posts()).toHaveLength(1);
     const resolved = await h.responder.handle(analyzer({ status: 'RESOLVED', updatedAt: '2025-03-14T10:14:07Z' }));
-    expect(resolved).toMatchObject({ ignoredCode: 'finding-closed', closed: [approval.id] });
-    expect(resolved.ignored).toMatch(/IAM Access Analyzer marked finding 22222222-dcba-4444-dcba-333333333333 resolved/);
+    expect(resolved).toMatchObject({ ignored: { kind: 'finding-closed' }, closed: [approval.id] });
+    expect(resolved.ignored?.text).toMatch(/IAM Access Analyzer marked finding 22222222-dcba-4444-dcba-333333333333 resolved/);
     await notify();
     expect(hasButtons(updates()[0])).toBe(false);
     expect(textOf(posts()[1])).toMatch(/IAM Access Analyzer marked finding .* resolved/);
@@ -185,7 +185,7 @@ describe('detector finding lifecycle (issue #18)', () => {
     expect(posts().map((p) => p.body.thread_ts)).toEqual([undefined, rootTs]);
     expect(textOf(posts()[1])).toMatch(/Updated by GuardDuty .*seen 2 times/s);
     const archived = await h.responder.handle(guardDuty({ ...medium, updatedAt: '2025-03-14T16:00:00.000Z' }, { archived: true }));
-    expect(archived).toMatchObject({ ignoredCode: 'finding-closed', closed: [] });
+    expect(archived).toMatchObject({ ignored: { kind: 'finding-closed' }, closed: [] });
     await notify();
     expect(posts().map((p) => p.body.thread_ts)).toEqual([undefined, rootTs, rootTs]);
     expect(textOf(posts()[2])).toContain('no approval of it was pending');

@@ -9,7 +9,7 @@ import type { KnownBlock } from '@slack/types';
 import { WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../functions/shared/config/config';
-import { afterClosing, latestClosing } from '../../../functions/shared/event/detector-finding';
+import { afterClosing, latestClosing } from '../../../functions/shared/contract/detector-finding';
 import { Notifier, type NotifyResult } from '../../../functions/shared/notifier/notifier';
 import { slackClientOptions } from '../../../functions/shared/slack/slack-client';
 import { InMemoryStateStore } from '../../../functions/shared/store/in-memory-state-store';
@@ -120,7 +120,7 @@ describe('Inspector findings closed, suppressed and reopened (issue #18)', () =>
     // Inspector closes the lodash finding (its evidence carries a planted secret): not judged, it leaves the digest.
     const evidence = { description: `leaked ${PLANTED}`, remediation: { recommendation: { text: `rotate ${PLANTED}` } }, codeSnippet: [{ content: PLANTED }] };
     const closed = await h.responder.handle(inspector('a0000000000000000000000000000001', { status: 'CLOSED', updatedAt: '2025-03-20T08:00:00.000Z', ...evidence }));
-    expect(closed).toMatchObject({ ignoredCode: 'finding-closed', findings: [], outcomes: [], closed: [] });
+    expect(closed).toMatchObject({ ignored: { kind: 'finding-closed' }, findings: [], outcomes: [], closed: [] });
     const [left] = await notify();
     expect(left).toMatchObject({ kind: 'remediation', action: 'updated' });
     const digest = updates().at(-1);
@@ -134,7 +134,7 @@ describe('Inspector findings closed, suppressed and reopened (issue #18)', () =>
 
     // The same closing delivered again: one message, one action.
     const callsBefore = server.calls.length;
-    expect((await h.responder.handle(inspector('a0000000000000000000000000000001', { status: 'CLOSED', updatedAt: '2025-03-20T08:00:00.000Z' }))).ignoredCode).toBe('finding-closed');
+    expect((await h.responder.handle(inspector('a0000000000000000000000000000001', { status: 'CLOSED', updatedAt: '2025-03-20T08:00:00.000Z' }))).ignored?.kind).toBe('finding-closed');
     expect((await notify()).map((r) => r.action)).toEqual(['duplicate']);
     expect(server.calls).toHaveLength(callsBefore);
 
@@ -158,9 +158,9 @@ describe('Inspector findings closed, suppressed and reopened (issue #18)', () =>
     // An active version older than the closing (a late or repeated delivery): superseded, nothing posted.
     const calls = server.calls.length;
     const stale = await h.responder.handle(inspector('a0000000000000000000000000000001', { updatedAt: '2025-03-18T00:00:00.000Z' }));
-    expect(stale).toMatchObject({ ignoredCode: 'finding-closed', findings: [], outcomes: [] });
+    expect(stale).toMatchObject({ ignored: { kind: 'finding-closed' }, findings: [], outcomes: [] });
     expect(stale.ignored).toMatch(/marked finding .* closed \(updated 2025-03-20T08:00:00.000Z\); this delivery is of a version before that .*superseded, nothing is judged/);
-    expect(await h.responder.handle(inspector('a0000000000000000000000000000001'))).toMatchObject({ ignoredCode: 'finding-closed', outcomes: [] });
+    expect(await h.responder.handle(inspector('a0000000000000000000000000000001'))).toMatchObject({ ignored: { kind: 'finding-closed' }, outcomes: [] });
     expect(await notify()).toEqual([]);
     expect(server.calls).toHaveLength(calls);
 
@@ -192,9 +192,9 @@ describe('findings reopened after a closing are judged again (issue #18)', () =>
     await notify();
 
     // The version judged before the archive, delivered again: stale (same updatedAt as then, count 1).
-    expect(await h.responder.handle(guardDuty())).toMatchObject({ ignoredCode: 'finding-closed', outcomes: [] });
+    expect(await h.responder.handle(guardDuty())).toMatchObject({ ignored: { kind: 'finding-closed' }, outcomes: [] });
     // A version between the first and the archive, never seen before: stale too (it would have re-asked after the archive).
-    expect(await h.responder.handle(guardDuty({ updatedAt: '2025-03-14T12:00:00.000Z' }, { count: 1 }))).toMatchObject({ ignoredCode: 'finding-closed', outcomes: [] });
+    expect(await h.responder.handle(guardDuty({ updatedAt: '2025-03-14T12:00:00.000Z' }, { count: 1 }))).toMatchObject({ ignored: { kind: 'finding-closed' }, outcomes: [] });
     expect(await notify()).toEqual([]);
 
     // GuardDuty counts the activity again after the archive and the finding is active: judged again.
@@ -226,7 +226,7 @@ describe('findings reopened after a closing are judged again (issue #18)', () =>
     expect(rootTs).toBeDefined();
     await h.responder.handle(analyzer({ status: 'ARCHIVED', updatedAt: '2025-03-14T11:00:00Z' }));
     await notify();
-    expect(await h.responder.handle(analyzer({ updatedAt: '2025-03-14T10:30:00Z' }))).toMatchObject({ ignoredCode: 'finding-closed', outcomes: [] });
+    expect(await h.responder.handle(analyzer({ updatedAt: '2025-03-14T10:30:00Z' }))).toMatchObject({ ignored: { kind: 'finding-closed' }, outcomes: [] });
     const unarchived = await h.responder.handle(analyzer({ status: 'ACTIVE', updatedAt: '2025-03-14T12:00:00Z' }));
     expect(unarchived.outcomes.map((o) => o.status)).toEqual(['pending-approval']);
     const record = unarchived.outcomes[0]?.approval?.id ?? '';

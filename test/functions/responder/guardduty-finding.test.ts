@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../../functions/shared/errors';
 import { guardDutySeverity } from '../../../functions/shared/event/guardduty-finding';
-import type { ExecutionOutcome } from '../../../functions/shared/executor/outcome';
+import type { ExecutionOutcome } from '../../../functions/shared/contract/outcome';
 import { ACCOUNT, FOREIGN_ACCOUNT, ORG_ACCOUNT, REGION } from '../../fixtures/accounts';
 import { createHarness, harnessConfig, type Harness } from './responder-harness';
 
@@ -57,6 +57,7 @@ function decisionOf(outcome: ExecutionOutcome, recordId: string, kind: 'approved
     decision: kind,
     by: { userId: 'U0APPROVER1' },
     at: '2025-03-14T09:31:00.000Z',
+    plan: null,
   });
 }
 
@@ -105,8 +106,8 @@ describe('GuardDuty Lambda Protection findings (issue #18)', () => {
   ] as const)('ignores %s, saying why', async (_name, overrides, code, reason) => {
     const h = harnessWith(5);
     const record = await h.responder.handle(finding(overrides));
-    expect(record).toMatchObject({ ignoredCode: code, findings: [], outcomes: [] });
-    expect(record.ignored).toMatch(reason);
+    expect(record).toMatchObject({ ignored: { kind: code }, findings: [], outcomes: [] });
+    expect(record.ignored?.text).toMatch(reason);
     expect(h.lambda.calls).toEqual([]);
   });
 

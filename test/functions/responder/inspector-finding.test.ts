@@ -123,8 +123,8 @@ describe('Amazon Inspector findings (issue #18)', () => {
   ] as const)('ignores %s, saying why', async (_name, overrides, code, reason) => {
     const h = harness();
     const record = await h.responder.handle(inspectorFinding(overrides));
-    expect(record).toMatchObject({ ignoredCode: code, findings: [], outcomes: [] });
-    expect(record.ignored).toMatch(reason);
+    expect(record).toMatchObject({ ignored: { kind: code }, findings: [], outcomes: [] });
+    expect(record.ignored?.text).toMatch(reason);
     expect(h.lambda.calls).toEqual([]);
   });
 
@@ -155,9 +155,9 @@ describe('Amazon Inspector findings (issue #18)', () => {
     const suppressed = await h.responder.handle(inspectorFinding({ detail: { status: 'SUPPRESSED', updatedAt: '2025-03-22T00:00:00.000Z' } }));
     for (const record of [gone, oldVersion, replaced]) expect(record).toMatchObject({ ignored: null, findings: [], outcomes: [] });
     // A finding Inspector closed or suppressed is not judged at all: it goes the detector lifecycle's way (it leaves its function's digest).
-    expect(closed).toMatchObject({ ignoredCode: 'finding-closed', findings: [], outcomes: [], closed: [], eventId: `inspector2:${FINDING_ARN}@2025-03-21T00:00:00.000Z#closed` });
+    expect(closed).toMatchObject({ ignored: { kind: 'finding-closed' }, findings: [], outcomes: [], closed: [], eventId: `inspector2:${FINDING_ARN}@2025-03-21T00:00:00.000Z#closed` });
     expect(closed.ignored).toBe(`Amazon Inspector marked finding ${FINDING_ARN} closed (updated 2025-03-21T00:00:00.000Z): nothing is judged; it leaves its function's digest`);
-    expect(suppressed).toMatchObject({ ignoredCode: 'finding-closed', findings: [], outcomes: [], eventId: `inspector2:${FINDING_ARN}@2025-03-22T00:00:00.000Z#suppressed` });
+    expect(suppressed).toMatchObject({ ignored: { kind: 'finding-closed' }, findings: [], outcomes: [], eventId: `inspector2:${FINDING_ARN}@2025-03-22T00:00:00.000Z#suppressed` });
     expect(h.eventsOf('Warden Finding')).toEqual([]);
     // Another finding (the one above was closed since: a version of it from before that is stale).
     const liveVersion = await h.responder.handle(inspectorFinding({ detail: { findingArn: `arn:aws:inspector2:${REGION}:${ACCOUNT}:finding/1a1b2c3d4e5f60718293a4b5c6d7e8f9` }, resource: { id: `${FUNCTION_ARN}:3` }, lambda: { version: '3' } }));

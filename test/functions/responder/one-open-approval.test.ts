@@ -6,7 +6,7 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { approvalId } from '../../../functions/shared/executor/executor';
-import type { ExecutionOutcome } from '../../../functions/shared/executor/outcome';
+import type { ExecutionOutcome } from '../../../functions/shared/contract/outcome';
 import { Notifier } from '../../../functions/shared/notifier/notifier';
 import { slackClientOptions } from '../../../functions/shared/slack/slack-client';
 import type { CloudTrailEvent } from '../../../functions/shared/event/cloudtrail-event';

@@ -49,7 +49,7 @@ describe('own identity is exact', () => {
   it("ignores the bot's own session and sets the source identity on every AssumeRole of the remediator", async () => {
     harness = createHarness();
     const own = await publicPermission('orders-api', { identity: identities.remediator() });
-    expect(own).toMatchObject({ ignoredCode: 'own-action', outcomes: [] });
+    expect(own).toMatchObject({ ignored: { kind: 'own-action' }, outcomes: [] });
     expect(statementIds(harness, 'orders-api')).toEqual(['open']);
     await publicPermission('orders-api', { eventID: 'by-mallory' });
     expect(harness.assumeRoles.length).toBeGreaterThan(0);
@@ -123,7 +123,7 @@ describe('events are refused unless recorded in the organization', () => {
     harness.account.replay(addPermissionEvent({ statementId: 'open', principal: '*' }));
     const forged = addPermissionEvent({ functionName: arnOf('orders-api'), statementId: 'open', principal: '*' }, { account: FOREIGN_ACCOUNT, identity: iamUser('mallory', FOREIGN_ACCOUNT) });
     const record = await harness.responder.handle(forged);
-    expect(record).toMatchObject({ ignoredCode: 'outside-organization', findings: [], outcomes: [] });
+    expect(record).toMatchObject({ ignored: { kind: 'outside-organization' }, findings: [], outcomes: [] });
     expect(statementIds(harness, 'orders-api')).toEqual(['open']);
     expect(harness.assumeRoles).toEqual([]);
     expect(harness.lambda.calls).toEqual([]);
@@ -135,7 +135,7 @@ describe('events are refused unless recorded in the organization', () => {
     harness.account.replay(addPermissionEvent({ statementId: 'open', principal: '*' }));
     const crossed = addPermissionEvent({ functionName: arnOf('orders-api'), statementId: 'open', principal: '*' }, { account: ORG_ACCOUNT, identity: iamUser('mallory', ORG_ACCOUNT) });
     const record = await harness.responder.handle(crossed);
-    expect(record).toMatchObject({ ignoredCode: 'resource-account-mismatch', outcomes: [] });
+    expect(record).toMatchObject({ ignored: { kind: 'resource-account-mismatch' }, outcomes: [] });
     expect(statementIds(harness, 'orders-api')).toEqual(['open']);
     expect(harness.lambda.calls).toEqual([]);
   });
@@ -144,7 +144,7 @@ describe('events are refused unless recorded in the organization', () => {
     harness = createHarness();
     const event = addPermissionEvent({ statementId: 'open', principal: '*' }, { region });
     const record = await harness.responder.handle(event);
-    expect(record).toMatchObject({ ignoredCode: 'invalid-region', findings: [], outcomes: [] });
+    expect(record).toMatchObject({ ignored: { kind: 'invalid-region' }, findings: [], outcomes: [] });
     expect(harness.lambda.calls).toEqual([]);
     expect(harness.assumeRoles).toEqual([]);
     expect(harness.events).toEqual([]);
@@ -155,7 +155,10 @@ describe('events are refused unless recorded in the organization', () => {
     const event = addPermissionEvent({ statementId: 'open', principal: '*' }, { userAgent: 'x'.repeat(5 * 1024 * 1024) });
     harness.account.replay(event);
     const record = await harness.responder.handle(event);
-    expect(record).toMatchObject({ ignoredCode: 'oversized-event', findings: [], outcomes: [] });
+    expect(record).toMatchObject({ ignored: { kind: 'oversized-event' }, findings: [], outcomes: [] });
+    // The reason is typed (kind + text) and nothing else: no sentence to parse back, no intake fields.
+    expect(Object.keys(record.ignored ?? {}).sort()).toEqual(['kind', 'text']);
+    expect(record.ignored?.text).toMatch(/^the event is larger than \d+ KiB .*: refused$/);
     expect(harness.lambda.calls).toEqual([]);
     expect(harness.events).toEqual([]);
   });

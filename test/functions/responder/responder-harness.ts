@@ -21,7 +21,7 @@ import { Executor } from '../../../functions/shared/executor/executor';
 import { tagsFromReader } from '../../../functions/shared/executor/resource-tags';
 import { DecisionRunner } from '../../../functions/shared/responder/decision-runner';
 import { Responder } from '../../../functions/shared/responder/responder';
-import { EventBridgeSink } from '../../../functions/shared/responder/warden-events';
+import { EventBridgeSink } from '../../../functions/shared/bus/warden-events';
 import type { StateReader } from '../../../functions/shared/state/state-reader';
 import { InMemoryStateStore } from '../../../functions/shared/store/in-memory-state-store';
 import { Integrity } from '../../../functions/shared/store/integrity';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../../functions/shared/errors';
 import { approvalId } from '../../../functions/shared/executor/executor';
-import type { ExecutionOutcome } from '../../../functions/shared/executor/outcome';
+import type { ExecutionOutcome } from '../../../functions/shared/contract/outcome';
 import { ACCOUNT, FOREIGN_ACCOUNT, FUNCTION_ARN, FUNCTION_NAME, LAYER_VERSION, ORG_ACCOUNT, REGION } from '../../fixtures/accounts';
 import { addLayerVersionPermissionEvent, addPermissionEvent, assumedRole, createFunctionUrlConfigEvent, identities, lambdaEvent } from '../../fixtures/cloudtrail';
 import { createHarness, harnessConfig, BUS, type Harness } from './responder-harness';
@@ -105,7 +105,7 @@ describe('responder (end to end on the in-memory account)', () => {
     const own = addPermissionEvent({ statementId: 'open', principal: '*' }, { identity: identities.remediator() });
     harness.account.replay(own);
     const ignored = await harness.responder.handle(own);
-    expect(ignored.ignored).toMatch(/bot's own action/);
+    expect(ignored.ignored).toEqual({ kind: 'own-action', text: expect.stringMatching(/^the bot's own action \(role [\w+=,.@-]+\)$/) as unknown });
     expect(harness.events).toEqual([]);
 
     // The bot's own function is the central stack's, in the security account (issue #12: not any `Warden*` name).
@@ -291,7 +291,7 @@ describe('responder (end to end on the in-memory account)', () => {
     const event = addPermissionEvent({ statementId: 'open', principal: '*' }, { account: FOREIGN_ACCOUNT });
     harness.account.replay(event);
     const record = await harness.responder.handle(event);
-    expect(record.ignored).toBe(`account ${FOREIGN_ACCOUNT} is not in the organization: refused`);
+    expect(record.ignored?.text).toBe(`account ${FOREIGN_ACCOUNT} is not in the organization: refused`);
     expect(harness.assumeRoles).toEqual([]);
     expect(harness.lambda.calls).toEqual([]);
     expect(harness.events).toEqual([]);

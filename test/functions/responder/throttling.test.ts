@@ -8,7 +8,7 @@ import { CrossAccountCredentials } from '../../../functions/shared/aws/credentia
 import { LambdaStateReader } from '../../../functions/shared/aws/lambda-state-reader';
 import { Executor } from '../../../functions/shared/executor/executor';
 import { Responder } from '../../../functions/shared/responder/responder';
-import { RecordingSink } from '../../../functions/shared/responder/warden-events';
+import { RecordingSink } from '../../../functions/shared/bus/warden-events';
 import { InMemoryStateStore } from '../../../functions/shared/store/in-memory-state-store';
 import { RULES } from '../../../rules';
 import { InMemoryAccount } from '../../../sim/in-memory-account';

@@ -1,5 +1,5 @@
 /** The registry of remediation actions: one per `ActionName`, so a missing one fails type-checking. */
-import type { ActionName } from '../../../../rules/rule';
+import type { ActionName } from '../../contract/finding';
 import type { RemediationAction } from '../action';
 import { removeFunctionPermission } from './remove-function-permission';
 import { removeLayerVersionPermission } from './remove-layer-version-permission';

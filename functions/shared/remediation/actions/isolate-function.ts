@@ -6,7 +6,8 @@
  */
 import { PutFunctionConcurrencyCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { defineAction, failedOutcome, formatCall, type ActionClients } from '../action';
-import { IsolationParams, ISOLATION_READ_PERMISSIONS, isEnabledState, mappingIdsOf } from '../function-isolation';
+import { IsolationParams, ISOLATION_READ_PERMISSIONS, mappingIdsOf } from '../function-isolation';
+import { isEnabledState } from '../../state/resources';
 import { readIsolationState } from '../isolation-state';
 
 /** True when the isolation holds: concurrency 0 and none of the plan's mappings still delivering. */

@@ -5,7 +5,8 @@
  */
 import { DeleteFunctionConcurrencyCommand, PutFunctionConcurrencyCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { defineAction, failedOutcome, formatCall, type ActionClients } from '../action';
-import { IsolationParams, ISOLATION_READ_PERMISSIONS, isDisabledState, isEnabledState, mappingIdsOf } from '../function-isolation';
+import { IsolationParams, ISOLATION_READ_PERMISSIONS, mappingIdsOf } from '../function-isolation';
+import { isDisabledState, isEnabledState } from '../../state/resources';
 import { readIsolationState } from '../isolation-state';
 
 async function lifted(clients: ActionClients, params: IsolationParams): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, parseConfig } from '../../../../functions/shared/config/config';
-import { DEFAULT_PROTECTED_ROLES } from '../../../../functions/shared/self/protected-roles';
+import { DEFAULT_PROTECTED_ROLES } from '../../../../functions/shared/config/protected-role-entries';
 
 describe('configuration: remediation', () => {
   it('defaults to today’s behaviour: IAM writes on, the administrative roles protected', () => {

@@ -142,7 +142,7 @@ describe('Engine', () => {
   ])('ignores %s and reads nothing', async (_label, event, reason) => {
     const { engine, calls } = setup();
     const result = await engine.evaluateEvent(event);
-    expect(result.ignored).toMatch(reason);
+    expect(result.ignored?.text).toMatch(reason);
     expect(result.findings).toEqual([]);
     expect(calls()).toEqual([]);
   });

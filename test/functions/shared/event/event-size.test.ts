@@ -13,7 +13,7 @@ describe('boundEvent', () => {
   it('truncates a string longer than 64 KiB, names its path, and leaves the input unchanged', () => {
     const event = addPermissionEvent({ statementId: 'open', principal: '*' }, { userAgent: 'a'.repeat(MAX_FIELD_CHARS + 10), detail: { requestParameters: { list: ['b'.repeat(MAX_FIELD_CHARS * 2)] } } });
     const bounded = boundEvent(event);
-    if (!bounded.ok) throw new Error(bounded.detail);
+    if (!bounded.ok) throw new Error(bounded.refusal.text);
     expect([...bounded.truncated].sort()).toEqual(['detail.requestParameters.list[0]', 'detail.userAgent']);
     const detail = (bounded.event as typeof event).detail;
     expect(detail.userAgent?.length).toBe(MAX_FIELD_CHARS + '…[truncated]'.length);
@@ -22,11 +22,11 @@ describe('boundEvent', () => {
   });
 
   it('refuses an event larger than EventBridge delivers, and one nested too deep, without throwing', () => {
-    expect(boundEvent({ detail: { field: 'x'.repeat(5 * 1024 * 1024) } })).toMatchObject({ ok: false, code: 'oversized-event' });
-    expect(boundEvent({ detail: { many: Array.from({ length: MAX_EVENT_CHARS }, () => 0) } })).toMatchObject({ ok: false, code: 'oversized-event' });
+    expect(boundEvent({ detail: { field: 'x'.repeat(5 * 1024 * 1024) } })).toMatchObject({ ok: false, refusal: { kind: 'oversized-event' } });
+    expect(boundEvent({ detail: { many: Array.from({ length: MAX_EVENT_CHARS }, () => 0) } })).toMatchObject({ ok: false, refusal: { kind: 'oversized-event' } });
     let deep: unknown = 'leaf';
     for (let i = 0; i < 100_000; i += 1) deep = { d: deep };
-    expect(boundEvent(deep)).toMatchObject({ ok: false, code: 'oversized-event', detail: expect.stringContaining(`deeper than ${String(MAX_DEPTH)} levels`) as unknown });
+    expect(boundEvent(deep)).toMatchObject({ ok: false, refusal: { kind: 'oversized-event', text: expect.stringContaining(`deeper than ${String(MAX_DEPTH)} levels`) as unknown } });
   });
 
   it('never throws, and what it accepts holds no string longer than the limit', () => {

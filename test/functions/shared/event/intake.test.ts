@@ -74,11 +74,11 @@ describe('intakeRefusal', () => {
   const event = (overrides: Parameters<typeof addPermissionEvent>[1] = {}): CloudTrailEvent => addPermissionEvent({ statementId: 'public', principal: '*' }, overrides);
 
   it('ignores a failed call and names the error code', () => {
-    expect(intakeRefusal(event({ errorCode: 'AccessDenied', errorMessage: 'User is not authorized' }), config)).toEqual({ code: 'failed-call', detail: 'failed call (AccessDenied): nothing changed' });
+    expect(intakeRefusal(event({ errorCode: 'AccessDenied', errorMessage: 'User is not authorized' }), config)).toEqual({ kind: 'failed-call', text: 'failed call (AccessDenied): nothing changed' });
   });
 
   it("ignores the bot's own calls", () => {
-    expect(intakeRefusal(event({ identity: identities.remediator() }), config)).toEqual({ code: 'own-action', detail: "the bot's own action (role WardenRemediator)" });
+    expect(intakeRefusal(event({ identity: identities.remediator() }), config)).toEqual({ kind: 'own-action', text: "the bot's own action (role WardenRemediator)" });
   });
 
   it('lets an ordinary change through', () => {
@@ -90,13 +90,13 @@ describe('intakeRefusal', () => {
     ['a recipient account outside the organization', event({ detail: { recipientAccountId: FOREIGN_ACCOUNT } })],
     ['no recipient account', event({ detail: { recipientAccountId: undefined } })],
   ])('refuses %s', (_label, refused) => {
-    expect(intakeRefusal(refused, config)?.code).toBe('outside-organization');
+    expect(intakeRefusal(refused, config)?.kind).toBe('outside-organization');
   });
 
   it('checks membership only when the configuration lists the accounts, the recipient account always', () => {
     const local = parseConfig({});
     expect(organizationRefusal({ ...event(), account: FOREIGN_ACCOUNT }, local)).toBeNull();
-    expect(organizationRefusal(event({ detail: { recipientAccountId: 'x' } }), local)?.code).toBe('outside-organization');
+    expect(organizationRefusal(event({ detail: { recipientAccountId: 'x' } }), local)?.kind).toBe('outside-organization');
   });
 
   it.each([
@@ -106,8 +106,8 @@ describe('intakeRefusal', () => {
     ['zz-bogus-9', /is not an AWS region/],
     ['us-east-1\u0000', /is not an AWS region/],
   ])('refuses the region %s', (region, why) => {
-    expect(regionRefusal(region)?.detail).toMatch(why);
-    expect(regionRefusal(region)?.detail.length).toBeLessThan(200);
+    expect(regionRefusal(region)?.text).toMatch(why);
+    expect(regionRefusal(region)?.text.length).toBeLessThan(200);
   });
 
   // Changed deliberately: a region outside deployment.regions used to be refused, but a forwarded aws.* event
@@ -121,7 +121,7 @@ describe('resourceAccountRefusal', () => {
   it('refuses a resource of another account than the recording one, except a trail', () => {
     const fn = { kind: 'lambda-function', account: ACCOUNT, region: REGION, functionName: 'f' } as const;
     expect(resourceAccountRefusal([fn], ACCOUNT)).toBeNull();
-    expect(resourceAccountRefusal([fn], ORG_ACCOUNT)).toEqual({ code: 'resource-account-mismatch', detail: `the event, recorded in account ${ORG_ACCOUNT}, names a resource of account ${ACCOUNT}: refused` });
+    expect(resourceAccountRefusal([fn], ORG_ACCOUNT)).toEqual({ kind: 'resource-account-mismatch', text: `the event, recorded in account ${ORG_ACCOUNT}, names a resource of account ${ACCOUNT}: refused` });
     expect(resourceAccountRefusal([{ kind: 'cloudtrail-trail', account: ACCOUNT, region: REGION, trailName: 'org' }], ORG_ACCOUNT)).toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ActionName } from '../../../../rules/rule';
+import type { ActionName } from '../../../../functions/shared/contract/finding';
 import type { RemediationAction } from '../../../../functions/shared/remediation/action';
 import { ACTIONS } from '../../../../functions/shared/remediation/actions';
 import { InMemoryAccount } from '../../../../sim/in-memory-account';

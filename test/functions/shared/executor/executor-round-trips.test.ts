@@ -6,10 +6,10 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Finding } from '../../../../functions/shared/engine/engine';
+import type { Finding } from '../../../../functions/shared/contract/finding';
 import { parseConfig } from '../../../../functions/shared/config/config';
 import { breakerCounters, Executor } from '../../../../functions/shared/executor/executor';
-import type { ExecutionOutcome } from '../../../../functions/shared/executor/outcome';
+import type { ExecutionOutcome } from '../../../../functions/shared/contract/outcome';
 import { InMemoryStateStore } from '../../../../functions/shared/store/in-memory-state-store';
 import { exemptionFields } from '../../../../functions/shared/store/integrity';
 import type { ResponderStateStore } from '../../../../functions/shared/store/state-store';

@@ -1,8 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../../functions/shared/config/config';
-import { anyArnPattern, arnMatches } from '../../../../functions/shared/executor/arn-pattern';
-import { exemptionFor, exemptionTagAdoption, honouredExemptionTags, isProtectedResource, keptExemptionTags, tagExemption } from '../../../../functions/shared/executor/exemptions';
+import { anyArnPattern, arnMatches } from '../../../../functions/shared/policy/arn-pattern';
+import { exemptionFor } from '../../../../functions/shared/executor/exemptions';
+import { tagExemption } from '../../../../functions/shared/exemption/exemption-tags';
+import { exemptionTagAdoption, honouredExemptionTags, keptExemptionTags } from '../../../../functions/shared/exemption/exemption-tags';
+import { isProtectedResource } from '../../../../functions/shared/self/protected-resources';
 import { assumedRole, iamUser } from '../../../fixtures/cloudtrail';
 import { actorOf } from '../../../../functions/shared/event/intake';
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RemediationPlan } from '../../../../rules/rule';
-import type { Finding } from '../../../../functions/shared/engine/engine';
+import type { RemediationPlan, Finding } from '../../../../functions/shared/contract/finding';
 import { inversePlan } from '../../../../functions/shared/executor/inverse-plans';
 import { ACTIONS } from '../../../../functions/shared/remediation/actions';
 import type { RemediationAction } from '../../../../functions/shared/remediation/action';

@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../../functions/shared/config/config';
 import { approvalId, Executor } from '../../../../functions/shared/executor/executor';
-import type { ExecutionOutcome } from '../../../../functions/shared/executor/outcome';
+import type { ExecutionOutcome } from '../../../../functions/shared/contract/outcome';
 import { DynamoDbStateStore } from '../../../../functions/shared/store/dynamodb-state-store';
 import { InMemoryStateStore } from '../../../../functions/shared/store/in-memory-state-store';
 import { Integrity } from '../../../../functions/shared/store/integrity';

@@ -5,10 +5,17 @@ import { parseConfig, type WardenConfig } from '../../../../functions/shared/con
 import { DynamoDbHeartbeatStore, HEARTBEAT_PARTITION } from '../../../../functions/shared/heartbeat/dynamodb-heartbeat-store';
 import { checkHeartbeats, recordHeartbeat, MAX_ALERTS_PER_CHECK } from '../../../../functions/shared/heartbeat/heartbeat';
 import { InMemoryHeartbeatStore, type HeartbeatStore } from '../../../../functions/shared/heartbeat/heartbeat-store';
-import { RecordingSink, type EventSink, type WardenEvent } from '../../../../functions/shared/responder/warden-events';
+import { RecordingSink, type EventSink } from '../../../../functions/shared/bus/warden-events';
+import { DETAIL_TYPES, type Alert, type WardenEvent } from '../../../../functions/shared/contract/warden-events';
 import { heartbeatRuleArn } from '../../../../functions/shared/self/member-resources';
 import { ACCOUNT, FOREIGN_ACCOUNT, ORG_ACCOUNT, ORG_ID } from '../../../fixtures/accounts';
 import { installDynamoDbFake, type FakeTable } from '../store/dynamodb-fake';
+
+/** The detail of a "Warden Alert" (the heartbeat emits nothing else; any other event fails the test). */
+function alertOf(event: WardenEvent | undefined): Alert {
+  if (event?.detailType !== DETAIL_TYPES.alert) throw new Error(`expected a Warden Alert, got ${String(event?.detailType)}`);
+  return event.detail;
+}
 
 const CONFIG: WardenConfig = parseConfig({
   organization: { id: ORG_ID, accounts: [ACCOUNT, ORG_ACCOUNT] },
@@ -51,7 +58,7 @@ describe.each(STORES)('heartbeats (%s store)', (_name, createStore) => {
   }
 
   function alerts(sink: RecordingSink): { kind: unknown; account: unknown; region: unknown; severity: unknown }[] {
-    return sink.events.map((e) => ({ kind: e.detail.kind, account: e.detail.account, region: e.detail.region, severity: e.detail.severity }));
+    return sink.events.map(alertOf).map((a) => ({ kind: a.kind, account: a.account, region: a.region, severity: a.severity }));
   }
 
   it('alerts once when a pair stops sending, not at every check, and says so when it resumes', async () => {
@@ -66,7 +73,7 @@ describe.each(STORES)('heartbeats (%s store)', (_name, createStore) => {
       await check(m);
     }
     expect(alerts(sink)).toEqual([{ kind: 'heartbeat-silent', account: ACCOUNT, region: 'eu-west-1', severity: 'critical' }]);
-    expect(sink.events[0]?.detail.summary).toMatch(/^No heartbeat from account 111122223333 in eu-west-1 for 35 minutes \(last heartbeat at 2025-03-14T09:20:00.000Z; limit 30\)/);
+    expect(alertOf(sink.events[0]).summary).toMatch(/^No heartbeat from account 111122223333 in eu-west-1 for 35 minutes \(last heartbeat at 2025-03-14T09:20:00.000Z; limit 30\)/);
     expect(sink.events[0]?.resources).toEqual([`arn:aws:events:eu-west-1:${ACCOUNT}:rule/warden-forward-heartbeat`]);
 
     await allBeat(store, 65);
@@ -101,7 +108,7 @@ describe.each(STORES)('heartbeats (%s store)', (_name, createStore) => {
     expect(sink.events).toEqual([]);
     const late = await checkHeartbeats({ config: CONFIG, store, sink, now: at(31) });
     expect(late.newlySilent).toEqual([{ account: ORG_ACCOUNT, region: 'us-east-1' }]);
-    expect(sink.events[0]?.detail.summary).toMatch(/no heartbeat since it was first watched at 2025-03-14T09:00:00.000Z/);
+    expect(alertOf(sink.events[0]).summary).toMatch(/no heartbeat since it was first watched at 2025-03-14T09:00:00.000Z/);
   });
 
   it('ignores pairs that are not in the configuration: their heartbeats are refused and nothing is reported', async () => {
@@ -148,7 +155,7 @@ describe.each(STORES)('heartbeats (%s store)', (_name, createStore) => {
     const sink = new RecordingSink();
     const retried = await checkHeartbeats({ config: CONFIG, store, sink, now: at(32) });
     expect(retried.newlySilent).toHaveLength(4);
-    expect(sink.events.map((e) => e.detail.kind)).toEqual(['heartbeat-silent', 'heartbeat-silent', 'heartbeat-silent', 'heartbeat-silent']);
+    expect(sink.events.map((e) => alertOf(e).kind)).toEqual(['heartbeat-silent', 'heartbeat-silent', 'heartbeat-silent', 'heartbeat-silent']);
   });
 
   it('folds more than the per-check limit of newly silent pairs into one alert', async () => {
@@ -160,7 +167,7 @@ describe.each(STORES)('heartbeats (%s store)', (_name, createStore) => {
     const result = await checkHeartbeats({ config, store, sink, now: at(31) });
     expect(result.newlySilent.length).toBeGreaterThan(MAX_ALERTS_PER_CHECK);
     expect(sink.events).toHaveLength(1);
-    const detail = (sink.events[0] as WardenEvent).detail;
+    const detail = alertOf(sink.events[0]);
     expect(detail).toMatchObject({ kind: 'heartbeat-silent', severity: 'critical', silentSince: at(0).toISOString() });
     expect(detail.silentPairs).toHaveLength(12);
     expect(detail.summary).toMatch(/^No heartbeat for more than 30 minutes from 12 account × region pairs at once/);

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RemediationAction } from '../../../../functions/shared/remediation/action';
 import { ACTIONS } from '../../../../functions/shared/remediation/actions';
-import type { ActionName, RemediationPlan } from '../../../../rules/rule';
+import type { ActionName, RemediationPlan } from '../../../../functions/shared/contract/finding';
 import type { InMemoryAccount } from '../../../../sim/in-memory-account';
 import { installIamMock, type IamMockHandle } from '../../../../sim/iam-mock';
 import { ACCOUNT } from '../../../fixtures/accounts';

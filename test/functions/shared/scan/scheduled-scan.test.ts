@@ -1,8 +1,8 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CrossAccountCredentials } from '../../../../functions/shared/aws/credentials';
-import type { Finding } from '../../../../functions/shared/engine/engine';
-import { RecordingSink, type EventSink } from '../../../../functions/shared/responder/warden-events';
+import { DETAIL_TYPES, type FindingEventDetail, type WardenEvent } from '../../../../functions/shared/contract/warden-events';
+import { RecordingSink, type EventSink } from '../../../../functions/shared/bus/warden-events';
 import { CallGuard } from '../../../../functions/shared/scan/call-guard';
 import { scanClients } from '../../../../functions/shared/scan/scan-clients';
 import { Scanner } from '../../../../functions/shared/scan/scanner';
@@ -12,6 +12,12 @@ import { RULES } from '../../../../rules';
 import { installOrganizationMocks, type OrganizationMockHandle } from '../../../../sim/organization-mock';
 import { ACCOUNT } from '../../../fixtures/accounts';
 import { addFunction, SCAN_CONFIG, scanWorld, UNREACHABLE_ACCOUNT, type ScanWorld } from '../../../fixtures/organization';
+
+/** The detail of a "Warden Finding" (a scan emits nothing else; any other event fails the test). */
+function findingDetailOf(event: WardenEvent | undefined): FindingEventDetail {
+  if (event?.detailType !== DETAIL_TYPES.finding) throw new Error(`expected a Warden Finding, got ${String(event?.detailType)}`);
+  return event.detail;
+}
 
 const NOW = new Date('2026-12-01T03:00:00Z');
 
@@ -40,7 +46,7 @@ describe('runScheduledScan', () => {
     const first = await runScheduledScan(item, { scanner, store, sink, config: SCAN_CONFIG, now: () => NOW });
     expect(first).toMatchObject({ findings: 3, reported: 3, alreadyReported: 0 });
     expect(sink.events.map((e) => e.resources[0]).sort()).toEqual(setup.expected.filter((e) => e.resource.includes(':eu-west-1:')).map((e) => e.resource).sort());
-    const reportedId = (sink.events[0]?.detail.finding as Finding).id;
+    const reportedId = findingDetailOf(sink.events[0]).finding.id;
     expect((await store.getFinding(reportedId, SCHEDULED_SCAN_EVENT_ID))?.status).toBe('done');
 
     addFunction(setup.world, ACCOUNT, 'eu-west-1', 'newly-old', { Runtime: 'nodejs16.x' });
@@ -48,6 +54,6 @@ describe('runScheduledScan', () => {
     const second = await runScheduledScan(item, { scanner, store, sink: again, config: SCAN_CONFIG, now: () => NOW });
     expect(second).toMatchObject({ findings: 4, reported: 1, alreadyReported: 3 });
     expect(again.events.map((e) => e.resources[0])).toEqual([`arn:aws:lambda:eu-west-1:${ACCOUNT}:function:newly-old`]);
-    expect(again.events[0]?.detail.outcome).toMatchObject({ status: 'alerted', effectiveMode: 'alert', eventId: SCHEDULED_SCAN_EVENT_ID, plan: null });
+    expect(findingDetailOf(again.events[0]).outcome).toMatchObject({ status: 'alerted', effectiveMode: 'alert', eventId: SCHEDULED_SCAN_EVENT_ID, plan: null });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUTTON_ACTIONS } from '../../../../functions/shared/approval/decision';
+import { BUTTON_ACTIONS } from '../../../../functions/shared/contract/decision';
 import { findingMessage, findingText } from '../../../../functions/shared/slack/warden-messages';
 import { RULES } from '../../../../rules';
 import { decisionOn, metadataCase } from '../notifier/notifier-fixtures';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DecisionKind } from '../../../../functions/shared/approval/decision';
-import type { Finding } from '../../../../functions/shared/engine/engine';
-import type { ExecutionOutcome } from '../../../../functions/shared/executor/outcome';
+import type { DecisionKind } from '../../../../functions/shared/contract/decision';
+import type { Finding } from '../../../../functions/shared/contract/finding';
+import type { ExecutionOutcome } from '../../../../functions/shared/contract/outcome';
 import { jsonBlocks } from '../../../../functions/shared/slack/block-kit';
 import { fitJson, fitText } from '../../../../functions/shared/slack/slack-limits';
 import { digestMessage, findingMessage } from '../../../../functions/shared/slack/warden-messages';

@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Finding } from '../../../../functions/shared/engine/engine';
+import type { Finding } from '../../../../functions/shared/contract/finding';
 import { DynamoDbStateStore } from '../../../../functions/shared/store/dynamodb-state-store';
 import { InMemoryStateStore } from '../../../../functions/shared/store/in-memory-state-store';
-import type { ExecutionOutcome } from '../../../../functions/shared/executor/outcome';
+import type { ExecutionOutcome } from '../../../../functions/shared/contract/outcome';
 import type { StateStore } from '../../../../functions/shared/store/state-store';
 import { FUNCTION_ARN } from '../../../fixtures/accounts';
 import { startDynalite, type DynaliteTable } from './dynalite-table';

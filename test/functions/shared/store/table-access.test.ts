@@ -6,8 +6,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Finding } from '../../../../functions/shared/engine/engine';
-import type { ExecutionOutcome } from '../../../../functions/shared/executor/outcome';
+import type { Finding } from '../../../../functions/shared/contract/finding';
+import type { ExecutionOutcome } from '../../../../functions/shared/contract/outcome';
 import { DynamoDbStateStore } from '../../../../functions/shared/store/dynamodb-state-store';
 import { approvalView, notifierView, responderView, scannerView, StateStoreError, VIEW_METHODS, type StateStore } from '../../../../functions/shared/store/state-store';
 import { KEY_PREFIXES, TABLE_ACCESS } from '../../../../functions/shared/store/table-access';

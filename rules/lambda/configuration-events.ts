@@ -1,5 +1,5 @@
 /** The events after which the configuration rules judge a function, and how a finding names the change. */
-import type { RuleContext, Trigger } from '../../../rules/rule';
+import type { RuleContext, Trigger } from '../rule';
 
 /** `CreateFunction`, `UpdateFunctionConfiguration`, `UpdateFunctionCode` (every versioned spelling). */
 export const CONFIGURATION_TRIGGER: Trigger = {

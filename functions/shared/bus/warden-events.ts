@@ -1,26 +1,17 @@
 /**
- * The Warden event bus contract: every finding ("Warden Finding") and every attempted remediation
- * ("Warden Remediation") is put on the bus with PutEvents, plus critical "Warden Alert"s (circuit
- * breaker). Details are findings and outcomes, which carry no secret value by construction.
+ * Puts Warden events on the bus: every finding ("Warden Finding") and every attempted remediation
+ * ("Warden Remediation") with PutEvents, plus decisions and critical "Warden Alert"s (circuit breaker,
+ * integrity). The events' shapes are the bus contract (`contract/warden-events.ts`).
  */
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { DecisionDetail } from '../approval/decision';
-import type { BaselineRefusal } from '../baseline/baseline-integrity';
-import type { Finding } from '../engine/engine';
+import type { DecisionDetail } from '../contract/decision';
+import type { BaselineRefusal } from '../state/baselines';
+import type { Finding } from '../contract/finding';
 import { WardenError } from '../errors';
-import { breakerScopeText, type ExecutionOutcome } from '../executor/outcome';
-import type { IntegrityFailure } from '../store/integrity';
+import { breakerScopeText, type ExecutionOutcome } from '../contract/outcome';
+import type { IntegrityFailure } from '../contract/integrity-failure';
+import { DETAIL_TYPES, EVENT_SOURCE, type WardenEvent } from '../contract/warden-events';
 
-export const EVENT_SOURCE = 'lambda-warden';
-export const DETAIL_TYPES = { finding: 'Warden Finding', remediation: 'Warden Remediation', alert: 'Warden Alert', decision: 'Warden Decision' } as const;
-export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
-
-export interface WardenEvent {
-  readonly detailType: DetailType;
-  readonly detail: Readonly<Record<string, unknown>>;
-  /** ARNs of the resources concerned. */
-  readonly resources: readonly string[];
-}
 
 /** PutEvents accepted the call but rejected entries (or failed): the caller must not lose them. */
 export class EventPublishError extends WardenError {}
@@ -36,12 +27,12 @@ export function findingEvent(finding: Finding, outcome: ExecutionOutcome): Warde
 
 /** "Warden Remediation": the outcome of an API call attempted on a resource. */
 export function remediationEvent(outcome: ExecutionOutcome): WardenEvent {
-  return { detailType: DETAIL_TYPES.remediation, detail: { ...outcome }, resources: [outcome.resource] };
+  return { detailType: DETAIL_TYPES.remediation, detail: outcome, resources: [outcome.resource] };
 }
 
 /** "Warden Decision": an approver's choice from Slack (or an expiry); approved plans are run by the responder. */
 export function decisionEvent(detail: DecisionDetail): WardenEvent {
-  return { detailType: DETAIL_TYPES.decision, detail: { ...detail }, resources: [detail.resource] };
+  return { detailType: DETAIL_TYPES.decision, detail, resources: [detail.resource] };
 }
 
 /**
