@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeEventName } from '../../functions/shared/event/event-names';
 import { ACTIONS } from '../../functions/shared/remediation/actions';
-import { SCAN_STATE_PARTS } from '../../functions/shared/scan/scan-state-reader';
+import { SCAN_FUNCTION_PARTS } from '../../functions/shared/scan/scan-state-reader';
 import { listRules, renderRuleIdsModule, renderRulesMarkdown } from '../../cli/rules-command';
 import { forwardingPatterns } from '../../infra/event-patterns';
 import { remediatorActions } from '../../infra/remediator-permissions';
@@ -63,7 +63,7 @@ describe('adding a rule that reuses existing state parts and actions', () => {
   });
 
   it('is judged in a scan too: every part it reads is one the scan reads', () => {
-    expect(functionExampleDebugFlag.reads.map((part) => SCAN_STATE_PARTS[part])).toEqual(functionExampleDebugFlag.reads.map(() => 'read'));
+    expect(functionExampleDebugFlag.reads.map((part) => SCAN_FUNCTION_PARTS[part].read)).toEqual(functionExampleDebugFlag.reads.map(() => 'listing'));
   });
 
   it('appears in the generated docs, `warden rules` and the rule-id module (the config schema enum)', () => {

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { ModeSchema, SEVERITIES, type ActionName } from '../../functions/shared/contract/finding';
 import { ACTIONS } from '../../functions/shared/remediation/actions';
-import { SCAN_STATE_PARTS } from '../../functions/shared/scan/scan-state-reader';
 import { FUNCTION_STATE_PARTS, RESOURCE_KINDS } from '../../functions/shared/state/resources';
 import { eventNameSpellings, normalizeEventName } from '../../functions/shared/event/event-names';
 import { RULES } from '../../rules';
@@ -79,26 +78,8 @@ describe('rule catalog', () => {
     expect(planned.filter((name) => !RULE_ACTIONS.includes(name))).toEqual([]);
   });
 
-  it('reads in a scan every function part its rules read, or is a known gap', () => {
-    // What a scan leaves unread comes from the reader's own table (SCAN_STATE_PARTS); a rule reading such a
-    // part is not judged on existing functions. These are the rules in that case today (issue #15 names the gap);
-    // a new one fails here until the scan reads the part, or it is added here deliberately.
-    const KNOWN_UNJUDGED_IN_SCAN: Record<string, readonly string[]> = {
-      'function-exemption-tag-changed': ['tags'],
-      'function-execution-role-swapped': ['executionRole'],
-      'function-recursive-loop-allowed': ['recursion'],
-      'function-concurrency-zeroed': ['concurrency'],
-      'function-code-signing-weakened': ['codeSigning'],
-      'function-runtime-threat': ['concurrency', 'eventSourceMappings'],
-      // The scan's reader has no CloudWatch Logs client (main's scan never read log groups either).
-      'function-log-group-deleted': ['logGroup'],
-      'function-log-retention-shortened': ['logGroup'],
-    };
-    const unread = Object.fromEntries(
-      RULES.map((rule) => [rule.id, (rule.reads as readonly (typeof FUNCTION_STATE_PARTS)[number][]).filter((part) => SCAN_STATE_PARTS[part] === 'unread')] as const).filter(([, parts]) => parts.length > 0),
-    );
-    expect(unread).toEqual(KNOWN_UNJUDGED_IN_SCAN);
-  });
+  // Whether a scan reads every part a rule reads, or names the rule as not judged with the reason and cost, is
+  // tested against the scan reader's own table in test/functions/shared/scan/scan-coverage.test.ts.
 
   it.each(RULES.filter((rule) => rule.resourceType === 'lambda-layer-version').map((rule) => [rule.id, rule] as const))(
     '%s reads no function part',

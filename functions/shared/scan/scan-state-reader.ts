@@ -77,26 +77,8 @@ export const SCAN_UNJUDGED_RULES: Readonly<Record<string, string>> = {
   'warden-forwarding-rule-changed': 'judges a change of the bot’s forwarding rules (an event)',
   'function-api-route-unauthenticated':
     'a scan enumerates no APIs: GetRestApis and GetApis per region, then per API GetRestApi (GetApi) + GetStages + one GetExport (ExportApi) per deployed stage — about 2 + stages calls per API, which is not bounded by the number of functions',
-};
-
-/**
- * What a scan does with each part of a function's state a rule can ask for: read it, read it only when
- * the configuration opts in (`scan.readAsyncDestinations`), or leave it unread. A rule reading an unread
- * part sees it `undefined` in a scan (`test/rules/catalog.test.ts` lists those rules).
- */
-export const SCAN_STATE_PARTS: { readonly [P in FunctionStatePart]: 'read' | 'opt-in' | 'unread' } = {
-  configuration: 'read',
-  policy: 'read',
-  urlConfig: 'read',
-  eventInvokeConfig: 'opt-in',
-  tags: 'unread',
-  executionRole: 'unread',
-  recursion: 'unread',
-  concurrency: 'unread',
-  codeSigning: 'unread',
-  eventSourceMappings: 'unread',
-  /** The scan's reader has no CloudWatch Logs client: log groups are judged on their events only. */
-  logGroup: 'unread',
+  'function-security-group-egress-opened':
+    'a scan enumerates no security groups: the groups named by the functions\' VpcConfig could be read with one DescribeSecurityGroupRules per region and batch of groups (well under 0.1 calls per function); not built, judged on events only',
 };
 
 /**
@@ -137,7 +119,8 @@ export class ScanStateReader implements StateReader {
     const listed = this.inventory.functions.get(unqualified);
     const fromList = ref.qualifier === undefined && listed !== undefined;
     const remote = parts.filter(
-      (p) => (SCAN_STATE_PARTS[p] === 'read' && !(p === 'configuration' && fromList)) || (SCAN_STATE_PARTS[p] === 'opt-in' && this.options.readAsyncDestinations === true),
+      // What SCAN_FUNCTION_PARTS says is read per function (or opted in), and a configuration the listing did not hold (a qualifier).
+      (p) => SCAN_FUNCTION_PARTS[p].read === 'per-function' || (SCAN_FUNCTION_PARTS[p].read === 'opt-in' && this.options.readAsyncDestinations === true) || (p === 'configuration' && !fromList),
     );
     const [snapshot, logGroup] = await Promise.all([
       remote.length > 0 ? this.lambda.readFunction(ref, remote) : Promise.resolve<FunctionSnapshot>({ kind: 'lambda-function', ref, arn: functionArn(ref) }),
