@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 function decisionOf(outcome: ExecutionOutcome, recordId: string, kind: 'approved' | 'restored') {
-  const detail = { recordId, findingId: outcome.findingId, eventId: outcome.eventId, ruleId: outcome.ruleId, resource: outcome.resource, account: outcome.account, region: outcome.region, decision: kind, by: { userId: 'U0APPROVER1' }, at: '2025-03-14T09:31:00.000Z' };
+  const detail = { recordId, findingId: outcome.findingId, eventId: outcome.eventId, ruleId: outcome.ruleId, resource: outcome.resource, account: outcome.account, region: outcome.region, decision: kind, by: { userId: 'U0APPROVER1' }, at: '2025-03-14T09:31:00.000Z', plan: null };
   return { version: '0', source: 'lambda-warden', 'detail-type': 'Warden Decision', detail };
 }
 

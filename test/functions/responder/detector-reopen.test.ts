@@ -159,7 +159,7 @@ describe('Inspector findings closed, suppressed and reopened (issue #18)', () =>
     const calls = server.calls.length;
     const stale = await h.responder.handle(inspector('a0000000000000000000000000000001', { updatedAt: '2025-03-18T00:00:00.000Z' }));
     expect(stale).toMatchObject({ ignored: { kind: 'finding-closed' }, findings: [], outcomes: [] });
-    expect(stale.ignored).toMatch(/marked finding .* closed \(updated 2025-03-20T08:00:00.000Z\); this delivery is of a version before that .*superseded, nothing is judged/);
+    expect(stale.ignored?.text).toMatch(/marked finding .* closed \(updated 2025-03-20T08:00:00.000Z\); this delivery is of a version before that .*superseded, nothing is judged/);
     expect(await h.responder.handle(inspector('a0000000000000000000000000000001'))).toMatchObject({ ignored: { kind: 'finding-closed' }, outcomes: [] });
     expect(await notify()).toEqual([]);
     expect(server.calls).toHaveLength(calls);

@@ -156,7 +156,7 @@ describe('Amazon Inspector findings (issue #18)', () => {
     for (const record of [gone, oldVersion, replaced]) expect(record).toMatchObject({ ignored: null, findings: [], outcomes: [] });
     // A finding Inspector closed or suppressed is not judged at all: it goes the detector lifecycle's way (it leaves its function's digest).
     expect(closed).toMatchObject({ ignored: { kind: 'finding-closed' }, findings: [], outcomes: [], closed: [], eventId: `inspector2:${FINDING_ARN}@2025-03-21T00:00:00.000Z#closed` });
-    expect(closed.ignored).toBe(`Amazon Inspector marked finding ${FINDING_ARN} closed (updated 2025-03-21T00:00:00.000Z): nothing is judged; it leaves its function's digest`);
+    expect(closed.ignored?.text).toBe(`Amazon Inspector marked finding ${FINDING_ARN} closed (updated 2025-03-21T00:00:00.000Z): nothing is judged; it leaves its function's digest`);
     expect(suppressed).toMatchObject({ ignored: { kind: 'finding-closed' }, findings: [], outcomes: [], eventId: `inspector2:${FINDING_ARN}@2025-03-22T00:00:00.000Z#suppressed` });
     expect(h.eventsOf('Warden Finding')).toEqual([]);
     // Another finding (the one above was closed since: a version of it from before that is stale).
