@@ -2,6 +2,7 @@
  * Benchmark section for the responder: AWS API calls per handled event for each remediation action
  * (auto mode, enforcing) through the real SDK clients, and the bundled responder's size and load time.
  */
+import { actionClients } from '../functions/shared/aws/action-clients';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,7 +70,7 @@ async function callsFor(
       new LambdaStateReader((a, r) => clients.client(LambdaClient, a, r)),
       new CloudTrailStateReader((a, r) => clients.client(CloudTrailClient, a, r)),
     );
-    const executor = new Executor({ config, store: new InMemoryStateStore(), clientsFor: (a, r, id) => clients.actionClients(a, r, id), tagsOf: tagsFromReader(reader) });
+    const executor = new Executor({ config, store: new InMemoryStateStore(), clientsFor: (a, r, id) => actionClients(clients, a, r, id), tagsOf: tagsFromReader(reader) });
     const responder = new Responder({ rules: RULES, config, reader, executor, sink: new EventBridgeSink(new EventBridgeClient({ region: 'us-east-1' }), 'bench') });
     const events = Array.from({ length: EVENTS_PER_ACTION }, (_, i) => makeEvent(i));
     for (const [i, event] of events.entries()) {

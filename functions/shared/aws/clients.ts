@@ -3,15 +3,8 @@
  * and `credentials` are set (plus retries), so `AWS_ENDPOINT_URL` and the rest of the standard
  * configuration keep working. Throttling is retried by the SDK (adaptive mode).
  */
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { IAMClient } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import type { ActionClients } from '../remediation/action';
 import { roleSessionName, type CrossAccountCredentials } from './credentials';
-import { iamRegionFor } from '../state/resources';
-import { moduleExports } from './sdk-module';
 
 /** Attempts per call (the first and retries), with the SDK's adaptive retry mode. */
 export const MAX_ATTEMPTS = 5;
@@ -63,21 +56,5 @@ export class AccountClients {
       this.clients.set(key, client);
     }
     return client;
-  }
-
-  /** The clients a remediation action gets for its target account and region. */
-  async actionClients(account: string, region: string, findingId?: string): Promise<ActionClients> {
-    const [lambda, cloudtrail, iam, ec2] = await Promise.all([
-      this.client(LambdaClient, account, region, findingId),
-      this.client(CloudTrailClient, account, region, findingId),
-      this.client(IAMClient, account, iamRegionFor(region), findingId),
-      this.client(EC2Client, account, region, findingId),
-    ]);
-    // API Gateway (issue #17): created, and its SDK modules loaded, only when an API action runs.
-    const apiGateway = {
-      rest: async () => this.client(moduleExports(await import('@aws-sdk/client-api-gateway'), 'APIGatewayClient').APIGatewayClient, account, region, findingId),
-      http: async () => this.client(moduleExports(await import('@aws-sdk/client-apigatewayv2'), 'ApiGatewayV2Client').ApiGatewayV2Client, account, region, findingId),
-    };
-    return { lambda, cloudtrail, iam, ec2, apiGateway };
   }
 }

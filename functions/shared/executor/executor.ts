@@ -125,7 +125,7 @@ function errorSummary(e: unknown): { name: string; message: string } {
 
 /**
  * @example
- * const executor = new Executor({ config, store, clientsFor: (a, r, id) => clients.actionClients(a, r, id) });
+ * const executor = new Executor({ config, store, clientsFor: (a, r, id) => actionClients(clients, a, r, id) });
  * const outcome = await executor.handle(finding, { eventId, tags });
  * if (outcome.status !== 'duplicate') await publish(finding, outcome);
  */

@@ -3,6 +3,7 @@
  * baselines (function baselines keyed by the HMAC key in Secrets Manager), EventBridge sink, and the
  * runner of Slack decisions on the same parts.
  */
+import { actionClients } from '../aws/action-clients';
 import { moduleExports } from '../aws/sdk-module';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
@@ -83,7 +84,7 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
     config,
     store,
     integrity,
-    clientsFor: (account, region, findingId) => clients.actionClients(account, region, findingId),
+    clientsFor: (account, region, findingId) => actionClients(clients, account, region, findingId),
     tagsOf,
     // The finding's session is assumed while its claim and exemption are read (issue #16); `clientsFor` then reuses it.
     prepareSession: (account, region, findingId) => credentials.forAccount(account, region, findingId),

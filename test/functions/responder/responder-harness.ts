@@ -3,6 +3,7 @@
  * aws-sdk-client-mock, the Lambda ones answered by the in-memory account — with an in-memory store
  * and function baselines in an in-memory baseline store (sealed with a per-harness key).
  */
+import { actionClients } from '../../../functions/shared/aws/action-clients';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -111,7 +112,7 @@ export function createHarness(options: { config?: WardenConfig; onCommand?: (com
     new CloudTrailStateReader((a, r) => clients.client(CloudTrailClient, a, r)),
   );
   const integrity = Integrity.ephemeral();
-  const executor = new Executor({ config, store, integrity, clientsFor: (a, r, id) => clients.actionClients(a, r, id), tagsOf: tagsFromReader(reader), now: clock });
+  const executor = new Executor({ config, store, integrity, clientsFor: (a, r, id) => actionClients(clients, a, r, id), tagsOf: tagsFromReader(reader), now: clock });
   const sink = new EventBridgeSink(new EventBridgeClient({ region: REGION }), BUS);
   const baselineStore = new InMemoryBaselineStore();
   const baselineKey = createBaselineKey();

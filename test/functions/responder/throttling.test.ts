@@ -1,3 +1,4 @@
+import { actionClients } from '../../../functions/shared/aws/action-clients';
 import * as lambdaSdk from '@aws-sdk/client-lambda';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -72,7 +73,7 @@ function setup(throttle: (command: string, attempt: number) => Error | null) {
   const config = harnessConfig();
   const credentials = new CrossAccountCredentials({ sts: new STSClient({ region: REGION }), config });
   const clients = new AccountClients({ credentials, onClient: bridgeTo(backing) });
-  const executor = new Executor({ config, store: new InMemoryStateStore(), clientsFor: (a, r, id) => clients.actionClients(a, r, id) });
+  const executor = new Executor({ config, store: new InMemoryStateStore(), clientsFor: (a, r, id) => actionClients(clients, a, r, id) });
   const reader = new LambdaStateReader((a, r) => clients.client(lambdaSdk.LambdaClient, a, r));
   const sink = new RecordingSink();
   const responder = new Responder({ rules: RULES, config, reader, executor, sink });
