@@ -5,7 +5,7 @@
  * read from the state store.
  */
 import * as z from 'zod';
-import { AccountIdSchema, IsoTimeSchema, type Finding } from './finding';
+import { FINDING_SCOPE_FIELDS, IsoTimeSchema, type Finding } from './finding';
 
 /** `action_id` of each button. The button's `value` is the record id (approval or restore id), nothing else. */
 export const BUTTON_ACTIONS = {
@@ -45,12 +45,7 @@ export function quarantineOffered(finding: Pick<Finding, 'resource'>): boolean {
 export const DecisionDetailSchema = z
   .object({
     recordId: z.string().regex(/^w[ar]-[0-9a-f]{24}$/, 'must be an approval or restore record id'),
-    findingId: z.string().min(1),
-    eventId: z.string().min(1),
-    ruleId: z.string().min(1),
-    resource: z.string().min(1),
-    account: AccountIdSchema,
-    region: z.string().min(1),
+    ...FINDING_SCOPE_FIELDS,
     decision: DecisionKindSchema,
     by: z.object({ userId: z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id'), userName: z.string().optional() }).readonly().optional(),
     at: z.iso.datetime(),

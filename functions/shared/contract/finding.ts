@@ -86,6 +86,16 @@ export const ModeSchema = z.enum(['alert', 'approve', 'auto']);
 export type Mode = z.infer<typeof ModeSchema>;
 
 export const AccountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+
+/** Which finding a bus event or stored record is about: the finding, the event it came from, its rule and resource, where. */
+export const FINDING_SCOPE_FIELDS = {
+  findingId: z.string().min(1),
+  eventId: z.string().min(1),
+  ruleId: z.string().min(1),
+  resource: z.string().min(1),
+  account: AccountIdSchema,
+  region: z.string().min(1),
+};
 export const IsoTimeSchema = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 time');
 
 /**

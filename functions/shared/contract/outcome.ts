@@ -1,6 +1,6 @@
 /** What the executor did with a finding: the record stored, logged and put on the bus as "Warden Remediation". */
 import * as z from 'zod';
-import { AccountIdSchema, ActionNameSchema, IsoTimeSchema, ModeSchema } from './finding';
+import { ActionNameSchema, FINDING_SCOPE_FIELDS, IsoTimeSchema, ModeSchema } from './finding';
 import { IntegrityFailureSchema } from './integrity-failure';
 import { DetectorFindingRefSchema } from './detector-finding';
 
@@ -52,12 +52,7 @@ const RecordRefSchema = z.object({ id: z.string().min(1), expiresAt: IsoTimeSche
  * - `detector`: with `closed`, the detector finding (as of its closing) whose Slack thread is told.
  */
 export const EXECUTION_OUTCOME_FIELDS = {
-  findingId: z.string().min(1),
-  eventId: z.string().min(1),
-  ruleId: z.string().min(1),
-  resource: z.string().min(1),
-  account: AccountIdSchema,
-  region: z.string().min(1),
+  ...FINDING_SCOPE_FIELDS,
   mode: ModeSchema,
   effectiveMode: ModeSchema,
   status: ExecutionStatusSchema,
