@@ -4,6 +4,7 @@
  * and AWS API calls per event through the real Lambda client.
  * Medians over several runs: these machines are noisy.
  */
+import './quiet';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cpus } from 'node:os';
