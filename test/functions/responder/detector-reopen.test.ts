@@ -4,28 +4,14 @@
  * (a stale version from before the closing is not). The responder on the in-memory account, every Warden
  * event it emits handed to the notifier, which talks to a local Slack API server.
  */
-import { readFileSync } from 'node:fs';
-import type { KnownBlock } from '@slack/types';
-import { WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../functions/shared/config/config';
 import { afterClosing, latestClosing } from '../../../functions/shared/contract/detector-finding';
-import { Notifier, type NotifyResult } from '../../../functions/shared/notifier/notifier';
-import { slackClientOptions } from '../../../functions/shared/slack/slack-client';
-import { InMemoryStateStore } from '../../../functions/shared/store/in-memory-state-store';
-import { ACCOUNT, FOREIGN_ACCOUNT, REGION } from '../../fixtures/accounts';
-import { startSlackApiServer, type RecordedCall, type SlackApiServer } from '../shared/slack/slack-api-server';
-import { allText } from '../shared/slack/slack-limits-check';
-import { createHarness, harnessConfig, type EmittedEvent, type Harness } from './responder-harness';
+import { ACCOUNT, REGION } from '../../fixtures/accounts';
+import { startSlackApiServer, type SlackApiServer } from '../shared/slack/slack-api-server';
+import type { Harness } from './responder-harness';
+import { analyzer, detectorLoop, EXPORT, guardDuty, hasButtons, INSPECTOR, RESIZER, textOf, type Loop } from './detector-loop';
 
-const read = (name: string) => JSON.parse(readFileSync(new URL(`../../../examples/events/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
-const GUARDDUTY = read('41-guardduty-lambda-c2-activity.json');
-const INSPECTOR = read('42-inspector-lambda-package-vulnerability.json');
-const ANALYZER = read('43-access-analyzer-cross-account-function.json');
-const RESIZER = { account: ACCOUNT, region: REGION, functionName: 'image-resizer' };
-const EXPORT = { account: ACCOUNT, region: REGION, functionName: 'reports-export' };
 const CODE = 'Xk1Vb0q8u1r3Nn0mQ2pS5zT7wY9aB1cD3eF5gH7iJ9k=';
-const MAPPING = '6d9bce8e-836b-442c-8070-74e77903c213';
 /** Planted in a closing Inspector finding's description, snippet and remediation text: none of it may reach Slack. */
 const PLANTED = 'AKIAPLANTEDCLOSING77';
 
@@ -44,19 +30,6 @@ afterEach(() => {
   server.calls.length = 0;
 });
 
-function guardDuty(detail: Record<string, unknown> = {}, service: Record<string, unknown> = {}): Record<string, unknown> {
-  const event = structuredClone(GUARDDUTY) as { detail: Record<string, unknown> & { service: Record<string, unknown> } };
-  Object.assign(event.detail.service, service);
-  Object.assign(event.detail, detail);
-  return event;
-}
-
-function analyzer(detail: Record<string, unknown> = {}): Record<string, unknown> {
-  const event = structuredClone(ANALYZER) as { detail: Record<string, unknown> };
-  Object.assign(event.detail, detail);
-  return event;
-}
-
 /** The Inspector sample as finding `id` (a second CVE when `second`), with `detail` fields overridden. */
 function inspector(id: string, detail: Record<string, unknown> = {}, second = false): Record<string, unknown> {
   const event = structuredClone(INSPECTOR) as { detail: Record<string, unknown> };
@@ -71,40 +44,11 @@ function inspector(id: string, detail: Record<string, unknown> = {}, second = fa
   return event;
 }
 
-interface Loop {
-  readonly h: Harness;
-  readonly notify: () => Promise<NotifyResult[]>;
-  readonly posts: () => RecordedCall[];
-  readonly updates: () => RecordedCall[];
-}
-
 function loop(): Loop {
-  const h = createHarness({ config: harnessConfig() });
-  created.push(h);
-  h.account.lambda.createFunction(RESIZER, { Runtime: 'nodejs22.x', Role: `arn:aws:iam::${ACCOUNT}:role/image-resizer-role`, Handler: 'index.handler', CodeSha256: CODE });
-  h.account.lambda.putFunctionConcurrency(RESIZER, 25);
-  h.account.lambda.addEventSourceMapping(RESIZER, { UUID: MAPPING, EventSourceArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:image-uploads`, State: 'Enabled' });
-  h.account.lambda.createFunction(EXPORT, { Runtime: 'python3.13', Role: `arn:aws:iam::${ACCOUNT}:role/reports-export-role`, Handler: 'app.handler' });
-  h.account.lambda.addPermission({ kind: 'lambda-function', ...EXPORT }, { StatementId: 'partner-invoke', Action: 'lambda:InvokeFunction', Principal: FOREIGN_ACCOUNT });
-  const client = new WebClient('xoxb-test-token-not-a-secret', slackClientOptions(server.url));
-  const notifier = new Notifier({ config: parseConfig({ slack: { defaultChannel: 'C0DEFAULT' } }), store: new InMemoryStateStore(), slack: () => Promise.resolve(client), now: () => h.clock() });
-  let seen = 0;
-  return {
-    h,
-    notify: async () => {
-      const fresh: EmittedEvent[] = h.events.slice(seen);
-      seen = h.events.length;
-      const results: NotifyResult[] = [];
-      for (const [i, e] of fresh.entries()) results.push(await notifier.handle({ id: `ev-${String(seen)}-${String(i)}`, source: e.source, 'detail-type': e.detailType, detail: e.detail }));
-      return results;
-    },
-    posts: () => server.calls.filter((c) => c.method === 'chat.postMessage'),
-    updates: () => server.calls.filter((c) => c.method === 'chat.update'),
-  };
+  const l = detectorLoop(server, { codeSha256: CODE });
+  created.push(l.h);
+  return l;
 }
-
-const textOf = (call: RecordedCall | undefined): string => (call === undefined ? '' : allText({ text: String(call.body.text), blocks: call.body.blocks as KnownBlock[] }));
-const hasButtons = (call: RecordedCall | undefined): boolean => JSON.stringify(call?.body.blocks ?? []).includes('"type":"button"');
 
 describe('Inspector findings closed, suppressed and reopened (issue #18)', () => {
   it('a finding Inspector closes leaves the digest (updated in place, the thread says which); a duplicate says nothing more; the last one suppressed leaves the digest empty, and it says so', async () => {
