@@ -11,14 +11,14 @@ import type { ActionClients, ActionOutcome, RemediationAction } from '../remedia
 import { ACTIONS } from '../remediation/actions';
 import { Integrity, recordFields } from '../store/integrity';
 import type { IntegrityFailure } from '../contract/integrity-failure';
-import { StateStoreError, type ResponderStateStore, type StoredExemption } from '../store/state-store';
+import { StateStoreError, type FindingRecord, type ResponderStateStore, type StoredExemption } from '../store/state-store';
 import { type ApprovalRecord } from '../contract/approval-record';
 import { decidedExemption, exemptionFor } from './exemptions';
 import { EXEMPT_TAG, honouredExemptionTags } from '../exemption/exemption-tags';
 import { inversePlan, RESTORE_EXPIRY_DAYS } from './inverse-plans';
 import { describePlanBlock, planBlock } from './plan-guard';
 import type { TagsOf } from './resource-tags';
-import { breakerScopeText, type BreakerScope, type ExecutionOutcome } from '../contract/outcome';
+import { breakerScopeText, ExecutionOutcomeSchema, type BreakerScope, type ExecutionOutcome } from '../contract/outcome';
 
 export const CIRCUIT_BREAKER_COUNTER = 'auto-remediations';
 
@@ -211,9 +211,8 @@ export class Executor {
     const republished: ExecutionOutcome[] = [];
     for (const findingId of await store.getUnpublished(eventId)) {
       const record = await store.getFinding(findingId, eventId);
-      const stored = record?.outcome as Partial<ExecutionOutcome> | undefined;
-      if (record?.status !== 'done' || record.publish !== 'pending' || record.finding.id !== findingId || stored?.findingId !== findingId || stored.eventId !== eventId || typeof stored.status !== 'string') continue;
-      const outcome = stored as ExecutionOutcome;
+      const outcome = pendingOutcome(record, findingId, eventId);
+      if (record === null || outcome === null) continue;
       await publish(record.finding, outcome);
       await store.markFindingPublished({ findingId, eventId });
       republished.push(outcome);
@@ -226,10 +225,8 @@ export class Executor {
    * the stored outcome, published (then the mark is cleared); nothing is run again. Null when the record is not such a one.
    */
   private async republish(finding: Finding, eventId: string, publish: ((outcome: ExecutionOutcome) => Promise<void>) | undefined): Promise<ExecutionOutcome | null> {
-    const record = await this.options.store.getFinding(finding.id, eventId);
-    const stored = record?.outcome as Partial<ExecutionOutcome> | undefined;
-    if (record?.status !== 'done' || record.publish !== 'pending' || stored?.findingId !== finding.id || stored.eventId !== eventId || typeof stored.status !== 'string') return null;
-    const outcome = stored as ExecutionOutcome;
+    const outcome = pendingOutcome(await this.options.store.getFinding(finding.id, eventId), finding.id, eventId);
+    if (outcome === null) return null;
     if (publish === undefined) return outcome;
     await publish(outcome);
     await this.options.store.markFindingPublished({ findingId: finding.id, eventId });
@@ -614,4 +611,14 @@ export class Executor {
       ...fields,
     };
   }
+}
+
+/**
+ * The outcome a finding record holds when it is done but not yet on the bus (`publish: pending`), read back from
+ * the table: about this finding and event, and in the contract's shape — or null, and then nothing is published.
+ */
+function pendingOutcome(record: FindingRecord | null, findingId: string, eventId: string): ExecutionOutcome | null {
+  if (record?.status !== 'done' || record.publish !== 'pending' || record.finding.id !== findingId) return null;
+  const parsed = ExecutionOutcomeSchema.safeParse(record.outcome);
+  return parsed.success && parsed.data.findingId === findingId && parsed.data.eventId === eventId ? parsed.data : null;
 }
