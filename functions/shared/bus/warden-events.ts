@@ -70,6 +70,7 @@ const INTEGRITY_CHECKS: Readonly<Record<IntegrityFailure['check'], string>> = {
   'tag-mismatch': 'its integrity tag does not match its content (it was rewritten outside Lambda Warden)',
   'plan-target': "its plan does not target its finding's resource",
   'restore-plan': 'its plan is not the inverse of the revert it would undo',
+  malformed: 'it does not have the shape Lambda Warden writes (it was written outside Lambda Warden, or damaged)',
 };
 
 /**

@@ -19,14 +19,14 @@ export type IntegrityFamily = z.infer<typeof IntegrityFamilySchema>;
 /**
  * A stored item that must not be acted on: its tag is missing or wrong, or (verified, yet) its plan
  * does not target its finding's resource (`plan-target`) or is not the inverse of the revert it
- * would undo (`restore-plan`). Reported as a critical "Warden Alert"; never carries a key or a tag.
+ * would undo (`restore-plan`); or it does not fit its schema at all (`malformed`). Reported as a critical "Warden Alert"; never carries a key or a tag.
  * `itemId`: the record id (`wa-…`, `wr-…`), or `<resource> <ruleId>` for an exemption.
  */
 export const IntegrityFailureSchema = z
   .object({
     family: IntegrityFamilySchema,
     itemId: z.string(),
-    check: z.union([IntegrityCheckSchema, z.enum(['plan-target', 'restore-plan'])]),
+    check: z.union([IntegrityCheckSchema, z.enum(['plan-target', 'restore-plan', 'malformed'])]),
   })
   .readonly();
 export type IntegrityFailure = z.infer<typeof IntegrityFailureSchema>;

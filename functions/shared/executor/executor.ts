@@ -11,7 +11,7 @@ import type { ActionClients, ActionOutcome, RemediationAction } from '../remedia
 import { ACTIONS } from '../remediation/actions';
 import { Integrity, recordFields } from '../store/integrity';
 import type { IntegrityFailure } from '../contract/integrity-failure';
-import { StateStoreError, type FindingRecord, type ResponderStateStore, type StoredExemption } from '../store/state-store';
+import { MalformedItemError, StateStoreError, type FindingRecord, type ExemptionRead, type ResponderStateStore } from '../store/state-store';
 import { type ApprovalRecord } from '../contract/approval-record';
 import { decidedExemption, exemptionFor } from './exemptions';
 import { EXEMPT_TAG, honouredExemptionTags } from '../exemption/exemption-tags';
@@ -83,7 +83,7 @@ interface Budget {
  * read beside a claim taken alone. Both are settled whether or not they are used.
  */
 interface AheadOfClaim {
-  storedExemption: Promise<StoredExemption | null> | null;
+  storedExemption: Promise<ExemptionRead | null> | null;
   readonly budget: Promise<Budget> | null;
   /** Set once the budget was spent on a run, or on a pending approval because a counter was exhausted. */
   spent: boolean;
@@ -210,7 +210,7 @@ export class Executor {
     const { store } = this.options;
     const republished: ExecutionOutcome[] = [];
     for (const findingId of await store.getUnpublished(eventId)) {
-      const record = await store.getFinding(findingId, eventId);
+      const record = await findingRecordOrNull(store, findingId, eventId);
       const outcome = pendingOutcome(record, findingId, eventId);
       if (record === null || outcome === null) continue;
       await publish(record.finding, outcome);
@@ -225,7 +225,7 @@ export class Executor {
    * the stored outcome, published (then the mark is cleared); nothing is run again. Null when the record is not such a one.
    */
   private async republish(finding: Finding, eventId: string, publish: ((outcome: ExecutionOutcome) => Promise<void>) | undefined): Promise<ExecutionOutcome | null> {
-    const outcome = pendingOutcome(await this.options.store.getFinding(finding.id, eventId), finding.id, eventId);
+    const outcome = pendingOutcome(await findingRecordOrNull(this.options.store, finding.id, eventId), finding.id, eventId);
     if (outcome === null) return null;
     if (publish === undefined) return outcome;
     await publish(outcome);
@@ -617,6 +617,19 @@ export class Executor {
  * The outcome a finding record holds when it is done but not yet on the bus (`publish: pending`), read back from
  * the table: about this finding and event, and in the contract's shape — or null, and then nothing is published.
  */
+/**
+ * The stored finding record, or null when there is none or it does not fit its schema: a malformed record's outcome is
+ * never published (nor are an event's other outcomes held up by it), and its mark stays for someone to look at.
+ */
+async function findingRecordOrNull(store: Pick<ResponderStateStore, 'getFinding'>, findingId: string, eventId: string): Promise<FindingRecord | null> {
+  try {
+    return await store.getFinding(findingId, eventId);
+  } catch (e: unknown) {
+    if (e instanceof MalformedItemError) return null;
+    throw e;
+  }
+}
+
 function pendingOutcome(record: FindingRecord | null, findingId: string, eventId: string): ExecutionOutcome | null {
   if (record?.status !== 'done' || record.publish !== 'pending' || record.finding.id !== findingId) return null;
   const parsed = ExecutionOutcomeSchema.safeParse(record.outcome);

@@ -46,6 +46,11 @@ export async function decidedExemption(
 ): Promise<Exemption | null> {
   const stored = await store.getExemption({ resource: input.resource, ruleId: input.ruleId, now });
   if (stored === null) return null;
+  if ('malformed' in stored) {
+    // Not honoured and reported; the finding is handled as if there were none (a malformed item never stops a remediation).
+    integrity.onIntegrityFailure({ family: 'exemption', itemId: `${input.resource} ${input.ruleId}`, check: 'malformed' });
+    return null;
+  }
   const verdict = await integrity.verifier.verify('exemption', exemptionFields(stored), stored.tag);
   if (!verdict.ok) {
     integrity.onIntegrityFailure({ family: 'exemption', itemId: `${input.resource} ${input.ruleId}`, check: verdict.check });

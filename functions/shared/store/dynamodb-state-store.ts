@@ -15,9 +15,11 @@ import {
   type PutCommandInput,
   type TransactWriteCommandInput,
   type UpdateCommandInput,
+  type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
+import type * as z from 'zod';
 import type { Finding } from '../contract/finding';
-import { refusalReason, StateStoreError, toJson, type CheckedClaimResult, type ClaimResult, type CounterResult, type DecisionResult, type DigestWindow, type ExecutionClaim, type FindingRecord, type NotificationClaim, type NotifiedMessage, type OpenApprovalResult, type StateStore, type StoredExemption } from './state-store';
+import { FindingRecordSchema, issuePaths, MalformedItemError, NotifiedMessageSchema, refusalReason, StateStoreError, StoredExemptionSchema, toJson, type CheckedClaimResult, type ClaimResult, type CounterResult, type DecisionResult, type DigestWindow, type ExecutionClaim, type ExemptionRead, type FindingRecord, type StoredExemption, type NotificationClaim, type NotifiedMessage, type OpenApprovalResult, type StateStore } from './state-store';
 import { ApprovalRecordSchema, type ApprovalDecision, type ApprovalRecord } from '../contract/approval-record';
 import type { DecisionDetail } from '../contract/decision';
 import { KEY_PREFIXES } from './table-access';
@@ -33,6 +35,13 @@ const NOTIFICATION_RETENTION_SECONDS = 90 * DAY;
 
 function isConditionFailure(e: unknown): boolean {
   return e instanceof ConditionalCheckFailedException || (e instanceof Error && e.name === 'ConditionalCheckFailedException');
+}
+
+/** An item read back, in its schema's shape; else a `MalformedItemError` naming the fields that do not fit (never a value). */
+function parseItem<T>(schema: z.ZodType<T>, item: Record<string, unknown>, what: string): T {
+  const parsed = schema.safeParse(item);
+  if (!parsed.success) throw new MalformedItemError(`Stored ${what} is malformed (${issuePaths(parsed.error).join(', ')}): not used`);
+  return parsed.data;
 }
 
 /** The item without the table's own attributes. */
@@ -304,7 +313,7 @@ export class DynamoDbStateStore implements StateStore {
   async getFinding(findingId: string, eventId: string): Promise<FindingRecord | null> {
     const item = await this.get(keys.finding(findingId, eventId));
     if (item === null) return null;
-    return withoutKeys(item, ['pk', 'sk', 'ttl', 'completedAt']) as unknown as FindingRecord;
+    return parseItem(FindingRecordSchema, withoutKeys(item, ['pk', 'sk', 'ttl', 'completedAt']), `finding record ${findingId} of event ${eventId}`);
   }
 
   async createApproval(record: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>): Promise<boolean> {
@@ -369,7 +378,7 @@ export class DynamoDbStateStore implements StateStore {
     if (item === null) return null;
     // Stored state is untrusted input: a record is used only in the contract's shape (its integrity tag is checked by its user).
     const parsed = ApprovalRecordSchema.safeParse(withoutKeys(item, ['pk', 'sk', 'ttl', ...EXECUTION_ATTRIBUTES]));
-    if (!parsed.success) throw new StateStoreError(`Stored approval record ${id} is malformed (${[...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(record)'))].join(', ')}): not used`);
+    if (!parsed.success) throw new MalformedItemError(`Stored approval record ${id} is malformed (${issuePaths(parsed.error).join(', ')}): not used`);
     return parsed.data;
   }
 
@@ -512,7 +521,7 @@ export class DynamoDbStateStore implements StateStore {
 
   async getNotifiedMessage(findingId: string, eventId: string): Promise<NotifiedMessage | null> {
     const item = await this.get(keys.message(findingId, eventId));
-    return item === null ? null : (withoutKeys(item, ['pk', 'sk', 'ttl']) as unknown as NotifiedMessage);
+    return item === null ? null : parseItem(NotifiedMessageSchema, withoutKeys(item, ['pk', 'sk', 'ttl']), `message of finding ${findingId}`);
   }
 
   async getNotifiedMessageByRecord(recordId: string): Promise<NotifiedMessage | null> {
@@ -535,8 +544,9 @@ export class DynamoDbStateStore implements StateStore {
       names['#latest'] = 'latest';
       values[':latest'] = toJson(input.latest);
     }
+    let out: UpdateCommandOutput;
     try {
-      const out = await this.client.send(
+      out = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.message(input.findingId, input.eventId),
@@ -547,11 +557,11 @@ export class DynamoDbStateStore implements StateStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return withoutKeys(out.Attributes ?? {}, ['pk', 'sk', 'ttl', 'updatedAt']) as unknown as NotifiedMessage;
     } catch (e: unknown) {
       if (isConditionFailure(e)) return null;
       throw new StateStoreError(`Updating the message of finding ${input.findingId} failed: ${e instanceof Error ? e.name : 'unknown error'}`, { cause: e });
     }
+    return parseItem(NotifiedMessageSchema, withoutKeys(out.Attributes ?? {}, ['pk', 'sk', 'ttl', 'updatedAt']), `message of finding ${input.findingId}`);
   }
 
   async addToDigest(input: { principal: string; channel: string; windowStart: Date; windowSeconds: number; ruleId: string; resource: string }): Promise<DigestWindow> {
@@ -773,11 +783,13 @@ export class DynamoDbStateStore implements StateStore {
     });
   }
 
-  async getExemption(input: { resource: string; ruleId: string; now: Date }): Promise<StoredExemption | null> {
+  async getExemption(input: { resource: string; ruleId: string; now: Date }): Promise<ExemptionRead | null> {
     const item = await this.get(keys.exemption(input.resource, input.ruleId));
     if (item === null) return null;
-    const exemption = withoutKeys(item, ['pk', 'sk', 'ttl']) as unknown as StoredExemption;
-    return Date.parse(exemption.until) > input.now.getTime() ? exemption : null;
+    // Malformed: not honoured, and reported by the executor; never thrown (it would stop the finding being handled).
+    const parsed = StoredExemptionSchema.safeParse(withoutKeys(item, ['pk', 'sk', 'ttl']));
+    if (!parsed.success) return { malformed: issuePaths(parsed.error) };
+    return Date.parse(parsed.data.until) > input.now.getTime() ? parsed.data : null;
   }
 }
 

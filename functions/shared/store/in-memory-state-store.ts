@@ -1,6 +1,6 @@
 /** A `StateStore` in process memory, with the same conditional semantics as the DynamoDB one (tests, CLI). */
 import { randomUUID } from 'node:crypto';
-import { refusalReason, toJson, type CheckedClaimResult, type ClaimResult, type CounterResult, type DecisionResult, type DigestWindow, type ExecutionClaim, type FindingRecord, type NotificationClaim, type NotifiedMessage, type OpenApprovalResult, type StateStore, type StoredExemption } from './state-store';
+import { FindingRecordSchema, issuePaths, MalformedItemError, refusalReason, StoredExemptionSchema, toJson, type CheckedClaimResult, type ClaimResult, type CounterResult, type DecisionResult, type DigestWindow, type ExecutionClaim, type ExemptionRead, type FindingRecord, type NotificationClaim, type NotifiedMessage, type OpenApprovalResult, type StateStore, type StoredExemption } from './state-store';
 import type { ApprovalDecision, ApprovalRecord } from '../contract/approval-record';
 import type { DecisionDetail } from '../contract/decision';
 import type { ExecutionOutcome } from '../contract/outcome';
@@ -121,7 +121,12 @@ export class InMemoryStateStore implements StateStore {
   }
 
   getFinding(findingId: string, eventId: string): Promise<FindingRecord | null> {
-    return Promise.resolve(this.findings.get(`${findingId}\u0000${eventId}`) ?? null);
+    // As the DynamoDB store: a record read back is parsed; one that does not fit is a `MalformedItemError`, not used.
+    const stored: unknown = this.findings.get(`${findingId}\u0000${eventId}`);
+    if (stored === undefined) return Promise.resolve(null);
+    const parsed = FindingRecordSchema.safeParse(stored);
+    if (!parsed.success) return Promise.reject(new MalformedItemError(`Stored finding record ${findingId} of event ${eventId} is malformed (${issuePaths(parsed.error).join(', ')}): not used`));
+    return Promise.resolve(parsed.data);
   }
 
   createApproval(record: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>): Promise<boolean> {
@@ -375,18 +380,30 @@ export class InMemoryStateStore implements StateStore {
     return Promise.resolve(true);
   }
 
-  getExemption(input: { resource: string; ruleId: string; now: Date }): Promise<StoredExemption | null> {
-    const exemption = this.exemptions.get(`${input.resource}\u0000${input.ruleId}`);
-    return Promise.resolve(exemption !== undefined && Date.parse(exemption.until) > input.now.getTime() ? exemption : null);
+  getExemption(input: { resource: string; ruleId: string; now: Date }): Promise<ExemptionRead | null> {
+    // As the DynamoDB store: what is read back is parsed, and an item that does not fit is reported, not thrown.
+    const stored: unknown = this.exemptions.get(`${input.resource}\u0000${input.ruleId}`);
+    if (stored === undefined) return Promise.resolve(null);
+    const parsed = StoredExemptionSchema.safeParse(stored);
+    if (!parsed.success) return Promise.resolve({ malformed: issuePaths(parsed.error) });
+    return Promise.resolve(Date.parse(parsed.data.until) > input.now.getTime() ? parsed.data : null);
   }
 
   /**
    * Replaces a stored approval or restore record, or a decided exemption, as a direct write to the
    * table by someone else would (tests and simulations of stored-state tampering): no condition, no tag.
    */
-  overwrite(item: { readonly approval: ApprovalRecord } | { readonly exemption: StoredExemption }): void {
+  overwrite(
+    item:
+      | { readonly approval: ApprovalRecord }
+      | { readonly exemption: StoredExemption }
+      | { readonly malformedExemption: { readonly resource: string; readonly ruleId: string; readonly [field: string]: unknown } }
+      | { readonly findingRecord: { readonly findingId: string; readonly eventId: string; readonly [field: string]: unknown } },
+  ): void {
     if ('approval' in item) this.approvals.set(item.approval.id, toJson(item.approval));
-    else this.exemptions.set(`${item.exemption.resource}\u0000${item.exemption.ruleId}`, toJson(item.exemption));
+    else if ('findingRecord' in item) this.findings.set(`${item.findingRecord.findingId}\u0000${item.findingRecord.eventId}`, toJson(item.findingRecord) as unknown as FindingRecord);
+    else if ('exemption' in item) this.exemptions.set(`${item.exemption.resource}\u0000${item.exemption.ruleId}`, toJson(item.exemption));
+    else this.exemptions.set(`${item.malformedExemption.resource}\u0000${item.malformedExemption.ruleId}`, toJson(item.malformedExemption) as unknown as StoredExemption);
   }
 }
 

@@ -3,31 +3,44 @@
  * pending approvals with expiry, and windowed counters for the circuit breaker. Every transition
  * is a conditional write, so concurrent deliveries and double clicks change state exactly once.
  */
-import type { Finding } from '../contract/finding';
+import * as z from 'zod';
+import { FindingSchema, IsoTimeSchema, type Finding } from '../contract/finding';
 import type { ApprovalDecision, ApprovalRecord } from '../contract/approval-record';
-import type { DecisionDetail } from '../contract/decision';
+import { DecisionDetailSchema, type DecisionDetail } from '../contract/decision';
 import { WardenError } from '../errors';
-import type { ExecutionOutcome } from '../contract/outcome';
+import { ExecutionOutcomeSchema, type ExecutionOutcome } from '../contract/outcome';
 import type { DigestAddition, DigestEntry, FunctionDigest } from '../contract/function-digest';
 
 /** A write to the state store failed for a reason other than its condition. */
 export class StateStoreError extends WardenError {}
 
-/** The record of one finding raised by one event; the claim on it is the idempotency guard. */
-export interface FindingRecord {
-  readonly findingId: string;
-  readonly eventId: string;
-  /** `in-progress` while its claimant works on it (until `leaseUntil`), `done` once the outcome is stored. */
-  readonly status: 'in-progress' | 'done';
-  /** Random token of the claimant: only it may complete or release the claim. */
-  readonly owner: string;
-  readonly leaseUntil: string;
-  readonly createdAt: string;
-  readonly finding: Finding;
-  readonly outcome?: unknown;
-  /** `pending`: the outcome is stored but could not be put on the bus; the next delivery publishes it (issue #16). */
-  readonly publish?: 'pending';
+/** An item read back from the table does not fit its schema (stored state is untrusted input): it is not used. */
+export class MalformedItemError extends StateStoreError {}
+
+/** The paths of a failed parse, for an error that names what did not fit (never a value). */
+export function issuePaths(error: z.ZodError): string[] {
+  return [...new Set(error.issues.map((i) => i.path.join('.') || '(item)'))];
 }
+
+/** The record of one finding raised by one event; the claim on it is the idempotency guard. */
+export const FindingRecordSchema = z
+  .object({
+    findingId: z.string().min(1),
+    eventId: z.string().min(1),
+    /** `in-progress` while its claimant works on it (until `leaseUntil`), `done` once the outcome is stored. */
+    status: z.enum(['in-progress', 'done']),
+    /** Random token of the claimant: only it may complete or release the claim. */
+    owner: z.string().min(1),
+    leaseUntil: IsoTimeSchema,
+    createdAt: IsoTimeSchema,
+    finding: FindingSchema,
+    /** Validated where it is used (`pendingOutcome` in the executor parses it with `ExecutionOutcomeSchema`). */
+    outcome: z.unknown().optional(),
+    /** `pending`: the outcome is stored but could not be put on the bus; the next delivery publishes it (issue #16). */
+    publish: z.literal('pending').optional(),
+  })
+  .readonly();
+export type FindingRecord = z.infer<typeof FindingRecordSchema>;
 
 /**
  * Not claimed: the status of the record that holds the claim (null when it was gone by the time it was looked at),
@@ -203,33 +216,39 @@ export interface StateStore {
    */
   deleteExemption(input: { resource: string; ruleId: string; recordId: string; now: Date }): Promise<boolean>;
   /** The exemption of a resource from a rule that is still in force at `now`, or null. */
-  getExemption(input: { resource: string; ruleId: string; now: Date }): Promise<StoredExemption | null>;
+  getExemption(input: { resource: string; ruleId: string; now: Date }): Promise<ExemptionRead | null>;
 }
 
 export type NotificationClaim = { readonly claimed: true; readonly owner: string } | { readonly claimed: false; readonly status: 'in-progress' | 'done' };
 
 /** Where a Slack message is: its channel and `ts`, and the root message its thread replies go under. */
-export interface SlackMessageRef {
-  readonly channel: string;
-  readonly ts: string;
-  /** The message itself, or the digest message it was posted under. */
-  readonly threadTs: string;
-}
+export const SlackMessageRefSchema = z
+  .object({
+    channel: z.string().min(1),
+    ts: z.string().min(1),
+    /** The message itself, or the digest message it was posted under. */
+    threadTs: z.string().min(1),
+  })
+  .readonly();
+export type SlackMessageRef = z.infer<typeof SlackMessageRefSchema>;
 
 /** A finding's Slack message and what it shows (findings and outcomes carry no secret value). */
-export interface NotifiedMessage {
-  readonly findingId: string;
-  readonly eventId: string;
-  readonly message: SlackMessageRef;
-  readonly finding: Finding;
-  readonly outcome: ExecutionOutcome;
-  /** Approval and restore ids whose buttons the message carries. */
-  readonly recordIds: readonly string[];
-  readonly decision?: DecisionDetail;
-  /** The latest outcome reported after the original one (for example the approved plan's result). */
-  readonly latest?: ExecutionOutcome;
-  readonly postedAt: string;
-}
+export const NotifiedMessageSchema = z
+  .object({
+    findingId: z.string().min(1),
+    eventId: z.string().min(1),
+    message: SlackMessageRefSchema,
+    finding: FindingSchema,
+    outcome: ExecutionOutcomeSchema,
+    /** Approval and restore ids whose buttons the message carries. */
+    recordIds: z.array(z.string()).readonly(),
+    decision: DecisionDetailSchema.optional(),
+    /** The latest outcome reported after the original one (for example the approved plan's result). */
+    latest: ExecutionOutcomeSchema.optional(),
+    postedAt: IsoTimeSchema,
+  })
+  .readonly();
+export type NotifiedMessage = z.infer<typeof NotifiedMessageSchema>;
 
 /** One principal's findings in one channel within one digest window. */
 export interface DigestWindow {
@@ -253,19 +272,29 @@ export interface CompletedExecution {
 export type ExecutionClaim = { readonly claimed: true; readonly owner: string } | { readonly claimed: false; readonly completed: CompletedExecution | null };
 
 /** An exemption written by a decision ("Reject and exempt", "Restore"): the resource is not remediated for the rule until `until`. */
-export interface StoredExemption {
-  readonly resource: string;
-  readonly ruleId: string;
-  readonly until: string;
-  /** Slack user who decided it. */
-  readonly by: string;
-  /** The approval or restore record it was decided on. */
-  readonly recordId: string;
-  readonly decision: 'rejected-and-exempted' | 'restored';
-  readonly createdAt: string;
-  /** Integrity tag of the exemption's fields (`exemptionFields` in `integrity.ts`), written by the function that decided it. */
-  readonly tag?: string;
-}
+export const StoredExemptionSchema = z
+  .object({
+    resource: z.string().min(1),
+    ruleId: z.string().min(1),
+    until: IsoTimeSchema,
+    /** Slack user who decided it. */
+    by: z.string().min(1),
+    /** The approval or restore record it was decided on. */
+    recordId: z.string().min(1),
+    decision: z.enum(['rejected-and-exempted', 'restored']),
+    createdAt: IsoTimeSchema,
+    /** Integrity tag of the exemption's fields (`exemptionFields` in `integrity.ts`), written by the function that decided it. */
+    tag: z.string().optional(),
+  })
+  .readonly();
+export type StoredExemption = z.infer<typeof StoredExemptionSchema>;
+
+/**
+ * What `getExemption` found: a well-formed exemption in force, or a stored item that does not fit
+ * `StoredExemptionSchema` (`malformed`, naming the fields that do not fit): never honoured, reported
+ * as an integrity failure by the executor, and never a reason to stop handling the finding.
+ */
+export type ExemptionRead = StoredExemption | { readonly malformed: readonly string[] };
 
 // ── Per-function views: each function's code gets only the methods its role may call ──────────────
 // (the table grants in `infra/central-stack.ts` follow `TABLE_ACCESS` in `table-access.ts`).

@@ -14,6 +14,9 @@ afterEach(() => {
   harness.dispose();
 });
 
+/** A stored finding record as someone writing to the table sees it: any attributes under its key. */
+type StoredRecord = { readonly findingId: string; readonly eventId: string; readonly [field: string]: unknown };
+
 function sids(h: Harness): string[] {
   return (h.account.lambda.policyDocument(functionRef)?.Statement as { Sid?: string }[] | undefined)?.map((s) => s.Sid ?? '') ?? [];
 }
@@ -336,6 +339,35 @@ describe('responder (end to end on the in-memory account)', () => {
     // A later delivery publishes nothing more.
     expect((await harness.responder.handle(structuredClone(event))).republished).toBeUndefined();
     expect(harness.eventsOf('Warden Remediation')).toHaveLength(1);
+  });
+
+  it.each([
+    ['names another finding', (record: StoredRecord): StoredRecord => ({ ...record, outcome: { ...(record.outcome as object), findingId: 'wf-000000000000000000000000' } })],
+    ['no longer fits the outcome schema', (record: StoredRecord): StoredRecord => ({ ...record, outcome: { status: 'remediated', detail: 'all fine' } })],
+    ['lost its finding (the record is malformed)', (record: StoredRecord): StoredRecord => ({ ...record, finding: undefined })],
+  ])('publishes no stored outcome whose record was rewritten while it waited (it %s), and reverts nothing again (#15)', async (_name, rewrite) => {
+    harness = createHarness();
+    const event = addPermissionEvent({ statementId: 'open', principal: '*' });
+    harness.account.replay(event);
+    const sink = (harness.responder as unknown as { options: { sink: { publish: (e: unknown) => Promise<void> } } }).options.sink;
+    const publish = sink.publish.bind(sink);
+    sink.publish = () => Promise.reject(new Error('EventBridge unavailable'));
+    await expect(harness.responder.handle(event)).rejects.toThrow('EventBridge unavailable');
+    sink.publish = publish;
+    const eventId = event.detail.eventID;
+    const [findingId] = await harness.store.getUnpublished(eventId);
+    if (findingId === undefined) throw new Error('no outcome waits to be published');
+    const record = await harness.store.getFinding(findingId, eventId);
+    expect(record).toMatchObject({ status: 'done', publish: 'pending', outcome: { status: 'remediated' } });
+    if (record === null) throw new Error('no record');
+    harness.store.overwrite({ findingRecord: rewrite({ ...record }) });
+    const retried = await harness.responder.handle(structuredClone(event));
+    expect(retried.findings).toEqual([]);
+    expect(retried.republished).toBeUndefined();
+    expect(harness.events).toEqual([]);
+    expect(harness.lambda.callsOf('RemovePermission')).toHaveLength(1);
+    // The mark stays: the outcome is not lost, only not trusted.
+    expect(await harness.store.getUnpublished(eventId)).toEqual([findingId]);
   });
 
   it('puts no secret value in any event', async () => {

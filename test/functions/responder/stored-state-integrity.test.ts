@@ -228,7 +228,7 @@ describe('a rewritten restore record, then one Restore', () => {
     expect(await decide(h, record, 'restored')).toMatchObject({ status: 'ran', outcome: { status: 'remediated' } });
     expect(h.account.lambda.policyDocument(fn(FUNCTION_NAME))?.Statement).toHaveLength(1);
     const exemption = await h.store.getExemption({ resource: FUNCTION_ARN, ruleId: 'function-public-access', now: h.clock() });
-    expect(exemption?.tag).toMatch(/^v1:/);
+    expect(exemption).toMatchObject({ tag: expect.stringMatching(/^v1:/) as unknown });
     expect(alerts(h)).toEqual([]);
   });
 });
@@ -264,6 +264,17 @@ describe('a forged exemption item', () => {
     h.account.replay(event);
     expect((await h.responder.handle(event)).outcomes[0]).toMatchObject({ status: 'remediated' });
     expect(alerts(h)[0]).toMatchObject({ item: { check: 'tag-mismatch' } });
+  });
+
+  it('an exemption item that does not fit its schema is not honoured, does not stop the revert, and is reported as malformed', async () => {
+    const h = setUp({});
+    // In force by its `until`, so the claim's check sees it; its decision is not one an approver can take, and it names no record.
+    h.store.overwrite({ malformedExemption: { resource: FUNCTION_ARN, ruleId: 'function-public-access', until: new Date(h.clock().getTime() + 86_400_000).toISOString(), by: 'U0APPROVER1', decision: 'exempt-forever', createdAt: h.clock().toISOString() } });
+    const event = addPermissionEvent({ statementId: 'open', principal: '*' });
+    h.account.replay(event);
+    expect((await h.responder.handle(event)).outcomes[0]).toMatchObject({ status: 'remediated' });
+    expect(h.account.lambda.policyDocument(fn(FUNCTION_NAME))).toBeNull();
+    expect(alerts(h)).toEqual([expect.objectContaining({ kind: 'integrity-failure', severity: 'critical', item: { family: 'exemption', id: `${FUNCTION_ARN} function-public-access`, check: 'malformed' } })]);
   });
 
   it('is not honoured on the decision path either, and a genuine one stops the approved plan', async () => {

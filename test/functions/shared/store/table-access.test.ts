@@ -33,7 +33,23 @@ const FINDING: Finding = {
   remediation: { action: 'remove-function-permission', params: { functionName: FUNCTION_ARN, statementId: 'open' }, description: 'removes it' },
 };
 const RECORD = { id: 'wa-1', findingId: FINDING.id, eventId: 'e-1', finding: FINDING, plan: FINDING.remediation!, createdAt: NOW.toISOString(), expiresAt: later(3600).toISOString(), tag: 'v1:x' };
-const OUTCOME = { findingId: FINDING.id, eventId: 'e-1', status: 'remediated', detail: 'removed' } as unknown as ExecutionOutcome;
+// A whole outcome: the store parses what it reads back, so a partial one would be refused as malformed.
+const OUTCOME: ExecutionOutcome = {
+  findingId: FINDING.id,
+  eventId: 'e-1',
+  ruleId: FINDING.ruleId,
+  resource: FINDING.resource,
+  account: FINDING.account,
+  region: FINDING.region,
+  mode: FINDING.mode,
+  effectiveMode: FINDING.mode,
+  status: 'remediated',
+  dryRun: false,
+  plan: { action: 'remove-function-permission', call: 'lambda:RemovePermission', description: 'removes it' },
+  detail: 'removed',
+  verified: true,
+  at: NOW.toISOString(),
+};
 const EXEMPTION = { resource: FUNCTION_ARN, ruleId: FINDING.ruleId, until: later(3600).toISOString(), by: 'U1', recordId: 'wa-1', decision: 'rejected-and-exempted' as const, createdAt: NOW.toISOString(), tag: 'v1:y' };
 
 let table: FakeTable;
