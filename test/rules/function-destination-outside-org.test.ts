@@ -133,7 +133,7 @@ describe('function-destination-outside-org', () => {
     for (const plan of findings.map((f) => f.remediation)) {
       if (plan == null) throw new Error('expected a plan');
       const action = ACTIONS[plan.action];
-      const outcome = await action.execute({ lambda: client }, action.paramsSchema.parse(plan.params));
+      const outcome = await action.bind(plan.params).execute({ lambda: client });
       expect(outcome).toMatchObject({ status: 'remediated', verified: true });
     }
     expect(h.account.lambda.eventInvokeConfig(REF)).toMatchObject({

@@ -36,8 +36,8 @@ function mapping(h: Awaited<ReturnType<typeof harnessWithFunction>>) {
 
 async function run(plan: Finding['remediation'] | undefined): Promise<Awaited<ReturnType<RemediationAction['execute']>>> {
   if (plan == null) throw new Error('expected a plan');
-  const action = ACTIONS[plan.action] as unknown as RemediationAction<unknown>;
-  return action.execute({ lambda: new LambdaClient({ region: REGION }) }, action.paramsSchema.parse(plan.params));
+  const action = ACTIONS[plan.action];
+  return action.bind(plan.params).execute({ lambda: new LambdaClient({ region: REGION }) });
 }
 
 let lambda: LambdaMockHandle | undefined;

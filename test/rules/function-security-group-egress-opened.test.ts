@@ -5,7 +5,6 @@ import { parseConfig } from '../../functions/shared/config/config';
 import { Engine } from '../../functions/shared/engine/engine';
 import { inversePlan } from '../../functions/shared/executor/inverse-plans';
 import { ACTIONS } from '../../functions/shared/remediation/actions';
-import type { RemediationAction } from '../../functions/shared/remediation/action';
 import { findingRef, targetsFindingResource } from '../../functions/shared/responder/decision-checks';
 import { RULES } from '../../rules';
 import { functionSecurityGroupEgressOpened } from '../../rules/ec2/function-security-group-egress-opened';
@@ -192,8 +191,8 @@ describe('function-security-group-egress-opened', () => {
 describe('revoke-security-group-egress and its Restore', () => {
   const ec2 = new EC2Client({ region: REGION });
   const run = (name: 'revoke-security-group-egress' | 'authorize-security-group-egress', params: unknown) => {
-    const action = ACTIONS[name] as unknown as RemediationAction<unknown>;
-    return action.execute({ lambda: undefined as never, ec2 }, action.paramsSchema.parse(params));
+    const action = ACTIONS[name];
+    return action.bind(params).execute({ lambda: undefined as never, ec2 });
   };
   let handle: ReturnType<typeof installEc2Mock> | undefined;
   afterEach(() => handle?.mock.restore());
@@ -209,8 +208,8 @@ describe('revoke-security-group-egress and its Restore', () => {
   });
 
   it('refuses parameters that do not name a world-open destination', () => {
-    const action = ACTIONS['revoke-security-group-egress'] as unknown as RemediationAction<unknown>;
-    expect(action.paramsSchema.safeParse({ groupId: GROUP_ID, securityGroupRuleId: NARROW_RULE_ID, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidr: '10.20.0.0/16' }).success).toBe(false);
+    const action = ACTIONS['revoke-security-group-egress'];
+    expect(action.misfits({ groupId: GROUP_ID, securityGroupRuleId: NARROW_RULE_ID, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidr: '10.20.0.0/16' })).not.toBeNull();
   });
 
   it('Restore re-authorizes exactly the revoked permission once (a new rule id), and the plan follows from the revert', async () => {

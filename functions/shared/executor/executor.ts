@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { RemediationPlan, Finding } from '../contract/finding';
 import type { WardenConfig } from '../config/config';
 import { AccountNotInOrganizationError } from '../aws/credentials';
-import type { ActionClients, ActionOutcome, RemediationAction } from '../remediation/action';
+import type { ActionClients, ActionOutcome } from '../remediation/action';
 import { ACTIONS } from '../remediation/actions';
 import { Integrity, recordFields } from '../store/integrity';
 import type { IntegrityFailure } from '../contract/integrity-failure';
@@ -413,8 +413,7 @@ export class Executor {
       return this.outcome(finding, eventId, { status: 'refused', detail: `not run: ${reason}`, blocked: { kind: block.kind, reason } });
     }
     if (this.options.config.dryRun) return this.outcome(finding, eventId, { status: 'dry-run', detail: `dry-run: would run ${this.describe(plan)}` });
-    const action = ACTIONS[plan.action] as unknown as RemediationAction<unknown>;
-    const params = action.paramsSchema.parse(plan.params);
+    const action = ACTIONS[plan.action].bind(plan.params);
     let clients: ActionClients;
     try {
       clients = await this.options.clientsFor(finding.account, finding.region, finding.id);
@@ -424,7 +423,7 @@ export class Executor {
     }
     let result: ActionOutcome;
     try {
-      result = await action.execute(clients, params, changed === undefined ? undefined : { changed });
+      result = await action.execute(clients, changed === undefined ? undefined : { changed });
     } catch (e: unknown) {
       result = { status: 'failed', detail: e instanceof Error ? `${e.name}: ${e.message}` : 'unknown error', error: e };
     }
@@ -462,10 +461,11 @@ export class Executor {
   }
 
   private invalidPlan(plan: RemediationPlan): string | null {
-    const action = ACTIONS[plan.action] as unknown as RemediationAction<unknown> | undefined;
+    // A plan read back from storage may name anything: the registry is indexed only by a name it has.
+    const action = Object.hasOwn(ACTIONS, plan.action) ? ACTIONS[plan.action] : undefined;
     if (action === undefined) return `no remediation action named ${plan.action}`;
-    const parsed = action.paramsSchema.safeParse(plan.params);
-    return parsed.success ? null : `the plan's parameters do not fit ${plan.action}: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`;
+    const misfits = action.misfits(plan.params);
+    return misfits === null ? null : `the plan's parameters do not fit ${plan.action}: ${misfits.join(', ')}`;
   }
 
   /** Stores an approval or restore record with the integrity tag of its authoritative fields (see `recordFields`). */
@@ -476,8 +476,7 @@ export class Executor {
 
   /** The exact API call of a plan (for the messages), rendered from the plan itself. */
   describe(plan: RemediationPlan): string {
-    const action = ACTIONS[plan.action] as unknown as RemediationAction<unknown>;
-    return action.describe(action.paramsSchema.parse(plan.params));
+    return ACTIONS[plan.action].bind(plan.params).describe();
   }
 
   /**

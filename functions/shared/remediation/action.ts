@@ -52,9 +52,46 @@ export interface RemediationAction<P = Record<string, unknown>> {
   verify(clients: ActionClients, params: P): Promise<boolean>;
 }
 
-/** Declares an action, keeping its parameter type. */
-export function defineAction<P>(action: RemediationAction<P>): RemediationAction<P> {
-  return action;
+/**
+ * An action with a plan's parameters validated and bound to it: what the executor and the messages use,
+ * so no caller needs to know (or cast to) an action's parameter type.
+ */
+export interface BoundAction {
+  readonly name: ActionName;
+  /** The exact API call. */
+  describe(): string;
+  execute(clients: ActionClients, hooks?: ActionHooks): Promise<ActionOutcome>;
+  verify(clients: ActionClients): Promise<boolean>;
+}
+
+/** An action as the registry holds it: its name, its declared permissions, and its parameters checked at the edge. */
+export interface RegisteredAction {
+  readonly name: ActionName;
+  readonly permissions: readonly string[];
+  /** The plan's parameters validated with the action's schema (a `ZodError` naming the fields otherwise), bound to it. */
+  bind(params: unknown): BoundAction;
+  /** The paths of the parameters that do not fit the action's schema, or null when they fit. */
+  misfits(params: unknown): readonly string[] | null;
+}
+
+/** Declares an action, keeping its parameter type; `bind` and `misfits` make it a `RegisteredAction`. */
+export function defineAction<P>(action: RemediationAction<P>): RemediationAction<P> & RegisteredAction {
+  return {
+    ...action,
+    bind(params: unknown): BoundAction {
+      const bound = action.paramsSchema.parse(params);
+      return {
+        name: action.name,
+        describe: () => action.describe(bound),
+        execute: (clients, hooks) => action.execute(clients, bound, hooks),
+        verify: (clients) => action.verify(clients, bound),
+      };
+    },
+    misfits(params: unknown): readonly string[] | null {
+      const parsed = action.paramsSchema.safeParse(params);
+      return parsed.success ? null : parsed.error.issues.map((i) => i.path.join('.'));
+    },
+  };
 }
 
 /** True for the SDK's "does not exist" errors. */

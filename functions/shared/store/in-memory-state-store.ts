@@ -16,6 +16,8 @@ interface ExecutionState {
 
 export class InMemoryStateStore implements StateStore {
   private readonly findings = new Map<string, FindingRecord>();
+  /** Items written around the store in a shape it never writes (`overwrite`): what the reads see first, as the table would hold them. */
+  private readonly malformed = new Map<string, unknown>();
   /** Event id → findings whose stored outcome is not yet published. */
   private readonly unpublished = new Map<string, Set<string>>();
   private readonly approvals = new Map<string, ApprovalRecord>();
@@ -66,6 +68,9 @@ export class InMemoryStateStore implements StateStore {
     if (existing !== undefined && !(existing.status === 'in-progress' && Date.parse(existing.leaseUntil) < input.now.getTime())) return this.claimFinding(input);
     const exemption = this.exemptions.get(`${input.finding.resource}\u0000${input.finding.ruleId}`);
     if (exemption !== undefined && Date.parse(exemption.until) > input.now.getTime()) return { claimed: null, why: 'exemption' };
+    // An item written around the store is judged as DynamoDB's ConditionCheck judges it: its `until` compared as a string.
+    const written = this.malformed.get(`exemption\u0000${input.finding.resource}\u0000${input.finding.ruleId}`);
+    if (isRecord(written) && typeof written.until === 'string' && written.until > input.now.toISOString()) return { claimed: null, why: 'exemption' };
     const { approval } = input;
     if (approval !== undefined) {
       const open = this.openApprovals.get(approval.findingId);
@@ -122,7 +127,7 @@ export class InMemoryStateStore implements StateStore {
 
   getFinding(findingId: string, eventId: string): Promise<FindingRecord | null> {
     // As the DynamoDB store: a record read back is parsed; one that does not fit is a `MalformedItemError`, not used.
-    const stored: unknown = this.findings.get(`${findingId}\u0000${eventId}`);
+    const stored: unknown = this.malformed.get(`finding\u0000${findingId}\u0000${eventId}`) ?? this.findings.get(`${findingId}\u0000${eventId}`);
     if (stored === undefined) return Promise.resolve(null);
     const parsed = FindingRecordSchema.safeParse(stored);
     if (!parsed.success) return Promise.reject(new MalformedItemError(`Stored finding record ${findingId} of event ${eventId} is malformed (${issuePaths(parsed.error).join(', ')}): not used`));
@@ -382,7 +387,7 @@ export class InMemoryStateStore implements StateStore {
 
   getExemption(input: { resource: string; ruleId: string; now: Date }): Promise<ExemptionRead | null> {
     // As the DynamoDB store: what is read back is parsed, and an item that does not fit is reported, not thrown.
-    const stored: unknown = this.exemptions.get(`${input.resource}\u0000${input.ruleId}`);
+    const stored: unknown = this.malformed.get(`exemption\u0000${input.resource}\u0000${input.ruleId}`) ?? this.exemptions.get(`${input.resource}\u0000${input.ruleId}`);
     if (stored === undefined) return Promise.resolve(null);
     const parsed = StoredExemptionSchema.safeParse(stored);
     if (!parsed.success) return Promise.resolve({ malformed: issuePaths(parsed.error) });
@@ -401,9 +406,9 @@ export class InMemoryStateStore implements StateStore {
       | { readonly findingRecord: { readonly findingId: string; readonly eventId: string; readonly [field: string]: unknown } },
   ): void {
     if ('approval' in item) this.approvals.set(item.approval.id, toJson(item.approval));
-    else if ('findingRecord' in item) this.findings.set(`${item.findingRecord.findingId}\u0000${item.findingRecord.eventId}`, toJson(item.findingRecord) as unknown as FindingRecord);
+    else if ('findingRecord' in item) this.malformed.set(`finding\u0000${item.findingRecord.findingId}\u0000${item.findingRecord.eventId}`, toJson(item.findingRecord));
     else if ('exemption' in item) this.exemptions.set(`${item.exemption.resource}\u0000${item.exemption.ruleId}`, toJson(item.exemption));
-    else this.exemptions.set(`${item.malformedExemption.resource}\u0000${item.malformedExemption.ruleId}`, toJson(item.malformedExemption) as unknown as StoredExemption);
+    else this.malformed.set(`exemption\u0000${item.malformedExemption.resource}\u0000${item.malformedExemption.ruleId}`, toJson(item.malformedExemption));
   }
 }
 
@@ -416,4 +421,8 @@ interface StoredFunctionDigest {
 
 function functionDigestOf(digest: StoredFunctionDigest): FunctionDigest {
   return { entries: Object.fromEntries([...digest.entries.entries()].map(([k, v]) => [k, toJson(v)])), overflow: digest.overflow, ...(digest.ts === undefined ? {} : { ts: digest.ts }) };
+}
+
+function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null;
 }

@@ -1,6 +1,6 @@
 /** The registry of remediation actions: one per `ActionName`, so a missing one fails type-checking. */
 import type { ActionName } from '../../contract/finding';
-import type { RemediationAction } from '../action';
+import type { RegisteredAction } from '../action';
 import { removeFunctionPermission } from './remove-function-permission';
 import { removeLayerVersionPermission } from './remove-layer-version-permission';
 import { setFunctionUrlAuthIam } from './set-function-url-auth-iam';
@@ -33,40 +33,39 @@ import { disableEventSourceMapping } from './disable-event-source-mapping';
 import { enableEventSourceMapping } from './enable-event-source-mapping';
 import { removeEventSourceMappingDestination } from './remove-event-source-mapping-destination';
 
-type AnyAction = RemediationAction<never> & { describe(params: never): string };
-
-export const ACTIONS: { readonly [N in ActionName]: RemediationAction<never> } = {
-  'remove-function-permission': removeFunctionPermission as AnyAction,
-  'set-function-url-auth-iam': setFunctionUrlAuthIam as AnyAction,
-  'remove-layer-version-permission': removeLayerVersionPermission as AnyAction,
-  'start-trail-logging': startTrailLogging as AnyAction,
-  'remove-function-env-variables': removeFunctionEnvVariables as AnyAction,
-  'restore-function-layers': restoreFunctionLayers as AnyAction,
-  'delete-role-policy': deleteRolePolicy as AnyAction,
-  'restore-role-policy': restoreRolePolicy as AnyAction,
-  'detach-role-policy': detachRolePolicy as AnyAction,
-  'set-default-policy-version': setDefaultPolicyVersion as AnyAction,
-  'restore-trust-policy': restoreTrustPolicy as AnyAction,
-  'quarantine-function': quarantineFunction as AnyAction,
-  'add-function-permission': addFunctionPermission as AnyAction,
-  'set-function-url-auth-none': setFunctionUrlAuthNone as AnyAction,
-  'add-layer-version-permission': addLayerVersionPermission as AnyAction,
-  'set-function-recursion-terminate': setFunctionRecursionTerminate as AnyAction,
-  'remove-function-destination': removeFunctionDestination as AnyAction,
-  'remove-function-dead-letter-queue': removeFunctionDeadLetterQueue as AnyAction,
-  'isolate-function': isolateFunction as AnyAction,
-  'lift-function-isolation': liftFunctionIsolation as AnyAction,
-  'revoke-security-group-egress': revokeSecurityGroupEgress as AnyAction,
-  'authorize-security-group-egress': authorizeSecurityGroupEgress as AnyAction,
-  'set-api-route-auth-iam': setApiRouteAuthIam as AnyAction,
-  'set-api-route-auth-none': setApiRouteAuthNone as AnyAction,
-  'restore-function-code-signing-config': restoreFunctionCodeSigningConfig as AnyAction,
-  'reattach-function-code-signing-config': reattachFunctionCodeSigningConfig as AnyAction,
-  'set-code-signing-config-enforce': setCodeSigningConfigEnforce as AnyAction,
-  'set-code-signing-config-warn': setCodeSigningConfigWarn as AnyAction,
-  'disable-event-source-mapping': disableEventSourceMapping as AnyAction,
-  'enable-event-source-mapping': enableEventSourceMapping as AnyAction,
-  'remove-event-source-mapping-destination': removeEventSourceMappingDestination as AnyAction,
+/** Every action, by name; each is a `defineAction` (its parameter type stays inside it: callers bind a plan's parameters). */
+export const ACTIONS: { readonly [N in ActionName]: RegisteredAction } = {
+  'remove-function-permission': removeFunctionPermission,
+  'set-function-url-auth-iam': setFunctionUrlAuthIam,
+  'remove-layer-version-permission': removeLayerVersionPermission,
+  'start-trail-logging': startTrailLogging,
+  'remove-function-env-variables': removeFunctionEnvVariables,
+  'restore-function-layers': restoreFunctionLayers,
+  'delete-role-policy': deleteRolePolicy,
+  'restore-role-policy': restoreRolePolicy,
+  'detach-role-policy': detachRolePolicy,
+  'set-default-policy-version': setDefaultPolicyVersion,
+  'restore-trust-policy': restoreTrustPolicy,
+  'quarantine-function': quarantineFunction,
+  'add-function-permission': addFunctionPermission,
+  'set-function-url-auth-none': setFunctionUrlAuthNone,
+  'add-layer-version-permission': addLayerVersionPermission,
+  'set-function-recursion-terminate': setFunctionRecursionTerminate,
+  'remove-function-destination': removeFunctionDestination,
+  'remove-function-dead-letter-queue': removeFunctionDeadLetterQueue,
+  'isolate-function': isolateFunction,
+  'lift-function-isolation': liftFunctionIsolation,
+  'revoke-security-group-egress': revokeSecurityGroupEgress,
+  'authorize-security-group-egress': authorizeSecurityGroupEgress,
+  'set-api-route-auth-iam': setApiRouteAuthIam,
+  'set-api-route-auth-none': setApiRouteAuthNone,
+  'restore-function-code-signing-config': restoreFunctionCodeSigningConfig,
+  'reattach-function-code-signing-config': reattachFunctionCodeSigningConfig,
+  'set-code-signing-config-enforce': setCodeSigningConfigEnforce,
+  'set-code-signing-config-warn': setCodeSigningConfigWarn,
+  'disable-event-source-mapping': disableEventSourceMapping,
+  'enable-event-source-mapping': enableEventSourceMapping,
+  'remove-event-source-mapping-destination': removeEventSourceMappingDestination,
 };
 
 /** The IAM permissions of one action. */
@@ -81,6 +80,5 @@ export function allDeclaredPermissions(): readonly string[] {
 
 /** Renders a plan as the exact API call, validating its parameters with the action's schema. */
 export function describePlan(name: ActionName, params: unknown): string {
-  const action = ACTIONS[name] as unknown as RemediationAction<unknown>;
-  return action.describe(action.paramsSchema.parse(params));
+  return ACTIONS[name].bind(params).describe();
 }

@@ -4,7 +4,6 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActionName } from '../../../../functions/shared/contract/finding';
-import type { RemediationAction } from '../../../../functions/shared/remediation/action';
 import { ACTIONS } from '../../../../functions/shared/remediation/actions';
 import { InMemoryAccount } from '../../../../sim/in-memory-account';
 import { InMemoryCloudTrail, installCloudTrailMock } from '../../../../sim/in-memory-cloudtrail';
@@ -86,12 +85,12 @@ describe('remediation actions under the SDK mock', () => {
     const account = new InMemoryAccount({ defaultAccount: ACCOUNT, defaultRegion: REGION });
     scenario.seed(account);
     lambda = installLambdaMock(account, mockClient(LambdaClient));
-    const action = ACTIONS[name as ActionName] as unknown as RemediationAction<unknown>;
+    const action = ACTIONS[name as ActionName];
     const clients = { lambda: new LambdaClient({ region: REGION }) };
-    const params = action.paramsSchema.parse(scenario.params);
-    const first = await action.execute(clients, params);
+    const bound = action.bind(scenario.params);
+    const first = await bound.execute(clients);
     expect(first.status).toBe('remediated');
-    const second = await action.execute(clients, params);
+    const second = await bound.execute(clients);
     expect(second.status).toBe('already-compliant');
     const sent = [...new Set(lambda.calls.map((call) => lambdaPermission(call.command)))];
     expect(sent.filter((permission) => !action.permissions.includes(permission))).toEqual([]);
@@ -105,11 +104,11 @@ describe('remediation actions under the SDK mock', () => {
     cloudtrail.createTrail(ref, { isLogging: false });
     const trailMock = installCloudTrailMock(cloudtrail, ACCOUNT);
     try {
-      const action = ACTIONS['start-trail-logging'] as unknown as RemediationAction<unknown>;
+      const action = ACTIONS['start-trail-logging'];
       const clients = { lambda: new LambdaClient({ region: REGION }), cloudtrail: new CloudTrailClient({ region: REGION }) };
-      const params = action.paramsSchema.parse({ trailArn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/management` });
-      expect((await action.execute(clients, params)).status).toBe('remediated');
-      expect((await action.execute(clients, params)).status).toBe('already-compliant');
+      const bound = action.bind({ trailArn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/management` });
+      expect((await bound.execute(clients)).status).toBe('remediated');
+      expect((await bound.execute(clients)).status).toBe('already-compliant');
       const sent = [...new Set(trailMock.calls.map((call) => `cloudtrail:${call.command}`))];
       expect(sent.filter((permission) => !action.permissions.includes(permission))).toEqual([]);
       expect(trailMock.calls).toHaveLength(4);
@@ -127,8 +126,8 @@ describe('remediation actions under the SDK mock', () => {
       account.replay(createFunctionUrlConfigEvent({ authType: 'NONE' }));
       lambda = installLambdaMock(account, mockClient(LambdaClient));
       const action = ACTIONS['set-function-url-auth-iam'];
-      const params = action.paramsSchema.parse({ functionName: FUNCTION_ARN, authType: 'AWS_IAM', judgedAuthType: 'NONE' });
-      expect(await action.execute({ lambda: new LambdaClient({ region: REGION }) }, params)).toMatchObject({ status: 'remediated', verified: true });
+      const bound = action.bind({ functionName: FUNCTION_ARN, authType: 'AWS_IAM', judgedAuthType: 'NONE' });
+      expect(await bound.execute({ lambda: new LambdaClient({ region: REGION }) })).toMatchObject({ status: 'remediated', verified: true });
       expect(lambda.calls.map((call) => call.command)).toEqual(['UpdateFunctionUrlConfig', 'GetFunctionUrlConfig']);
       expect(account.lambda.urlConfig(functionRef)?.AuthType).toBe('AWS_IAM');
     });
@@ -139,8 +138,8 @@ describe('remediation actions under the SDK mock', () => {
       account.lambda.deleteFunctionUrlConfig(functionRef);
       lambda = installLambdaMock(account, mockClient(LambdaClient));
       const action = ACTIONS['set-function-url-auth-iam'];
-      const params = action.paramsSchema.parse({ functionName: FUNCTION_ARN, authType: 'AWS_IAM', judgedAuthType: 'NONE' });
-      expect(await action.execute({ lambda: new LambdaClient({ region: REGION }) }, params)).toEqual({ status: 'already-compliant', detail: 'the function URL no longer exists' });
+      const bound = action.bind({ functionName: FUNCTION_ARN, authType: 'AWS_IAM', judgedAuthType: 'NONE' });
+      expect(await bound.execute({ lambda: new LambdaClient({ region: REGION }) })).toEqual({ status: 'already-compliant', detail: 'the function URL no longer exists' });
       expect(lambda.calls.map((call) => call.command)).toEqual(['UpdateFunctionUrlConfig']);
       expect(account.lambda.urlConfig(functionRef)).toBeNull();
     });
@@ -155,8 +154,8 @@ describe('remediation actions under the SDK mock', () => {
       const trailMock = installCloudTrailMock(cloudtrail, ACCOUNT);
       try {
         const action = ACTIONS['start-trail-logging'];
-        const params = action.paramsSchema.parse({ trailArn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/management`, judgedStatus: 'not-logging' });
-        const outcome = await action.execute({ lambda: new LambdaClient({ region: REGION }), cloudtrail: new CloudTrailClient({ region: REGION }) }, params);
+        const bound = action.bind({ trailArn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/management`, judgedStatus: 'not-logging' });
+        const outcome = await bound.execute({ lambda: new LambdaClient({ region: REGION }), cloudtrail: new CloudTrailClient({ region: REGION }) });
         expect(outcome.status).toBe(status);
         expect(trailMock.calls.map((call) => call.command)).toEqual(commands);
         expect(cloudtrail.trail(ref)?.isLogging).toBe(exists ? true : undefined);
@@ -174,12 +173,12 @@ describe('remediation actions under the SDK mock', () => {
     if (opened) account.replay(authorizeEgressEvent(GROUP_ID, [ALL_TO_WORLD]));
     const ec2Mock = installEc2Mock(account.ec2);
     try {
-      const action = ACTIONS[name] as unknown as RemediationAction<unknown>;
+      const action = ACTIONS[name];
       const permission = { groupId: GROUP_ID, ipProtocol: '-1', fromPort: -1, toPort: -1, cidr: '0.0.0.0/0' };
-      const params = action.paramsSchema.parse(opened ? { ...permission, securityGroupRuleId: ruleIdFor(GROUP_ID, ALL_TO_WORLD) } : permission);
+      const bound = action.bind(opened ? { ...permission, securityGroupRuleId: ruleIdFor(GROUP_ID, ALL_TO_WORLD) } : permission);
       const clients = { lambda: new LambdaClient({ region: REGION }), ec2: new EC2Client({ region: REGION }) };
-      expect(await action.execute(clients, params)).toMatchObject({ status: 'remediated', verified: true });
-      expect((await action.execute(clients, params)).status).toBe('already-compliant');
+      expect(await bound.execute(clients)).toMatchObject({ status: 'remediated', verified: true });
+      expect((await bound.execute(clients)).status).toBe('already-compliant');
       const sent = [...new Set(ec2Mock.calls.map((call) => `ec2:${call.command}`))];
       expect(sent.filter((p) => !action.permissions.includes(p))).toEqual([]);
       expect(ec2Mock.calls).toHaveLength(4);

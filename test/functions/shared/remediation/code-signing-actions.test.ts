@@ -4,7 +4,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../../functions/shared/config/config';
 import type { Finding } from '../../../../functions/shared/contract/finding';
 import { inversePlan } from '../../../../functions/shared/executor/inverse-plans';
-import type { RemediationAction } from '../../../../functions/shared/remediation/action';
 import { ACTIONS } from '../../../../functions/shared/remediation/actions';
 import { targetsFindingResource } from '../../../../functions/shared/responder/decision-checks';
 import type { RemediationPlan } from '../../../../functions/shared/contract/finding';
@@ -45,13 +44,13 @@ async function signedAccount(): Promise<ConfigurationHarness> {
 async function run(h: ConfigurationHarness, plan: RemediationPlan | null | undefined) {
   if (plan === null || plan === undefined) throw new Error('no plan');
   lambda ??= installLambdaMock(h.account, mockClient(LambdaClient));
-  const action = ACTIONS[plan.action] as unknown as RemediationAction<unknown>;
-  const params = action.paramsSchema.parse(plan.params);
+  const action = ACTIONS[plan.action];
+  const bound = action.bind(plan.params);
   const from = lambda.calls.length;
-  const outcome = await action.execute({ lambda: new LambdaClient({ region: REGION }) }, params);
+  const outcome = await bound.execute({ lambda: new LambdaClient({ region: REGION }) });
   const sent = [...new Set(lambda.calls.slice(from).map((c) => `lambda:${c.command}`))];
   expect(sent.filter((p) => !action.permissions.includes(p))).toEqual([]);
-  return { outcome, verify: () => action.verify({ lambda: new LambdaClient({ region: REGION }) }, params) };
+  return { outcome, verify: () => bound.verify({ lambda: new LambdaClient({ region: REGION }) }) };
 }
 
 function only(findings: readonly Finding[]): Finding {

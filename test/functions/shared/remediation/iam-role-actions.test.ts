@@ -2,7 +2,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RemediationAction } from '../../../../functions/shared/remediation/action';
+import type { RegisteredAction } from '../../../../functions/shared/remediation/action';
 import { ACTIONS } from '../../../../functions/shared/remediation/actions';
 import type { ActionName, RemediationPlan } from '../../../../functions/shared/contract/finding';
 import type { InMemoryAccount } from '../../../../sim/in-memory-account';
@@ -30,15 +30,15 @@ afterEach(() => {
 const clients = (): { lambda: LambdaClient; iam: IAMClient } => ({ lambda: new LambdaClient({ region: 'us-east-1' }), iam: new IAMClient({ region: 'us-east-1' }) });
 
 /** Evaluates the event, runs the plan of the rule's finding twice, and returns the account after. */
-async function remediate(ruleId: string, event: CloudTrailEvent, setup: CloudTrailEvent[] = []): Promise<{ account: InMemoryAccount; plan: RemediationPlan; statuses: string[]; action: RemediationAction<unknown> }> {
+async function remediate(ruleId: string, event: CloudTrailEvent, setup: CloudTrailEvent[] = []): Promise<{ account: InMemoryAccount; plan: RemediationPlan; statuses: string[]; action: RegisteredAction }> {
   const { account, findings } = await evaluateRoleEvent(event, { setup });
   const plan = findings.find((f) => f.ruleId === ruleId)?.remediation;
   if (plan === undefined || plan === null) throw new Error(`no plan from ${ruleId}`);
   iam = installIamMock(account, mockClient(IAMClient));
-  const action = ACTIONS[plan.action] as unknown as RemediationAction<unknown>;
-  const params = action.paramsSchema.parse(plan.params);
-  const first = await action.execute(clients(), params);
-  const second = await action.execute(clients(), params);
+  const action = ACTIONS[plan.action];
+  const bound = action.bind(plan.params);
+  const first = await bound.execute(clients());
+  const second = await bound.execute(clients());
   return { account, plan, statuses: [first.status, first.status === 'remediated' ? String(first.verified) : '', second.status], action };
 }
 
@@ -81,13 +81,13 @@ describe('execution-role remediation actions, end to end on the in-memory accoun
     const plan = findings.find((f) => f.ruleId === 'execution-role-admin-access')?.remediation;
     account.replay(putRolePolicyEvent('escalate', documents.serviceAdmin));
     iam = installIamMock(account, mockClient(IAMClient));
-    const action = ACTIONS['delete-role-policy'] as unknown as RemediationAction<unknown>;
-    const outcome = await action.execute(clients(), action.paramsSchema.parse(plan?.params));
+    const action = ACTIONS['delete-role-policy'];
+    const outcome = await action.bind(plan?.params).execute(clients());
     expect(outcome).toMatchObject({ status: 'already-compliant', detail: 'the inline policy escalate changed since it was judged' });
     expect(account.iam.role(ACCOUNT, ROLE_NAME).inline.has('escalate')).toBe(true);
   });
 
-  it.each<[ActionName, () => Promise<{ action: RemediationAction<unknown> }>]>([
+  it.each<[ActionName, () => Promise<{ action: RegisteredAction }>]>([
     ['delete-role-policy', () => remediate('execution-role-admin-access', putRolePolicyEvent('escalate', documents.admin))],
     ['detach-role-policy', () => remediate('execution-role-admin-access', attachRolePolicyEvent(AWS_POLICY('IAMFullAccess')))],
     ['restore-trust-policy', () => remediate('execution-role-trust-opened', updateAssumeRolePolicyEvent(trust.ec2))],
@@ -102,8 +102,8 @@ describe('execution-role remediation actions, end to end on the in-memory accoun
   });
 
   it('fails, typed, without an IAM client', async () => {
-    const action = ACTIONS['detach-role-policy'] as unknown as RemediationAction<unknown>;
-    const outcome = await action.execute({ lambda: new LambdaClient({ region: 'us-east-1' }) }, { roleName: ROLE_NAME, policyArn: CUSTOMER_POLICY_ARN });
+    const action = ACTIONS['detach-role-policy'];
+    const outcome = await action.bind({ roleName: ROLE_NAME, policyArn: CUSTOMER_POLICY_ARN }).execute({ lambda: new LambdaClient({ region: 'us-east-1' }) });
     expect(outcome).toMatchObject({ status: 'failed', detail: 'Error: detach-role-policy needs an IAM client' });
   });
 });

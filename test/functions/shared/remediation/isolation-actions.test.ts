@@ -1,7 +1,6 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RemediationAction } from '../../../../functions/shared/remediation/action';
 import { ACTIONS } from '../../../../functions/shared/remediation/actions';
 import { InMemoryAccount } from '../../../../sim/in-memory-account';
 import { installLambdaMock, type LambdaMockHandle } from '../../../../sim/lambda-mock';
@@ -33,13 +32,13 @@ describe.each([
 ] as const)('%s', (name, isolated, concurrencyAfter, mappingAfter) => {
   it('sends only commands its declared permissions cover, and is idempotent', async () => {
     const account = setup(isolated);
-    const action = ACTIONS[name] as unknown as RemediationAction<unknown>;
+    const action = ACTIONS[name];
     const clients = { lambda: new LambdaClient({ region: REGION }) };
-    const params = action.paramsSchema.parse({ functionName: FUNCTION_ARN, previousConcurrency: 'none', mappings: UUID });
-    expect(await action.execute(clients, params)).toMatchObject({ status: 'remediated', verified: true });
+    const bound = action.bind({ functionName: FUNCTION_ARN, previousConcurrency: 'none', mappings: UUID });
+    expect(await bound.execute(clients)).toMatchObject({ status: 'remediated', verified: true });
     expect(account.lambda.getReservedConcurrency(KEY)).toBe(concurrencyAfter);
     expect(account.lambda.listEventSourceMappings(KEY).map((m) => m.State)).toEqual([mappingAfter]);
-    expect((await action.execute(clients, params)).status).toBe('already-compliant');
+    expect((await bound.execute(clients)).status).toBe('already-compliant');
     const sent = [...new Set((lambda?.calls ?? []).map((call) => `lambda:${call.command}`))];
     expect(sent.length).toBeGreaterThan(1);
     expect(sent.filter((permission) => !action.permissions.includes(permission))).toEqual([]);
