@@ -193,7 +193,7 @@ describe('revoke-security-group-egress and its Restore', () => {
   const ec2 = new EC2Client({ region: REGION });
   const run = (name: 'revoke-security-group-egress' | 'authorize-security-group-egress', params: unknown) => {
     const action = ACTIONS[name] as unknown as RemediationAction<unknown>;
-    return action.execute({ lambda: undefined as never, ec2 }, action.paramsSchema.parse(params));
+    return action.execute({ lambda: undefined as never, ec2: () => Promise.resolve(ec2) }, action.paramsSchema.parse(params));
   };
   let handle: ReturnType<typeof installEc2Mock> | undefined;
   afterEach(() => handle?.mock.restore());

@@ -106,7 +106,8 @@ describe('remediation actions under the SDK mock', () => {
     const trailMock = installCloudTrailMock(cloudtrail, ACCOUNT);
     try {
       const action = ACTIONS['start-trail-logging'] as unknown as RemediationAction<unknown>;
-      const clients = { lambda: new LambdaClient({ region: REGION }), cloudtrail: new CloudTrailClient({ region: REGION }) };
+      const cloudtrailClient = new CloudTrailClient({ region: REGION });
+      const clients = { lambda: new LambdaClient({ region: REGION }), cloudtrail: () => Promise.resolve(cloudtrailClient) };
       const params = action.paramsSchema.parse({ trailArn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/management` });
       expect((await action.execute(clients, params)).status).toBe('remediated');
       expect((await action.execute(clients, params)).status).toBe('already-compliant');
@@ -156,7 +157,7 @@ describe('remediation actions under the SDK mock', () => {
       try {
         const action = ACTIONS['start-trail-logging'];
         const params = action.paramsSchema.parse({ trailArn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/management`, judgedStatus: 'not-logging' });
-        const outcome = await action.execute({ lambda: new LambdaClient({ region: REGION }), cloudtrail: new CloudTrailClient({ region: REGION }) }, params);
+        const outcome = await action.execute({ lambda: new LambdaClient({ region: REGION }), cloudtrail: () => Promise.resolve(new CloudTrailClient({ region: REGION })) }, params);
         expect(outcome.status).toBe(status);
         expect(trailMock.calls.map((call) => call.command)).toEqual(commands);
         expect(cloudtrail.trail(ref)?.isLogging).toBe(exists ? true : undefined);
@@ -177,7 +178,8 @@ describe('remediation actions under the SDK mock', () => {
       const action = ACTIONS[name] as unknown as RemediationAction<unknown>;
       const permission = { groupId: GROUP_ID, ipProtocol: '-1', fromPort: -1, toPort: -1, cidr: '0.0.0.0/0' };
       const params = action.paramsSchema.parse(opened ? { ...permission, securityGroupRuleId: ruleIdFor(GROUP_ID, ALL_TO_WORLD) } : permission);
-      const clients = { lambda: new LambdaClient({ region: REGION }), ec2: new EC2Client({ region: REGION }) };
+      const ec2 = new EC2Client({ region: REGION });
+      const clients = { lambda: new LambdaClient({ region: REGION }), ec2: () => Promise.resolve(ec2) };
       expect(await action.execute(clients, params)).toMatchObject({ status: 'remediated', verified: true });
       expect((await action.execute(clients, params)).status).toBe('already-compliant');
       const sent = [...new Set(ec2Mock.calls.map((call) => `ec2:${call.command}`))];
