@@ -23,5 +23,8 @@ export const loadEc2 = async () => moduleExports(await import('./ec2-sdk'), 'EC2
 /** The CloudTrail SDK: trail events and the `start-trail-logging` action only. */
 export const loadCloudTrail = async () => moduleExports(await import('./cloudtrail-sdk'), 'CloudTrailClient');
 
+/** The Secrets Manager SDK: the integrity and baseline keys, each read once per container. */
+export const loadSecretsManager = async () => moduleExports(await import('./secrets-sdk'), 'SecretsManagerClient');
+
 /** The CloudWatch Logs SDK: log group events only. */
 export const loadCloudWatchLogs = async () => moduleExports(await import('./logs-sdk'), 'CloudWatchLogsClient');

@@ -4,7 +4,7 @@
  * runner of Slack decisions on the same parts.
  */
 import { actionClients } from '../aws/action-clients';
-import { loadCloudTrail, loadCloudWatchLogs, loadEc2, moduleExports } from '../aws/sdk-module';
+import { loadCloudTrail, loadCloudWatchLogs, loadEc2, loadSecretsManager, moduleExports } from '../aws/sdk-module';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -71,7 +71,7 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
   const reader = withSecurityGroupReader(apiReader, new Ec2StateReader(async (account, region) => clients.client((await loadEc2()).EC2Client, account, region), (account, region) => clients.client(LambdaClient, account, region)));
   const baselines = deployedBaselines({ config, documents, tableName: env.tableName, region: env.region, keySecretArn: env.baselineKeySecretArn, own });
   // Integrity keys, each read once per container and only when first needed (the SDK loads then too).
-  const secretsClient = async () => own(new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(clientConfig(env.region)));
+  const secretsClient = async () => own(new (await loadSecretsManager()).SecretsManagerClient(clientConfig(env.region)));
   const integrity = new Integrity({
     record: integrityKeyFromSecret({ secretArn: env.recordKeySecretArn, what: 'record integrity key', client: secretsClient }),
     exemption: integrityKeyFromSecret({ secretArn: env.exemptionKeySecretArn, what: 'exemption integrity key', client: secretsClient }),
