@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     responder: await (await import('./responder-calls')).responderBench(),
     // Issue #16: the deployed responder with 25 ms per AWS call (and a 5 % throttling variant).
     responderLatency: await (await import('./responder-latency')).responderLatencyBench(),
-    bundles: await (await import('./bundles')).bundleBench(),
+    bundles: (await import('./bundles')).bundleBench(),
     secretDetector: (await import('./secret-detector')).secretDetectorBench(),
   };
   console.log(JSON.stringify(report, null, 2));

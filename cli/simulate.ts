@@ -149,7 +149,7 @@ export class Simulator {
       config,
       store: this.store,
       integrity: this.integrity,
-      clientsFor: (account, region) => ({ lambda: this.clientFor(account, region), iam: this.iamClientFor(account), cloudtrail: this.cloudTrailClientFor(region), ec2: this.ec2ClientFor(region) }),
+      clientsFor: (account, region) => ({ lambda: this.clientFor(account, region), iam: this.iamClientFor(account), cloudtrail: () => Promise.resolve(this.cloudTrailClientFor(region)), ec2: () => Promise.resolve(this.ec2ClientFor(region)) }),
       tagsOf: tagsFromReader(this.reader),
       ...now,
     });

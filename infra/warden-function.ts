@@ -1,15 +1,15 @@
 /**
  * `WardenFunction`: every function of the bot with the same defaults — its own role, nodejs24.x on
- * arm64, esbuild bundling on this machine (never Docker), source maps, X-Ray tracing, a dead-letter
+ * arm64, esbuild bundling on this machine (never Docker) split into chunks, source maps, X-Ray tracing, a dead-letter
  * queue, reserved concurrency and log retention.
  */
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Token, type ILocalBundling } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { buildSync, type BuildOptions, type BuildResult } from 'esbuild';
 import { join } from 'node:path';
 import { InvalidConfigError } from '../functions/shared/errors';
 
@@ -26,20 +26,74 @@ export function retentionDays(days: number): logs.RetentionDays {
 export const WARDEN_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /**
- * How every function is bundled: ESM, minified, with source maps, for the runtime's Node version.
- * `npm run bench` bundles with the same options to report sizes and load times.
+ * How every function is bundled: esbuild on this machine (never Docker), ESM, minified, with source maps, for
+ * the runtime's Node version, and split: each module loaded with `await import()` (the SDK clients a typical
+ * event never calls) is its own chunk, read from disk only when first imported. The entry is `index.mjs`
+ * (handler `index.handler`), the chunks `chunk-<hash>.mjs`. `npm run bench` and the bundle tests build with
+ * `bundleFunction`, so with exactly these options.
  */
 export const WARDEN_BUNDLING = {
-  format: nodejs.OutputFormat.ESM,
-  minify: true,
-  sourceMap: true,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
   target: 'node24',
-  // esbuild's file-size table and "Done in" line on every synthesis: only warnings and errors are worth reading.
-  logLevel: nodejs.LogLevel.WARNING,
+  minify: true,
+  sourcemap: true,
+  // esbuild writes chunks for dynamic imports only with an output directory and splitting (ESM only).
+  splitting: true,
+  outExtension: { '.js': '.mjs' },
+  entryNames: '[name]',
+  chunkNames: 'chunk-[hash]',
   mainFields: ['module', 'main'],
-  // ESM bundles need `require` for the CommonJS dependencies they inline.
-  banner: "import { createRequire as __wardenCreateRequire } from 'node:module'; const require = __wardenCreateRequire(import.meta.url);",
-} as const;
+  // ESM bundles need `require` for the CommonJS dependencies they inline (in every chunk: each is a module).
+  banner: { js: "import { createRequire as __wardenCreateRequire } from 'node:module'; const require = __wardenCreateRequire(import.meta.url);" },
+  // Warnings and errors only: no file-size table on every synthesis.
+  logLevel: 'warning',
+} as const satisfies BuildOptions;
+
+/** The functions of the bot: `functions/<name>/handler.ts` is each one's entry point. */
+export type WardenFunctionName = 'responder' | 'notifier' | 'approval' | 'scanner' | 'heartbeat';
+
+/** A function's entry point, relative to the project root. */
+export function functionEntry(name: WardenFunctionName): string {
+  return join('functions', name, 'handler.ts');
+}
+
+const ROOT = join(import.meta.dirname, '..');
+
+/**
+ * Bundles one function into `outdir` as deployed (`WARDEN_BUNDLING`): `index.mjs`, its chunks and their source
+ * maps. The metafile is returned, never written (bench/bundles.ts reads it).
+ * @throws Error when esbuild reports an error (synthesis then fails: it never falls back to Docker).
+ */
+export function bundleFunction(name: WardenFunctionName, outdir: string, root = ROOT): BuildResult<{ metafile: true }> {
+  return buildSync({
+    ...WARDEN_BUNDLING,
+    mainFields: [...WARDEN_BUNDLING.mainFields],
+    absWorkingDir: root,
+    entryPoints: { index: functionEntry(name) },
+    outdir,
+    metafile: true,
+  });
+}
+
+/**
+ * CDK's local bundling step for one function. Its fields are what CDK hashes into the asset's cache key, so
+ * each function, and any change of the options, gets its own asset.
+ */
+class LocalEsbuild implements ILocalBundling {
+  readonly options = WARDEN_BUNDLING;
+  readonly entry: string;
+
+  constructor(readonly name: WardenFunctionName) {
+    this.entry = functionEntry(name);
+  }
+
+  tryBundle(outputDir: string): boolean {
+    bundleFunction(this.name, outputDir);
+    return true;
+  }
+}
 
 /** Lambda's limit on the total size of a function's environment variables (names and values). */
 export const ENVIRONMENT_LIMIT_BYTES = 4096;
@@ -51,7 +105,7 @@ function valueBytes(value: string): number {
 
 export interface WardenFunctionProps {
   /** `functions/<name>/handler.ts` is the entry point. */
-  readonly name: 'responder' | 'notifier' | 'approval' | 'scanner' | 'heartbeat';
+  readonly name: WardenFunctionName;
   readonly environment: Readonly<Record<string, string>>;
   readonly reservedConcurrency: number;
   readonly timeout: Duration;
@@ -59,10 +113,8 @@ export interface WardenFunctionProps {
   readonly logRetentionDays: number;
 }
 
-const ROOT = join(import.meta.dirname, '..');
-
 export class WardenFunction extends Construct {
-  readonly fn: nodejs.NodejsFunction;
+  readonly fn: lambda.Function;
   readonly role: iam.Role;
   readonly deadLetterQueue: sqs.Queue;
 
@@ -89,9 +141,17 @@ export class WardenFunction extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    this.fn = new nodejs.NodejsFunction(this, 'Function', {
-      entry: join(ROOT, 'functions', props.name, 'handler.ts'),
-      handler: 'handler',
+    this.fn = new lambda.Function(this, 'Function', {
+      code: lambda.Code.fromAsset(ROOT, {
+        // Hashed on the bundle, as NodejsFunction hashes: an unchanged bundle is not uploaded again.
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          local: new LocalEsbuild(props.name),
+          // Required by CDK's type, never used: the local step bundles or throws, it never hands over to Docker.
+          image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24'),
+        },
+      }),
+      handler: 'index.handler',
       runtime: WARDEN_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       role: this.role,
@@ -103,14 +163,6 @@ export class WardenFunction extends Construct {
       deadLetterQueueEnabled: true,
       deadLetterQueue: this.deadLetterQueue,
       environment,
-      depsLockFilePath: join(ROOT, 'package-lock.json'),
-      projectRoot: ROOT,
-      bundling: {
-        ...WARDEN_BUNDLING,
-        mainFields: [...WARDEN_BUNDLING.mainFields],
-        forceDockerBundling: false,
-        externalModules: [],
-      },
     });
   }
 }

@@ -192,7 +192,7 @@ describe('revoke-security-group-egress and its Restore', () => {
   const ec2 = new EC2Client({ region: REGION });
   const run = (name: 'revoke-security-group-egress' | 'authorize-security-group-egress', params: unknown) => {
     const action = ACTIONS[name];
-    return action.bind(params).execute({ lambda: undefined as never, ec2 });
+    return action.bind(params).execute({ lambda: undefined as never, ec2: () => Promise.resolve(ec2) });
   };
   let handle: ReturnType<typeof installEc2Mock> | undefined;
   afterEach(() => handle?.mock.restore());

@@ -4,26 +4,22 @@
  * the write-side SDK clients (EC2 alone is about 550 KB minified) into the scanner's bundle, which never
  * sends them a call.
  */
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { ActionClients } from '../remediation/action';
 import { iamRegionFor } from '../state/resources';
 import type { AccountClients } from './clients';
-import { moduleExports } from './sdk-module';
+import { loadCloudTrail, loadEc2, moduleExports } from './sdk-module';
 
 /**
  * @example
  * const executor = new Executor({ config, store, clientsFor: (a, r, id) => actionClients(clients, a, r, id) });
  */
 export async function actionClients(clients: AccountClients, account: string, region: string, findingId?: string): Promise<ActionClients> {
-  const [lambda, cloudtrail, iam, ec2] = await Promise.all([
-    clients.client(LambdaClient, account, region, findingId),
-    clients.client(CloudTrailClient, account, region, findingId),
-    clients.client(IAMClient, account, iamRegionFor(region), findingId),
-    clients.client(EC2Client, account, region, findingId),
-  ]);
+  const [lambda, iam] = await Promise.all([clients.client(LambdaClient, account, region, findingId), clients.client(IAMClient, account, iamRegionFor(region), findingId)]);
+  // CloudTrail and EC2 (issue #17 rule 5): created, and their SDK modules loaded, only when one of their actions runs.
+  const cloudtrail = async () => clients.client((await loadCloudTrail()).CloudTrailClient, account, region, findingId);
+  const ec2 = async () => clients.client((await loadEc2()).EC2Client, account, region, findingId);
   // API Gateway (issue #17): created, and its SDK modules loaded, only when an API action runs.
   const apiGateway = {
     rest: async () => clients.client(moduleExports(await import('@aws-sdk/client-api-gateway'), 'APIGatewayClient').APIGatewayClient, account, region, findingId),

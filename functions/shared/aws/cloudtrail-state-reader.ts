@@ -2,10 +2,11 @@
  * Reads a CloudTrail trail's state with `@aws-sdk/client-cloudtrail` (configuration, logging status,
  * event selectors), and adds it to another `StateReader`.
  */
-import { GetEventSelectorsCommand, GetTrailCommand, GetTrailStatusCommand, type CloudTrailClient, type GetEventSelectorsCommandOutput } from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient, GetEventSelectorsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import { StateReadError } from '../errors';
 import { trailArn, type TrailRef, type TrailSnapshot } from '../state/resources';
 import { extendReader, type StateReader } from '../state/state-reader';
+import { loadCloudTrail } from './sdk-module';
 
 export type CloudTrailClientProvider = (account: string, region: string) => CloudTrailClient | Promise<CloudTrailClient>;
 
@@ -27,13 +28,14 @@ export function recordsManagementEvents(out: Pick<GetEventSelectorsCommandOutput
 
 /**
  * @example
- * const reader = withTrailReader(lambdaReader, new CloudTrailStateReader((a, r) => clients.client(CloudTrailClient, a, r)));
+ * const reader = withTrailReader(lambdaReader, new CloudTrailStateReader(async (a, r) => clients.client((await loadCloudTrail()).CloudTrailClient, a, r)));
  */
 export class CloudTrailStateReader {
   constructor(private readonly clientFor: CloudTrailClientProvider) {}
 
   async readTrail(ref: TrailRef): Promise<TrailSnapshot> {
-    const client = await this.clientFor(ref.account, ref.region);
+    // The CloudTrail SDK loads with the first trail event (its own chunk in the bundle).
+    const [client, { GetEventSelectorsCommand, GetTrailCommand, GetTrailStatusCommand }] = await Promise.all([this.clientFor(ref.account, ref.region), loadCloudTrail()]);
     const arn = trailArn(ref);
     try {
       const [trail, status, selectors] = await Promise.all([

@@ -4,12 +4,13 @@
  * `ListFunctions` in the rule's account and region, the functions whose VPC configuration uses the group.
  * Adds security group rules to another `StateReader`.
  */
-import { DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { StateReadError } from '../errors';
 import { securityGroupRuleArn, SecurityGroupRuleSchema, type SecurityGroupRuleRef, type SecurityGroupRuleSnapshot } from '../state/resources';
 import { extendReader, type StateReader } from '../state/state-reader';
 import type { LambdaClientForRegion } from './iam-state-reader';
+import { loadEc2 } from './sdk-module';
 
 /**
  * The actions this reader calls: part of the remediator role. Per event: one rule read, then the group and
@@ -34,7 +35,7 @@ async function reading<T>(what: string, call: () => Promise<T>): Promise<T | nul
 
 /**
  * @example
- * const reader = withSecurityGroupReader(base, new Ec2StateReader((a, r) => clients.client(EC2Client, a, r), (a, r) => clients.client(LambdaClient, a, r)));
+ * const reader = withSecurityGroupReader(base, new Ec2StateReader(async (a, r) => clients.client((await loadEc2()).EC2Client, a, r), (a, r) => clients.client(LambdaClient, a, r)));
  */
 export class Ec2StateReader {
   constructor(
@@ -44,7 +45,8 @@ export class Ec2StateReader {
 
   async readSecurityGroupRule(ref: SecurityGroupRuleRef): Promise<SecurityGroupRuleSnapshot> {
     const arn = securityGroupRuleArn(ref);
-    const ec2 = await this.ec2For(ref.account, ref.region);
+    // The EC2 SDK loads with the first security group event (its own chunk in the bundle).
+    const [ec2, { DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand }] = await Promise.all([this.ec2For(ref.account, ref.region), loadEc2()]);
     const out = await reading(`the security group rule ${arn}`, () => ec2.send(new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: [ref.ruleId] })));
     const found = out?.SecurityGroupRules?.find((r) => r.SecurityGroupRuleId === ref.ruleId);
     if (found === undefined) return { kind: 'ec2-security-group-rule', ref, arn, rule: null, group: null, usedByFunctions: [] };

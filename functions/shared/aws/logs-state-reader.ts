@@ -2,9 +2,10 @@
  * Reads a function's log group with `@aws-sdk/client-cloudwatch-logs` (issue #17): whether it exists,
  * its retention and creation time. One `DescribeLogGroups` per group, by name prefix, exact match kept.
  */
-import { DescribeLogGroupsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { StateReadError } from '../errors';
 import type { FunctionLogGroup } from '../state/resources';
+import { loadCloudWatchLogs } from './sdk-module';
 
 /** The IAM actions this reader calls: part of the remediator role (a test checks the commands it sends). */
 export const LOGS_READ_PERMISSIONS = ['logs:DescribeLogGroups'] as const;
@@ -22,6 +23,7 @@ export type LogsClientProvider = (account: string, region: string) => CloudWatch
  */
 export async function readLogGroup(client: CloudWatchLogsClient, logGroupName: string): Promise<FunctionLogGroup> {
   try {
+    const { DescribeLogGroupsCommand } = await loadCloudWatchLogs();
     const out = await client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName }));
     const found = (out.logGroups ?? []).find((g) => g.logGroupName === logGroupName);
     return { logGroupName, group: found === undefined ? null : { retentionInDays: found.retentionInDays ?? null, creationTime: found.creationTime ?? null } };

@@ -3,6 +3,7 @@
  * baseline key and the integrity keys. The key is never logged; errors name the secret only.
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { loadSecretsManager } from './sdk-module';
 
 export interface SecretKeyOptions {
   /** ARN of the secret: a `SecretString` of at least `minBytes` bytes, or a `SecretBinary`. */
@@ -34,7 +35,7 @@ export function keyFromSecret(options: SecretKeyOptions): () => Promise<Uint8Arr
 }
 
 async function readKey(options: SecretKeyOptions): Promise<Uint8Array> {
-  const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const { GetSecretValueCommand } = await loadSecretsManager();
   let out;
   try {
     out = await (await options.client()).send(new GetSecretValueCommand({ SecretId: options.secretArn }));

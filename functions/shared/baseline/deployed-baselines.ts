@@ -12,6 +12,7 @@ import { baselineKeyFromSecret } from './baseline-key';
 import { DynamoDbBaselineStore } from './dynamodb-baseline-store';
 import { FunctionBaselineKeeper } from './function-baseline';
 import { RoleBaselineKeeper } from './role-baseline';
+import { loadSecretsManager } from '../aws/sdk-module';
 
 export interface DeployedBaselinesOptions {
   readonly config: WardenConfig;
@@ -29,7 +30,7 @@ export function deployedBaselines(options: DeployedBaselinesOptions): BaselineKe
   const store = new DynamoDbBaselineStore(options.documents, options.tableName);
   const key = baselineKeyFromSecret({
     secretArn: options.keySecretArn,
-    client: async () => options.own(new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(clientConfig(options.region))),
+    client: async () => options.own(new (await loadSecretsManager()).SecretsManagerClient(clientConfig(options.region))),
   });
   return baselineKeeperByKind({
     'lambda-function': new FunctionBaselineKeeper({ store, key }),

@@ -16,12 +16,12 @@ import { parsePolicyText } from '../state/resources';
 /** SDK clients for the target account and region (credentials of the remediator role there). */
 export interface ActionClients {
   readonly lambda: LambdaClient;
-  /** For the CloudTrail actions (`start-trail-logging`). */
-  readonly cloudtrail?: CloudTrailClient;
+  /** For the CloudTrail actions (`start-trail-logging`): created on first use, so the CloudTrail SDK loads only for them. */
+  readonly cloudtrail?: () => Promise<CloudTrailClient>;
   /** For the execution-role actions (issue #4); IAM is global, the client is for the partition's IAM region. */
   readonly iam?: IAMClient;
-  /** For the security group actions (issue #17 rule 5). */
-  readonly ec2?: EC2Client;
+  /** For the security group actions (issue #17 rule 5): created on first use, so the EC2 SDK (about 560 KB) loads only for them. */
+  readonly ec2?: () => Promise<EC2Client>;
   /** For the API route actions (issue #17): created on first use, so their SDK modules load only for an API plan. */
   readonly apiGateway?: {
     readonly rest: () => Promise<APIGatewayClient>;

@@ -2,8 +2,9 @@
  * The security group egress actions' shared parts (issue #17 rule 5): their parameters, and reading one
  * rule or a group's egress rules with `DescribeSecurityGroupRules`.
  */
-import { DescribeSecurityGroupRulesCommand, type EC2Client, type SecurityGroupRule } from '@aws-sdk/client-ec2';
+import type { EC2Client, SecurityGroupRule } from '@aws-sdk/client-ec2';
 import * as z from 'zod';
+import { loadEc2 } from '../aws/sdk-module';
 import { WORLD_CIDRS } from '../ec2/security-group-rules';
 import type { ActionClients } from './action';
 
@@ -18,9 +19,10 @@ export const EgressPermissionParams = z.strictObject({
 });
 export type EgressPermission = z.infer<typeof EgressPermissionParams>;
 
-export function ec2Of(clients: ActionClients, action: string): EC2Client {
+/** The action's EC2 client, created (and the EC2 SDK loaded) on first use. */
+export async function ec2Of(clients: ActionClients, action: string): Promise<EC2Client> {
   if (clients.ec2 === undefined) throw new Error(`${action} needs an EC2 client`);
-  return clients.ec2;
+  return clients.ec2();
 }
 
 /** True when an egress rule is exactly the permission (same group, protocol, ports and destination). */
@@ -42,6 +44,7 @@ function isRuleNotFound(e: unknown): boolean {
 /** One rule by its id; null when EC2 no longer knows it. */
 export async function readRule(ec2: EC2Client, ruleId: string): Promise<SecurityGroupRule | null> {
   try {
+    const { DescribeSecurityGroupRulesCommand } = await loadEc2();
     const out = await ec2.send(new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: [ruleId] }));
     return out.SecurityGroupRules?.find((r) => r.SecurityGroupRuleId === ruleId) ?? null;
   } catch (e: unknown) {
@@ -54,6 +57,7 @@ export async function readRule(ec2: EC2Client, ruleId: string): Promise<Security
 export async function rulesOfGroup(ec2: EC2Client, groupId: string): Promise<SecurityGroupRule[]> {
   const rules: SecurityGroupRule[] = [];
   let token: string | undefined;
+  const { DescribeSecurityGroupRulesCommand } = await loadEc2();
   do {
     const out = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }], NextToken: token }));
     rules.push(...(out.SecurityGroupRules ?? []));

@@ -4,9 +4,7 @@
  * runner of Slack decisions on the same parts.
  */
 import { actionClients } from '../aws/action-clients';
-import { moduleExports } from '../aws/sdk-module';
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { loadCloudTrail, loadCloudWatchLogs, loadEc2, loadSecretsManager, moduleExports } from '../aws/sdk-module';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -17,7 +15,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RULES } from '../../../rules';
 import { AccountClients, clientConfig } from '../aws/clients';
 import { CloudTrailStateReader, withTrailReader } from '../aws/cloudtrail-state-reader';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { Ec2StateReader, withSecurityGroupReader } from '../aws/ec2-state-reader';
 import { ApiGatewayStateReader, withApiReader } from '../aws/api-gateway-state-reader';
 import { CrossAccountCredentials } from '../aws/credentials';
@@ -54,8 +51,8 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
   const store = responderView(new DynamoDbStateStore(documents, env.tableName));
   const roleReader = withRoleReader(
     withTrailReader(
-      new LambdaStateReader((account, region) => clients.client(LambdaClient, account, region), { logsFor: (account, region) => clients.client(CloudWatchLogsClient, account, region) }),
-      new CloudTrailStateReader((account, region) => clients.client(CloudTrailClient, account, region)),
+      new LambdaStateReader((account, region) => clients.client(LambdaClient, account, region), { logsFor: async (account, region) => clients.client((await loadCloudWatchLogs()).CloudWatchLogsClient, account, region) }),
+      new CloudTrailStateReader(async (account, region) => clients.client((await loadCloudTrail()).CloudTrailClient, account, region)),
     ),
     new IamStateReader((account, region) => clients.client(IAMClient, account, region), {
       lambdaFor: (account, region) => clients.client(LambdaClient, account, region),
@@ -70,11 +67,11 @@ export function createDeployedResponder(env: ResponderEnv): DeployedResponder {
       async (account, region) => clients.client(moduleExports(await import('@aws-sdk/client-apigatewayv2'), 'ApiGatewayV2Client').ApiGatewayV2Client, account, region),
     ),
   );
-  // Security group rules (issue #17 rule 5): read only for an EC2 egress record.
-  const reader = withSecurityGroupReader(apiReader, new Ec2StateReader((account, region) => clients.client(EC2Client, account, region), (account, region) => clients.client(LambdaClient, account, region)));
+  // Security group rules (issue #17 rule 5): read only for an EC2 egress record; the EC2 SDK loads then.
+  const reader = withSecurityGroupReader(apiReader, new Ec2StateReader(async (account, region) => clients.client((await loadEc2()).EC2Client, account, region), (account, region) => clients.client(LambdaClient, account, region)));
   const baselines = deployedBaselines({ config, documents, tableName: env.tableName, region: env.region, keySecretArn: env.baselineKeySecretArn, own });
   // Integrity keys, each read once per container and only when first needed (the SDK loads then too).
-  const secretsClient = async () => own(new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(clientConfig(env.region)));
+  const secretsClient = async () => own(new (await loadSecretsManager()).SecretsManagerClient(clientConfig(env.region)));
   const integrity = new Integrity({
     record: integrityKeyFromSecret({ secretArn: env.recordKeySecretArn, what: 'record integrity key', client: secretsClient }),
     exemption: integrityKeyFromSecret({ secretArn: env.exemptionKeySecretArn, what: 'exemption integrity key', client: secretsClient }),

@@ -1,6 +1,7 @@
 /** Turns CloudTrail logging back on for a trail (in its home region, in the account that owns it). */
-import { GetTrailStatusCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import * as z from 'zod';
+import { loadCloudTrail } from '../../aws/sdk-module';
 import { defineAction, formatCall, isNotFound, type ActionClients } from '../action';
 
 const Params = z.strictObject({
@@ -13,9 +14,10 @@ const Params = z.strictObject({
 });
 type Params = z.infer<typeof Params>;
 
-function cloudtrailOf(clients: ActionClients): NonNullable<ActionClients['cloudtrail']> {
+/** The CloudTrail client, created (and the CloudTrail SDK loaded) on first use. */
+async function cloudtrailOf(clients: ActionClients): Promise<CloudTrailClient> {
   if (clients.cloudtrail === undefined) throw new Error('start-trail-logging needs a CloudTrail client');
-  return clients.cloudtrail;
+  return clients.cloudtrail();
 }
 
 function isTrailGone(e: unknown): boolean {
@@ -25,7 +27,8 @@ function isTrailGone(e: unknown): boolean {
 /** null when the trail no longer exists. */
 async function isLogging(clients: ActionClients, params: Params): Promise<boolean | null> {
   try {
-    return (await cloudtrailOf(clients).send(new GetTrailStatusCommand({ Name: params.trailArn }))).IsLogging ?? false;
+    const [cloudtrail, { GetTrailStatusCommand }] = await Promise.all([cloudtrailOf(clients), loadCloudTrail()]);
+    return (await cloudtrail.send(new GetTrailStatusCommand({ Name: params.trailArn }))).IsLogging ?? false;
   } catch (e: unknown) {
     if (isTrailGone(e)) return null;
     throw e;
@@ -44,7 +47,8 @@ export const startTrailLogging = defineAction<Params>({
         if (before !== false) return { status: 'already-compliant', detail: before === null ? 'the trail no longer exists' : 'the trail is logging again' };
       }
       try {
-        await cloudtrailOf(clients).send(new StartLoggingCommand({ Name: params.trailArn }));
+        const [cloudtrail, { StartLoggingCommand }] = await Promise.all([cloudtrailOf(clients), loadCloudTrail()]);
+        await cloudtrail.send(new StartLoggingCommand({ Name: params.trailArn }));
       } catch (e: unknown) {
         if (isTrailGone(e)) return { status: 'already-compliant', detail: 'the trail no longer exists' };
         throw e;

@@ -105,7 +105,8 @@ describe('remediation actions under the SDK mock', () => {
     const trailMock = installCloudTrailMock(cloudtrail, ACCOUNT);
     try {
       const action = ACTIONS['start-trail-logging'];
-      const clients = { lambda: new LambdaClient({ region: REGION }), cloudtrail: new CloudTrailClient({ region: REGION }) };
+      const cloudtrailClient = new CloudTrailClient({ region: REGION });
+      const clients = { lambda: new LambdaClient({ region: REGION }), cloudtrail: () => Promise.resolve(cloudtrailClient) };
       const bound = action.bind({ trailArn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/management` });
       expect((await bound.execute(clients)).status).toBe('remediated');
       expect((await bound.execute(clients)).status).toBe('already-compliant');
@@ -155,7 +156,7 @@ describe('remediation actions under the SDK mock', () => {
       try {
         const action = ACTIONS['start-trail-logging'];
         const bound = action.bind({ trailArn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/management`, judgedStatus: 'not-logging' });
-        const outcome = await bound.execute({ lambda: new LambdaClient({ region: REGION }), cloudtrail: new CloudTrailClient({ region: REGION }) });
+        const outcome = await bound.execute({ lambda: new LambdaClient({ region: REGION }), cloudtrail: () => Promise.resolve(new CloudTrailClient({ region: REGION })) });
         expect(outcome.status).toBe(status);
         expect(trailMock.calls.map((call) => call.command)).toEqual(commands);
         expect(cloudtrail.trail(ref)?.isLogging).toBe(exists ? true : undefined);
@@ -176,7 +177,8 @@ describe('remediation actions under the SDK mock', () => {
       const action = ACTIONS[name];
       const permission = { groupId: GROUP_ID, ipProtocol: '-1', fromPort: -1, toPort: -1, cidr: '0.0.0.0/0' };
       const bound = action.bind(opened ? { ...permission, securityGroupRuleId: ruleIdFor(GROUP_ID, ALL_TO_WORLD) } : permission);
-      const clients = { lambda: new LambdaClient({ region: REGION }), ec2: new EC2Client({ region: REGION }) };
+      const ec2 = new EC2Client({ region: REGION });
+      const clients = { lambda: new LambdaClient({ region: REGION }), ec2: () => Promise.resolve(ec2) };
       expect(await bound.execute(clients)).toMatchObject({ status: 'remediated', verified: true });
       expect((await bound.execute(clients)).status).toBe('already-compliant');
       const sent = [...new Set(ec2Mock.calls.map((call) => `ec2:${call.command}`))];
