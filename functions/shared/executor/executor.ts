@@ -225,6 +225,8 @@ export class Executor {
       ]);
       completed = completion.status === 'fulfilled';
       if (verification.status === 'fulfilled' && verification.value !== undefined) verified = this.verificationResult(outcome, verification.value);
+      // The plan's run threw after the change (not an AWS error, which it reports): the change is unconfirmed, and said so.
+      if (verification.status === 'rejected') verified = this.verificationResult(outcome, { ...outcome, status: 'failed', detail: errorSummary(verification.reason).message, error: errorSummary(verification.reason), at: this.now().toISOString() });
       const failed = [published, completion, givenBack].find((result) => result.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
       if (verified?.verification !== 'failed') return verified ?? outcome;
@@ -395,8 +397,6 @@ export class Executor {
 
     const breaker = await this.takeBudget(finding, ahead);
     if (breaker !== null) return this.pendingApproval(finding, context.eventId, plan, 'approve', breaker, failures);
-    // The restore record is prepared now and written with the claim's completion, once the change is made (issue #16).
-    const restore = await this.restoreRecord(finding, context.eventId, plan);
     let onChanged = (): void => undefined;
     const changed = new Promise<null>((resolve) => {
       onChanged = () => {
@@ -406,7 +406,11 @@ export class Executor {
     const running = this.runPlan(finding, context.eventId, plan, () => {
       onChanged();
     });
+    // The restore record is signed while the change is in flight, and written with the claim's completion once the change
+    // is made (issue #16).
+    const restoring = settledLater(this.restoreRecord(finding, context.eventId, plan));
     const done = await Promise.race([running, changed]);
+    const restore = await restoring;
     const link = restore === null ? {} : { restore: { id: restore.id, expiresAt: restore.expiresAt } };
     if (done === null) {
       // The change is made and its verifying read in flight: the outcome is published and stored beside it, and the

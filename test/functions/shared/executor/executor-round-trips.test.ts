@@ -67,7 +67,7 @@ afterEach(() => {
 /** Answers one Lambda command (`real`: the in-memory account's answer), to make a change not hold or a read fail. */
 type LambdaAnswer = (command: { constructor: { name: string } }, real: () => Promise<unknown>) => Promise<unknown>;
 
-function setup(config: Record<string, unknown> = {}, answer: LambdaAnswer = (_command, real) => real()) {
+function setup(config: Record<string, unknown> = {}, answer: LambdaAnswer = (_command, real) => real(), clock: () => Date = () => NOW) {
   const account = new InMemoryAccount({ defaultAccount: ACCOUNT, defaultRegion: REGION });
   account.replay(addPermissionEvent({ statementId: 'open', principal: '*' }));
   lambda = installLambdaMock(account, mockClient(LambdaClient));
@@ -97,7 +97,7 @@ function setup(config: Record<string, unknown> = {}, answer: LambdaAnswer = (_co
       sessions.push(findingId);
       return Promise.resolve();
     },
-    now: () => NOW,
+    now: clock,
   });
   const published: { outcome: ExecutionOutcome; kind: PublishKind }[] = [];
   const publish = (outcome: ExecutionOutcome, kind: PublishKind) => {
@@ -187,6 +187,38 @@ describe('Executor round trips (issue #16)', () => {
     ]);
     expect((await inner.getFinding(f.id, 'e'))?.outcome).toMatchObject({ status: 'failed', verification: 'failed' });
     expect(await inner.getApproval(restoreId(f.id, 'e'))).toMatchObject({ kind: 'restore' });
+  });
+
+  it('sends a follow-up when the plan’s run throws after the change (not an AWS error): the change is unconfirmed, and said so', async () => {
+    // The clock fails once, on the outcome the run builds after its verifying read: the run rejects after the change.
+    let failOnce = false;
+    const clock = () => {
+      if (failOnce) {
+        failOnce = false;
+        throw new Error('clock unavailable');
+      }
+      return NOW;
+    };
+    let removed = false;
+    const { ex, inner, publish, published } = setup(
+      {},
+      async (command, real) => {
+        // The verifying read answers (the policy is gone: ResourceNotFoundException, which the action takes as removed).
+        if (command.constructor.name === 'GetPolicyCommand' && removed) failOnce = true;
+        const answer = await real();
+        if (command.constructor.name === 'RemovePermissionCommand') removed = true;
+        return answer;
+      },
+      clock,
+    );
+    const f = publicAccessFinding({ actor: ALICE, details: OPEN_STATEMENT });
+    const outcome = await ex.handle(f, { eventId: 'e' }, publish);
+    expect(outcome).toMatchObject({ status: 'failed', verification: 'failed', error: { name: 'Error', message: 'clock unavailable' } });
+    expect(published.map((p) => [p.kind, p.outcome.status, p.outcome.verification])).toEqual([
+      ['first', 'remediated', 'running'],
+      ['follow-up', 'failed', 'failed'],
+    ]);
+    expect((await inner.getFinding(f.id, 'e'))?.outcome).toMatchObject({ status: 'failed', verification: 'failed' });
   });
 
   // Changed deliberately for #16 (a): the completed claim is no longer released when its publish fails (the retry redid the work,
