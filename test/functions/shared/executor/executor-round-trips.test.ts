@@ -368,13 +368,15 @@ describe('Executor on the DynamoDB store: counts in the claim’s transaction, a
 
   it('reverts with one transaction holding the claim, the exemption check and the three counts, and one holding the completion', async () => {
     const { ex, fake, counts, commands, policy } = dynamoSetup();
-    const f = publicAccessFinding({ actor: ALICE });
-    expect(await ex.handle(f, { eventId: 'e' }, () => Promise.resolve())).toMatchObject({ status: 'remediated', verified: true });
+    const f = publicAccessFinding({ actor: ALICE, details: OPEN_STATEMENT });
+    expect(await ex.handle(f, { eventId: 'e' }, () => Promise.resolve())).toMatchObject({ status: 'remediated', verified: true, restore: { id: restoreId(f.id, 'e') } });
     expect(policy()).toBeNull();
     expect(counts(f)).toEqual([1, 1, 1]);
-    expect(commands()).toEqual(['TransactWrite', 'Update FINDING']);
-    const claim = fake.calls[0]?.input as { TransactItems: Record<string, unknown>[] };
-    expect(claim.TransactItems.map((item) => Object.keys(item)[0])).toEqual(['Put', 'ConditionCheck', 'Update', 'Update', 'Update']);
+    expect(commands()).toEqual(['TransactWrite', 'TransactWrite']);
+    const [claim, completion] = fake.calls.map((c) => (c.input as { TransactItems: Record<string, unknown>[] }).TransactItems.map((item) => Object.keys(item)[0]));
+    expect(claim).toEqual(['Put', 'ConditionCheck', 'Update', 'Update', 'Update']);
+    expect(completion).toEqual(['Update', 'Put']);
+    expect(fake.items.get(`APPROVAL#${restoreId(f.id, 'e')}\u0000APPROVAL`)).toMatchObject({ kind: 'restore', status: 'pending' });
     expect(fake.denied).toEqual([]);
   });
 
