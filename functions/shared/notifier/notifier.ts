@@ -91,7 +91,8 @@ export function fitBytes(value: string, max: number): string {
 }
 
 function sameOutcome(a: ExecutionOutcome, b: ExecutionOutcome): boolean {
-  return a.at === b.at && a.status === b.status;
+  // A verification follow-up (issue #16) may keep its revert's status, and in a fast account even its time.
+  return a.at === b.at && a.status === b.status && a.verification === b.verification;
 }
 
 /**
@@ -327,7 +328,8 @@ export class Notifier {
     // The responder emits an outcome with its finding too: that one is shown by the finding's message.
     if (stored === null) return { kind: 'remediation', action: 'skipped', reason: "no message of this finding to follow up (the finding's own event reports this outcome)", sns: false };
     if (sameOutcome(stored.outcome, outcome)) return { kind: 'remediation', action: 'skipped', reason: "the finding's message shows this outcome already", message: stored.message, sns: false };
-    return this.once('remediation', `remediation#${outcome.findingId}#${outcome.eventId}#${outcome.at}#${outcome.status}`, async () => {
+    const verification = outcome.verification === 'failed' ? '#verification-failed' : '';
+    return this.once('remediation', `remediation#${outcome.findingId}#${outcome.eventId}#${outcome.at}#${outcome.status}${verification}`, async () => {
       const updated = (await this.options.store.updateNotifiedMessage({ findingId: outcome.findingId, eventId: outcome.eventId, latest: outcome, now: this.now() })) ?? stored;
       await this.followUp(updated, outcomeReply(outcome));
       return { kind: 'remediation', action: 'updated', message: updated.message, sns: false };

@@ -292,7 +292,8 @@ describe.each(STORES)('Notifier (%s)', (_name, factory) => {
       expect(allText(first)).toContain('Reverted; verifying');
       expect(allText(first)).not.toContain('Reverted (verified)');
       expect((await n.handle(remediationEventOf(running))).action).toBe('skipped');
-      const failed: ExecutionOutcome = { ...running, verified: false, verification: 'failed', detail: 'removed statement "open", but the change did not hold on re-reading', at: '2025-03-14T15:00:11Z' };
+      // Same status, and here even the same time as the outcome the message shows: still a follow-up.
+      const failed: ExecutionOutcome = { ...running, verified: false, verification: 'failed', detail: 'removed statement "open", but the change did not hold on re-reading' };
       expect((await n.handle(remediationEventOf(failed))).action).toBe('updated');
       expect(allText(posted(ofMethod(server, 'chat.update')[0]!))).toContain('⚠️ Ran, but the change did not hold on re-reading');
       const reply = ofMethod(server, 'chat.postMessage')[1]!;
