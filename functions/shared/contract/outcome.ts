@@ -50,6 +50,12 @@ const RecordRefSchema = z.object({ id: z.string().min(1), expiresAt: IsoTimeSche
  * - `circuitBreaker`: the breaker that held an automatic remediation back: which counter (`key`: the
  *   account id, the principal's ARN, or `global`), its limit and window.
  * - `detector`: with `closed`, the detector finding (as of its closing) whose Slack thread is told.
+ * - `verification` (issue #16, automatic reverts): `running` when the outcome was stored and published while the
+ *   verifying read of the change was still in flight (then `verified` is absent); `failed` on the follow-up the
+ *   responder stores and publishes (a second "Warden Remediation") when that read found the change did not hold
+ *   (`status: remediated`, `verified: false`) or could not be made (`status: failed`). A revert whose verification
+ *   held sends no follow-up: `running` with no later `failed` means it held. `held` is what the responder itself
+ *   reports when it knows the result (and stores when the first publish failed, so the retry publishes the result).
  */
 export const EXECUTION_OUTCOME_FIELDS = {
   ...FINDING_SCOPE_FIELDS,
@@ -60,6 +66,7 @@ export const EXECUTION_OUTCOME_FIELDS = {
   plan: z.object({ action: ActionNameSchema, call: z.string(), description: z.string() }).readonly().nullable(),
   detail: z.string(),
   verified: z.boolean().optional(),
+  verification: z.enum(['running', 'held', 'failed']).optional(),
   error: z.object({ name: z.string(), message: z.string() }).readonly().optional(),
   approval: RecordRefSchema.extend({ openedBy: z.string().min(1).optional() }).readonly().optional(),
   restore: RecordRefSchema.readonly().optional(),

@@ -11,7 +11,7 @@ import type { ActionClients, ActionOutcome } from '../remediation/action';
 import { ACTIONS } from '../remediation/actions';
 import { Integrity, recordFields } from '../store/integrity';
 import type { IntegrityFailure } from '../contract/integrity-failure';
-import { MalformedItemError, StateStoreError, type FindingRecord, type ExemptionRead, type ResponderStateStore } from '../store/state-store';
+import { MalformedItemError, StateStoreError, type CounterIncrement, type ExemptionRead, type FindingRecord, type NewRecord, type ResponderStateStore } from '../store/state-store';
 import { type ApprovalRecord } from '../contract/approval-record';
 import { decidedExemption, exemptionFor } from './exemptions';
 import { EXEMPT_TAG, honouredExemptionTags } from '../exemption/exemption-tags';
@@ -69,6 +69,20 @@ export interface ExecutorOptions {
 /** A circuit-breaker counter (see {@link breakerCounters}). */
 type BreakerCounter = ReturnType<typeof breakerCounters>[number];
 
+/** The counts an automatic remediation asks for, in one window (see {@link breakerCounters}). */
+interface BudgetRequest {
+  readonly windowStart: Date;
+  readonly counters: readonly BreakerCounter[];
+  readonly increments: readonly CounterIncrement[];
+}
+
+/**
+ * How an outcome is published: `first` (the finding's events) or `follow-up` (issue #16: an automatic revert's outcome was
+ * published while its verifying read ran, and that read then found the change did not hold or could not be made; only
+ * its "Warden Remediation" goes out, so the finding's Slack thread says so).
+ */
+export type PublishKind = 'first' | 'follow-up';
+
 /** The budget taken for a finding: the counts it holds, and the first exhausted counter, if any. */
 interface Budget {
   readonly windowStart: Date;
@@ -84,11 +98,17 @@ interface Budget {
  */
 interface AheadOfClaim {
   storedExemption: Promise<ExemptionRead | null> | null;
-  readonly budget: Promise<Budget> | null;
+  budget: Promise<Budget> | null;
   /** Set once the budget was spent on a run, or on a pending approval because a counter was exhausted. */
   spent: boolean;
   /** The approval record the claim's transaction opened (approve mode, when nothing else could stop it). */
   opened?: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>;
+  /** Counts to take in the claim's transaction (a finding that would run automatically), when they are. */
+  readonly request: BudgetRequest | null;
+  /** The signed restore record of a change made: written with the claim's completion (issue #16). */
+  restore?: NewRecord;
+  /** The change's verification, still running when the outcome is published and stored (see `ExecutionOutcome.verification`). */
+  verification?: Promise<ExecutionOutcome>;
 }
 
 /** Marks a promise as handled (it is awaited later, or its failure does not matter) without changing it. */
@@ -140,21 +160,34 @@ export class Executor {
   }
 
   /**
-   * Handles one finding of one event exactly once across deliveries. `publish` runs before the
-   * claim is completed; if it (or anything) throws, the claim is released and the error rethrown,
-   * so a retried delivery does the work again.
+   * Handles one finding of one event exactly once across deliveries. `publish` runs together with the claim's
+   * completion; if the outcome could not be stored, the claim is released and the error rethrown, so a retried
+   * delivery does the work again; if only the publish failed, the stored outcome is published by the retry.
+   * The returned outcome is what the executor knows when it returns: for an automatic revert published while its
+   * verification ran, the verification's result (`verification: held`, or the follow-up that was published).
    */
-  async handle(finding: Finding, context: FindingContext, publish?: (outcome: ExecutionOutcome) => Promise<void>): Promise<ExecutionOutcome> {
+  async handle(finding: Finding, context: FindingContext, publish?: (outcome: ExecutionOutcome, kind: PublishKind) => Promise<void>): Promise<ExecutionOutcome> {
     const { store } = this.options;
     const base = { finding, eventId: context.eventId, leaseSeconds: this.options.leaseSeconds ?? 900 };
     // A finding that plans a change is claimed in one transaction with the check that no decided exemption is in force,
-    // and in approve mode, when nothing else can stop it, with its approval record (issue #16: one round trip).
+    // in approve mode, when nothing else can stop it, with its approval record, and when it would run automatically with
+    // its circuit-breaker counts (issue #16: one round trip, one call).
     const checked = finding.remediation !== null && finding.mode !== 'alert';
     const approval = checked ? await this.approvalOpenedWithClaim(finding, context) : undefined;
-    const claiming = checked ? store.claimFindingChecked({ ...base, now: this.now(), ...(approval === undefined ? {} : { approval }) }) : store.claimFinding({ ...base, now: this.now() });
-    // Counts and the session start together with the claim; nothing changes an account before it is taken.
+    // The session starts together with the claim; nothing changes an account before it is taken.
     const ahead = this.startAhead(finding);
+    const request = checked ? ahead.request : null;
+    const claiming = checked
+      ? store.claimFindingChecked({ ...base, now: this.now(), ...(approval === undefined ? {} : { approval }), ...(request === null ? {} : { counters: request.increments }) })
+      : store.claimFinding({ ...base, now: this.now() });
     let claim = await claiming;
+    if (claim.claimed === true && request !== null) ahead.budget = Promise.resolve({ windowStart: request.windowStart, held: request.counters, exhausted: null });
+    if (claim.claimed === null && claim.why === 'budget' && request !== null) {
+      // A counter at its limit, a conflict on the organization's counter, throttling: the claim and the counts one by one
+      // (the path before #16), so the breaker's semantics and its reliability under bursts are the same as before.
+      ahead.budget = settledLater(this.takeCounters(request));
+      claim = await store.claimFindingChecked({ ...base, now: this.now() });
+    }
     if (claim.claimed === null) {
       // An exemption is stored (it is read and verified), another approval is open, or a conflict: one step at a time.
       const now = this.now();
@@ -176,24 +209,36 @@ export class Executor {
     const owner = claim.owner;
     const key = { findingId: finding.id, eventId: context.eventId, owner };
     let completed = false;
+    // The verification's result when it ran beside publishing (`ahead.verification`): the outcome a retry must publish.
+    let verified: ExecutionOutcome | undefined;
     try {
       const failures: IntegrityFailure[] = [];
       const decided = await this.decide(finding, context, failures, ahead);
       const outcome = failures.length === 0 ? decided : { ...decided, integrityFailures: failures };
-      // Published and completed together (issue #16); every write is settled before anything is given back.
-      const [published, completion, givenBack] = await Promise.allSettled([
-        (async () => publish?.(outcome))(),
-        store.completeFinding({ ...key, outcome, now: this.now() }),
+      // Published and completed together (issue #16), beside the change's verifying read when it is still running; every
+      // write is settled before anything is given back.
+      const [published, completion, givenBack, verification] = await Promise.allSettled([
+        (async () => publish?.(outcome, 'first'))(),
+        store.completeFinding({ ...key, outcome, now: this.now(), ...(ahead.restore === undefined ? {} : { restore: ahead.restore }) }),
         ahead.spent ? undefined : this.giveBack(ahead),
+        ahead.verification,
       ]);
       completed = completion.status === 'fulfilled';
+      if (verification.status === 'fulfilled' && verification.value !== undefined) verified = this.verificationResult(outcome, verification.value);
+      // The plan's run threw after the change (not an AWS error, which it reports): the change is unconfirmed, and said so.
+      if (verification.status === 'rejected') verified = this.verificationResult(outcome, { ...outcome, status: 'failed', detail: errorSummary(verification.reason).message, error: errorSummary(verification.reason), at: this.now().toISOString() });
       const failed = [published, completion, givenBack].find((result) => result.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
-      return outcome;
+      if (verified?.verification !== 'failed') return verified ?? outcome;
+      // The change did not hold (or could not be re-read): the stored outcome says so, then the follow-up goes out.
+      await store.reviseFindingOutcome({ ...key, outcome: verified });
+      await publish?.(verified, 'follow-up');
+      return verified;
     } catch (e: unknown) {
-      // A stored outcome that could not be published stays done, marked for the next delivery to publish: doing the work
-      // again would lose it (a revert finds nothing left to revert). Otherwise the claim is given back and the work redone.
-      const kept = completed && (await store.markFindingUnpublished(key).catch(() => false));
+      // A stored outcome that could not be published stays done, marked for the next delivery to publish (with the
+      // verification's result, when it came in): doing the work again would lose it (a revert finds nothing left to
+      // revert). Otherwise the claim is given back and the work redone.
+      const kept = completed && (await store.markFindingUnpublished({ ...key, ...(verified === undefined ? {} : { outcome: verified }) }).catch(() => false));
       if (!kept) await store.releaseFinding(key);
       // Listed under its event too: a retried delivery whose revert worked raises no finding to find the record by.
       else await store.addUnpublished({ eventId: context.eventId, findingId: finding.id, now: this.now() });
@@ -224,11 +269,11 @@ export class Executor {
    * A delivery that found the finding done with its outcome not yet on the bus (see `StateStore.markFindingUnpublished`):
    * the stored outcome, published (then the mark is cleared); nothing is run again. Null when the record is not such a one.
    */
-  private async republish(finding: Finding, eventId: string, publish: ((outcome: ExecutionOutcome) => Promise<void>) | undefined): Promise<ExecutionOutcome | null> {
+  private async republish(finding: Finding, eventId: string, publish: ((outcome: ExecutionOutcome, kind: PublishKind) => Promise<void>) | undefined): Promise<ExecutionOutcome | null> {
     const outcome = pendingOutcome(await findingRecordOrNull(this.options.store, finding.id, eventId), finding.id, eventId);
     if (outcome === null) return null;
     if (publish === undefined) return outcome;
-    await publish(outcome);
+    await publish(outcome, 'first');
     await this.options.store.markFindingPublished({ findingId: finding.id, eventId });
     return outcome;
   }
@@ -270,11 +315,21 @@ export class Executor {
    */
   private startAhead(finding: Finding): AheadOfClaim {
     const plan = finding.remediation;
-    if (plan === null || finding.mode === 'alert') return { storedExemption: null, budget: null, spent: false };
+    const none: AheadOfClaim = { storedExemption: null, budget: null, spent: false, request: null };
+    if (plan === null || finding.mode === 'alert') return none;
     const now = this.now();
-    if (!this.runsAutomatically(finding, plan, now)) return { storedExemption: null, budget: null, spent: false };
+    if (!this.runsAutomatically(finding, plan, now)) return none;
     if (this.options.prepareSession !== undefined) void settledLater(this.options.prepareSession(finding.account, finding.region, finding.id));
-    return { storedExemption: null, budget: settledLater(this.takeCounters(finding, now)), spent: false };
+    return { ...none, request: this.budgetRequest(finding, now) };
+  }
+
+  /** The counts an automatic remediation of `finding` takes at `now`: each counter of {@link breakerCounters}, in its window. */
+  private budgetRequest(finding: Finding, now: Date): BudgetRequest {
+    const limits = this.options.config.circuitBreaker;
+    const windowMs = limits.windowMinutes * 60_000;
+    const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+    const counters = breakerCounters(finding, limits);
+    return { windowStart, counters, increments: counters.map((c) => ({ name: c.name, windowStart, windowSeconds: limits.windowMinutes * 60, limit: c.limit })) };
   }
 
   /** True when nothing known without a call stops the plan from running automatically (tags and decided exemptions still may). */
@@ -342,18 +397,43 @@ export class Executor {
 
     const breaker = await this.takeBudget(finding, ahead);
     if (breaker !== null) return this.pendingApproval(finding, context.eventId, plan, 'approve', breaker, failures);
-    // The restore record is written while the change is verified (issue #16): it needs the change, not its verification.
-    const restoring: { record?: Promise<ExecutionOutcome['restore'] | null> } = {};
-    const outcome = await this.runPlan(finding, context.eventId, plan, () => {
-      restoring.record ??= settledLater(this.storeRestore(finding, context.eventId, plan));
+    let onChanged = (): void => undefined;
+    const changed = new Promise<null>((resolve) => {
+      onChanged = () => {
+        resolve(null);
+      };
     });
-    if (outcome.status !== 'remediated') {
-      // A change whose verifying read failed: the record is stored, but no Restore is offered on a failed outcome.
-      await restoring.record;
-      return outcome;
+    const running = this.runPlan(finding, context.eventId, plan, () => {
+      onChanged();
+    });
+    // The restore record is signed while the change is in flight, and written with the claim's completion once the change
+    // is made (issue #16).
+    const restoring = settledLater(this.restoreRecord(finding, context.eventId, plan));
+    const done = await Promise.race([running, changed]);
+    const restore = await restoring;
+    const link = restore === null ? {} : { restore: { id: restore.id, expiresAt: restore.expiresAt } };
+    if (done === null) {
+      // The change is made and its verifying read in flight: the outcome is published and stored beside it, and the
+      // verification's result followed up only when it failed (see `handle`).
+      ahead.verification = running;
+      if (restore !== null) ahead.restore = restore;
+      return this.outcome(finding, context.eventId, { status: 'remediated', verification: 'running', detail: `ran ${this.describe(plan)}; verifying that the change holds`, ...link });
     }
-    const restore = await (restoring.record ?? this.storeRestore(finding, context.eventId, plan));
-    return restore === null ? outcome : { ...outcome, restore };
+    if (done.status !== 'remediated') return done;
+    if (restore !== null) ahead.restore = restore;
+    return { ...done, ...link };
+  }
+
+  /**
+   * An automatic revert's outcome once its verification is in (`running` was published and stored): `held` (nothing more
+   * is sent), or the follow-up (`failed`): the change did not hold (still `remediated`, Restore still offered), or the
+   * verifying read failed (`failed`, no Restore offered, as for any failed outcome; the record stays stored).
+   */
+  private verificationResult(published: ExecutionOutcome, result: ExecutionOutcome): ExecutionOutcome {
+    const withoutRestore: ExecutionOutcome = { ...published, restore: undefined };
+    if (result.status === 'remediated' && result.verified === true) return { ...published, detail: result.detail, verified: true, verification: 'held' };
+    if (result.status === 'remediated') return { ...published, detail: result.detail, verified: false, verification: 'failed', at: result.at };
+    return { ...withoutRestore, status: result.status, detail: `the change was made, but verifying it failed: ${result.detail}`, verification: 'failed', at: result.at, ...(result.error === undefined ? {} : { error: result.error }) };
   }
 
   /**
@@ -378,23 +458,29 @@ export class Executor {
 
   /** Stores the signed restore record of a plan that ran (see {@link offerRestore}); null when the plan has no inverse. */
   private async storeRestore(finding: Finding, eventId: string, plan: RemediationPlan): Promise<ExecutionOutcome['restore'] | null> {
+    const record = await this.restoreRecord(finding, eventId, plan);
+    if (record === null) return null;
+    await this.options.store.createApproval(record);
+    return { id: record.id, expiresAt: record.expiresAt };
+  }
+
+  /** The signed restore record of a plan (not written); null when the plan has no inverse. */
+  private async restoreRecord(finding: Finding, eventId: string, plan: RemediationPlan): Promise<NewRecord | null> {
     const inverse = inversePlan(plan, finding);
     if (inverse.plan === null) return null;
-    const id = restoreId(finding.id, eventId);
     const now = this.now();
-    const expiresAt = new Date(now.getTime() + RESTORE_EXPIRY_DAYS * 86_400_000).toISOString();
-    await this.createRecord({
-      id,
-      kind: 'restore',
+    const record = {
+      id: restoreId(finding.id, eventId),
+      kind: 'restore' as const,
       findingId: finding.id,
       eventId,
       finding,
       plan: inverse.plan,
       call: this.describe(inverse.plan),
       createdAt: now.toISOString(),
-      expiresAt,
-    });
-    return { id, expiresAt };
+      expiresAt: new Date(now.getTime() + RESTORE_EXPIRY_DAYS * 86_400_000).toISOString(),
+    };
+    return { ...record, tag: await this.integrity.sign('record', recordFields(record)) };
   }
 
   /**
@@ -468,12 +554,6 @@ export class Executor {
     return misfits === null ? null : `the plan's parameters do not fit ${plan.action}: ${misfits.join(', ')}`;
   }
 
-  /** Stores an approval or restore record with the integrity tag of its authoritative fields (see `recordFields`). */
-  private async createRecord(record: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt' | 'tag'>): Promise<void> {
-    const tag = await this.integrity.sign('record', recordFields(record));
-    await this.options.store.createApproval({ ...record, tag });
-  }
-
   /** The exact API call of a plan (for the messages), rendered from the plan itself. */
   describe(plan: RemediationPlan): string {
     return ACTIONS[plan.action].bind(plan.params).describe();
@@ -486,7 +566,7 @@ export class Executor {
    */
   private async takeBudget(finding: Finding, ahead: AheadOfClaim): Promise<NonNullable<ExecutionOutcome['circuitBreaker']> | null> {
     const limits = this.options.config.circuitBreaker;
-    const budget = await (ahead.budget ?? this.takeCounters(finding, this.now()));
+    const budget = await (ahead.budget ?? this.takeCounters(this.budgetRequest(finding, this.now())));
     ahead.spent = true;
     const counter = budget.exhausted;
     if (counter === null) return null;
@@ -499,14 +579,9 @@ export class Executor {
    * exhausted one in `breakerCounters` order, so the counts end as if they had been taken one by one, stopping
    * at the exhausted counter. If a count fails, the others taken are given back and the error is thrown.
    */
-  private async takeCounters(finding: Finding, now: Date): Promise<Budget> {
-    const limits = this.options.config.circuitBreaker;
-    const windowMs = limits.windowMinutes * 60_000;
-    const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
-    const counters = breakerCounters(finding, limits);
-    const results = await Promise.allSettled(
-      counters.map((counter) => this.options.store.incrementCounter({ name: counter.name, windowStart, windowSeconds: limits.windowMinutes * 60, limit: counter.limit })),
-    );
+  private async takeCounters(request: BudgetRequest): Promise<Budget> {
+    const { windowStart, counters } = request;
+    const results = await Promise.allSettled(request.increments.map((increment) => this.options.store.incrementCounter(increment)));
     const allowed = results.map((r) => r.status === 'fulfilled' && r.value.allowed);
     const failed = results.find((r) => r.status === 'rejected');
     const firstExhausted = failed === undefined ? results.findIndex((r) => r.status === 'fulfilled' && !r.value.allowed) : -1;

@@ -9,7 +9,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { WebClient } from '@slack/web-api';
 import type { DecisionDetail } from '../contract/decision';
 import type { WardenConfig } from '../config/config';
-import type { Finding } from '../contract/finding';
+import { SEVERITIES, type Finding } from '../contract/finding';
 import { WardenError } from '../errors';
 import type { ExecutionOutcome } from '../contract/outcome';
 import { silentTelemetry, type Telemetry } from '../observability';
@@ -42,6 +42,13 @@ export class SlackPostError extends WardenError {}
 
 /** Another delivery is posting a function's vulnerability digest right now: this one is retried (and then updates it). */
 export class DigestBusyError extends WardenError {}
+
+/**
+ * A verification follow-up (issue #16: the revert did not hold) arrived before the finding's own message was stored: the
+ * responder publishes the finding's events first, but EventBridge does not keep their order. Thrown so the delivery is
+ * retried (Lambda's asynchronous retries) once the message is there, and the follow-up lands in its thread.
+ */
+export class FollowUpBeforeMessageError extends WardenError {}
 
 /** How long a delivery may take to post a function's digest before another may (seconds). */
 export const DIGEST_POST_LEASE_SECONDS = 60;
@@ -84,7 +91,8 @@ export function fitBytes(value: string, max: number): string {
 }
 
 function sameOutcome(a: ExecutionOutcome, b: ExecutionOutcome): boolean {
-  return a.at === b.at && a.status === b.status;
+  // A verification follow-up (issue #16) may keep its revert's status, and in a fast account even its time.
+  return a.at === b.at && a.status === b.status && a.verification === b.verification;
 }
 
 /**
@@ -314,14 +322,23 @@ export class Notifier {
     if (outcome.status === 'duplicate') return { kind: 'remediation', action: 'skipped', reason: 'a duplicate delivery of the responder reports nothing', sns: false };
     if (outcome.status === 'closed' && outcome.detector !== undefined) return this.onClosed(outcome, outcome.detector);
     const stored = await this.options.store.getNotifiedMessage(outcome.findingId, outcome.eventId);
+    if (stored === null && outcome.verification === 'failed' && this.mayHaveMessage(outcome.account)) {
+      throw new FollowUpBeforeMessageError(`the verification follow-up of finding ${outcome.findingId} came before the finding's message: retried`);
+    }
     // The responder emits an outcome with its finding too: that one is shown by the finding's message.
     if (stored === null) return { kind: 'remediation', action: 'skipped', reason: "no message of this finding to follow up (the finding's own event reports this outcome)", sns: false };
     if (sameOutcome(stored.outcome, outcome)) return { kind: 'remediation', action: 'skipped', reason: "the finding's message shows this outcome already", message: stored.message, sns: false };
-    return this.once('remediation', `remediation#${outcome.findingId}#${outcome.eventId}#${outcome.at}#${outcome.status}`, async () => {
+    const verification = outcome.verification === 'failed' ? '#verification-failed' : '';
+    return this.once('remediation', `remediation#${outcome.findingId}#${outcome.eventId}#${outcome.at}#${outcome.status}${verification}`, async () => {
       const updated = (await this.options.store.updateNotifiedMessage({ findingId: outcome.findingId, eventId: outcome.eventId, latest: outcome, now: this.now() })) ?? stored;
       await this.followUp(updated, outcomeReply(outcome));
       return { kind: 'remediation', action: 'updated', message: updated.message, sns: false };
     });
+  }
+
+  /** Whether a finding of `account` gets a Slack message at some severity (else no follow-up can ever find one). */
+  private mayHaveMessage(account: string): boolean {
+    return SEVERITIES.some((severity) => channelFor(this.options.config.slack, { account, severity }) !== null);
   }
 
   private async onDecision(decision: DecisionDetail): Promise<NotifyResult> {

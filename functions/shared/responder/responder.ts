@@ -236,7 +236,9 @@ export class Responder {
       const tags = result.resourceTags?.[finding.resource];
       const baselineTags = result.baselineExemptionTags?.[finding.resource];
       const context = { eventId: result.eventId, ...(tags === undefined ? {} : { tags }), ...(baselineTags === undefined ? {} : { baselineExemptionTags: baselineTags }) };
-      const outcome = await this.options.executor.handle(finding, context, async (o) => {
+      const outcome = await this.options.executor.handle(finding, context, async (o, kind) => {
+        // A verification follow-up (issue #16) is one "Warden Remediation": the finding's own events went out already.
+        if (kind === 'follow-up') return this.options.sink.publish([remediationEvent(o)]);
         await this.lifecycle?.link(finding, o);
         await this.options.sink.publish(eventsFor(finding, o));
       });

@@ -112,6 +112,15 @@ function whatSection(finding: Finding): ContentSection {
 }
 
 
+/**
+ * The headline of a revert: verified; did not hold; or (issue #16) published while its verifying read ran — then a
+ * follow-up in the thread says so only if the change did not hold.
+ */
+function remediatedText(outcome: ExecutionOutcome): string {
+  if (outcome.verification === 'running') return 'Reverted; verifying (a reply in this thread follows only if the change did not hold).';
+  return outcome.verified === false ? 'Reverted, but the change did not hold on re-reading.' : 'Reverted (verified).';
+}
+
 /** What the bot did or proposes, with the exact API call. */
 export function actionLines(finding: Finding, outcome: ExecutionOutcome): Line[] {
   const call = outcome.plan?.call ?? null;
@@ -134,7 +143,7 @@ export function actionLines(finding: Finding, outcome: ExecutionOutcome): Line[]
       lines.push([text('Exempt: nothing was changed', true), text(outcome.exemption === undefined ? '.' : ` (${outcome.exemption.kind}: ${outcome.exemption.reason}).`)], callLine('The fix would be: '));
       break;
     case 'remediated':
-      lines.push([text(outcome.verified === false ? 'Reverted, but the change did not hold on re-reading.' : 'Reverted (verified).', true)], callLine('The bot ran: '));
+      lines.push([text(remediatedText(outcome), true)], callLine('The bot ran: '));
       if (outcome.restore !== undefined) {
         lines.push([text(`Restore puts the change back and exempts the resource from this rule for ${String(DECISION_EXEMPTION_DAYS)} days (offered until ${formatTime(outcome.restore.expiresAt)}).`)]);
       }
@@ -198,11 +207,15 @@ export function outcomeLine(outcome: ExecutionOutcome): Line {
   const at = ` at ${formatTime(outcome.at)}`;
   switch (outcome.status) {
     case 'remediated':
+      if (outcome.verification === 'running') return [text('✅ Done; verifying', true), text(at), ...call];
       return [text(outcome.verified === false ? '⚠️ Ran, but the change did not hold on re-reading' : '✅ Done (verified)', true), text(at), ...call];
+    case 'failed':
+      if (outcome.verification === 'failed') {
+        return [text('⚠️ Changed, but the verifying read failed: not confirmed', true), text(`${at}${outcome.error === undefined ? '' : ` — ${outcome.error.name}: ${outcome.error.message}`}`), ...call];
+      }
+      return [text('❌ Failed', true), text(`${at}${outcome.error === undefined ? '' : ` — ${outcome.error.name}: ${outcome.error.message}`}`), ...call];
     case 'already-compliant':
       return [text('✅ Nothing to do: already compliant', true), text(at), ...call];
-    case 'failed':
-      return [text('❌ Failed', true), text(`${at}${outcome.error === undefined ? '' : ` — ${outcome.error.name}: ${outcome.error.message}`}`), ...call];
     case 'dry-run':
       return [text('Dry-run: nothing was changed', true), text(at), ...call];
     case 'closed':

@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import type { Finding } from '../contract/finding';
-import { FindingRecordSchema, issuePaths, MalformedItemError, NotifiedMessageSchema, refusalReason, StateStoreError, StoredExemptionSchema, toJson, type CheckedClaimResult, type ClaimResult, type CounterResult, type DecisionResult, type DigestWindow, type ExecutionClaim, type ExemptionRead, type FindingRecord, type StoredExemption, type NotificationClaim, type NotifiedMessage, type OpenApprovalResult, type StateStore } from './state-store';
+import { FindingRecordSchema, issuePaths, MalformedItemError, NotifiedMessageSchema, refusalReason, StateStoreError, StoredExemptionSchema, toJson, type CheckedClaimResult, type ClaimResult, type CounterIncrement, type CounterResult, type DecisionResult, type DigestWindow, type ExecutionClaim, type ExemptionRead, type FindingRecord, type NewRecord, type NotificationClaim, type NotifiedMessage, type OpenApprovalResult, type StateStore, type StoredExemption } from './state-store';
 import { ApprovalRecordSchema, type ApprovalDecision, type ApprovalRecord } from '../contract/approval-record';
 import type { DecisionDetail } from '../contract/decision';
 import { KEY_PREFIXES } from './table-access';
@@ -202,10 +202,12 @@ export class DynamoDbStateStore implements StateStore {
     eventId: string;
     now: Date;
     leaseSeconds: number;
-    approval?: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>;
+    approval?: NewRecord;
+    counters?: readonly CounterIncrement[];
   }): Promise<CheckedClaimResult> {
     const owner = randomUUID();
     const { approval } = input;
+    const counters = input.counters ?? [];
     const exemptionKey = keys.exemption(input.finding.resource, input.finding.ruleId);
     const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
       {
@@ -229,6 +231,8 @@ export class DynamoDbStateStore implements StateStore {
         },
       },
       ...(approval === undefined ? [] : this.openApprovalItems(approval, null)),
+      // The circuit breaker's counts (issue #16): `incrementCounter`'s update and condition, one item each.
+      ...counters.map((counter) => ({ Update: { TableName: this.tableName, ...this.counterIncrement(counter) } })),
     ];
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -240,19 +244,26 @@ export class DynamoDbStateStore implements StateStore {
       const codes = reasons.map((r) => r.Code ?? 'None');
       const claimReason = reasons[0];
       if (claimReason?.Code === 'ConditionalCheckFailed') return this.refusedClaim(input, (claimReason.Item as Record<string, unknown> | undefined) ?? null);
+      if (counters.length > 0) {
+        // Only the exemption check failed: as without counts. Anything else (a counter at its limit, a conflict on the
+        // organization's counter, throttling): the caller takes the claim and the counts one by one, as before #16.
+        const onlyExemption = codes[1] === 'ConditionalCheckFailed' && codes.every((c, i) => i === 1 || c === 'None');
+        return { claimed: null, why: onlyExemption ? 'exemption' : 'budget' };
+      }
       if (codes.includes('TransactionConflict')) return { claimed: null, why: 'conflict' };
       if (codes.length > 0 && codes.every((c) => c === 'None' || c === 'ConditionalCheckFailed')) return { claimed: null, why: codes[1] === 'ConditionalCheckFailed' ? 'exemption' : 'approval' };
       throw new StateStoreError(`Claiming finding ${input.finding.id} failed: ${e.name} (${codes.join(', ')})`, { cause: e });
     }
   }
 
-  async markFindingUnpublished(input: { findingId: string; eventId: string; owner: string }): Promise<boolean> {
+  async markFindingUnpublished(input: { findingId: string; eventId: string; owner: string; outcome?: unknown }): Promise<boolean> {
+    const outcome = input.outcome === undefined ? null : toJson(input.outcome);
     return this.update(`Marking the outcome of finding ${input.findingId} unpublished`, {
       Key: keys.finding(input.findingId, input.eventId),
-      UpdateExpression: 'SET #publish = :pending',
+      UpdateExpression: outcome === null ? 'SET #publish = :pending' : 'SET #publish = :pending, #outcome = :outcome',
       ConditionExpression: '#status = :done AND #owner = :owner',
-      ExpressionAttributeNames: { '#publish': 'publish', '#status': 'status', '#owner': 'owner' },
-      ExpressionAttributeValues: { ':pending': 'pending', ':done': 'done', ':owner': input.owner },
+      ExpressionAttributeNames: { '#publish': 'publish', '#status': 'status', '#owner': 'owner', ...(outcome === null ? {} : { '#outcome': 'outcome' }) },
+      ExpressionAttributeValues: { ':pending': 'pending', ':done': 'done', ':owner': input.owner, ...(outcome === null ? {} : { ':outcome': outcome }) },
     });
   }
 
@@ -290,13 +301,57 @@ export class DynamoDbStateStore implements StateStore {
     return item === null ? [] : stringSet(item.findings);
   }
 
-  async completeFinding(input: { findingId: string; eventId: string; owner: string; outcome: unknown; now: Date }): Promise<void> {
-    await this.update(`Completing finding ${input.findingId}`, {
+  async completeFinding(input: { findingId: string; eventId: string; owner: string; outcome: unknown; now: Date; restore?: NewRecord }): Promise<void> {
+    const completion = {
       Key: keys.finding(input.findingId, input.eventId),
       UpdateExpression: 'SET #status = :done, #outcome = :outcome, #completedAt = :now',
       ConditionExpression: '#status = :inProgress AND #owner = :owner',
       ExpressionAttributeNames: { '#status': 'status', '#outcome': 'outcome', '#completedAt': 'completedAt', '#owner': 'owner' },
       ExpressionAttributeValues: { ':done': 'done', ':inProgress': 'in-progress', ':owner': input.owner, ':outcome': toJson(input.outcome), ':now': input.now.toISOString() },
+    };
+    const { restore } = input;
+    if (restore === undefined) {
+      await this.update(`Completing finding ${input.findingId}`, completion);
+      return;
+    }
+    // The completion and the restore record in one TransactWriteItems (issue #16): one call, in the last round trip.
+    const what = `Completing finding ${input.findingId} with restore record ${restore.id}`;
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: { TableName: this.tableName, ...completion } },
+            { Put: { TableName: this.tableName, Item: this.recordItem(restore), ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+    } catch (e: unknown) {
+      const canceled = e instanceof TransactionCanceledException || (e instanceof Error && e.name === 'TransactionCanceledException');
+      const codes = canceled ? ((e as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code ?? 'None') : [];
+      // Not this owner's claim any more: nothing written, as `completeFinding` alone ignores it.
+      if (codes[0] === 'ConditionalCheckFailed' && codes[1] !== 'ConditionalCheckFailed') return;
+      // The record is there already (an earlier delivery of this event stored it, then gave its claim back): it stays, and
+      // this delivery's outcome names it by the same id.
+      if (codes[0] === 'None' && codes[1] === 'ConditionalCheckFailed') {
+        await this.update(`Completing finding ${input.findingId}`, completion);
+        return;
+      }
+      throw new StateStoreError(`${what} failed: ${e instanceof Error ? e.name : 'unknown error'}${codes.length > 0 ? ` (${codes.join(', ')})` : ''}`, { cause: e });
+    }
+  }
+
+  /** The item of a new pending record (as `createApproval` writes it). */
+  private recordItem(record: NewRecord): Record<string, unknown> {
+    return { ...keys.approval(record.id), ...toJson(record), status: 'pending', ttl: epochSeconds(new Date(record.expiresAt)) + APPROVAL_RETENTION_SECONDS };
+  }
+
+  async reviseFindingOutcome(input: { findingId: string; eventId: string; owner: string; outcome: unknown }): Promise<boolean> {
+    return this.update(`Revising the outcome of finding ${input.findingId}`, {
+      Key: keys.finding(input.findingId, input.eventId),
+      UpdateExpression: 'SET #outcome = :outcome',
+      ConditionExpression: '#status = :done AND #owner = :owner',
+      ExpressionAttributeNames: { '#outcome': 'outcome', '#status': 'status', '#owner': 'owner' },
+      ExpressionAttributeValues: { ':outcome': toJson(input.outcome), ':done': 'done', ':owner': input.owner },
     });
   }
 
@@ -432,19 +487,20 @@ export class DynamoDbStateStore implements StateStore {
     return item === null ? [] : stringSet(item.links);
   }
 
-  async incrementCounter(input: { name: string; windowStart: Date; windowSeconds: number; limit: number }): Promise<CounterResult> {
+  /** One count of a counter's window unless it reached its limit: the update `incrementCounter` sends, alone or in the claim's transaction. */
+  private counterIncrement(input: CounterIncrement): Omit<UpdateCommandInput, 'TableName'> & Required<Pick<UpdateCommandInput, 'Key' | 'UpdateExpression'>> {
+    return {
+      Key: keys.counter(input.name, input.windowStart),
+      UpdateExpression: 'SET #ttl = if_not_exists(#ttl, :ttl) ADD #count :one',
+      ConditionExpression: 'attribute_not_exists(pk) OR #count < :limit',
+      ExpressionAttributeNames: { '#ttl': 'ttl', '#count': 'count' },
+      ExpressionAttributeValues: { ':one': 1, ':limit': input.limit, ':ttl': epochSeconds(input.windowStart) + input.windowSeconds + DAY },
+    };
+  }
+
+  async incrementCounter(input: CounterIncrement): Promise<CounterResult> {
     try {
-      const out = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.counter(input.name, input.windowStart),
-          UpdateExpression: 'SET #ttl = if_not_exists(#ttl, :ttl) ADD #count :one',
-          ConditionExpression: 'attribute_not_exists(pk) OR #count < :limit',
-          ExpressionAttributeNames: { '#ttl': 'ttl', '#count': 'count' },
-          ExpressionAttributeValues: { ':one': 1, ':limit': input.limit, ':ttl': epochSeconds(input.windowStart) + input.windowSeconds + DAY },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
+      const out = await this.client.send(new UpdateCommand({ TableName: this.tableName, ...this.counterIncrement(input), ReturnValues: 'UPDATED_NEW' }));
       const count: unknown = out.Attributes?.count;
       return { allowed: true, count: typeof count === 'number' ? count : input.limit };
     } catch (e: unknown) {

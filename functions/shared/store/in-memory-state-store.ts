@@ -1,6 +1,6 @@
 /** A `StateStore` in process memory, with the same conditional semantics as the DynamoDB one (tests, CLI). */
 import { randomUUID } from 'node:crypto';
-import { FindingRecordSchema, issuePaths, MalformedItemError, refusalReason, StoredExemptionSchema, toJson, type CheckedClaimResult, type ClaimResult, type CounterResult, type DecisionResult, type DigestWindow, type ExecutionClaim, type ExemptionRead, type FindingRecord, type NotificationClaim, type NotifiedMessage, type OpenApprovalResult, type StateStore, type StoredExemption } from './state-store';
+import { FindingRecordSchema, issuePaths, MalformedItemError, refusalReason, StoredExemptionSchema, toJson, type CheckedClaimResult, type ClaimResult, type CounterIncrement, type CounterResult, type DecisionResult, type DigestWindow, type ExecutionClaim, type ExemptionRead, type FindingRecord, type NewRecord, type NotificationClaim, type NotifiedMessage, type OpenApprovalResult, type StateStore, type StoredExemption } from './state-store';
 import type { ApprovalDecision, ApprovalRecord } from '../contract/approval-record';
 import type { DecisionDetail } from '../contract/decision';
 import type { ExecutionOutcome } from '../contract/outcome';
@@ -61,11 +61,15 @@ export class InMemoryStateStore implements StateStore {
     eventId: string;
     now: Date;
     leaseSeconds: number;
-    approval?: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>;
+    approval?: NewRecord;
+    counters?: readonly CounterIncrement[];
   }): Promise<CheckedClaimResult> {
     // All conditions first, then all writes, with no await in between (atomic, as the DynamoDB transaction).
     const existing = this.findings.get(`${input.finding.id}\u0000${input.eventId}`);
     if (existing !== undefined && !(existing.status === 'in-progress' && Date.parse(existing.leaseUntil) < input.now.getTime())) return this.claimFinding(input);
+    const counters = input.counters ?? [];
+    const counted = counters.map((c) => this.counters.get(`${c.name}\u0000${c.windowStart.toISOString()}`)?.count ?? 0);
+    if (counters.some((c, i) => (counted[i] ?? 0) >= c.limit)) return { claimed: null, why: 'budget' };
     const exemption = this.exemptions.get(`${input.finding.resource}\u0000${input.finding.ruleId}`);
     if (exemption !== undefined && Date.parse(exemption.until) > input.now.getTime()) return { claimed: null, why: 'exemption' };
     // An item written around the store is judged as DynamoDB's ConditionCheck judges it: its `until` compared as a string.
@@ -77,15 +81,17 @@ export class InMemoryStateStore implements StateStore {
       if (this.approvals.has(approval.id) || (open !== undefined && open !== approval.id)) return { claimed: null, why: 'approval' };
     }
     const claim = this.claimFinding(input);
+    // Counted before anything awaits: no other call sees the claim without its counts.
+    for (const counter of counters) void this.incrementCounter(counter);
     if (approval !== undefined) await this.openApproval({ record: approval, replacing: null });
     return claim;
   }
 
-  markFindingUnpublished(input: { findingId: string; eventId: string; owner: string }): Promise<boolean> {
+  markFindingUnpublished(input: { findingId: string; eventId: string; owner: string; outcome?: unknown }): Promise<boolean> {
     const key = `${input.findingId}\u0000${input.eventId}`;
     const existing = this.findings.get(key);
     if (existing?.status !== 'done' || existing.owner !== input.owner) return Promise.resolve(false);
-    this.findings.set(key, { ...existing, publish: 'pending' });
+    this.findings.set(key, { ...existing, publish: 'pending', ...(input.outcome === undefined ? {} : { outcome: toJson(input.outcome) }) });
     return Promise.resolve(true);
   }
 
@@ -109,13 +115,21 @@ export class InMemoryStateStore implements StateStore {
     return Promise.resolve([...(this.unpublished.get(eventId) ?? [])].sort());
   }
 
-  completeFinding(input: { findingId: string; eventId: string; owner: string; outcome: unknown; now: Date }): Promise<void> {
+  async completeFinding(input: { findingId: string; eventId: string; owner: string; outcome: unknown; now: Date; restore?: NewRecord }): Promise<void> {
     const key = `${input.findingId}\u0000${input.eventId}`;
     const existing = this.findings.get(key);
     if (existing?.status === 'in-progress' && existing.owner === input.owner) {
       this.findings.set(key, { ...existing, status: 'done', outcome: toJson(input.outcome) });
+      if (input.restore !== undefined) await this.createApproval(input.restore);
     }
-    return Promise.resolve();
+  }
+
+  reviseFindingOutcome(input: { findingId: string; eventId: string; owner: string; outcome: unknown }): Promise<boolean> {
+    const key = `${input.findingId}\u0000${input.eventId}`;
+    const existing = this.findings.get(key);
+    if (existing?.status !== 'done' || existing.owner !== input.owner) return Promise.resolve(false);
+    this.findings.set(key, { ...existing, outcome: toJson(input.outcome) });
+    return Promise.resolve(true);
   }
 
   releaseFinding(input: { findingId: string; eventId: string; owner: string }): Promise<void> {

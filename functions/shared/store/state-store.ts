@@ -55,7 +55,18 @@ export type ClaimResult =
  * (as `claimFinding`); or `claimed: null`: only another part did not hold (a decided exemption is stored, the
  * record exists or another one is open, a conflict with another transaction) and nothing was written.
  */
-export type CheckedClaimResult = ClaimResult | { readonly claimed: null; readonly why: 'exemption' | 'approval' | 'conflict' };
+export type CheckedClaimResult = ClaimResult | { readonly claimed: null; readonly why: 'exemption' | 'approval' | 'conflict' | 'budget' };
+
+/** One circuit-breaker count to take: `incrementCounter`'s input. */
+export interface CounterIncrement {
+  readonly name: string;
+  readonly windowStart: Date;
+  readonly windowSeconds: number;
+  readonly limit: number;
+}
+
+/** A signed restore record, written with the claim's completion (see `completeFinding`). */
+export type NewRecord = Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'>;
 
 /**
  * `opened`: the record was created and is its finding's open approval. `exists`: a record with this id
@@ -85,16 +96,31 @@ export interface StateStore {
    * `claimFinding`, and in the same atomic write (issue #16: one round trip) a check that no decided exemption of the
    * finding's resource and rule is in force at `now` and, with `approval`, `openApproval` of that record (replacing
    * none). All or nothing: anything but the claim failing leaves nothing written, and the caller takes the steps one by one.
+   * With `counters`, also `incrementCounter` of each (the circuit breaker's counts, issue #16: no separate writes): when
+   * the claim is taken every count is taken; when the claim is held by another delivery none is; when only the exemption
+   * check failed, none is (`why: 'exemption'`, as without counters); for any other reason (a counter at its limit, a
+   * conflict with another transaction, throttling) nothing is written and the result is `claimed: null, why: 'budget'`:
+   * the caller takes the claim and the counts one by one.
    */
-  claimFindingChecked(input: { finding: Finding; eventId: string; now: Date; leaseSeconds: number; approval?: Omit<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt'> }): Promise<CheckedClaimResult>;
-  /** Stores the outcome and marks the record done; only the claimant (`owner`) can. */
-  completeFinding(input: { findingId: string; eventId: string; owner: string; outcome: unknown; now: Date }): Promise<void>;
+  claimFindingChecked(input: { finding: Finding; eventId: string; now: Date; leaseSeconds: number; approval?: NewRecord; counters?: readonly CounterIncrement[] }): Promise<CheckedClaimResult>;
+  /**
+   * Stores the outcome and marks the record done; only the claimant (`owner`) can. With `restore`, the signed restore
+   * record of the change is created in the same atomic write (issue #16: one call, after the change, never before it).
+   */
+  completeFinding(input: { findingId: string; eventId: string; owner: string; outcome: unknown; now: Date; restore?: NewRecord }): Promise<void>;
+  /**
+   * Replaces the stored outcome of a done record (the claimant's, `owner`): an automatic revert completed while its
+   * verifying read was running, whose verification then failed. False when the record is not this owner's done one.
+   */
+  reviseFindingOutcome(input: { findingId: string; eventId: string; owner: string; outcome: unknown }): Promise<boolean>;
   /**
    * The claimant's completed outcome could not be put on the bus: the record stays done (the work is not redone: an
    * automatic revert would find nothing left to revert and its audit event would be lost) and is marked `publish: pending`,
-   * so the next delivery publishes the stored outcome. False when the record is not this owner's completed one.
+   * so the next delivery publishes the stored outcome. False when the record is not this owner's completed one. With
+   * `outcome`, the stored outcome is replaced in the same write (an automatic revert completed while its verification
+   * ran: the retry publishes the verification's result, issue #16).
    */
-  markFindingUnpublished(input: { findingId: string; eventId: string; owner: string }): Promise<boolean>;
+  markFindingUnpublished(input: { findingId: string; eventId: string; owner: string; outcome?: unknown }): Promise<boolean>;
   /**
    * Clears `publish: pending` once the stored outcome is on the bus, and the finding from its event's list of unpublished
    * findings; false when it was not pending (another delivery cleared it).
@@ -305,6 +331,7 @@ export type ResponderStateStore = Pick<
   | 'claimFinding'
   | 'claimFindingChecked'
   | 'completeFinding'
+  | 'reviseFindingOutcome'
   | 'markFindingUnpublished'
   | 'markFindingPublished'
   | 'addUnpublished'
@@ -359,6 +386,7 @@ const RESPONDER_METHODS = [
   'claimFinding',
   'claimFindingChecked',
   'completeFinding',
+  'reviseFindingOutcome',
   'markFindingUnpublished',
   'markFindingPublished',
   'addUnpublished',

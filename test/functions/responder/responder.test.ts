@@ -39,7 +39,11 @@ describe('responder (end to end on the in-memory account)', () => {
     const [remediation] = harness.eventsOf('Warden Remediation');
     expect(harness.events).toHaveLength(2);
     expect(finding).toMatchObject({ source: 'lambda-warden', bus: BUS, detail: { finding: { ruleId: 'function-public-access', resource: FUNCTION_ARN }, outcome: { status: 'remediated' } } });
-    expect(remediation?.detail).toMatchObject({ status: 'remediated', verified: true, plan: { call: `lambda:RemovePermission FunctionName=${FUNCTION_ARN} StatementId=open` } });
+    // Changed deliberately for #16 (4 round trips): the events go out while the verifying read runs, and say so; the
+    // verification held, so no follow-up is sent (the responder's own record says it held).
+    expect(remediation?.detail).toMatchObject({ status: 'remediated', verification: 'running', plan: { call: `lambda:RemovePermission FunctionName=${FUNCTION_ARN} StatementId=open` } });
+    expect(remediation?.detail.verified).toBeUndefined();
+    expect(record.outcomes[0]?.verification).toBe('held');
     expect(harness.assumeRoles.map((r) => r.RoleArn)).toEqual(['arn:aws:iam::111122223333:role/WardenRemediator', 'arn:aws:iam::111122223333:role/WardenRemediator']);
     expect(harness.assumeRoles.map((r) => r.RoleSessionName)).toEqual(['warden-read', `warden-${record.findings[0]?.id ?? ''}`]);
   });
@@ -287,6 +291,28 @@ describe('responder (end to end on the in-memory account)', () => {
     expect(record.outcomes[0]).toMatchObject({ status: 'failed', error: { name: 'AccessDeniedException' } });
     expect(sids(harness)).toEqual(['open']);
     expect(harness.eventsOf('Warden Remediation')[0]?.detail).toMatchObject({ status: 'failed', error: { name: 'AccessDeniedException' } });
+  });
+
+  it('follows a revert whose change did not hold with one more Remediation event, and stores that outcome (#16)', async () => {
+    // The statement comes back right after the removal (someone re-adds it at once): the verifying read finds it.
+    let removed = false;
+    harness = createHarness({
+      onCommand: (command) => {
+        if (command === 'RemovePermission') removed = true;
+        else if (command === 'GetPolicy' && removed) harness.account.replay(addPermissionEvent({ statementId: 'open', principal: '*' }));
+      },
+    });
+    const event = addPermissionEvent({ statementId: 'open', principal: '*' });
+    harness.account.replay(event);
+    const record = await harness.responder.handle(event);
+    expect(record.outcomes[0]).toMatchObject({ status: 'remediated', verified: false, verification: 'failed' });
+    expect(harness.events.map((e) => [e.detailType, (e.detail.outcome ?? e.detail) as Record<string, unknown>]).map(([type, o]) => [type, (o as ExecutionOutcome).verification])).toEqual([
+      ['Warden Finding', 'running'],
+      ['Warden Remediation', 'running'],
+      ['Warden Remediation', 'failed'],
+    ]);
+    expect(harness.eventsOf('Warden Remediation')[1]?.detail).toMatchObject({ status: 'remediated', verified: false, findingId: record.findings[0]?.id });
+    expect((await harness.store.getFinding(record.findings[0]?.id ?? '', record.eventId))?.outcome).toMatchObject({ verification: 'failed', verified: false });
   });
 
   it('refuses an account outside the organization: no AssumeRole, no read, no change', async () => {

@@ -3,16 +3,20 @@
  * orderings it relies on (the claim before any change, the record stored before the outcome is published,
  * the published outcome before the claim is completed) and the counts the circuit breaker ends with.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../../functions/shared/contract/finding';
 import { parseConfig } from '../../../../functions/shared/config/config';
-import { breakerCounters, Executor } from '../../../../functions/shared/executor/executor';
+import { breakerCounters, Executor, restoreId, type PublishKind } from '../../../../functions/shared/executor/executor';
 import type { ExecutionOutcome } from '../../../../functions/shared/contract/outcome';
 import { InMemoryStateStore } from '../../../../functions/shared/store/in-memory-state-store';
 import { exemptionFields } from '../../../../functions/shared/store/integrity';
-import type { ResponderStateStore } from '../../../../functions/shared/store/state-store';
+import { DynamoDbStateStore } from '../../../../functions/shared/store/dynamodb-state-store';
+import { responderView, type ResponderStateStore } from '../../../../functions/shared/store/state-store';
+import { installDynamoDbFake, type FakeTable } from '../store/dynamodb-fake';
 import { InMemoryAccount } from '../../../../sim/in-memory-account';
 import { installLambdaMock, type LambdaMockHandle } from '../../../../sim/lambda-mock';
 import { ACCOUNT, FUNCTION_ARN, REGION } from '../../../fixtures/accounts';
@@ -21,6 +25,8 @@ import { publicAccessFinding } from '../../../fixtures/findings';
 
 const NOW = new Date('2025-03-14T09:30:00Z');
 const ALICE = { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, sourceIPAddress: undefined, userAgent: undefined };
+/** The removed statement, as the rule puts it in the finding (so the revert offers a Restore). */
+const OPEN_STATEMENT = { statement: { Sid: 'open', Effect: 'Allow', Principal: '*', Action: 'lambda:InvokeFunction', Resource: FUNCTION_ARN } };
 
 /** One shared timeline of store calls (start and end), AWS calls and publishes; and the most store calls in flight at once. */
 interface Timeline {
@@ -58,7 +64,10 @@ afterEach(() => {
   lambda = undefined;
 });
 
-function setup(config: Record<string, unknown> = {}) {
+/** Answers one Lambda command (`real`: the in-memory account's answer), to make a change not hold or a read fail. */
+type LambdaAnswer = (command: { constructor: { name: string } }, real: () => Promise<unknown>) => Promise<unknown>;
+
+function setup(config: Record<string, unknown> = {}, answer: LambdaAnswer = (_command, real) => real(), clock: () => Date = () => NOW) {
   const account = new InMemoryAccount({ defaultAccount: ACCOUNT, defaultRegion: REGION });
   account.replay(addPermissionEvent({ statementId: 'open', principal: '*' }));
   lambda = installLambdaMock(account, mockClient(LambdaClient));
@@ -66,7 +75,18 @@ function setup(config: Record<string, unknown> = {}) {
   const timeline: Timeline = { log: [], maxInFlight: 0 };
   const inner = new InMemoryStateStore();
   const sessions: string[] = [];
-  const lambdaClient = { send: (command: { constructor: { name: string } }) => (timeline.log.push(`aws ${command.constructor.name}`), client.send(command as never)) } as unknown as LambdaClient;
+  // Each Lambda call takes a few milliseconds and logs its start and end, so what runs beside it can be seen.
+  const lambdaClient = {
+    send: async (command: { constructor: { name: string } }) => {
+      timeline.log.push(`aws ${command.constructor.name}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      try {
+        return await answer(command, () => client.send(command as never));
+      } finally {
+        timeline.log.push(`aws-end ${command.constructor.name}`);
+      }
+    },
+  } as unknown as LambdaClient;
   const parsed = parseConfig({ organization: { accounts: [ACCOUNT] }, dryRun: false, ...config });
   const ex = new Executor({
     config: parsed,
@@ -77,10 +97,12 @@ function setup(config: Record<string, unknown> = {}) {
       sessions.push(findingId);
       return Promise.resolve();
     },
-    now: () => NOW,
+    now: clock,
   });
-  const publish = (outcome: ExecutionOutcome) => {
+  const published: { outcome: ExecutionOutcome; kind: PublishKind }[] = [];
+  const publish = (outcome: ExecutionOutcome, kind: PublishKind) => {
     timeline.log.push(`publish ${outcome.status}`);
+    published.push({ outcome, kind });
     return Promise.resolve();
   };
   /** The count a counter holds now (a probe with limit 0 never adds). */
@@ -90,7 +112,7 @@ function setup(config: Record<string, unknown> = {}) {
     const windowStart = new Date(Math.floor(NOW.getTime() / windowMs) * windowMs);
     return (await inner.incrementCounter({ name: counter?.name ?? '', windowStart, windowSeconds: 60, limit: 0 })).count;
   };
-  return { ex, inner, timeline, sessions, publish, count, account };
+  return { ex, inner, timeline, sessions, publish, published, count, account };
 }
 
 const at = (log: readonly string[], entry: string) => {
@@ -100,30 +122,103 @@ const at = (log: readonly string[], entry: string) => {
 };
 
 describe('Executor round trips (issue #16)', () => {
-  it('reads the exemption, takes the budget and starts the session together with the claim, and changes nothing before the claim is taken', async () => {
-    const { ex, timeline, sessions, publish, account } = setup();
-    const f = publicAccessFinding({ actor: ALICE });
+  // Changed deliberately for #16 (calls ≤ 8, round trips ≤ 4): the counts ride in the claim's transaction (no separate
+  // incrementCounter calls), and the outcome is published and stored beside the verifying read, not after it.
+  it('takes the claim, the exemption check and the three counts in one transaction, starts the session beside it, and changes nothing before', async () => {
+    const { ex, inner, timeline, sessions, publish, published, count, account } = setup();
+    const f = publicAccessFinding({ actor: ALICE, details: OPEN_STATEMENT });
     const outcome = await ex.handle(f, { eventId: 'e' }, publish);
-    expect(outcome).toMatchObject({ status: 'remediated', verified: true });
+    expect(outcome).toMatchObject({ status: 'remediated', verified: true, verification: 'held' });
     expect(account.lambda.policyDocument({ kind: 'lambda-function', account: ACCOUNT, region: REGION, functionName: 'orders-api' })).toBeNull();
     const { log } = timeline;
-    // The claim (with its exemption check, one transaction since #16: no separate read) and the three counters are in flight at once.
-    expect(timeline.maxInFlight).toBeGreaterThanOrEqual(4);
-    expect(log).not.toContain('start getExemption');
-    expect(log.filter((e) => e === 'start incrementCounter')).toHaveLength(3);
-    expect(log.indexOf('start incrementCounter')).toBeLessThan(at(log, 'end claimFindingChecked'));
+    expect(log.filter((e) => e.startsWith('start '))).toEqual(['start claimFindingChecked', 'start completeFinding']);
+    expect([await count(f, 'principal'), await count(f, 'account'), await count(f, 'global')]).toEqual([1, 1, 1]);
     expect(at(log, 'session')).toBeLessThan(at(log, 'end claimFindingChecked'));
     expect(sessions).toEqual([f.id]);
     // Nothing in the account changes before the claim, the exemption check and every count are settled.
     const remove = at(log, 'aws RemovePermissionCommand');
     expect(at(log, 'end claimFindingChecked')).toBeLessThan(remove);
-    expect(log.lastIndexOf('end incrementCounter')).toBeLessThan(remove);
-    // The verifying read comes before the outcome is published; the claim is completed together with publishing (changed deliberately for #16:
-    // a failed publish now releases the completed claim, see the test below).
-    expect(log.lastIndexOf('aws GetPolicyCommand')).toBeGreaterThan(remove);
-    expect(log.lastIndexOf('aws GetPolicyCommand')).toBeLessThan(at(log, 'publish remediated'));
-    expect(at(log, 'start completeFinding')).toBe(at(log, 'publish remediated') + 1);
-    expect(at(log, 'end completeFinding')).toBeGreaterThan(at(log, 'start completeFinding'));
+    // The verifying read, the publish and the completion (with the restore record) are in flight together.
+    const verifyStart = log.lastIndexOf('aws GetPolicyCommand');
+    const verifyEnd = log.lastIndexOf('aws-end GetPolicyCommand');
+    expect(verifyStart).toBeGreaterThan(at(log, 'aws-end RemovePermissionCommand'));
+    expect(at(log, 'publish remediated')).toBeLessThan(verifyEnd);
+    expect(at(log, 'start completeFinding')).toBeLessThan(verifyEnd);
+    // Published and stored as applied, verification running; it held, so nothing follows.
+    expect(published.map((p) => [p.kind, p.outcome.status, p.outcome.verification, p.outcome.verified])).toEqual([['first', 'remediated', 'running', undefined]]);
+    const stored = await inner.getFinding(f.id, 'e');
+    expect(stored).toMatchObject({ status: 'done', outcome: { status: 'remediated', verification: 'running', restore: { id: restoreId(f.id, 'e') } } });
+    expect(await inner.getApproval(restoreId(f.id, 'e'))).toMatchObject({ kind: 'restore', status: 'pending', findingId: f.id });
+  });
+
+  it('sends a follow-up when the change did not hold: the stored outcome is revised and a second publish says so', async () => {
+    // RemovePermission answers but the statement stays (someone put it back at once): the verifying read still finds it.
+    const { ex, inner, publish, published } = setup({}, (command, real) => (command.constructor.name === 'RemovePermissionCommand' ? Promise.resolve({}) : real()));
+    const f = publicAccessFinding({ actor: ALICE, details: OPEN_STATEMENT });
+    const outcome = await ex.handle(f, { eventId: 'e' }, publish);
+    expect(outcome).toMatchObject({ status: 'remediated', verified: false, verification: 'failed', restore: { id: restoreId(f.id, 'e') } });
+    expect(outcome.detail).toContain('did not hold on re-reading');
+    expect(published.map((p) => [p.kind, p.outcome.status, p.outcome.verification, p.outcome.verified])).toEqual([
+      ['first', 'remediated', 'running', undefined],
+      ['follow-up', 'remediated', 'failed', false],
+    ]);
+    expect((await inner.getFinding(f.id, 'e'))?.outcome).toMatchObject({ status: 'remediated', verified: false, verification: 'failed' });
+    // As before #16: a Restore is still offered for a change that was made.
+    expect(await inner.getApproval(restoreId(f.id, 'e'))).toMatchObject({ kind: 'restore', status: 'pending' });
+  });
+
+  it('sends a follow-up when the verifying read fails: failed, no Restore offered, the record kept (as before #16)', async () => {
+    // The change lands; the verifying read after it is refused.
+    let removed = false;
+    const { ex, inner, publish, published, account } = setup({}, async (command, real) => {
+      if (command.constructor.name === 'GetPolicyCommand' && removed) throw Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' });
+      const answer = await real();
+      if (command.constructor.name === 'RemovePermissionCommand') removed = true;
+      return answer;
+    });
+    const f = publicAccessFinding({ actor: ALICE, details: OPEN_STATEMENT });
+    const outcome = await ex.handle(f, { eventId: 'e' }, publish);
+    expect(account.lambda.policyDocument({ kind: 'lambda-function', account: ACCOUNT, region: REGION, functionName: 'orders-api' })).toBeNull();
+    expect(outcome).toMatchObject({ status: 'failed', verification: 'failed', error: { name: 'TooManyRequestsException' } });
+    expect(outcome.restore).toBeUndefined();
+    expect(published.map((p) => [p.kind, p.outcome.status, p.outcome.verification])).toEqual([
+      ['first', 'remediated', 'running'],
+      ['follow-up', 'failed', 'failed'],
+    ]);
+    expect((await inner.getFinding(f.id, 'e'))?.outcome).toMatchObject({ status: 'failed', verification: 'failed' });
+    expect(await inner.getApproval(restoreId(f.id, 'e'))).toMatchObject({ kind: 'restore' });
+  });
+
+  it('sends a follow-up when the plan’s run throws after the change (not an AWS error): the change is unconfirmed, and said so', async () => {
+    // The clock fails once, on the outcome the run builds after its verifying read: the run rejects after the change.
+    let failOnce = false;
+    const clock = () => {
+      if (failOnce) {
+        failOnce = false;
+        throw new Error('clock unavailable');
+      }
+      return NOW;
+    };
+    let removed = false;
+    const { ex, inner, publish, published } = setup(
+      {},
+      async (command, real) => {
+        // The verifying read answers (the policy is gone: ResourceNotFoundException, which the action takes as removed).
+        if (command.constructor.name === 'GetPolicyCommand' && removed) failOnce = true;
+        const answer = await real();
+        if (command.constructor.name === 'RemovePermissionCommand') removed = true;
+        return answer;
+      },
+      clock,
+    );
+    const f = publicAccessFinding({ actor: ALICE, details: OPEN_STATEMENT });
+    const outcome = await ex.handle(f, { eventId: 'e' }, publish);
+    expect(outcome).toMatchObject({ status: 'failed', verification: 'failed', error: { name: 'Error', message: 'clock unavailable' } });
+    expect(published.map((p) => [p.kind, p.outcome.status, p.outcome.verification])).toEqual([
+      ['first', 'remediated', 'running'],
+      ['follow-up', 'failed', 'failed'],
+    ]);
+    expect((await inner.getFinding(f.id, 'e'))?.outcome).toMatchObject({ status: 'failed', verification: 'failed' });
   });
 
   // Changed deliberately for #16 (a): the completed claim is no longer released when its publish fails (the retry redid the work,
@@ -186,13 +281,16 @@ describe('Executor round trips (issue #16)', () => {
     expect(account.lambda.policyDocument({ kind: 'lambda-function', account: ACCOUNT, region: REGION, functionName: 'orders-api' })).not.toBeNull();
   });
 
-  it('gives back the counts taken with a claim that another delivery holds', async () => {
-    const { ex, count, publish } = setup();
+  // Changed deliberately for #16: the duplicate's counts were taken and given back; now its refused transaction takes none.
+  it('takes no count for a claim that another delivery holds (a duplicate spends no budget)', async () => {
+    const { ex, count, publish, timeline } = setup();
     const f = publicAccessFinding({ actor: ALICE });
     expect((await ex.handle(f, { eventId: 'e' }, publish)).status).toBe('remediated');
     expect([await count(f, 'principal'), await count(f, 'account'), await count(f, 'global')]).toEqual([1, 1, 1]);
+    timeline.log.length = 0;
     expect((await ex.handle(f, { eventId: 'e' }, publish)).status).toBe('duplicate');
     expect([await count(f, 'principal'), await count(f, 'account'), await count(f, 'global')]).toEqual([1, 1, 1]);
+    expect(timeline.log.filter((e) => e.startsWith('start '))).toEqual(['start claimFindingChecked']);
   });
 
   it('gives back the counts of a finding a decided exemption stops, and publishes it exempt', async () => {
@@ -217,10 +315,14 @@ describe('Executor round trips (issue #16)', () => {
   });
 
   it('keeps the counts before an exhausted account counter, as the one-by-one order did', async () => {
-    const { ex, count, publish } = setup({ circuitBreaker: { maxPerPrincipal: 10, maxRemediations: 1, maxGlobal: 10 } });
+    const { ex, count, publish, timeline } = setup({ circuitBreaker: { maxPerPrincipal: 10, maxRemediations: 1, maxGlobal: 10 } });
     expect((await ex.handle(publicAccessFinding({ actor: ALICE }), { eventId: 'e1' }, publish)).status).toBe('remediated');
     const second = publicAccessFinding({ id: 'wf-2', actor: ALICE });
+    timeline.log.length = 0;
     expect(await ex.handle(second, { eventId: 'e2' }, publish)).toMatchObject({ status: 'pending-approval', circuitBreaker: { scope: 'account' } });
+    // The transaction with the counts was refused (the account's counter is at its limit): the claim and the counts one by one.
+    expect(timeline.log.filter((e) => e === 'start claimFindingChecked')).toHaveLength(2);
+    expect(timeline.log.filter((e) => e === 'start incrementCounter')).toHaveLength(3);
     // The principal's count was taken before the account's was refused (kept); the organization's after (given back).
     expect([await count(second, 'principal'), await count(second, 'account'), await count(second, 'global')]).toEqual([2, 1, 1]);
   });
@@ -235,5 +337,78 @@ describe('Executor round trips (issue #16)', () => {
     expect((await own.ex.handle(publicAccessFinding({ actor: ALICE }), { eventId: 'e' }, own.publish)).status).toBe('exempt');
     expect(own.sessions).toEqual([]);
     expect(own.timeline.log).not.toContain('start incrementCounter');
+  });
+});
+
+// Issue #16 (calls ≤ 8): the counts ride in the claim's transaction on DynamoDB (the project's fake, judging the responder's grants);
+// any cancellation other than the claim being held falls back to the claim and the counts one by one.
+describe('Executor on the DynamoDB store: counts in the claim’s transaction, and the fallback', () => {
+  let table: FakeTable | undefined;
+  afterEach(() => {
+    table?.restore();
+    table = undefined;
+  });
+
+  function dynamoSetup(breaker: { maxPerPrincipal: number; maxRemediations: number; maxGlobal: number } = { maxPerPrincipal: 10, maxRemediations: 10, maxGlobal: 10 }) {
+    const account = new InMemoryAccount({ defaultAccount: ACCOUNT, defaultRegion: REGION });
+    account.replay(addPermissionEvent({ statementId: 'open', principal: '*' }));
+    lambda = installLambdaMock(account, mockClient(LambdaClient));
+    const fake = installDynamoDbFake({ as: 'responder' });
+    table = fake;
+    const store = new DynamoDbStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: REGION })), 'warden-state');
+    const config = parseConfig({ organization: { accounts: [ACCOUNT] }, dryRun: false, circuitBreaker: breaker });
+    const ex = new Executor({ config, store: responderView(store), clientsFor: () => ({ lambda: new LambdaClient({ region: REGION }) }), now: () => NOW });
+    const windowMs = config.circuitBreaker.windowMinutes * 60_000;
+    const windowStart = new Date(Math.floor(NOW.getTime() / windowMs) * windowMs).toISOString();
+    const counts = (finding: Finding) => breakerCounters(finding, config.circuitBreaker).map((c) => fake.items.get(`COUNTER#${c.name}\u0000WINDOW#${windowStart}`)?.count ?? 0);
+    const commands = () => fake.calls.map((c) => `${c.command} ${(((c.input.Key ?? c.input.Item) as { pk?: string } | undefined)?.pk ?? '').split('#')[0] ?? ''}`.trim());
+    const policy = () => account.lambda.policyDocument({ kind: 'lambda-function', account: ACCOUNT, region: REGION, functionName: 'orders-api' });
+    return { ex, fake, counts, commands, policy };
+  }
+
+  it('reverts with one transaction holding the claim, the exemption check and the three counts, and one holding the completion', async () => {
+    const { ex, fake, counts, commands, policy } = dynamoSetup();
+    const f = publicAccessFinding({ actor: ALICE, details: OPEN_STATEMENT });
+    expect(await ex.handle(f, { eventId: 'e' }, () => Promise.resolve())).toMatchObject({ status: 'remediated', verified: true, restore: { id: restoreId(f.id, 'e') } });
+    expect(policy()).toBeNull();
+    expect(counts(f)).toEqual([1, 1, 1]);
+    expect(commands()).toEqual(['TransactWrite', 'TransactWrite']);
+    const [claim, completion] = fake.calls.map((c) => (c.input as { TransactItems: Record<string, unknown>[] }).TransactItems.map((item) => Object.keys(item)[0]));
+    expect(claim).toEqual(['Put', 'ConditionCheck', 'Update', 'Update', 'Update']);
+    expect(completion).toEqual(['Update', 'Put']);
+    expect(fake.items.get(`APPROVAL#${restoreId(f.id, 'e')}\u0000APPROVAL`)).toMatchObject({ kind: 'restore', status: 'pending' });
+    expect(fake.denied).toEqual([]);
+  });
+
+  it.each(['TransactionConflict', 'ThrottlingError'])('falls back to the claim and the counts one by one when the transaction is cancelled for a %s, and reverts', async (code) => {
+    const { ex, fake, counts, commands, policy } = dynamoSetup();
+    fake.conflictNext(1, code);
+    const f = publicAccessFinding({ actor: ALICE });
+    expect(await ex.handle(f, { eventId: 'e' }, () => Promise.resolve())).toMatchObject({ status: 'remediated', verified: true });
+    expect(policy()).toBeNull();
+    expect(counts(f)).toEqual([1, 1, 1]);
+    // The cancelled transaction, then the claim's transaction (without counts) and the three counts together.
+    expect(commands()[0]).toBe('TransactWrite');
+    expect([...commands().slice(1, 5)].sort()).toEqual(['TransactWrite', 'Update COUNTER', 'Update COUNTER', 'Update COUNTER']);
+    expect(fake.denied).toEqual([]);
+  });
+
+  it('opens the breaker through the fallback when the account counter is exhausted, keeping the principal’s count as before', async () => {
+    const { ex, counts, policy } = dynamoSetup({ maxPerPrincipal: 10, maxRemediations: 1, maxGlobal: 10 });
+    expect((await ex.handle(publicAccessFinding({ actor: ALICE }), { eventId: 'e1' }, () => Promise.resolve())).status).toBe('remediated');
+    const second = publicAccessFinding({ id: 'wf-2', actor: ALICE, remediation: { action: 'remove-function-permission', params: { functionName: FUNCTION_ARN, statementId: 'other' }, description: 'd' } });
+    expect(await ex.handle(second, { eventId: 'e2' }, () => Promise.resolve())).toMatchObject({ status: 'pending-approval', circuitBreaker: { scope: 'account', justTripped: true } });
+    expect(counts(second)).toEqual([2, 1, 1]);
+    expect(policy()).toBeNull();
+  });
+
+  it('takes no count for a duplicate delivery', async () => {
+    const { ex, counts, commands, fake } = dynamoSetup();
+    const f = publicAccessFinding({ actor: ALICE });
+    await ex.handle(f, { eventId: 'e' }, () => Promise.resolve());
+    fake.calls.length = 0;
+    expect((await ex.handle(f, { eventId: 'e' }, () => Promise.resolve())).status).toBe('duplicate');
+    expect(commands()).toEqual(['TransactWrite']);
+    expect(counts(f)).toEqual([1, 1, 1]);
   });
 });

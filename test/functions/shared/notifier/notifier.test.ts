@@ -9,7 +9,7 @@ import { BUTTON_ACTIONS, type DecisionKind } from '../../../../functions/shared/
 import { parseConfig, type WardenConfig } from '../../../../functions/shared/config/config';
 import { InvalidEventError } from '../../../../functions/shared/errors';
 import type { ExecutionOutcome } from '../../../../functions/shared/contract/outcome';
-import { Notifier } from '../../../../functions/shared/notifier/notifier';
+import { FollowUpBeforeMessageError, Notifier } from '../../../../functions/shared/notifier/notifier';
 import { escapeMrkdwn, FINDING_ACTIONS_BLOCK_ID } from '../../../../functions/shared/slack/block-kit';
 import { resourceConsoleUrl } from '../../../../functions/shared/slack/console-links';
 import { slackClientOptions } from '../../../../functions/shared/slack/slack-client';
@@ -280,6 +280,37 @@ describe.each(STORES)('Notifier (%s)', (_name, factory) => {
       expect(await notifier().handle(findingEventOf(c.finding, repeat))).toMatchObject({ action: 'skipped', reason: 'the open approval of this finding has no message to reply under' });
       expect(server.calls).toEqual([]);
       expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    });
+
+    // Issue #16: an automatic revert is published while its verifying read runs; a follow-up comes only when it did not hold.
+    it('shows a revert as verifying, and puts the follow-up that says it did not hold on the message and in its thread', async () => {
+      const c = CASES.find((x) => x.outcome.status === 'remediated')!;
+      const running: ExecutionOutcome = { ...c.outcome, verified: undefined, verification: 'running', detail: 'ran lambda:RemovePermission; verifying that the change holds' };
+      const n = notifier();
+      expect((await n.handle(findingEventOf(c.finding, running))).action).toBe('posted');
+      const first = posted(ofMethod(server, 'chat.postMessage')[0]!);
+      expect(allText(first)).toContain('Reverted; verifying');
+      expect(allText(first)).not.toContain('Reverted (verified)');
+      expect((await n.handle(remediationEventOf(running))).action).toBe('skipped');
+      // Same status, and here even the same time as the outcome the message shows: still a follow-up.
+      const failed: ExecutionOutcome = { ...running, verified: false, verification: 'failed', detail: 'removed statement "open", but the change did not hold on re-reading' };
+      expect((await n.handle(remediationEventOf(failed))).action).toBe('updated');
+      expect(allText(posted(ofMethod(server, 'chat.update')[0]!))).toContain('⚠️ Ran, but the change did not hold on re-reading');
+      const reply = ofMethod(server, 'chat.postMessage')[1]!;
+      expect(reply.body.thread_ts).toBe(ofMethod(server, 'chat.postMessage')[0]?.body.ts ?? reply.body.thread_ts);
+      expect(allText(posted(reply))).toContain('did not hold on re-reading');
+      // A verifying read that failed: said as such, not as a failed revert.
+      const unreadable: ExecutionOutcome = { ...running, status: 'failed', verification: 'failed', error: { name: 'TooManyRequestsException', message: 'Rate exceeded' }, detail: 'the change was made, but verifying it failed', at: '2025-03-14T15:00:12Z' };
+      await n.handle(remediationEventOf(unreadable));
+      expect(allText(posted(ofMethod(server, 'chat.postMessage')[2]!))).toContain('Changed, but the verifying read failed: not confirmed');
+    });
+
+    it('has a verification follow-up that comes before the finding’s message retried, unless no channel would ever show it', async () => {
+      const c = CASES.find((x) => x.outcome.status === 'remediated')!;
+      const failed: ExecutionOutcome = { ...c.outcome, verified: false, verification: 'failed', at: '2025-03-14T15:00:11Z' };
+      await expect(notifier().handle(remediationEventOf(failed))).rejects.toThrow(FollowUpBeforeMessageError);
+      expect(await notifier({ ...SLACK, defaultChannel: undefined, channelsBySeverity: {}, channelsByAccount: {} }).handle(remediationEventOf(failed))).toMatchObject({ action: 'skipped' });
+      expect(server.calls).toEqual([]);
     });
 
     it('skips a remediation of a finding it never posted (the finding event carries it)', async () => {

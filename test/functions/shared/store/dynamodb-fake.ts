@@ -1,6 +1,6 @@
 /**
  * A tiny DynamoDB table behind `aws-sdk-client-mock` for `DynamoDBDocumentClient`: Put/Get/Update/Delete
- * and TransactWriteItems of Puts, with the condition and update expressions the state store uses, evaluated for real, so the
+ * and TransactWriteItems of Puts, Updates and ConditionChecks, with the condition and update expressions the state store uses, evaluated for real, so the
  * store's conditional writes are tested, not only the calls it makes.
  */
 import { ConditionalCheckFailedException, DynamoDBServiceException, TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
@@ -167,8 +167,8 @@ export interface FakeTable {
   readonly denied: { action: TableAction; pk: string; attributes: readonly string[] }[];
   /** Judges the next requests as this function's role would (undefined: no IAM check). */
   actAs(fn: TableFunction | undefined): void;
-  /** Cancels the next `count` transactions for a conflict with another transaction, as DynamoDB may. */
-  conflictNext(count: number): void;
+  /** Cancels the next `count` transactions for a conflict with another transaction (or with `code`, e.g. `ThrottlingError`), as DynamoDB may. */
+  conflictNext(count: number, code?: string): void;
   restore(): void;
 }
 
@@ -205,6 +205,7 @@ export function installDynamoDbFake(options: { readonly as?: TableFunction } = {
   const denied: FakeTable['denied'] = [];
   let role = options.as;
   let conflicts = 0;
+  let conflictCode = 'TransactionConflict';
   const guard = (action: TableAction, input: { Key?: Item; Item?: Item; UpdateExpression?: string; ConditionExpression?: string; ExpressionAttributeNames?: Names; ReturnValues?: string }): void => {
     if (role === undefined) return;
     const pk = String((input.Key ?? input.Item)?.pk);
@@ -231,17 +232,24 @@ export function installDynamoDbFake(options: { readonly as?: TableFunction } = {
   // All conditions first, then all writes (atomic, as DynamoDB's transactions). A cancelled transaction
   // answers as the service does: one reason per item, the old item in wire form where it was asked for.
   // Transactions of Puts and ConditionChecks (each judged as PutItem / ConditionCheckItem by the role's grants).
-  mock.on(TransactWriteCommand).callsFake((input: { TransactItems: { Put?: TransactEntry & { Item: Item }; ConditionCheck?: TransactEntry & { Key: Item } }[] }) => {
+  // Updates (judged as UpdateItem) are applied to the item as it was before the transaction, as DynamoDB does.
+  mock.on(TransactWriteCommand).callsFake(
+    (input: { TransactItems: { Put?: TransactEntry & { Item: Item }; ConditionCheck?: TransactEntry & { Key: Item }; Update?: TransactEntry & { Key: Item; UpdateExpression: string } }[] }) => {
     calls.push({ command: 'TransactWrite', input });
     const entries = input.TransactItems.map((entry) => {
-      if (entry.Put !== undefined) return { ...entry.Put, key: entry.Put.Item, write: entry.Put.Item };
-      if (entry.ConditionCheck !== undefined) return { ...entry.ConditionCheck, key: entry.ConditionCheck.Key, write: undefined };
-      throw new Error('the fake table runs transactions of Puts and ConditionChecks only');
+      if (entry.Put !== undefined) return { ...entry.Put, key: entry.Put.Item, write: () => entry.Put?.Item ?? {}, action: 'dynamodb:PutItem' as const };
+      if (entry.Update !== undefined) {
+        const update = entry.Update;
+        const write = (): Item => applyUpdate(update.UpdateExpression, items.get(keyOf(update.Key)) ?? { ...update.Key }, update.ExpressionAttributeNames, update.ExpressionAttributeValues);
+        return { ...update, key: update.Key, write, action: 'dynamodb:UpdateItem' as const };
+      }
+      if (entry.ConditionCheck !== undefined) return { ...entry.ConditionCheck, key: entry.ConditionCheck.Key, write: undefined, action: 'dynamodb:ConditionCheckItem' as const };
+      throw new Error('the fake table runs transactions of Puts, Updates and ConditionChecks only');
     });
-    for (const entry of entries) guard(entry.write === undefined ? 'dynamodb:ConditionCheckItem' : 'dynamodb:PutItem', entry.write === undefined ? { ...entry, Key: entry.key } : entry);
+    for (const entry of entries) guard(entry.action, entry.action === 'dynamodb:PutItem' ? { ...entry, Item: entry.key } : { ...entry, Key: entry.key });
     if (conflicts > 0) {
       conflicts -= 1;
-      throw new TransactionCanceledException({ message: 'Transaction cancelled [TransactionConflict]', $metadata: {}, CancellationReasons: entries.map(() => ({ Code: 'TransactionConflict' })) });
+      throw new TransactionCanceledException({ message: `Transaction cancelled [${conflictCode}]`, $metadata: {}, CancellationReasons: entries.map(() => ({ Code: conflictCode })) });
     }
     const reasons: CancellationReason[] = entries.map((entry) => {
       const existing = items.get(keyOf(entry.key));
@@ -251,7 +259,8 @@ export function installDynamoDbFake(options: { readonly as?: TableFunction } = {
     if (reasons.some((r) => r.Code !== 'None')) {
       throw new TransactionCanceledException({ message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code ?? 'None').join(', ')}]`, $metadata: {}, CancellationReasons: reasons });
     }
-    for (const entry of entries) if (entry.write !== undefined) items.set(keyOf(entry.key), structuredClone(entry.write));
+    const written = entries.flatMap((entry) => (entry.write === undefined ? [] : [{ key: keyOf(entry.key), item: structuredClone(entry.write()) }]));
+    for (const { key, item } of written) items.set(key, item);
     return {};
   });
   mock.on(GetCommand).callsFake((input: { Key: Item }) => {
@@ -307,8 +316,9 @@ export function installDynamoDbFake(options: { readonly as?: TableFunction } = {
     actAs: (fn) => {
       role = fn;
     },
-    conflictNext: (count) => {
+    conflictNext: (count, code = 'TransactionConflict') => {
       conflicts = count;
+      conflictCode = code;
     },
     restore: () => {
       mock.restore();

@@ -363,6 +363,22 @@ describe.each(STORES)('%s (outcomes waiting to be published)', (_name, factory) 
     expect(await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: later(120), leaseSeconds: 60 })).toEqual({ claimed: false, status: 'done' });
     expect((await store.getFinding(FINDING.id, 'e-1'))?.publish).toBeUndefined();
   });
+
+  it('revises only the owner’s completed outcome, and replaces it with the mark when asked (#16: a verification’s result)', async () => {
+    const claim = await store.claimFinding({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60 });
+    if (!claim.claimed) throw new Error('not claimed');
+    const key = { findingId: FINDING.id, eventId: 'e-1' };
+    const running: ExecutionOutcome = { ...OUTCOME, verified: undefined, verification: 'running' };
+    const failed: ExecutionOutcome = { ...OUTCOME, verified: false, verification: 'failed' };
+    expect(await store.reviseFindingOutcome({ ...key, owner: claim.owner, outcome: failed })).toBe(false); // not completed yet
+    await store.completeFinding({ ...key, owner: claim.owner, outcome: running, now: NOW });
+    expect(await store.reviseFindingOutcome({ ...key, owner: 'somebody-else', outcome: failed })).toBe(false);
+    expect((await store.getFinding(FINDING.id, 'e-1'))?.outcome).toMatchObject({ verification: 'running' });
+    expect(await store.reviseFindingOutcome({ ...key, owner: claim.owner, outcome: failed })).toBe(true);
+    expect((await store.getFinding(FINDING.id, 'e-1'))?.outcome).toMatchObject({ verification: 'failed', verified: false });
+    expect(await store.markFindingUnpublished({ ...key, owner: claim.owner, outcome: { ...OUTCOME, verification: 'held' } })).toBe(true);
+    expect(await store.getFinding(FINDING.id, 'e-1')).toMatchObject({ status: 'done', publish: 'pending', outcome: { verification: 'held', verified: true } });
+  });
 });
 
 // Issue #16: the claim with its exemption check (and, in approve mode, its approval) in one TransactWriteItems — the in-memory store
@@ -411,6 +427,76 @@ describe.each(STORES.filter(([, , capabilities]) => capabilities.transactions))(
     const claims = await Promise.all(Array.from({ length: 10 }, () => store.claimFindingChecked({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60 })));
     expect(claims.filter((c) => c.claimed === true)).toHaveLength(1);
     expect(claims.filter((c) => c.claimed === false)).toHaveLength(9);
+  });
+
+  // Issue #16, calls ≤ 8: the circuit breaker's counts ride in the claim's transaction.
+  const counters = (limits: readonly [number, number, number] = [10, 10, 10]) =>
+    (['principal', 'account', 'global'] as const).map((scope, i) => ({ name: `auto#${scope}`, windowStart: NOW, windowSeconds: 900, limit: limits[i] ?? 10 }));
+  /** The count a counter holds, learnt by taking one more (so it counts one up). */
+  const countAfterOneMore = async (counter: ReturnType<typeof counters>[number]) => (await store.incrementCounter({ ...counter, limit: 100 })).count - 1;
+
+  it('takes every count with the claim in one write; a claim another delivery holds takes none', async () => {
+    const taken = await store.claimFindingChecked({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60, counters: counters() });
+    expect(taken.claimed).toBe(true);
+    expect(table?.calls.map((c) => c.command) ?? ['TransactWrite']).toEqual(['TransactWrite']);
+    expect(await store.claimFindingChecked({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60, counters: counters() })).toEqual({ claimed: false, status: 'in-progress' });
+    for (const counter of counters()) expect(await countAfterOneMore(counter)).toBe(1);
+  });
+
+  it('writes nothing when a counter is at its limit: neither the claim nor the other counts (the caller counts one by one)', async () => {
+    const [principal, account, global] = counters([10, 1, 10]);
+    if (principal === undefined || account === undefined || global === undefined) throw new Error('three counters');
+    expect((await store.incrementCounter(account)).allowed).toBe(true);
+    expect(await store.claimFindingChecked({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60, counters: [principal, account, global] })).toEqual({ claimed: null, why: 'budget' });
+    expect(await store.getFinding(FINDING.id, 'e-1')).toBeNull();
+    expect(await countAfterOneMore(principal)).toBe(0);
+    expect(await countAfterOneMore(global)).toBe(0);
+  });
+
+  it('answers `exemption` when only the exemption check failed, with counts or without', async () => {
+    await store.putExemption(exemption(later(60)));
+    expect(await store.claimFindingChecked({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60, counters: counters() })).toEqual({ claimed: null, why: 'exemption' });
+    for (const counter of counters()) expect(await countAfterOneMore(counter)).toBe(0);
+  });
+
+  it('completes the claim and creates the restore record in one write; for another owner it writes neither', async () => {
+    const claim = await store.claimFindingChecked({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60 });
+    if (claim.claimed !== true) throw new Error('not claimed');
+    const restore = { ...approval('wr-1'), kind: 'restore' as const, tag: 'v1:t' };
+    const calls = table?.calls.length ?? 0;
+    await store.completeFinding({ findingId: FINDING.id, eventId: 'e-1', owner: 'somebody-else', outcome: OUTCOME, now: NOW, restore });
+    expect(await store.getApproval('wr-1')).toBeNull();
+    expect((await store.getFinding(FINDING.id, 'e-1'))?.status).toBe('in-progress');
+    await store.completeFinding({ findingId: FINDING.id, eventId: 'e-1', owner: claim.owner, outcome: OUTCOME, now: NOW, restore });
+    expect(await store.getFinding(FINDING.id, 'e-1')).toMatchObject({ status: 'done', outcome: OUTCOME });
+    expect(await store.getApproval('wr-1')).toMatchObject({ id: 'wr-1', kind: 'restore', status: 'pending', tag: 'v1:t' });
+    // On DynamoDB: one TransactWriteItems each (the reads are the test's).
+    const sent = table?.calls.slice(calls).map((c) => c.command) ?? ['TransactWrite', 'Get', 'Get', 'TransactWrite', 'Get', 'Get'];
+    expect(sent).toEqual(['TransactWrite', 'Get', 'Get', 'TransactWrite', 'Get', 'Get']);
+  });
+});
+
+// Issue #16: what DynamoDB does to a transaction carrying counts under a burst (the project's fake; dynalite has no transactions).
+describe('DynamoDbStateStore (counts in the claim’s transaction, cancelled)', () => {
+  let table: FakeTable;
+  let store: StateStore;
+  beforeEach(() => {
+    table = installDynamoDbFake({ as: 'responder' });
+    store = new DynamoDbStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'warden-state');
+  });
+  afterEach(() => {
+    table.restore();
+  });
+
+  it.each(['TransactionConflict', 'ThrottlingError'])('answers `budget` for a %s and writes nothing', async (code) => {
+    const counts = [{ name: 'auto#global', windowStart: NOW, windowSeconds: 900, limit: 10 }];
+    table.conflictNext(1, code);
+    expect(await store.claimFindingChecked({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60, counters: counts })).toEqual({ claimed: null, why: 'budget' });
+    expect(await store.getFinding(FINDING.id, 'e-1')).toBeNull();
+    // The responder's grants allow the transaction: UpdateItem on COUNTER#, PutItem on FINDING#, ConditionCheckItem on EXEMPTION#.
+    expect((await store.claimFindingChecked({ finding: FINDING, eventId: 'e-1', now: NOW, leaseSeconds: 60, counters: counts })).claimed).toBe(true);
+    expect(table.items.get(`COUNTER#auto#global\u0000WINDOW#${NOW.toISOString()}`)).toMatchObject({ count: 1 });
+    expect(table.denied).toEqual([]);
   });
 });
 

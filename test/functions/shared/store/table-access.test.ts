@@ -75,6 +75,13 @@ describe('state table grants (TABLE_ACCESS) against each function’s store view
     // Issue #16: the claim with its exemption check (ConditionCheckItem on EXEMPTION#) and approval in one transaction; the publish mark.
     expect((await responder.claimFindingChecked({ finding: FINDING, eventId: 'e-5', now: NOW, leaseSeconds: 60, approval: { ...RECORD, id: 'wa-5', eventId: 'e-5', findingId: 'wf-5' } })).claimed).toBe(true);
     expect(await responder.markFindingUnpublished({ findingId: FINDING.id, eventId: 'e-1', owner: claim.owner })).toBe(true);
+    // Issue #16: the counts in the claim's transaction (UpdateItem on COUNTER#), the completion with its restore record
+    // (UpdateItem on FINDING#, PutItem on APPROVAL#), and a verification's follow-up revising the stored outcome.
+    const counted = await responder.claimFindingChecked({ finding: FINDING, eventId: 'e-6', now: NOW, leaseSeconds: 60, counters: [{ name: 'auto#global', windowStart: NOW, windowSeconds: 900, limit: 10 }] });
+    if (counted.claimed !== true) throw new Error('not claimed');
+    await responder.completeFinding({ findingId: FINDING.id, eventId: 'e-6', owner: counted.owner, outcome: OUTCOME, now: NOW, restore: { ...RECORD, id: 'wr-6', kind: 'restore', eventId: 'e-6' } });
+    expect(await responder.getApproval('wr-6')).toMatchObject({ kind: 'restore', status: 'pending' });
+    expect(await responder.reviseFindingOutcome({ findingId: FINDING.id, eventId: 'e-6', owner: counted.owner, outcome: OUTCOME })).toBe(true);
     await responder.addUnpublished({ eventId: 'e-1', findingId: FINDING.id, now: NOW });
     expect(await responder.getUnpublished('e-1')).toEqual([FINDING.id]);
     expect(await responder.markFindingPublished({ findingId: FINDING.id, eventId: 'e-1' })).toBe(true);
