@@ -17,6 +17,22 @@ afterEach(() => {
 /** A stored finding record as someone writing to the table sees it: any attributes under its key. */
 type StoredRecord = { readonly findingId: string; readonly eventId: string; readonly [field: string]: unknown };
 
+/**
+ * Handles `event` while EventBridge refuses every PutEvents (the handler must fail, so the delivery is retried),
+ * runs `whileDown` before the bus is back, then puts the bus back.
+ */
+async function handleWithBusDown(h: Harness, event: unknown, whileDown: () => void = () => undefined): Promise<void> {
+  const sink = (h.responder as unknown as { options: { sink: { publish: (e: unknown) => Promise<void> } } }).options.sink;
+  const publish = sink.publish.bind(sink);
+  sink.publish = () => Promise.reject(new Error('EventBridge unavailable'));
+  try {
+    await expect(h.responder.handle(event)).rejects.toThrow('EventBridge unavailable');
+    whileDown();
+  } finally {
+    sink.publish = publish;
+  }
+}
+
 function sids(h: Harness): string[] {
   return (h.account.lambda.policyDocument(functionRef)?.Statement as { Sid?: string }[] | undefined)?.map((s) => s.Sid ?? '') ?? [];
 }
@@ -335,11 +351,7 @@ describe('responder (end to end on the in-memory account)', () => {
     harness = createHarness({ config: harnessConfig({ dryRun: true }) });
     const event = addPermissionEvent({ statementId: 'open', principal: '*' });
     harness.account.replay(event);
-    const sink = (harness.responder as unknown as { options: { sink: { publish: (e: unknown) => Promise<void> } } }).options.sink;
-    const publish = sink.publish.bind(sink);
-    sink.publish = () => Promise.reject(new Error('EventBridge unavailable'));
-    await expect(harness.responder.handle(event)).rejects.toThrow('EventBridge unavailable');
-    sink.publish = publish;
+    await handleWithBusDown(harness, event);
     expect((await harness.responder.handle(event)).outcomes[0]?.status).toBe('dry-run');
     expect(harness.eventsOf('Warden Finding')).toHaveLength(1);
   });
@@ -348,13 +360,10 @@ describe('responder (end to end on the in-memory account)', () => {
     harness = createHarness();
     const event = addPermissionEvent({ statementId: 'open', principal: '*' });
     harness.account.replay(event);
-    const sink = (harness.responder as unknown as { options: { sink: { publish: (e: unknown) => Promise<void> } } }).options.sink;
-    const publish = sink.publish.bind(sink);
-    sink.publish = () => Promise.reject(new Error('EventBridge unavailable'));
-    await expect(harness.responder.handle(event)).rejects.toThrow('EventBridge unavailable');
-    expect(sids(harness)).toEqual([]);
-    expect(harness.events).toEqual([]);
-    sink.publish = publish;
+    await handleWithBusDown(harness, event, () => {
+      expect(sids(harness)).toEqual([]);
+      expect(harness.events).toEqual([]);
+    });
     // The statement is gone, so the retried delivery raises no finding: the stored outcome is published from its event's list.
     const retried = await harness.responder.handle(structuredClone(event));
     expect(retried.findings).toEqual([]);
@@ -375,11 +384,7 @@ describe('responder (end to end on the in-memory account)', () => {
     harness = createHarness();
     const event = addPermissionEvent({ statementId: 'open', principal: '*' });
     harness.account.replay(event);
-    const sink = (harness.responder as unknown as { options: { sink: { publish: (e: unknown) => Promise<void> } } }).options.sink;
-    const publish = sink.publish.bind(sink);
-    sink.publish = () => Promise.reject(new Error('EventBridge unavailable'));
-    await expect(harness.responder.handle(event)).rejects.toThrow('EventBridge unavailable');
-    sink.publish = publish;
+    await handleWithBusDown(harness, event);
     const eventId = event.detail.eventID;
     const [findingId] = await harness.store.getUnpublished(eventId);
     if (findingId === undefined) throw new Error('no outcome waits to be published');

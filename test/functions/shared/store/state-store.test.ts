@@ -1,32 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Finding } from '../../../../functions/shared/contract/finding';
 import { DynamoDbStateStore } from '../../../../functions/shared/store/dynamodb-state-store';
 import { InMemoryStateStore } from '../../../../functions/shared/store/in-memory-state-store';
 import type { ExecutionOutcome } from '../../../../functions/shared/contract/outcome';
 import type { StateStore } from '../../../../functions/shared/store/state-store';
 import { FUNCTION_ARN } from '../../../fixtures/accounts';
+import { FINDING, later, NOW, outcomeOf } from './store-fixtures';
 import { startDynalite, type DynaliteTable } from './dynalite-table';
 import { installDynamoDbFake, type FakeTable } from './dynamodb-fake';
-
-const NOW = new Date('2025-03-14T09:30:00Z');
-const later = (seconds: number): Date => new Date(NOW.getTime() + seconds * 1000);
-
-const FINDING: Finding = {
-  id: 'wf-0123456789abcdef0123',
-  ruleId: 'function-public-access',
-  title: 'Function policy allows anyone to invoke',
-  severity: 'critical',
-  mode: 'approve',
-  resource: FUNCTION_ARN,
-  account: '111122223333',
-  region: 'us-east-1',
-  summary: 'public',
-  rationale: 'why',
-  details: {},
-  remediation: { action: 'remove-function-permission', params: { functionName: FUNCTION_ARN, statementId: 'open' }, description: 'removes it' },
-};
 
 const approval = (id = 'wa-1', expiresAt = later(3600)) => ({
   id,
@@ -38,23 +20,7 @@ const approval = (id = 'wa-1', expiresAt = later(3600)) => ({
   expiresAt: expiresAt.toISOString(),
 });
 
-const OUTCOME: ExecutionOutcome = {
-  findingId: FINDING.id,
-  eventId: 'e-1',
-  ruleId: FINDING.ruleId,
-  resource: FINDING.resource,
-  account: FINDING.account,
-  region: FINDING.region,
-  mode: 'approve',
-  effectiveMode: 'approve',
-  status: 'remediated',
-  dryRun: false,
-  plan: { action: 'remove-function-permission', call: 'lambda:RemovePermission', description: 'removes it' },
-  detail: 'removed',
-  verified: true,
-  approval: { id: 'wa-1', expiresAt: later(3600).toISOString() },
-  at: NOW.toISOString(),
-};
+const OUTCOME: ExecutionOutcome = outcomeOf({ approval: { id: 'wa-1', expiresAt: later(3600).toISOString() } });
 
 type Factory = () => Promise<{ store: StateStore; table?: FakeTable; dispose: () => void }>;
 

@@ -8,50 +8,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '../../../../functions/shared/contract/finding';
-import type { ExecutionOutcome } from '../../../../functions/shared/contract/outcome';
 import { DynamoDbStateStore, keys } from '../../../../functions/shared/store/dynamodb-state-store';
 import { InMemoryStateStore } from '../../../../functions/shared/store/in-memory-state-store';
 import { MalformedItemError, type StoredExemption } from '../../../../functions/shared/store/state-store';
 import { FUNCTION_ARN } from '../../../fixtures/accounts';
+import { FINDING, later, NOW, outcomeOf } from './store-fixtures';
 import { startDynalite, type DynaliteTable } from './dynalite-table';
 import { installDynamoDbFake } from './dynamodb-fake';
 
-const NOW = new Date('2026-12-04T12:00:00.000Z');
-const later = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
 const SECRET_LOOKING = 'AKIAIOSFODNN7EXAMPLE';
 
-const FINDING: Finding = {
-  id: 'wf-0123456789abcdef01234567',
-  ruleId: 'function-public-access',
-  title: 'Function publicly invocable',
-  severity: 'critical',
-  mode: 'auto',
-  resource: FUNCTION_ARN,
-  account: '111122223333',
-  region: 'us-east-1',
-  summary: 'public',
-  rationale: 'why',
-  details: {},
-  remediation: { action: 'remove-function-permission', params: { functionName: FUNCTION_ARN, statementId: 'open' }, description: 'removes it' },
-};
-
-const OUTCOME: ExecutionOutcome = {
-  findingId: FINDING.id,
-  eventId: 'e-1',
-  ruleId: FINDING.ruleId,
-  resource: FINDING.resource,
-  account: FINDING.account,
-  region: FINDING.region,
-  mode: 'auto',
-  effectiveMode: 'auto',
-  status: 'remediated',
-  dryRun: false,
-  plan: { action: 'remove-function-permission', call: 'lambda:RemovePermission', description: 'removes it' },
-  detail: 'removed',
-  verified: true,
-  at: NOW.toISOString(),
-};
+const OUTCOME = outcomeOf();
 
 const EXEMPTION: StoredExemption = {
   resource: FUNCTION_ARN,

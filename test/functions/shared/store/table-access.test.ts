@@ -6,50 +6,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Finding } from '../../../../functions/shared/contract/finding';
-import type { ExecutionOutcome } from '../../../../functions/shared/contract/outcome';
 import { DynamoDbStateStore } from '../../../../functions/shared/store/dynamodb-state-store';
 import { approvalView, notifierView, responderView, scannerView, StateStoreError, VIEW_METHODS, type StateStore } from '../../../../functions/shared/store/state-store';
 import { KEY_PREFIXES, TABLE_ACCESS } from '../../../../functions/shared/store/table-access';
 import { DynamoDbHeartbeatStore, HeartbeatStoreError } from '../../../../functions/shared/heartbeat/dynamodb-heartbeat-store';
 import { FUNCTION_ARN } from '../../../fixtures/accounts';
 import { installDynamoDbFake, type FakeTable } from './dynamodb-fake';
+import { FINDING, later, NOW, outcomeOf } from './store-fixtures';
 
-const NOW = new Date('2025-03-14T09:30:00Z');
-const later = (seconds: number): Date => new Date(NOW.getTime() + seconds * 1000);
 
-const FINDING: Finding = {
-  id: 'wf-0123456789abcdef0123',
-  ruleId: 'function-public-access',
-  title: 'public',
-  severity: 'critical',
-  mode: 'approve',
-  resource: FUNCTION_ARN,
-  account: '111122223333',
-  region: 'us-east-1',
-  summary: 'public',
-  rationale: 'why',
-  details: {},
-  remediation: { action: 'remove-function-permission', params: { functionName: FUNCTION_ARN, statementId: 'open' }, description: 'removes it' },
-};
 const RECORD = { id: 'wa-1', findingId: FINDING.id, eventId: 'e-1', finding: FINDING, plan: FINDING.remediation!, createdAt: NOW.toISOString(), expiresAt: later(3600).toISOString(), tag: 'v1:x' };
-// A whole outcome: the store parses what it reads back, so a partial one would be refused as malformed.
-const OUTCOME: ExecutionOutcome = {
-  findingId: FINDING.id,
-  eventId: 'e-1',
-  ruleId: FINDING.ruleId,
-  resource: FINDING.resource,
-  account: FINDING.account,
-  region: FINDING.region,
-  mode: FINDING.mode,
-  effectiveMode: FINDING.mode,
-  status: 'remediated',
-  dryRun: false,
-  plan: { action: 'remove-function-permission', call: 'lambda:RemovePermission', description: 'removes it' },
-  detail: 'removed',
-  verified: true,
-  at: NOW.toISOString(),
-};
+const OUTCOME = outcomeOf();
 const EXEMPTION = { resource: FUNCTION_ARN, ruleId: FINDING.ruleId, until: later(3600).toISOString(), by: 'U1', recordId: 'wa-1', decision: 'rejected-and-exempted' as const, createdAt: NOW.toISOString(), tag: 'v1:y' };
 
 let table: FakeTable;
