@@ -9,11 +9,12 @@ import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageOf, staticClosure } from '../../bench/bundles';
 import { bundleFunction, type WardenFunctionName } from '../../infra/warden-function';
-import { ACCOUNT, ORG_ACCOUNT, REGION } from '../fixtures/accounts';
+import { ACCOUNT, REGION } from '../fixtures/accounts';
 import { updateMethod, updateRoute } from '../fixtures/api-gateway';
 import { cloudTrailEvent } from '../fixtures/cloudtrail';
 import { ALL_TO_WORLD, authorizeEgressEvent, GROUP_ID } from '../fixtures/ec2';
 import { deleteLogGroupEvent } from '../fixtures/log-groups';
+import { RESPONDER_ENV } from '../fixtures/responder-env';
 
 /**
  * The functions as deployed (`bundleFunction`: split into chunks): the SDK packages a typical event never calls
@@ -161,18 +162,10 @@ describe('the deployed bundles (split into chunks)', () => {
           setTimeout(() => process.exit(0), 1500);
         `;
         const run = await runNode(script, {
-          AWS_REGION: REGION,
+          ...RESPONDER_ENV,
           AWS_ACCESS_KEY_ID: 'AKIABUNDLETEST',
           AWS_SECRET_ACCESS_KEY: 'bundle-test',
           AWS_ENDPOINT_URL: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`,
-          WARDEN_EVENT_BUS_NAME: 'WardenBus',
-          WARDEN_TABLE_NAME: 'WardenState',
-          WARDEN_CONFIG: JSON.stringify({ organization: { accounts: [ACCOUNT, ORG_ACCOUNT] }, dryRun: false }),
-          WARDEN_BASELINE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:999988887777:secret:warden/baseline-key-AbCdEf',
-          WARDEN_RECORD_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:999988887777:secret:warden/record-key-GhIjKl',
-          WARDEN_EXEMPTION_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:999988887777:secret:warden/exemption-key-MnOpQr',
-          WARDEN_SECURITY_ACCOUNT: '999988887777',
-          WARDEN_STACK_NAME: 'WardenCentral',
           AWS_SUPPRESS_NODE_DEPRECATION_WARNING: 'true',
         });
         expect(run.stderr).not.toMatch(/is not a constructor|is not a function|Cannot find module|ERR_MODULE_NOT_FOUND/);

@@ -12,20 +12,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InMemoryAccount } from '../../../sim/in-memory-account';
 import { installLambdaMock } from '../../../sim/lambda-mock';
-import { ACCOUNT, ORG_ACCOUNT, REGION } from '../../fixtures/accounts';
+import { ACCOUNT, REGION } from '../../fixtures/accounts';
 import { addPermissionEvent } from '../../fixtures/cloudtrail';
+import { RESPONDER_ENV } from '../../fixtures/responder-env';
 import { installDynamoDbFake } from '../shared/store/dynamodb-fake';
 
 const ENV = {
-  AWS_REGION: REGION,
-  WARDEN_EVENT_BUS_NAME: 'WardenBus',
-  WARDEN_TABLE_NAME: 'WardenState',
-  WARDEN_CONFIG: JSON.stringify({ organization: { accounts: [ACCOUNT, ORG_ACCOUNT] }, dryRun: false }),
-  WARDEN_BASELINE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:999988887777:secret:warden/baseline-key-AbCdEf',
-  WARDEN_RECORD_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:999988887777:secret:warden/record-key-GhIjKl',
-  WARDEN_EXEMPTION_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:999988887777:secret:warden/exemption-key-MnOpQr',
-  WARDEN_SECURITY_ACCOUNT: '999988887777',
-  WARDEN_STACK_NAME: 'WardenCentral',
+  ...RESPONDER_ENV,
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
 };

@@ -9,6 +9,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-s
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface DynaliteTable {
   /** A document client on the server, marshalling as the deployed functions do. */
@@ -74,5 +75,23 @@ export async function startDynalite(): Promise<DynaliteTable> {
         });
       });
     },
+  };
+}
+
+/**
+ * One dynalite server for the calling test file: started before its suites and stopped after them, with generous
+ * timeouts for a loaded machine. Returns the server (throws when it did not start).
+ */
+export function dynaliteForFile(): () => DynaliteTable {
+  let table: DynaliteTable | undefined;
+  beforeAll(async () => {
+    table = await startDynalite();
+  }, 120_000);
+  afterAll(async () => {
+    await table?.stop();
+  }, 60_000);
+  return () => {
+    if (table === undefined) throw new Error('dynalite did not start');
+    return table;
   };
 }

@@ -1,13 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbStateStore } from '../../../../functions/shared/store/dynamodb-state-store';
 import { InMemoryStateStore } from '../../../../functions/shared/store/in-memory-state-store';
 import type { ExecutionOutcome } from '../../../../functions/shared/contract/outcome';
 import type { StateStore } from '../../../../functions/shared/store/state-store';
 import { FUNCTION_ARN } from '../../../fixtures/accounts';
 import { FINDING, later, NOW, outcomeOf } from './store-fixtures';
-import { startDynalite, type DynaliteTable } from './dynalite-table';
+import { dynaliteForFile } from './dynalite-table';
 import { installDynamoDbFake, type FakeTable } from './dynamodb-fake';
 
 const approval = (id = 'wa-1', expiresAt = later(3600)) => ({
@@ -29,13 +29,7 @@ type Factory = () => Promise<{ store: StateStore; table?: FakeTable; dispose: ()
  * condition and update expressions are judged by something other than the project's own fake. One server per
  * file (started before the suites, generous timeouts for a loaded machine), a new table per test.
  */
-let dynalite: DynaliteTable | undefined;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-}, 120_000);
-afterAll(async () => {
-  await dynalite?.stop();
-}, 60_000);
+const dynalite = dynaliteForFile();
 
 /** Whether a store can run `openApproval` (TransactWriteItems, which dynalite does not implement). */
 type Capabilities = { readonly transactions: boolean };
@@ -60,8 +54,7 @@ const STORES: [string, Factory, Capabilities][] = [
   [
     'DynamoDbStateStore on dynalite',
     async () => {
-      if (dynalite === undefined) throw new Error('dynalite did not start');
-      return { store: new DynamoDbStateStore(dynalite.documents, await dynalite.newTable()), dispose: () => undefined };
+      return { store: new DynamoDbStateStore(dynalite().documents, await dynalite().newTable()), dispose: () => undefined };
     },
     { transactions: false },
   ],
@@ -478,22 +471,7 @@ describe.each(STORES)('%s (notifier methods)', (_name, factory) => {
     dispose();
   });
 
-  const outcome = {
-    findingId: FINDING.id,
-    eventId: 'e-1',
-    ruleId: FINDING.ruleId,
-    resource: FINDING.resource,
-    account: FINDING.account,
-    region: FINDING.region,
-    mode: 'approve',
-    effectiveMode: 'approve',
-    status: 'pending-approval',
-    dryRun: false,
-    plan: { action: 'remove-function-permission', call: 'lambda:RemovePermission', description: 'removes it' },
-    detail: 'waiting',
-    approval: { id: 'wa-1', expiresAt: later(3600).toISOString() },
-    at: NOW.toISOString(),
-  } as const;
+  const outcome = outcomeOf({ status: 'pending-approval', detail: 'waiting', verified: undefined, approval: { id: 'wa-1', expiresAt: later(3600).toISOString() } });
   const message = { findingId: FINDING.id, eventId: 'e-1', message: { channel: 'C0ALERTS', ts: '1.000100', threadTs: '1.000100' }, finding: FINDING, outcome, recordIds: ['wa-1'], postedAt: NOW.toISOString() };
 
   it('grants one of ten concurrent claims on a notification; a done one is never claimed again', async () => {

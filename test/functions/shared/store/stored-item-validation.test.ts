@@ -7,13 +7,13 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDbStateStore, keys } from '../../../../functions/shared/store/dynamodb-state-store';
 import { InMemoryStateStore } from '../../../../functions/shared/store/in-memory-state-store';
 import { MalformedItemError, type StoredExemption } from '../../../../functions/shared/store/state-store';
 import { FUNCTION_ARN } from '../../../fixtures/accounts';
 import { FINDING, later, NOW, outcomeOf } from './store-fixtures';
-import { startDynalite, type DynaliteTable } from './dynalite-table';
+import { dynaliteForFile } from './dynalite-table';
 import { installDynamoDbFake } from './dynamodb-fake';
 
 const SECRET_LOOKING = 'AKIAIOSFODNN7EXAMPLE';
@@ -31,13 +31,7 @@ const EXEMPTION: StoredExemption = {
   tag: 'v1:abc',
 };
 
-let dynalite: DynaliteTable | undefined;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-}, 120_000);
-afterAll(async () => {
-  await dynalite?.stop();
-}, 60_000);
+const dynalite = dynaliteForFile();
 
 interface Table {
   readonly store: DynamoDbStateStore;
@@ -58,9 +52,8 @@ const TABLES: [string, () => Promise<Table>][] = [
   [
     'dynalite',
     async () => {
-      if (dynalite === undefined) throw new Error('dynalite did not start');
-      const tableName = await dynalite.newTable();
-      return { store: new DynamoDbStateStore(dynalite.documents, tableName), documents: dynalite.documents, tableName, dispose: () => undefined };
+      const tableName = await dynalite().newTable();
+      return { store: new DynamoDbStateStore(dynalite().documents, tableName), documents: dynalite().documents, tableName, dispose: () => undefined };
     },
   ],
 ];
