@@ -2,9 +2,9 @@
  * What a scan lists for the rules that judge resources other than functions (issue #17): the egress rules of the
  * security groups the region's VPC functions use (`DescribeSecurityGroupRules` per batch of group ids, and
  * `DescribeSecurityGroups` only for the groups with a rule open to the world), and the REST and HTTP APIs of a
- * region (`GetRestApis`, `GetApis`) when `scan.readApis` opts in. The API Gateway SDK modules load only then.
+ * region (`GetRestApis`, `GetApis`) when `scan.readApis` opts in. The EC2 and API Gateway SDK modules load only when used.
  */
-import { DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { moduleExports } from '../aws/sdk-module';
@@ -48,6 +48,7 @@ export interface ScannedGroup {
  * one `DescribeSecurityGroups` for the groups with a rule open to the world on every port (name, VPC, tags).
  */
 export async function listEgressRules(ec2: EC2Client, account: string, region: string, groups: readonly ScannedGroup[]): Promise<SecurityGroupRuleSnapshot[]> {
+  const { DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand } = moduleExports(await import('@aws-sdk/client-ec2'), 'DescribeSecurityGroupRulesCommand');
   const usedBy = new Map(groups.map((g) => [g.groupId, [...g.functions].sort()]));
   const rules: SecurityGroupRule[] = [];
   const ids = [...usedBy.keys()].sort();

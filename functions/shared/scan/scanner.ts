@@ -187,7 +187,6 @@ export class Scanner {
     let iam: IAMClient;
     const lambdas = new Map<string, LambdaClient>();
     const logs = new Map<string, CloudWatchLogsClient>();
-    const ec2s = new Map<string, EC2Client>();
     const gateways = new Map<string, { rest: APIGatewayClient; http: ApiGatewayV2Client }>();
     const readApis = this.options.config.scan.readApis;
     try {
@@ -196,8 +195,6 @@ export class Scanner {
         lambdas.set(region, this.guard.wrap(await this.options.clients.lambda(account, region), `lambda:${account}:${region}`, this.concurrency.lambdaPerRegion, 'lambda'));
         const logsClient = await this.options.clients.logs?.(account, region);
         if (logsClient !== undefined) logs.set(region, this.guard.wrap(logsClient, `logs:${account}:${region}`, this.concurrency.lambdaPerRegion, 'logs'));
-        const ec2Client = await this.options.clients.ec2?.(account, region);
-        if (ec2Client !== undefined) ec2s.set(region, this.guard.wrap(ec2Client, `ec2:${account}:${region}`, this.concurrency.networkPerRegion, 'ec2'));
         const rest = readApis ? await this.options.clients.apiGateway?.(account, region) : undefined;
         const http = readApis ? await this.options.clients.apiGatewayV2?.(account, region) : undefined;
         if (rest !== undefined && http !== undefined) {
@@ -239,9 +236,12 @@ export class Scanner {
         failed({ account, region, stage: 'list-functions', message: message(e) });
       }
       // Issue #17: the egress rules of the groups this region's VPC functions use, a call per 200 groups (none without VPC functions).
-      const ec2 = ec2s.get(region);
-      if (ec2 !== undefined && groups.size > 0) {
+      const clients = this.options.clients;
+      if (clients.ec2 !== undefined && groups.size > 0) {
         try {
+          // The EC2 client (and its SDK module) only for a region that has VPC functions.
+          const client = await clients.ec2(account, region);
+          const ec2 = this.guard.wrap(client, `ec2:${account}:${region}`, this.concurrency.networkPerRegion, 'ec2');
           const used: ScannedGroup[] = [...groups].map(([groupId, arns]) => ({ groupId, functions: arns }));
           for (const snapshot of await listEgressRules(ec2, account, region, used)) securityGroupRules.set(snapshot.arn, snapshot);
         } catch (e: unknown) {
