@@ -12,7 +12,7 @@ import type { WardenConfig } from '../functions/shared/config/config';
 import { WardenError } from '../functions/shared/errors';
 import { CallGuard } from '../functions/shared/scan/call-guard';
 import { scanClients } from '../functions/shared/scan/scan-clients';
-import { SCAN_PERMISSIONS } from '../functions/shared/scan/scan-permissions';
+import { SCAN_CALLS } from '../functions/shared/scan/scan-permissions';
 import { DEFAULT_CONCURRENCY, Scanner, type ScanProgress, type ScanReport } from '../functions/shared/scan/scanner';
 import { iamRegionFor } from '../functions/shared/state/resources';
 import { RULES } from '../rules';
@@ -165,7 +165,7 @@ export async function runScan(args: ScanArgs, config: WardenConfig, rules: reado
     rules,
     config,
     clients: scanClients(credentials),
-    guard: new CallGuard({ allowedApis: SCAN_PERMISSIONS }),
+    guard: new CallGuard({ allowedApis: SCAN_CALLS }),
     ...(args.concurrency === undefined ? {} : { concurrency: { accounts: args.concurrency, lambdaPerRegion: DEFAULT_CONCURRENCY.lambdaPerRegion } }),
     ...(io.progress === undefined ? {} : { onProgress: (p: ScanProgress) => io.progress?.(progressLine(p)) }),
   });

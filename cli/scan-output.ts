@@ -21,11 +21,24 @@ function countLine(report: ScanReport): string {
   const functions = report.accounts.reduce((n, a) => n + a.functions, 0);
   const layers = report.accounts.reduce((n, a) => n + a.layerVersions, 0);
   const roles = report.accounts.reduce((n, a) => n + a.roles, 0);
+  const rules = report.accounts.reduce((n, a) => n + a.securityGroupRules, 0);
+  const apis = report.accounts.reduce((n, a) => n + a.apis, 0);
   const targets = report.accounts.reduce((n, a) => n + a.regions.length, 0);
   return (
     `Scanned ${String(report.accounts.length)} account(s), ${String(targets)} account × region: ${String(functions)} functions, ` +
-    `${String(layers)} layer versions, ${String(roles)} execution roles (${String(report.calls.total)} API calls, ${String(report.calls.throttled)} throttled)`
+    `${String(layers)} layer versions, ${String(roles)} execution roles, ${String(rules)} open egress rules of VPC functions' groups` +
+    `${report.notJudged.some((u) => u.key === 'readApis') ? '' : `, ${String(apis)} APIs`} (${String(report.calls.total)} API calls, ${String(report.calls.throttled)} throttled)`
   );
+}
+
+/** One line per rule the scan did not judge: why, and the `scan.*` key that turns a costly read on. */
+export function notJudgedLines(report: Pick<ScanReport, 'notJudged'>): string[] {
+  if (report.notJudged.length === 0) return [];
+  return [
+    '',
+    `NOT JUDGED (OR IN PART) BY THIS SCAN (${String(report.notJudged.length)} rule(s))`,
+    ...report.notJudged.map((u) => `  ${u.ruleId}: ${u.key === undefined ? u.reason : `${u.partial === true ? 'judged in part; ' : ''}set scan.${u.key}: true in the configuration to judge it${u.partial === true ? ' fully' : ''} (${u.reason})`}`),
+  ];
 }
 
 /** At most this many errors of one kind are listed one per line; more are said once with their count. */
@@ -68,6 +81,7 @@ export function renderScanText(report: ScanReport, options: { readonly plan: boo
     lines.push('', `EXEMPT (${String(report.exempt.length)})`);
     for (const { finding, exemption } of report.exempt) lines.push(`  ${finding.ruleId}  ${finding.resource}  (${exemption.reason})`);
   }
+  lines.push(...notJudgedLines(report));
   const counts = SEVERITIES.map((s) => `${String(bySeverity.get(s)?.length ?? 0)} ${s}`).join(', ');
   lines.push('', `Findings: ${counts}; ${String(report.exempt.length)} exempt${report.errors.length > 0 ? `; ${String(report.errors.length)} error(s): the scan is incomplete` : ''}`);
   return lines.join('\n');
@@ -84,6 +98,7 @@ export function scanJson(report: ScanReport, options: { readonly plan: boolean }
     findings: report.findings.map(finding),
     exempt: report.exempt.map((e) => ({ ...finding(e.finding), exemption: e.exemption })),
     calls: report.calls,
+    notJudged: report.notJudged,
   };
 }
 
@@ -134,10 +149,18 @@ export function scanSarif(report: ScanReport, rules: readonly AnyRule[], version
             executionSuccessful: report.errors.length === 0,
             startTimeUtc: report.startedAt,
             endTimeUtc: report.finishedAt,
-            toolExecutionNotifications: report.errors.map((e) => ({
-              level: 'error',
-              message: { text: `${e.account}${e.region === null ? '' : ` ${e.region}`}: ${e.stage} failed: ${e.message}` },
-            })),
+            toolExecutionNotifications: [
+              ...report.errors.map((e) => ({
+                level: 'error',
+                message: { text: `${e.account}${e.region === null ? '' : ` ${e.region}`}: ${e.stage} failed: ${e.message}` },
+              })),
+              // Rules this scan did not judge: said, never skipped silently.
+              ...report.notJudged.map((u) => ({
+                level: 'note',
+                associatedRule: { id: u.ruleId, ...(index.has(u.ruleId) ? { index: index.get(u.ruleId) } : {}) },
+                message: { text: `${u.ruleId} ${u.partial === true ? 'judged in part' : 'not judged'}: ${u.key === undefined ? u.reason : `scan.${u.key} is off (${u.reason})`}` },
+              })),
+            ],
           },
         ],
       },

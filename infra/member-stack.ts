@@ -70,10 +70,17 @@ export const API_GATEWAY_RESOURCES: Readonly<Record<string, readonly string[]>> 
   'apigateway:POST': ['/restapis/*/deployments', '/apis/*/deployments'],
 };
 
+/**
+ * The audit role's GET also lists the APIs (`GetRestApis` is a GET on `/restapis`, `GetApis` on `/apis`: issue #17,
+ * `scan.readApis`); the remediator reads only the APIs an event names and gets no listing.
+ */
+export const API_GATEWAY_LIST_RESOURCES: readonly string[] = ['/restapis', '/apis'];
+
 /** One API Gateway statement per action, on {@link API_GATEWAY_RESOURCES} (the GET statement keeps the Sid it always had). */
-function apiGatewayStatements(actions: readonly string[]): Record<string, unknown>[] {
+function apiGatewayStatements(actions: readonly string[], options: { readonly listApis?: boolean } = {}): Record<string, unknown>[] {
   return actions.map((action) => {
-    const paths = API_GATEWAY_RESOURCES[action];
+    const scoped = API_GATEWAY_RESOURCES[action];
+    const paths = scoped === undefined || action !== 'apigateway:GET' || options.listApis !== true ? scoped : [...API_GATEWAY_LIST_RESOURCES, ...scoped];
     if (paths === undefined) throw new Error(`no resource scope for ${action}: add it to API_GATEWAY_RESOURCES`);
     return {
       Sid: action === 'apigateway:GET' ? 'Wardenapigateway' : `Wardenapigateway${action.slice('apigateway:'.length)}`,
@@ -85,12 +92,12 @@ function apiGatewayStatements(actions: readonly string[]): Record<string, unknow
 }
 
 /** One statement per service, scoped by {@link resourcesFor}, and the list calls (no resource-level permission) on `*`. */
-function policyStatements(actions: readonly string[]): Record<string, unknown>[] {
+function policyStatements(actions: readonly string[], options: { readonly listApis?: boolean } = {}): Record<string, unknown>[] {
   const unscoped = actions.filter((a) => ACTIONS_WITHOUT_RESOURCE.includes(a));
   return [
     ...[...actionsByService(actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE.includes(a))).entries()].flatMap(([service, serviceActions]) =>
       service === 'apigateway'
-        ? apiGatewayStatements(serviceActions)
+        ? apiGatewayStatements(serviceActions, options)
         : [{ Sid: `Warden${service.replace(/[^A-Za-z0-9]/g, '')}`, Effect: 'Allow', Action: [...serviceActions], Resource: resourcesFor(service, serviceActions) }],
     ),
     // List calls support no resource-level permission: scoped to function or role ARNs, IAM would deny them.
@@ -232,7 +239,7 @@ export class MemberStack extends Stack {
         // The scheduled scanner, and the operators' roles that run `warden scan` (deployment.auditorPrincipals).
         Statement: [{ Effect: 'Allow', Principal: { AWS: [scannerRoleArn.valueAsString, ...config.deployment.auditorPrincipals] }, Action: 'sts:AssumeRole', ...inOrganization }],
       },
-      policies: [{ policyName: 'WardenAudit', policyDocument: { Version: '2012-10-17', Statement: policyStatements(auditorActions()) } }],
+      policies: [{ policyName: 'WardenAudit', policyDocument: { Version: '2012-10-17', Statement: policyStatements(auditorActions(), { listApis: true }) } }],
     });
     auditor.cfnOptions.condition = isHomeRegion;
   }

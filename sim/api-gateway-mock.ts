@@ -12,6 +12,7 @@ import {
   BadRequestException,
   CreateDeploymentCommand,
   GetExportCommand,
+  GetRestApisCommand,
   GetMethodCommand,
   GetResourcesCommand,
   GetRestApiCommand,
@@ -27,6 +28,7 @@ import {
   CreateDeploymentCommand as CreateHttpDeploymentCommand,
   ExportApiCommand,
   GetApiCommand,
+  GetApisCommand,
   GetIntegrationCommand,
   GetRoutesCommand,
   GetStageCommand as GetHttpStageCommand,
@@ -45,32 +47,64 @@ export interface ApiGatewayCall {
   readonly input: Readonly<Record<string, unknown>>;
 }
 
-type Getter = () => { config: { region: () => Promise<string> } };
+type Getter = () => { config: { region: () => Promise<string>; credentials: () => Promise<{ accountId?: string }> } };
 
 const encode = (doc: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(doc));
 
 /** Installs both mocks; `restore()` takes them away. */
-export function installApiGatewayMock(gateway: InMemoryApiGateway, options: { readonly onCommand?: (command: string) => void } = {}) {
+export function installApiGatewayMock(
+  gateway: InMemoryApiGateway,
+  options: {
+    readonly onCommand?: (command: string) => void;
+    /** The account a client acts in (from its credentials: `accountOfCredentials`); with it, APIs of other accounts are not found or listed. */
+    readonly accountOf?: (client: { config: { credentials: () => Promise<{ accountId?: string }> } }) => string | undefined | Promise<string | undefined>;
+  } = {},
+) {
   const rest = mockClient(APIGatewayClient);
   const http = mockClient(ApiGatewayV2Client);
   const calls: ApiGatewayCall[] = [];
+  /** The calling client's region, and its account when `accountOf` knows it ("account:region" keeps them together). */
   const handler =
     <I extends object, O>(command: string, answer: (input: I, region: string) => O) =>
     async (input: I, getClient: Getter): Promise<O> => {
+      const client = getClient();
       calls.push({ command, input: structuredClone(input) as Readonly<Record<string, unknown>> });
       options.onCommand?.(command);
-      return answer(input, await getClient().config.region());
+      const region = await client.config.region();
+      const account = await options.accountOf?.(client);
+      return answer(input, account === undefined ? region : `${account}:${region}`);
     };
-  const restApi = (region: string, apiId: string | undefined): StoredApi => {
+  /** The API in the client's region (and account, when known). */
+  const placeOf = (where: string): { account: string | undefined; region: string } => {
+    const colon = where.indexOf(':');
+    return colon < 0 ? { account: undefined, region: where } : { account: where.slice(0, colon), region: where.slice(colon + 1) };
+  };
+  const findApi = (where: string, apiId: string | undefined): StoredApi | undefined => {
+    const { account, region } = placeOf(where);
     const api = gateway.find({ region, apiId: apiId ?? '' });
+    return account === undefined || api?.ref.account === account ? api : undefined;
+  };
+  const listed = (where: string, protocol: 'rest' | 'http'): StoredApi[] => {
+    const { account, region } = placeOf(where);
+    return gateway.all().filter((api) => api.ref.protocol === protocol && api.ref.region === region && (account === undefined || api.ref.account === account));
+  };
+  const restApi = (region: string, apiId: string | undefined): StoredApi => {
+    const api = findApi(region, apiId);
     if (api?.ref.protocol !== 'rest') throw new NotFoundException({ message: 'Invalid API identifier specified', $metadata: {} });
     return api;
   };
   const httpApi = (region: string, apiId: string | undefined): StoredApi => {
-    const api = gateway.find({ region, apiId: apiId ?? '' });
+    const api = findApi(region, apiId);
     if (api?.ref.protocol !== 'http') throw new HttpNotFoundException({ message: `Invalid API identifier specified ${apiId ?? ''}`, $metadata: {} });
     return api;
   };
+  // Listings: every API of the region in one page (the scan's `GetRestApis` / `GetApis`).
+  rest.on(GetRestApisCommand).callsFake(handler('GetRestApis', (_input: { limit?: number; position?: string }, where) => ({
+    items: listed(where, 'rest').map((api) => ({ id: api.ref.apiId, name: api.name, endpointConfiguration: { types: [...api.endpointTypes] as ('EDGE' | 'REGIONAL' | 'PRIVATE')[] } })),
+  })));
+  http.on(GetApisCommand).callsFake(handler('GetApis', (_input: { MaxResults?: string; NextToken?: string }, where) => ({
+    Items: listed(where, 'http').map((api) => ({ ApiId: api.ref.apiId, Name: api.name, ProtocolType: api.protocolType as 'HTTP' | 'WEBSOCKET', RouteSelectionExpression: '${request.method} ${request.path}' })),
+  })));
   rest.on(GetRestApiCommand).callsFake(handler('GetRestApi', (input: { restApiId?: string }, region) => {
     const api = restApi(region, input.restApiId);
     return { id: api.ref.apiId, name: api.name, tags: { ...api.tags }, endpointConfiguration: { types: [...api.endpointTypes] as ('EDGE' | 'REGIONAL' | 'PRIVATE')[] } };

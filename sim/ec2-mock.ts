@@ -25,7 +25,12 @@ export interface Ec2Call {
   readonly input: Readonly<Record<string, unknown>>;
 }
 
-type Getter = () => { config: { region: () => Promise<string> } };
+type Getter = () => { config: { region: () => Promise<string>; credentials: () => Promise<{ accountId?: string }> } };
+
+export interface Ec2MockOptions {
+  /** The account a client acts in (from its credentials: `accountOfCredentials`); with it, groups of other accounts are not found. */
+  readonly accountOf?: (client: { config: { credentials: () => Promise<{ accountId?: string }> } }) => string | undefined | Promise<string | undefined>;
+}
 
 /** A group as `DescribeSecurityGroups` returns it (egress rules as `IpPermissionsEgress`). */
 function describeGroup(group: StoredSecurityGroup): SecurityGroup {
@@ -52,33 +57,41 @@ function describeGroup(group: StoredSecurityGroup): SecurityGroup {
 }
 
 /** Registers handlers answering EC2 commands from `ec2`; `calls` records every command received. */
-export function installEc2Mock(ec2: InMemoryEc2, mock = mockClient(EC2Client)) {
+export function installEc2Mock(ec2: InMemoryEc2, mock = mockClient(EC2Client), options: Ec2MockOptions = {}) {
   const calls: Ec2Call[] = [];
+  /** Groups of the calling client's account (every account's without `accountOf`). */
+  const ours = (group: StoredSecurityGroup, account: string | undefined): boolean => account === undefined || group.account === account;
   const handler =
-    <I extends object, O>(command: string, answer: (input: I, region: string) => O) =>
+    <I extends object, O>(command: string, answer: (input: I, region: string, account: string | undefined) => O) =>
     async (input: I, getClient: Getter): Promise<O> => {
       const client = getClient();
       calls.push({ command, input: structuredClone(input) as Readonly<Record<string, unknown>> });
-      return answer(input, await client.config.region());
+      const region = await client.config.region();
+      return answer(input, region, await options.accountOf?.(client));
     };
+  const groupOf = (id: string, region: string, account: string | undefined): StoredSecurityGroup => {
+    const group = ec2.group(id, region);
+    if (!ours(group, account)) throw ec2Error('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
+    return group;
+  };
   mock.on(DescribeSecurityGroupRulesCommand).callsFake(
-    handler('DescribeSecurityGroupRules', (input: DescribeSecurityGroupRulesCommandInput, region) => {
+    handler('DescribeSecurityGroupRules', (input: DescribeSecurityGroupRulesCommandInput, region, account) => {
       if (input.SecurityGroupRuleIds !== undefined && input.SecurityGroupRuleIds.length > 0) {
         const rules = input.SecurityGroupRuleIds.map((id) => {
           const rule = ec2.rule(id, region);
-          if (rule === undefined) throw ec2Error('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${id}' does not exist`);
+          if (rule === undefined || !ours(groupOf(rule.GroupId ?? '', region, account), account)) throw ec2Error('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${id}' does not exist`);
           return rule;
         });
         return { SecurityGroupRules: structuredClone(rules) };
       }
       const groupIds = input.Filters?.find((f) => f.Name === 'group-id')?.Values ?? [];
-      const groups = ec2.allGroups().filter((g) => g.region === region && (groupIds.length === 0 || groupIds.includes(g.groupId)));
+      const groups = ec2.allGroups().filter((g) => g.region === region && ours(g, account) && (groupIds.length === 0 || groupIds.includes(g.groupId)));
       return { SecurityGroupRules: structuredClone(groups.flatMap((g) => [...g.rules.values()])) };
     }),
   );
   mock.on(DescribeSecurityGroupsCommand).callsFake(
-    handler('DescribeSecurityGroups', (input: DescribeSecurityGroupsCommandInput, region) => ({
-      SecurityGroups: (input.GroupIds ?? ec2.allGroups().filter((g) => g.region === region).map((g) => g.groupId)).map((id) => describeGroup(ec2.group(id, region))),
+    handler('DescribeSecurityGroups', (input: DescribeSecurityGroupsCommandInput, region, account) => ({
+      SecurityGroups: (input.GroupIds ?? ec2.allGroups().filter((g) => g.region === region && ours(g, account)).map((g) => g.groupId)).map((id) => describeGroup(groupOf(id, region, account))),
     })),
   );
   mock.on(RevokeSecurityGroupEgressCommand).callsFake(

@@ -12,6 +12,8 @@ import type { InMemoryAccount } from './in-memory-account';
 import { installIamMock, type IamMockHandle } from './iam-mock';
 import { accountOfCredentials, installLambdaMock, type LambdaMockHandle } from './lambda-mock';
 import { installLogsMock } from './in-memory-logs';
+import { installEc2Mock } from './ec2-mock';
+import { installApiGatewayMock } from './api-gateway-mock';
 
 export interface OrganizationMockOptions {
   /** Accounts whose role `AssumeRole` refuses (AccessDenied). */
@@ -29,6 +31,10 @@ export interface OrganizationMockHandle {
   readonly iam: IamMockHandle;
   /** CloudWatch Logs (issue #17): every command received. */
   readonly logs: ReturnType<typeof installLogsMock>;
+  /** EC2 security groups (issue #17): every command received. */
+  readonly ec2: ReturnType<typeof installEc2Mock>;
+  /** API Gateway REST and HTTP APIs (issue #17): every command received. */
+  readonly apigateway: ReturnType<typeof installApiGatewayMock>;
   /** Every `AssumeRole` received: the role ARN and session name. */
   readonly assumeRoleCalls: readonly { readonly roleArn: string; readonly sessionName: string }[];
   /** Calls answered with a throttling error. */
@@ -73,6 +79,8 @@ export function installOrganizationMocks(world: InMemoryAccount, options: Organi
     },
   });
   const logs = installLogsMock(world.logs, world.defaultAccount, { accountOf: accountOfCredentials });
+  const ec2 = installEc2Mock(world.ec2, undefined, { accountOf: accountOfCredentials });
+  const apigateway = installApiGatewayMock(world.apigateway, { accountOf: accountOfCredentials });
   const unreachable = new Set(options.unreachable ?? []);
   const assumeRoleCalls: { roleArn: string; sessionName: string }[] = [];
   const sts = mockClient(STSClient);
@@ -93,6 +101,8 @@ export function installOrganizationMocks(world: InMemoryAccount, options: Organi
     lambda,
     iam,
     logs,
+    ec2,
+    apigateway,
     assumeRoleCalls,
     throttled: () => throttled,
     callCounts: () => {
@@ -100,6 +110,8 @@ export function installOrganizationMocks(world: InMemoryAccount, options: Organi
       for (const c of lambda.calls) counts[`lambda:${c.command}`] = (counts[`lambda:${c.command}`] ?? 0) + 1;
       for (const c of iam.calls) counts[`iam:${c.command}`] = (counts[`iam:${c.command}`] ?? 0) + 1;
       for (const c of logs.calls) counts[`logs:${c.command}`] = (counts[`logs:${c.command}`] ?? 0) + 1;
+      for (const c of ec2.calls) counts[`ec2:${c.command}`] = (counts[`ec2:${c.command}`] ?? 0) + 1;
+      for (const c of apigateway.calls) counts[`apigateway:${c.command}`] = (counts[`apigateway:${c.command}`] ?? 0) + 1;
       counts['sts:AssumeRole'] = assumeRoleCalls.length;
       return counts;
     },
@@ -107,6 +119,8 @@ export function installOrganizationMocks(world: InMemoryAccount, options: Organi
       lambda.mock.restore();
       iam.mock.restore();
       logs.mock.restore();
+      ec2.mock.restore();
+      apigateway.restore();
       sts.restore();
     },
   };

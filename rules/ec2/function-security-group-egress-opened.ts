@@ -25,7 +25,7 @@ export const functionSecurityGroupEgressOpened = defineRule({
     'https://attack.mitre.org/techniques/T1048/',
   ],
   falsePositives: [
-    'Not reported, by design: the default egress rule CreateSecurityGroup gives every new group (all traffic to 0.0.0.0/0). It looks the same as a re-added rule, so this rule is judged on AuthorizeSecurityGroupEgress and ModifySecurityGroupRules records only, never by a scan.',
+    'Not reported, by design: the default egress rule CreateSecurityGroup gives every new group (all traffic to 0.0.0.0/0). On AuthorizeSecurityGroupEgress and ModifySecurityGroupRules records the rule judges only what the record added or changed. A scan, which has no such record, judges the egress rules of the groups VPC functions use but skips every rule that looks exactly like the default (all traffic to 0.0.0.0/0 or ::/0, no description): an allow-all rule re-added that way is seen on its event only.',
     'A stack that removes the default rule and adds its own allow-all rule while it creates the function: the function may exist by the time the record is judged. Add the rule ARN (arn:aws:ec2:<region>:<account>:security-group-rule/sgr-…) to exemptions.resources, or keep the default rule instead.',
     'Functions that need the internet behind a NAT gateway usually need only TCP 443: a narrower rule is not reported.',
   ],

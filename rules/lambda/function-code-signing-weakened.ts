@@ -57,13 +57,14 @@ export const functionCodeSigningWeakened = defineRule({
     const event = context.event;
     if (state.codeSigning === undefined) return notApplicable('code-signing config not read');
     const previous = enforcingBaseline(state);
-    // Without an event (a scan, or an approval judged again) only a regression from an enforcing baseline is reported:
-    // a function that never enforced is no change, and an approved restore must still find what it was asked about.
-    if (event === undefined && previous === null) return notApplicable('only changes are judged, or a state the baseline saw enforcing');
+    // Without an event (a scan, or an approval judged again) a removed config is a regression only from an enforcing
+    // baseline (a function that never had one is no change); a config that warns is reported either way (scan.readCodeSigning),
+    // with nothing to restore unless a baseline saw it enforce, so an approved restore still finds what it was asked about.
+    if (event === undefined && previous === null && state.codeSigning === null) return notApplicable('no code-signing config, and no baseline that saw one enforcing');
     const name = event === undefined ? undefined : normalizeEventName(event.eventName);
     const arn = functionArn({ ...state.ref, qualifier: undefined });
-    const who = event === undefined ? 'someone (found on a re-read)' : (event.actor.arn ?? event.actor.type);
-    const via = event === undefined ? 'no longer matching the last-known-good baseline' : event.eventName;
+    const who = event === undefined ? (previous === null ? 'A scan found that' : 'someone (found on a re-read)') : (event.actor.arn ?? event.actor.type);
+    const via = event === undefined ? (previous === null ? 'no last-known-good baseline to compare with' : 'no longer matching the last-known-good baseline') : event.eventName;
     const noBaseline = 'No last-known-good baseline shows this function enforcing code signing, so nothing is offered to restore.';
     if (state.codeSigning === null) {
       if (name !== undefined && name !== 'DeleteFunctionCodeSigningConfig') return compliant;
@@ -80,7 +81,8 @@ export const functionCodeSigningWeakened = defineRule({
     // An update that did not set Warn (a description, the publishers) did not weaken the config.
     if (name === 'UpdateCodeSigningConfig' && requestedPolicy(context) !== 'Warn') return compliant;
     const config = state.codeSigning.codeSigningConfigArn;
-    const how = name === 'UpdateCodeSigningConfig' || name === undefined ? `switched code-signing config ${config} to Warn` : `attached code-signing config ${config}, which only warns,`;
+    const unseen = event === undefined && previous === null;
+    const how = unseen ? `${arn} uses code-signing config ${config}, which only warns,` : name === 'UpdateCodeSigningConfig' || name === undefined ? `switched code-signing config ${config} to Warn` : `attached code-signing config ${config}, which only warns,`;
     const shared = sharers(state, arn);
     // The baseline's config is another one: attach it again. The same config: set it back to Enforce (for every function using it, named).
     let remediation: RemediationPlan | null = null;

@@ -286,15 +286,31 @@ describe('member template', () => {
     const statements = role?.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement) ?? [];
     expect(statements.flatMap(actionsOf).sort()).toEqual([...SCAN_PERMISSIONS].sort());
     expect(auditorActions()).toEqual([...SCAN_PERMISSIONS].sort());
+    // Changed deliberately (issue #17 scan coverage): the code-signing configs its functions use (scan.readCodeSigning) and
+    // API Gateway GET on the API collections and the APIs (scan.readApis), nothing else of API Gateway.
     expect(statements.map((s) => [s.Sid, s.Resource])).toEqual([
+      ['Wardenapigateway', ['/restapis', '/apis', '/restapis/*', '/apis/*'].map((path) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:apigateway:*::${path}` }))],
       ['Wardeniam', [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/*' }]],
-      ['Wardenlambda', [{ 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:layer:*' }]],
+      [
+        'Wardenlambda',
+        [
+          { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:*' },
+          { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:layer:*' },
+          { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:code-signing-config:*' },
+        ],
+      ],
       ['WardenListCalls', '*'],
     ]);
+    expect(actionsOf(statements.find((s) => s.Sid === 'Wardenapigateway') ?? {})).toEqual(['apigateway:GET']);
     // The audit role holds only the scan's list calls. Changed deliberately (issue #17 scan coverage): scans now list
     // every event-source mapping of a region and the /aws/lambda/ log groups, so both list calls are the audit role's too.
     expect([...actionsOf(statements.find((s) => s.Sid === 'WardenListCalls') ?? {})].sort()).toEqual(ACTIONS_WITHOUT_RESOURCE.filter((a) => auditorActions().includes(a)).sort());
     expect(auditorActions()).toEqual(expect.arrayContaining(['lambda:ListEventSourceMappings', 'logs:DescribeLogGroups']));
+    // Issue #17 opt-ins and security groups: exactly these reads joined the audit role, no write.
+    expect(auditorActions()).toEqual(
+      expect.arrayContaining(['apigateway:GET', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 'lambda:GetFunctionRecursionConfig', 'lambda:GetFunctionConcurrency', 'lambda:GetFunctionCodeSigningConfig', 'lambda:GetCodeSigningConfig', 'lambda:ListFunctionsByCodeSigningConfig']),
+    );
+    expect(auditorActions().filter((a) => !/^[a-z0-9]+:(Get|List|Describe|GET$)/.test(a))).toEqual([]);
     expect(role?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       { Effect: 'Allow', Principal: { AWS: [{ Ref: 'ScannerRoleArn' }] }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } },
     ]);

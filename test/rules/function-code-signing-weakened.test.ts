@@ -82,8 +82,19 @@ describe('function-code-signing-weakened', () => {
     expect(intakeRefusal(deleteConfig({ identity: identities.remediator(TEST_CONFIG.remediatorRoleName) }), TEST_CONFIG)?.kind).toBe('own-action');
   });
 
-  it('is not applicable in a scan or unread', () => {
+  it('is not applicable in a scan without a config and a baseline, or unread', () => {
     expect(functionCodeSigningWeakened.evaluate({ ...functionSnapshot(), codeSigning: null }, ruleContext()).status).toBe('not-applicable');
     expect(functionCodeSigningWeakened.evaluate(functionSnapshot(), ruleContext({ event: deleteConfig() })).status).toBe('not-applicable');
+  });
+
+  // Added deliberately (issue #17 scan coverage, scan.readCodeSigning): a scan without a baseline reports a config that only warns, offering nothing.
+  it('reports, in a scan without a baseline, a config that only warns (no plan), and not one that enforces', () => {
+    const warns = functionCodeSigningWeakened.evaluate({ ...functionSnapshot(), codeSigning: { codeSigningConfigArn: WARN_CSC, untrustedArtifactOnDeployment: 'Warn', functionArns: [FUNCTION_ARN] } }, ruleContext());
+    expect(warns.status).toBe('non-compliant');
+    const finding = warns.status === 'non-compliant' ? warns.findings[0] : undefined;
+    expect(finding?.key).toBe(`code-signing-warn:${WARN_CSC}`);
+    expect(finding?.summary).toContain(`A scan found that ${FUNCTION_ARN} uses code-signing config ${WARN_CSC}, which only warns,`);
+    expect(finding?.remediation).toBeNull();
+    expect(functionCodeSigningWeakened.evaluate({ ...functionSnapshot(), codeSigning: { codeSigningConfigArn: CSC, untrustedArtifactOnDeployment: 'Enforce' } }, ruleContext()).status).toBe('compliant');
   });
 });

@@ -60,8 +60,17 @@ describe('function-concurrency-zeroed', () => {
     expect(h.account.lambda.getReservedConcurrency(KEY)).toBeUndefined();
   });
 
-  it('is not applicable in a scan (the bot’s quarantine looks the same) or unread', () => {
-    expect(functionConcurrencyZeroed.evaluate({ ...functionSnapshot(), reservedConcurrency: 0 }, ruleContext()).status).toBe('not-applicable');
+  // Changed deliberately (issue #17 scan coverage, scan.readConcurrency): a scan reports reserved concurrency 0, saying it cannot tell who set it.
+  it('reports reserved concurrency 0 in a scan without naming a principal, and nothing for another value or when unread', () => {
+    const found = functionConcurrencyZeroed.evaluate({ ...functionSnapshot(), reservedConcurrency: 0 }, ruleContext());
+    expect(found.status).toBe('non-compliant');
+    const finding = found.status === 'non-compliant' ? found.findings[0] : undefined;
+    expect(finding?.summary).toContain('A scan cannot tell who set it');
+    expect(finding?.details.principal).toBeNull();
+    expect(finding?.remediation).toBeNull();
+    expect(functionConcurrencyZeroed.evaluate({ ...functionSnapshot(), reservedConcurrency: 5 }, ruleContext()).status).toBe('compliant');
+    expect(functionConcurrencyZeroed.evaluate({ ...functionSnapshot(), reservedConcurrency: 'none' }, ruleContext()).status).toBe('compliant');
+    expect(functionConcurrencyZeroed.evaluate(functionSnapshot(), ruleContext()).status).toBe('not-applicable');
     expect(functionConcurrencyZeroed.evaluate(functionSnapshot(), ruleContext({ event: putConcurrency(0) })).status).toBe('not-applicable');
   });
 });

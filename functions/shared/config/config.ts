@@ -113,8 +113,23 @@ export const WardenConfigSchema = z.strictObject({
        * from the listing either way.
        */
       readAsyncDestinations: z.boolean().default(false),
+      /**
+       * List every REST and HTTP API of each region and read what each stage serves (`GetRestApis`/`GetApis`, then per
+       * API `GetRestApi`/`GetApi` + `GetStages` + one export per deployed stage: about 2 + stages calls per API, not
+       * bounded by the number of functions) so `function-api-route-unauthenticated` is judged in scans.
+       */
+      readApis: z.boolean().default(false),
+      /** Read each function's recursion config (`GetFunctionRecursionConfig`, one more call per function) for `function-recursive-loop-allowed`. */
+      readRecursion: z.boolean().default(false),
+      /** Read each function's reserved concurrency (`GetFunctionConcurrency`, one more call per function) for `function-concurrency-zeroed`. */
+      readConcurrency: z.boolean().default(false),
+      /**
+       * Read each function's code-signing config (`GetFunctionCodeSigningConfig`, one more call per function, plus
+       * `GetCodeSigningConfig` per function using one) for `function-code-signing-weakened`.
+       */
+      readCodeSigning: z.boolean().default(false),
     })
-    .default({ readAsyncDestinations: false }),
+    .default({ readAsyncDestinations: false, readApis: false, readRecursion: false, readConcurrency: false, readCodeSigning: false }),
   /** Where and how the CDK app deploys (read by `infra/`, ignored by the functions). */
   deployment: z
     .strictObject({

@@ -31,6 +31,16 @@ export function worldOpenCidr(rule: RulePermission): string | null {
   return cidr ?? null;
 }
 
+/**
+ * True when the rule is indistinguishable from the egress rule EC2 gives every new group: all traffic (`-1`) to
+ * `0.0.0.0/0` (or `::/0`, which a group in a VPC with IPv6 gets too), without a description. A scan, which has no
+ * record of when a rule was added, does not report such a rule: it would flag every VPC function.
+ */
+export function looksLikeDefaultEgress(rule: Pick<SecurityGroupRule, 'IsEgress' | 'IpProtocol' | 'CidrIpv4' | 'CidrIpv6' | 'Description'>): boolean {
+  if (!rule.IsEgress || rule.IpProtocol !== '-1' || (rule.Description ?? '') !== '') return false;
+  return (rule.CidrIpv4 === '0.0.0.0/0' && rule.CidrIpv6 === undefined) || (rule.CidrIpv6 === '::/0' && rule.CidrIpv4 === undefined);
+}
+
 /** "all traffic", "all TCP ports", "all UDP ports". */
 export function trafficOf(rule: Pick<RulePermission, 'IpProtocol'>): string {
   const protocol = rule.IpProtocol.toLowerCase();

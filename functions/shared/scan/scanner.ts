@@ -6,6 +6,11 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
+import { ApiGatewayStateReader } from '../aws/api-gateway-state-reader';
+import { looksLikeDefaultEgress, worldOpenCidr } from '../ec2/security-group-rules';
 import type { AnyRule } from '../../../rules/rule';
 import type { BaselineKeeper } from '../baseline/baseline-keeper';
 import type { WardenConfig } from '../config/config';
@@ -13,11 +18,12 @@ import { Engine } from '../engine/engine';
 import type { Finding } from '../contract/finding';
 import { exemptionFor, type Exemption } from '../executor/exemptions';
 import { isLambdaExecutionRole } from '../iam/execution-role';
-import { functionArn, iamRegionFor, parseRoleName, resourceArn, type AttachedRolePolicy, type EventSourceMapping, type FunctionConfiguration, type FunctionLogGroup, type FunctionRef, type LayerVersionRef, type ResourceRef, type RoleSnapshot } from '../state/resources';
+import { functionArn, iamRegionFor, parseRoleName, resourceArn, type AttachedRolePolicy, type EventSourceMapping, type FunctionConfiguration, type FunctionLogGroup, type FunctionRef, type LayerVersionRef, type ResourceRef, type RoleSnapshot, type ApiRef, type SecurityGroupRuleSnapshot } from '../state/resources';
 import { CallGuard, forEachBounded, type CallStats } from './call-guard';
 import { listEventSourceMappings, listFunctionLogGroups, listFunctions, listLayerVersions, listQualifiers, listRoles } from './scan-inventory';
-import { SCAN_PERMISSIONS } from './scan-permissions';
-import { ScanStateReader } from './scan-state-reader';
+import { listApis, listEgressRules, type ScannedGroup } from './scan-network-api';
+import { SCAN_CALLS } from './scan-permissions';
+import { ScanStateReader, unjudgedRules, type UnjudgedRule } from './scan-state-reader';
 
 /**
  * Clients for an account: credentials are obtained first, so an account that cannot be reached
@@ -28,6 +34,11 @@ export interface ScanClients {
   iam(account: string, region: string): Promise<IAMClient>;
   /** CloudWatch Logs, for the functions' log groups (issue #17); without it log groups are left unread. */
   logs?(account: string, region: string): Promise<CloudWatchLogsClient>;
+  /** EC2, for the egress rules of the VPC functions' security groups (issue #17); without it they are left unread. */
+  ec2?(account: string, region: string): Promise<EC2Client>;
+  /** API Gateway REST and HTTP APIs, asked for only with `scan.readApis` (issue #17). */
+  apiGateway?(account: string, region: string): Promise<APIGatewayClient>;
+  apiGatewayV2?(account: string, region: string): Promise<ApiGatewayV2Client>;
 }
 
 export interface ScanConcurrency {
@@ -37,9 +48,11 @@ export interface ScanConcurrency {
   readonly lambdaPerRegion: number;
   /** IAM calls in flight per account (IAM throttles low and is global). */
   readonly iamPerAccount: number;
+  /** EC2 and API Gateway calls in flight per account and region (API Gateway's control plane throttles per account). */
+  readonly networkPerRegion: number;
 }
 
-export const DEFAULT_CONCURRENCY: ScanConcurrency = { accounts: 4, lambdaPerRegion: 8, iamPerAccount: 2 };
+export const DEFAULT_CONCURRENCY: ScanConcurrency = { accounts: 4, lambdaPerRegion: 8, iamPerAccount: 2, networkPerRegion: 2 };
 
 export interface ScanProgress {
   readonly targetsTotal: number;
@@ -77,7 +90,7 @@ export interface ScanError {
   readonly account: string;
   /** Null for the account as a whole (credentials) or for IAM (global). */
   readonly region: string | null;
-  readonly stage: 'credentials' | 'list-functions' | 'list-layers' | 'list-roles' | 'list-mappings' | 'list-log-groups' | 'evaluate';
+  readonly stage: 'credentials' | 'list-functions' | 'list-layers' | 'list-roles' | 'list-mappings' | 'list-log-groups' | 'list-security-groups' | 'list-apis' | 'evaluate';
   /** The resource that failed to evaluate (stage `evaluate`). */
   readonly resource?: string;
   /** The error's name and message: never a secret (errors name resources, not values). */
@@ -92,6 +105,10 @@ export interface AccountScan {
   readonly functions: number;
   readonly layerVersions: number;
   readonly roles: number;
+  /** Egress rules of the VPC functions' security groups judged (issue #17). */
+  readonly securityGroupRules: number;
+  /** REST and HTTP APIs judged (`scan.readApis`; 0 without it). */
+  readonly apis: number;
 }
 
 export interface ScanReport {
@@ -103,6 +120,8 @@ export interface ScanReport {
   readonly exempt: readonly ExemptFinding[];
   readonly errors: readonly ScanError[];
   readonly calls: CallStats;
+  /** Rules this scan did not judge, why, and the `scan.*` key that turns each costly one on: never skipped silently. */
+  readonly notJudged: readonly UnjudgedRule[];
 }
 
 const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3 } as const;
@@ -126,7 +145,7 @@ export class Scanner {
   private readonly awsManaged = new Map<string, AttachedRolePolicy>();
 
   constructor(private readonly options: ScanOptions) {
-    this.guard = options.guard ?? new CallGuard({ allowedApis: SCAN_PERMISSIONS });
+    this.guard = options.guard ?? new CallGuard({ allowedApis: SCAN_CALLS });
     this.concurrency = { ...DEFAULT_CONCURRENCY, ...options.concurrency };
     this.now = options.now ?? (() => new Date());
   }
@@ -146,7 +165,8 @@ export class Scanner {
     const order = new Map(targets.map((t, i) => [t.account, i]));
     accounts.sort((a, b) => (order.get(a.account) ?? 0) - (order.get(b.account) ?? 0));
     findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.ruleId.localeCompare(b.ruleId) || a.resource.localeCompare(b.resource) || a.id.localeCompare(b.id));
-    return { startedAt, finishedAt: this.now().toISOString(), accounts, findings, exempt, errors, calls: this.guard.stats() };
+    const notJudged = unjudgedRules(this.options.rules, this.options.config.scan);
+    return { startedAt, finishedAt: this.now().toISOString(), accounts, findings, exempt, errors, calls: this.guard.stats(), notJudged };
   }
 
   private report(): void {
@@ -167,18 +187,27 @@ export class Scanner {
     let iam: IAMClient;
     const lambdas = new Map<string, LambdaClient>();
     const logs = new Map<string, CloudWatchLogsClient>();
+    const gateways = new Map<string, { rest: APIGatewayClient; http: ApiGatewayV2Client }>();
+    const readApis = this.options.config.scan.readApis;
     try {
       iam = this.guard.wrap(await this.options.clients.iam(account, iamRegion), `iam:${account}`, this.concurrency.iamPerAccount, 'iam');
       for (const region of regions) {
         lambdas.set(region, this.guard.wrap(await this.options.clients.lambda(account, region), `lambda:${account}:${region}`, this.concurrency.lambdaPerRegion, 'lambda'));
         const logsClient = await this.options.clients.logs?.(account, region);
         if (logsClient !== undefined) logs.set(region, this.guard.wrap(logsClient, `logs:${account}:${region}`, this.concurrency.lambdaPerRegion, 'logs'));
+        const rest = readApis ? await this.options.clients.apiGateway?.(account, region) : undefined;
+        const http = readApis ? await this.options.clients.apiGatewayV2?.(account, region) : undefined;
+        if (rest !== undefined && http !== undefined) {
+          // One bound for both: REST and HTTP APIs share API Gateway's control-plane quota of the account.
+          const key = `apigateway:${account}:${region}`;
+          gateways.set(region, { rest: this.guard.wrap(rest, key, this.concurrency.networkPerRegion, 'apigateway'), http: this.guard.wrap(http, key, this.concurrency.networkPerRegion, 'apigatewayv2') });
+        }
       }
     } catch (e: unknown) {
       failed({ account, region: null, stage: 'credentials', message: message(e) });
       this.progress.targetsDone += regions.length;
       this.report();
-      return { account, status: 'unreachable', regions, functions: 0, layerVersions: 0, roles: 0 };
+      return { account, status: 'unreachable', regions, functions: 0, layerVersions: 0, roles: 0, securityGroupRules: 0, apis: 0 };
     }
 
     // 1. Listings: every region's functions and layer versions, and the account's roles, in parallel.
@@ -188,7 +217,10 @@ export class Scanner {
     const eventSourceMappings = new Map<string, EventSourceMapping[]>();
     const mappingRegions = new Set<string>();
     const logGroups = new Map<string, Map<string, NonNullable<FunctionLogGroup['group']>>>();
+    const securityGroupRules = new Map<string, SecurityGroupRuleSnapshot>();
+    const apiRefs: ApiRef[] = [];
     const listRegion = async (region: string, lambda: LambdaClient): Promise<void> => {
+      const groups = new Map<string, string[]>();
       try {
         for (const configuration of await listFunctions(lambda)) {
           const name = configuration.FunctionName;
@@ -196,11 +228,33 @@ export class Scanner {
           const ref: FunctionRef = { kind: 'lambda-function', account, region, functionName: name };
           functions.set(functionArn(ref), configuration);
           functionRefs.push(ref);
+          for (const groupId of configuration.VpcConfig?.SecurityGroupIds ?? []) groups.set(groupId, [...(groups.get(groupId) ?? []), functionArn(ref)]);
           this.progress.functionsListed += 1;
         }
         this.report();
       } catch (e: unknown) {
         failed({ account, region, stage: 'list-functions', message: message(e) });
+      }
+      // Issue #17: the egress rules of the groups this region's VPC functions use, a call per 200 groups (none without VPC functions).
+      const clients = this.options.clients;
+      if (clients.ec2 !== undefined && groups.size > 0) {
+        try {
+          // The EC2 client (and its SDK module) only for a region that has VPC functions.
+          const client = await clients.ec2(account, region);
+          const ec2 = this.guard.wrap(client, `ec2:${account}:${region}`, this.concurrency.networkPerRegion, 'ec2');
+          const used: ScannedGroup[] = [...groups].map(([groupId, arns]) => ({ groupId, functions: arns }));
+          for (const snapshot of await listEgressRules(ec2, account, region, used)) securityGroupRules.set(snapshot.arn, snapshot);
+        } catch (e: unknown) {
+          failed({ account, region, stage: 'list-security-groups', message: message(e) });
+        }
+      }
+      const gateway = gateways.get(region);
+      if (gateway !== undefined) {
+        try {
+          apiRefs.push(...(await listApis(gateway.rest, gateway.http, account, region)));
+        } catch (e: unknown) {
+          failed({ account, region, stage: 'list-apis', message: message(e) });
+        }
       }
       try {
         layerRefs.push(...(await listLayerVersions(lambda, account, region)));
@@ -233,11 +287,17 @@ export class Scanner {
     await Promise.all([...[...lambdas].map(([region, lambda]) => listRegion(region, lambda)), listAccountRoles()]);
 
     // 2. Judge everything with the whole catalog.
-    const reader = new ScanStateReader({ functions, roles, eventSourceMappings, mappingRegions, logGroups }, (_account, region) => {
+    const gatewayOf = (region: string): { rest: APIGatewayClient; http: ApiGatewayV2Client } => {
+      const clients = gateways.get(region);
+      if (clients === undefined) throw new RangeError(`No API Gateway client for ${region}`);
+      return clients;
+    };
+    const apiReader = new ApiGatewayStateReader((_account, region) => gatewayOf(region).rest, (_account, region) => gatewayOf(region).http);
+    const reader = new ScanStateReader({ functions, roles, eventSourceMappings, mappingRegions, logGroups, securityGroupRules }, (_account, region) => {
       const client = lambdas.get(region);
       if (client === undefined) throw new RangeError(`No Lambda client for ${region}`);
       return client;
-    }, { readAsyncDestinations: this.options.config.scan.readAsyncDestinations, logsFor: (region) => logs.get(region) });
+    }, { ...this.options.config.scan, logsFor: (region) => logs.get(region), ...(gateways.size > 0 ? { apis: apiReader } : {}) });
     const engine = new Engine({
       rules: this.options.rules,
       config: this.options.config,
@@ -278,6 +338,8 @@ export class Scanner {
     };
     // Enough evaluations in flight to keep every region's Lambda bound busy (each has up to two calls at once).
     const inFlight = this.concurrency.lambdaPerRegion * Math.max(1, regions.length);
+    // A scan has no record of when an egress rule was added: a rule that looks exactly like EC2's default is not judged.
+    const judgedRules = [...securityGroupRules.values()].filter((snapshot) => snapshot.rule !== undefined && snapshot.rule !== null && worldOpenCidr(snapshot.rule) !== null && !looksLikeDefaultEgress(snapshot.rule));
     await Promise.all([
       forEachBounded(functionRefs, inFlight, async (ref) => {
         await evaluate(ref, () => reader.readTags(ref));
@@ -287,10 +349,21 @@ export class Scanner {
       }),
       forEachBounded(layerRefs, inFlight, (ref) => evaluate(ref)),
       forEachBounded(executionRoles, inFlight, (ref) => evaluate(ref)),
+      forEachBounded(judgedRules, inFlight, (snapshot) => evaluate(snapshot.ref, () => Promise.resolve(snapshot.group?.tags ?? null))),
+      forEachBounded(apiRefs, this.concurrency.networkPerRegion * Math.max(1, regions.length), (ref) => evaluate(ref)),
     ]);
     this.progress.targetsDone += regions.length;
     this.report();
-    return { account, status: errorCount > 0 ? 'partial' : 'scanned', regions, functions: functionRefs.length, layerVersions: layerRefs.length, roles: executionRoles.length };
+    return {
+      account,
+      status: errorCount > 0 ? 'partial' : 'scanned',
+      regions,
+      functions: functionRefs.length,
+      layerVersions: layerRefs.length,
+      roles: executionRoles.length,
+      securityGroupRules: judgedRules.length,
+      apis: apiRefs.length,
+    };
   }
 
   /** Judges a function's aliases (policy and URL) and the versions they point to (policy): one `ListAliases` per function. */

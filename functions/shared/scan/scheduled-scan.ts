@@ -38,6 +38,8 @@ export interface ScheduledScanResult {
   readonly alreadyReported: number;
   readonly exempt: number;
   readonly errors: readonly ScanError[];
+  /** Rules this scan did not judge (or judged in part), as `<rule-id> (scan.<key> off)` or `<rule-id> (never by scans)`: logged with the summary. */
+  readonly notJudged: readonly string[];
 }
 
 export interface ScheduledScanOptions {
@@ -112,5 +114,6 @@ export async function runScheduledScan(input: unknown, options: ScheduledScanOpt
     alreadyReported,
     exempt: report.exempt.length,
     errors: report.errors,
+    notJudged: report.notJudged.map((u) => `${u.ruleId} (${u.key === undefined ? 'never by scans' : `scan.${u.key} off${u.partial === true ? ', judged in part' : ''}`})`),
   };
 }

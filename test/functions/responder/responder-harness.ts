@@ -79,7 +79,14 @@ export interface Harness {
   dispose(): void;
 }
 
-export function createHarness(options: { config?: WardenConfig; onCommand?: (command: string, input: Readonly<Record<string, unknown>>) => void | Promise<void> } = {}): Harness {
+export function createHarness(
+  options: {
+    config?: WardenConfig;
+    onCommand?: (command: string, input: Readonly<Record<string, unknown>>) => void | Promise<void>;
+    /** Adds service readers (API Gateway …) beside the Lambda and CloudTrail ones, on the responder's clients. */
+    readerWith?: (base: StateReader, clients: AccountClients) => StateReader;
+  } = {},
+): Harness {
   const config = options.config ?? harnessConfig();
   let now = HARNESS_NOW.getTime();
   const clock = (): Date => new Date(now);
@@ -107,10 +114,11 @@ export function createHarness(options: { config?: WardenConfig; onCommand?: (com
   const store = new InMemoryStateStore();
   const cloudtrail = new InMemoryCloudTrail();
   const trailMock = installCloudTrailMock(cloudtrail, ACCOUNT);
-  const reader = withTrailReader(
+  const base = withTrailReader(
     new LambdaStateReader((a, r) => clients.client(LambdaClient, a, r)),
     new CloudTrailStateReader((a, r) => clients.client(CloudTrailClient, a, r)),
   );
+  const reader = options.readerWith?.(base, clients) ?? base;
   const integrity = Integrity.ephemeral();
   const executor = new Executor({ config, store, integrity, clientsFor: (a, r, id) => actionClients(clients, a, r, id), tagsOf: tagsFromReader(reader), now: clock });
   const sink = new EventBridgeSink(new EventBridgeClient({ region: REGION }), BUS);

@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CrossAccountCredentials } from '../../../../functions/shared/aws/credentials';
 import { CallGuard } from '../../../../functions/shared/scan/call-guard';
 import { scanClients } from '../../../../functions/shared/scan/scan-clients';
-import { SCAN_FUNCTION_PARTS, SCAN_RESOURCE_KINDS, SCAN_UNJUDGED_RULES } from '../../../../functions/shared/scan/scan-state-reader';
+import { parseConfig } from '../../../../functions/shared/config/config';
+import { SCAN_FUNCTION_PARTS, SCAN_RESOURCE_SOURCES, SCAN_UNJUDGED_RULES, unjudgedRules, type ScanOptIn, type ScanPartSource } from '../../../../functions/shared/scan/scan-state-reader';
 import { Scanner } from '../../../../functions/shared/scan/scanner';
 import type { FunctionSnapshot, FunctionStatePart } from '../../../../functions/shared/state/resources';
 import { RULES } from '../../../../rules';
@@ -13,19 +14,44 @@ import { ruleContext } from '../../../fixtures/rule-context';
 import { SCAN_ACCOUNTS, SCAN_CONFIG, SCAN_REGIONS, scanWorld, UNREACHABLE_ACCOUNT } from '../../../fixtures/organization';
 
 const isFunctionRule = (rule: AnyRule): rule is Rule<'lambda-function'> => rule.resourceType === 'lambda-function';
-const unread = (part: FunctionStatePart): boolean => SCAN_FUNCTION_PARTS[part].read === 'never';
+const never = (source: ScanPartSource): boolean => source.read === 'never';
+const unread = (part: FunctionStatePart): boolean => never(SCAN_FUNCTION_PARTS[part]);
+/** Every `scan.*` opt-in key, from the schema's defaults (a new key joins by itself). */
+const OPT_IN_KEYS = Object.keys(parseConfig({}).scan) as ScanOptIn[];
+const ALL_ON = Object.fromEntries(OPT_IN_KEYS.map((key) => [key, true])) as Record<ScanOptIn, boolean>;
 
 // Issue #17: a rule whose state a scan does not read would pass every scan silently. Each rule either gets
-// everything it reads from the scan, or is named in SCAN_UNJUDGED_RULES with the reason (and the cost).
+// everything it reads from the scan (some parts only when their scan.* key is on), or is named in
+// SCAN_UNJUDGED_RULES with the reason; and a scan says which rules it did not judge.
 describe('what a scan reads for the rules', () => {
-  it.each(RULES.map((rule) => [rule.id, rule] as const))('%s gets every part it reads from a scan, or is named as not judged by scans', (id, rule) => {
-    const needsUnread = !SCAN_RESOURCE_KINDS.has(rule.resourceType) || (isFunctionRule(rule) && rule.reads.some(unread));
-    expect({ id, notJudged: id in SCAN_UNJUDGED_RULES }).toEqual({ id, notJudged: needsUnread });
+  it.each(RULES.map((rule) => [rule.id, rule] as const))('%s gets every part it reads from a scan (its opt-ins on), or is named as never judged by scans', (id, rule) => {
+    const cannotRead = never(SCAN_RESOURCE_SOURCES[rule.resourceType]) || (isFunctionRule(rule) && rule.reads.some(unread));
+    // A rule reading a part, or of a kind, the scan can never read must be named; with every opt-in on, exactly the named rules are left.
+    expect({ id, cannotReadAndUnnamed: cannotRead && !(id in SCAN_UNJUDGED_RULES) }).toEqual({ id, cannotReadAndUnnamed: false });
+    expect(unjudgedRules([rule], ALL_ON)).toEqual(id in SCAN_UNJUDGED_RULES ? [{ ruleId: id, reason: SCAN_UNJUDGED_RULES[id] }] : []);
   });
 
   it('names only rules of the catalog as not judged', () => {
     const ids = new Set(RULES.map((r) => r.id));
     expect(Object.keys(SCAN_UNJUDGED_RULES).filter((id) => !ids.has(id))).toEqual([]);
+  });
+
+  it('leaves the costly reads to opt-in keys by default, naming each rule with the key that turns it on', () => {
+    const opted = unjudgedRules(RULES, parseConfig({}).scan).filter((u) => u.key !== undefined);
+    expect(opted.map((u) => [u.ruleId, u.key, u.partial ?? false]).sort()).toEqual(
+      [
+        ['function-api-route-unauthenticated', 'readApis', false],
+        ['function-code-signing-weakened', 'readCodeSigning', false],
+        ['function-concurrency-zeroed', 'readConcurrency', false],
+        ['function-destination-outside-org', 'readAsyncDestinations', true],
+        ['function-recursive-loop-allowed', 'readRecursion', false],
+      ].sort(),
+    );
+    // Every key turns something on; each rule named turns judged when its key alone is on.
+    expect([...new Set(opted.map((u) => u.key))].sort()).toEqual([...OPT_IN_KEYS].sort());
+    for (const u of opted) expect(unjudgedRules(RULES, { [u.key ?? 'readApis']: true }).map((x) => x.ruleId)).not.toContain(u.ruleId);
+    // The security groups of VPC functions are read by default: their rule is judged without any key.
+    expect(unjudgedRules(RULES, parseConfig({}).scan).map((u) => u.ruleId)).not.toContain('function-security-group-egress-opened');
   });
 
   it.each(Object.keys(SCAN_UNJUDGED_RULES).map((id) => [id] as const))('%s, not judged by scans, is not applicable without an event or detector finding', (id) => {
@@ -53,6 +79,7 @@ describe('the scan reader provides the parts it declares', () => {
 
   it('hands every declared part (opt-ins on) to a rule asking for it, read and not left undefined', async () => {
     const asked = (Object.keys(SCAN_FUNCTION_PARTS) as FunctionStatePart[]).filter((p) => !unread(p) && p !== 'executionRole');
+    expect(asked).toEqual(expect.arrayContaining(['recursion', 'concurrency', 'codeSigning', 'eventInvokeConfig']));
     const seen: Partial<Record<FunctionStatePart, unknown>>[] = [];
     const probe: Rule<'lambda-function'> = {
       ...(RULES.find(isFunctionRule) as Rule<'lambda-function'>),
@@ -64,7 +91,7 @@ describe('the scan reader provides the parts it declares', () => {
       },
     };
     const credentials = new CrossAccountCredentials({ sts: new STSClient({ region: 'us-east-1' }), config: SCAN_CONFIG, roleName: SCAN_CONFIG.auditRoleName });
-    const config = { ...SCAN_CONFIG, scan: { readAsyncDestinations: true } };
+    const config = { ...SCAN_CONFIG, scan: ALL_ON };
     const report = await new Scanner({ rules: [probe], config, clients: scanClients(credentials), guard: new CallGuard({ sleep: () => Promise.resolve() }) }).scan(
       SCAN_ACCOUNTS.slice(0, 2).map((account) => ({ account, regions: [...SCAN_REGIONS] })),
     );

@@ -7,7 +7,9 @@ import { baselineKeeperByKind, InMemoryBaselineStore } from '../../../../functio
 import { createBaselineKey, FunctionBaselineKeeper } from '../../../../functions/shared/baseline/function-baseline';
 import { CallGuard } from '../../../../functions/shared/scan/call-guard';
 import { scanClients } from '../../../../functions/shared/scan/scan-clients';
-import { SCAN_PERMISSIONS } from '../../../../functions/shared/scan/scan-permissions';
+import { SCAN_CALLS, SCAN_PERMISSIONS } from '../../../../functions/shared/scan/scan-permissions';
+import { SCAN_API_GATEWAY_CALLS } from '../../../../functions/shared/scan/scan-network-api';
+import { seedApiGateway, StateHttpApiSchema, StateRestApiSchema } from '../../../../sim/api-gateway-state';
 import { listRoles } from '../../../../functions/shared/scan/scan-inventory';
 import { Scanner, type ScanProgress } from '../../../../functions/shared/scan/scanner';
 import { ScanStateReader } from '../../../../functions/shared/scan/scan-state-reader';
@@ -15,7 +17,7 @@ import { RULES } from '../../../../rules';
 import { auditorActions } from '../../../../infra/remediator-permissions';
 import { installOrganizationMocks, type OrganizationMockHandle } from '../../../../sim/organization-mock';
 import { ACCOUNT, FOREIGN_ACCOUNT, ORG_ACCOUNT } from '../../../fixtures/accounts';
-import { plantedSecret, SCAN_ACCOUNTS, SCAN_CONFIG, SCAN_REGIONS, scanWorld, UNREACHABLE_ACCOUNT, type ScanWorld } from '../../../fixtures/organization';
+import { addFunction, plantedSecret, SCAN_ACCOUNTS, SCAN_CONFIG, SCAN_REGIONS, scanWorld, UNREACHABLE_ACCOUNT, type ScanWorld } from '../../../fixtures/organization';
 
 const TARGETS = SCAN_ACCOUNTS.map((account) => ({ account, regions: [...SCAN_REGIONS] }));
 /** No real sleeping in tests: backoff delays are recorded instead. */
@@ -104,7 +106,7 @@ describe('Scanner', () => {
   });
 
   it('calls exactly the audit role’s actions: the fixture scan, plus the three fallbacks it has no case for', async () => {
-    const guard = new CallGuard({ sleep: noSleep, allowedApis: SCAN_PERMISSIONS });
+    const guard = new CallGuard({ sleep: noSleep, allowedApis: SCAN_CALLS });
     await scanner({ guard }).scan(TARGETS);
     expect(Object.keys(guard.stats().byApi).sort()).toEqual([
       'iam:GetAccountAuthorizationDetails',
@@ -136,8 +138,27 @@ describe('Scanner', () => {
     await new ScanStateReader({ functions: new Map(), roles: new Map() }, () => lambda).readFunction({ kind: 'lambda-function', account: ACCOUNT, region: 'us-east-1', functionName: 'absent', qualifier: '1' }, ['configuration']);
     // Asynchronous invocation configs are read only when the configuration opts in (scan.readAsyncDestinations).
     await new ScanStateReader({ functions: new Map(), roles: new Map() }, () => lambda, { readAsyncDestinations: true }).readFunction({ kind: 'lambda-function', account: ACCOUNT, region: 'us-east-1', functionName: 'absent' }, ['eventInvokeConfig']);
-    expect(Object.keys(guard.stats().byApi).sort()).toEqual([...SCAN_PERMISSIONS].sort());
+    // Issue #17: a VPC function's security group (read by default), and with every scan.* opt-in on, recursion,
+    // concurrency, code signing (a config that warns: its functions are listed) and the region's APIs.
+    const world = setup.world;
+    const group = world.ec2.createSecurityGroup({ account: ACCOUNT, region: 'us-east-1', groupId: 'sg-0b000000000000001', groupName: 'vpc-fn-sg', vpcId: 'vpc-0b000000000000001' });
+    world.ec2.addEgress(group.groupId, [{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIpv4: '0.0.0.0/0' }]);
+    addFunction(world, ACCOUNT, 'us-east-1', 'vpc-fn', { VpcConfig: { SubnetIds: ['subnet-0b000000000000001'], SecurityGroupIds: [group.groupId], VpcId: 'vpc-0b000000000000001' } });
+    const warn = world.lambda.putCodeSigningConfig({ account: ACCOUNT, region: 'us-east-1' }, { untrustedArtifactOnDeployment: 'Warn' });
+    world.lambda.putFunctionCodeSigningConfig({ account: ACCOUNT, region: 'us-east-1', functionName: 'vpc-fn' }, warn);
+    const integration = `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:${ACCOUNT}:function:vpc-fn/invocations`;
+    seedApiGateway(
+      world.apigateway,
+      [StateRestApiSchema.parse({ Account: ACCOUNT, Region: 'us-east-1', Id: 'scanrest01', Resources: [{ Id: 'r1', Path: '/', Methods: { GET: { Integration: { Uri: integration } } } }], Stages: [{ StageName: 'prod' }] })],
+      [StateHttpApiSchema.parse({ Account: ACCOUNT, Region: 'us-east-1', ApiId: 'scanhttp01', Routes: [{ RouteId: 'r1', RouteKey: 'GET /', Target: 'integrations/i1' }], Integrations: [{ IntegrationId: 'i1', IntegrationUri: integration }], Stages: [{ StageName: '$default', AutoDeploy: true }] })],
+    );
+    const allOn = Object.fromEntries(Object.keys(SCAN_CONFIG.scan).map((key) => [key, true])) as typeof SCAN_CONFIG.scan;
+    const everything = new Scanner({ rules: RULES, config: { ...SCAN_CONFIG, scan: allOn }, clients: scanClients(credentials), guard });
+    expect((await everything.scan([{ account: ACCOUNT, regions: ['us-east-1'] }])).errors).toEqual([]);
+    // Every call the guard allows was made, and each stands for an action of the audit role.
+    expect(Object.keys(guard.stats().byApi).sort()).toEqual([...SCAN_CALLS].sort());
     expect(auditorActions()).toEqual([...SCAN_PERMISSIONS].sort());
+    expect(SCAN_CALLS.map((call) => SCAN_API_GATEWAY_CALLS[call] ?? call).filter((action) => !SCAN_PERMISSIONS.includes(action))).toEqual([]);
   });
 
   it('judges dead-letter queues from the listing, and asynchronous destinations only when scan.readAsyncDestinations opts in', async () => {
@@ -150,7 +171,7 @@ describe('Scanner', () => {
     expect(kinds(await scanner().scan(TARGETS))).toEqual(['dead-letter-queue']);
     expect(org.lambda.callsOf('GetFunctionEventInvokeConfig')).toHaveLength(0);
     const credentials = new CrossAccountCredentials({ sts: new STSClient({ region: 'us-east-1' }), config: SCAN_CONFIG, roleName: SCAN_CONFIG.auditRoleName });
-    const config = { ...SCAN_CONFIG, scan: { readAsyncDestinations: true } };
+    const config = { ...SCAN_CONFIG, scan: { ...SCAN_CONFIG.scan, readAsyncDestinations: true } };
     const report = await new Scanner({ rules: RULES, config, clients: scanClients(credentials), guard: new CallGuard({ sleep: noSleep }) }).scan(TARGETS);
     expect(kinds(report).sort()).toEqual(['dead-letter-queue', 'destination']);
     expect(org.lambda.callsOf('GetFunctionEventInvokeConfig').length).toBe(report.accounts.reduce((n, a) => n + a.functions, 0));

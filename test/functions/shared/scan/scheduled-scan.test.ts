@@ -45,6 +45,8 @@ describe('runScheduledScan', () => {
     const sink = new RecordingSink();
     const first = await runScheduledScan(item, { scanner, store, sink, config: SCAN_CONFIG, now: () => NOW });
     expect(first).toMatchObject({ findings: 3, reported: 3, alreadyReported: 0 });
+    // Issue #17: the summary names the rules the scan left unjudged, and the key that turns each on.
+    expect(first.notJudged).toEqual(expect.arrayContaining(['function-api-route-unauthenticated (scan.readApis off)', 'function-destination-outside-org (scan.readAsyncDestinations off, judged in part)', 'trail-logging-stopped (never by scans)']));
     expect(sink.events.map((e) => e.resources[0]).sort()).toEqual(setup.expected.filter((e) => e.resource.includes(':eu-west-1:')).map((e) => e.resource).sort());
     const reportedId = findingDetailOf(sink.events[0]).finding.id;
     expect((await store.getFinding(reportedId, SCHEDULED_SCAN_EVENT_ID))?.status).toBe('done');
