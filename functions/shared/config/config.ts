@@ -10,12 +10,12 @@ import { DEFAULT_PROTECTED_ROLES, PROTECTED_ROLE_ENTRY } from './protected-role-
 import { RuleIdSchema } from './rule-id';
 import { ModeSchema, type Mode } from '../contract/finding';
 
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
-const slackChannel = z.string().regex(/^[CDG][A-Z0-9]{2,}$/, 'must be a Slack channel id such as "C012ABCDEF"');
+const accountId = lazySchema(() => z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
+const slackChannel = lazySchema(() => z.string().regex(/^[CDG][A-Z0-9]{2,}$/, 'must be a Slack channel id such as "C012ABCDEF"'));
 
-const RuleOverrideSchema = z.strictObject({
+const RuleOverrideSchema = lazySchema(() => z.strictObject({
   mode: ModeSchema.optional(),
-});
+}));
 
 export const WardenConfigSchema = lazySchema(() => z.strictObject({
   organization: z

@@ -6,7 +6,7 @@
  * only other contract modules.
  */
 import * as z from 'zod';
-import { lazySchema } from '../lazy-schema';
+import { lazyObject, lazySchema } from '../lazy-schema';
 import { DetectorFindingRefSchema } from './detector-finding';
 
 /** Names of the remediation actions; each is implemented (with its IAM permissions) by the executor. */
@@ -89,14 +89,14 @@ export type Mode = z.infer<typeof ModeSchema>;
 export const AccountIdSchema = lazySchema(() => z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
 
 /** Which finding a bus event or stored record is about: the finding, the event it came from, its rule and resource, where. */
-export const FINDING_SCOPE_FIELDS = {
+export const FINDING_SCOPE_FIELDS = lazyObject(() => ({
   findingId: z.string().min(1),
   eventId: z.string().min(1),
   ruleId: z.string().min(1),
   resource: z.string().min(1),
   account: AccountIdSchema,
   region: z.string().min(1),
-};
+}));
 export const IsoTimeSchema = lazySchema(() => z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 time'));
 
 /**

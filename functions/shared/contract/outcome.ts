@@ -1,6 +1,6 @@
 /** What the executor did with a finding: the record stored, logged and put on the bus as "Warden Remediation". */
 import * as z from 'zod';
-import { lazySchema } from '../lazy-schema';
+import { lazyObject, lazySchema } from '../lazy-schema';
 import { ActionNameSchema, FINDING_SCOPE_FIELDS, IsoTimeSchema, ModeSchema } from './finding';
 import { IntegrityFailureSchema } from './integrity-failure';
 import { DetectorFindingRefSchema } from './detector-finding';
@@ -58,7 +58,7 @@ const RecordRefSchema = lazySchema(() => z.object({ id: z.string().min(1), expir
  *   held sends no follow-up: `running` with no later `failed` means it held. `held` is what the responder itself
  *   reports when it knows the result (and stores when the first publish failed, so the retry publishes the result).
  */
-export const EXECUTION_OUTCOME_FIELDS = {
+export const EXECUTION_OUTCOME_FIELDS = lazyObject(() => ({
   ...FINDING_SCOPE_FIELDS,
   mode: ModeSchema,
   effectiveMode: ModeSchema,
@@ -87,7 +87,7 @@ export const EXECUTION_OUTCOME_FIELDS = {
     .optional(),
   at: IsoTimeSchema,
   detector: DetectorFindingRefSchema.optional(),
-} as const;
+}) as const);
 
 /** What the executor did with a finding: stored, logged, and the detail of "Warden Remediation". */
 export const ExecutionOutcomeSchema = lazySchema(() => z.object(EXECUTION_OUTCOME_FIELDS).readonly());
