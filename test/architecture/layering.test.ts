@@ -15,7 +15,7 @@ const SOURCE = ['functions', 'rules', 'infra', 'sim', 'cli', 'bench', 'preview']
  */
 const LAYERS: readonly (readonly [layer: string, prefixes: readonly string[]])[] = [
   // Shapes that cross module and function boundaries, and what they need; imports nothing of the project above.
-  ['contract', ['functions/shared/contract/', 'functions/shared/errors.ts', 'functions/shared/validation.ts', 'rules/rule-ids.ts']],
+  ['contract', ['functions/shared/contract/', 'functions/shared/errors.ts', 'functions/shared/validation.ts', 'functions/shared/lazy-schema.ts', 'rules/rule-ids.ts']],
   // Pure domain knowledge: configuration, resource state and its baselines, policies, events, secrets, tags, the bot's own resources, API Gateway routes, security-group rules.
   [
     'model',

@@ -4,6 +4,7 @@
  * not the draft. Pure: parsing only.
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import type { DeployedRoute } from '../state/resources';
 
 /** OpenAPI operations API Gateway exports (`x-amazon-apigateway-any-method` is `ANY`). */
@@ -18,25 +19,25 @@ const OPERATIONS: Readonly<Record<string, string>> = {
   'x-amazon-apigateway-any-method': 'ANY',
 };
 
-const SecurityRequirements = z.array(z.record(z.string(), z.array(z.string()).optional()));
+const SecurityRequirements = lazySchema(() => z.array(z.record(z.string(), z.array(z.string()).optional())));
 
-const OperationSchema = z.looseObject({
+const OperationSchema = lazySchema(() => z.looseObject({
   security: SecurityRequirements.optional(),
   'x-amazon-apigateway-integration': z.looseObject({ type: z.string().optional(), uri: z.string().optional() }).optional(),
-});
+}));
 
-const SecuritySchemeSchema = z.looseObject({
+const SecuritySchemeSchema = lazySchema(() => z.looseObject({
   type: z.string().optional(),
   'x-amazon-apigateway-authtype': z.string().optional(),
   'x-amazon-apigateway-authorizer': z.looseObject({ type: z.string().optional() }).optional(),
-});
+}));
 
 /** The parts of an OpenAPI 3.0 export read here (everything else is kept and ignored). */
-export const ApiExportSchema = z.looseObject({
+export const ApiExportSchema = lazySchema(() => z.looseObject({
   paths: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   security: SecurityRequirements.optional(),
   components: z.looseObject({ securitySchemes: z.record(z.string(), SecuritySchemeSchema).optional() }).optional(),
-});
+}));
 export type ApiExport = z.infer<typeof ApiExportSchema>;
 
 type SecurityScheme = z.infer<typeof SecuritySchemeSchema>;

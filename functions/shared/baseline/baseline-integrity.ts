@@ -5,6 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import type { BaselineIntegrityCheck } from '../state/baselines';
 
 /** The key itself, or where to read it on first use (deployed: Secrets Manager, see `baselineKeyFromSecret`). */
@@ -14,7 +15,7 @@ export type BaselineKeySource = Uint8Array | (() => Promise<Uint8Array>);
 export const INTEGRITY_KEY_LABEL = 'baseline-integrity';
 const TAG_PREFIX = 'hmac-sha256:v1:';
 
-const SealedBaselineSchema = z.strictObject({ content: z.unknown(), integrity: z.string() });
+const SealedBaselineSchema = lazySchema(() => z.strictObject({ content: z.unknown(), integrity: z.string() }));
 export type SealedBaseline = z.infer<typeof SealedBaselineSchema>;
 
 export type OpenedBaseline =

@@ -3,20 +3,21 @@
  * Field names are a contract: extend them, never rename them.
  */
 import * as z from 'zod';
+import { lazyObject, lazySchema } from '../lazy-schema';
 import { InvalidConfigError } from '../errors';
 import { describeIssues } from '../validation';
 import { DEFAULT_PROTECTED_ROLES, PROTECTED_ROLE_ENTRY } from './protected-role-entries';
 import { RuleIdSchema } from './rule-id';
 import { ModeSchema, type Mode } from '../contract/finding';
 
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
-const slackChannel = z.string().regex(/^[CDG][A-Z0-9]{2,}$/, 'must be a Slack channel id such as "C012ABCDEF"');
+const accountId = lazySchema(() => z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
+const slackChannel = lazySchema(() => z.string().regex(/^[CDG][A-Z0-9]{2,}$/, 'must be a Slack channel id such as "C012ABCDEF"'));
 
-const RuleOverrideSchema = z.strictObject({
+const RuleOverrideSchema = lazySchema(() => z.strictObject({
   mode: ModeSchema.optional(),
-});
+}));
 
-export const WardenConfigSchema = z.strictObject({
+export const WardenConfigSchema = lazySchema(() => z.strictObject({
   organization: z
     .strictObject({
       id: z
@@ -191,12 +192,12 @@ export const WardenConfigSchema = z.strictObject({
     })
     .refine((h) => h.silenceMinutes >= 2 * h.rateMinutes, { message: 'silenceMinutes must be at least twice rateMinutes (one late heartbeat is not silence)', path: ['silenceMinutes'] })
     .default({ rateMinutes: 5, silenceMinutes: 30 }),
-});
+}));
 
 export type WardenConfig = z.infer<typeof WardenConfigSchema>;
 
-/** The configuration used when none is given: dry-run, no organization, no overrides. */
-export const DEFAULT_CONFIG: WardenConfig = WardenConfigSchema.parse({});
+/** The configuration used when none is given: dry-run, no organization, no overrides (parsed on first use). */
+export const DEFAULT_CONFIG: WardenConfig = lazyObject(() => WardenConfigSchema.parse({}));
 
 /**
  * Validates a configuration object.

@@ -5,18 +5,19 @@
  * it reads back with it (stored state is untrusted input).
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import { FindingSchema, IsoTimeSchema, RemediationPlanSchema } from './finding';
 
 /** A decision an approver takes on a pending record. */
 export const APPROVAL_DECISIONS = ['approved', 'rejected', 'quarantined', 'rejected-and-exempted', 'restored'] as const;
-export const ApprovalDecisionSchema = z.enum(APPROVAL_DECISIONS);
+export const ApprovalDecisionSchema = lazySchema(() => z.enum(APPROVAL_DECISIONS));
 export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
 
 /** `closed`: the detector finding it was opened for was archived or resolved by its service (issue #18); no decision can follow. */
-export const ApprovalStatusSchema = z.enum(['pending', 'expired', 'closed', ...APPROVAL_DECISIONS]);
+export const ApprovalStatusSchema = lazySchema(() => z.enum(['pending', 'expired', 'closed', ...APPROVAL_DECISIONS]));
 export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>;
 
-export const ApprovalKindSchema = z.enum(['approval', 'restore']);
+export const ApprovalKindSchema = lazySchema(() => z.enum(['approval', 'restore']));
 export type ApprovalKind = z.infer<typeof ApprovalKindSchema>;
 
 /**
@@ -25,7 +26,7 @@ export type ApprovalKind = z.infer<typeof ApprovalKindSchema>;
  * - `call`: the plan as the exact API call (rendered when the record was made, so readers need no action code).
  * - `tag`: integrity tag of the record's authoritative fields (`recordFields` in `store/integrity.ts`), written by the responder.
  */
-export const ApprovalRecordSchema = z
+export const ApprovalRecordSchema = lazySchema(() => z
   .object({
     id: z.string().min(1),
     findingId: z.string().min(1),
@@ -41,5 +42,5 @@ export const ApprovalRecordSchema = z
     call: z.string().optional(),
     tag: z.string().optional(),
   })
-  .readonly();
+  .readonly());
 export type ApprovalRecord = z.infer<typeof ApprovalRecordSchema>;

@@ -5,6 +5,7 @@
  * read from the state store.
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import { FINDING_SCOPE_FIELDS, IsoTimeSchema, type Finding } from './finding';
 
 /** `action_id` of each button. The button's `value` is the record id (approval or restore id), nothing else. */
@@ -19,7 +20,7 @@ export type ButtonAction = (typeof BUTTON_ACTIONS)[keyof typeof BUTTON_ACTIONS];
 
 /** What an approver chose, or what happened to a pending record without one (`expired`). */
 export const DECISION_KINDS = ['approved', 'quarantined', 'rejected', 'rejected-and-exempted', 'restored', 'expired'] as const;
-export const DecisionKindSchema = z.enum(DECISION_KINDS);
+export const DecisionKindSchema = lazySchema(() => z.enum(DECISION_KINDS));
 export type DecisionKind = z.infer<typeof DecisionKindSchema>;
 
 /** How long "Reject and exempt" and "Restore" exempt the resource from the rule. */
@@ -42,7 +43,7 @@ export function quarantineOffered(finding: Pick<Finding, 'resource'>): boolean {
  * - `exemptUntil`: set when the decision exempts the resource from the rule.
  * - `message`: where the original Slack message is, when the approval endpoint knows it (the notifier also keeps it).
  */
-export const DecisionDetailSchema = z
+export const DecisionDetailSchema = lazySchema(() => z
   .object({
     recordId: z.string().regex(/^w[ar]-[0-9a-f]{24}$/, 'must be an approval or restore record id'),
     ...FINDING_SCOPE_FIELDS,
@@ -53,5 +54,5 @@ export const DecisionDetailSchema = z
     exemptUntil: IsoTimeSchema.optional(),
     message: z.object({ channel: z.string().min(1), ts: z.string().min(1) }).readonly().optional(),
   })
-  .readonly();
+  .readonly());
 export type DecisionDetail = z.infer<typeof DecisionDetailSchema>;

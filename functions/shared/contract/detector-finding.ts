@@ -6,6 +6,7 @@
  * detector finding (updates reply there instead of posting a new message).
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 
 export const DETECTOR_SERVICES = ['guardduty', 'access-analyzer', 'inspector'] as const;
 export type DetectorService = (typeof DETECTOR_SERVICES)[number];
@@ -17,10 +18,10 @@ export const DETECTOR_NAMES: Readonly<Record<DetectorService, string>> = { guard
  * `active`: judged and acted on; `archived` / `resolved` (GuardDuty, Access Analyzer) and `closed` /
  * `suppressed` (Inspector's `CLOSED`, `SUPPRESSED`): closed by the service (or a person there), never acted on.
  */
-export const DetectorStateSchema = z.enum(['active', 'archived', 'resolved', 'closed', 'suppressed']);
+export const DetectorStateSchema = lazySchema(() => z.enum(['active', 'archived', 'resolved', 'closed', 'suppressed']));
 export type DetectorState = z.infer<typeof DetectorStateSchema>;
 
-export const DetectorFindingRefSchema = z.strictObject({
+export const DetectorFindingRefSchema = lazySchema(() => z.strictObject({
   service: z.enum(DETECTOR_SERVICES),
   /** The service's own finding id. */
   findingId: z.string().min(1).max(300),
@@ -34,7 +35,7 @@ export const DetectorFindingRefSchema = z.strictObject({
   state: DetectorStateSchema,
   /** An active version judged again after the service had closed the finding: the `updatedAt` of that closing. */
   reopenedAfter: z.string().min(1).max(64).optional(),
-});
+}));
 export type DetectorFindingRef = z.infer<typeof DetectorFindingRefSchema>;
 
 /** One key per detector finding (service, account, region, id): the same in the responder's links and the notifier's thread index. */
@@ -58,7 +59,7 @@ export function detectorEventId(ref: Pick<DetectorFindingRef, 'service' | 'findi
  * through this schema — stored state is untrusted input: a link only ever names a record that is then
  * verified before it is closed, and a finding whose Slack thread is told.
  */
-export const DetectorLinkSchema = z.strictObject({
+export const DetectorLinkSchema = lazySchema(() => z.strictObject({
   findingId: z.string().regex(/^wf-[0-9a-f]{20}$/),
   ruleId: z.string().min(1).max(100),
   resource: z.string().min(1).max(2048),
@@ -67,7 +68,7 @@ export const DetectorLinkSchema = z.strictObject({
   mode: z.enum(['alert', 'approve', 'auto']),
   /** The approval an event of this finding opened. */
   recordId: z.string().regex(/^wa-[0-9a-f]{24}$/).optional(),
-});
+}));
 export type DetectorLink = z.infer<typeof DetectorLinkSchema>;
 
 /**
@@ -75,9 +76,9 @@ export type DetectorLink = z.infer<typeof DetectorLinkSchema>;
  * links), so that a later active version can be told from a stale one. It can only ever stop a stale
  * delivery from being judged; it names no record and causes no change.
  */
-export const DetectorClosingSchema = z.strictObject({
+export const DetectorClosingSchema = lazySchema(() => z.strictObject({
   closing: z.strictObject({ state: DetectorStateSchema.exclude(['active']), updatedAt: z.string().min(1).max(64), count: z.number().int().nonnegative().optional() }),
-});
+}));
 export type DetectorClosing = z.infer<typeof DetectorClosingSchema>['closing'];
 
 /**

@@ -6,6 +6,7 @@
  * only other contract modules.
  */
 import * as z from 'zod';
+import { lazyObject, lazySchema } from '../lazy-schema';
 import { DetectorFindingRefSchema } from './detector-finding';
 
 /** Names of the remediation actions; each is implemented (with its IAM permissions) by the executor. */
@@ -49,24 +50,24 @@ export const ACTION_NAMES = [
   'set-code-signing-config-warn',
   'enable-event-source-mapping',
 ] as const;
-export const ActionNameSchema = z.enum(ACTION_NAMES);
+export const ActionNameSchema = lazySchema(() => z.enum(ACTION_NAMES));
 export type ActionName = z.infer<typeof ActionNameSchema>;
 
 /** A remediation as data: which action, with which parameters, and what it does in plain words (`description`: one sentence, what it changes and how to undo it). */
-export const RemediationPlanSchema = z
+export const RemediationPlanSchema = lazySchema(() => z
   .object({
     action: ActionNameSchema,
     params: z.record(z.string(), z.union([z.string(), z.number()])).readonly(),
     description: z.string(),
   })
-  .readonly();
+  .readonly());
 export type RemediationPlan = z.infer<typeof RemediationPlanSchema>;
 
 /**
  * Who made the change and how, from the event's `userIdentity`. `sessionIssuerArn`: for a role session,
  * the role's ARN with its path (`userIdentity.sessionContext.sessionIssuer.arn`).
  */
-export const ActorSchema = z
+export const ActorSchema = lazySchema(() => z
   .object({
     type: z.string(),
     arn: z.string().optional(),
@@ -75,28 +76,28 @@ export const ActorSchema = z
     userAgent: z.string().optional(),
     sessionIssuerArn: z.string().optional(),
   })
-  .readonly();
+  .readonly());
 export type Actor = z.infer<typeof ActorSchema>;
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
-export const SeveritySchema = z.enum(SEVERITIES);
+export const SeveritySchema = lazySchema(() => z.enum(SEVERITIES));
 export type Severity = z.infer<typeof SeveritySchema>;
 
-export const ModeSchema = z.enum(['alert', 'approve', 'auto']);
+export const ModeSchema = lazySchema(() => z.enum(['alert', 'approve', 'auto']));
 export type Mode = z.infer<typeof ModeSchema>;
 
-export const AccountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+export const AccountIdSchema = lazySchema(() => z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
 
 /** Which finding a bus event or stored record is about: the finding, the event it came from, its rule and resource, where. */
-export const FINDING_SCOPE_FIELDS = {
+export const FINDING_SCOPE_FIELDS = lazyObject(() => ({
   findingId: z.string().min(1),
   eventId: z.string().min(1),
   ruleId: z.string().min(1),
   resource: z.string().min(1),
   account: AccountIdSchema,
   region: z.string().min(1),
-};
-export const IsoTimeSchema = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 time');
+}));
+export const IsoTimeSchema = lazySchema(() => z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 time'));
 
 /**
  * A rule's finding on one resource, ready for the responder and the notifier. `id` is stable: the same
@@ -104,7 +105,7 @@ export const IsoTimeSchema = z.string().refine((v) => !Number.isNaN(Date.parse(v
  * scans; `detector` is the detector finding (GuardDuty, Access Analyzer …) it was raised from, as of
  * this version (absent for CloudTrail events and scans).
  */
-export const FindingSchema = z
+export const FindingSchema = lazySchema(() => z
   .object({
     id: z.string().min(1),
     ruleId: z.string().min(1),
@@ -124,5 +125,5 @@ export const FindingSchema = z
     eventTime: z.string().optional(),
     detector: DetectorFindingRefSchema.optional(),
   })
-  .readonly();
+  .readonly());
 export type Finding = z.infer<typeof FindingSchema>;

@@ -4,15 +4,16 @@
  * The notifier writes and renders it; the store keeps it and validates each entry read back.
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 
 /** Packages named per entry (the Warden finding keeps up to ten; the digest names the first three). */
 export const DIGEST_PACKAGES = 3;
 /** Entries a digest stores; later new findings are counted (`overflow`), not stored. */
 export const DIGEST_ENTRIES_MAX = 100;
 
-const short = z.string().max(200);
+const short = lazySchema(() => z.string().max(200));
 
-export const DigestEntrySchema = z.strictObject({
+export const DigestEntrySchema = lazySchema(() => z.strictObject({
   findingArn: z.string().min(1).max(200),
   findingType: short,
   severity: z.enum(['critical', 'high', 'medium', 'low']),
@@ -23,7 +24,7 @@ export const DigestEntrySchema = z.strictObject({
   morePackages: z.number().int().min(0).optional(),
   detector: z.strictObject({ name: short, filePath: short }).optional(),
   updatedAt: short,
-});
+}));
 export type DigestEntry = z.infer<typeof DigestEntrySchema>;
 
 /** A function's digest as stored: its entries (by entry key), the message once posted, and new findings past the cap. */

@@ -3,9 +3,10 @@
  * carry it: which family, which item, which check. Never a key or a tag.
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 
 /** Which check of an item failed. */
-export const IntegrityCheckSchema = z.enum(['tag-missing', 'tag-mismatch']);
+export const IntegrityCheckSchema = lazySchema(() => z.enum(['tag-missing', 'tag-mismatch']));
 export type IntegrityCheck = z.infer<typeof IntegrityCheckSchema>;
 
 /**
@@ -13,7 +14,7 @@ export type IntegrityCheck = z.infer<typeof IntegrityCheckSchema>;
  * written and verified by the responder only. `exemption`: decided exemptions, written by the approval
  * endpoint (Reject and exempt) and the responder (Restore), verified by the responder.
  */
-export const IntegrityFamilySchema = z.enum(['record', 'exemption']);
+export const IntegrityFamilySchema = lazySchema(() => z.enum(['record', 'exemption']));
 export type IntegrityFamily = z.infer<typeof IntegrityFamilySchema>;
 
 /**
@@ -22,11 +23,11 @@ export type IntegrityFamily = z.infer<typeof IntegrityFamilySchema>;
  * would undo (`restore-plan`); or it does not fit its schema at all (`malformed`). Reported as a critical "Warden Alert"; never carries a key or a tag.
  * `itemId`: the record id (`wa-…`, `wr-…`), or `<resource> <ruleId>` for an exemption.
  */
-export const IntegrityFailureSchema = z
+export const IntegrityFailureSchema = lazySchema(() => z
   .object({
     family: IntegrityFamilySchema,
     itemId: z.string(),
     check: z.union([IntegrityCheckSchema, z.enum(['plan-target', 'restore-plan', 'malformed'])]),
   })
-  .readonly();
+  .readonly());
 export type IntegrityFailure = z.infer<typeof IntegrityFailureSchema>;

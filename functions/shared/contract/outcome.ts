@@ -1,5 +1,6 @@
 /** What the executor did with a finding: the record stored, logged and put on the bus as "Warden Remediation". */
 import * as z from 'zod';
+import { lazyObject, lazySchema } from '../lazy-schema';
 import { ActionNameSchema, FINDING_SCOPE_FIELDS, IsoTimeSchema, ModeSchema } from './finding';
 import { IntegrityFailureSchema } from './integrity-failure';
 import { DetectorFindingRefSchema } from './detector-finding';
@@ -27,14 +28,14 @@ export const EXECUTION_STATUSES = [
   // the detector finding it was raised from was archived or resolved by its service: its open approval is closed, nothing is done (issue #18).
   'closed',
 ] as const;
-export const ExecutionStatusSchema = z.enum(EXECUTION_STATUSES);
+export const ExecutionStatusSchema = lazySchema(() => z.enum(EXECUTION_STATUSES));
 export type ExecutionStatus = z.infer<typeof ExecutionStatusSchema>;
 
 /** What a circuit breaker counts: one account's automatic remediations, one principal's reverted changes, or all. */
-export const BreakerScopeSchema = z.enum(['account', 'principal', 'global']);
+export const BreakerScopeSchema = lazySchema(() => z.enum(['account', 'principal', 'global']));
 export type BreakerScope = z.infer<typeof BreakerScopeSchema>;
 
-const RecordRefSchema = z.object({ id: z.string().min(1), expiresAt: IsoTimeSchema });
+const RecordRefSchema = lazySchema(() => z.object({ id: z.string().min(1), expiresAt: IsoTimeSchema }));
 
 /**
  * The fields of an outcome (see {@link ExecutionOutcomeSchema}); a decided remediation extends them.
@@ -57,7 +58,7 @@ const RecordRefSchema = z.object({ id: z.string().min(1), expiresAt: IsoTimeSche
  *   held sends no follow-up: `running` with no later `failed` means it held. `held` is what the responder itself
  *   reports when it knows the result (and stores when the first publish failed, so the retry publishes the result).
  */
-export const EXECUTION_OUTCOME_FIELDS = {
+export const EXECUTION_OUTCOME_FIELDS = lazyObject(() => ({
   ...FINDING_SCOPE_FIELDS,
   mode: ModeSchema,
   effectiveMode: ModeSchema,
@@ -86,10 +87,10 @@ export const EXECUTION_OUTCOME_FIELDS = {
     .optional(),
   at: IsoTimeSchema,
   detector: DetectorFindingRefSchema.optional(),
-} as const;
+}) as const);
 
 /** What the executor did with a finding: stored, logged, and the detail of "Warden Remediation". */
-export const ExecutionOutcomeSchema = z.object(EXECUTION_OUTCOME_FIELDS).readonly();
+export const ExecutionOutcomeSchema = lazySchema(() => z.object(EXECUTION_OUTCOME_FIELDS).readonly());
 export type ExecutionOutcome = z.infer<typeof ExecutionOutcomeSchema>;
 
 /** `in account 111122223333`, `of changes by arn:…`, `in the organization`. */

@@ -6,6 +6,7 @@
  * construction.
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import { DecisionDetailSchema } from './decision';
 import { FindingSchema, SeveritySchema, AccountIdSchema } from './finding';
 import { EXECUTION_OUTCOME_FIELDS, BreakerScopeSchema, ExecutionOutcomeSchema } from './outcome';
@@ -15,7 +16,7 @@ export const DETAIL_TYPES = { finding: 'Warden Finding', remediation: 'Warden Re
 export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
 
 /** "Warden Finding": the finding and what the bot did or proposes. */
-export const FindingEventDetailSchema = z.object({ finding: FindingSchema, outcome: ExecutionOutcomeSchema }).readonly();
+export const FindingEventDetailSchema = lazySchema(() => z.object({ finding: FindingSchema, outcome: ExecutionOutcomeSchema }).readonly());
 export type FindingEventDetail = z.infer<typeof FindingEventDetailSchema>;
 
 /**
@@ -23,7 +24,7 @@ export type FindingEventDetail = z.infer<typeof FindingEventDetailSchema>;
  * decision from Slack, also the record the decision was taken on (so the notifier finds the message)
  * and who decided what.
  */
-export const RemediationEventDetailSchema = z
+export const RemediationEventDetailSchema = lazySchema(() => z
   .object({
     ...EXECUTION_OUTCOME_FIELDS,
     recordId: DecisionDetailSchema.unwrap().shape.recordId.optional(),
@@ -31,7 +32,7 @@ export const RemediationEventDetailSchema = z
     by: DecisionDetailSchema.unwrap().shape.by,
     message: DecisionDetailSchema.unwrap().shape.message,
   })
-  .readonly();
+  .readonly());
 export type RemediationEventDetail = z.infer<typeof RemediationEventDetailSchema>;
 
 /** The kinds of "Warden Alert". */
@@ -43,7 +44,7 @@ export const ALERT_KINDS = ['circuit-breaker-open', 'integrity-failure', 'heartb
  * account × region went silent or resumed (`account`, `region`, `silentSince`, `silentPairs`,
  * `resumedAt`). `triggeredBy`: the finding being handled when it happened.
  */
-export const AlertSchema = z
+export const AlertSchema = lazySchema(() => z
   .object({
     kind: z.enum(ALERT_KINDS),
     severity: SeveritySchema,
@@ -59,7 +60,7 @@ export const AlertSchema = z
     silentPairs: z.array(z.string()).readonly().optional(),
     resumedAt: z.string().optional(),
   })
-  .readonly();
+  .readonly());
 export type Alert = z.infer<typeof AlertSchema>;
 
 /** The detail schema of each detail-type. */

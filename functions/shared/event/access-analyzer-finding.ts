@@ -7,6 +7,7 @@
  * the resource-policy rules judge.
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import { InvalidEventError } from '../errors';
 import type { DetectorFindingRef } from '../contract/detector-finding';
 import { describeIssues, issuePath } from '../validation';
@@ -18,10 +19,10 @@ export const ACCESS_ANALYZER_EVENT_SOURCE = 'access-analyzer.amazonaws.com';
 /** The resource types of Access Analyzer findings the catalog judges. */
 export const ACCESS_ANALYZER_LAMBDA_RESOURCE_TYPES = ['AWS::Lambda::Function', 'AWS::Lambda::LayerVersion'] as const;
 
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
-const stringOrList = z.union([z.string(), z.array(z.string())]);
+const accountId = lazySchema(() => z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
+const stringOrList = lazySchema(() => z.union([z.string(), z.array(z.string())]));
 
-export const AccessAnalyzerFindingSchema = z.looseObject({
+export const AccessAnalyzerFindingSchema = lazySchema(() => z.looseObject({
   version: z.string().optional(),
   /** The account and region the finding reports (the resource's, for an organization analyzer). */
   accountId,
@@ -41,9 +42,9 @@ export const AccessAnalyzerFindingSchema = z.looseObject({
   createdAt: z.string().min(1),
   analyzedAt: z.string().optional(),
   updatedAt: z.string().min(1),
-});
+}));
 
-export const AccessAnalyzerFindingEventSchema = z.looseObject({
+export const AccessAnalyzerFindingEventSchema = lazySchema(() => z.looseObject({
   version: z.string().optional(),
   id: z.string().min(1),
   'detail-type': z.literal(ACCESS_ANALYZER_FINDING_DETAIL_TYPE),
@@ -54,7 +55,7 @@ export const AccessAnalyzerFindingEventSchema = z.looseObject({
   region: z.string().min(1),
   resources: z.array(z.string()).optional(),
   detail: AccessAnalyzerFindingSchema,
-});
+}));
 
 export type AccessAnalyzerFinding = z.infer<typeof AccessAnalyzerFindingSchema>;
 export type AccessAnalyzerFindingEvent = z.infer<typeof AccessAnalyzerFindingEventSchema>;

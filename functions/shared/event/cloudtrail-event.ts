@@ -4,20 +4,21 @@
  * an `InvalidEventError` naming the field.
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import { InvalidEventError } from '../errors';
 import { describeIssues, issuePath } from '../validation';
 
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const accountId = lazySchema(() => z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
 
-export const SessionIssuerSchema = z.looseObject({
+export const SessionIssuerSchema = lazySchema(() => z.looseObject({
   type: z.string().optional(),
   principalId: z.string().optional(),
   arn: z.string().optional(),
   accountId: z.string().optional(),
   userName: z.string().optional(),
-});
+}));
 
-export const UserIdentitySchema = z.looseObject({
+export const UserIdentitySchema = lazySchema(() => z.looseObject({
   type: z.string().min(1),
   principalId: z.string().optional(),
   arn: z.string().optional(),
@@ -31,7 +32,7 @@ export const UserIdentitySchema = z.looseObject({
       sourceIdentity: z.string().optional(),
     })
     .optional(),
-});
+}));
 
 /** A plain object as zod's `isPlainObject` decides it (what `z.record` accepts first). */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -53,9 +54,9 @@ function isJsonRecord(value: unknown): value is Record<string, unknown> {
  * `__proto__` key is dropped), without running two schemas per entry — which cost a third of
  * the event's validation time. A test compares both on fixed and random values.
  */
-const jsonRecord = z
+const jsonRecord = lazySchema(() => z
   .custom<Record<string, unknown>>(isJsonRecord, { error: (issue) => `Invalid input: expected record, received ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : typeof issue.input}` })
-  .overwrite((record) => (Object.hasOwn(record, '__proto__') ? withoutProtoKey(record) : record));
+  .overwrite((record) => (Object.hasOwn(record, '__proto__') ? withoutProtoKey(record) : record)));
 
 function withoutProtoKey(record: Record<string, unknown>): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
@@ -63,7 +64,7 @@ function withoutProtoKey(record: Record<string, unknown>): Record<string, unknow
   return copy;
 }
 
-export const CloudTrailDetailSchema = z.looseObject({
+export const CloudTrailDetailSchema = lazySchema(() => z.looseObject({
   eventVersion: z.string().optional(),
   eventID: z.string().min(1),
   eventTime: z.string().min(1),
@@ -80,11 +81,11 @@ export const CloudTrailDetailSchema = z.looseObject({
   errorMessage: z.string().optional(),
   recipientAccountId: z.string().optional(),
   readOnly: z.boolean().optional(),
-});
+}));
 
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
-export const CloudTrailEventSchema = z.looseObject({
+export const CloudTrailEventSchema = lazySchema(() => z.looseObject({
   version: z.string().optional(),
   id: z.string().min(1),
   'detail-type': z.literal(CLOUDTRAIL_DETAIL_TYPE),
@@ -94,7 +95,7 @@ export const CloudTrailEventSchema = z.looseObject({
   region: z.string().min(1),
   resources: z.array(z.string()).optional(),
   detail: CloudTrailDetailSchema,
-});
+}));
 
 export type UserIdentity = z.infer<typeof UserIdentitySchema>;
 export type CloudTrailDetail = z.infer<typeof CloudTrailDetailSchema>;

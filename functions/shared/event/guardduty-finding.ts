@@ -6,6 +6,7 @@
  * (`service.action`, tags, description), which can carry what the function sent out.
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import type { Severity } from '../contract/finding';
 import { InvalidEventError } from '../errors';
 import type { DetectorFindingRef } from '../contract/detector-finding';
@@ -18,18 +19,18 @@ export const GUARDDUTY_EVENT_SOURCE = 'guardduty.amazonaws.com';
 /** GuardDuty's `resource.resourceType` of Lambda Protection findings. */
 export const GUARDDUTY_LAMBDA_RESOURCE_TYPE = 'Lambda';
 
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const accountId = lazySchema(() => z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
 
-export const LambdaDetailsSchema = z.looseObject({
+export const LambdaDetailsSchema = lazySchema(() => z.looseObject({
   functionArn: z.string().min(1),
   functionName: z.string().optional(),
   functionVersion: z.string().optional(),
   revisionId: z.string().optional(),
   lastModifiedAt: z.string().optional(),
   role: z.string().optional(),
-});
+}));
 
-export const GuardDutyFindingSchema = z.looseObject({
+export const GuardDutyFindingSchema = lazySchema(() => z.looseObject({
   schemaVersion: z.string().optional(),
   accountId,
   region: z.string().min(1),
@@ -54,9 +55,9 @@ export const GuardDutyFindingSchema = z.looseObject({
   updatedAt: z.string().min(1),
   title: z.string().optional(),
   description: z.string().optional(),
-});
+}));
 
-export const GuardDutyFindingEventSchema = z.looseObject({
+export const GuardDutyFindingEventSchema = lazySchema(() => z.looseObject({
   version: z.string().optional(),
   id: z.string().min(1),
   'detail-type': z.literal(GUARDDUTY_FINDING_DETAIL_TYPE),
@@ -66,7 +67,7 @@ export const GuardDutyFindingEventSchema = z.looseObject({
   region: z.string().min(1),
   resources: z.array(z.string()).optional(),
   detail: GuardDutyFindingSchema,
-});
+}));
 
 export type GuardDutyFinding = z.infer<typeof GuardDutyFindingSchema>;
 export type GuardDutyFindingEvent = z.infer<typeof GuardDutyFindingEventSchema>;
@@ -75,7 +76,7 @@ export type GuardDutyFindingEvent = z.infer<typeof GuardDutyFindingEventSchema>;
  * What a rule knows of a runtime-threat finding: named facts only. Also kept in the Warden finding's
  * `details.threat`, from which a decision re-judges it.
  */
-export const RuntimeThreatSchema = z.strictObject({
+export const RuntimeThreatSchema = lazySchema(() => z.strictObject({
   service: z.literal('guardduty'),
   findingId: z.string().min(1),
   findingType: z.string().min(1),
@@ -86,7 +87,7 @@ export const RuntimeThreatSchema = z.strictObject({
   functionVersion: z.string().optional(),
   updatedAt: z.string(),
   count: z.number().optional(),
-});
+}));
 export type RuntimeThreat = z.infer<typeof RuntimeThreatSchema>;
 
 /** True for an EventBridge delivery that claims to be a GuardDuty finding (routing only; parsing validates). */

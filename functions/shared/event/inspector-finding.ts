@@ -7,6 +7,7 @@
  * other evidence, which can quote the function's code and the secrets in it.
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import type { Severity } from '../contract/finding';
 import { InvalidEventError } from '../errors';
 import { parseFunctionName, type FunctionRef } from '../state/resources';
@@ -21,9 +22,9 @@ export const INSPECTOR_EVENT_SOURCE = 'inspector2.amazonaws.com';
 /** Inspector's `resources[].type` of a Lambda function. */
 export const INSPECTOR_LAMBDA_RESOURCE_TYPE = 'AWS_LAMBDA_FUNCTION';
 
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const accountId = lazySchema(() => z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
 
-export const AwsLambdaFunctionDetailsSchema = z.looseObject({
+export const AwsLambdaFunctionDetailsSchema = lazySchema(() => z.looseObject({
   functionName: z.string().min(1),
   codeSha256: z.string().min(1),
   version: z.string().min(1).optional(),
@@ -32,28 +33,28 @@ export const AwsLambdaFunctionDetailsSchema = z.looseObject({
   layers: z.array(z.string()).optional(),
   packageType: z.string().optional(),
   lastModifiedAt: z.string().optional(),
-});
+}));
 
-const ResourceSchema = z.looseObject({
+const ResourceSchema = lazySchema(() => z.looseObject({
   type: z.string().min(1),
   id: z.string().min(1),
   partition: z.string().optional(),
   region: z.string().optional(),
   details: z.looseObject({ awsLambdaFunction: AwsLambdaFunctionDetailsSchema.optional() }).optional(),
-});
+}));
 
-const VulnerablePackageSchema = z.looseObject({
+const VulnerablePackageSchema = lazySchema(() => z.looseObject({
   name: z.string().min(1),
   version: z.string().min(1),
   fixedInVersion: z.string().optional(),
   filePath: z.string().optional(),
   packageManager: z.string().optional(),
   sourceLambdaLayerArn: z.string().optional(),
-});
+}));
 
-const CvssSchema = z.looseObject({ baseScore: z.number().min(0).max(10), scoringVector: z.string().optional(), source: z.string().optional(), version: z.string().optional() });
+const CvssSchema = lazySchema(() => z.looseObject({ baseScore: z.number().min(0).max(10), scoringVector: z.string().optional(), source: z.string().optional(), version: z.string().optional() }));
 
-export const InspectorFindingSchema = z.looseObject({
+export const InspectorFindingSchema = lazySchema(() => z.looseObject({
   awsAccountId: accountId,
   findingArn: z.string().regex(/^arn:aws[a-zA-Z-]*:inspector2:[a-z0-9-]+:\d{12}:finding\/[A-Za-z0-9]{1,64}$/, 'must be an Inspector finding ARN'),
   type: z.string().min(1).max(100),
@@ -85,9 +86,9 @@ export const InspectorFindingSchema = z.looseObject({
       sourceLambdaLayerArn: z.string().optional(),
     })
     .optional(),
-});
+}));
 
-export const InspectorFindingEventSchema = z.looseObject({
+export const InspectorFindingEventSchema = lazySchema(() => z.looseObject({
   version: z.string().optional(),
   id: z.string().min(1),
   'detail-type': z.literal(INSPECTOR_FINDING_DETAIL_TYPE),
@@ -97,7 +98,7 @@ export const InspectorFindingEventSchema = z.looseObject({
   region: z.string().min(1),
   resources: z.array(z.string()).optional(),
   detail: InspectorFindingSchema,
-});
+}));
 
 export type InspectorFinding = z.infer<typeof InspectorFindingSchema>;
 export type InspectorFindingEvent = z.infer<typeof InspectorFindingEventSchema>;
@@ -107,21 +108,21 @@ export const FACT_MAX = 200;
 /** The most vulnerable packages kept of one finding. */
 export const PACKAGES_MAX = 10;
 
-const fact = z.string().max(FACT_MAX);
+const fact = lazySchema(() => z.string().max(FACT_MAX));
 
-export const VulnerablePackageFactSchema = z.strictObject({
+export const VulnerablePackageFactSchema = lazySchema(() => z.strictObject({
   name: fact,
   installedVersion: fact,
   fixedInVersion: fact.optional(),
   filePath: fact.optional(),
   layerArn: fact.optional(),
-});
+}));
 
 /**
  * What a rule knows of an Inspector finding: named facts only. Also kept in the Warden finding's
  * `details.vulnerability`, from which the notifier builds the function's digest.
  */
-export const VulnerabilitySchema = z.strictObject({
+export const VulnerabilitySchema = lazySchema(() => z.strictObject({
   service: z.literal('inspector'),
   findingArn: z.string().min(1),
   findingType: z.string().min(1),
@@ -144,7 +145,7 @@ export const VulnerabilitySchema = z.strictObject({
   functionVersion: fact.optional(),
   codeSha256: fact,
   updatedAt: fact,
-});
+}));
 export type Vulnerability = z.infer<typeof VulnerabilitySchema>;
 export type VulnerablePackageFact = z.infer<typeof VulnerablePackageFactSchema>;
 

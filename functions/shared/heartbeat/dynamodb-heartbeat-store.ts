@@ -6,6 +6,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import { WardenError } from '../errors';
 import { heartbeatKey, type HeartbeatPair, type HeartbeatRecord, type HeartbeatStore } from './heartbeat-store';
 
@@ -15,13 +16,13 @@ export const HEARTBEAT_PARTITION = 'HEARTBEAT';
 /** A heartbeat item could not be read or written (other than a failed condition). */
 export class HeartbeatStoreError extends WardenError {}
 
-const ItemSchema = z.looseObject({
+const ItemSchema = lazySchema(() => z.looseObject({
   account: z.string().regex(/^\d{12}$/),
   region: z.string().min(1),
   watchedSince: z.string().min(1),
   lastSeen: z.string().min(1).optional(),
   silentSince: z.string().min(1).optional(),
-});
+}));
 
 function isConditionFailure(e: unknown): boolean {
   return e instanceof ConditionalCheckFailedException || (e instanceof Error && e.name === 'ConditionalCheckFailedException');

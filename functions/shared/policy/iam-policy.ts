@@ -3,6 +3,7 @@
  * URL-encoded JSON text into one canonical form with lists everywhere. Pure.
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import { WardenError } from '../errors';
 
 /** A policy document is not valid JSON or not shaped like an IAM policy. */
@@ -27,20 +28,20 @@ export const IAM_POLICY_SIZE_LIMITS = {
   trustPolicy: 2_048,
 } as const;
 
-const stringOrList = z
+const stringOrList = lazySchema(() => z
   .union([z.string(), z.array(z.string())], { error: 'expected a string or a list of strings' })
-  .transform((v) => (typeof v === 'string' ? [v] : v));
+  .transform((v) => (typeof v === 'string' ? [v] : v)));
 
-const principal = z
+const principal = lazySchema(() => z
   .union([z.literal('*'), z.record(z.string(), stringOrList)], { error: 'expected "*" or an object of principal lists' })
-  .transform((v): Record<string, string[]> => (v === '*' ? { AWS: ['*'] } : v));
+  .transform((v): Record<string, string[]> => (v === '*' ? { AWS: ['*'] } : v)));
 
-const conditionScalar = z.union([z.string(), z.number(), z.boolean()]);
-const conditionValue = z
+const conditionScalar = lazySchema(() => z.union([z.string(), z.number(), z.boolean()]));
+const conditionValue = lazySchema(() => z
   .union([conditionScalar, z.array(conditionScalar)], { error: 'expected a string, number, boolean or a list of them' })
-  .transform((v) => (Array.isArray(v) ? v : [v]).map(String));
+  .transform((v) => (Array.isArray(v) ? v : [v]).map(String)));
 
-const statementSchema = z
+const statementSchema = lazySchema(() => z
   .strictObject({
     Sid: z.string().optional(),
     Effect: z.enum(['Allow', 'Deny'], { error: 'expected "Allow" or "Deny"' }),
@@ -62,16 +63,16 @@ const statementSchema = z
       if (s[a] !== undefined && s[b] !== undefined) ctx.addIssue({ code: 'custom', message: `has both ${a} and ${b}` });
     }
     if (s.Action === undefined && s.NotAction === undefined) ctx.addIssue({ code: 'custom', message: 'has neither Action nor NotAction' });
-  });
+  }));
 
-const documentSchema = z.strictObject({
+const documentSchema = lazySchema(() => z.strictObject({
   Version: z.string().optional(),
   Id: z.string().optional(),
   Statement: z.preprocess(
     (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? [v] : v),
     z.array(statementSchema, { error: 'expected a statement object or a list of them' }),
   ),
-});
+}));
 
 /** A statement in canonical form: every string-or-list field is a list, `"*"` principals are `{ AWS: ["*"] }`. */
 export type IamStatement = z.output<typeof statementSchema>;

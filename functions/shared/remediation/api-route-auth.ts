@@ -9,6 +9,7 @@
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import { deployedRoutes, invokedFunctionArn } from '../apigateway/deployed-routes';
 import { moduleExports } from '../aws/sdk-module';
 import { StaleFindingError } from '../errors';
@@ -16,7 +17,7 @@ import { parseApiArn, type ApiRef } from '../state/resources';
 import { failedOutcome, formatCall, type ActionClients, type ActionHooks, type ActionOutcome, type RemediationAction } from './action';
 
 /** The parameters of both actions: which route of which API, on which stage, judged invoking which function. */
-export const ApiRouteParamsSchema = z.strictObject({
+export const ApiRouteParamsSchema = lazySchema(() => z.strictObject({
   /** The API's ARN (`arn:aws:apigateway:<region>::/restapis/<id>` or `…::/apis/<id>`): the finding's resource. */
   api: z.string().regex(/^arn:aws[a-z-]*:apigateway:[a-z0-9-]+::\/(restapis|apis)\/[A-Za-z0-9]{1,32}$/, 'must be a REST or HTTP API ARN'),
   stage: z.string().regex(/^[\w$-]{1,128}$/, 'must be a stage name'),
@@ -24,7 +25,7 @@ export const ApiRouteParamsSchema = z.strictObject({
   path: z.string().min(1).max(1024),
   /** The function the finding saw the route invoke: a route now integrated with another is not touched. */
   functionArn: z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(?::[A-Za-z0-9_$-]+)?$/, 'must be a function ARN'),
-});
+}));
 export type ApiRouteParams = z.infer<typeof ApiRouteParamsSchema>;
 
 /** The IAM actions both actions call: reads, the method or route update (PATCH), the deployment (POST). */

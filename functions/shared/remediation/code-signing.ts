@@ -13,15 +13,16 @@ import {
   UpdateCodeSigningConfigCommand,
 } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import { StaleFindingError } from '../errors';
 import { failedOutcome, formatCall, isNotFound, type ActionClients, type ActionOutcome, type RemediationAction } from './action';
 
 const CONFIG_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:code-signing-config:csc-[a-z0-9]{17}$/;
-export const CodeSigningConfigArnSchema = z.string().regex(CONFIG_ARN, 'must be a code-signing config ARN');
+export const CodeSigningConfigArnSchema = lazySchema(() => z.string().regex(CONFIG_ARN, 'must be a code-signing config ARN'));
 /** A config ARN, or `none` (the function had no config). */
-export const ConfigOrNoneSchema = z.union([CodeSigningConfigArnSchema, z.literal('none')]);
+export const ConfigOrNoneSchema = lazySchema(() => z.union([CodeSigningConfigArnSchema, z.literal('none')]));
 /** Code signing is a setting of the function, not of a version or alias. */
-export const UnqualifiedFunctionArnSchema = z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[^:]+$/, 'must be an unqualified function ARN');
+export const UnqualifiedFunctionArnSchema = lazySchema(() => z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[^:]+$/, 'must be an unqualified function ARN'));
 
 type Policy = 'Warn' | 'Enforce';
 

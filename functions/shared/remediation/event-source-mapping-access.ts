@@ -5,6 +5,7 @@
  */
 import { GetEventSourceMappingCommand, type GetEventSourceMappingCommandOutput } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import { WardenError } from '../errors';
 import { parseFunctionName } from '../state/resources';
 import { isNotFound, type ActionClients } from './action';
@@ -13,11 +14,11 @@ import { isNotFound, type ActionClients } from './action';
 export class MappingOwnerError extends WardenError {}
 
 /** The parameters every mapping action shares. */
-export const MappingParams = z.strictObject({
+export const MappingParams = lazySchema(() => z.strictObject({
   /** The unqualified function ARN the finding is about: the mapping must invoke it (or one of its versions or aliases). */
   functionName: z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+$/, 'must be an unqualified function ARN'),
   uuid: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be an event-source mapping UUID'),
-});
+}));
 
 /** The IAM actions of the mapping actions: one read, one write, on the mapping's own ARN. */
 export const MAPPING_PERMISSIONS = ['lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping'] as const;

@@ -4,17 +4,18 @@
  */
 import { GetRoleCommand, GetRolePolicyCommand, ListAttachedRolePoliciesCommand, type IAMClient } from '@aws-sdk/client-iam';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import { documentDigest } from '../iam/execution-role';
 import { InvalidPolicyError, parseIamPolicyDocument, type IamPolicyDocument } from '../policy/iam-policy';
 import type { ActionClients } from './action';
 
-export const RoleNameParam = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name');
-export const PolicyNameParam = z.string().regex(/^[\w+=,.@-]{1,128}$/, 'must be an IAM policy name');
-export const PolicyArnParam = z.string().regex(/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]+$/, 'must be a managed policy ARN');
-export const VersionIdParam = z.string().regex(/^v[1-9]\d*$/, 'must be a policy version id such as v2');
-export const DigestParam = z.string().regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 (hex) of the judged document');
+export const RoleNameParam = lazySchema(() => z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name'));
+export const PolicyNameParam = lazySchema(() => z.string().regex(/^[\w+=,.@-]{1,128}$/, 'must be an IAM policy name'));
+export const PolicyArnParam = lazySchema(() => z.string().regex(/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]+$/, 'must be a managed policy ARN'));
+export const VersionIdParam = lazySchema(() => z.string().regex(/^v[1-9]\d*$/, 'must be a policy version id such as v2'));
+export const DigestParam = lazySchema(() => z.string().regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 (hex) of the judged document'));
 /** A policy document as JSON text; it must parse as an IAM policy. */
-export const DocumentParam = z.string().refine((text) => {
+export const DocumentParam = lazySchema(() => z.string().refine((text) => {
   try {
     parseIamPolicyDocument(text);
     return true;
@@ -22,7 +23,7 @@ export const DocumentParam = z.string().refine((text) => {
     if (e instanceof InvalidPolicyError) return false;
     throw e;
   }
-}, 'must be an IAM policy document (JSON text)');
+}, 'must be an IAM policy document (JSON text)'));
 
 /** The IAM client of the action's clients; actions on roles cannot run without it. */
 export function iamOf(clients: ActionClients, action: string): IAMClient {

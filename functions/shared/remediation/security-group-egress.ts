@@ -4,19 +4,20 @@
  */
 import type { EC2Client, SecurityGroupRule } from '@aws-sdk/client-ec2';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import { loadEc2 } from '../aws/sdk-module';
 import { WORLD_CIDRS } from '../ec2/security-group-rules';
 import type { ActionClients } from './action';
 
 /** An egress permission open to the world: what the rule revokes and what its Restore authorizes again. */
-export const EgressPermissionParams = z.strictObject({
+export const EgressPermissionParams = lazySchema(() => z.strictObject({
   groupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'must be a security group id'),
   ipProtocol: z.string().min(1),
   fromPort: z.number().int().optional(),
   toPort: z.number().int().optional(),
   /** Only the world: these actions never touch a narrower rule. */
   cidr: z.enum(WORLD_CIDRS as [string, ...string[]]),
-});
+}));
 export type EgressPermission = z.infer<typeof EgressPermissionParams>;
 
 /** The action's EC2 client, created (and the EC2 SDK loaded) on first use. */

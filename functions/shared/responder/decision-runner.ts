@@ -8,6 +8,7 @@
  * the stored outcome and never runs the plan again).
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import type { AnyRule } from '../../../rules/rule';
 import type { RemediationPlan, Finding } from '../contract/finding';
 import { planForDecision } from '../approval/decision-plans';
@@ -46,11 +47,11 @@ function runnable(decision: DecisionKind): decision is Runnable {
   return (RUNNABLE as readonly string[]).includes(decision);
 }
 
-const DecisionEventSchema = z.looseObject({
+const DecisionEventSchema = lazySchema(() => z.looseObject({
   source: z.literal(EVENT_SOURCE),
   'detail-type': z.literal(DETAIL_TYPES.decision),
   detail: DecisionDetailSchema,
-});
+}));
 
 /** True for an EventBridge delivery of a "Warden Decision" (routing only; `handle` validates it). */
 export function isDecisionEvent(input: unknown): boolean {

@@ -4,6 +4,7 @@
  * Keeping, sealing and storing them is `baseline/`'s work. Pure.
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import { InvalidPolicyError, parseIamPolicyDocument, type IamPolicyDocument } from '../policy/iam-policy';
 
 /** Why a stored baseline was refused; names the check, never a key or a tag. */
@@ -18,14 +19,14 @@ export interface BaselineRefusal {
 
 const captured = <T extends z.ZodType>(value: T) => z.strictObject({ value, capturedAt: z.string() });
 
-const VpcBaselineSchema = z.strictObject({
+const VpcBaselineSchema = lazySchema(() => z.strictObject({
   subnetIds: z.array(z.string()),
   securityGroupIds: z.array(z.string()),
   vpcId: z.string().nullable(),
-});
+}));
 
 /** The stored form of a function baseline; each part carries when it was captured. */
-export const FunctionBaselineSchema = z.strictObject({
+export const FunctionBaselineSchema = lazySchema(() => z.strictObject({
   /** Variable name → `hmac-sha256:<base64url>` of name and value under the keeper's key. */
   environment: captured(z.record(z.string(), z.string())).optional(),
   kmsKeyArn: captured(z.string().nullable()).optional(),
@@ -47,7 +48,7 @@ export const FunctionBaselineSchema = z.strictObject({
    * only from changes made after `capturedAt`.
    */
   exemptionTags: captured(z.record(z.string(), z.string())).optional(),
-});
+}));
 export type FunctionBaseline = z.infer<typeof FunctionBaselineSchema>;
 export type VpcBaseline = z.infer<typeof VpcBaselineSchema>;
 
@@ -57,7 +58,7 @@ export type AttachedFunctionBaseline = FunctionBaseline & {
   readonly unchangedVariables?: readonly string[];
 };
 
-const Document = z.custom<IamPolicyDocument>((value) => {
+const Document = lazySchema(() => z.custom<IamPolicyDocument>((value) => {
   if (typeof value !== 'object' || value === null) return false;
   try {
     parseIamPolicyDocument(value);
@@ -66,10 +67,10 @@ const Document = z.custom<IamPolicyDocument>((value) => {
     if (e instanceof InvalidPolicyError) return false;
     throw e;
   }
-}, 'must be an IAM policy document');
+}, 'must be an IAM policy document'));
 
 /** The stored form of a role baseline; each part carries when it was captured. */
-export const RoleBaselineSchema = z.strictObject({
+export const RoleBaselineSchema = lazySchema(() => z.strictObject({
   trustPolicy: captured(Document).optional(),
   inlinePolicies: captured(z.record(z.string(), Document)).optional(),
   attachedPolicies: captured(
@@ -82,5 +83,5 @@ export const RoleBaselineSchema = z.strictObject({
       }),
     ),
   ).optional(),
-});
+}));
 export type RoleBaseline = z.infer<typeof RoleBaselineSchema>;

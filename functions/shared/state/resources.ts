@@ -3,6 +3,7 @@
  * (AWS-API-shaped, so a snapshot can be built from real API output). Pure: no AWS SDK here.
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import type { BaselineRefusal, AttachedFunctionBaseline, RoleBaseline } from './baselines';
 import type { IamPolicyDocument } from '../policy/iam-policy';
 
@@ -263,11 +264,11 @@ export function parseLayerVersion(value: string, version: number | undefined, ac
 
 // ── Snapshots ────────────────────────────────────────────────────────────────────────────
 
-const conditionBlock = z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string()), z.boolean(), z.number()])));
-const stringOrList = z.union([z.string(), z.array(z.string())]);
-const principal = z.union([z.literal('*'), z.record(z.string(), stringOrList)]);
+const conditionBlock = lazySchema(() => z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string()), z.boolean(), z.number()]))));
+const stringOrList = lazySchema(() => z.union([z.string(), z.array(z.string())]));
+const principal = lazySchema(() => z.union([z.literal('*'), z.record(z.string(), stringOrList)]));
 
-export const PolicyStatementSchema = z.looseObject({
+export const PolicyStatementSchema = lazySchema(() => z.looseObject({
   Sid: z.string().optional(),
   Effect: z.enum(['Allow', 'Deny']),
   Principal: principal.optional(),
@@ -277,19 +278,19 @@ export const PolicyStatementSchema = z.looseObject({
   Resource: stringOrList.optional(),
   NotResource: stringOrList.optional(),
   Condition: conditionBlock.optional(),
-});
+}));
 
-export const PolicyDocumentSchema = z.looseObject({
+export const PolicyDocumentSchema = lazySchema(() => z.looseObject({
   Version: z.string().optional(),
   Id: z.string().optional(),
   Statement: z.union([PolicyStatementSchema, z.array(PolicyStatementSchema)]),
-});
+}));
 
 export type PolicyStatement = z.infer<typeof PolicyStatementSchema>;
 export type PolicyDocument = z.infer<typeof PolicyDocumentSchema>;
 
 /** The subset of `GetFunctionConfiguration` output the rules read; other fields are kept. */
-export const FunctionConfigurationSchema = z.looseObject({
+export const FunctionConfigurationSchema = lazySchema(() => z.looseObject({
   FunctionName: z.string().optional(),
   FunctionArn: z.string().optional(),
   Runtime: z.string().optional(),
@@ -313,11 +314,11 @@ export const FunctionConfigurationSchema = z.looseObject({
     })
     .optional(),
   DeadLetterConfig: z.looseObject({ TargetArn: z.string().optional() }).optional(),
-});
+}));
 export type FunctionConfiguration = z.infer<typeof FunctionConfigurationSchema>;
 
 /** The subset of `GetFunctionUrlConfig` output the rules read. */
-export const FunctionUrlConfigSchema = z.looseObject({
+export const FunctionUrlConfigSchema = lazySchema(() => z.looseObject({
   FunctionUrl: z.string().optional(),
   FunctionArn: z.string().optional(),
   AuthType: z.enum(['NONE', 'AWS_IAM']),
@@ -325,18 +326,18 @@ export const FunctionUrlConfigSchema = z.looseObject({
   Cors: z.unknown().optional(),
   CreationTime: z.string().optional(),
   LastModifiedTime: z.string().optional(),
-});
+}));
 export type FunctionUrlConfig = z.infer<typeof FunctionUrlConfigSchema>;
 
-const DestinationSchema = z.looseObject({ Destination: z.string().optional() });
+const DestinationSchema = lazySchema(() => z.looseObject({ Destination: z.string().optional() }));
 
 /** The subset of `GetFunctionEventInvokeConfig` output the rules read (asynchronous invocation of one function, version or alias). */
-export const FunctionEventInvokeConfigSchema = z.looseObject({
+export const FunctionEventInvokeConfigSchema = lazySchema(() => z.looseObject({
   FunctionArn: z.string().optional(),
   MaximumRetryAttempts: z.number().int().optional(),
   MaximumEventAgeInSeconds: z.number().int().optional(),
   DestinationConfig: z.looseObject({ OnSuccess: DestinationSchema.optional(), OnFailure: DestinationSchema.optional() }).optional(),
-});
+}));
 export type FunctionEventInvokeConfig = z.infer<typeof FunctionEventInvokeConfigSchema>;
 
 /**
@@ -389,7 +390,7 @@ export interface FunctionCodeSigning {
 }
 
 /** An event-source mapping of a function, as `ListEventSourceMappings` lists it (the fields the rules read). */
-export const EventSourceMappingSchema = z.looseObject({
+export const EventSourceMappingSchema = lazySchema(() => z.looseObject({
   UUID: z.string().min(1),
   EventSourceArn: z.string().optional(),
   /** `Enabled`, `Disabled`, `Enabling`, `Disabling`, `Creating`, `Updating`, `Deleting`. */
@@ -398,7 +399,7 @@ export const EventSourceMappingSchema = z.looseObject({
   FunctionArn: z.string().optional(),
   /** Where discarded records go (streams and Kafka: `OnFailure`), issue #17. */
   DestinationConfig: z.looseObject({ OnSuccess: DestinationSchema.optional(), OnFailure: DestinationSchema.optional() }).optional(),
-});
+}));
 export type EventSourceMapping = z.infer<typeof EventSourceMappingSchema>;
 
 /** True for a mapping that delivers (or is about to). */
@@ -568,7 +569,7 @@ export interface ApiSnapshot {
 }
 
 /** A security group rule as `DescribeSecurityGroupRules` returns it (the fields the rules read). */
-export const SecurityGroupRuleSchema = z.looseObject({
+export const SecurityGroupRuleSchema = lazySchema(() => z.looseObject({
   SecurityGroupRuleId: z.string(),
   GroupId: z.string(),
   GroupOwnerId: z.string().optional(),
@@ -582,7 +583,7 @@ export const SecurityGroupRuleSchema = z.looseObject({
   PrefixListId: z.string().optional(),
   ReferencedGroupInfo: z.looseObject({ GroupId: z.string().optional() }).optional(),
   Description: z.string().optional(),
-});
+}));
 export type SecurityGroupRule = z.infer<typeof SecurityGroupRuleSchema>;
 
 /**

@@ -4,6 +4,7 @@
  * is a conditional write, so concurrent deliveries and double clicks change state exactly once.
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import { FindingSchema, IsoTimeSchema, type Finding } from '../contract/finding';
 import type { ApprovalDecision, ApprovalRecord } from '../contract/approval-record';
 import { DecisionDetailSchema, type DecisionDetail } from '../contract/decision';
@@ -23,7 +24,7 @@ export function issuePaths(error: z.ZodError): string[] {
 }
 
 /** The record of one finding raised by one event; the claim on it is the idempotency guard. */
-export const FindingRecordSchema = z
+export const FindingRecordSchema = lazySchema(() => z
   .object({
     findingId: z.string().min(1),
     eventId: z.string().min(1),
@@ -39,7 +40,7 @@ export const FindingRecordSchema = z
     /** `pending`: the outcome is stored but could not be put on the bus; the next delivery publishes it (issue #16). */
     publish: z.literal('pending').optional(),
   })
-  .readonly();
+  .readonly());
 export type FindingRecord = z.infer<typeof FindingRecordSchema>;
 
 /**
@@ -248,18 +249,18 @@ export interface StateStore {
 export type NotificationClaim = { readonly claimed: true; readonly owner: string } | { readonly claimed: false; readonly status: 'in-progress' | 'done' };
 
 /** Where a Slack message is: its channel and `ts`, and the root message its thread replies go under. */
-export const SlackMessageRefSchema = z
+export const SlackMessageRefSchema = lazySchema(() => z
   .object({
     channel: z.string().min(1),
     ts: z.string().min(1),
     /** The message itself, or the digest message it was posted under. */
     threadTs: z.string().min(1),
   })
-  .readonly();
+  .readonly());
 export type SlackMessageRef = z.infer<typeof SlackMessageRefSchema>;
 
 /** A finding's Slack message and what it shows (findings and outcomes carry no secret value). */
-export const NotifiedMessageSchema = z
+export const NotifiedMessageSchema = lazySchema(() => z
   .object({
     findingId: z.string().min(1),
     eventId: z.string().min(1),
@@ -273,7 +274,7 @@ export const NotifiedMessageSchema = z
     latest: ExecutionOutcomeSchema.optional(),
     postedAt: IsoTimeSchema,
   })
-  .readonly();
+  .readonly());
 export type NotifiedMessage = z.infer<typeof NotifiedMessageSchema>;
 
 /** One principal's findings in one channel within one digest window. */
@@ -298,7 +299,7 @@ export interface CompletedExecution {
 export type ExecutionClaim = { readonly claimed: true; readonly owner: string } | { readonly claimed: false; readonly completed: CompletedExecution | null };
 
 /** An exemption written by a decision ("Reject and exempt", "Restore"): the resource is not remediated for the rule until `until`. */
-export const StoredExemptionSchema = z
+export const StoredExemptionSchema = lazySchema(() => z
   .object({
     resource: z.string().min(1),
     ruleId: z.string().min(1),
@@ -312,7 +313,7 @@ export const StoredExemptionSchema = z
     /** Integrity tag of the exemption's fields (`exemptionFields` in `integrity.ts`), written by the function that decided it. */
     tag: z.string().optional(),
   })
-  .readonly();
+  .readonly());
 export type StoredExemption = z.infer<typeof StoredExemptionSchema>;
 
 /**

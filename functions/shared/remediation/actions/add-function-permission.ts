@@ -4,9 +4,10 @@
  */
 import { AddPermissionCommand, GetPolicyCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { defineAction, formatCall, readStatementIds, statementRestore } from '../action';
 
-const Params = z.strictObject({
+const Params = lazySchema(() => z.strictObject({
   functionName: z.string().startsWith('arn:'),
   qualifier: z.string().optional(),
   statementId: z.string().min(1),
@@ -19,7 +20,7 @@ const Params = z.strictObject({
   principalOrgId: z.string().optional(),
   eventSourceToken: z.string().optional(),
   functionUrlAuthType: z.enum(['NONE', 'AWS_IAM']).optional(),
-});
+}));
 type Params = z.infer<typeof Params>;
 
 /** The `AddPermission` input, for the call and its description alike. */

@@ -1,9 +1,10 @@
 /** Puts a removed layer version statement back with `AddLayerVersionPermission` ("Restore" after an automatic revert). */
 import { AddLayerVersionPermissionCommand, GetLayerVersionPolicyCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { defineAction, formatCall, readStatementIds, statementRestore } from '../action';
 
-const Params = z.strictObject({
+const Params = lazySchema(() => z.strictObject({
   layerName: z.string().min(1),
   versionNumber: z.number().int().positive(),
   statementId: z.string().min(1),
@@ -11,7 +12,7 @@ const Params = z.strictObject({
   /** `*` or an account id: the only principals the API takes. */
   principal: z.string().regex(/^(\*|\d{12})$/, 'must be * or an account id'),
   organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/).optional(),
-});
+}));
 type Params = z.infer<typeof Params>;
 
 /** The `AddLayerVersionPermission` input, for the call and its description alike. */

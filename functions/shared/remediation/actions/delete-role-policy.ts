@@ -1,15 +1,16 @@
 /** Deletes an inline policy from an execution role (when no earlier document exists to restore). */
 import { DeleteRolePolicyCommand } from '@aws-sdk/client-iam';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { defineAction, failedOutcome, formatCall } from '../action';
 import { DigestParam, iamOf, PolicyNameParam, readInlineDocument, RoleNameParam, stillJudged } from '../iam-role-access';
 
-const Params = z.strictObject({
+const Params = lazySchema(() => z.strictObject({
   roleName: RoleNameParam,
   policyName: PolicyNameParam,
   /** The judged document's digest: a policy rewritten since is left alone (its own event judges it). */
   documentDigest: DigestParam.optional(),
-});
+}));
 type Params = z.infer<typeof Params>;
 
 export const deleteRolePolicy = defineAction<Params>({

@@ -1,10 +1,11 @@
 /** Detaches a managed policy from an execution role. */
 import { DetachRolePolicyCommand } from '@aws-sdk/client-iam';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { defineAction, failedOutcome, formatCall } from '../action';
 import { iamOf, PolicyArnParam, readAttachedArns, RoleNameParam } from '../iam-role-access';
 
-const Params = z.strictObject({ roleName: RoleNameParam, policyArn: PolicyArnParam });
+const Params = lazySchema(() => z.strictObject({ roleName: RoleNameParam, policyArn: PolicyArnParam }));
 type Params = z.infer<typeof Params>;
 
 export const detachRolePolicy = defineAction<Params>({

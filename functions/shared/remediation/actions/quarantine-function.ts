@@ -1,13 +1,14 @@
 /** Quarantines a function: reserved concurrency 0, so every invocation is throttled; code, policy and configuration stay as they are. */
 import { GetFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { defineAction, failedOutcome, type ActionClients } from '../action';
 import { quarantineCall } from '../quarantine-call';
 
-const Params = z.strictObject({
+const Params = lazySchema(() => z.strictObject({
   /** The unqualified function ARN: concurrency is a setting of the function, not of a version or alias. */
   functionName: z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[^:]+$/, 'must be an unqualified function ARN'),
-});
+}));
 type Params = z.infer<typeof Params>;
 
 async function reservedConcurrency(clients: ActionClients, params: Params): Promise<number | null> {

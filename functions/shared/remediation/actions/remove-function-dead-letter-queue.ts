@@ -1,15 +1,16 @@
 /** Removes a function's dead-letter queue (`DeadLetterConfig.TargetArn` set to ""), guarded by the configuration's revision id. */
 import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { defineAction, failedOutcome, formatCall } from '../action';
 import { readFunctionConfiguration } from './function-configuration';
 
-const Params = z.strictObject({
+const Params = lazySchema(() => z.strictObject({
   /** The unqualified function: the dead-letter queue is part of `$LATEST`'s configuration. */
   functionName: z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+$/, 'must be an unqualified function ARN'),
   /** The queue or topic judged foreign: when another one is set by now, nothing is changed. */
   targetArn: z.string().startsWith('arn:'),
-});
+}));
 type Params = z.infer<typeof Params>;
 
 export const removeFunctionDeadLetterQueue = defineAction<Params>({

@@ -4,15 +4,16 @@
  */
 import { GetFunctionEventInvokeConfigCommand, PutFunctionEventInvokeConfigCommand, type GetFunctionEventInvokeConfigCommandOutput } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { defineAction, failedOutcome, formatCall, isNotFound, type ActionClients } from '../action';
 
-const Params = z.strictObject({
+const Params = lazySchema(() => z.strictObject({
   functionName: z.string().startsWith('arn:'),
   qualifier: z.string().optional(),
   destination: z.enum(['OnSuccess', 'OnFailure']),
   /** The destination judged foreign: when another one is set by now, nothing is changed. */
   targetArn: z.string().startsWith('arn:'),
-});
+}));
 type Params = z.infer<typeof Params>;
 
 async function readConfig(clients: ActionClients, params: Params): Promise<GetFunctionEventInvokeConfigCommandOutput | null> {

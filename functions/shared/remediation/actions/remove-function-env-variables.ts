@@ -4,17 +4,18 @@
  */
 import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { detectPlaintextSecrets } from '../../secrets/env-secret-detector';
 import { defineAction, failedOutcome, formatCall } from '../action';
 import { readFunctionConfiguration } from './function-configuration';
 
 const VARIABLE_LIST = /^[A-Za-z][A-Za-z0-9_]*(,[A-Za-z][A-Za-z0-9_]*)*$/;
 
-const Params = z.strictObject({
+const Params = lazySchema(() => z.strictObject({
   functionName: z.string().startsWith('arn:'),
   /** Comma-separated variable names (names only: a plan never holds a value). */
   variableNames: z.string().regex(VARIABLE_LIST, 'must be comma-separated environment variable names'),
-});
+}));
 type Params = z.infer<typeof Params>;
 
 /** The variable names of a plan's `variableNames` parameter. */

@@ -1,15 +1,16 @@
 /** Removes one statement (by Sid) from a function's resource policy, guarded by the policy's revision id. */
 import { GetPolicyCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { defineAction, failedOutcome, formatCall, readStatementIds, removeStatementGuarded, type ActionClients, type StatementIds } from '../action';
 
-const Params = z.strictObject({
+const Params = lazySchema(() => z.strictObject({
   functionName: z.string().startsWith('arn:'),
   qualifier: z.string().optional(),
   statementId: z.string().min(1),
   /** The policy revision the finding was judged on; absent in older plans. */
   revisionId: z.string().min(1).optional(),
-});
+}));
 type Params = z.infer<typeof Params>;
 
 function currentPolicy(clients: ActionClients, params: Params): Promise<StatementIds> {

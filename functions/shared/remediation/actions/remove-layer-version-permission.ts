@@ -1,15 +1,16 @@
 /** Removes one statement (by Sid) from a layer version's resource policy, guarded by its revision id. */
 import { GetLayerVersionPolicyCommand, RemoveLayerVersionPermissionCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { defineAction, failedOutcome, formatCall, readStatementIds, removeStatementGuarded, type ActionClients, type StatementIds } from '../action';
 
-const Params = z.strictObject({
+const Params = lazySchema(() => z.strictObject({
   layerName: z.string().min(1),
   versionNumber: z.number().int().positive(),
   statementId: z.string().min(1),
   /** The layer policy revision the finding was judged on; absent in older plans. */
   revisionId: z.string().min(1).optional(),
-});
+}));
 type Params = z.infer<typeof Params>;
 
 function currentPolicy(clients: ActionClients, params: Params): Promise<StatementIds> {

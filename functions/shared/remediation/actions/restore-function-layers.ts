@@ -4,19 +4,20 @@
  */
 import { UpdateFunctionConfigurationCommand, type GetFunctionConfigurationCommandOutput } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { defineAction, failedOutcome, formatCall } from '../action';
 import { readFunctionConfiguration } from './function-configuration';
 
 const LAYER_VERSION_ARN = '(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\\d{12}:layer:[A-Za-z0-9_-]+:\\d+)';
 const LAYER_LIST = new RegExp(`^(${LAYER_VERSION_ARN}(,${LAYER_VERSION_ARN})*)?$`);
 
-const Params = z.strictObject({
+const Params = lazySchema(() => z.strictObject({
   functionName: z.string().startsWith('arn:'),
   /** The layers to set, comma-separated layer version ARNs in order; empty for none. */
   layers: z.string().regex(LAYER_LIST, 'must be comma-separated layer version ARNs'),
   /** The offending layers, comma-separated: when none is attached any more, nothing is changed. */
   foreignLayers: z.string().regex(LAYER_LIST, 'must be comma-separated layer version ARNs').min(1),
-});
+}));
 type Params = z.infer<typeof Params>;
 
 function listOf(value: string): string[] {

@@ -1,18 +1,19 @@
 /** Puts an execution role's inline policy back to its last-known-good document. */
 import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { documentDigest } from '../../iam/execution-role';
 import { parseIamPolicyDocument } from '../../policy/iam-policy';
 import { defineAction, failedOutcome, formatCall } from '../action';
 import { DigestParam, DocumentParam, iamOf, PolicyNameParam, readInlineDocument, RoleNameParam, stillJudged } from '../iam-role-access';
 
-const Params = z.strictObject({
+const Params = lazySchema(() => z.strictObject({
   roleName: RoleNameParam,
   policyName: PolicyNameParam,
   /** The last-known-good document, JSON text. */
   policyDocument: DocumentParam,
   documentDigest: DigestParam.optional(),
-});
+}));
 type Params = z.infer<typeof Params>;
 
 export const restoreRolePolicy = defineAction<Params>({

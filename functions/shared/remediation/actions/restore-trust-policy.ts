@@ -1,18 +1,19 @@
 /** Puts an execution role's trust policy back to a known document (the last-known-good one, or the current one without the offending principals). */
 import { UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { documentDigest } from '../../iam/execution-role';
 import { parseIamPolicyDocument } from '../../policy/iam-policy';
 import { defineAction, failedOutcome, formatCall } from '../action';
 import { DigestParam, DocumentParam, iamOf, readTrustDocument, RoleNameParam, stillJudged } from '../iam-role-access';
 
-const Params = z.strictObject({
+const Params = lazySchema(() => z.strictObject({
   roleName: RoleNameParam,
   /** The trust policy to set, JSON text. */
   policyDocument: DocumentParam,
   /** The judged trust policy's digest: a trust policy rewritten since is left alone. */
   documentDigest: DigestParam.optional(),
-});
+}));
 type Params = z.infer<typeof Params>;
 
 export const restoreTrustPolicy = defineAction<Params>({

@@ -1,9 +1,10 @@
 /** Restore of `set-code-signing-config-enforce`: the config back to `Warn` for untrusted artifacts. */
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { defineAction } from '../action';
 import { CodeSigningConfigArnSchema, configPolicyUpdate } from '../code-signing';
 
-const Params = z.strictObject({ codeSigningConfigArn: CodeSigningConfigArnSchema });
+const Params = lazySchema(() => z.strictObject({ codeSigningConfigArn: CodeSigningConfigArnSchema }));
 type Params = z.infer<typeof Params>;
 
 export const setCodeSigningConfigWarn = defineAction<Params>({

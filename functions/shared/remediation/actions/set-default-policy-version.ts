@@ -1,16 +1,17 @@
 /** Makes a customer managed policy's last-known-good version its default version again. */
 import { GetPolicyCommand, SetDefaultPolicyVersionCommand, type IAMClient } from '@aws-sdk/client-iam';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { defineAction, failedOutcome, formatCall } from '../action';
 import { iamOf, isNoSuchEntity, PolicyArnParam, VersionIdParam } from '../iam-role-access';
 
-const Params = z.strictObject({
+const Params = lazySchema(() => z.strictObject({
   policyArn: PolicyArnParam,
   /** The version to make the default (the last-known-good one). */
   versionId: VersionIdParam,
   /** The default version that was judged: a policy whose default changed since is left alone. */
   fromVersionId: VersionIdParam,
-});
+}));
 type Params = z.infer<typeof Params>;
 
 async function defaultVersion(iam: IAMClient, policyArn: string): Promise<string | null> {

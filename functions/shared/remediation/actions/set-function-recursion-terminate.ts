@@ -1,12 +1,13 @@
 /** Switches a function's recursive loop detection back on (`RecursiveLoop: Terminate`): Lambda then stops a detected loop. */
 import { GetFunctionRecursionConfigCommand, PutFunctionRecursionConfigCommand } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { defineAction, failedOutcome, formatCall, isNotFound, type ActionClients } from '../action';
 
-const Params = z.strictObject({
+const Params = lazySchema(() => z.strictObject({
   /** The unqualified function ARN: recursion detection is a setting of the function, not of a version or alias. */
   functionName: z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[^:]+$/, 'must be an unqualified function ARN'),
-});
+}));
 type Params = z.infer<typeof Params>;
 
 /** The current setting; null when the function is gone. */

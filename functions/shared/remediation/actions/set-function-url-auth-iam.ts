@@ -1,9 +1,10 @@
 /** Switches a function URL's auth type from NONE to AWS_IAM (the URL stays; unsigned callers get 403). */
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { defineAction } from '../action';
 import { functionUrlAuthUpdate } from '../function-url-auth';
 
-const Params = z.strictObject({
+const Params = lazySchema(() => z.strictObject({
   functionName: z.string().startsWith('arn:'),
   qualifier: z.string().optional(),
   authType: z.literal('AWS_IAM'),
@@ -13,7 +14,7 @@ const Params = z.strictObject({
    * and is idempotent, so acting on the judged state cannot undo a later change. Absent in older plans.
    */
   judgedAuthType: z.literal('NONE').optional(),
-});
+}));
 type Params = z.infer<typeof Params>;
 
 export const setFunctionUrlAuthIam = defineAction<Params>({

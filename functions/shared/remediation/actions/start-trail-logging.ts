@@ -1,17 +1,18 @@
 /** Turns CloudTrail logging back on for a trail (in its home region, in the account that owns it). */
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import * as z from 'zod';
+import { lazySchema } from '../../lazy-schema';
 import { loadCloudTrail } from '../../aws/sdk-module';
 import { defineAction, formatCall, isNotFound, type ActionClients } from '../action';
 
-const Params = z.strictObject({
+const Params = lazySchema(() => z.strictObject({
   trailArn: z.string().regex(/^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[\w.-]+$/, 'must be a trail ARN'),
   /**
    * The logging status the finding was judged on. With it StartLogging goes out without reading
    * first: it is idempotent and only ever turns logging on. Absent in older plans.
    */
   judgedStatus: z.literal('not-logging').optional(),
-});
+}));
 type Params = z.infer<typeof Params>;
 
 /** The CloudTrail client, created (and the CloudTrail SDK loaded) on first use. */
