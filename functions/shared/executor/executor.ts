@@ -688,10 +688,6 @@ export class Executor {
 }
 
 /**
- * The outcome a finding record holds when it is done but not yet on the bus (`publish: pending`), read back from
- * the table: about this finding and event, and in the contract's shape — or null, and then nothing is published.
- */
-/**
  * The stored finding record, or null when there is none or it does not fit its schema: a malformed record's outcome is
  * never published (nor are an event's other outcomes held up by it), and its mark stays for someone to look at.
  */
@@ -704,6 +700,10 @@ async function findingRecordOrNull(store: Pick<ResponderStateStore, 'getFinding'
   }
 }
 
+/**
+ * The outcome a finding record holds when it is done but not yet on the bus (`publish: pending`), read back from
+ * the table: about this finding and event, and in the contract's shape — or null, and then nothing is published.
+ */
 function pendingOutcome(record: FindingRecord | null, findingId: string, eventId: string): ExecutionOutcome | null {
   if (record?.status !== 'done' || record.publish !== 'pending' || record.finding.id !== findingId) return null;
   const parsed = ExecutionOutcomeSchema.safeParse(record.outcome);

@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import type { Finding } from '../contract/finding';
-import { FindingRecordSchema, issuePaths, MalformedItemError, NotifiedMessageSchema, refusalReason, StateStoreError, StoredExemptionSchema, toJson, type CheckedClaimResult, type ClaimResult, type CounterIncrement, type CounterResult, type DecisionResult, type DigestWindow, type ExecutionClaim, type ExemptionRead, type FindingRecord, type NewRecord, type NotificationClaim, type NotifiedMessage, type OpenApprovalResult, type StateStore, type StoredExemption } from './state-store';
+import { FindingRecordSchema, issuePaths, MalformedItemError, NotifiedMessageSchema, refusalReason, StateStoreError, StoredExemptionSchema, toJson, type CheckedClaimInput, type CheckedClaimResult, type ClaimResult, type CounterIncrement, type CounterResult, type DecisionResult, type DigestWindow, type ExecutionClaim, type ExemptionRead, type FindingRecord, type NewRecord, type NotificationClaim, type NotifiedMessage, type OpenApprovalResult, type StateStore, type StoredExemption } from './state-store';
 import { ApprovalRecordSchema, type ApprovalDecision, type ApprovalRecord } from '../contract/approval-record';
 import type { DecisionDetail } from '../contract/decision';
 import { KEY_PREFIXES } from './table-access';
@@ -197,14 +197,7 @@ export class DynamoDbStateStore implements StateStore {
    * approval its record and pointer Puts (as `openApproval`, replacing none). The claim's refusal decides first; any
    * other cancellation (a stored exemption, the record or another open one, a conflict) writes nothing and says so.
    */
-  async claimFindingChecked(input: {
-    finding: Finding;
-    eventId: string;
-    now: Date;
-    leaseSeconds: number;
-    approval?: NewRecord;
-    counters?: readonly CounterIncrement[];
-  }): Promise<CheckedClaimResult> {
+  async claimFindingChecked(input: CheckedClaimInput): Promise<CheckedClaimResult> {
     const owner = randomUUID();
     const { approval } = input;
     const counters = input.counters ?? [];

@@ -1,6 +1,6 @@
 /** A `StateStore` in process memory, with the same conditional semantics as the DynamoDB one (tests, CLI). */
 import { randomUUID } from 'node:crypto';
-import { FindingRecordSchema, issuePaths, MalformedItemError, refusalReason, StoredExemptionSchema, toJson, type CheckedClaimResult, type ClaimResult, type CounterIncrement, type CounterResult, type DecisionResult, type DigestWindow, type ExecutionClaim, type ExemptionRead, type FindingRecord, type NewRecord, type NotificationClaim, type NotifiedMessage, type OpenApprovalResult, type StateStore, type StoredExemption } from './state-store';
+import { FindingRecordSchema, issuePaths, MalformedItemError, refusalReason, StoredExemptionSchema, toJson, type CheckedClaimInput, type CheckedClaimResult, type ClaimResult, type CounterResult, type DecisionResult, type DigestWindow, type ExecutionClaim, type ExemptionRead, type FindingRecord, type NewRecord, type NotificationClaim, type NotifiedMessage, type OpenApprovalResult, type StateStore, type StoredExemption } from './state-store';
 import type { ApprovalDecision, ApprovalRecord } from '../contract/approval-record';
 import type { DecisionDetail } from '../contract/decision';
 import type { ExecutionOutcome } from '../contract/outcome';
@@ -56,14 +56,7 @@ export class InMemoryStateStore implements StateStore {
     return Promise.resolve({ claimed: true, owner });
   }
 
-  async claimFindingChecked(input: {
-    finding: FindingRecord['finding'];
-    eventId: string;
-    now: Date;
-    leaseSeconds: number;
-    approval?: NewRecord;
-    counters?: readonly CounterIncrement[];
-  }): Promise<CheckedClaimResult> {
+  async claimFindingChecked(input: CheckedClaimInput): Promise<CheckedClaimResult> {
     // All conditions first, then all writes, with no await in between (atomic, as the DynamoDB transaction).
     const existing = this.findings.get(`${input.finding.id}\u0000${input.eventId}`);
     if (existing !== undefined && !(existing.status === 'in-progress' && Date.parse(existing.leaseUntil) < input.now.getTime())) return this.claimFinding(input);

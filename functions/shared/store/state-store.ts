@@ -58,6 +58,16 @@ export type ClaimResult =
  */
 export type CheckedClaimResult = ClaimResult | { readonly claimed: null; readonly why: 'exemption' | 'approval' | 'conflict' | 'budget' };
 
+/** `claimFindingChecked`'s input: the claim, with the approval to open and the counts to take in the same write. */
+export interface CheckedClaimInput {
+  readonly finding: Finding;
+  readonly eventId: string;
+  readonly now: Date;
+  readonly leaseSeconds: number;
+  readonly approval?: NewRecord;
+  readonly counters?: readonly CounterIncrement[];
+}
+
 /** One circuit-breaker count to take: `incrementCounter`'s input. */
 export interface CounterIncrement {
   readonly name: string;
@@ -103,7 +113,7 @@ export interface StateStore {
    * conflict with another transaction, throttling) nothing is written and the result is `claimed: null, why: 'budget'`:
    * the caller takes the claim and the counts one by one.
    */
-  claimFindingChecked(input: { finding: Finding; eventId: string; now: Date; leaseSeconds: number; approval?: NewRecord; counters?: readonly CounterIncrement[] }): Promise<CheckedClaimResult>;
+  claimFindingChecked(input: CheckedClaimInput): Promise<CheckedClaimResult>;
   /**
    * Stores the outcome and marks the record done; only the claimant (`owner`) can. With `restore`, the signed restore
    * record of the change is created in the same atomic write (issue #16: one call, after the change, never before it).
