@@ -2,32 +2,12 @@
  * The lifecycle of detector findings (issue #18), end to end: the responder on the in-memory account,
  * every Warden event it emits handed to the notifier, which talks to a local Slack API server.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ExecutionOutcome } from '../../../functions/shared/contract/outcome';
-import { startSlackApiServer, type SlackApiServer } from '../shared/slack/slack-api-server';
-import type { Harness } from './responder-harness';
-import { analyzer, detectorLoop, EXPORT, guardDuty, hasButtons, RESIZER, textOf, type Loop } from './detector-loop';
+import { analyzer, detectorLoopsForFile, EXPORT, guardDuty, hasButtons, RESIZER, textOf } from './detector-loop';
 
-let server: SlackApiServer;
-beforeAll(async () => {
-  server = await startSlackApiServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const { loop } = detectorLoopsForFile();
 
-let created: Harness[] = [];
-afterEach(() => {
-  for (const h of created) h.dispose();
-  created = [];
-  server.calls.length = 0;
-});
-
-function loop(): Loop {
-  const l = detectorLoop(server);
-  created.push(l.h);
-  return l;
-}
 
 function approvedDecision(outcome: ExecutionOutcome, recordId: string, at: Date) {
   return {

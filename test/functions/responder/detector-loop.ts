@@ -11,7 +11,8 @@ import { Notifier, type NotifyResult } from '../../../functions/shared/notifier/
 import { slackClientOptions } from '../../../functions/shared/slack/slack-client';
 import { InMemoryStateStore } from '../../../functions/shared/store/in-memory-state-store';
 import { ACCOUNT, FOREIGN_ACCOUNT, REGION } from '../../fixtures/accounts';
-import type { RecordedCall, SlackApiServer } from '../shared/slack/slack-api-server';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startSlackApiServer, type RecordedCall, type SlackApiServer } from '../shared/slack/slack-api-server';
 import { allText } from '../shared/slack/slack-limits-check';
 import { createHarness, harnessConfig, type EmittedEvent, type Harness } from './responder-harness';
 
@@ -76,3 +77,35 @@ export function detectorLoop(server: SlackApiServer, options: { readonly codeSha
 
 export const textOf = (call: RecordedCall | undefined): string => (call === undefined ? '' : allText({ text: String(call.body.text), blocks: call.body.blocks as KnownBlock[] }));
 export const hasButtons = (call: RecordedCall | undefined): boolean => JSON.stringify(call?.body.blocks ?? []).includes('"type":"button"');
+
+/**
+ * For a test file: one local Slack API server (started before its suites, closed after them) and `loop()`, a fresh
+ * loop over it whose harness is disposed after each test (the server's recorded calls are cleared then too).
+ */
+export function detectorLoopsForFile(options: { readonly codeSha256?: string } = {}): { readonly server: () => SlackApiServer; readonly loop: () => Loop } {
+  let server: SlackApiServer | undefined;
+  let created: Harness[] = [];
+  beforeAll(async () => {
+    server = await startSlackApiServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  afterEach(() => {
+    for (const h of created) h.dispose();
+    created = [];
+    if (server !== undefined) server.calls.length = 0;
+  });
+  const started = (): SlackApiServer => {
+    if (server === undefined) throw new Error('the Slack API server did not start');
+    return server;
+  };
+  return {
+    server: started,
+    loop: () => {
+      const l = detectorLoop(started(), options);
+      created.push(l.h);
+      return l;
+    },
+  };
+}

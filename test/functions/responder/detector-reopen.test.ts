@@ -4,31 +4,16 @@
  * (a stale version from before the closing is not). The responder on the in-memory account, every Warden
  * event it emits handed to the notifier, which talks to a local Slack API server.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { afterClosing, latestClosing } from '../../../functions/shared/contract/detector-finding';
 import { ACCOUNT, REGION } from '../../fixtures/accounts';
-import { startSlackApiServer, type SlackApiServer } from '../shared/slack/slack-api-server';
-import type { Harness } from './responder-harness';
-import { analyzer, detectorLoop, EXPORT, guardDuty, hasButtons, INSPECTOR, RESIZER, textOf, type Loop } from './detector-loop';
+import { analyzer, detectorLoopsForFile, EXPORT, guardDuty, hasButtons, INSPECTOR, RESIZER, textOf } from './detector-loop';
 
 const CODE = 'Xk1Vb0q8u1r3Nn0mQ2pS5zT7wY9aB1cD3eF5gH7iJ9k=';
 /** Planted in a closing Inspector finding's description, snippet and remediation text: none of it may reach Slack. */
 const PLANTED = 'AKIAPLANTEDCLOSING77';
 
-let server: SlackApiServer;
-beforeAll(async () => {
-  server = await startSlackApiServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-
-let created: Harness[] = [];
-afterEach(() => {
-  for (const h of created) h.dispose();
-  created = [];
-  server.calls.length = 0;
-});
+const { server: slackServer, loop } = detectorLoopsForFile({ codeSha256: CODE });
 
 /** The Inspector sample as finding `id` (a second CVE when `second`), with `detail` fields overridden. */
 function inspector(id: string, detail: Record<string, unknown> = {}, second = false): Record<string, unknown> {
@@ -44,11 +29,6 @@ function inspector(id: string, detail: Record<string, unknown> = {}, second = fa
   return event;
 }
 
-function loop(): Loop {
-  const l = detectorLoop(server, { codeSha256: CODE });
-  created.push(l.h);
-  return l;
-}
 
 describe('Inspector findings closed, suppressed and reopened (issue #18)', () => {
   it('a finding Inspector closes leaves the digest (updated in place, the thread says which); a duplicate says nothing more; the last one suppressed leaves the digest empty, and it says so', async () => {
@@ -77,17 +57,17 @@ describe('Inspector findings closed, suppressed and reopened (issue #18)', () =>
     expect(textOf(reply)).toMatch(/Closed by Inspector.*CVE-2021-23337.*1 finding\(s\) remain open/s);
 
     // The same closing delivered again: one message, one action.
-    const callsBefore = server.calls.length;
+    const callsBefore = slackServer().calls.length;
     expect((await h.responder.handle(inspector('a0000000000000000000000000000001', { status: 'CLOSED', updatedAt: '2025-03-20T08:00:00.000Z' }))).ignored?.kind).toBe('finding-closed');
     expect((await notify()).map((r) => r.action)).toEqual(['duplicate']);
-    expect(server.calls).toHaveLength(callsBefore);
+    expect(slackServer().calls).toHaveLength(callsBefore);
 
     // The other one suppressed: the digest is empty and says so.
     await h.responder.handle(inspector('b0000000000000000000000000000002', { status: 'SUPPRESSED', updatedAt: '2025-03-21T08:00:00.000Z' }, true));
     await notify();
     expect(textOf(updates().at(-1))).toMatch(/0 finding\(s\) in image-resizer.*No open Inspector finding in this code/s);
     expect(textOf(posts().at(-1))).toMatch(/Suppressed in Inspector.*CVE-2022-24999.*The digest is empty/s);
-    expect(server.calls.map((c) => c.raw).join('\n')).not.toContain(PLANTED);
+    expect(slackServer().calls.map((c) => c.raw).join('\n')).not.toContain(PLANTED);
     expect(h.events.map((e) => e.raw).join('\n')).not.toContain(PLANTED);
   });
 
@@ -100,13 +80,13 @@ describe('Inspector findings closed, suppressed and reopened (issue #18)', () =>
     expect(textOf(updates().at(-1))).toContain('No open Inspector finding');
 
     // An active version older than the closing (a late or repeated delivery): superseded, nothing posted.
-    const calls = server.calls.length;
+    const calls = slackServer().calls.length;
     const stale = await h.responder.handle(inspector('a0000000000000000000000000000001', { updatedAt: '2025-03-18T00:00:00.000Z' }));
     expect(stale).toMatchObject({ ignored: { kind: 'finding-closed' }, findings: [], outcomes: [] });
     expect(stale.ignored?.text).toMatch(/marked finding .* closed \(updated 2025-03-20T08:00:00.000Z\); this delivery is of a version before that .*superseded, nothing is judged/);
     expect(await h.responder.handle(inspector('a0000000000000000000000000000001'))).toMatchObject({ ignored: { kind: 'finding-closed' }, outcomes: [] });
     expect(await notify()).toEqual([]);
-    expect(server.calls).toHaveLength(calls);
+    expect(slackServer().calls).toHaveLength(calls);
 
     // Reopened by Inspector (ACTIVE, later updatedAt): judged again, back in the digest, the thread says so.
     const reopened = await h.responder.handle(inspector('a0000000000000000000000000000001', { updatedAt: '2025-03-25T00:00:00.000Z' }));
@@ -156,9 +136,9 @@ describe('findings reopened after a closing are judged again (issue #18)', () =>
     expect(hasButtons(question)).toBe(true);
     // Delivered again (or the administrator's copy): one message, one action.
     expect((await h.responder.handle(guardDuty({ updatedAt: archivedAt }, { archived: false, count: 2 }))).outcomes.map((o) => o.status)).toEqual(['duplicate']);
-    const calls = server.calls.length;
+    const calls = slackServer().calls.length;
     await notify();
-    expect(server.calls).toHaveLength(calls);
+    expect(slackServer().calls).toHaveLength(calls);
     // Nothing was isolated on the way: only the approver can.
     expect(h.account.lambda.getReservedConcurrency(RESIZER)).toBe(25);
   });

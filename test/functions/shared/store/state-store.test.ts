@@ -60,14 +60,23 @@ const STORES: [string, Factory, Capabilities][] = [
   ],
 ];
 
-describe.each(STORES)('%s (state store contract)', (_name, factory) => {
-  let store: StateStore;
-  let dispose: () => void;
+/** A store made by `factory` before each test of the calling suite (handed to `use`) and disposed after it. */
+function storeForEachTest(factory: Factory, use: (made: Awaited<ReturnType<Factory>>) => void): void {
+  let dispose = (): void => undefined;
   beforeEach(async () => {
-    ({ store, dispose } = await factory());
+    const made = await factory();
+    dispose = made.dispose;
+    use(made);
   }, 60_000);
   afterEach(() => {
     dispose();
+  });
+}
+
+describe.each(STORES)('%s (state store contract)', (_name, factory) => {
+  let store: StateStore;
+  storeForEachTest(factory, (made) => {
+    ({ store } = made);
   });
 
   it('grants exactly one of ten concurrent claims on an (event, finding)', async () => {
@@ -258,12 +267,8 @@ describe('DynamoDbStateStore', () => {
 // TransactWriteItems: the in-memory store and the DynamoDB store on the project's fake (dynalite has no transactions).
 describe.each(STORES.filter(([, , capabilities]) => capabilities.transactions))('%s (one open approval per finding)', (_name, factory) => {
   let store: StateStore;
-  let dispose: () => void;
-  beforeEach(async () => {
-    ({ store, dispose } = await factory());
-  }, 60_000);
-  afterEach(() => {
-    dispose();
+  storeForEachTest(factory, (made) => {
+    ({ store } = made);
   });
 
   it('opens one approval per finding: ten concurrent openings of ten events leave one record, and the rest learn its id', async () => {
@@ -291,12 +296,8 @@ describe.each(STORES.filter(([, , capabilities]) => capabilities.transactions))(
 // dynalite returns no item with a refused claim, so the store reads it: the mark must come through either way).
 describe.each(STORES)('%s (outcomes waiting to be published)', (_name, factory) => {
   let store: StateStore;
-  let dispose: () => void;
-  beforeEach(async () => {
-    ({ store, dispose } = await factory());
-  }, 60_000);
-  afterEach(() => {
-    dispose();
+  storeForEachTest(factory, (made) => {
+    ({ store } = made);
   });
 
   it('marks only the owner’s completed record unpublished; a refused claim says so until the mark is cleared once', async () => {
@@ -345,12 +346,8 @@ describe.each(STORES)('%s (outcomes waiting to be published)', (_name, factory) 
 describe.each(STORES.filter(([, , capabilities]) => capabilities.transactions))('%s (claim checked in one transaction)', (_name, factory) => {
   let store: StateStore;
   let table: FakeTable | undefined;
-  let dispose: () => void;
-  beforeEach(async () => {
-    ({ store, table, dispose } = await factory());
-  }, 60_000);
-  afterEach(() => {
-    dispose();
+  storeForEachTest(factory, (made) => {
+    ({ store, table } = made);
   });
   const exemption = (until: Date) => ({ resource: FINDING.resource, ruleId: FINDING.ruleId, until: until.toISOString(), by: 'U1', recordId: 'wa-0', decision: 'rejected-and-exempted' as const, createdAt: NOW.toISOString() });
 
@@ -463,12 +460,8 @@ describe('DynamoDbStateStore (counts in the claim’s transaction, cancelled)', 
 
 describe.each(STORES)('%s (notifier methods)', (_name, factory) => {
   let store: StateStore;
-  let dispose: () => void;
-  beforeEach(async () => {
-    ({ store, dispose } = await factory());
-  }, 60_000);
-  afterEach(() => {
-    dispose();
+  storeForEachTest(factory, (made) => {
+    ({ store } = made);
   });
 
   const outcome = outcomeOf({ status: 'pending-approval', detail: 'waiting', verified: undefined, approval: { id: 'wa-1', expiresAt: later(3600).toISOString() } });
@@ -529,12 +522,8 @@ describe.each(STORES)('%s (notifier methods)', (_name, factory) => {
 // ── Decisions from Slack (issue #6): decision kinds, execution claims, exemptions ─────────────
 describe.each(STORES)('%s (decisions, execution claims, exemptions)', (_name, factory) => {
   let store: StateStore;
-  let dispose: () => void;
-  beforeEach(async () => {
-    ({ store, dispose } = await factory());
-  }, 60_000);
-  afterEach(() => {
-    dispose();
+  storeForEachTest(factory, (made) => {
+    ({ store } = made);
   });
 
   it.each(['quarantined', 'rejected-and-exempted', 'restored'] as const)('records a %s decision once and refuses a second', async (decision) => {
